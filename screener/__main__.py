@@ -1,0 +1,5 @@
+"""Lets `python -m screener` behave exactly like the `screener` command."""
+
+from screener.cli import main
+
+main()

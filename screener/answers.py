@@ -1,0 +1,198 @@
+"""Read, check and build answers files (`screener-answers/1`); never prints, never scores.
+
+The same format serves prefill (`run --answers`), scoring (`score FILE`) and, later, export and
+resume, so a file written by one can be read by the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from screener import yamlsrc
+from screener.bank import did_you_mean
+from screener.conditions import applicable
+from screener.errors import AnswersError
+from screener.model import Answers, Bank, Kind, Question, Role, Value
+
+FORMAT = "screener-answers/1"
+# Keys a summary may carry beside the answers (a JSON export adds the result); ignored here.
+IGNORED_KEYS = {"result", "created", "generator"}
+KNOWN_KEYS = {"format", "bank", "perspective", "answers"} | IGNORED_KEYS
+
+
+def read_answers(path: Path, bank: Bank) -> tuple[Answers, list[str]]:
+    """Read and check an answers file against `bank`: (answers, warnings).
+
+    Raises AnswersError listing every problem, each as `FILE:LINE: answers.ID: message`.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise AnswersError([f"{path}: no such answers file"]) from None
+    except IsADirectoryError:
+        raise AnswersError([f"{path}: is a folder, not an answers file"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise AnswersError([f"{path}: cannot read the answers: {reason}"]) from None
+    return parse_answers(text, bank, str(path))
+
+
+def parse_answers(text: str, bank: Bank, filename: str = "answers") -> tuple[Answers, list[str]]:
+    try:
+        doc = yamlsrc.load(text)  # YAML is a superset of JSON, and it keeps line numbers
+    except yamlsrc.ParseError as exc:
+        try:
+            doc = yamlsrc.load_json(text)
+        except yamlsrc.ParseError:
+            where = f"{filename}:{exc.line or 1}"
+            raise AnswersError([f"{where}: not valid YAML or JSON: {exc.message}"]) from None
+    return _Checker(filename, doc, bank).check()
+
+
+def check_value(q: Question, value: object) -> tuple[Value, str | None]:
+    """The stored form of `value` for `q`, or an error message saying what it takes."""
+    if value is None:
+        return None, None
+    if q.kind is Kind.YES_NO:
+        if isinstance(value, bool):
+            return value, None
+        return None, f"expected true or false, got {_show(value)}"
+    if q.kind is Kind.SCALE:
+        allowed = [o.value for o in q.options]
+        if isinstance(value, int) and not isinstance(value, bool) and value in allowed:
+            return value, None
+        return None, f"expected a whole number {min(allowed)}-{max(allowed)}, got {_show(value)}"
+    if q.kind is Kind.CHOICE:
+        values = [str(o.value) for o in q.options]
+        if isinstance(value, str) and value in values:
+            return value, None
+        return (
+            None,
+            f"expected one of {', '.join(values)}, got {_show(value)}{did_you_mean(value, values)}",
+        )
+    if q.kind is Kind.MULTI:
+        values = [str(o.value) for o in q.options]
+        if not isinstance(value, list | tuple):
+            return None, f"expected a list of {', '.join(values)}, got {_show(value)}"
+        bad = [v for v in value if not isinstance(v, str) or v not in values]
+        if bad:
+            hint = did_you_mean(bad[0], values)
+            return None, f"{_show(bad[0])} is not one of {', '.join(values)}{hint}"
+        if len(set(value)) != len(value):
+            return None, "lists the same option twice"
+        return tuple(v for v in values if v in value), None
+    if isinstance(value, str):
+        return value, None
+    return None, f"expected text, got {_show(value)}"
+
+
+def document(answers: Answers, bank: Bank) -> dict[str, Any]:
+    """The answers-file mapping for `answers`, questions in bank order, multi as lists."""
+    order = [q.id for q in bank.questions if q.id in answers.values]
+    return {
+        "format": FORMAT,
+        "bank": {"id": answers.bank_id, "version": answers.bank_version},
+        "perspective": answers.perspective,
+        "answers": {qid: _plain(answers.values[qid]) for qid in order},
+    }
+
+
+class _Checker:
+    def __init__(self, filename: str, doc: yamlsrc.Located, bank: Bank) -> None:
+        self.filename = filename
+        self.doc = doc
+        self.bank = bank
+        self.problems: list[str] = []
+        self.warnings: list[str] = []
+
+    def error(self, path: yamlsrc.Path, message: str) -> None:
+        where = f"{self.filename}:{self.doc.line(path)}: {yamlsrc.format_path(path)}"
+        self.problems.append(f"{where}: {message}")
+
+    def check(self) -> tuple[Answers, list[str]]:
+        data = self.doc.data
+        for path, message in self.doc.problems:
+            self.error(path, message)
+        if not isinstance(data, dict):
+            self.error((), f"expected a {FORMAT} mapping (format, bank, perspective, answers)")
+            raise AnswersError(self.problems)
+        for key in data:
+            if key not in KNOWN_KEYS:
+                self.error((key,), f"unknown key {key!r}{did_you_mean(key, KNOWN_KEYS)}")
+        if data.get("format") != FORMAT:
+            self.error(("format",), f"expected {FORMAT!r}, got {_show(data.get('format'))}")
+        version = self.check_bank(data.get("bank"))
+        perspective = data.get("perspective", next(iter(self.bank.perspectives)))
+        if perspective not in self.bank.perspectives:
+            known = ", ".join(self.bank.perspectives)
+            self.error(
+                ("perspective",),
+                f"{_show(perspective)} is not a perspective of this bank ({known})",
+            )
+        values = self.check_answers(data.get("answers"))
+        if self.problems:
+            raise AnswersError(self.problems)
+        answers = Answers(self.bank.id, version, str(perspective), values)
+        return answers, self.warnings
+
+    def check_bank(self, value: object) -> str:
+        if not isinstance(value, dict):
+            self.error(("bank",), "expected {id, version} of the bank the answers were given to")
+            return self.bank.version
+        if value.get("id") != self.bank.id:
+            got = _show(value.get("id"))
+            self.error(("bank", "id"), f"these answers are for bank {got}, not {self.bank.id!r}")
+        version = value.get("version")
+        if version != self.bank.version:
+            self.warnings.append(
+                f"{self.filename}: answers were given to version {_show(version)} of the bank; "
+                f"checking them against version {self.bank.version!r}"
+            )
+        return self.bank.version
+
+    def check_answers(self, value: object) -> dict[str, Value]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.error(
+                ("answers",), f"expected a mapping of question id to answer, got {_show(value)}"
+            )
+            return {}
+        known = {q.id: q for q in self.bank.questions}
+        out: dict[str, Value] = {}
+        for qid, raw in value.items():
+            path: yamlsrc.Path = ("answers", qid)
+            q = known.get(str(qid))
+            if q is None:
+                self.error(
+                    path, f"{qid!r} is not a question in this bank{did_you_mean(qid, known)}"
+                )
+                continue
+            if q.role is Role.CONSENT:  # consent is asked afresh at every run, never stored
+                continue
+            stored, problem = check_value(q, raw)
+            if problem:
+                self.error(path, problem)
+            else:
+                out[q.id] = stored
+        return out
+
+
+def _plain(value: Value) -> bool | int | str | list[str] | None:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return repr(value)
+
+
+def missing(bank: Bank, values: Mapping[str, Value]) -> list[str]:
+    """Ids of the questions that apply given `values` but have no answer (consent aside)."""
+    shown, _ = applicable(bank, values)
+    return [q.id for q in shown if q.id not in values and q.role is not Role.CONSENT]

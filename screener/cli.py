@@ -1,0 +1,241 @@
+"""The command line: options in, core calls, output out, errors to exit codes; the only Typer user.
+
+Nothing here decides what an answer means: it wires the bank, the interview, the scorer and the
+renderers together, and turns every ScreenerError into one `Error: ...` line and its exit code.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from screener import __version__
+from screener.errors import AnswersError, ExitCode, Interrupted, Quit, ScreenerError
+
+app = typer.Typer(
+    name="screener",
+    help=(
+        "A private, offline self-screening for opioid (heroin) use disorder. "
+        "Run with no command to start the screening. Nothing is saved or sent."
+    ),
+    add_completion=False,
+    no_args_is_help=False,
+    pretty_exceptions_show_locals=False,  # locals hold the person's answers
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+COMMANDS = ("run", "score", "questions", "validate")
+MAX_WIDTH = 100
+
+BankOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--bank", help="Use this question bank instead of the built-in one.", dir_okay=False
+    ),
+]
+PlainOption = Annotated[
+    bool,
+    typer.Option("--plain", help="No boxes, tables or colour: better for screen readers."),
+]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: `screener` with no command (or only options) means `screener run`."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or (args[0] not in COMMANDS and args[0] not in ("-h", "--help", "--version")):
+        args.insert(0, "run")
+    app(args=args, prog_name="screener")
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"screener {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Show the version and exit.", callback=_version, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    """A private, offline self-screening for opioid (heroin) use disorder.
+
+    Run `screener` with no command to start. Nothing is saved or sent anywhere.
+    """
+
+
+def console(plain: bool = False, stderr: bool = False) -> Console:
+    out = Console(
+        stderr=stderr,
+        highlight=False,
+        emoji=False,
+        no_color=True if plain else None,  # None: Rich honours NO_COLOR and TERM=dumb itself
+    )
+    if out.width > MAX_WIDTH:  # long lines are hard to read
+        out.width = MAX_WIDTH
+    return out
+
+
+@contextmanager
+def guarded() -> Iterator[None]:
+    """Turn what the core raises into one line on stderr and a documented exit code."""
+    err = console(stderr=True)
+    try:
+        yield
+    except (Quit, Interrupted) as exc:
+        err.print(exc.message, markup=False)
+        raise typer.Exit(exc.exit_code) from None
+    except ScreenerError as exc:
+        for line in exc.message.splitlines():
+            err.print(f"Error: {line}", markup=False, soft_wrap=True)
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        err.print("Stopped. Nothing was saved.", markup=False)
+        raise typer.Exit(ExitCode.INTERRUPTED) from None
+
+
+def _warn(lines: list[str]) -> None:
+    err = console(stderr=True)
+    for line in lines:
+        err.print(f"Warning: {line}", markup=False, soft_wrap=True)
+
+
+@app.command()
+def run(
+    bank: BankOption = None,
+    answers: Annotated[
+        Path | None,
+        typer.Option(
+            "--answers",
+            help="Start from the answers in this file and ask only what is missing.",
+            dir_okay=False,
+        ),
+    ] = None,
+    perspective: Annotated[
+        str | None, typer.Option(help="Whose use the questions are about (the bank lists them).")
+    ] = None,
+    plain: PlainOption = False,
+) -> None:
+    """Take the screening, one question at a time (the default command)."""
+    from screener import answers as answers_io
+    from screener import render
+    from screener.bank import load_bank
+    from screener.interview import Interview
+    from screener.model import Answers, Value
+    from screener.scoring import score
+
+    out = console(plain)
+    interactive = sys.stdin.isatty()
+    with guarded():
+        the_bank = load_bank(bank)
+        prefill: dict[str, Value] = {}
+        if answers is not None:
+            given, warnings = answers_io.read_answers(answers, the_bank)
+            _warn(warnings)
+            prefill = dict(given.values)
+            perspective = perspective or given.perspective
+        who = _perspective(the_bank.perspectives, perspective)
+        todo = answers_io.missing(the_bank, prefill)
+        if answers is not None and not todo:
+            taken: Answers | None = Answers(the_bank.id, the_bank.version, who, prefill)
+        else:
+            if answers is not None and not interactive:
+                raise AnswersError(
+                    [f"{answers}: no answer for: {', '.join(todo)} (answer them in a terminal)"]
+                )
+
+            def ask(prompt: str) -> str:
+                line = out.input(prompt)
+                if not interactive:  # echo piped answers so a transcript reads like a session
+                    out.print(line, markup=False)
+                return line
+
+            taken = Interview(the_bank, ask, out.print, who, prefill, plain).run()
+        if taken is None:
+            out.print(render.declined(the_bank, plain))
+            return
+        out.print(render.result(the_bank, score(the_bank, taken), plain))
+
+
+def _perspective(known: Mapping[str, str], wanted: str | None) -> str:
+    names = list(known)
+    if wanted is None:
+        return names[0] if names else "self"
+    if wanted not in names:
+        raise ScreenerError(
+            f"--perspective: {wanted!r} is not offered by this bank ({', '.join(names)})"
+        )
+    return wanted
+
+
+@app.command("score")
+def score_cmd(
+    file: Annotated[Path, typer.Argument(help="An answers file (YAML or JSON).", dir_okay=False)],
+    bank: BankOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    plain: PlainOption = False,
+) -> None:
+    """Score an answers file without asking anything."""
+    from screener.answers import read_answers
+    from screener.bank import load_bank
+    from screener.scoring import result_json, score
+
+    with guarded():
+        the_bank = load_bank(bank)
+        given, warnings = read_answers(file, the_bank)
+        _warn(warnings)
+        res = score(the_bank, given)
+        if as_json:
+            print(json.dumps(result_json(res), indent=2))
+        else:
+            from screener import render
+
+            console(plain).print(render.result(the_bank, res, plain))
+
+
+@app.command()
+def questions(
+    bank: BankOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the bank as JSON.")] = False,
+    plain: PlainOption = False,
+) -> None:
+    """List the questions in the bank, in the order they are asked."""
+    from screener import listing
+    from screener.bank import load_bank
+
+    with guarded():
+        the_bank = load_bank(bank)
+        if as_json:
+            print(json.dumps(listing.bank_json(the_bank), indent=2, ensure_ascii=False))
+        else:
+            console(plain).print(listing.bank_text(the_bank, plain))
+
+
+@app.command()
+def validate(
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="The bank to check (default: the built-in one).", dir_okay=False),
+    ] = None,
+) -> None:
+    """Check a question bank and list every problem as FILE:LINE: path: message."""
+    from screener.bank import load_bank
+
+    with guarded():
+        b = load_bank(path)
+        n = len(b.questions)
+        print(
+            f"{b.path}: OK: bank {b.id} version {b.version}, {n} questions in "
+            f"{len(b.sections)} sections, all 11 criteria covered."
+        )

@@ -1,0 +1,135 @@
+"""Evaluate bank conditions and decide which questions apply; pure functions, no I/O.
+
+A leaf on a question that was skipped or not shown is false, so `not:` of it is true: a skipped
+gate therefore keeps every later section on, which is what a cautious screen wants.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+from screener.model import AllOf, AnyOf, Bank, Condition, Leaf, Not, Question, Value
+
+Lookup = Callable[[Leaf], object]
+
+
+def same(a: object, b: object) -> bool:
+    """Equality that keeps booleans apart from numbers (`True == 1` in Python)."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a is b
+    return a == b
+
+
+def holds(
+    cond: Condition,
+    lookup: Lookup,
+    order: Mapping[str, Sequence[str]] | None = None,
+) -> bool:
+    """Whether `cond` is true; `lookup` gives a leaf's current value (None when unknown).
+
+    `order` gives, for a result name with ordered labels (severity, bands), their order, so
+    that `at_least: moderate` can compare them.
+    """
+    if isinstance(cond, AllOf):
+        return all(holds(c, lookup, order) for c in cond.items)
+    if isinstance(cond, AnyOf):
+        return any(holds(c, lookup, order) for c in cond.items)
+    if isinstance(cond, Not):
+        return not holds(cond.item, lookup, order)
+    return _leaf(cond, lookup(cond), order or {})
+
+
+def _leaf(leaf: Leaf, value: object, order: Mapping[str, Sequence[str]]) -> bool:
+    if value is None:
+        return False
+    want = leaf.value
+    if leaf.op == "equals":
+        return same(value, want)
+    if leaf.op == "in":
+        return isinstance(want, list | tuple) and any(same(value, w) for w in want)
+    if leaf.op == "contains":
+        return isinstance(value, list | tuple) and any(same(v, want) for v in value)
+    if leaf.op == "at_least":
+        if isinstance(value, list | tuple):
+            return isinstance(want, int) and len(value) >= want
+        labels = order.get(leaf.name)
+        if labels is not None and isinstance(value, str) and isinstance(want, str):
+            return value in labels and labels.index(value) >= labels.index(want)
+        if isinstance(value, bool) or isinstance(want, bool):
+            return False
+        return isinstance(value, int) and isinstance(want, int) and value >= want
+    return False
+
+
+def true_leaves(cond: Condition, lookup: Lookup) -> list[Leaf]:
+    """The leaves that hold, for explaining why a condition fired (not under `not:`)."""
+    if isinstance(cond, AllOf | AnyOf):
+        return [leaf for c in cond.items for leaf in true_leaves(c, lookup)]
+    if isinstance(cond, Leaf):
+        return [cond] if holds(cond, lookup) else []
+    return []
+
+
+def question_lookup(values: Mapping[str, Value]) -> Lookup:
+    """A lookup for `question:` leaves over `values`."""
+
+    def lookup(leaf: Leaf) -> object:
+        return values.get(leaf.name) if leaf.subject == "question" else None
+
+    return lookup
+
+
+def applicable(bank: Bank, values: Mapping[str, Value]) -> tuple[list[Question], dict[str, Value]]:
+    """The questions that apply given `values`, in order, and the answers that count.
+
+    Walks the bank once: a question applies when its section's and its own `show_if` hold over
+    the answers to earlier questions that apply. Answers to questions that do not apply are
+    dropped, so they can neither count nor switch other questions on.
+    """
+    shown: list[Question] = []
+    counted: dict[str, Value] = {}
+    lookup = question_lookup(counted)
+    for section in bank.sections:
+        if section.show_if is not None and not holds(section.show_if, lookup):
+            continue
+        for q in section.questions:
+            if q.show_if is not None and not holds(q.show_if, lookup):
+                continue
+            shown.append(q)
+            if q.id in values:
+                counted[q.id] = values[q.id]
+    return shown, counted
+
+
+def to_dict(cond: Condition) -> dict[str, object]:
+    """The bank-file form of a condition (for JSON output)."""
+    if isinstance(cond, AllOf):
+        return {"all": [to_dict(c) for c in cond.items]}
+    if isinstance(cond, AnyOf):
+        return {"any": [to_dict(c) for c in cond.items]}
+    if isinstance(cond, Not):
+        return {"not": to_dict(cond.item)}
+    value = list(cond.value) if isinstance(cond.value, tuple) else cond.value
+    return {cond.subject: cond.name, cond.op: value}
+
+
+def describe(cond: Condition) -> str:
+    """A condition in words, e.g. `use_any is yes and not (ctx_home is no)`."""
+    if isinstance(cond, AllOf | AnyOf):
+        joiner = " and " if isinstance(cond, AllOf) else " or "
+        inner = joiner.join(describe(c) for c in cond.items)
+        return f"({inner})" if len(cond.items) > 1 else inner
+    if isinstance(cond, Not):
+        return f"not {describe(cond.item)}"
+    return f"{cond.name} {_OP_WORDS[cond.op]} {_words(cond.value)}"
+
+
+_OP_WORDS = {"equals": "is", "in": "is one of", "contains": "includes", "at_least": "is at least"}
+
+
+def _words(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return "/".join(_words(v) for v in value)
+    return str(value)

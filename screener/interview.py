@@ -1,0 +1,230 @@
+"""The question loop: one question at a time, with back, skip, why, emergency and quit.
+
+The prompt (`ask`) and the screen (`show`) are passed in, so the loop runs the same on a
+terminal, on piped input and in tests. `ask` raises EOFError or KeyboardInterrupt as `input`
+does; both become `Interrupted` at once, with nothing written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from rich.console import RenderableType
+
+from screener import render
+from screener.conditions import applicable
+from screener.errors import Interrupted, Quit
+from screener.model import Answers, Bank, Kind, Question, Role, Value
+
+Ask = Callable[[str], str]
+Show = Callable[[RenderableType], None]
+
+PROMPT = "> "
+COMMANDS = {"b": "back", "s": "skip", "?": "why", "!": "emergency", "q": "quit"}
+YES = {"y", "yes"}
+NO = {"n", "no"}
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What a typed line means for a question: a command, an answer, or a hint to retry."""
+
+    command: str | None = None  # back, skip, why, emergency, quit, keep, help
+    value: Value = None
+    hint: str | None = None
+
+
+def parse_reply(q: Question, raw: str, answered: bool = False) -> Reply:
+    """Read one typed line for question `q`. Pure: no I/O."""
+    text = raw.strip()
+    low = text.lower()
+    if low in COMMANDS:
+        return Reply(command=COMMANDS[low])
+    if low in ("h", "help"):
+        return Reply(command="help")
+    if not text:
+        if answered:
+            return Reply(command="keep")
+        return Reply(hint=f"Please type an answer. {_expected(q)}")
+    if q.kind is Kind.YES_NO:
+        if low in YES:
+            return Reply(value=True)
+        if low in NO:
+            return Reply(value=False)
+        return Reply(hint=f"'{_short(text)}' is not an answer here. {_expected(q)}")
+    if q.kind is Kind.SCALE:
+        allowed = [int(o.value) for o in q.options]
+        if text.isdigit() and int(text) in allowed:
+            return Reply(value=int(text))
+        return Reply(hint=f"'{_short(text)}' is not on the scale. {_expected(q)}")
+    if q.kind is Kind.CHOICE:
+        n = len(q.options)
+        if text.isdigit() and 1 <= int(text) <= n:
+            return Reply(value=q.options[int(text) - 1].value)
+        return Reply(hint=f"'{_short(text)}' is not one of the choices. {_expected(q)}")
+    if q.kind is Kind.MULTI:
+        parts = text.replace(",", " ").split()
+        n = len(q.options)
+        if parts and all(p.isdigit() and 1 <= int(p) <= n for p in parts):
+            picked = {int(p) for p in parts}
+            return Reply(
+                value=tuple(str(o.value) for i, o in enumerate(q.options, 1) if i in picked)
+            )
+        return Reply(hint=f"'{_short(text)}' is not a list of choices. {_expected(q)}")
+    return Reply(value=text)
+
+
+def _expected(q: Question) -> str:
+    if q.kind is Kind.YES_NO:
+        return "Type y or n (or ? for why we ask, h for all keys)."
+    if q.kind is Kind.SCALE:
+        lo, hi = q.options[0].value, q.options[-1].value
+        return f"Type a number from {lo} to {hi}."
+    if q.kind is Kind.CHOICE:
+        return f"Type a number from 1 to {len(q.options)}."
+    if q.kind is Kind.MULTI:
+        return f"Type one or more numbers from 1 to {len(q.options)}, like 1 3."
+    return "Type your answer."
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 20 else text[:19] + "…"
+
+
+class Interview:
+    """Walks the bank. `run()` returns the answers, or None if the person declined at the start."""
+
+    def __init__(
+        self,
+        bank: Bank,
+        ask: Ask,
+        show: Show,
+        perspective: str = "self",
+        prefill: Mapping[str, Value] | None = None,
+        plain: bool = False,
+    ) -> None:
+        self.bank = bank
+        self.ask = ask
+        self.show = show
+        self.perspective = perspective
+        self.plain = plain
+        self.values: dict[str, Value] = dict(prefill or {})
+        self.prefilled = set(self.values)
+        self.order = list(bank.questions)
+        self.history: list[int] = []  # indexes of the questions asked in this run
+        self.sections_seen: set[str] = set()
+        self.last_section: str | None = None
+
+    def run(self) -> Answers | None:
+        self.show(render.welcome(self.bank, self.plain))
+        i = 0
+        while True:
+            nxt = self.next_index(i)
+            if nxt is None:
+                break
+            q = self.order[nxt]
+            step = self.ask_question(q)
+            if step == "back":
+                if not self.history:
+                    self.show(
+                        render.hint("This is the first question; there is nothing before it.")
+                    )
+                    i = nxt
+                    continue
+                i = self.history.pop()
+                continue
+            if q.role is Role.CONSENT and self.values.pop(q.id, None) is False:
+                return None
+            self.history.append(nxt)
+            i = nxt + 1
+        _, counted = applicable(self.bank, self.values)
+        return Answers(self.bank.id, self.bank.version, self.perspective, counted)
+
+    def next_index(self, start: int) -> int | None:
+        """The first question from `start` on that applies and still needs asking."""
+        shown, _ = applicable(self.bank, self.values)
+        ids = {q.id for q in shown}
+        for i in range(start, len(self.order)):
+            q = self.order[i]
+            if q.id in ids and q.id not in self.prefilled:
+                return i
+        return None
+
+    def where(self, q: Question) -> tuple[str, int, int] | None:
+        """Section title and place in it ("Criteria · 7 of 11"); None for the consent."""
+        if q.role is Role.CONSENT:
+            return None
+        shown, _ = applicable(self.bank, self.values)
+        mine = [s for s in shown if s.section == q.section and s.role is not Role.CONSENT]
+        return (self.bank.section(q.section).title, mine.index(q) + 1, len(mine))
+
+    def ask_question(self, q: Question) -> str:
+        """Ask until there is an answer or a move; returns "answer", "skip" or "back"."""
+        if q.section != self.last_section:
+            section = self.bank.section(q.section)
+            if q.section in self.sections_seen:
+                self.show(render.heading(section.title, self.plain))
+            else:
+                self.show(render.section_start(self.bank, section, self.perspective, self.plain))
+            self.sections_seen.add(q.section)
+            self.last_section = q.section
+        answered = q.id in self.values and q.role is not Role.CONSENT
+
+        def present() -> None:
+            current = self.values.get(q.id)
+            where = self.where(q)
+            self.show(render.question(q, self.perspective, where, current, answered, self.plain))
+
+        present()
+        while True:
+            reply = parse_reply(q, self.read(), answered)
+            if reply.hint:
+                self.show(render.hint(reply.hint))
+                continue
+            if reply.command == "keep":
+                return "answer"
+            if reply.command == "back":
+                return "back"
+            if reply.command == "skip":
+                if q.required:
+                    self.show(
+                        render.hint("This one needs a y or n. Type q if you would rather stop.")
+                    )
+                    continue
+                self.values[q.id] = None
+                return "skip"
+            if reply.command == "why":
+                self.show(render.why(self.bank, q, self.plain))
+            elif reply.command == "emergency":
+                self.show(render.emergency(self.bank, self.plain))
+            elif reply.command == "help":
+                self.show(render.hint(render.KEYS_HELP_PLAIN + ". Then press Enter."))
+                continue
+            elif reply.command == "quit":
+                self.confirm_quit()
+                self.show(render.hint("Alright, carrying on."))
+            else:
+                self.values[q.id] = reply.value
+                return "answer"
+            present()
+
+    def confirm_quit(self) -> None:
+        self.show(
+            render.hint(
+                "Leave now? Nothing has been saved, and your answers will be cleared. (y/n)"
+            )
+        )
+        while True:
+            answer = self.read().strip().lower()
+            if answer in YES:
+                raise Quit("You left the screening. Nothing was saved.")
+            if answer in NO or answer == "":
+                return
+            self.show(render.hint("Type y to leave, or n to go back to the question."))
+
+    def read(self) -> str:
+        try:
+            return self.ask(PROMPT)
+        except (EOFError, KeyboardInterrupt):
+            raise Interrupted("Stopped. Nothing was saved.") from None

@@ -1,0 +1,83 @@
+"""The bank as a listing for `screener questions`: JSON for scripts, text for people."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from screener.bank import clean
+from screener.conditions import describe, to_dict
+from screener.model import AllOf, Bank, Condition, Question, word
+
+
+def effective_show_if(bank: Bank, q: Question) -> Condition | None:
+    """The section's and the question's own `show_if` together."""
+    parts = [c for c in (bank.section(q.section).show_if, q.show_if) if c is not None]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else AllOf(tuple(parts))
+
+
+def bank_json(bank: Bank, perspective: str | None = None) -> dict[str, object]:
+    who = perspective or next(iter(bank.perspectives))
+    return {
+        "bank": {
+            "id": bank.id,
+            "version": bank.version,
+            "title": bank.title,
+            "language": bank.language,
+            "perspectives": dict(bank.perspectives),
+        },
+        "questions": [_question_json(bank, q, who) for q in bank.questions],
+    }
+
+
+def _question_json(bank: Bank, q: Question, perspective: str) -> dict[str, object]:
+    show_if = effective_show_if(bank, q)
+    return {
+        "id": q.id,
+        "section": q.section,
+        "kind": q.kind.value,
+        "text": word(q.text, perspective),
+        "short": q.short,
+        "options": [{"value": o.value, "label": o.label} for o in q.options],
+        "criterion": q.criterion,
+        "role": q.role.value if q.role else None,
+        "scale": q.scale,
+        "show_if": to_dict(show_if) if show_if else None,
+        "why": q.why,
+        "source": list(q.source),
+    }
+
+
+def bank_text(bank: Bank, plain: bool = False) -> RenderableType:
+    who = next(iter(bank.perspectives))
+    parts: list[RenderableType] = [
+        Text(
+            f"{clean(bank.title)} ({bank.id} version {bank.version})", style="" if plain else "bold"
+        )
+    ]
+    n = 0
+    for section in bank.sections:
+        parts.append(Text(f"\n{clean(section.title)}", style="" if plain else "bold cyan"))
+        if section.show_if:
+            parts.append(Text(f"  (asked when {describe(section.show_if)})", style="dim"))
+        for q in section.questions:
+            n += 1
+            line = Text(f"{n:>3}. ")
+            line.append(clean(word(q.text, who)))
+            tags = [q.kind.value.replace("_", "/")]
+            if q.criterion:
+                tags.append(f"criterion: {q.criterion}")
+            if q.role:
+                tags.append(f"role: {q.role.value}")
+            if q.scale:
+                tags.append(f"scale: {q.scale}")
+            line.append(f"\n     [{q.id}] " + ", ".join(tags), style="dim")
+            if q.options and q.kind.value in ("choice", "multi"):
+                labels = "; ".join(clean(o.label) for o in q.options)
+                line.append(f"\n     options: {labels}", style="dim")
+            if q.show_if:
+                line.append(f"\n     asked when {describe(q.show_if)}", style="dim")
+            parts.append(line)
+    return Group(*parts)

@@ -1,0 +1,338 @@
+"""The data the screener passes around: frozen, slotted dataclasses with no I/O and no printing."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TypeAlias
+
+# An answer as it is stored: bool (yes/no), int (scale), str (choice, text),
+# tuple of str (multi), or None (skipped on purpose).
+Value: TypeAlias = bool | int | str | tuple[str, ...] | None
+
+# The 11 DSM-5 opioid use disorder criteria keys, in DSM order. Part of the public
+# contract (bank tags, JSON output): never rename them.
+CRITERIA: tuple[str, ...] = (
+    "larger_longer",
+    "cut_down",
+    "time_spent",
+    "craving",
+    "role_failure",
+    "social_problems",
+    "activities_given_up",
+    "hazardous_use",
+    "despite_harm",
+    "tolerance",
+    "withdrawal",
+)
+
+# Criteria not counted for someone taking opioids solely under medical supervision.
+SUPERVISION_EXCLUDED: tuple[str, ...] = ("tolerance", "withdrawal")
+
+# The scale id whose counted items make the withdrawal score.
+WITHDRAWAL_SCALE = "sows"
+
+
+class Kind(StrEnum):
+    YES_NO = "yes_no"
+    SCALE = "scale"
+    CHOICE = "choice"
+    MULTI = "multi"
+    TEXT = "text"
+
+
+class Role(StrEnum):
+    CONSENT = "consent"  # "no" ends the run politely before any question
+    GATE = "gate"  # "no" means no use to screen: a short result
+    PRESCRIBED_ONLY = "prescribed_only"  # "yes" may exclude tolerance and withdrawal
+
+
+class Severity(StrEnum):
+    NONE = "none"
+    MILD = "mild"
+    MODERATE = "moderate"
+    SEVERE = "severe"
+
+    @property
+    def rank(self) -> int:
+        return list(Severity).index(self)
+
+
+class Status(StrEnum):
+    """How one criterion came out."""
+
+    MET = "met"
+    NOT_MET = "not_met"
+    EXCLUDED = "excluded"  # met or not, it is not counted under supervision
+    UNANSWERED = "unanswered"
+
+
+class Urgency(StrEnum):
+    NOW = "now"
+    SOON = "soon"
+    WHEN_READY = "when_ready"
+
+    @property
+    def rank(self) -> int:
+        return list(Urgency).index(self)
+
+
+# --- conditions -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Leaf:
+    """`{question: ID, op: value}` or `{result: NAME, op: value}`."""
+
+    subject: str  # "question" or "result"
+    name: str
+    op: str  # equals, in, contains, at_least
+    value: object
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    items: tuple[Condition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    items: tuple[Condition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    item: Condition
+
+
+Condition: TypeAlias = Leaf | AllOf | AnyOf | Not
+
+
+# --- the bank ---------------------------------------------------------------------------
+
+# Text that may differ by perspective ("self", later "other"): one string, or one per perspective.
+Wording: TypeAlias = str | Mapping[str, str]
+
+
+def word(text: Wording, perspective: str) -> str:
+    """The wording of `text` for `perspective`."""
+    if isinstance(text, str):
+        return text
+    return text[perspective]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    id: str
+    title: str
+    file: str | None = None
+    ref: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    value: bool | int | str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    low: int
+    high: int
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Scale:
+    id: str
+    title: str
+    options: tuple[Option, ...]
+    counted: bool  # do its items add up to a total?
+    items: int  # how many questions a counted scale has
+    bands: tuple[Band, ...] = ()
+    band_note: str = ""
+    source: tuple[str, ...] = ()
+    band_source: tuple[str, ...] = ()
+
+    @property
+    def top(self) -> int:
+        return max(int(o.value) for o in self.options)
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: str
+    section: str
+    kind: Kind
+    text: Wording
+    short: str
+    why: str
+    source: tuple[str, ...]
+    options: tuple[Option, ...] = ()
+    criterion: str | None = None
+    role: Role | None = None
+    scale: str | None = None
+    show_if: Condition | None = None
+    overridden_if: Condition | None = None
+    required: bool = False
+    line: int = 0
+
+    def label_of(self, value: object) -> str:
+        """The option label for a stored value (the value itself when it has none)."""
+        for option in self.options:
+            if option.value == value and type(option.value) is type(value):
+                return option.label
+        return str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    id: str
+    title: str
+    intro: Wording = ""
+    show_if: Condition | None = None
+    show_emergency: bool = False
+    questions: tuple[Question, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    id: str
+    label: str
+    detail: str
+    when: Condition
+    source: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Referral:
+    id: str
+    title: str
+    text: str
+    urgency: Urgency
+    when: Condition | None
+    source: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Caveat:
+    id: str
+    text: str
+    when: Condition | None
+    source: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Helpline:
+    id: str
+    name: str
+    contact: str
+    detail: str
+    source: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Emergency:
+    title: str
+    signs: tuple[str, ...]
+    steps: tuple[str, ...]
+    note: str
+    source: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Bank:
+    id: str
+    version: str
+    title: str
+    language: str
+    perspectives: Mapping[str, str]  # id -> label
+    sources: Mapping[str, Source]
+    scales: Mapping[str, Scale]
+    sections: tuple[Section, ...]
+    flags: tuple[Flag, ...]
+    referrals: tuple[Referral, ...]
+    caveats: tuple[Caveat, ...]
+    emergency: Emergency
+    helplines: tuple[Helpline, ...]
+    criteria: Mapping[str, str] = field(default_factory=dict)  # key -> plain meaning
+    path: str = ""
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(q for s in self.sections for q in s.questions)
+
+    def question(self, qid: str) -> Question:
+        for q in self.questions:
+            if q.id == qid:
+                return q
+        raise KeyError(qid)
+
+    def section(self, sid: str) -> Section:
+        for s in self.sections:
+            if s.id == sid:
+                return s
+        raise KeyError(sid)
+
+    def by_role(self, role: Role) -> Question | None:
+        return next((q for q in self.questions if q.role is role), None)
+
+
+# --- answers and results ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Answers:
+    """What the person said: question id -> value. A missing key was never asked."""
+
+    bank_id: str
+    bank_version: str
+    perspective: str
+    values: Mapping[str, Value]
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionResult:
+    key: str
+    status: Status
+    answers: tuple[tuple[str, Value], ...]  # (question id, answer) for its shown questions
+
+
+@dataclass(frozen=True, slots=True)
+class Withdrawal:
+    score: int
+    answered: int
+    items: int
+    max: int
+    band: str | None
+    complete: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    bank_id: str
+    bank_version: str
+    perspective: str
+    screened_out: bool  # the gate was answered "no"
+    criteria: tuple[CriterionResult, ...]
+    count: int
+    count_max: int
+    severity: Severity
+    severity_max: Severity
+    supervised_exclusion: bool
+    supervision_claimed: bool  # "all use was prescribed" was answered yes
+    overridden_by: tuple[str, ...]  # plain reasons the supervision claim did not hold
+    physical_dependence: bool
+    withdrawal: Withdrawal | None
+    flags: tuple[Flag, ...]
+    referrals: tuple[Referral, ...]
+    caveats: tuple[Caveat, ...]
+    shown: tuple[str, ...]  # ids of the questions that apply, in order
+    answers: Mapping[str, Value]  # the answers that count (shown questions only)
+
+    def status_of(self, key: str) -> Status:
+        return next(c.status for c in self.criteria if c.key == key)
+
+    def ids(self, status: Status) -> list[str]:
+        return [c.key for c in self.criteria if c.status is status]

@@ -1,0 +1,216 @@
+"""Score answers against the DSM-5 criteria, SOWS and the bank's rules; pure functions only.
+
+Nothing unknown is ever scored as "no": a criterion with an unanswered question stays open, and
+the count and severity are reported as a range.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from screener.conditions import applicable, holds, question_lookup, true_leaves
+from screener.model import (
+    CRITERIA,
+    SUPERVISION_EXCLUDED,
+    WITHDRAWAL_SCALE,
+    Answers,
+    Bank,
+    Condition,
+    CriterionResult,
+    Leaf,
+    Question,
+    Result,
+    Role,
+    Severity,
+    Status,
+    Value,
+    Withdrawal,
+)
+
+
+def severity_for(count: int) -> Severity:
+    """DSM-5 severity by criteria met: 0-1 none, 2-3 mild, 4-5 moderate, 6+ severe."""
+    if count >= 6:
+        return Severity.SEVERE
+    if count >= 4:
+        return Severity.MODERATE
+    if count >= 2:
+        return Severity.MILD
+    return Severity.NONE
+
+
+def score(bank: Bank, answers: Answers) -> Result:
+    shown, counted = applicable(bank, answers.values)
+    gate = bank.by_role(Role.GATE)
+    screened_out = gate is not None and counted.get(gate.id) is False
+
+    claimed, overridden_by = _supervision(bank, counted)
+    supervised = claimed and not overridden_by
+
+    criteria = tuple(
+        _criterion(key, [q for q in shown if q.criterion == key], counted, supervised)
+        for key in CRITERIA
+    )
+    met = [c.key for c in criteria if c.status is Status.MET]
+    open_ = [c.key for c in criteria if c.status is Status.UNANSWERED]
+    count, count_max = len(met), len(met) + len(open_)
+    physical = not supervised and any(k in met for k in SUPERVISION_EXCLUDED)
+
+    withdrawal = _withdrawal(bank, shown, counted)
+    lookup = question_lookup(counted)
+    flags = tuple(f for f in bank.flags if holds(f.when, lookup))
+
+    facts: dict[str, object] = {
+        "severity": severity_for(count).value,
+        "severity_max": severity_for(count_max).value,
+        "count": count,
+        "count_max": count_max,
+        "criteria_met": met,
+        "criteria_unanswered": open_,
+        "flags": [f.id for f in flags],
+        "withdrawal_score": withdrawal.score if withdrawal else None,
+        "withdrawal_band": withdrawal.band if withdrawal else None,
+        "screened_out": screened_out,
+        "supervised_exclusion": supervised,
+        "supervision_overridden": claimed and bool(overridden_by),
+        "physical_dependence": physical,
+        "withdrawal_taken": withdrawal is not None,
+    }
+    order = _orders(bank)
+
+    def fires(when: Condition | None) -> bool:
+        if when is None:
+            return True
+
+        def look(leaf: Leaf) -> object:
+            return facts.get(leaf.name) if leaf.subject == "result" else counted.get(leaf.name)
+
+        return holds(when, look, order)
+
+    referrals = sorted((r for r in bank.referrals if fires(r.when)), key=lambda r: r.urgency.rank)
+    return Result(
+        bank_id=bank.id,
+        bank_version=bank.version,
+        perspective=answers.perspective,
+        screened_out=screened_out,
+        criteria=criteria,
+        count=count,
+        count_max=count_max,
+        severity=severity_for(count),
+        severity_max=severity_for(count_max),
+        supervised_exclusion=supervised,
+        supervision_claimed=claimed,
+        overridden_by=overridden_by if claimed else (),
+        physical_dependence=physical,
+        withdrawal=withdrawal,
+        flags=flags,
+        referrals=tuple(referrals),
+        caveats=tuple(c for c in bank.caveats if fires(c.when)),
+        shown=tuple(q.id for q in shown),
+        answers=counted,
+    )
+
+
+def _supervision(bank: Bank, counted: Mapping[str, Value]) -> tuple[bool, tuple[str, ...]]:
+    """Whether "all use was prescribed" was claimed, and the answers that contradict it."""
+    q = bank.by_role(Role.PRESCRIBED_ONLY)
+    if q is None or counted.get(q.id) is not True:
+        return False, ()
+    if q.overridden_if is None:
+        return True, ()
+    lookup = question_lookup(counted)
+    if not holds(q.overridden_if, lookup):
+        return True, ()
+    return True, tuple(_reason(bank, leaf) for leaf in true_leaves(q.overridden_if, lookup))
+
+
+def _reason(bank: Bank, leaf: Leaf) -> str:
+    """A plain sentence for an answer that fired a condition."""
+    q = bank.question(leaf.name)
+    if leaf.op in ("contains", "equals"):
+        return f"you answered '{q.label_of(leaf.value)}' to '{q.short}'"
+    return f"your answer to '{q.short}'"
+
+
+def _criterion(
+    key: str, questions: list[Question], counted: Mapping[str, Value], supervised: bool
+) -> CriterionResult:
+    answers = tuple((q.id, counted.get(q.id)) for q in questions)
+    values = [v for _, v in answers]
+    if supervised and key in SUPERVISION_EXCLUDED:
+        status = Status.EXCLUDED
+    elif any(v is True for v in values):
+        status = Status.MET
+    elif all(v is False for v in values):
+        # Also when no question applies (e.g. no use in 12 months): nothing to meet.
+        status = Status.NOT_MET
+    else:
+        status = Status.UNANSWERED
+    return CriterionResult(key, status, answers)
+
+
+def _withdrawal(
+    bank: Bank, shown: list[Question], counted: Mapping[str, Value]
+) -> Withdrawal | None:
+    scale = bank.scales.get(WITHDRAWAL_SCALE)
+    items = [q for q in shown if q.scale == WITHDRAWAL_SCALE]
+    if scale is None or not items:
+        return None
+    values = [
+        v for q in items if isinstance(v := counted.get(q.id), int) and not isinstance(v, bool)
+    ]
+    total = sum(values)
+    band = (
+        next((b.label for b in scale.bands if b.low <= total <= b.high), None) if values else None
+    )
+    return Withdrawal(
+        score=total,
+        answered=len(values),
+        items=scale.items,
+        max=scale.items * scale.top,
+        band=band,
+        complete=len(values) == scale.items,
+    )
+
+
+def _orders(bank: Bank) -> dict[str, list[str]]:
+    severities = [s.value for s in Severity]
+    scale = bank.scales.get(WITHDRAWAL_SCALE)
+    bands = [b.label for b in scale.bands] if scale else []
+    return {"severity": severities, "severity_max": severities, "withdrawal_band": bands}
+
+
+def result_json(result: Result) -> dict[str, object]:
+    """The stable JSON shape of `screener score --json` (README: JSON output)."""
+    w = result.withdrawal
+    return {
+        "bank": {"id": result.bank_id, "version": result.bank_version},
+        "perspective": result.perspective,
+        "screened_out": result.screened_out,
+        "criteria": {
+            "count": result.count,
+            "count_max": result.count_max,
+            "met": result.ids(Status.MET),
+            "not_met": result.ids(Status.NOT_MET),
+            "excluded": result.ids(Status.EXCLUDED),
+            "unanswered": result.ids(Status.UNANSWERED),
+        },
+        "severity": result.severity.value,
+        "severity_max": result.severity_max.value,
+        "supervised_exclusion": result.supervised_exclusion,
+        "supervision_overridden_by": list(result.overridden_by),
+        "physical_dependence": result.physical_dependence,
+        "withdrawal": None
+        if w is None
+        else {
+            "score": w.score,
+            "answered": w.answered,
+            "items": w.items,
+            "max": w.max,
+            "band": w.band,
+            "complete": w.complete,
+        },
+        "flags": [f.id for f in result.flags],
+        "referrals": [r.id for r in result.referrals],
+        "caveats": [c.id for c in result.caveats],
+    }
