@@ -70,6 +70,15 @@ def true_leaves(cond: Condition, lookup: Lookup) -> list[Leaf]:
     return []
 
 
+def question_names(cond: Condition) -> set[str]:
+    """The question ids a condition reads."""
+    if isinstance(cond, AllOf | AnyOf):
+        return set().union(*(question_names(c) for c in cond.items))
+    if isinstance(cond, Not):
+        return question_names(cond.item)
+    return {cond.name} if cond.subject == "question" else set()
+
+
 def question_lookup(values: Mapping[str, Value]) -> Lookup:
     """A lookup for `question:` leaves over `values`."""
 

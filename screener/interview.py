@@ -152,12 +152,17 @@ class Interview:
         return None
 
     def where(self, q: Question) -> tuple[str, int, int] | None:
-        """Section title and place in it ("Criteria · 7 of 11"); None for the consent."""
+        """Section title and place in it ("Criteria · 7 of 11"); None for the consent.
+
+        Items of a scale count among themselves ("1 of 16"), apart from the questions around
+        them, so a rating scale reads as one set.
+        """
         if q.role is Role.CONSENT:
             return None
         shown, _ = applicable(self.bank, self.values)
-        mine = [s for s in shown if s.section == q.section and s.role is not Role.CONSENT]
-        return (self.bank.section(q.section).title, mine.index(q) + 1, len(mine))
+        group = [s for s in shown if s.section == q.section and s.scale == q.scale]
+        title = self.bank.scales[q.scale].title if q.scale else self.bank.section(q.section).title
+        return (title, group.index(q) + 1, len(group))
 
     def ask_question(self, q: Question) -> str:
         """Ask until there is an answer or a move; returns "answer", "skip" or "back"."""

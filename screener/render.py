@@ -6,7 +6,7 @@ gives the screen-reader form: no boxes, no tables, no colour, one idea per line.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from screener.bank import clean
+from screener.conditions import question_names
 from screener.model import (
     CRITERIA,
     Bank,
@@ -72,21 +73,41 @@ def answer_label(q: Question, value: Value) -> str:
 
 def heading(text: str, plain: bool) -> RenderableType:
     if plain:
-        return Text(f"\n{text.upper()}")
-    return Padding(Text(text, style="bold cyan"), (1, 0, 0, 0))
+        return Text(f"\n{clean(text).upper()}")
+    return Text(f"\n{clean(text)}", style="bold cyan")
 
 
-def _bullets(items: Iterable[str], numbered: bool = False, plain: bool = False) -> RenderableType:
+def _bullets(
+    items: Iterable[str | Text], numbered: bool = False, plain: bool = False
+) -> RenderableType:
     """A list whose wrapped lines stay indented under their item."""
-    rows = [(f"{i}." if numbered else "-", clean(item)) for i, item in enumerate(items, 1)]
+    rows = [
+        (f"{i}." if numbered else "-", item if isinstance(item, Text) else _t(item))
+        for i, item in enumerate(items, 1)
+    ]
     if plain:
-        return Text("\n".join(f"  {mark} {item}" for mark, item in rows))
+        out = Text()
+        for mark, item in rows:
+            out.append(f"  {mark} ")
+            out.append_text(item)
+            out.append("\n")
+        out.rstrip()
+        return out
     grid = Table.grid(padding=(0, 1), pad_edge=True)
     grid.add_column(justify="right", no_wrap=True)
     grid.add_column()
     for mark, item in rows:
-        grid.add_row(mark, Text(item))
+        grid.add_row(mark, item)
     return Padding(grid, (0, 0, 0, 1))
+
+
+def _labelled(label: str, text: str, sep: str = ": ") -> Text:
+    out = Text()
+    out.append(clean(label), style="bold")
+    if text:
+        out.append(sep)
+        out.append(clean(text))
+    return out
 
 
 # --- during the run ---------------------------------------------------------------------
@@ -105,7 +126,7 @@ def section_start(bank: Bank, section: Section, perspective: str, plain: bool) -
     if intro:
         parts.append(_t(intro))
     if section.show_emergency:
-        parts.append(emergency(bank, plain))
+        parts.append(emergency(bank, plain, compact=True))
     return Group(*parts)
 
 
@@ -136,9 +157,9 @@ def _how_to_answer(q: Question, plain: bool) -> Text:
     if q.kind is Kind.YES_NO:
         return Text("Type y for yes or n for no.")
     if q.kind is Kind.SCALE:
-        scale = "  ".join(f"{o.value} = {o.label}" for o in q.options)
+        legend = "   ".join(f"{o.value} {o.label}" for o in q.options)
         lo, hi = q.options[0].value, q.options[-1].value
-        return Text(f"Type a number from {lo} to {hi}:  {clean(scale)}")
+        return Text(f"{clean(legend)}\nType a number from {lo} to {hi}.")
     if q.kind is Kind.TEXT:
         return Text("Type your answer, or s to skip.")
     lines = Text()
@@ -164,11 +185,11 @@ def why(bank: Bank, q: Question, plain: bool) -> RenderableType:
     if q.scale:
         body.append("\nPart of: ", style="bold")
         body.append(clean(bank.scales[q.scale].title))
-    body.append("\nFrom: ", style="bold")
-    body.append(clean("; ".join(source_title(bank, s) for s in q.source)))
+    body.append("\nFrom:", style="bold")
+    parts = Group(body, _bullets((source_title(bank, s) for s in q.source), plain=plain))
     if plain:
-        return body
-    return Panel(body, title="Why this question", box=box.ROUNDED, border_style="cyan")
+        return parts
+    return Panel(parts, title="Why this question", box=box.ROUNDED, border_style="cyan")
 
 
 def source_title(bank: Bank, sid: str) -> str:
@@ -176,18 +197,27 @@ def source_title(bank: Bank, sid: str) -> str:
     return s.title if s else sid
 
 
-def emergency(bank: Bank, plain: bool) -> RenderableType:
-    """Overdose signs, what to do, and the helplines: reachable with `!` from every prompt."""
+def emergency(bank: Bank, plain: bool, compact: bool = False) -> RenderableType:
+    """Overdose signs, what to do, and the helplines: reachable with `!` from every prompt.
+
+    `compact` is the welcome's form: the signs on one flowing line and the steps, pointing to
+    `!` for the rest, so that the welcome text and its question fit on one screen with it.
+    """
     e = bank.emergency
-    parts: list[RenderableType] = [
-        Text("Signs of an overdose:", style="bold"),
-        _bullets(e.signs, plain=plain),
-        Text("\nWhat to do:", style="bold"),
-        _bullets(e.steps, numbered=True, plain=plain),
-    ]
-    if e.note:
-        parts.append(_t("\n" + e.note))
-    parts += [Text("\nHelplines (US):", style="bold"), helplines(bank, plain)]
+    parts: list[RenderableType] = [Text("Signs of an overdose:", style="bold")]
+    if compact:
+        parts.append(Padding(_t(" · ".join(e.signs)), (0, 0, 0, 2)))
+    else:
+        parts.append(_bullets(e.signs, plain=plain))
+    parts += [Text("\nWhat to do:", style="bold"), _bullets(e.steps, numbered=True, plain=plain)]
+    if compact:
+        parts.append(
+            Text("\nType ! at any question for helplines and this box again.", style="bold")
+        )
+    else:
+        if e.note:
+            parts.append(_t("\n" + e.note))
+        parts += [Text("\nHelplines (US):", style="bold"), helplines(bank, plain)]
     if plain:
         return Group(Text(f"\nEMERGENCY: {clean(e.title)}"), *parts)
     return Panel(Group(*parts), title=_t(e.title, "bold red"), box=box.HEAVY, border_style="red")
@@ -197,7 +227,7 @@ def helplines(bank: Bank, plain: bool = False) -> RenderableType:
     lines = []
     for h in bank.helplines:
         detail = f" {h.detail}" if h.detail else ""
-        lines.append(f"{h.name}: {h.contact}.{detail}")
+        lines.append(_labelled(h.name, f"{h.contact}.{detail}"))
     return _bullets(lines, plain=plain)
 
 
@@ -222,14 +252,13 @@ def summary_line(result: Result) -> str:
         return "No opioid use in the past 12 months was reported, so the criteria were not asked."
     if result.count == result.count_max:
         return f"{result.count} of 11 criteria: {MEANING[result.severity]}"
-    open_ = result.count_max - result.count
-    low, high = result.severity, result.severity_max
-    span = (
-        MEANING[low]
-        if low is high
-        else f"somewhere from {_band_name(low)} to {_band_name(high)}, depending on them"
-    )
-    return f"{result.count} to {result.count_max} of 11 criteria ({open_} not answered): {span}"
+    n = result.count_max - result.count
+    low, high = _band_name(result.severity), _band_name(result.severity_max)
+    head = f"{result.count} to {result.count_max} of 11 criteria ({n} not answered)"
+    if low == high:
+        return f"{head}: {MEANING[result.severity]}, however the unanswered turn out"
+    which = "it is" if n == 1 else "they are"
+    return f"{head}: {low} as answered, up to {high} if {which} a yes"
 
 
 def _band_name(s: Severity) -> str:
@@ -256,40 +285,46 @@ def result(bank: Bank, res: Result, plain: bool = False) -> RenderableType:
                 f"{reasons}. Tolerance and withdrawal are therefore counted."
             )
         )
-    if res.physical_dependence and res.count < 2:
-        parts.append(
-            _t(
-                "You reported tolerance or withdrawal. On its own that is below the threshold, "
-                "but it is a sign of physical dependence worth talking over with a clinician."
-            )
-        )
     if not res.screened_out:
         parts.append(heading("The 11 criteria", plain))
         parts.append(criteria_table(bank, res, plain))
         parts.append(heading("Withdrawal right now", plain))
         parts.append(withdrawal_text(bank, res))
         parts.append(heading("Safety", plain))
-        parts.append(flags_text(res))
+        parts.append(flags_text(bank, res, plain))
     if res.referrals:
         parts.append(heading("What you can do next", plain))
-        parts.append(referrals_text(res))
+        parts.append(referrals_text(res, plain))
     parts.append(heading("In an emergency", plain))
     parts.append(emergency(bank, plain))
     if res.caveats:
         parts.append(heading("Keep in mind", plain))
         parts.append(_bullets((c.text for c in res.caveats), plain=plain))
     parts.append(heading("Sources", plain))
-    parts.append(sources_text(bank))
+    parts.append(sources_text(bank, plain))
+    parts.append(recap(res, plain))
     return Group(*parts)
+
+
+def recap(res: Result, plain: bool) -> RenderableType:
+    """The last lines on screen: the result is long and its top has scrolled away."""
+    text = Text()
+    text.append("In short: ", style="bold")
+    text.append(summary_line(res))
+    text.append("\nThis is a screening, not a diagnosis. Scroll up to read the whole result.")
+    if plain:
+        return Group(Text(""), text)
+    return Panel(text, box=box.ROUNDED, border_style="cyan")
 
 
 def criteria_table(bank: Bank, res: Result, plain: bool) -> RenderableType:
     rows = []
     for i, c in enumerate(res.criteria, 1):
-        answers = "; ".join(
-            f"{bank.question(qid).short}: {answer_label(bank.question(qid), v)}"
-            for qid, v in c.answers
-        )
+        asked = [(bank.question(qid), v) for qid, v in c.answers]
+        if len(asked) == 1:  # one question: its answer says it all
+            answers = answer_label(*asked[0])
+        else:
+            answers = "; ".join(f"{q.short}: {answer_label(q, v)}" for q, v in asked)
         rows.append((i, bank.criteria.get(c.key, c.key), c.status, answers or "not asked"))
     if plain:
         out = Text()
@@ -301,9 +336,9 @@ def criteria_table(bank: Bank, res: Result, plain: bool) -> RenderableType:
         return out
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=True)
     table.add_column("#", justify="right", style="dim", width=2)
-    table.add_column("Criterion", ratio=3)
+    table.add_column("Criterion", ratio=4)
     table.add_column("Result", ratio=2)
-    table.add_column("Your answer", ratio=2)
+    table.add_column("Your answer", ratio=1, min_width=11)
     for i, meaning, status, answers in rows:
         table.add_row(
             str(i), _t(meaning), _t(STATUS_LABEL[status], STATUS_STYLE[status]), _t(answers)
@@ -319,58 +354,44 @@ def withdrawal_text(bank: Bank, res: Result) -> Text:
     scale = bank.scales["sows"]
     if w.answered == 0:
         return Text("You chose to rate how you feel, but skipped every item, so there is no score.")
-    score = f"{w.score} of {w.max}" if w.complete else f"at least {w.score} of {w.max}"
-    out = Text(f"{score} on the {clean(scale.title)} ({w.answered} of {w.items} items answered).")
+    score = f"{w.score} out of {w.max}" if w.complete else f"at least {w.score} out of {w.max}"
+    out = Text(f"{score} on the {clean(scale.title)}, {w.answered} of {w.items} items answered.")
     if w.band:
-        lead = "In" if w.complete else "So far in"
-        out.append(f"\n{lead} the banding used by one research network that is ")
-        out.append(f"'{clean(w.band)}'")
+        band = w.band if w.complete else f"{w.band} so far"
+        out.append(f"\nBand: {clean(band)}.")
         if scale.band_note:
-            out.append(f". {clean(scale.band_note)}")
-        out.append(".")
+            out.append(f" {clean(scale.band_note)}")
     return out
 
 
-def flags_text(res: Result) -> Text:
+def flags_text(bank: Bank, res: Result, plain: bool) -> RenderableType:
     if not res.flags:
+        asked = set().union(*(question_names(f.when) for f in bank.flags))
+        if not any(res.answers.get(qid) is not None for qid in asked):
+            return Text("The overdose-risk questions were not answered.")
         return Text("None of the overdose risks we asked about were reported.")
-    out = Text()
-    for f in res.flags:
-        out.append("  - ")
-        out.append(clean(f.label), style="bold")
-        if f.detail:
-            out.append(f": {clean(f.detail)}")
-        out.append("\n")
-    out.rstrip()
-    return out
+    return _bullets((_labelled(f.label, f.detail) for f in res.flags), plain=plain)
 
 
 URGENCY_LABEL = {"now": "Now", "soon": "Soon", "when_ready": "When you are ready"}
 
 
-def referrals_text(res: Result) -> Text:
-    out = Text()
+def referrals_text(res: Result, plain: bool) -> RenderableType:
+    items = []
     for r in res.referrals:
-        out.append(f"  [{URGENCY_LABEL[r.urgency.value]}] ", style="dim")
-        out.append(clean(r.title), style="bold")
-        out.append("\n    ")
-        out.append(clean(r.text))
-        out.append("\n")
-    out.rstrip()
-    return out
+        item = Text()
+        item.append(f"{URGENCY_LABEL[r.urgency.value]}: ", style="dim")
+        item.append_text(_labelled(r.title, r.text, sep="\n"))
+        items.append(item)
+    return _bullets(items, plain=plain)
 
 
-def sources_text(bank: Bank) -> Text:
-    out = Text()
+def sources_text(bank: Bank, plain: bool) -> RenderableType:
+    items = []
     for s in bank.sources.values():
-        detail = s.file or s.ref or ""
-        out.append(f"  - {clean(s.title)}")
+        item = _t(s.title)
+        detail = s.file or s.ref
         if detail:
-            out.append(f" ({clean(detail)})", style="dim")
-        out.append("\n")
-    out.rstrip()
-    return out
-
-
-def missing_line(ids: Sequence[str]) -> str:
-    return ", ".join(ids)
+            item.append(f" ({clean(detail)})", style="dim")
+        items.append(item)
+    return _bullets(items, plain=plain)
