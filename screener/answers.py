@@ -68,6 +68,11 @@ def check_value(q: Question, value: object) -> tuple[Value, str | None]:
         values = [str(o.value) for o in q.options]
         if isinstance(value, str) and value in values:
             return value, None
+        if isinstance(value, bool):
+            return None, (
+                f"expected one of {', '.join(values)}, got {_show(value)} "
+                f'(YAML reads yes/no/on/off as true/false: quote it, like "{values[0]}")'
+            )
         return (
             None,
             f"expected one of {', '.join(values)}, got {_show(value)}{did_you_mean(value, values)}",
@@ -82,6 +87,8 @@ def check_value(q: Question, value: object) -> tuple[Value, str | None]:
             return None, f"{_show(bad[0])} is not one of {', '.join(values)}{hint}"
         if len(set(value)) != len(value):
             return None, "lists the same option twice"
+        if "none" in value and len(value) > 1:
+            return None, "'none' cannot be listed with other options"
         return tuple(v for v in values if v in value), None
     if isinstance(value, str):
         return value, None

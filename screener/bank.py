@@ -44,7 +44,9 @@ from screener.model import (
 BANK_FILE = "questions.yaml"
 ID = re.compile(r"^[a-z][a-z0-9_]*$")
 BANK_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-# C0 and C1 control characters (ANSI escapes start with ESC) except tab and newline.
+# Whole terminal escape sequences (CSI like colours, OSC like titles and links, two-byte ESC),
+# then any C0/C1 control character left, except tab and newline.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 TOP_KEYS = {
@@ -125,7 +127,7 @@ def parse_bank(text: str, filename: str = BANK_FILE) -> Bank:
 
 def clean(text: str) -> str:
     """Text with control characters (ANSI escapes included) removed."""
-    return _CONTROL.sub("", text)
+    return _CONTROL.sub("", _ESCAPES.sub("", text))
 
 
 def did_you_mean(word: object, choices: Iterable[str]) -> str:

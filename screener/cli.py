@@ -6,7 +6,6 @@ renderers together, and turns every ScreenerError into one `Error: ...` line and
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -93,7 +92,11 @@ def guarded() -> Iterator[None]:
     err = console(stderr=True)
     try:
         yield
-    except (Quit, Interrupted) as exc:
+    except Interrupted as exc:
+        err.print()  # the cursor is still after the "> " prompt
+        err.print(exc.message, markup=False)
+        raise typer.Exit(exc.exit_code) from None
+    except Quit as exc:
         err.print(exc.message, markup=False)
         raise typer.Exit(exc.exit_code) from None
     except ScreenerError as exc:
@@ -133,7 +136,6 @@ def run(
     from screener.bank import load_bank
     from screener.interview import Interview
     from screener.model import Answers, Value
-    from screener.scoring import score
 
     out = console(plain)
     interactive = sys.stdin.isatty()
@@ -165,6 +167,8 @@ def run(
         if taken is None:
             out.print(render.declined(the_bank, plain))
             return
+        from screener.scoring import score  # not needed until the questions are done
+
         out.print(render.result(the_bank, score(the_bank, taken), plain))
 
 
@@ -197,6 +201,8 @@ def score_cmd(
         _warn(warnings)
         res = score(the_bank, given)
         if as_json:
+            import json
+
             print(json.dumps(result_json(res), indent=2))
         else:
             from screener import render
@@ -217,6 +223,8 @@ def questions(
     with guarded():
         the_bank = load_bank(bank)
         if as_json:
+            import json
+
             print(json.dumps(listing.bank_json(the_bank), indent=2, ensure_ascii=False))
         else:
             console(plain).print(listing.bank_text(the_bank, plain))

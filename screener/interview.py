@@ -8,7 +8,7 @@ does; both become `Interrupted` at once, with nothing written.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.console import RenderableType
 
@@ -22,12 +22,12 @@ Show = Callable[[RenderableType], None]
 
 PROMPT = "> "
 COMMANDS = {"b": "back", "s": "skip", "?": "why", "!": "emergency", "q": "quit"}
+NONE = "none"  # a multi option with this value stands alone
 YES = {"y", "yes"}
 NO = {"n", "no"}
 
 
-@dataclass(frozen=True, slots=True)
-class Reply:
+class Reply(NamedTuple):
     """What a typed line means for a question: a command, an answer, or a hint to retry."""
 
     command: str | None = None  # back, skip, why, emergency, quit, keep, help
@@ -68,9 +68,12 @@ def parse_reply(q: Question, raw: str, answered: bool = False) -> Reply:
         n = len(q.options)
         if parts and all(p.isdigit() and 1 <= int(p) <= n for p in parts):
             picked = {int(p) for p in parts}
-            return Reply(
-                value=tuple(str(o.value) for i, o in enumerate(q.options, 1) if i in picked)
-            )
+            value = tuple(str(o.value) for i, o in enumerate(q.options, 1) if i in picked)
+            if NONE in value and len(value) > 1:
+                return Reply(
+                    hint="'None' cannot go with other choices. Type it alone, or leave it out."
+                )
+            return Reply(value=value)
         return Reply(hint=f"'{_short(text)}' is not a list of choices. {_expected(q)}")
     return Reply(value=text)
 

@@ -8,6 +8,7 @@ from rich.text import Text
 from screener.bank import clean
 from screener.conditions import describe, to_dict
 from screener.model import AllOf, Bank, Condition, Question, word
+from screener.render import Items
 
 
 def effective_show_if(bank: Bank, q: Question) -> Condition | None:
@@ -62,22 +63,27 @@ def bank_text(bank: Bank, plain: bool = False) -> RenderableType:
         parts.append(Text(f"\n{clean(section.title)}", style="" if plain else "bold cyan"))
         if section.show_if:
             parts.append(Text(f"  (asked when {describe(section.show_if)})", style="dim"))
+        rows = []
         for q in section.questions:
             n += 1
-            line = Text(f"{n:>3}. ")
-            line.append(clean(word(q.text, who)))
-            tags = [q.kind.value.replace("_", "/")]
-            if q.criterion:
-                tags.append(f"criterion: {q.criterion}")
-            if q.role:
-                tags.append(f"role: {q.role.value}")
-            if q.scale:
-                tags.append(f"scale: {q.scale}")
-            line.append(f"\n     [{q.id}] " + ", ".join(tags), style="dim")
-            if q.options and q.kind.value in ("choice", "multi"):
-                labels = "; ".join(clean(o.label) for o in q.options)
-                line.append(f"\n     options: {labels}", style="dim")
-            if q.show_if:
-                line.append(f"\n     asked when {describe(q.show_if)}", style="dim")
-            parts.append(line)
+            rows.append((f"{n}.", _question_text(q, who)))
+        parts.append(Items(rows))
     return Group(*parts)
+
+
+def _question_text(q: Question, perspective: str) -> Text:
+    out = Text(clean(word(q.text, perspective)))
+    tags = [q.kind.value.replace("_", "/")]
+    if q.criterion:
+        tags.append(f"criterion: {q.criterion}")
+    if q.role:
+        tags.append(f"role: {q.role.value}")
+    if q.scale:
+        tags.append(f"scale: {q.scale}")
+    out.append(f"\n[{q.id}] " + ", ".join(tags), style="dim")
+    if q.options and q.kind.value in ("choice", "multi"):
+        labels = "; ".join(f"{o.value} = {clean(o.label)}" for o in q.options)
+        out.append(f"\noptions: {labels}", style="dim")
+    if q.show_if:
+        out.append(f"\nasked when {describe(q.show_if)}", style="dim")
+    return out

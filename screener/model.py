@@ -1,11 +1,17 @@
-"""The data the screener passes around: frozen, slotted dataclasses with no I/O and no printing."""
+"""The data the screener passes around: immutable records with no I/O and no printing.
 
-from __future__ import annotations
+The records are NamedTuples rather than frozen dataclasses: they are as immutable, but defining
+one costs about a twentieth as much (a dataclass execs its generated methods at import, about a
+millisecond each here), and these are defined on the way to the first screen, whose time has a
+budget (README: Development). `Result` stays a dataclass: its `count` field would shadow
+`tuple.count`.
+"""
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import TypeAlias
+from types import MappingProxyType
+from typing import Literal, NamedTuple, TypeAlias
 
 # An answer as it is stored: bool (yes/no), int (scale), str (choice, text),
 # tuple of str (multi), or None (skipped on purpose).
@@ -81,8 +87,7 @@ class Urgency(StrEnum):
 # --- conditions -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Leaf:
+class Leaf(NamedTuple):
     """`{question: ID, op: value}` or `{result: NAME, op: value}`."""
 
     subject: str  # "question" or "result"
@@ -91,19 +96,18 @@ class Leaf:
     value: object
 
 
-@dataclass(frozen=True, slots=True)
-class AllOf:
-    items: tuple[Condition, ...]
+class AllOf(NamedTuple):
+    items: "tuple[Condition, ...]"
+    kind: Literal["all"] = "all"  # keeps AllOf(x) != AnyOf(x) under tuple equality
 
 
-@dataclass(frozen=True, slots=True)
-class AnyOf:
-    items: tuple[Condition, ...]
+class AnyOf(NamedTuple):
+    items: "tuple[Condition, ...]"
+    kind: Literal["any"] = "any"
 
 
-@dataclass(frozen=True, slots=True)
-class Not:
-    item: Condition
+class Not(NamedTuple):
+    item: "Condition"
 
 
 Condition: TypeAlias = Leaf | AllOf | AnyOf | Not
@@ -122,29 +126,25 @@ def word(text: Wording, perspective: str) -> str:
     return text[perspective]
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
     id: str
     title: str
     file: str | None = None
     ref: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Option:
+class Option(NamedTuple):
     value: bool | int | str
     label: str
 
 
-@dataclass(frozen=True, slots=True)
-class Band:
+class Band(NamedTuple):
     low: int
     high: int
     label: str
 
 
-@dataclass(frozen=True, slots=True)
-class Scale:
+class Scale(NamedTuple):
     id: str
     title: str
     options: tuple[Option, ...]
@@ -160,8 +160,7 @@ class Scale:
         return max(int(o.value) for o in self.options)
 
 
-@dataclass(frozen=True, slots=True)
-class Question:
+class Question(NamedTuple):
     id: str
     section: str
     kind: Kind
@@ -186,8 +185,7 @@ class Question:
         return str(value)
 
 
-@dataclass(frozen=True, slots=True)
-class Section:
+class Section(NamedTuple):
     id: str
     title: str
     intro: Wording = ""
@@ -196,8 +194,7 @@ class Section:
     questions: tuple[Question, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Flag:
+class Flag(NamedTuple):
     id: str
     label: str
     detail: str
@@ -205,8 +202,7 @@ class Flag:
     source: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Referral:
+class Referral(NamedTuple):
     id: str
     title: str
     text: str
@@ -215,16 +211,14 @@ class Referral:
     source: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Caveat:
+class Caveat(NamedTuple):
     id: str
     text: str
     when: Condition | None
     source: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Helpline:
+class Helpline(NamedTuple):
     id: str
     name: str
     contact: str
@@ -232,8 +226,7 @@ class Helpline:
     source: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Emergency:
+class Emergency(NamedTuple):
     title: str
     signs: tuple[str, ...]
     steps: tuple[str, ...]
@@ -241,8 +234,7 @@ class Emergency:
     source: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Bank:
+class Bank(NamedTuple):
     id: str
     version: str
     title: str
@@ -256,7 +248,7 @@ class Bank:
     caveats: tuple[Caveat, ...]
     emergency: Emergency
     helplines: tuple[Helpline, ...]
-    criteria: Mapping[str, str] = field(default_factory=dict)  # key -> plain meaning
+    criteria: Mapping[str, str] = MappingProxyType({})  # key -> plain meaning
     path: str = ""
 
     @property
@@ -282,8 +274,7 @@ class Bank:
 # --- answers and results ----------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Answers:
+class Answers(NamedTuple):
     """What the person said: question id -> value. A missing key was never asked."""
 
     bank_id: str
@@ -292,15 +283,13 @@ class Answers:
     values: Mapping[str, Value]
 
 
-@dataclass(frozen=True, slots=True)
-class CriterionResult:
+class CriterionResult(NamedTuple):
     key: str
     status: Status
     answers: tuple[tuple[str, Value], ...]  # (question id, answer) for its shown questions
 
 
-@dataclass(frozen=True, slots=True)
-class Withdrawal:
+class Withdrawal(NamedTuple):
     score: int
     answered: int
     items: int

@@ -9,11 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rich import box
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.rule import Rule
-from rich.table import Table
 from rich.text import Text
 
 from screener.bank import clean
@@ -77,10 +76,30 @@ def heading(text: str, plain: bool) -> RenderableType:
     return Text(f"\n{clean(text)}", style="bold cyan")
 
 
+class Items:
+    """A list whose wrapped lines stay indented under their item.
+
+    A small renderable instead of a `Table.grid`: it is on the welcome screen, and importing
+    rich.table costs more than the rest of that screen.
+    """
+
+    def __init__(self, rows: list[tuple[str, Text]]) -> None:
+        self.rows = rows
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        mark_width = max((len(mark) for mark, _ in self.rows), default=1)
+        indent = 2 + mark_width + 1
+        for mark, text in self.rows:
+            lines = text.wrap(console, max(options.max_width - indent, 10))
+            for i, line in enumerate(lines):
+                prefix = f"  {mark:>{mark_width}} " if i == 0 else " " * indent
+                yield Text(prefix) + line
+
+
 def _bullets(
     items: Iterable[str | Text], numbered: bool = False, plain: bool = False
 ) -> RenderableType:
-    """A list whose wrapped lines stay indented under their item."""
+    """A dashed or numbered list; plain text in plain mode."""
     rows = [
         (f"{i}." if numbered else "-", item if isinstance(item, Text) else _t(item))
         for i, item in enumerate(items, 1)
@@ -93,12 +112,7 @@ def _bullets(
             out.append("\n")
         out.rstrip()
         return out
-    grid = Table.grid(padding=(0, 1), pad_edge=True)
-    grid.add_column(justify="right", no_wrap=True)
-    grid.add_column()
-    for mark, item in rows:
-        grid.add_row(mark, item)
-    return Padding(grid, (0, 0, 0, 1))
+    return Items(rows)
 
 
 def _labelled(label: str, text: str, sep: str = ": ") -> Text:
@@ -318,6 +332,8 @@ def recap(res: Result, plain: bool) -> RenderableType:
 
 
 def criteria_table(bank: Bank, res: Result, plain: bool) -> RenderableType:
+    from rich.table import Table  # only the result needs a table
+
     rows = []
     for i, c in enumerate(res.criteria, 1):
         asked = [(bank.question(qid), v) for qid, v in c.answers]
@@ -338,7 +354,7 @@ def criteria_table(bank: Bank, res: Result, plain: bool) -> RenderableType:
     table.add_column("#", justify="right", style="dim", width=2)
     table.add_column("Criterion", ratio=4)
     table.add_column("Result", ratio=2)
-    table.add_column("Your answer", ratio=1, min_width=11)
+    table.add_column("Answer", ratio=1)
     for i, meaning, status, answers in rows:
         table.add_row(
             str(i), _t(meaning), _t(STATUS_LABEL[status], STATUS_STYLE[status]), _t(answers)

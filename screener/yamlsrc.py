@@ -20,6 +20,7 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 
 Path: TypeAlias = tuple[str | int, ...]
 _MERGE = "tag:yaml.org,2002:merge"
+_STR = "tag:yaml.org,2002:str"
 
 
 class ParseError(Exception):
@@ -105,6 +106,8 @@ class _Builder:
         if isinstance(node, SequenceNode):
             return [self.value(item, (*path, i)) for i, item in enumerate(node.value)]
         assert isinstance(node, ScalarNode)
+        if node.tag == _STR:  # most scalars: skip the constructor's dispatch
+            return node.value
         return self.scalars.construct_object(node)
 
     def mapping(self, node: MappingNode, path: Path) -> dict[Any, Any]:
