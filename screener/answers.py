@@ -69,9 +69,11 @@ def check_value(q: Question, value: object) -> tuple[Value, str | None]:
         if isinstance(value, str) and value in values:
             return value, None
         if isinstance(value, bool):
+            word = "yes" if value else "no"
+            example = f', like "{word}"' if word in values else ""
             return None, (
                 f"expected one of {', '.join(values)}, got {_show(value)} "
-                f'(YAML reads yes/no/on/off as true/false: quote it, like "{values[0]}")'
+                f"(YAML reads yes/no/on/off as true/false: quote the value{example})"
             )
         return (
             None,

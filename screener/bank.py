@@ -46,7 +46,11 @@ ID = re.compile(r"^[a-z][a-z0-9_]*$")
 BANK_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 # Whole terminal escape sequences (CSI like colours, OSC like titles and links, two-byte ESC),
 # then any C0/C1 control character left, except tab and newline.
-_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]")
+_ESCAPES = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"  # CSI, 7- or 8-bit
+    r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC, to BEL or ST
+    r"|\x1b[!-/]*[0-~]"  # other escapes (ESC c, ESC 7, ESC ( B); a stray ESC eats no text
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 TOP_KEYS = {
@@ -121,7 +125,7 @@ def parse_bank(text: str, filename: str = BANK_FILE) -> Bank:
         reader.error(path, message)
     bank = reader.bank(doc.data)
     if reader.problems or bank is None:
-        raise BankError(reader.problems or [f"{filename}:1: the bank is empty"])
+        raise BankError(_by_line(reader.problems) or [f"{filename}:1: the bank is empty"])
     return bank
 
 
@@ -152,9 +156,9 @@ class _Reader:
         self.scales: dict[str, Scale] = {}
         self.flag_ids: list[str] = []
         self.question_paths: dict[str, yamlsrc.Path] = {}
-        self.all_ids: set[str] = (
-            set()
-        )  # every question id in the file, to tell "later" from "unknown"
+        # Every question id in the file, to tell "comes later" from "unknown".
+        self.all_ids: set[str] = set()
+        self.read_questions: list[Question] = []  # duplicates too, so one mistake is one problem
 
     # --- reporting ----------------------------------------------------------------------
 
@@ -174,7 +178,7 @@ class _Reader:
             if key not in allowed:
                 self.error((*path, key), f"unknown key {key!r}{did_you_mean(key, allowed)}")
         for key in required:
-            if key not in value:
+            if value.get(key) is None:
                 self.error(path, f"missing required key {key!r}")
         return value
 
@@ -250,7 +254,7 @@ class _Reader:
         return value
 
     def items(self, value: object, path: yamlsrc.Path, required: bool = True) -> list[Any]:
-        if value is None and not required:
+        if value is None:  # a missing required list was already reported by mapping()
             return []
         if not isinstance(value, list):
             self.error(path, f"expected a list, got {_kind(value)}")
@@ -282,8 +286,10 @@ class _Reader:
             if sid not in self.source_ids:
                 self.error(where, f"{sid!r} is not in sources{did_you_mean(sid, self.source_ids)}")
         version = top.get("version")
-        if not isinstance(version, str):
+        if version is not None and not isinstance(version, str):
             self.error(("version",), f'expected quoted text like "1.0.0", got {_kind(version)}')
+        elif isinstance(version, str) and clean(version) != version:
+            self.error(("version",), "must not contain control characters")
         return Bank(
             id=self.bank_id(top),
             version=str(version),
@@ -392,7 +398,7 @@ class _Reader:
             if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 4:
                 hint = " (YAML reads yes/no/on/off as true/false)" if isinstance(v, bool) else ""
                 self.error(
-                    (*path, i, "value"), f"scale values are whole numbers 0-4, got {v!r}{hint}"
+                    (*path, i, "value"), f"scale values are whole numbers 0-4, got {_show(v)}{hint}"
                 )
                 continue
             if any(o.value == v for o in out):
@@ -407,7 +413,7 @@ class _Reader:
     ) -> tuple[tuple[Band, ...], str, tuple[str, ...]]:
         if value is None:
             return (), "", ()
-        m = self.mapping(value, path, {"note", "ranges", "source"}, ("ranges", "source"))
+        m = self.mapping(value, path, {"note", "ranges", "source"}, ("ranges",))
         if m is None:
             return (), "", ()
         bands: list[Band] = []
@@ -465,7 +471,7 @@ class _Reader:
         return out
 
     def question(self, value: object, path: yamlsrc.Path, section: str) -> Question | None:
-        m = self.mapping(value, path, QUESTION_KEYS, ("id", "kind", "text", "source"))
+        m = self.mapping(value, path, QUESTION_KEYS, ("id", "kind", "text"))
         if m is None:
             return None
         qid = self.ident(m, "id", path)
@@ -518,6 +524,7 @@ class _Reader:
             required=required,
             line=self.doc.line(path),
         )
+        self.read_questions.append(q)
         if qid not in self.questions:
             self.questions[qid] = q
             self.question_paths[qid] = path
@@ -578,7 +585,7 @@ class _Reader:
                 self.error(
                     self.question_path(q, "required"), "only the consent question is required"
                 )
-        covered = {q.criterion for q in self.questions.values() if q.criterion}
+        covered = {q.criterion for q in self.read_questions if q.criterion}
         missing = [c for c in CRITERIA if c not in covered]
         if missing:
             self.error(("sections",), f"no question covers criteria: {', '.join(missing)}")
@@ -642,6 +649,11 @@ class _Reader:
         questions: Mapping[str, Question],
         results: bool,
     ) -> Leaf | None:
+        if "result" in value and not results:
+            self.error(
+                (*path, "result"), "only referrals and caveats can test results; use question:"
+            )
+            return None
         subjects = ["question", "result"] if results else ["question"]
         allowed = {*subjects, *OPS, "all", "any", "not"}
         for key in value:
@@ -768,7 +780,7 @@ class _Reader:
         for i, item in enumerate(self.items(value, ("flags",), required=False)):
             path: yamlsrc.Path = ("flags", i)
             keys = {"id", "label", "detail", "when", "source"}
-            m = self.mapping(item, path, keys, ("id", "label", "when", "source"))
+            m = self.mapping(item, path, keys, ("id", "label", "when"))
             if m is None:
                 continue
             fid = self.ident(m, "id", path)
@@ -795,7 +807,7 @@ class _Reader:
         for i, item in enumerate(self.items(value, ("referrals",), required=False)):
             path: yamlsrc.Path = ("referrals", i)
             keys = {"id", "title", "text", "urgency", "when", "source"}
-            m = self.mapping(item, path, keys, ("id", "title", "text", "urgency", "source"))
+            m = self.mapping(item, path, keys, ("id", "title", "text", "urgency"))
             if m is None:
                 continue
             rid = self.unique(m, path, ids, "referral")
@@ -818,7 +830,7 @@ class _Reader:
         ids: set[str] = set()
         for i, item in enumerate(self.items(value, ("caveats",), required=False)):
             path: yamlsrc.Path = ("caveats", i)
-            m = self.mapping(item, path, {"id", "text", "when", "source"}, ("id", "text", "source"))
+            m = self.mapping(item, path, {"id", "text", "when", "source"}, ("id", "text"))
             if m is None:
                 continue
             out.append(
@@ -846,7 +858,7 @@ class _Reader:
             self.error(path, "the bank needs an emergency block (overdose signs and what to do)")
             return Emergency("", (), (), "", ())
         keys = {"title", "signs", "steps", "note", "source"}
-        m = self.mapping(value, path, keys, ("title", "signs", "steps", "source")) or {}
+        m = self.mapping(value, path, keys, ("title", "signs", "steps")) or {}
         return Emergency(
             title=self.text(m, "title", path),
             signs=self.text_list(m.get("signs"), (*path, "signs")),
@@ -873,7 +885,7 @@ class _Reader:
         for i, item in enumerate(items):
             path: yamlsrc.Path = ("helplines", i)
             keys = {"id", "name", "contact", "detail", "source"}
-            m = self.mapping(item, path, keys, ("id", "name", "contact", "source"))
+            m = self.mapping(item, path, keys, ("id", "name", "contact"))
             if m is None:
                 continue
             out.append(
@@ -886,6 +898,16 @@ class _Reader:
                 )
             )
         return out
+
+
+def _by_line(problems: list[str]) -> list[str]:
+    """Problems in file order (they are found part by part, not line by line)."""
+
+    def line(problem: str) -> int:
+        parts = problem.split(":", 2)
+        return int(parts[1]) if len(parts) > 2 and parts[1].isdigit() else 0
+
+    return sorted(problems, key=line)
 
 
 def _question_ids(sections: object) -> set[str]:

@@ -4,7 +4,8 @@ Nothing here decides what an answer means: it wires the bank, the interview, the
 renderers together, and turns every ScreenerError into one `Error: ...` line and its exit code.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: Typer would eval every annotation string at
+# each start (about 5 ms), where real annotation objects cost nothing.
 
 import sys
 from collections.abc import Iterator, Mapping
@@ -25,6 +26,7 @@ app = typer.Typer(
         "Run with no command to start the screening. Nothing is saved or sent."
     ),
     add_completion=False,
+    rich_markup_mode=None,  # plain help and usage errors: no boxes for screen readers or pipes
     no_args_is_help=False,
     pretty_exceptions_show_locals=False,  # locals hold the person's answers
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -48,8 +50,10 @@ PlainOption = Annotated[
 def main(argv: list[str] | None = None) -> None:
     """Entry point: `screener` with no command (or only options) means `screener run`."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args or (args[0] not in COMMANDS and args[0] not in ("-h", "--help", "--version")):
-        args.insert(0, "run")
+    # Only options (or nothing) imply `run`: a mistyped command must still say so.
+    implied = not args or (args[0].startswith("-") and args[0] not in ("-h", "--help"))
+    if implied:
+        args = ["--version"] if "--version" in args else ["run", *args]
     app(args=args, prog_name="screener")
 
 
@@ -80,6 +84,7 @@ def console(plain: bool = False, stderr: bool = False) -> Console:
         highlight=False,
         emoji=False,
         no_color=True if plain else None,  # None: Rich honours NO_COLOR and TERM=dumb itself
+        color_system=None if plain else "auto",  # plain: no escape codes at all, bold included
     )
     if out.width > MAX_WIDTH:  # long lines are hard to read
         out.width = MAX_WIDTH

@@ -142,3 +142,28 @@ def _words(value: object) -> str:
     if isinstance(value, list | tuple):
         return "/".join(_words(v) for v in value)
     return str(value)
+
+
+def possible(bank: Bank, values: Mapping[str, Value]) -> list[Question]:
+    """The questions that apply, or may yet apply once earlier questions are answered.
+
+    For progress ("2 of 3"): a question whose `show_if` waits on an unanswered question counts,
+    so the total does not jump from "1 of 1" to "2 of 3" as answers come in.
+    """
+    shown, counted = applicable(bank, values)
+    ids = {q.id for q in shown}
+
+    def unknown(name: str) -> bool:
+        return name not in values and name not in counted
+
+    def maybe(cond: Condition | None) -> bool:
+        if cond is None or holds(cond, question_lookup(counted)):
+            return True
+        return any(unknown(name) for name in question_names(cond))
+
+    out = []
+    for section in bank.sections:
+        for q in section.questions:
+            if q.id in ids or (maybe(section.show_if) and maybe(q.show_if)):
+                out.append(q)
+    return out

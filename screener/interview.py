@@ -13,7 +13,7 @@ from typing import NamedTuple
 from rich.console import RenderableType
 
 from screener import render
-from screener.conditions import applicable
+from screener.conditions import applicable, possible
 from screener.errors import Interrupted, Quit
 from screener.model import Answers, Bank, Kind, Question, Role, Value
 
@@ -137,9 +137,11 @@ class Interview:
                     continue
                 i = self.history.pop()
                 continue
-            if q.role is Role.CONSENT and self.values.pop(q.id, None) is False:
-                return None
-            self.history.append(nxt)
+            if q.role is Role.CONSENT:
+                if self.values.pop(q.id, None) is False:
+                    return None
+            else:  # `b` goes back through questions, never back to "would you like to begin?"
+                self.history.append(nxt)
             i = nxt + 1
         _, counted = applicable(self.bank, self.values)
         return Answers(self.bank.id, self.bank.version, self.perspective, counted)
@@ -162,8 +164,11 @@ class Interview:
         """
         if q.role is Role.CONSENT:
             return None
-        shown, _ = applicable(self.bank, self.values)
-        group = [s for s in shown if s.section == q.section and s.scale == q.scale]
+        group = [
+            s
+            for s in possible(self.bank, self.values)
+            if s.section == q.section and s.scale == q.scale
+        ]
         title = self.bank.scales[q.scale].title if q.scale else self.bank.section(q.section).title
         return (title, group.index(q) + 1, len(group))
 

@@ -55,7 +55,7 @@ def bank_text(bank: Bank, plain: bool = False) -> RenderableType:
     who = next(iter(bank.perspectives))
     parts: list[RenderableType] = [
         Text(
-            f"{clean(bank.title)} ({bank.id} version {bank.version})", style="" if plain else "bold"
+            clean(f"{bank.title} ({bank.id} version {bank.version})"), style="" if plain else "bold"
         )
     ]
     n = 0

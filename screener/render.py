@@ -130,8 +130,9 @@ def _labelled(label: str, text: str, sep: str = ": ") -> Text:
 def welcome(bank: Bank, plain: bool) -> RenderableType:
     title = _t(bank.title, "" if plain else "bold")
     if plain:
-        return Group(title, Text(f"Question bank {bank.id}, version {bank.version}"))
-    return Panel(title, subtitle=f"{bank.id} v{bank.version}", box=box.ROUNDED, expand=False)
+        return Group(title, _t(f"Question bank {bank.id}, version {bank.version}"))
+    title.append_text(_t(f"\n{bank.id} version {bank.version}", "dim"))
+    return Panel(title, box=box.ROUNDED, expand=False)
 
 
 def section_start(bank: Bank, section: Section, perspective: str, plain: bool) -> RenderableType:
@@ -270,7 +271,7 @@ def summary_line(result: Result) -> str:
     low, high = _band_name(result.severity), _band_name(result.severity_max)
     head = f"{result.count} to {result.count_max} of 11 criteria ({n} not answered)"
     if low == high:
-        return f"{head}: {MEANING[result.severity]}, however the unanswered turn out"
+        return f"{head}: {MEANING[result.severity]}, however the unanswered ones turn out"
     which = "it is" if n == 1 else "they are"
     return f"{head}: {low} as answered, up to {high} if {which} a yes"
 

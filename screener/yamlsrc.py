@@ -63,7 +63,9 @@ def load(text: str) -> Located:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # Where a construct began (an unclosed quote, say) is where to look, more than where
+        # the parser gave up on it, often at the end of the file.
+        mark = exc.context_mark or exc.problem_mark
         line = mark.line + 1 if mark is not None else 0
         raise ParseError(line, _yaml_message(exc)) from None
     except yaml.YAMLError as exc:  # e.g. a reader error for a control character
@@ -84,7 +86,11 @@ def load_json(text: str) -> Located:
 
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
     parts = [p for p in (exc.context, exc.problem) if p]
-    return ", ".join(parts) or "invalid YAML"
+    message = ", ".join(parts) or "invalid YAML"
+    start, end = exc.context_mark, exc.problem_mark
+    if start is not None and end is not None and end.line != start.line:
+        message += f" (noticed on line {end.line + 1})"
+    return message
 
 
 class _Builder:
@@ -106,7 +112,10 @@ class _Builder:
         if isinstance(node, SequenceNode):
             return [self.value(item, (*path, i)) for i, item in enumerate(node.value)]
         assert isinstance(node, ScalarNode)
-        if node.tag == _STR:  # most scalars: skip the constructor's dispatch
+        return self.scalar(node)
+
+    def scalar(self, node: ScalarNode) -> Any:
+        if node.tag == _STR:  # most scalars and keys: skip the constructor's dispatch
             return node.value
         return self.scalars.construct_object(node)
 
@@ -122,7 +131,7 @@ class _Builder:
             if not isinstance(key_node, ScalarNode):
                 self.problems.append((path, "a key must be a plain value"))
                 continue
-            key = self.scalars.construct_object(key_node)
+            key = self.scalar(key_node)
             if not isinstance(key, str | int | bool) or key is None:
                 key = str(key)
             if key in out:
