@@ -1,0 +1,217 @@
+"""Shared fixtures: the default bank, small banks built from plain dicts, and answers helpers."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping
+from typing import Any, TypeAlias
+
+import pytest
+import yaml
+
+from screener.bank import load_bank, parse_bank
+from screener.errors import BankError
+from screener.model import CRITERIA, Answers, Bank, Value
+
+# A change to the minimal bank: a function that edits the dict in place, or a mapping of
+# top-level keys to replace.
+Change: TypeAlias = Callable[[dict[str, Any]], None] | Mapping[str, Any] | None
+
+SOURCES = [{"id": "dsm5", "title": "DSM-5 criteria (paraphrased)", "ref": "APA 2013"}]
+
+
+def _criterion_question(key: str) -> dict[str, Any]:
+    return {
+        "id": key,
+        "criterion": key,
+        "kind": "yes_no",
+        "text": f"In the past 12 months: {key.replace('_', ' ')}?",
+        "short": key.replace("_", " ").capitalize(),
+        "source": ["dsm5"],
+    }
+
+
+def minimal_bank() -> dict[str, Any]:
+    """The smallest bank that uses every part scoring reads: gate, supervision, 11 criteria,
+    a two-item withdrawal scale, one safety question with its flag, one referral, one caveat."""
+    return {
+        "id": "mini",
+        "version": "1.0.0",
+        "title": "Mini screen",
+        "sources": copy.deepcopy(SOURCES),
+        "criteria": {key: f"Meaning of {key}" for key in CRITERIA},
+        "scales": {
+            "sows": {
+                "title": "Tiny SOWS",
+                "counted": True,
+                "items": 2,
+                "options": [{"value": v, "label": f"level {v}"} for v in range(5)],
+                "source": ["dsm5"],
+            }
+        },
+        "sections": [
+            {
+                "id": "use",
+                "title": "Use",
+                "questions": [
+                    {
+                        "id": "use_any",
+                        "kind": "yes_no",
+                        "role": "gate",
+                        "text": "Any opioid use in the past 12 months?",
+                        "source": ["dsm5"],
+                    },
+                    {
+                        "id": "opioids_which",
+                        "kind": "multi",
+                        "text": "Which opioids?",
+                        "show_if": {"question": "use_any", "equals": True},
+                        "options": [
+                            {"value": "heroin", "label": "Heroin"},
+                            {"value": "prescribed_pain", "label": "Prescribed pain medicine"},
+                        ],
+                        "source": ["dsm5"],
+                    },
+                    {
+                        "id": "prescribed_only",
+                        "kind": "yes_no",
+                        "role": "prescribed_only",
+                        "text": "Was all of it prescribed?",
+                        "show_if": {"question": "use_any", "equals": True},
+                        "overridden_if": {"question": "opioids_which", "contains": "heroin"},
+                        "source": ["dsm5"],
+                    },
+                ],
+            },
+            {
+                "id": "criteria",
+                "title": "Criteria",
+                "show_if": {"not": {"question": "use_any", "equals": False}},
+                "questions": [_criterion_question(key) for key in CRITERIA],
+            },
+            {
+                "id": "withdrawal",
+                "title": "Withdrawal",
+                "show_if": {"not": {"question": "use_any", "equals": False}},
+                "questions": [
+                    {
+                        "id": f"sows_{n}",
+                        "kind": "scale",
+                        "scale": "sows",
+                        "text": f"Right now: symptom {n}",
+                        "source": ["dsm5"],
+                    }
+                    for n in ("one", "two")
+                ],
+            },
+            {
+                "id": "safety",
+                "title": "Safety",
+                "show_if": {"not": {"question": "use_any", "equals": False}},
+                "questions": [
+                    {
+                        "id": "safety_alone",
+                        "kind": "yes_no",
+                        "text": "Do you use alone?",
+                        "source": ["dsm5"],
+                    }
+                ],
+            },
+        ],
+        "flags": [
+            {
+                "id": "uses_alone",
+                "label": "Using alone",
+                "when": {"question": "safety_alone", "equals": True},
+                "source": ["dsm5"],
+            }
+        ],
+        "referrals": [
+            {
+                "id": "talk",
+                "urgency": "soon",
+                "title": "Talk to a clinician",
+                "text": "Bring this to a clinician.",
+                "when": {"result": "count", "at_least": 2},
+                "source": ["dsm5"],
+            }
+        ],
+        "caveats": [{"id": "not_a_diagnosis", "text": "Not a diagnosis.", "source": ["dsm5"]}],
+        "emergency": {
+            "title": "Overdose",
+            "signs": ["Slow breathing"],
+            "steps": ["Call 911 now.", "Give naloxone."],
+            "source": ["dsm5"],
+        },
+        "helplines": [
+            {"id": "samhsa", "name": "SAMHSA", "contact": "1-800-662-4357", "source": ["dsm5"]}
+        ],
+    }
+
+
+def bank_text(change: Change = None) -> str:
+    """The minimal bank, changed, as YAML text."""
+    data = minimal_bank()
+    if callable(change):
+        change(data)
+    elif change is not None:
+        data.update(copy.deepcopy(dict(change)))
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000)
+
+
+def bank_problems(text: str) -> list[str]:
+    """Every problem parse_bank reports for `text`, named bank.yaml (none: an empty list)."""
+    try:
+        parse_bank(text, "bank.yaml")
+    except BankError as exc:
+        return list(exc.problems)
+    return []
+
+
+@pytest.fixture(scope="session")
+def bank() -> Bank:
+    return load_bank()
+
+
+@pytest.fixture(scope="session")
+def make_bank() -> Callable[[Change], Bank]:
+    """`make_bank(change)`: the minimal bank with `change` applied, parsed as bank.yaml."""
+
+    def make(change: Change = None) -> Bank:
+        return parse_bank(bank_text(change), "bank.yaml")
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def answers(bank: Bank) -> Callable[..., Answers]:
+    """`answers({...})`: Answers for the default bank."""
+
+    def build(values: Mapping[str, Value], perspective: str = "self") -> Answers:
+        return Answers(bank.id, bank.version, perspective, dict(values))
+
+    return build
+
+
+def yes_to_values(*criteria: str, **more: Value) -> dict[str, Value]:
+    """Default-bank answers: recent heroin use, not prescribed, yes to exactly `criteria`."""
+    unknown = set(criteria) - set(CRITERIA)
+    assert not unknown, f"not criteria: {unknown}"
+    values: dict[str, Value] = {
+        "use_any": True,
+        "opioids_which": ("heroin",),
+        "prescribed_only": False,
+    }
+    values.update({key: key in criteria for key in CRITERIA})
+    values.update(more)
+    return values
+
+
+@pytest.fixture(scope="session")
+def yes_to(answers: Callable[..., Answers]) -> Callable[..., Answers]:
+    """`yes_to("craving", "tolerance", safety_alone=True)`: Answers for the default bank."""
+
+    def build(*criteria: str, **more: Value) -> Answers:
+        return answers(yes_to_values(*criteria, **more))
+
+    return build

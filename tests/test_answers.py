@@ -1,0 +1,357 @@
+"""Answers files: reading and checking them, writing them back, and what is still missing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+from conftest import yes_to_values
+
+from screener.answers import FORMAT, check_value, document, missing, parse_answers, read_answers
+from screener.errors import AnswersError, ExitCode
+from screener.model import CRITERIA
+
+HEAD = (
+    "format: screener-answers/1\n"
+    'bank: {id: oud-self-screen, version: "1.0.0"}\n'
+    "perspective: self\n"
+    "answers:\n"
+)
+OPIOIDS = "heroin, fentanyl, pills_not_prescribed, prescribed_pain, treatment_medication, other"
+
+
+def problems(text: str, bank) -> list[str]:
+    """The problems parse_answers reports for `text`, named answers.yaml."""
+    with pytest.raises(AnswersError) as caught:
+        parse_answers(text, bank, "answers.yaml")
+    assert caught.value.exit_code is ExitCode.ANSWERS
+    return list(caught.value.problems)
+
+
+class TestValidFiles:
+    """Well-formed YAML and JSON answers files are read into Answers."""
+
+    def test_a_yaml_answers_file_is_read(self, bank):
+        text = HEAD + (
+            "  use_any: true\n"
+            "  opioids_which: [prescribed_pain, heroin]\n"
+            "  craving: false\n"
+            "  tolerance: null\n"
+            "  sows_anxious: 3\n"
+            "  ctx_attempts: a_few\n"
+            "  ctx_pregnant: 'no'\n"
+        )
+        answers, warnings = parse_answers(text, bank, "answers.yaml")
+        assert warnings == []
+        assert (answers.bank_id, answers.bank_version, answers.perspective) == (
+            "oud-self-screen",
+            "1.0.0",
+            "self",
+        )
+        assert dict(answers.values) == {
+            "use_any": True,
+            "opioids_which": ("heroin", "prescribed_pain"),  # stored in bank order
+            "craving": False,
+            "tolerance": None,
+            "sows_anxious": 3,
+            "ctx_attempts": "a_few",
+            "ctx_pregnant": "no",
+        }
+
+    def test_a_json_answers_file_is_read(self, bank):
+        text = json.dumps(
+            {
+                "format": FORMAT,
+                "bank": {"id": "oud-self-screen", "version": "1.0.0"},
+                "perspective": "self",
+                "answers": {"use_any": True, "opioids_which": ["heroin"], "sows_nose": 0},
+            },
+            indent=2,
+        )
+        answers, warnings = parse_answers(text, bank, "answers.json")
+        assert warnings == []
+        assert dict(answers.values) == {
+            "use_any": True,
+            "opioids_which": ("heroin",),
+            "sows_nose": 0,
+        }
+
+    def test_an_empty_answers_block_gives_no_answers(self, bank):
+        answers, _ = parse_answers(HEAD, bank, "answers.yaml")
+        assert dict(answers.values) == {}
+
+    def test_a_json_export_with_its_result_is_accepted(self, bank):
+        text = HEAD.replace("answers:\n", "result: {severity: mild}\nanswers:\n") + (
+            "  use_any: false\n"
+        )
+        answers, _ = parse_answers(text, bank, "answers.yaml")
+        assert dict(answers.values) == {"use_any": False}
+
+    def test_consent_answers_are_ignored(self, bank):
+        answers, _ = parse_answers(
+            HEAD + "  consent: false\n  use_any: true\n", bank, "answers.yaml"
+        )
+        assert dict(answers.values) == {"use_any": True}
+
+    def test_read_answers_reads_a_file(self, bank, tmp_path):
+        path = tmp_path / "mine.yaml"
+        path.write_text(HEAD + "  use_any: false\n", encoding="utf-8")
+        answers, _ = read_answers(path, bank)
+        assert dict(answers.values) == {"use_any": False}
+
+    def test_read_answers_names_a_missing_file(self, bank, tmp_path):
+        path = tmp_path / "nope.yaml"
+        with pytest.raises(AnswersError) as caught:
+            read_answers(path, bank)
+        assert caught.value.problems == (f"{path}: no such answers file",)
+
+
+class TestProblems:
+    """Each bad answer is reported with its line and question id."""
+
+    def test_an_unknown_question_id_is_named_with_a_suggestion(self, bank):
+        text = HEAD + "  use_any: true\n  use_anyy: true\n"
+        assert problems(text, bank) == [
+            "answers.yaml:6: answers.use_anyy: 'use_anyy' is not a question in this bank "
+            "(did you mean 'use_any'?)"
+        ]
+
+    def test_scale_values_outside_0_to_4_and_booleans_are_rejected(self, bank):
+        text = HEAD + "  sows_anxious: 5\n  sows_yawning: -1\n  sows_nose: true\n  sows_aches: 4\n"
+        assert problems(text, bank) == [
+            "answers.yaml:5: answers.sows_anxious: expected a whole number 0-4, got 5",
+            "answers.yaml:6: answers.sows_yawning: expected a whole number 0-4, got -1",
+            "answers.yaml:7: answers.sows_nose: expected a whole number 0-4, got true",
+        ]
+
+    def test_yes_as_quoted_text_is_not_a_yes_no_answer(self, bank):
+        assert problems(HEAD + "  use_any: 'yes'\n", bank) == [
+            "answers.yaml:5: answers.use_any: expected true or false, got 'yes'"
+        ]
+
+    def test_a_choice_typo_gets_a_suggestion(self, bank):
+        assert problems(HEAD + "  ctx_attempts: mnay\n", bank) == [
+            "answers.yaml:5: answers.ctx_attempts: expected one of never, once, a_few, many, "
+            "got 'mnay' (did you mean 'many'?)"
+        ]
+
+    def test_an_unquoted_yes_for_a_choice_explains_yaml_booleans(self, bank):
+        # `ctx_pregnant: yes` reads as the boolean true; the option value is the text "yes".
+        assert problems(HEAD + "  ctx_pregnant: yes\n", bank) == [
+            "answers.yaml:5: answers.ctx_pregnant: expected one of yes, maybe, no, "
+            "not_applicable, got true "
+            '(YAML reads yes/no/on/off as true/false: quote the value, like "yes")'
+        ]
+
+    def test_a_multi_answer_with_an_unknown_option_gets_a_suggestion(self, bank):
+        assert problems(HEAD + "  opioids_which: [heroin, herion]\n", bank) == [
+            f"answers.yaml:5: answers.opioids_which: 'herion' is not one of {OPIOIDS} "
+            "(did you mean 'heroin'?)"
+        ]
+
+    def test_a_multi_answer_listing_an_option_twice_is_rejected(self, bank):
+        assert problems(HEAD + "  opioids_which: [heroin, heroin]\n", bank) == [
+            "answers.yaml:5: answers.opioids_which: lists the same option twice"
+        ]
+
+    def test_a_multi_answer_must_be_a_list(self, bank):
+        assert problems(HEAD + "  opioids_which: heroin\n", bank) == [
+            f"answers.yaml:5: answers.opioids_which: expected a list of {OPIOIDS}, got 'heroin'"
+        ]
+
+    def test_a_wrong_format_string_is_rejected(self, bank):
+        text = HEAD.replace("screener-answers/1", "screener-answers/2") + "  use_any: true\n"
+        assert problems(text, bank) == [
+            "answers.yaml:1: format: expected 'screener-answers/1', got 'screener-answers/2'"
+        ]
+
+    def test_answers_for_another_bank_are_rejected(self, bank):
+        text = HEAD.replace("id: oud-self-screen", "id: other-bank") + "  use_any: true\n"
+        assert problems(text, bank) == [
+            "answers.yaml:2: bank.id: these answers are for bank 'other-bank', "
+            "not 'oud-self-screen'"
+        ]
+
+    def test_an_unknown_perspective_is_rejected(self, bank):
+        text = HEAD.replace("perspective: self", "perspective: friend")
+        assert problems(text, bank) == [
+            "answers.yaml:3: perspective: 'friend' is not a perspective of this bank (self)"
+        ]
+
+    def test_an_unknown_top_level_key_gets_a_suggestion(self, bank):
+        text = HEAD.replace("answers:\n", "answer:\n  use_any: true\n")
+        assert problems(text, bank) == [
+            "answers.yaml:4: answer: unknown key 'answer' (did you mean 'answers'?)"
+        ]
+
+    def test_every_problem_is_reported_at_once(self, bank):
+        text = HEAD + "  use_any: maybe\n  craving: 1\n  sows_nose: 9\n"
+        assert problems(text, bank) == [
+            "answers.yaml:5: answers.use_any: expected true or false, got 'maybe'",
+            "answers.yaml:6: answers.craving: expected true or false, got 1",
+            "answers.yaml:7: answers.sows_nose: expected a whole number 0-4, got 9",
+        ]
+
+    def test_text_that_is_neither_yaml_nor_json_is_reported(self, bank):
+        assert problems("answers: [\n", bank) == [
+            "answers.yaml:2: not valid YAML or JSON: while parsing a flow node, "
+            "did not find expected node content"
+        ]
+
+    def test_a_file_that_is_not_a_mapping_is_reported(self, bank):
+        assert problems("- use_any\n", bank) == [
+            "answers.yaml:1: (top): expected a screener-answers/1 mapping "
+            "(format, bank, perspective, answers)"
+        ]
+
+    def test_a_duplicate_answer_is_reported(self, bank):
+        assert problems(HEAD + "  use_any: true\n  use_any: false\n", bank) == [
+            "answers.yaml:6: answers.use_any: duplicate key 'use_any'"
+        ]
+
+
+class TestVersion:
+    """Answers given to another version of the bank are checked with a warning."""
+
+    def test_a_version_mismatch_is_a_warning_not_an_error(self, bank):
+        text = HEAD.replace('"1.0.0"', '"0.9.0"') + "  use_any: true\n"
+        answers, warnings = parse_answers(text, bank, "answers.yaml")
+        assert dict(answers.values) == {"use_any": True}
+        assert answers.bank_version == "1.0.0"
+        assert warnings == [
+            "answers.yaml: answers were given to version '0.9.0' of the bank; "
+            "checking them against version '1.0.0'"
+        ]
+
+
+class TestCheckValue:
+    """check_value turns a raw answer into its stored form or says what the question takes."""
+
+    @pytest.mark.parametrize(
+        ("qid", "raw", "stored"),
+        [
+            ("use_any", True, True),
+            ("use_any", False, False),
+            ("use_any", None, None),
+            ("sows_anxious", 0, 0),
+            ("sows_anxious", 4, 4),
+            ("ctx_attempts", "never", "never"),
+            ("opioids_which", ["other", "heroin"], ("heroin", "other")),
+            ("opioids_which", [], ()),
+        ],
+    )
+    def test_a_valid_value_is_stored(self, bank, qid, raw, stored):
+        assert check_value(bank.question(qid), raw) == (stored, None)
+
+    @pytest.mark.parametrize(
+        ("qid", "raw", "problem"),
+        [
+            ("use_any", 1, "expected true or false, got 1"),
+            ("sows_anxious", 4.0, "expected a whole number 0-4, got 4.0"),
+            ("sows_anxious", False, "expected a whole number 0-4, got false"),
+            ("ctx_attempts", 1, "expected one of never, once, a_few, many, got 1"),
+            ("opioids_which", [1], f"1 is not one of {OPIOIDS}"),
+            (
+                "ctx_other_substances",
+                ["alcohol", "none"],
+                "'none' cannot be listed with other options",
+            ),
+        ],
+    )
+    def test_an_invalid_value_says_what_the_question_takes(self, bank, qid, raw, problem):
+        assert check_value(bank.question(qid), raw) == (None, problem)
+
+
+class TestDocument:
+    """document() writes answers that parse_answers reads back unchanged."""
+
+    @pytest.mark.parametrize("dump", ["yaml", "json"])
+    def test_document_round_trips_through_parse_answers(self, bank, answers, dump):
+        values = yes_to_values(
+            "craving",
+            "tolerance",
+            withdrawal=None,
+            opioids_how=("smoke", "inject"),
+            withdrawal_offer=True,
+            sows_anxious=2,
+            ctx_attempts="many",
+            ctx_pregnant="yes",
+        )
+        original = answers(values)
+        doc = document(original, bank)
+        text = yaml.safe_dump(doc, sort_keys=False) if dump == "yaml" else json.dumps(doc, indent=2)
+        again, warnings = parse_answers(text, bank, f"answers.{dump}")
+        assert warnings == []
+        assert again == original
+
+    def test_document_lists_answers_in_bank_order_with_multi_as_lists(self, bank, answers):
+        doc = document(
+            answers({"craving": True, "opioids_which": ("heroin",), "use_any": True}), bank
+        )
+        assert doc == {
+            "format": "screener-answers/1",
+            "bank": {"id": "oud-self-screen", "version": "1.0.0"},
+            "perspective": "self",
+            "answers": {"use_any": True, "opioids_which": ["heroin"], "craving": True},
+        }
+
+
+SAFETY_ALWAYS = ["safety_alone", "safety_supply", "safety_break", "safety_overdose"]
+CONTEXT = [
+    "ctx_attempts",
+    "ctx_treatment",
+    "ctx_home",
+    "ctx_support",
+    "ctx_mood",
+    "ctx_other_substances",
+    "ctx_pregnant",
+]
+
+
+class TestMissing:
+    """missing() lists the questions that apply but have no answer, following the branching."""
+
+    def test_nothing_is_missing_after_no_recent_use(self, bank):
+        assert missing(bank, {"use_any": False}) == []
+
+    def test_with_no_answers_the_gate_and_every_unconditional_question_are_missing(self, bank):
+        assert missing(bank, {}) == [
+            "use_any",
+            "prescribed_only",
+            *CRITERIA,
+            "withdrawal_offer",
+            *SAFETY_ALWAYS,
+            "safety_naloxone",
+            *CONTEXT,
+        ]
+
+    def test_a_yes_to_the_gate_brings_in_the_questions_it_opens(self, bank):
+        assert missing(bank, {"use_any": True})[:4] == [
+            "opioids_which",
+            "opioids_how",
+            "prescribed_only",
+            "larger_longer",
+        ]
+
+    def test_skipped_answers_are_not_missing(self, bank):
+        values = yes_to_values(tolerance=None)
+        assert "tolerance" not in missing(bank, values)
+        assert "craving" not in missing(bank, values)
+
+    def test_withdrawal_ratings_are_missing_only_when_offered(self, bank):
+        base = yes_to_values(opioids_how=("smoke",))
+        declined = missing(bank, {**base, "withdrawal_offer": False})
+        offered = missing(bank, {**base, "withdrawal_offer": True})
+        assert [q for q in declined if q.startswith(("sows_", "extra_"))] == []
+        assert len([q for q in offered if q.startswith("sows_")]) == 16
+        assert len([q for q in offered if q.startswith("extra_")]) == 5
+
+    def test_the_sharing_question_is_missing_only_for_people_who_inject(self, bank):
+        smoking = missing(bank, yes_to_values(opioids_how=("smoke",)))
+        injecting = missing(bank, yes_to_values(opioids_how=("inject",)))
+        assert "safety_sharing" not in smoking
+        assert "safety_sharing" in injecting
+
+    def test_the_consent_question_is_never_missing(self, bank):
+        assert "consent" not in missing(bank, {})

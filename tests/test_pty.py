@@ -1,0 +1,302 @@
+"""End to end on a real pseudo-terminal: what a person at a keyboard sees and can do."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pexpect
+import pytest
+
+TIMEOUT = 15
+PROMPT = "> "
+
+
+def words(text: str) -> re.Pattern[str]:
+    """A pattern for `text` that matches however the terminal wrapped it."""
+    return re.compile(r"\s+".join(re.escape(w) for w in text.split()))
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+class Session:
+    """One `python -m screener` on a pty, with everything it printed kept in `transcript`."""
+
+    def __init__(self, args: list[str], cwd: Path) -> None:
+        env = {
+            "PATH": os.environ.get("PATH", os.defpath),
+            "HOME": str(cwd),
+            "LANG": "C.UTF-8",
+            "TERM": "dumb",
+            "NO_COLOR": "1",
+        }
+        self.log = io.StringIO()
+        self.child = pexpect.spawn(
+            sys.executable,
+            ["-m", "screener", *args],
+            cwd=str(cwd),
+            env=env,
+            dimensions=(40, 100),
+            encoding="utf-8",
+            timeout=TIMEOUT,
+        )
+        self.child.logfile_read = self.log
+
+    @property
+    def transcript(self) -> str:
+        return self.log.getvalue()
+
+    def see(self, text: str) -> None:
+        self.child.expect(words(text))
+
+    def answer(self, question: str, reply: str) -> None:
+        """Wait for `question` and its prompt, then type `reply` and Enter."""
+        self.see(question)
+        self.child.expect_exact(PROMPT)
+        self.child.sendline(reply)
+
+    def finish(self) -> int:
+        """Wait for the process to end; its exit status."""
+        self.child.expect(pexpect.EOF)
+        self.child.close()
+        assert self.child.signalstatus is None, "killed by a signal, not exited"
+        status = self.child.exitstatus
+        assert status is not None
+        return status
+
+    def close(self) -> None:
+        if self.child.isalive():
+            self.child.terminate(force=True)
+
+
+@pytest.fixture
+def session(tmp_path: Path) -> Iterator[Session]:
+    s = Session([], tmp_path)
+    yield s
+    s.close()
+
+
+CONSENT = "Would you like to begin?"
+USE_ANY = "In the past 12 months, have you used any opioids?"
+WHICH = "Which opioids have you used in the past 12 months?"
+HOW = "How have you taken them in the past 12 months?"
+PRESCRIBED = "was all of your opioid use prescribed to you"
+CRITERIA = [
+    "have you often ended up using more opioids",
+    "have you wanted to cut down or stop",
+    "has a lot of your time gone to opioids",
+    "have you had strong urges or cravings to use?",
+    "has using kept you from doing what you need to do",
+    "have you kept using even though it was causing or worsening problems with people",
+    "have you given up or cut back on things that used to matter",
+    "have you used more than once in a way that could put you in physical danger?",
+    "have you kept using even though you knew it was causing or worsening a health problem",
+    "have you needed much more to feel the effect you want",
+    "when you went without or cut down, have you felt sick with withdrawal?",
+]
+OFFER = "Would you like to rate how you feel right now?"
+CRITERION_TEXT = "In the past 12 months, have you often ended up"
+
+
+class TestWalkThrough:
+    """A whole screening typed at a terminal, from the welcome to the result."""
+
+    def test_a_full_walk_through_with_back_and_skip_reaches_the_result(
+        self, session: Session
+    ) -> None:
+        session.see("Opioid use self-screening")
+        session.see("It is a screening, not a diagnosis.")
+        session.answer(CONSENT, "y")
+        session.answer(USE_ANY, "y")
+        session.answer(WHICH, "1")
+        # Back from the next question: the previous one comes again with its answer.
+        session.answer(HOW, "b")
+        session.see(WHICH)
+        session.see("Your answer so far: Heroin. Press Enter to keep it.")
+        session.child.expect_exact(PROMPT)
+        session.child.sendline("")
+        session.answer(HOW, "1")
+        session.answer(PRESCRIBED, "n")
+        replies = ["y", "y", "y", "y", "s", "n", "n", "n", "n", "y", "y"]  # one skipped
+        for question, reply in zip(CRITERIA, replies, strict=True):
+            session.answer(question, reply)
+        session.answer(OFFER, "n")
+        session.answer("have you used opioids when no one else was around?", "n")
+        session.answer("from a dealer or from the street", "y")
+        session.answer("have you started using again after a break?", "n")
+        session.answer("Have you ever overdosed", "n")
+        session.answer("Do you have naloxone (Narcan)", "y")
+        session.answer("How many times have you tried to stop", "2")
+        session.answer("After stopping, have you started using again?", "n")
+        session.answer("Have you had treatment for opioid use before?", "n")
+        session.answer("Do you have a safe, stable place to live", "y")
+        session.answer("Is there someone in your life who would support you", "y")
+        session.answer("have you often felt low, depressed, anxious or hopeless?", "n")
+        session.answer("Besides opioids, which of these have you used", "5")
+        session.answer("Are you pregnant, or could you be?", "3")
+        session.see("Your screening result")
+        session.see("This is a screening, not a diagnosis.")
+        session.see(
+            "6 to 7 of 11 criteria (1 not answered): "
+            "a pattern consistent with severe opioid use disorder"
+        )
+
+        assert session.finish() == 0
+        text = flat(session.transcript)
+        assert "skipped" in text  # the criterion answered with s
+        assert "not answered" in text
+        assert "Not taken (it was optional)." in text
+        assert "Right now: I feel anxious" not in text  # the rating was declined
+        assert "have you shared needles" not in text  # smoking, not injecting
+        assert "\x1b[" not in session.transcript
+        assert "Traceback" not in session.transcript
+
+    def test_saying_no_to_any_use_goes_straight_to_the_result(self, session: Session) -> None:
+        session.answer(CONSENT, "y")
+        session.answer(USE_ANY, "n")
+        session.see("Your screening result")
+        session.see("No opioid use in the past 12 months was reported")
+        assert session.finish() == 0
+        text = flat(session.transcript)
+        assert CRITERION_TEXT not in text
+        assert PRESCRIBED not in text
+        assert OFFER not in text
+
+    def test_declining_to_begin_shows_the_helplines_and_exits_0(self, session: Session) -> None:
+        session.answer(CONSENT, "n")
+        session.see("Okay. Nothing was saved.")
+        session.see("1-800-662-4357")
+        assert session.finish() == 0
+        assert USE_ANY not in flat(session.transcript)
+
+
+class TestResume:
+    """`--answers FILE` on a terminal asks only the questions the file leaves open."""
+
+    def test_an_answers_file_with_gaps_asks_only_the_gaps(self, tmp_path: Path) -> None:
+        answered = {
+            "use_any": True,
+            "opioids_which": ["heroin"],
+            "opioids_how": ["smoke"],
+            "prescribed_only": False,
+            "larger_longer": True,
+            "cut_down": True,
+            "time_spent": False,
+            "craving": False,
+            "role_failure": False,
+            "social_problems": False,
+            "activities_given_up": False,
+            "hazardous_use": False,
+            "despite_harm": False,
+            "tolerance": True,
+            "withdrawal": True,
+            "withdrawal_offer": False,
+            **dict.fromkeys(
+                ("safety_alone", "safety_supply", "safety_break", "safety_overdose"), False
+            ),
+            "safety_naloxone": True,
+        }
+        doc = {
+            "format": "screener-answers/1",
+            "bank": {"id": "oud-self-screen", "version": "1.0.0"},
+            "perspective": "self",
+            "answers": answered,
+        }
+        path = tmp_path / "answers.json"
+        path.write_text(json.dumps(doc), encoding="utf-8")
+        s = Session(["--answers", str(path)], tmp_path)
+        try:
+            s.answer(CONSENT, "y")  # consent is asked afresh every time
+            s.answer("How many times have you tried to stop", "1")
+            s.answer("Have you had treatment for opioid use before?", "n")
+            s.answer("Do you have a safe, stable place to live", "y")
+            s.answer("Is there someone in your life who would support you", "y")
+            s.answer("have you often felt low, depressed, anxious or hopeless?", "n")
+            s.answer("Besides opioids, which of these have you used", "5")
+            s.answer("Are you pregnant, or could you be?", "4")
+            s.see("4 of 11 criteria: a pattern consistent with moderate opioid use disorder")
+            assert s.finish() == 0
+        finally:
+            s.close()
+        text = flat(s.transcript)
+        assert USE_ANY not in text
+        assert CRITERION_TEXT not in text
+        assert "have you used opioids when no one else was around?" not in text
+        assert text.count("> ") == 8
+
+
+class TestKeys:
+    """The keys that work at every question: ! for help, q to leave, Ctrl-C to stop."""
+
+    def test_ctrl_c_at_a_question_exits_130_without_a_traceback(self, session: Session) -> None:
+        session.answer(CONSENT, "y")
+        session.see(USE_ANY)
+        session.child.expect_exact(PROMPT)
+        session.child.sendintr()
+        session.see("Stopped. Nothing was saved.")
+        assert session.finish() == 130
+        assert "Traceback" not in session.transcript
+        assert "KeyboardInterrupt" not in session.transcript
+
+    def test_ctrl_c_at_the_welcome_exits_130_too(self, session: Session) -> None:
+        session.see(CONSENT)
+        session.child.expect_exact(PROMPT)
+        session.child.sendintr()
+        session.see("Nothing was saved")
+        assert session.finish() == 130
+        assert "Traceback" not in session.transcript
+
+    def test_ctrl_d_at_a_question_exits_130(self, session: Session) -> None:
+        session.answer(CONSENT, "y")
+        session.see(USE_ANY)
+        session.child.expect_exact(PROMPT)
+        session.child.sendeof()
+        session.see("Nothing was saved")
+        assert session.finish() == 130
+        assert "Traceback" not in session.transcript
+
+    @pytest.mark.parametrize("key", ["ctrl-c", "ctrl-d"])
+    def test_the_stop_message_starts_on_a_line_of_its_own(self, session: Session, key: str) -> None:
+        session.answer(CONSENT, "y")
+        session.see(USE_ANY)
+        session.child.expect_exact(PROMPT)
+        if key == "ctrl-c":
+            session.child.sendintr()
+        else:
+            session.child.sendeof()
+        assert session.finish() == 130
+        # Not glued to the prompt, as in "> ^CStopped. Nothing was saved."
+        assert re.search(r"(?m)^Stopped\. Nothing was saved\.\r?$", session.transcript), (
+            session.transcript[-200:]
+        )
+
+    def test_bang_shows_emergency_help_then_the_same_question(self, session: Session) -> None:
+        session.answer(CONSENT, "y")
+        session.answer(USE_ANY, "!")
+        session.see("911")
+        session.see("naloxone")
+        session.see(USE_ANY)  # asked again, not skipped
+        session.child.expect_exact(PROMPT)
+        session.child.sendline("y")
+        session.answer(WHICH, "q")
+        session.see("Leave now?")
+        session.child.expect_exact(PROMPT)
+        session.child.sendline("y")
+        session.see("You left the screening. Nothing was saved.")
+        assert session.finish() == 1
+
+    def test_question_mark_explains_the_question_then_asks_it_again(self, session: Session) -> None:
+        session.answer(CONSENT, "y")
+        session.answer(USE_ANY, "?")
+        session.see("Why we ask:")
+        session.see(USE_ANY)
+        session.child.expect_exact(PROMPT)
+        session.child.sendintr()
+        assert session.finish() == 130
