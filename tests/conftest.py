@@ -20,6 +20,27 @@ Change: TypeAlias = Callable[[dict[str, Any]], None] | Mapping[str, Any] | None
 SOURCES = [{"id": "dsm5", "title": "DSM-5 criteria (paraphrased)", "ref": "APA 2013"}]
 
 
+# The 16 SOWS items of the default bank, in scale order.
+SOWS_IDS = [
+    "sows_anxious",
+    "sows_yawning",
+    "sows_perspiring",
+    "sows_tearing",
+    "sows_nose",
+    "sows_gooseflesh",
+    "sows_shaking",
+    "sows_hot_flushes",
+    "sows_cold_flushes",
+    "sows_aches",
+    "sows_restless",
+    "sows_nauseous",
+    "sows_vomiting",
+    "sows_twitching",
+    "sows_cramps",
+    "sows_craving",
+]
+
+
 def _criterion_question(key: str) -> dict[str, Any]:
     return {
         "id": key,

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import SOWS_IDS
 from typer.testing import CliRunner, Result
 
 from screener import __version__
@@ -31,22 +32,7 @@ QUESTION_IDS = [
     "prescribed_only",
     *CRITERIA,
     "withdrawal_offer",
-    "sows_anxious",
-    "sows_yawning",
-    "sows_perspiring",
-    "sows_tearing",
-    "sows_nose",
-    "sows_gooseflesh",
-    "sows_shaking",
-    "sows_hot_flushes",
-    "sows_cold_flushes",
-    "sows_aches",
-    "sows_restless",
-    "sows_nauseous",
-    "sows_vomiting",
-    "sows_twitching",
-    "sows_cramps",
-    "sows_craving",
+    *SOWS_IDS,
     "extra_irritable",
     "extra_diarrhea",
     "extra_sleep",

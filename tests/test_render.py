@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from conftest import yes_to_values
+from conftest import SOWS_IDS, yes_to_values
 from rich.console import Console
 
 from screener import render
@@ -16,24 +16,7 @@ from screener.model import CRITERIA, Bank, Status
 from screener.scoring import score
 
 BOX = set("─│┃━╭╮╰╯┏┓┗┛")
-SOWS = [
-    "sows_anxious",
-    "sows_yawning",
-    "sows_perspiring",
-    "sows_tearing",
-    "sows_nose",
-    "sows_gooseflesh",
-    "sows_shaking",
-    "sows_hot_flushes",
-    "sows_cold_flushes",
-    "sows_aches",
-    "sows_restless",
-    "sows_nauseous",
-    "sows_vomiting",
-    "sows_twitching",
-    "sows_cramps",
-    "sows_craving",
-]
+SOWS = SOWS_IDS
 BAND_NOTE = (
     "These bands come from the NIDA CTN-0094 data harmonisation, a research convention. "
     "They are not part of the SOWS scale itself."

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import yes_to_values
+from conftest import SOWS_IDS, yes_to_values
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -11,24 +11,6 @@ from screener.model import CRITERIA, Severity, Status
 from screener.scoring import result_json, score, severity_for
 
 OTHER_NINE = [k for k in CRITERIA if k not in ("tolerance", "withdrawal")]
-SOWS_IDS = [
-    "sows_anxious",
-    "sows_yawning",
-    "sows_perspiring",
-    "sows_tearing",
-    "sows_nose",
-    "sows_gooseflesh",
-    "sows_shaking",
-    "sows_hot_flushes",
-    "sows_cold_flushes",
-    "sows_aches",
-    "sows_restless",
-    "sows_nauseous",
-    "sows_vomiting",
-    "sows_twitching",
-    "sows_cramps",
-    "sows_craving",
-]
 
 
 def sows_total(total: int) -> dict[str, int]:
