@@ -234,6 +234,8 @@ class Interview:
                 raise Quit("You left the screening. Nothing was saved.")
             if answer in NO or answer == "":
                 return
+            if answer == "!":  # emergency help is one key away on every screen, this one too
+                self.show(render.emergency(self.bank, self.plain))
             self.show(render.hint("Type y to leave, or n to go back to the question."))
 
     def read(self) -> str:

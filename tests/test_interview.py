@@ -385,6 +385,12 @@ class TestHelpKeys:
 class TestLeaving:
     """q asks before leaving; Ctrl-C and end of input leave at once."""
 
+    def test_emergency_help_works_at_the_leave_prompt_too(self, bank):
+        screen = Screen("y", "q", "!", "n", "n")
+        interview(bank, screen, prefill=all_but("use_any")).run()
+        assert "911" in screen.after(3)
+        assert "naloxone" in screen.after(3).lower()
+
     def test_quit_then_no_carries_on_with_the_same_question(self, bank):
         screen = Screen("y", "q", "n", "y")
         answers = interview(bank, screen, prefill=all_but("craving")).run()
