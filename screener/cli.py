@@ -7,6 +7,7 @@ renderers together, and turns every ScreenerError into one `Error: ...` line and
 # No `from __future__ import annotations` here: Typer would eval every annotation string at
 # each start (about 5 ms), where real annotation objects cost nothing.
 
+import gc
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -49,6 +50,10 @@ PlainOption = Annotated[
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: `screener` with no command (or only options) means `screener run`."""
+    # Everything imported so far lives until exit: moving it out of the cyclic collector's way
+    # spares each later collection, and the one at exit, from walking it again (about 10 ms
+    # of a short run here). Objects are still freed and files flushed as usual.
+    gc.freeze()
     args = list(sys.argv[1:] if argv is None else argv)
     # Only options (or nothing) imply `run`: a mistyped command must still say so.
     implied = not args or (args[0].startswith("-") and args[0] not in ("-h", "--help"))
