@@ -14,7 +14,7 @@ from screener import yamlsrc
 from screener.bank import did_you_mean
 from screener.conditions import applicable
 from screener.errors import AnswersError
-from screener.model import Answers, Bank, Kind, Question, Role, Value
+from screener.model import NONE_OPTION, Answers, Bank, Kind, Question, Role, Value
 
 FORMAT = "screener-answers/1"
 # Keys a summary may carry beside the answers (a JSON export adds the result); ignored here.
@@ -89,8 +89,8 @@ def check_value(q: Question, value: object) -> tuple[Value, str | None]:
             return None, f"{_show(bad[0])} is not one of {', '.join(values)}{hint}"
         if len(set(value)) != len(value):
             return None, "lists the same option twice"
-        if "none" in value and len(value) > 1:
-            return None, "'none' cannot be listed with other options"
+        if NONE_OPTION in value and len(value) > 1:
+            return None, f"{NONE_OPTION!r} cannot be listed with other options"
         return tuple(v for v in values if v in value), None
     if isinstance(value, str):
         return value, None

@@ -125,7 +125,7 @@ def parse_bank(text: str, filename: str = BANK_FILE) -> Bank:
         reader.error(path, message)
     bank = reader.bank(doc.data)
     if reader.problems or bank is None:
-        raise BankError(_by_line(reader.problems) or [f"{filename}:1: the bank is empty"])
+        raise BankError(reader.in_file_order() or [f"{filename}:1: the bank is empty"])
     return bank
 
 
@@ -148,7 +148,7 @@ class _Reader:
     def __init__(self, filename: str, doc: yamlsrc.Located) -> None:
         self.filename = filename
         self.doc = doc
-        self.problems: list[str] = []
+        self.problems: list[tuple[int, str]] = []  # (line, located message)
         self.source_ids: set[str] = set()
         self.source_uses: list[tuple[yamlsrc.Path, str]] = []
         self.questions: dict[str, Question] = {}
@@ -164,7 +164,12 @@ class _Reader:
 
     def error(self, path: yamlsrc.Path, message: str) -> None:
         line = self.doc.line(path)
-        self.problems.append(f"{self.filename}:{line}: {yamlsrc.format_path(path)}: {message}")
+        where = f"{self.filename}:{line}: {yamlsrc.format_path(path)}"
+        self.problems.append((line, f"{where}: {message}"))
+
+    def in_file_order(self) -> list[str]:
+        """The problems by line: they are found part by part, not line by line."""
+        return [message for _, message in sorted(self.problems, key=lambda p: p[0])]
 
     # --- typed access -------------------------------------------------------------------
 
@@ -898,16 +903,6 @@ class _Reader:
                 )
             )
         return out
-
-
-def _by_line(problems: list[str]) -> list[str]:
-    """Problems in file order (they are found part by part, not line by line)."""
-
-    def line(problem: str) -> int:
-        parts = problem.split(":", 2)
-        return int(parts[1]) if len(parts) > 2 and parts[1].isdigit() else 0
-
-    return sorted(problems, key=line)
 
 
 def _question_ids(sections: object) -> set[str]:

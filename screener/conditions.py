@@ -152,14 +152,12 @@ def possible(bank: Bank, values: Mapping[str, Value]) -> list[Question]:
     """
     shown, counted = applicable(bank, values)
     ids = {q.id for q in shown}
-
-    def unknown(name: str) -> bool:
-        return name not in values and name not in counted
+    lookup = question_lookup(counted)
 
     def maybe(cond: Condition | None) -> bool:
-        if cond is None or holds(cond, question_lookup(counted)):
+        if cond is None or holds(cond, lookup):
             return True
-        return any(unknown(name) for name in question_names(cond))
+        return any(name not in values for name in question_names(cond))
 
     out = []
     for section in bank.sections:

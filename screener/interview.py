@@ -15,14 +15,13 @@ from rich.console import RenderableType
 from screener import render
 from screener.conditions import applicable, possible
 from screener.errors import Interrupted, Quit
-from screener.model import Answers, Bank, Kind, Question, Role, Value
+from screener.model import NONE_OPTION, Answers, Bank, Kind, Question, Role, Value
 
 Ask = Callable[[str], str]
 Show = Callable[[RenderableType], None]
 
 PROMPT = "> "
 COMMANDS = {"b": "back", "s": "skip", "?": "why", "!": "emergency", "q": "quit"}
-NONE = "none"  # a multi option with this value stands alone
 YES = {"y", "yes"}
 NO = {"n", "no"}
 
@@ -69,7 +68,7 @@ def parse_reply(q: Question, raw: str, answered: bool = False) -> Reply:
         if parts and all(p.isdigit() and 1 <= int(p) <= n for p in parts):
             picked = {int(p) for p in parts}
             value = tuple(str(o.value) for i, o in enumerate(q.options, 1) if i in picked)
-            if NONE in value and len(value) > 1:
+            if NONE_OPTION in value and len(value) > 1:
                 return Reply(
                     hint="'None' cannot go with other choices. Type it alone, or leave it out."
                 )

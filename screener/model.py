@@ -39,6 +39,9 @@ SUPERVISION_EXCLUDED: tuple[str, ...] = ("tolerance", "withdrawal")
 # The scale id whose counted items make the withdrawal score.
 WITHDRAWAL_SCALE = "sows"
 
+# A multi option with this value ("none of these") cannot be chosen with others.
+NONE_OPTION = "none"
+
 
 class Kind(StrEnum):
     YES_NO = "yes_no"

@@ -19,6 +19,7 @@ from screener.bank import clean
 from screener.conditions import question_names
 from screener.model import (
     CRITERIA,
+    WITHDRAWAL_SCALE,
     Bank,
     Kind,
     Question,
@@ -368,7 +369,7 @@ def withdrawal_text(bank: Bank, res: Result) -> Text:
     w = res.withdrawal
     if w is None:
         return Text("Not taken (it was optional).")
-    scale = bank.scales["sows"]
+    scale = bank.scales[WITHDRAWAL_SCALE]
     if w.answered == 0:
         return Text("You chose to rate how you feel, but skipped every item, so there is no score.")
     score = f"{w.score} out of {w.max}" if w.complete else f"at least {w.score} out of {w.max}"
