@@ -53,7 +53,6 @@ QUESTION_IDS = [
     "ctx_other_substances",
     "ctx_pregnant",
 ]
-SOWS_IDS = [q for q in QUESTION_IDS if q.startswith("sows_")]
 EXTRA_IDS = [q for q in QUESTION_IDS if q.startswith("extra_")]
 CTX_IDS = [q for q in QUESTION_IDS if q.startswith("ctx_")]
 

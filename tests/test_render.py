@@ -16,7 +16,6 @@ from screener.model import CRITERIA, Bank, Status
 from screener.scoring import score
 
 BOX = set("─│┃━╭╮╰╯┏┓┗┛")
-SOWS = SOWS_IDS
 BAND_NOTE = (
     "These bands come from the NIDA CTN-0094 data harmonisation, a research convention. "
     "They are not part of the SOWS scale itself."
@@ -64,7 +63,7 @@ def criteria_rows(text: str) -> dict[int, tuple[str, str, str]]:
 def sows(total: int) -> dict[str, int]:
     """All 16 SOWS items rated to add up to `total`."""
     out, left = {}, total
-    for qid in SOWS:
+    for qid in SOWS_IDS:
         out[qid] = min(4, left)
         left -= out[qid]
     return out
@@ -232,7 +231,7 @@ class TestWithdrawal:
         )
 
     def test_a_partial_rating_is_a_lower_bound(self, bank, yes_to):
-        res = score(bank, yes_to(withdrawal_offer=True, **dict.fromkeys(SOWS[:5], 3)))
+        res = score(bank, yes_to(withdrawal_offer=True, **dict.fromkeys(SOWS_IDS[:5], 3)))
         assert render.withdrawal_text(bank, res).plain == (
             "at least 15 out of 64 on the Subjective Opiate Withdrawal Scale (SOWS), 5 of 16 "
             f"items answered.\nBand: moderate so far. {BAND_NOTE}"
@@ -243,7 +242,7 @@ class TestWithdrawal:
         assert render.withdrawal_text(bank, res).plain == "Not taken (it was optional)."
 
     def test_all_items_skipped_says_there_is_no_score(self, bank, yes_to):
-        res = score(bank, yes_to(withdrawal_offer=True, **dict.fromkeys(SOWS)))
+        res = score(bank, yes_to(withdrawal_offer=True, **dict.fromkeys(SOWS_IDS)))
         assert render.withdrawal_text(bank, res).plain == (
             "You chose to rate how you feel, but skipped every item, so there is no score."
         )
