@@ -18,8 +18,9 @@ from screener.model import NONE_OPTION, Answers, Bank, Kind, Question, Role, Val
 
 FORMAT = "screener-answers/1"
 # Keys a summary may carry beside the answers (a JSON export adds the result); ignored here.
-IGNORED_KEYS = {"result", "created", "generator"}
-KNOWN_KEYS = {"format", "bank", "perspective", "answers"} | IGNORED_KEYS
+IGNORED_KEYS = {"result", "generator"}
+# `created` (when saved) and `demo` (the persona, for fictional answers) travel with the answers.
+KNOWN_KEYS = {"format", "bank", "perspective", "created", "demo", "answers"} | IGNORED_KEYS
 
 
 def read_answers(path: Path, bank: Bank) -> tuple[Answers, list[str]]:
@@ -100,12 +101,17 @@ def check_value(q: Question, value: object) -> tuple[Value, str | None]:
 def document(answers: Answers, bank: Bank) -> dict[str, Any]:
     """The answers-file mapping for `answers`, questions in bank order, multi as lists."""
     order = [q.id for q in bank.questions if q.id in answers.values]
-    return {
+    doc: dict[str, Any] = {
         "format": FORMAT,
         "bank": {"id": answers.bank_id, "version": answers.bank_version},
         "perspective": answers.perspective,
-        "answers": {qid: _plain(answers.values[qid]) for qid in order},
     }
+    if answers.created is not None:
+        doc["created"] = answers.created
+    if answers.demo is not None:
+        doc["demo"] = answers.demo
+    doc["answers"] = {qid: _plain(answers.values[qid]) for qid in order}
+    return doc
 
 
 class _Checker:
@@ -140,11 +146,24 @@ class _Checker:
                 ("perspective",),
                 f"{_show(perspective)} is not a perspective of this bank ({known})",
             )
+        created = self.optional_text(data, "created", "a date and time like 2026-11-21T23:40:00")
+        demo = self.optional_text(data, "demo", "the name of the fictional persona")
         values = self.check_answers(data.get("answers"))
         if self.problems:
             raise AnswersError(self.problems)
-        answers = Answers(self.bank.id, version, str(perspective), values)
+        answers = Answers(self.bank.id, version, str(perspective), values, created, demo)
         return answers, self.warnings
+
+    def optional_text(self, data: dict[Any, Any], key: str, what: str) -> str | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, str) and value.strip():
+            return value
+        if key == "created" and hasattr(value, "isoformat"):  # YAML reads unquoted timestamps
+            return str(value.isoformat())
+        self.error((key,), f"expected {what}, got {_show(value)}")
+        return None
 
     def check_bank(self, value: object) -> str:
         if not isinstance(value, dict):

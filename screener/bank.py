@@ -51,11 +51,12 @@ _ESCAPES = re.compile(
     r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC, to BEL or ST
     r"|\x1b[!-/]*[0-~]"  # other escapes (ESC c, ESC 7, ESC ( B); a stray ESC eats no text
 )
+_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s|]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 TOP_KEYS = {
-    "id", "version", "title", "language", "perspectives", "sources", "criteria", "scales",
-    "sections", "flags", "referrals", "caveats", "emergency", "helplines",
+    "id", "version", "title", "canonical", "language", "perspectives", "sources", "criteria",
+    "scales", "sections", "flags", "referrals", "caveats", "emergency", "helplines",
 }  # fmt: skip
 SECTION_KEYS = {"id", "title", "intro", "show_if", "show_emergency", "questions"}
 QUESTION_KEYS = {
@@ -299,6 +300,7 @@ class _Reader:
             id=self.bank_id(top),
             version=str(version),
             title=self.text(top, "title", ()),
+            canonical=self.canonical(top),
             language=self.text(top, "language", (), required=False) or "en",
             perspectives=self.perspectives,
             sources=sources,
@@ -312,6 +314,21 @@ class _Reader:
             criteria=criteria,
             path=self.filename,
         )
+
+    def canonical(self, top: Mapping[str, Any]) -> str:
+        """The bank's canonical URI (FHIR `Questionnaire.url`); empty means derived from the id."""
+        value = top.get("canonical")
+        if value is None:
+            return ""
+        if not isinstance(value, str) or not _URI.fullmatch(value):
+            self.error(
+                ("canonical",),
+                f"expected an absolute URI without spaces or '|', like "
+                f"'https://clinic.example/fhir/Questionnaire/oud' or 'urn:clinic:oud', "
+                f"got {_show(value)}",
+            )
+            return ""
+        return value
 
     def read_perspectives(self, value: object) -> dict[str, str]:
         if value is None:

@@ -253,6 +253,12 @@ class Bank(NamedTuple):
     helplines: tuple[Helpline, ...]
     criteria: Mapping[str, str] = MappingProxyType({})  # key -> plain meaning
     path: str = ""
+    canonical: str = ""  # as written in the bank; see `url`
+
+    @property
+    def url(self) -> str:
+        """The canonical URI of the bank (FHIR `Questionnaire.url`), without the version."""
+        return self.canonical or f"urn:screener:bank:{self.id}"
 
     @property
     def questions(self) -> tuple[Question, ...]:
@@ -284,6 +290,8 @@ class Answers(NamedTuple):
     bank_version: str
     perspective: str
     values: Mapping[str, Value]
+    created: str | None = None  # ISO 8601 time the answers were saved, when a file says so
+    demo: str | None = None  # the persona's name when the answers are a fictional demo
 
 
 class CriterionResult(NamedTuple):

@@ -263,6 +263,12 @@ class TestCheckValue:
         assert check_value(bank.question(qid), raw) == (None, problem)
 
 
+ANSWERS_HEAD = (
+    "format: screener-answers/1\nbank: {id: oud-self-screen, version: '1.0.0'}\n"
+    "perspective: self\n\n"
+)
+
+
 class TestDocument:
     """document() writes answers that parse_answers reads back unchanged."""
 
@@ -284,6 +290,29 @@ class TestDocument:
         again, warnings = parse_answers(text, bank, f"answers.{dump}")
         assert warnings == []
         assert again == original
+
+    def test_created_and_demo_travel_with_the_answers(self, bank, answers):
+        original = answers({"use_any": False})._replace(
+            created="2026-11-21T23:40:00+00:00", demo="sam"
+        )
+        doc = document(original, bank)
+        assert (doc["created"], doc["demo"]) == ("2026-11-21T23:40:00+00:00", "sam")
+        again, _ = parse_answers(yaml.safe_dump(doc, sort_keys=False), bank)
+        assert again == original
+
+    def test_an_unquoted_yaml_timestamp_is_read_as_the_time_it_names(self, bank):
+        text = ANSWERS_HEAD + "created: 2026-11-21 23:40:00\nanswers: {use_any: false}\n"
+        given, _ = parse_answers(text, bank)
+        assert given.created == "2026-11-21T23:40:00"
+
+    @pytest.mark.parametrize(("line", "problem"), [
+        ("demo: 3", "demo: expected the name of the fictional persona, got 3"),
+        ("created: ''", "created: expected a date and time like 2026-11-21T23:40:00, got ''"),
+    ])  # fmt: skip
+    def test_a_bad_created_or_demo_is_located(self, bank, line, problem):
+        with pytest.raises(AnswersError) as exc:
+            parse_answers(ANSWERS_HEAD + line + "\nanswers: {use_any: false}\n", bank, "a.yaml")
+        assert exc.value.problems == (f"a.yaml:5: {problem}",)
 
     def test_document_lists_answers_in_bank_order_with_multi_as_lists(self, bank, answers):
         doc = document(

@@ -572,3 +572,22 @@ def test_load_bank_reports_a_folder_plainly(tmp_path: Path):
     with pytest.raises(BankError) as caught:
         load_bank(tmp_path)
     assert caught.value.problems == (f"{tmp_path}: is a folder, not a bank file",)
+
+
+class TestCanonical:
+    """`canonical` names the bank for FHIR; without it the URI comes from the bank id."""
+
+    def test_the_default_bank_has_a_urn_from_its_id(self, bank):
+        assert bank.url == "urn:screener:bank:oud-self-screen"
+
+    def test_a_clinic_bank_may_name_its_own_uri(self, make_bank):
+        url = "https://clinic.example/fhir/Questionnaire/oud"
+        assert make_bank(lambda data: data.update(canonical=url)).url == url
+
+    @pytest.mark.parametrize("value", ["not a uri", "urn:x|1.0", 42])
+    def test_a_canonical_that_is_not_a_uri_is_located(self, value):
+        text = bank_text(lambda data: data.update(canonical=value))
+        problems = bank_problems(text)
+        assert len(problems) == 1
+        assert problems[0].startswith(f"bank.yaml:{line_of(text, 'canonical:', 1)}: canonical: ")
+        assert "expected an absolute URI" in problems[0]
