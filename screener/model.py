@@ -9,6 +9,7 @@ budget (README: Development). `Result` stays a dataclass: its `count` field woul
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Literal, NamedTuple, TypeAlias
@@ -336,3 +337,12 @@ class Result:
 
     def ids(self, status: Status) -> list[str]:
         return [c.key for c in self.criteria if c.status is status]
+
+
+class Summary(NamedTuple):
+    """Everything an export holds: the bank, the answers, their result and when it was made."""
+
+    bank: Bank
+    answers: Answers
+    result: Result
+    created: datetime  # timezone-aware, local time
