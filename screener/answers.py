@@ -7,11 +7,12 @@ resume, so a file written by one can be read by the others.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from screener import yamlsrc
-from screener.bank import did_you_mean
+from screener.bank import clean, did_you_mean
 from screener.conditions import applicable
 from screener.errors import AnswersError
 from screener.model import NONE_OPTION, Answers, Bank, Kind, Question, Role, Value
@@ -41,6 +42,15 @@ def read_answers(path: Path, bank: Bank) -> tuple[Answers, list[str]]:
 
 
 def parse_answers(text: str, bank: Bank, filename: str = "answers") -> tuple[Answers, list[str]]:
+    if text.lstrip().startswith("{"):
+        # JSON (an export, say): the json module is many times faster than composing YAML.
+        # It knows no lines, so a file with problems is read again as YAML to locate them.
+        try:
+            located = yamlsrc.load_json(text)
+            if not located.problems:
+                return _Checker(filename, located, bank).check()
+        except (yamlsrc.ParseError, AnswersError):
+            pass
     try:
         doc = yamlsrc.load(text)  # YAML is a superset of JSON, and it keeps line numbers
     except yamlsrc.ParseError as exc:
@@ -146,7 +156,7 @@ class _Checker:
                 ("perspective",),
                 f"{_show(perspective)} is not a perspective of this bank ({known})",
             )
-        created = self.optional_text(data, "created", "a date and time like 2026-11-21T23:40:00")
+        created = self.created(data.get("created"))
         demo = self.optional_text(data, "demo", "the name of the fictional persona")
         values = self.check_answers(data.get("answers"))
         if self.problems:
@@ -158,11 +168,25 @@ class _Checker:
         value = data.get(key)
         if value is None:
             return None
-        if isinstance(value, str) and value.strip():
+        if isinstance(value, str) and value.strip() and clean(value) == value:
             return value
-        if key == "created" and hasattr(value, "isoformat"):  # YAML reads unquoted timestamps
-            return str(value.isoformat())
         self.error((key,), f"expected {what}, got {_show(value)}")
+        return None
+
+    def created(self, value: object) -> str | None:
+        """An ISO 8601 date and time, kept as written (it reaches summaries and CSV cells)."""
+        if value is None:
+            return None
+        if isinstance(value, datetime | date):  # YAML reads an unquoted timestamp itself
+            return value.isoformat()
+        if isinstance(value, str):
+            try:
+                return datetime.fromisoformat(value).isoformat()
+            except ValueError:
+                pass
+        self.error(
+            ("created",), f"expected a date and time like 2026-11-21T23:40:00, got {_show(value)}"
+        )
         return None
 
     def check_bank(self, value: object) -> str:
@@ -178,7 +202,9 @@ class _Checker:
                 f"{self.filename}: answers were given to version {_show(version)} of the bank; "
                 f"checking them against version {self.bank.version!r}"
             )
-        return self.bank.version
+        # Keep the version the answers were given to: a caseload lists it, and a re-export
+        # says it. The result names the version that scored them.
+        return version if isinstance(version, str) and version.strip() else self.bank.version
 
     def check_answers(self, value: object) -> dict[str, Value]:
         if value is None:

@@ -195,19 +195,36 @@ def _perspective(known: Mapping[str, str], wanted: str | None) -> str:
 
 @app.command("score")
 def score_cmd(
-    file: Annotated[Path, typer.Argument(help="An answers file (YAML or JSON).", dir_okay=False)],
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Answers files (YAML or JSON): one for its full result, several for a caseload.",
+            show_default=False,
+        ),
+    ],
     bank: BankOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    as_csv: Annotated[
+        bool,
+        typer.Option(
+            "--csv", help="Print one CSV row per file: date, severity, count, withdrawal, flags."
+        ),
+    ] = False,
     plain: PlainOption = False,
 ) -> None:
-    """Score an answers file without asking anything."""
+    """Score answers files without asking anything."""
+    if as_json and as_csv:
+        raise typer.BadParameter("choose one of --json and --csv", param_hint="'--csv'")
+    if as_csv or len(files) > 1:
+        _score_caseload(files, bank, "csv" if as_csv else "json" if as_json else "lines")
+        return
     from screener.answers import read_answers
     from screener.bank import load_bank
     from screener.scoring import result_json, score
 
     with guarded():
         the_bank = load_bank(bank)
-        given, warnings = read_answers(file, the_bank)
+        given, warnings = read_answers(files[0], the_bank)
         _warn(warnings)
         res = score(the_bank, given)
         if as_json:
@@ -218,6 +235,34 @@ def score_cmd(
             from screener import render
 
             console(plain).print(render.result(the_bank, res, plain))
+
+
+def _score_caseload(files: list[Path], bank: Path | None, form: str) -> None:
+    """Many files: a row each; a bad file is reported by name and the rest still scored."""
+    from screener import caseload
+    from screener.bank import load_bank
+
+    with guarded():
+        the_bank = load_bank(bank)
+        write = {"csv": caseload.write_csv, "json": caseload.write_json}
+        items = caseload.score_each(files, the_bank)
+        failed = write.get(form, caseload.write_lines)(items, sys.stdout, sys.stderr)
+        if failed:
+            sys.stdout.flush()
+            total = len(files)
+            if failed == total:
+                sys.stderr.write(
+                    "The file could not be scored.\n"
+                    if total == 1
+                    else f"None of the {total} files could be scored.\n"
+                )
+            else:
+                which = "file" if failed == 1 else "files"
+                sys.stderr.write(
+                    f"{failed} of {total} {which} could not be scored (listed above); "
+                    "the others were.\n"
+                )
+            raise typer.Exit(ExitCode.ANSWERS)
 
 
 @app.command()

@@ -66,7 +66,7 @@ class Severity(StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(Severity).index(self)
+        return _SEVERITY_RANK[self]
 
 
 class Status(StrEnum):
@@ -85,7 +85,13 @@ class Urgency(StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(Urgency).index(self)
+        return _URGENCY_RANK[self]
+
+
+# Enum iteration is slow, and a caseload asks for ranks thousands of times.
+_SEVERITY_RANK = {s: i for i, s in enumerate(Severity)}
+_URGENCY_RANK = {u: i for i, u in enumerate(Urgency)}
+SEVERITY_ORDER = [s.value for s in Severity]
 
 
 # --- conditions -------------------------------------------------------------------------
@@ -278,7 +284,7 @@ class Bank(NamedTuple):
         raise KeyError(sid)
 
     def by_role(self, role: Role) -> Question | None:
-        return next((q for q in self.questions if q.role is role), None)
+        return next((q for s in self.sections for q in s.questions if q.role is role), None)
 
 
 # --- answers and results ----------------------------------------------------------------

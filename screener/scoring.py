@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from screener.conditions import applicable, holds, question_lookup, true_leaves
 from screener.model import (
     CRITERIA,
+    SEVERITY_ORDER,
     SUPERVISION_EXCLUDED,
     WITHDRAWAL_SCALE,
     Answers,
@@ -47,10 +48,11 @@ def score(bank: Bank, answers: Answers) -> Result:
     claimed, overridden_by = _supervision(bank, counted)
     supervised = claimed and not overridden_by
 
-    criteria = tuple(
-        _criterion(key, [q for q in shown if q.criterion == key], counted, supervised)
-        for key in CRITERIA
-    )
+    feeding: dict[str, list[Question]] = {key: [] for key in CRITERIA}
+    for q in shown:
+        if q.criterion is not None:
+            feeding[q.criterion].append(q)
+    criteria = tuple(_criterion(key, feeding[key], counted, supervised) for key in CRITERIA)
     met = [c.key for c in criteria if c.status is Status.MET]
     open_ = [c.key for c in criteria if c.status is Status.UNANSWERED]
     count, count_max = len(met), len(met) + len(open_)
@@ -174,7 +176,7 @@ def _withdrawal(
 
 
 def _orders(bank: Bank) -> dict[str, list[str]]:
-    severities = [s.value for s in Severity]
+    severities = SEVERITY_ORDER
     scale = bank.scales.get(WITHDRAWAL_SCALE)
     bands = [b.label for b in scale.bands] if scale else []
     return {"severity": severities, "severity_max": severities, "withdrawal_band": bands}

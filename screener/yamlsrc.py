@@ -6,8 +6,10 @@ It reads and writes nothing itself and knows nothing about what the data means.
 
 from __future__ import annotations
 
+import copy
 import json
-from typing import Any, TypeAlias
+from collections.abc import Iterator
+from typing import Any, ClassVar, TypeAlias
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -21,6 +23,34 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 Path: TypeAlias = tuple[str | int, ...]
 _MERGE = "tag:yaml.org,2002:merge"
 _STR = "tag:yaml.org,2002:str"
+_BOOL = "tag:yaml.org,2002:bool"
+_INT = "tag:yaml.org,2002:int"
+
+
+class _Composer(_Loader):
+    """The C composer with a memo of implicit tags: it resolves every scalar with a dozen
+    regular expressions in Python, and answers files repeat the same few dozen scalars (ids,
+    true, false). A tag depends only on the text and its quoting, so the memo is exact.
+    Files use no path resolvers, so the descend/ascend bookkeeping is skipped as well."""
+
+    _tags: ClassVar[dict[tuple[str, tuple[bool, bool]], str]] = {}
+
+    def resolve(self, kind: type[Node], value: Any, implicit: Any) -> Any:
+        if kind is not ScalarNode or len(value) > 64:
+            return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        key = (value, implicit)
+        tag = self._tags.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+            if len(self._tags) < 4096:
+                self._tags[key] = tag
+        return tag
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
 
 
 class ParseError(Exception):
@@ -61,7 +91,11 @@ def format_path(path: Path) -> str:
 def load(text: str) -> Located:
     """Parse YAML text, keeping lines. Raises ParseError on invalid YAML."""
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        try:  # Building from the parser's events skips the node tree: about twice as fast.
+            return _EventBuilder(_Composer(text)).build()
+        except _Fallback:  # merge keys, complex keys and the like: build from the node tree
+            pass
+        node = yaml.compose(text, Loader=_Composer)
     except yaml.MarkedYAMLError as exc:
         # Where a construct began (an unclosed quote, say) is where to look, more than where
         # the parser gave up on it, often at the end of the file.
@@ -76,12 +110,23 @@ def load(text: str) -> Located:
 
 
 def load_json(text: str) -> Located:
-    """Parse JSON text. Lines are only known for the whole document."""
+    """Parse JSON text. Lines are only known for the whole document; duplicate keys, which
+    `json` would silently drop, are reported as problems there."""
+    problems: list[tuple[Path, str]] = []
+
+    def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in out:
+                problems.append(((), f"duplicate key {key!r}"))
+            out[key] = value
+        return out
+
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=unique)
     except json.JSONDecodeError as exc:
         raise ParseError(exc.lineno, exc.msg) from None
-    return Located(data, {(): 1}, [])
+    return Located(data, {(): 1}, problems)
 
 
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
@@ -112,12 +157,10 @@ class _Builder:
         if isinstance(node, SequenceNode):
             return [self.value(item, (*path, i)) for i, item in enumerate(node.value)]
         assert isinstance(node, ScalarNode)
-        return self.scalar(node)
+        return self.scalar(node, path)
 
-    def scalar(self, node: ScalarNode) -> Any:
-        if node.tag == _STR:  # most scalars and keys: skip the constructor's dispatch
-            return node.value
-        return self.scalars.construct_object(node)
+    def scalar(self, node: ScalarNode, path: Path = ()) -> Any:
+        return _scalar(self.scalars, node.tag, node, self.problems, path)
 
     def mapping(self, node: MappingNode, path: Path) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
@@ -131,7 +174,7 @@ class _Builder:
             if not isinstance(key_node, ScalarNode):
                 self.problems.append((path, "a key must be a plain value"))
                 continue
-            key = self.scalar(key_node)
+            key = self.scalar(key_node, path)
             if not isinstance(key, str | int | bool) or key is None:
                 key = str(key)
             if key in out:
@@ -142,6 +185,154 @@ class _Builder:
             # Point at the key's line: a block value starts on the next line.
             self.lines[(*path, key)] = key_node.start_mark.line + 1
         return out
+
+
+def _scalar(
+    constructor: SafeConstructor,
+    tag: str,
+    node: ScalarNode | str,
+    problems: list[tuple[Path, str]],
+    path: Path,
+) -> Any:
+    """The value of a scalar with its resolved `tag`; `node` may be just its text."""
+    # The common tags skip the constructor's dispatch: most scalars and keys are text, and
+    # answers are mostly true and false.
+    text = node if isinstance(node, str) else node.value
+    if tag == _STR:
+        return text
+    if tag == _BOOL:
+        return SafeConstructor.bool_values[text.lower()]
+    if tag == _INT and text.isdigit():
+        return int(text)
+    if isinstance(node, str):
+        node = ScalarNode(tag, text)
+    try:
+        return constructor.construct_object(node)
+    except (yaml.YAMLError, ValueError) as exc:  # `!custom` tags, `!!int abc`
+        reason = exc.problem if isinstance(exc, yaml.MarkedYAMLError) else None
+        problems.append((path, f"cannot read this value: {reason or exc}"))
+        return text
+
+
+def _line(event: yaml.Event) -> int:
+    mark = event.start_mark
+    return mark.line + 1 if mark is not None else 1
+
+
+class _Fallback(Exception):
+    """Something the event builder leaves to the node-tree builder."""
+
+
+class _EventBuilder:
+    """Builds data and lines straight from parser events, as `_Builder` does from nodes.
+
+    It handles what banks and answers files use: mappings, sequences, scalars, anchors and
+    aliases. Anything rarer (merge keys, complex keys, tags on collections, a second
+    document) raises `_Fallback`, and the node-tree builder handles it or reports it.
+    """
+
+    def __init__(self, loader: _Composer) -> None:
+        self.events: Iterator[yaml.Event] = iter(loader.get_event, None)  # no generator layer
+        self.resolver = loader
+        self.lines: dict[Path, int] = {}
+        self.problems: list[tuple[Path, str]] = []
+        self.anchors: dict[str, tuple[Any, list[tuple[Path, int]]]] = {}
+        self.scalars = SafeConstructor()
+
+    def build(self) -> Located:
+        events = self.events
+        next(events)  # stream start
+        first = next(events)
+        if isinstance(first, yaml.StreamEndEvent):
+            return Located(None, {(): 1}, [])
+        data = self.value(next(events), ())
+        next(events)  # document end
+        if not isinstance(next(events), yaml.StreamEndEvent):
+            raise _Fallback  # a second document: the composer says so, with its line
+        return Located(data, self.lines, self.problems)
+
+    def value(self, event: yaml.Event, path: Path) -> Any:
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor not in self.anchors:
+                raise _Fallback  # the composer reports the undefined alias
+            data, lines = self.anchors[event.anchor]
+            for sub, line in lines:  # an alias reads the anchored node again, lines and all
+                self.lines[path + sub] = line
+            return copy.deepcopy(data)
+        self.lines[path] = _line(event)
+        if isinstance(event, yaml.ScalarEvent):
+            data = _scalar(self.scalars, self.tag(event), event.value, self.problems, path)
+        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            if event.tag not in (None, "!"):
+                raise _Fallback
+            if isinstance(event, yaml.MappingStartEvent):
+                data = self.mapping(path)
+            else:
+                data = self.sequence(path)
+        else:  # pragma: no cover - the parser only yields the events above here
+            raise _Fallback
+        anchor = event.anchor
+        if anchor is not None:
+            n = len(path)
+            lines = [(p[n:], line) for p, line in self.lines.items() if p[:n] == path]
+            self.anchors[anchor] = (copy.deepcopy(data), lines)
+        return data
+
+    def tag(self, event: yaml.ScalarEvent) -> str:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = _Composer._tags.get((event.value, event.implicit))
+            if tag is None:
+                return str(self.resolver.resolve(ScalarNode, event.value, event.implicit))
+        return tag
+
+    def sequence(self, path: Path) -> list[Any]:
+        out: list[Any] = []
+        events = self.events
+        event = next(events)
+        while not isinstance(event, yaml.SequenceEndEvent):
+            out.append(self.value(event, (*path, len(out))))
+            event = next(events)
+        return out
+
+    def mapping(self, path: Path) -> dict[Any, Any]:
+        out: dict[Any, Any] = {}
+        events = self.events
+        event = next(events)
+        while not isinstance(event, yaml.MappingEndEvent):
+            if not isinstance(event, yaml.ScalarEvent) or event.anchor is not None:
+                raise _Fallback
+            tag = self.tag(event)
+            if tag == _MERGE:
+                raise _Fallback
+            key = _scalar(self.scalars, tag, event.value, self.problems, path)
+            if not isinstance(key, str | int | bool) or key is None:
+                key = str(key)
+            line = _line(event)
+            if key in out:
+                self.lines[(*path, key)] = line
+                self.problems.append(((*path, key), f"duplicate key {key!r}"))
+                self.skip(next(events))
+            else:
+                out[key] = self.value(next(events), (*path, key))
+                self.lines[(*path, key)] = line  # the key's line: a block value starts below
+            event = next(events)
+        return out
+
+    def skip(self, event: yaml.Event) -> None:
+        """Read past a value that is not kept (a duplicate key's)."""
+        if getattr(event, "anchor", None) is not None and not isinstance(event, yaml.AliasEvent):
+            raise _Fallback  # a later alias could still want it
+        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            end = (
+                yaml.MappingEndEvent
+                if isinstance(event, yaml.MappingStartEvent)
+                else yaml.SequenceEndEvent
+            )
+            event = next(self.events)
+            while not isinstance(event, end):
+                self.skip(event)
+                event = next(self.events)
 
 
 def _merge_sources(node: Node) -> list[MappingNode]:

@@ -11,6 +11,7 @@ from conftest import yes_to_values
 from screener.answers import FORMAT, check_value, document, missing, parse_answers, read_answers
 from screener.errors import AnswersError, ExitCode
 from screener.model import CRITERIA
+from screener.scoring import score
 
 HEAD = (
     "format: screener-answers/1\n"
@@ -218,7 +219,8 @@ class TestVersion:
         text = HEAD.replace('"1.0.0"', '"0.9.0"') + "  use_any: true\n"
         answers, warnings = parse_answers(text, bank, "answers.yaml")
         assert dict(answers.values) == {"use_any": True}
-        assert answers.bank_version == "1.0.0"
+        assert answers.bank_version == "0.9.0"  # what they were given to, kept for the record
+        assert score(bank, answers).bank_version == "1.0.0"  # what scored them
         assert warnings == [
             "answers.yaml: answers were given to version '0.9.0' of the bank; "
             "checking them against version '1.0.0'"
@@ -308,6 +310,8 @@ class TestDocument:
     @pytest.mark.parametrize(("line", "problem"), [
         ("demo: 3", "demo: expected the name of the fictional persona, got 3"),
         ("created: ''", "created: expected a date and time like 2026-11-21T23:40:00, got ''"),
+        ("created: '=HYPERLINK(1)'", "created: expected a date and time like "
+         "2026-11-21T23:40:00, got '=HYPERLINK(1)'"),
     ])  # fmt: skip
     def test_a_bad_created_or_demo_is_located(self, bank, line, problem):
         with pytest.raises(AnswersError) as exc:

@@ -200,7 +200,7 @@ class TestHelp:
         [
             ([], "A private, offline self-screening for opioid (heroin) use disorder."),
             (["run"], "Take the screening, one question at a time (the default command)."),
-            (["score"], "Score an answers file without asking anything."),
+            (["score"], "Score answers files without asking anything."),
             (["questions"], "List the questions in the bank, in the order they are asked."),
             (["validate"], "Check a question bank and list every problem"),
         ],

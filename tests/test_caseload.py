@@ -1,0 +1,165 @@
+"""`screener score FILE...`: a caseload scored in one call, a bad file named and skipped."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from test_cli import COMPLETE, SCORE_CASES, assert_clean_exit, runner, write_answers
+from typer.testing import CliRunner
+
+from screener.caseload import COLUMNS
+from screener.cli import app
+
+__all__ = ["runner"]  # the fixture, shared with test_cli
+
+PRESCRIBED = SCORE_CASES["prescribed only: tolerance and withdrawal not counted"][0]
+
+
+@pytest.fixture
+def caseload(tmp_path: Path) -> list[Path]:
+    """Three good files (YAML and JSON), one with a date, one given to an older bank version."""
+    severe = write_answers(tmp_path / "severe.json", COMPLETE)
+    doc = json.loads(severe.read_text())
+    doc["created"] = "2026-11-20T21:15:00+01:00"
+    severe.write_text(json.dumps(doc))
+    none = write_answers(tmp_path / "none.yaml", {"use_any": False})
+    old = write_answers(tmp_path / "prescribed.yaml", PRESCRIBED)
+    old.write_text(old.read_text().replace("version: 1.0.0", "version: 0.9.0"))
+    return [severe, none, old]
+
+
+def rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+class TestCsv:
+    def test_one_row_per_file_in_the_order_given(
+        self, runner: CliRunner, caseload: list[Path]
+    ) -> None:
+        result = runner.invoke(app, ["score", "--csv", *map(str, caseload)])
+        assert_clean_exit(result, 0)
+        assert result.stdout.splitlines()[0] == ",".join(COLUMNS)
+        assert rows(result.stdout) == [
+            {
+                "file": str(caseload[0]),
+                "date": "2026-11-20T21:15:00+01:00",
+                "bank_version": "1.0.0",
+                "severity": "severe",
+                "count": "6",
+                "count_max": "6",
+                "withdrawal_score": "",
+                "flags": "uses_alone;unknown_supply;injecting",
+            },
+            {
+                "file": str(caseload[1]),
+                "date": "",
+                "bank_version": "1.0.0",
+                "severity": "none",
+                "count": "0",
+                "count_max": "0",
+                "withdrawal_score": "",
+                "flags": "",
+            },
+            {
+                "file": str(caseload[2]),
+                "date": "",
+                "bank_version": "0.9.0",  # what the answers were given to
+                "severity": "none",
+                "count": "1",
+                "count_max": "1",
+                "withdrawal_score": "16",
+                "flags": "",
+            },
+        ]
+        assert result.stderr == (
+            f"Warning: {caseload[2]}: answers were given to version '0.9.0' of the bank; "
+            "checking them against version '1.0.0'\n"
+        )
+
+    def test_a_bad_file_is_named_on_stderr_and_the_rest_still_scored(
+        self, runner: CliRunner, caseload: list[Path], tmp_path: Path
+    ) -> None:
+        bad = tmp_path / "bad.yaml"
+        bad.write_text("format: screener-answers/1\nbank: {id: other, version: '1'}\n")
+        missing = tmp_path / "gone.json"
+        args = ["score", "--csv", str(caseload[0]), str(bad), str(missing), str(caseload[1])]
+
+        result = runner.invoke(app, args)
+
+        assert_clean_exit(result, 4)
+        assert [r["file"] for r in rows(result.stdout)] == [str(caseload[0]), str(caseload[1])]
+        assert result.stderr.splitlines() == [
+            f"Error: {bad}:2: bank.id: these answers are for bank 'other', not 'oud-self-screen'",
+            f"Error: {missing}: no such answers file",
+            "2 of 4 files could not be scored (listed above); the others were.",
+        ]
+
+    def test_one_file_with_csv_is_a_caseload_of_one(
+        self, runner: CliRunner, caseload: list[Path]
+    ) -> None:
+        result = runner.invoke(app, ["score", str(caseload[1]), "--csv"])
+        assert_clean_exit(result, 0)
+        assert [r["severity"] for r in rows(result.stdout)] == ["none"]
+
+    def test_a_file_name_cannot_become_a_spreadsheet_formula(
+        self, runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        write_answers(tmp_path / "=1+1.yaml", {"use_any": False})
+        monkeypatch.chdir(tmp_path)
+        result = runner.invoke(app, ["score", "--csv", "=1+1.yaml"])
+        assert_clean_exit(result, 0)
+        assert rows(result.stdout)[0]["file"] == "'=1+1.yaml"
+
+    @pytest.mark.parametrize(
+        ("names", "last_line"),
+        [
+            (["gone.yaml"], "The file could not be scored."),
+            (["gone.yaml", "lost.json"], "None of the 2 files could be scored."),
+        ],
+    )
+    def test_when_nothing_could_be_scored_it_says_so(
+        self, runner: CliRunner, tmp_path: Path, names: list[str], last_line: str
+    ) -> None:
+        result = runner.invoke(app, ["score", "--csv", *(str(tmp_path / n) for n in names)])
+        assert_clean_exit(result, 4)
+        assert result.stdout == ",".join(COLUMNS) + "\n"
+        assert result.stderr.splitlines()[-1] == last_line
+
+
+class TestOtherForms:
+    def test_several_files_without_csv_give_a_line_each(
+        self, runner: CliRunner, caseload: list[Path]
+    ) -> None:
+        result = runner.invoke(app, ["score", *map(str, caseload)])
+        assert_clean_exit(result, 0)
+        assert result.stdout.splitlines() == [
+            f"{caseload[0]}: severe (6 of 11 criteria); "
+            "flags: uses_alone, unknown_supply, injecting",
+            f"{caseload[1]}: no opioid use in the past 12 months reported",
+            f"{caseload[2]}: none (1 of 11 criteria); withdrawal score 16",
+        ]
+
+    def test_several_files_with_json_give_a_list_with_each_full_result(
+        self, runner: CliRunner, caseload: list[Path]
+    ) -> None:
+        result = runner.invoke(app, ["score", "--json", *map(str, caseload)])
+        assert_clean_exit(result, 0)
+        data = json.loads(result.stdout)
+        assert [d["file"] for d in data] == list(map(str, caseload))
+        assert [d["created"] for d in data] == ["2026-11-20T21:15:00+01:00", None, None]
+        assert [d["answers_bank_version"] for d in data] == ["1.0.0", "1.0.0", "0.9.0"]
+        assert [d["result"]["severity"] for d in data] == ["severe", "none", "none"]
+        single = runner.invoke(app, ["score", "--json", str(caseload[0])])
+        assert data[0]["result"] == json.loads(single.stdout)
+
+    def test_json_and_csv_together_is_a_usage_error(
+        self, runner: CliRunner, caseload: list[Path]
+    ) -> None:
+        result = runner.invoke(app, ["score", "--json", "--csv", str(caseload[0])])
+        assert_clean_exit(result, 2)
+        assert "choose one of --json and --csv" in result.stderr
+        assert result.stdout == ""
