@@ -7,18 +7,23 @@ does; both become `Interrupted` at once, with nothing written.
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import NamedTuple
 
 from rich.console import RenderableType
 
 from screener import render
 from screener.conditions import applicable, possible
-from screener.errors import Interrupted, Quit
+from screener.errors import ExportError, Interrupted, Quit
 from screener.model import NONE_OPTION, Answers, Bank, Kind, Question, Role, Value
 
 Ask = Callable[[str], str]
 Show = Callable[[RenderableType], None]
+# Writes the answers so far to a path, replacing a file there only when told to; raises
+# ExportError with a one-line reason when it cannot.
+Save = Callable[[Path, Answers, bool], None]
 
 PROMPT = "> "
 COMMANDS = {"b": "back", "s": "skip", "?": "why", "!": "emergency", "q": "quit"}
@@ -105,8 +110,14 @@ class Interview:
         perspective: str = "self",
         prefill: Mapping[str, Value] | None = None,
         plain: bool = False,
+        save: Save | None = None,
+        save_to: Path | None = None,
     ) -> None:
+        """`save` and `save_to` (the suggested file) offer, on `q`, to keep the answers so far;
+        without them (no terminal to confirm a path on) leaving writes nothing."""
         self.bank = bank
+        self.save = save
+        self.save_to = save_to
         self.ask = ask
         self.show = show
         self.perspective = perspective
@@ -222,20 +233,94 @@ class Interview:
             present()
 
     def confirm_quit(self) -> None:
-        self.show(
-            render.hint(
-                "Leave now? Nothing has been saved, and your answers will be cleared. (y/n)"
+        saving = self.save is not None and self.save_to is not None and bool(self.so_far())
+        if saving:
+            self.show(render.hint("Leave now? (y/n)"))
+        else:
+            self.show(
+                render.hint(
+                    "Leave now? Nothing has been saved, and your answers will be cleared. (y/n)"
+                )
             )
-        )
         while True:
             answer = self.read().strip().lower()
             if answer in YES:
+                if saving:
+                    self.offer_to_save()
                 raise Quit("You left the screening. Nothing was saved.")
             if answer in NO or answer == "":
                 return
             if answer == "!":  # emergency help is one key away on every screen, this one too
                 self.show(render.emergency(self.bank, self.plain))
             self.show(render.hint("Type y to leave, or n to go back to the question."))
+
+    def so_far(self) -> dict[str, Value]:
+        """The answers given so far that count (consent is never kept)."""
+        _, counted = applicable(self.bank, self.values)
+        consent = self.bank.by_role(Role.CONSENT)
+        return {k: v for k, v in counted.items() if consent is None or k != consent.id}
+
+    def offer_to_save(self) -> None:
+        """Ask whether to keep the answers so far; leaves with Quit either way."""
+        keep = self.yes_no(
+            "Save your answers so far, so you can finish later? The file can only be opened "
+            "with your account on this computer. (y/N)",
+            default=False,
+        )
+        if not keep:
+            raise Quit("You left the screening. Nothing was saved.")
+        path = self.save_where()
+        if path is None:
+            raise Quit("You left the screening. Nothing was saved.")
+        shown = shlex.quote(str(path))
+        raise Quit(
+            f"Your answers so far are saved in {path} (only you can read it).\n"
+            f"To carry on where you left off: screener run --answers {shown}"
+        )
+
+    def save_where(self) -> Path | None:
+        """Ask for a file (Enter takes the suggestion) and save there; None: not saved."""
+        assert self.save is not None and self.save_to is not None
+        answers = Answers(self.bank.id, self.bank.version, self.perspective, self.so_far())
+        while True:
+            self.show(
+                render.hint(
+                    f"Save to {self.save_to}? Press Enter for yes, type another file name, "
+                    "or n to leave without saving."
+                )
+            )
+            reply = self.read().strip()
+            if reply == "!":
+                self.show(render.emergency(self.bank, self.plain))
+                continue
+            if reply.lower() in NO:
+                return None
+            path = Path(reply).expanduser().absolute() if reply else self.save_to
+            replace = False
+            if path.is_file():
+                replace = self.yes_no(f"{path} already exists. Replace it? (y/N)", default=False)
+                if not replace:
+                    continue
+            try:
+                self.save(path, answers, replace)
+            except ExportError as exc:
+                self.show(render.hint(f"Not saved: {exc.message}"))
+                continue
+            return path
+
+    def yes_no(self, question: str, default: bool) -> bool:
+        self.show(render.hint(question))
+        while True:
+            answer = self.read().strip().lower()
+            if answer in YES:
+                return True
+            if answer in NO:
+                return False
+            if answer == "":
+                return default
+            if answer == "!":
+                self.show(render.emergency(self.bank, self.plain))
+            self.show(render.hint("Type y for yes or n for no."))
 
     def read(self) -> str:
         try:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from conftest import yes_to_values
 from rich.console import Console
 
-from screener.errors import ExitCode, Interrupted, Quit
+from screener.errors import ExitCode, ExportError, Interrupted, Quit
 from screener.interview import Interview, Reply, parse_reply
-from screener.model import Value
+from screener.model import Answers, Value
 
 BOX = set("─│┃━╭╮╰╯┏┓┗┛┃┡┩╇╞╡")
 
@@ -433,3 +434,106 @@ class TestLeaving:
         screen = Screen("y", "q")
         with pytest.raises(Interrupted):
             interview(bank, screen, prefill=all_but("craving")).run()
+
+
+class SaveSpy:
+    """Stands in for the file writer: records each save, or refuses with an ExportError."""
+
+    def __init__(self, refuse: str | None = None) -> None:
+        self.saved: list[tuple[Path, Answers, bool]] = []
+        self.refuse = refuse
+
+    def __call__(self, path: Path, answers: Answers, replace: bool) -> None:
+        if self.refuse:
+            message, self.refuse = self.refuse, None  # refuse once, then accept
+            raise ExportError(message)
+        self.saved.append((path, answers, replace))
+
+
+class TestSaveForLater:
+    """On q, with a terminal, the answers so far can be kept to finish later."""
+
+    def run(self, bank, tmp_path, *replies, save=None):
+        screen = Screen(*replies)
+        save = save or SaveSpy()
+        suggested = tmp_path / "screener-answers.yaml"
+        job = Interview(bank, screen.ask, screen.show, save=save, save_to=suggested)
+        with pytest.raises(Quit) as caught:
+            job.run()
+        return screen, save, caught.value, suggested
+
+    def test_saying_no_writes_nothing(self, bank, tmp_path):
+        screen, save, quit, _ = self.run(bank, tmp_path, "y", "y", "q", "y", "n")
+        assert save.saved == []
+        assert quit.message == "You left the screening. Nothing was saved."
+        assert screen.after(3) == "Leave now? (y/n)"
+        assert screen.after(4).startswith("Save your answers so far, so you can finish later?")
+
+    def test_enter_at_the_save_question_means_no(self, bank, tmp_path):
+        _, save, quit, _ = self.run(bank, tmp_path, "y", "y", "q", "y", "")
+        assert save.saved == []
+        assert quit.exit_code is ExitCode.QUIT
+
+    def test_yes_then_enter_saves_the_answers_so_far_to_the_suggested_file(self, bank, tmp_path):
+        screen, save, quit, suggested = self.run(
+            bank, tmp_path, "y", "y", "1", "s", "q", "y", "y", ""
+        )
+        [(path, answers, replace)] = save.saved
+        assert (path, replace) == (suggested, False)
+        # consent is never kept; a skip is kept as a skip; nothing after the quit
+        assert dict(answers.values) == {
+            "use_any": True,
+            "opioids_which": ("heroin",),
+            "opioids_how": None,
+        }
+        unwrapped = screen.after(7).replace(" ", "")  # a long path wraps on an 80-column screen
+        assert f"Saveto{suggested}?PressEnterforyes" in unwrapped
+        assert quit.message == (
+            f"Your answers so far are saved in {suggested} (only you can read it).\n"
+            f"To carry on where you left off: screener run --answers {suggested}"
+        )
+
+    def test_another_name_can_be_typed(self, bank, tmp_path):
+        other = tmp_path / "my answers.yaml"
+        _, save, quit, _ = self.run(bank, tmp_path, "y", "y", "q", "y", "y", str(other))
+        assert save.saved[0][0] == other
+        assert f"screener run --answers '{other}'" in quit.message  # quoted for the shell
+
+    def test_an_existing_file_is_replaced_only_when_confirmed(self, bank, tmp_path):
+        taken = tmp_path / "taken.yaml"
+        taken.write_text("mine")
+        replies = ("y", "y", "q", "y", "y", str(taken), "n", str(taken), "y")
+        screen, save, _, _ = self.run(bank, tmp_path, *replies)
+        assert [(p, r) for p, _, r in save.saved] == [(taken, True)]
+        assert screen.after(6) == f"{taken} already exists. Replace it? (y/N)"
+
+    def test_a_failed_save_says_why_and_asks_again(self, bank, tmp_path):
+        spy = SaveSpy(refuse="/nope/a.yaml: the folder /nope does not exist")
+        replies = ("y", "y", "q", "y", "y", "/nope/a.yaml", "")
+        screen, save, quit, suggested = self.run(bank, tmp_path, *replies, save=spy)
+        assert screen.after(6).startswith(
+            "Not saved: /nope/a.yaml: the folder /nope does not exist Save to"
+        )
+        assert save.saved[0][0] == suggested
+        assert "saved in" in quit.message
+
+    def test_n_at_the_file_prompt_leaves_without_saving(self, bank, tmp_path):
+        _, save, quit, _ = self.run(bank, tmp_path, "y", "y", "q", "y", "y", "n")
+        assert save.saved == []
+        assert quit.message == "You left the screening. Nothing was saved."
+
+    def test_ctrl_c_while_saving_stops_at_once_and_saves_nothing(self, bank, tmp_path):
+        screen = Screen("y", "y", "q", "y", "y", KeyboardInterrupt)
+        save = SaveSpy()
+        job = Interview(bank, screen.ask, screen.show, save=save, save_to=tmp_path / "a.yaml")
+        with pytest.raises(Interrupted):
+            job.run()
+        assert save.saved == []
+
+    def test_with_nothing_answered_yet_there_is_nothing_to_offer(self, bank, tmp_path):
+        screen, save, left, _ = self.run(bank, tmp_path, "y", "q", "y")
+        assert save.saved == []
+        assert left.message == "You left the screening. Nothing was saved."
+        assert screen.after(2) == (
+            "Leave now? Nothing has been saved, and your answers will be cleared. (y/n)"
+        )
