@@ -282,7 +282,8 @@ def fhirpath(bank: Bank, cond: Condition) -> str:
     q = bank.question(cond.name)
     answers = f"%resource.repeat(item).where(linkId = {_quote(q.id)}).answer"
     values = _leaf_values(q, cond)
-    if values is None:
+    if values is None:  # at_least on a multi question: how many were chosen
+        # exists(): a skipped question is false even for `at_least: 0`, as in screener.
         return f"{answers}.exists() and {answers}.count() >= {cond.value}"
     tests = " or ".join(_value_test(q, v) for v in values)
     return f"{answers}.where({tests}).exists()"
