@@ -33,7 +33,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from screener.bank import clean
+from screener.bank import clean  # already loaded: a Bank only comes from screener.bank
 from screener.conditions import applicable, describe
 from screener.model import (
     WITHDRAWAL_SCALE,
@@ -331,6 +331,8 @@ def response_bundle(summary: Summary, new_id: Callable[[], str] | None = None) -
     answered; a component says how many of the items were.
     """
     make_id = new_id or _uuid
+    if summary.created.tzinfo is None:  # FHIR instants need an offset: take it as local time
+        summary = summary._replace(created=summary.created.astimezone())
     bundle_id = make_id()
     made = _Made(
         summary,

@@ -360,6 +360,12 @@ class TestResponse:
                             "boolean" if "valueBoolean" in answer else "string"
                         )
 
+    def test_a_time_without_offset_is_taken_as_local_time(self, bank: Bank) -> None:
+        naive = summary_of(bank, {"use_any": False})._replace(created=datetime(2026, 1, 2, 3, 4))
+        data = fhir.response_bundle(naive, counter())
+        Bundle.model_validate(data)
+        assert datetime.fromisoformat(data["timestamp"]) == datetime(2026, 1, 2, 3, 4).astimezone()
+
     def test_the_same_ids_give_the_same_bundle_and_default_ids_are_fresh_uuids(
         self, bank: Bank, sets: dict[str, dict[str, Value]]
     ) -> None:
@@ -594,6 +600,15 @@ class TestQuestionnaire:
             ("=", "a_few"),
             ("=", "many"),
         ]
+
+    def test_required_questions_are_required(self, make_bank: Callable[..., Bank]) -> None:
+        def require(data: dict[str, Any]) -> None:
+            data["sections"][-1]["questions"][0]["required"] = True
+
+        form = fhir.questionnaire(make_bank(require))
+        by_id = {i["linkId"]: i for i in questions_of(form["item"])}
+        assert by_id["safety_alone"]["required"] is True
+        assert [k for k, i in by_id.items() if "required" in i] == ["safety_alone"]
 
     def test_section_intros_are_display_items(self, form: dict[str, Any]) -> None:
         by_id = {i["linkId"]: i for i in leaves(form["item"])}
