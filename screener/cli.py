@@ -269,6 +269,10 @@ def _score_caseload(files: list[Path], bank: Path | None, form: str) -> None:
 def questions(
     bank: BankOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the bank as JSON.")] = False,
+    as_fhir: Annotated[
+        bool,
+        typer.Option("--fhir", help="Print the bank as a FHIR R4 Questionnaire (JSON)."),
+    ] = False,
     plain: PlainOption = False,
 ) -> None:
     """List the questions in the bank, in the order they are asked."""
@@ -276,8 +280,16 @@ def questions(
     from screener.bank import load_bank
 
     with guarded():
+        if as_json and as_fhir:
+            raise ScreenerError("--json and --fhir cannot be used together: choose one")
         the_bank = load_bank(bank)
-        if as_json:
+        if as_fhir:
+            import json
+
+            from screener import fhir
+
+            print(json.dumps(fhir.questionnaire(the_bank), indent=2, ensure_ascii=False))
+        elif as_json:
             import json
 
             print(json.dumps(listing.bank_json(the_bank), indent=2, ensure_ascii=False))

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import yaml
 from conftest import SOWS_IDS
+from fhir.resources.R4B.questionnaire import Questionnaire
 from typer.testing import CliRunner, Result
 
 from screener import __version__
@@ -339,7 +340,7 @@ class TestValidate:
 
 
 class TestQuestions:
-    """`questions` lists the bank for people and, with --json, for scripts."""
+    """`questions` lists the bank for people, for scripts (--json) and for FHIR tools (--fhir)."""
 
     def test_json_has_the_bank_and_every_question_in_order(self, runner: CliRunner) -> None:
         result = runner.invoke(app, ["questions", "--json"])
@@ -349,6 +350,22 @@ class TestQuestions:
         assert data["bank"]["id"] == BANK_ID
         assert data["bank"]["version"] == BANK_VERSION
         assert [q["id"] for q in data["questions"]] == QUESTION_IDS
+
+    def test_fhir_prints_the_bank_as_a_valid_r4_questionnaire(self, runner: CliRunner) -> None:
+        result = runner.invoke(app, ["questions", "--fhir"])
+        assert_clean_exit(result, 0)
+        assert result.stderr == ""
+        data = json.loads(result.stdout)
+        Questionnaire.model_validate(data)
+        assert (data["url"], data["version"]) == (f"urn:screener:bank:{BANK_ID}", BANK_VERSION)
+        asked = [i["linkId"] for g in data["item"] for i in g["item"] if i["type"] != "display"]
+        assert asked == QUESTION_IDS[1:]  # all but the consent question
+
+    def test_fhir_and_json_together_is_a_usage_error(self, runner: CliRunner) -> None:
+        result = runner.invoke(app, ["questions", "--fhir", "--json"])
+        assert_clean_exit(result, 2)
+        assert result.stdout == ""
+        assert result.stderr == "Error: --json and --fhir cannot be used together: choose one\n"
 
     def test_json_gives_each_question_its_shape(self, runner: CliRunner) -> None:
         data = json.loads(runner.invoke(app, ["questions", "--json"]).stdout)

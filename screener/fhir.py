@@ -1,0 +1,549 @@
+"""The bank as a FHIR R4 Questionnaire and a screening as a FHIR R4 Bundle; JSON-ready dicts only.
+
+No I/O and no printing: callers `json.dumps` what these functions return. Nothing heavy is
+imported here (no FHIR library: the shapes are checked by the tests with `fhir.resources`).
+
+Codes. No LOINC or SNOMED code exists for a DSM-5 opioid use disorder checklist or for SOWS, so
+every code comes from code systems named after the bank's canonical URI (`Bank.url`, the
+Questionnaire's `url`), one system per kind of concept:
+
+- `{url}/codes`: what the Observations measure (`criteria-count`, `criteria-count-max`,
+  `severity`, `severity-max`, `sows-total`, `sows-answered`; the scale part is the scale id);
+- `{url}/severity`: the DSM-5 severity bands `none`, `mild`, `moderate`, `severe`;
+- `{url}/criteria`: the 11 DSM-5 criterion keys (the `code` of the question that asks each);
+- `{url}/scale/{scale id}`: a rating scale's options, code = the value (`"0"` to `"4"`);
+- `{url}/options/{question id}`: a choice or multi question's options, code = the value.
+
+The Questionnaire and the QuestionnaireResponse use the same codings, so an answer's coding is
+always one of its question's `answerOption`s.
+
+Conditions. A `show_if` becomes `enableWhen` wherever FHIR can say the same thing (after pushing
+`not` down to the leaves): `equals` and `contains` give `=`, `in` and a scale's `at_least` give
+one `=` per value with `enableBehavior: any`, and `not` of those gives `!=` (FHIR: "no answer
+equals", which is true for an unanswered question, as `not` is in screener). `all`/`any` of such
+parts give `enableBehavior` all/any. Anything else (a mix of all and any, or `at_least` on a
+multi question) becomes the SDC `enableWhenExpression` extension, a FHIRPath expression with the
+same meaning, and no `enableWhen` beside it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from screener.bank import clean  # already loaded: a Bank only comes from screener.bank
+from screener.conditions import applicable, describe
+from screener.model import (
+    WITHDRAWAL_SCALE,
+    AllOf,
+    AnyOf,
+    Bank,
+    Condition,
+    Kind,
+    Leaf,
+    Not,
+    Question,
+    Role,
+    Section,
+    Severity,
+    Summary,
+    Value,
+    word,
+)
+
+ITEM_WEIGHT = "http://hl7.org/fhir/StructureDefinition/itemWeight"
+ENABLE_WHEN_EXPRESSION = (
+    "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression"
+)
+OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+ACT_REASON = "http://terminology.hl7.org/CodeSystem/v3-ActReason"
+# Marks every resource made from a fictional persona's answers, so no system takes it for a
+# patient's data.
+TEST_DATA = {"system": ACT_REASON, "code": "HTEST", "display": "test health data"}
+
+SEVERITY_DISPLAY = {
+    Severity.NONE: "None (below the threshold of 2 criteria)",
+    Severity.MILD: "Mild (2-3 criteria)",
+    Severity.MODERATE: "Moderate (4-5 criteria)",
+    Severity.SEVERE: "Severe (6 or more criteria)",
+}
+COUNT_TEXT = "DSM-5 opioid use disorder criteria endorsed (self-screen)"
+SEVERITY_TEXT = "Provisional DSM-5 opioid use disorder severity (self-screen, not a diagnosis)"
+
+KIND_TYPE = {
+    Kind.YES_NO: "boolean",
+    Kind.SCALE: "choice",
+    Kind.CHOICE: "choice",
+    Kind.MULTI: "choice",
+    Kind.TEXT: "string",
+}
+
+
+# --- code systems ---------------------------------------------------------------------
+
+
+def codes_system(bank: Bank) -> str:
+    return f"{bank.url}/codes"
+
+
+def severity_system(bank: Bank) -> str:
+    return f"{bank.url}/severity"
+
+
+def criteria_system(bank: Bank) -> str:
+    return f"{bank.url}/criteria"
+
+
+def option_system(bank: Bank, q: Question) -> str:
+    """The code system of `q`'s options: its scale's, or its own."""
+    if q.kind is Kind.SCALE and q.scale is not None:
+        return f"{bank.url}/scale/{q.scale}"
+    return f"{bank.url}/options/{q.id}"
+
+
+def group_id(section: Section | str) -> str:
+    """A section's linkId. Question ids never hold a '-', so it cannot clash with one."""
+    return f"section-{section if isinstance(section, str) else section.id}"
+
+
+def _coding(bank: Bank, q: Question, value: object) -> dict[str, Any]:
+    code = str(value)
+    display = next((o.label for o in q.options if str(o.value) == code), code)
+    return {"system": option_system(bank, q), "code": code, "display": clean(display)}
+
+
+# --- the Questionnaire ----------------------------------------------------------------
+
+
+def questionnaire(bank: Bank) -> dict[str, Any]:
+    """The bank as an R4 Questionnaire: one group per section, the consent question left out.
+
+    Text is in the bank's first perspective. Each section's intro is a `display` item.
+    """
+    who = next(iter(bank.perspectives), "self")
+    items = []
+    for section in bank.sections:
+        questions = [_q_item(bank, q, who) for q in section.questions if q.role is not Role.CONSENT]
+        if not questions:
+            continue
+        group: dict[str, Any] = {
+            "linkId": group_id(section),
+            "text": clean(section.title),
+            "type": "group",
+        }
+        if section.show_if is not None:
+            group.update(_enable(bank, section.show_if))
+        intro = clean(word(section.intro, who)) if section.intro else ""
+        if intro:
+            questions.insert(
+                0, {"linkId": f"{group_id(section)}-intro", "text": intro, "type": "display"}
+            )
+        group["item"] = questions
+        items.append(group)
+    return {
+        "resourceType": "Questionnaire",
+        "url": bank.url,
+        "version": bank.version,
+        "name": computable_name(bank.id),
+        "title": clean(bank.title),
+        "status": "active",
+        "language": bank.language,
+        "item": items,
+    }
+
+
+def computable_name(bank_id: str) -> str:
+    """`oud-self-screen` -> `OudSelfScreen` (FHIR wants a name usable as an identifier)."""
+    name = "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", bank_id))
+    return name if name[:1].isalpha() else f"Bank{name}"
+
+
+def _q_item(bank: Bank, q: Question, perspective: str) -> dict[str, Any]:
+    item: dict[str, Any] = {"linkId": q.id}
+    if q.criterion is not None:
+        meaning = bank.criteria.get(q.criterion, q.criterion)
+        item["code"] = [
+            {"system": criteria_system(bank), "code": q.criterion, "display": clean(meaning)}
+        ]
+    item["text"] = clean(word(q.text, perspective))
+    item["type"] = KIND_TYPE[q.kind]
+    if q.show_if is not None:
+        item.update(_enable(bank, q.show_if))
+    if q.required:
+        item["required"] = True
+    if q.kind is Kind.MULTI:
+        item["repeats"] = True
+    if q.kind in (Kind.SCALE, Kind.CHOICE, Kind.MULTI):
+        options = []
+        for o in q.options:
+            option: dict[str, Any] = {"valueCoding": _coding(bank, q, o.value)}
+            if q.kind is Kind.SCALE:
+                option = {
+                    "extension": [{"url": ITEM_WEIGHT, "valueDecimal": o.value}],
+                    **option,
+                }
+            options.append(option)
+        item["answerOption"] = options
+    return item
+
+
+# --- show_if as enableWhen ------------------------------------------------------------
+
+# (enableBehavior, enableWhen list); the behavior only matters with more than one entry.
+_Parts = tuple[str, list[dict[str, Any]]]
+
+
+def _enable(bank: Bank, cond: Condition) -> dict[str, Any]:
+    """`enableWhen` (and `enableBehavior`) for `cond`, or the SDC expression extension."""
+    parts = _parts(bank, _push_not(cond))
+    if parts is not None:
+        behavior, whens = parts
+        out: dict[str, Any] = {"enableWhen": whens}
+        if len(whens) > 1:
+            out["enableBehavior"] = behavior
+        return out
+    expression = {
+        "description": describe(cond),
+        "language": "text/fhirpath",
+        "expression": fhirpath(bank, cond),
+    }
+    return {"extension": [{"url": ENABLE_WHEN_EXPRESSION, "valueExpression": expression}]}
+
+
+def _push_not(cond: Condition, negate: bool = False) -> Condition:
+    """`cond` with every `not` moved down onto a leaf (De Morgan)."""
+    if isinstance(cond, Not):
+        return _push_not(cond.item, not negate)
+    if isinstance(cond, AllOf | AnyOf):
+        items = tuple(_push_not(c, negate) for c in cond.items)
+        every = isinstance(cond, AllOf) != negate  # not all -> any of the nots, and back
+        return AllOf(items) if every else AnyOf(items)
+    return Not(cond) if negate else cond
+
+
+def _parts(bank: Bank, cond: Condition) -> _Parts | None:
+    """The enableWhen entries for `cond` (`not` on leaves only), or None if FHIR cannot say it."""
+    if isinstance(cond, AllOf | AnyOf):
+        behavior = "all" if isinstance(cond, AllOf) else "any"
+        whens: list[dict[str, Any]] = []
+        for c in cond.items:
+            part = _parts(bank, c)
+            if part is None or (len(part[1]) > 1 and part[0] != behavior):
+                return None
+            whens.extend(part[1])
+        return behavior, whens
+    negated = isinstance(cond, Not)
+    leaf = cond.item if isinstance(cond, Not) else cond
+    if not isinstance(leaf, Leaf) or leaf.subject != "question":
+        return None
+    q = bank.question(leaf.name)
+    values = _leaf_values(q, leaf)
+    if values is None:
+        return None
+    answer_key, make = _answer_of(bank, q)
+    operator = "!=" if negated else "="
+    entries = [{"question": q.id, "operator": operator, answer_key: make(v)} for v in values]
+    # Not one of several values: none of them (all); one of several values: any.
+    return ("all" if negated else "any"), entries
+
+
+def _leaf_values(q: Question, leaf: Leaf) -> list[object] | None:
+    """The values a leaf's answer is tested against (any of them), or None if not a list."""
+    if leaf.op in ("equals", "contains"):
+        return [leaf.value]
+    if leaf.op == "in" and isinstance(leaf.value, list | tuple):
+        return list(leaf.value)
+    if leaf.op == "at_least" and q.kind is Kind.SCALE and isinstance(leaf.value, int):
+        return [o.value for o in q.options if int(o.value) >= leaf.value]
+    return None  # at_least on a multi question counts its answers
+
+
+def _answer_of(bank: Bank, q: Question) -> tuple[str, Callable[[object], object]]:
+    if q.kind is Kind.YES_NO:
+        return "answerBoolean", lambda v: v
+    if q.kind is Kind.TEXT:
+        return "answerString", lambda v: v
+    return "answerCoding", lambda v: _coding(bank, q, v)
+
+
+def fhirpath(bank: Bank, cond: Condition) -> str:
+    """`cond` as a FHIRPath boolean over the QuestionnaireResponse (`%resource`).
+
+    An unanswered question makes a leaf false, as in screener; `exists()` keeps every leaf a
+    boolean, so `not()` of one is true for an unanswered question.
+    """
+    if isinstance(cond, AllOf | AnyOf):
+        joiner = " and " if isinstance(cond, AllOf) else " or "
+        return joiner.join(f"({fhirpath(bank, c)})" for c in cond.items)
+    if isinstance(cond, Not):
+        return f"({fhirpath(bank, cond.item)}).not()"
+    q = bank.question(cond.name)
+    answers = f"%resource.repeat(item).where(linkId = {_quote(q.id)}).answer"
+    values = _leaf_values(q, cond)
+    if values is None:  # at_least on a multi question: how many were chosen
+        # exists(): a skipped question is false even for `at_least: 0`, as in screener.
+        return f"{answers}.exists() and {answers}.count() >= {cond.value}"
+    tests = " or ".join(_value_test(q, v) for v in values)
+    return f"{answers}.where({tests}).exists()"
+
+
+def _value_test(q: Question, value: object) -> str:
+    if q.kind is Kind.YES_NO:
+        return f"value = {str(value).lower()}"
+    if q.kind is Kind.TEXT:
+        return f"value = {_quote(str(value))}"
+    return f"value.code = {_quote(str(value))}"
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+# --- the Bundle -----------------------------------------------------------------------
+
+
+class _Made(NamedTuple):
+    """What every resource of one Bundle shares."""
+
+    summary: Summary
+    qr_url: str  # the QuestionnaireResponse's fullUrl, which the Observations derive from
+    authored: str  # when the screening was taken
+
+
+def _uuid() -> str:
+    import uuid
+
+    return str(uuid.uuid4())
+
+
+def response_bundle(summary: Summary, new_id: Callable[[], str] | None = None) -> dict[str, Any]:
+    """A `collection` Bundle: the QuestionnaireResponse and the Observations derived from it.
+
+    `new_id` makes the UUIDs (fullUrls and the Bundle identifier); tests pass a counter.
+
+    Observations: the criteria count and the severity are always there, a screened-out result
+    included: "no opioid use in 12 months" gives a count of 0 and severity none, which is a
+    fact about this screening, not a missing value (a note says why). When criteria are
+    unanswered, a component carries the highest possible count or severity and a note says so.
+    The SOWS total is there only when the withdrawal items were offered and at least one was
+    answered; a component says how many of the items were.
+    """
+    make_id = new_id or _uuid
+    if summary.created.tzinfo is None:  # FHIR instants need an offset: take it as local time
+        summary = summary._replace(created=summary.created.astimezone())
+    bundle_id = make_id()
+    made = _Made(
+        summary,
+        qr_url=f"urn:uuid:{make_id()}",
+        authored=_when(summary.answers.created, summary.created),
+    )
+    qr = _response(made)
+    observations = [_count(made), _severity(made)]
+    w = summary.result.withdrawal
+    if w is not None and w.answered:
+        observations.append(_withdrawal(made))
+
+    entries = [{"fullUrl": made.qr_url, "resource": qr}]
+    entries += [{"fullUrl": f"urn:uuid:{make_id()}", "resource": o} for o in observations]
+    bundle: dict[str, Any] = {"resourceType": "Bundle"}
+    label = _labels(summary.answers.demo)
+    if "meta" in label:  # a Bundle has `meta` but no narrative (`text`)
+        bundle["meta"] = label["meta"]
+    bundle["identifier"] = {"system": "urn:ietf:rfc:3986", "value": f"urn:uuid:{bundle_id}"}
+    bundle["type"] = "collection"
+    bundle["timestamp"] = summary.created.isoformat(timespec="seconds")
+    bundle["entry"] = entries
+    return bundle
+
+
+def _when(created: str | None, fallback: datetime) -> str:
+    """When the screening was taken: the answers' own time if it reads as one, else `fallback`.
+
+    A time without an offset is taken to be in `fallback`'s zone (FHIR needs one); a date alone
+    stays a date rather than gaining a made-up midnight.
+    """
+    if created:
+        text = created.strip()
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return text
+        try:
+            when = datetime.fromisoformat(text)
+        except ValueError:
+            when = None
+        if when is not None:
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=fallback.tzinfo)
+            return when.isoformat(timespec="seconds")
+    return fallback.isoformat(timespec="seconds")
+
+
+def _labels(demo: str | None) -> dict[str, Any]:
+    """`meta` and `text` for a resource: HTEST and a visible "DEMO" line on fictional answers.
+
+    Made afresh for each resource, so that no two share a mutable part.
+    """
+    if demo is None:
+        return {}
+    from html import escape
+
+    line = f"DEMO: fictional answers (persona: {clean(demo)})"
+    return {
+        "meta": {"security": [dict(TEST_DATA)]},
+        "text": {
+            "status": "additional",
+            "div": f'<div xmlns="http://www.w3.org/1999/xhtml"><p>{escape(line)}</p></div>',
+        },
+    }
+
+
+def _response(made: _Made) -> dict[str, Any]:
+    from screener.answers import missing  # its YAML reader is not needed here
+
+    bank, answers = made.summary.bank, made.summary.answers
+    shown, counted = applicable(bank, answers.values)
+    asked = {q.id for q in shown if q.id in counted and q.role is not Role.CONSENT}
+    groups = []
+    for section in bank.sections:
+        items = [
+            _answer_item(bank, q, counted[q.id], answers.perspective)
+            for q in section.questions
+            if q.id in asked
+        ]
+        if items:
+            groups.append(
+                {"linkId": group_id(section), "text": clean(section.title), "item": items}
+            )
+    status = "in-progress" if missing(bank, answers.values) else "completed"
+    qr: dict[str, Any] = {"resourceType": "QuestionnaireResponse", **_labels(answers.demo)}
+    qr.update(
+        {
+            "language": bank.language,
+            "questionnaire": f"{bank.url}|{bank.version}",
+            "status": status,
+            "authored": made.authored,
+            "item": groups,
+        }
+    )
+    return qr
+
+
+def _answer_item(bank: Bank, q: Question, value: Value, perspective: str) -> dict[str, Any]:
+    item: dict[str, Any] = {"linkId": q.id, "text": clean(word(q.text, perspective))}
+    answers = _typed(bank, q, value)
+    if answers:
+        item["answer"] = answers
+    return item
+
+
+def _typed(bank: Bank, q: Question, value: Value) -> list[dict[str, Any]]:
+    """The `answer` list for a stored value: empty when skipped."""
+    if value is None:
+        return []
+    if q.kind is Kind.YES_NO:
+        return [{"valueBoolean": value}]
+    if q.kind is Kind.TEXT:
+        return [{"valueString": value}]
+    values = value if isinstance(value, tuple) else (value,)
+    return [{"valueCoding": _coding(bank, q, v)} for v in values]
+
+
+def _observation(made: _Made, code: str, display: str) -> dict[str, Any]:
+    system = codes_system(made.summary.bank)
+    return {
+        "resourceType": "Observation",
+        **_labels(made.summary.answers.demo),
+        "status": "final",
+        "category": [
+            {"coding": [{"system": OBSERVATION_CATEGORY, "code": "survey", "display": "Survey"}]}
+        ],
+        "code": {"coding": [{"system": system, "code": code, "display": display}], "text": display},
+        "effectiveDateTime": made.authored,
+        "issued": made.summary.created.isoformat(timespec="seconds"),
+        "derivedFrom": [{"reference": made.qr_url}],
+    }
+
+
+def _notes(summary: Summary) -> list[str]:
+    """What a reader of the count or severity needs to know to read it right."""
+    r = summary.result
+    notes = []
+    if r.screened_out:
+        notes.append("No opioid use in the past 12 months was reported, so no criterion applies.")
+    if r.count_max > r.count:
+        n = r.count_max - r.count
+        notes.append(
+            f"{n} of the 11 criteria {'was' if n == 1 else 'were'} not answered: the count is "
+            f"{r.count} as answered and could be as high as {r.count_max}."
+        )
+    if r.supervised_exclusion:
+        notes.append(
+            "Tolerance and withdrawal are not counted: all opioid use was reported as "
+            "prescribed and taken under medical care."
+        )
+    notes.append("A self-screening, not a diagnosis: only a clinician can diagnose.")
+    return notes
+
+
+def _count(made: _Made) -> dict[str, Any]:
+    summary = made.summary
+    r = summary.result
+    obs = _observation(made, "criteria-count", COUNT_TEXT)
+    obs["valueInteger"] = r.count
+    if r.count_max != r.count:
+        obs["component"] = [
+            {
+                "code": _code(summary.bank, "criteria-count-max", "Highest possible count"),
+                "valueInteger": r.count_max,
+            }
+        ]
+    obs["note"] = [{"text": t} for t in _notes(summary)]
+    return obs
+
+
+def _severity_concept(bank: Bank, severity: Severity) -> dict[str, Any]:
+    display = SEVERITY_DISPLAY[severity]
+    return {
+        "coding": [{"system": severity_system(bank), "code": severity.value, "display": display}],
+        "text": display,
+    }
+
+
+def _severity(made: _Made) -> dict[str, Any]:
+    summary = made.summary
+    r, bank = summary.result, summary.bank
+    obs = _observation(made, "severity", SEVERITY_TEXT)
+    obs["valueCodeableConcept"] = _severity_concept(bank, r.severity)
+    if r.severity_max is not r.severity:
+        obs["component"] = [
+            {
+                "code": _code(bank, "severity-max", "Highest possible severity"),
+                "valueCodeableConcept": _severity_concept(bank, r.severity_max),
+            }
+        ]
+    obs["note"] = [{"text": t} for t in _notes(summary)]
+    return obs
+
+
+def _withdrawal(made: _Made) -> dict[str, Any]:
+    bank, w = made.summary.bank, made.summary.result.withdrawal
+    assert w is not None
+    title = clean(bank.scales[WITHDRAWAL_SCALE].title)
+    obs = _observation(made, f"{WITHDRAWAL_SCALE}-total", f"{title}: total")
+    obs["valueInteger"] = w.score
+    obs["component"] = [
+        {
+            "code": _code(bank, f"{WITHDRAWAL_SCALE}-answered", "Items answered"),
+            "valueInteger": w.answered,
+        }
+    ]
+    note = f"{w.answered} of {w.items} items answered; the total is 0 to {w.max}."
+    if not w.complete:
+        note += " Unanswered items add nothing, so the total is a lower bound."
+    obs["note"] = [{"text": f"How the person felt at the time of the screening. {note}"}]
+    return obs
+
+
+def _code(bank: Bank, code: str, display: str) -> dict[str, Any]:
+    return {"coding": [{"system": codes_system(bank), "code": code, "display": display}]}
