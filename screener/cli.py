@@ -342,3 +342,28 @@ def demo(
         res = score(the_bank, taken)
         # `taken` (Answers, demo=persona name) and `res` are what an export would write.
         out.print(render.result(the_bank, res, plain, render.demo_banner(taken.demo)))
+
+
+@app.command()
+def explain(
+    key: Annotated[
+        str | None,
+        typer.Argument(
+            help="One criterion to show in full (like craving). Leave it out for all the rules.",
+            show_default=False,
+        ),
+    ] = None,
+    bank: BankOption = None,
+    plain: PlainOption = False,
+) -> None:
+    """Show, in plain words, how answers become a result: criteria, thresholds, rules, sources."""
+    from screener import explain as explaining
+    from screener.bank import load_bank
+
+    with guarded():
+        the_bank = load_bank(bank)
+        if key is None:
+            shown = explaining.explain(the_bank, plain)
+        else:
+            shown = explaining.explain_criterion(the_bank, key, plain)
+        console(plain).print(shown)
