@@ -293,7 +293,7 @@ def play(
     plain: bool = False,
     pace: float = 0.0,
     wait: Callable[[], None] | None = None,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
 ) -> Answers:
     """Walk the interview with `persona`'s answers typed in; the answers carry `demo=name`.
 
@@ -302,6 +302,7 @@ def play(
     Interrupted, as in a real run.
     """
     banner = render.demo_banner(persona.name)
+    pause = sleep or time.sleep
     last: list[str] = []
 
     def ask(prompt: str) -> str:
@@ -318,12 +319,12 @@ def play(
         out.print(prompt, end="", markup=False)
         out.file.flush()
         if pace:
-            sleep(pace)
+            pause(pace)
         for key in keys:
             out.print(key, end="", markup=False)
             out.file.flush()
             if pace:
-                sleep(min(KEY_DELAY, pace / 10))
+                pause(min(KEY_DELAY, pace / 10))
         out.print()
         return keys
 

@@ -418,6 +418,15 @@ class TestDemoCommand:
         # the welcome, each section's start (riley goes through all), each question, the result
         assert out.count(BANNER) == 1 + len(bank.sections) + prompts + 2
 
+    @pytest.mark.parametrize(("args", "pauses"), [([], 0), (["--pace", "0.3"], 4)])
+    def test_piped_output_plays_without_pauses_unless_a_pace_is_given(
+        self, runner: CliRunner, monkeypatch: pytest.MonkeyPatch, args: list[str], pauses: int
+    ) -> None:
+        slept: list[float] = []
+        monkeypatch.setattr("screener.demo.time.sleep", slept.append)
+        ok(runner.invoke(app, ["demo", "dana", *args]))
+        assert len(slept) == pauses  # dana: two answers of one key each
+
     def test_an_unknown_name_exits_2_with_a_suggestion_and_the_names(
         self, runner: CliRunner
     ) -> None:
