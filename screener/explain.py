@@ -318,11 +318,13 @@ def _severity_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableType
     for low, high, severity in thresholds():
         span = f"{low} or more" if high is None else f"{low}" if low == high else f"{low} to {high}"
         rows.append(("-", Text(f"{span} criteria met: {MEANING[severity]}")))
-    # The thresholds belong to the same checklist: cite what every criterion question cites.
+    # The bank gives the thresholds no source of their own. They belong to the DSM checklist
+    # that the criteria and the prescribed-use rule come from, so cite only what all of those
+    # questions cite: an article cited beside every criterion does not state the thresholds.
+    rule_questions = [q for q in bank.questions if q.criterion or q.role is Role.PRESCRIBED_ONLY]
     shared: set[str] | None = None
-    for key in CRITERIA:
-        for q in criterion_questions(bank, key):
-            shared = set(q.source) if shared is None else shared & set(q.source)
+    for q in rule_questions:
+        shared = set(q.source) if shared is None else shared & set(q.source)
     return [
         heading("2. From the count to a result", plain),
         Text("The criteria that are met are counted, and the count gives the result:"),

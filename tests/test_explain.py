@@ -60,6 +60,7 @@ class TestThresholds:
             assert line in whole
         for _, _, severity in thresholds():
             assert MEANING[severity] in whole
+        assert "and the result says so. Sources: [6] 3. PRESCRIBED USE" in whole  # DSM-5 only
 
 
 class TestWhole:
