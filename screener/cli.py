@@ -33,7 +33,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-COMMANDS = ("run", "score", "questions", "validate")
+COMMANDS = ("run", "score", "questions", "validate", "demo", "explain")
 MAX_WIDTH = 100
 
 BankOption = Annotated[
@@ -152,15 +152,20 @@ def run(
     with guarded():
         the_bank = load_bank(bank)
         prefill: dict[str, Value] = {}
+        persona: str | None = None  # set when the file holds a demo's fictional answers
         if answers is not None:
             given, warnings = answers_io.read_answers(answers, the_bank)
             _warn(warnings)
             prefill = dict(given.values)
             perspective = perspective or given.perspective
+            persona = given.demo
+        banner = render.demo_banner(persona)
         who = _perspective(the_bank.perspectives, perspective)
         todo = answers_io.missing(the_bank, prefill)
         if answers is not None and not todo:
-            taken: Answers | None = Answers(the_bank.id, the_bank.version, who, prefill)
+            taken: Answers | None = Answers(
+                the_bank.id, the_bank.version, who, prefill, demo=persona
+            )
         else:
             if answers is not None and not interactive:
                 raise AnswersError(
@@ -173,13 +178,15 @@ def run(
                     out.print(line, markup=False)
                 return line
 
-            taken = Interview(the_bank, ask, out.print, who, prefill, plain).run()
+            taken = Interview(the_bank, ask, out.print, who, prefill, plain, banner=banner).run()
+            if taken is not None:
+                taken = taken._replace(demo=persona)
         if taken is None:
             out.print(render.declined(the_bank, plain))
             return
         from screener.scoring import score  # not needed until the questions are done
 
-        out.print(render.result(the_bank, score(the_bank, taken), plain))
+        out.print(render.result(the_bank, score(the_bank, taken), plain, banner))
 
 
 def _perspective(known: Mapping[str, str], wanted: str | None) -> str:
@@ -234,7 +241,8 @@ def score_cmd(
         else:
             from screener import render
 
-            console(plain).print(render.result(the_bank, res, plain))
+            banner = render.demo_banner(given.demo)
+            console(plain).print(render.result(the_bank, res, plain, banner))
 
 
 def _score_caseload(files: list[Path], bank: Path | None, form: str) -> None:
@@ -314,3 +322,105 @@ def validate(
             f"{b.path}: OK: bank {b.id} version {b.version}, {n} questions in "
             f"{len(b.sections)} sections, all 11 criteria covered."
         )
+
+
+# The pause before each typed answer on a terminal: slow enough to follow, quick enough that a
+# whole walk-through (about 40 answers) takes under a minute.
+DEMO_PACE = 0.8
+MAX_PACE = 60.0
+
+
+@app.command()
+def demo(
+    name: Annotated[
+        str | None,
+        typer.Argument(help="The persona to play. Leave it out to list them.", show_default=False),
+    ] = None,
+    bank: BankOption = None,
+    personas: Annotated[
+        Path | None,
+        typer.Option(
+            "--personas",
+            help="Use this personas file (for your own bank) instead of the built-in one.",
+            dir_okay=False,
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="List the personas as JSON (for scripts).")
+    ] = False,
+    pace: Annotated[
+        float | None,
+        typer.Option(
+            help=f"Seconds before each answer appears (default {DEMO_PACE} on a terminal, "
+            "0 otherwise).",
+            show_default=False,
+        ),
+    ] = None,
+    step: Annotated[
+        bool, typer.Option("--step", help="Wait for Enter before each answer.")
+    ] = False,
+    plain: PlainOption = False,
+) -> None:
+    """Play a fictional persona's walk-through, for a counselor to show; no name lists them."""
+    import math
+
+    from screener import demo as personas_io
+    from screener import render
+    from screener.bank import load_bank
+
+    out = console(plain)
+    with guarded():
+        if pace is not None and not (math.isfinite(pace) and 0 <= pace <= MAX_PACE):
+            raise ScreenerError(
+                f"--pace: expected a number of seconds from 0 to {MAX_PACE:g}, got {pace:g}"
+            )
+        if as_json and name is not None:
+            raise ScreenerError("--json lists the personas: leave out the name to use it")
+        the_bank = load_bank(bank)
+        cast = personas_io.load_personas(personas, the_bank)
+        if name is None:
+            if as_json:
+                import json
+
+                data = personas_io.personas_json(the_bank, cast)
+                print(json.dumps(data, indent=2, ensure_ascii=False))
+            else:
+                out.print(personas_io.listing(the_bank, cast, plain))
+            return
+        persona = personas_io.find(cast, name)
+        if pace is None:
+            pace = DEMO_PACE if sys.stdout.isatty() and not step else 0.0
+        wait = personas_io.wait_for_enter if step else None
+        if step:
+            out.print(render.hint("Press Enter to show each answer. Ctrl-C stops the demo."))
+        taken = personas_io.play(the_bank, persona, out, plain, pace, wait)
+        from screener.scoring import score
+
+        res = score(the_bank, taken)
+        # `taken` (Answers, demo=persona name) and `res` are what an export would write.
+        out.print(render.result(the_bank, res, plain, render.demo_banner(taken.demo)))
+
+
+@app.command()
+def explain(
+    key: Annotated[
+        str | None,
+        typer.Argument(
+            help="One criterion to show in full (like craving). Leave it out for all the rules.",
+            show_default=False,
+        ),
+    ] = None,
+    bank: BankOption = None,
+    plain: PlainOption = False,
+) -> None:
+    """Show, in plain words, how answers become a result: criteria, thresholds, rules, sources."""
+    from screener import explain as explaining
+    from screener.bank import load_bank
+
+    with guarded():
+        the_bank = load_bank(bank)
+        if key is None:
+            shown = explaining.explain(the_bank, plain)
+        else:
+            shown = explaining.explain_criterion(the_bank, key, plain)
+        console(plain).print(shown)

@@ -112,6 +112,7 @@ class Interview:
         plain: bool = False,
         save: Save | None = None,
         save_to: Path | None = None,
+        banner: str | None = None,
     ) -> None:
         """`save` and `save_to` (the suggested file) offer, on `q`, to keep the answers so far;
         without them (no terminal to confirm a path on) leaving writes nothing."""
@@ -128,9 +129,11 @@ class Interview:
         self.history: list[int] = []  # indexes of the questions asked in this run
         self.sections_seen: set[str] = set()
         self.last_section: str | None = None
+        self.banner = banner  # e.g. "DEMO: fictional answers", on every screen when set
+        self.current: Question | None = None  # the question being asked, for a scripted `ask`
 
     def run(self) -> Answers | None:
-        self.show(render.welcome(self.bank, self.plain))
+        self.show(render.welcome(self.bank, self.plain, self.banner))
         i = 0
         while True:
             nxt = self.next_index(i)
@@ -189,15 +192,24 @@ class Interview:
             if q.section in self.sections_seen:
                 self.show(render.heading(section.title, self.plain))
             else:
-                self.show(render.section_start(self.bank, section, self.perspective, self.plain))
+                self.show(
+                    render.section_start(
+                        self.bank, section, self.perspective, self.plain, self.banner
+                    )
+                )
             self.sections_seen.add(q.section)
             self.last_section = q.section
         answered = q.id in self.values and q.role is not Role.CONSENT
+        self.current = q
 
         def present() -> None:
             current = self.values.get(q.id)
             where = self.where(q)
-            self.show(render.question(q, self.perspective, where, current, answered, self.plain))
+            self.show(
+                render.question(
+                    q, self.perspective, where, current, answered, self.plain, self.banner
+                )
+            )
 
         present()
         while True:

@@ -31,6 +31,11 @@ from screener.model import (
     word,
 )
 
+# Shown on every screen built from fictional answers (`Answers.demo`), so that a demo on a
+# shared screen, or a summary made from one, is never taken for a real person's result.
+DEMO_BANNER = "DEMO: fictional answers"
+DEMO_STYLE = "bold reverse magenta"  # reverse keeps it visible under NO_COLOR too
+
 KEYS_HELP = "b back · s skip · ? why we ask · ! emergency help · q quit"
 KEYS_HELP_PLAIN = "b back, s skip, ? why we ask, ! emergency help, q quit"
 
@@ -69,6 +74,26 @@ def answer_label(q: Question, value: Value) -> str:
     if q.kind is Kind.TEXT:
         return clean(str(value))
     return q.label_of(value)
+
+
+def demo_banner(persona: str | None) -> str | None:
+    """The banner for answers whose `demo` names a persona; None for real answers."""
+    if persona is None:
+        return None
+    return f"{DEMO_BANNER} (persona: {clean(persona)})"
+
+
+def banner_line(banner: str, plain: bool) -> Text:
+    """The banner as one line: styled on a terminal, plain words for a screen reader."""
+    if plain:
+        return Text(clean(banner))
+    return Text(f" {clean(banner)} ", style=DEMO_STYLE)
+
+
+def _with_banner(banner: str | None, plain: bool, *parts: RenderableType) -> RenderableType:
+    if banner is None:
+        return Group(*parts) if len(parts) > 1 else parts[0]
+    return Group(banner_line(banner, plain), *parts)
 
 
 def heading(text: str, plain: bool) -> RenderableType:
@@ -128,16 +153,21 @@ def _labelled(label: str, text: str, sep: str = ": ") -> Text:
 # --- during the run ---------------------------------------------------------------------
 
 
-def welcome(bank: Bank, plain: bool) -> RenderableType:
+def welcome(bank: Bank, plain: bool, banner: str | None = None) -> RenderableType:
     title = _t(bank.title, "" if plain else "bold")
     if plain:
-        return Group(title, _t(f"Question bank {bank.id}, version {bank.version}"))
+        version = _t(f"Question bank {bank.id}, version {bank.version}")
+        return _with_banner(banner, plain, title, version)
     title.append_text(_t(f"\n{bank.id} version {bank.version}", "dim"))
-    return Panel(title, box=box.ROUNDED, expand=False)
+    return _with_banner(banner, plain, Panel(title, box=box.ROUNDED, expand=False))
 
 
-def section_start(bank: Bank, section: Section, perspective: str, plain: bool) -> RenderableType:
+def section_start(
+    bank: Bank, section: Section, perspective: str, plain: bool, banner: str | None = None
+) -> RenderableType:
     parts: list[RenderableType] = [heading(section.title, plain)]
+    if banner is not None:
+        parts.append(banner_line(banner, plain))
     intro = word(section.intro, perspective)
     if intro:
         parts.append(_t(intro))
@@ -153,11 +183,14 @@ def question(
     current: Value = None,
     answered: bool = False,
     plain: bool = False,
+    banner: str | None = None,
 ) -> RenderableType:
     """One question: progress, wording, how to answer, the keys."""
     parts: list[RenderableType] = []
     if not plain:
         parts.append(Rule(style="dim"))
+    if banner is not None:
+        parts.append(banner_line(banner, plain))
     if where is not None:
         section, n, total = where
         parts.append(_t(f"{section} · {n} of {total}", "dim"))
@@ -281,8 +314,13 @@ def _band_name(s: Severity) -> str:
     return "below the threshold" if s is Severity.NONE else f"{s.value} opioid use disorder"
 
 
-def result(bank: Bank, res: Result, plain: bool = False) -> RenderableType:
+def result(
+    bank: Bank, res: Result, plain: bool = False, banner: str | None = None
+) -> RenderableType:
+    """The whole result; `banner` (see `demo_banner`) marks it at the top and in the recap."""
     parts: list[RenderableType] = [heading("Your screening result", plain)]
+    if banner is not None:
+        parts.append(banner_line(banner, plain))
     parts.append(_t("This is a screening, not a diagnosis. Only a clinician can diagnose.", "bold"))
     parts.append(_t(summary_line(res), "" if plain else "bold cyan"))
     if res.supervised_exclusion:
@@ -318,13 +356,16 @@ def result(bank: Bank, res: Result, plain: bool = False) -> RenderableType:
         parts.append(_bullets((c.text for c in res.caveats), plain=plain))
     parts.append(heading("Sources", plain))
     parts.append(sources_text(bank, plain))
-    parts.append(recap(res, plain))
+    parts.append(recap(res, plain, banner))
     return Group(*parts)
 
 
-def recap(res: Result, plain: bool) -> RenderableType:
+def recap(res: Result, plain: bool, banner: str | None = None) -> RenderableType:
     """The last lines on screen: the result is long and its top has scrolled away."""
     text = Text()
+    if banner is not None:
+        text.append_text(banner_line(banner, plain))
+        text.append("\n")
     text.append("In short: ", style="bold")
     text.append(summary_line(res))
     text.append("\nThis is a screening, not a diagnosis. Scroll up to read the whole result.")

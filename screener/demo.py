@@ -1,0 +1,433 @@
+"""Fictional personas for `screener demo`: load and check them, list them, and type their answers.
+
+It decides nothing about what an answer means: a persona's answers go through the same
+interview and scorer as anyone's. It never prints by itself either: the console, the pause and
+the wait for Enter are handed in, so a demo runs the same on a terminal, a pipe and in tests.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import sys
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from rich.console import Console, RenderableType
+from rich.text import Text
+
+from screener import render, yamlsrc
+from screener.answers import check_value, missing
+from screener.bank import clean, did_you_mean
+from screener.conditions import applicable, describe, question_names
+from screener.errors import AnswersError, ScreenerError
+from screener.interview import Interview, parse_reply
+from screener.listing import effective_show_if
+from screener.model import Answers, Bank, Kind, Question, Result, Role, Severity, Value
+from screener.scoring import score
+
+FORMAT = "screener-personas/1"
+PERSONAS_FILE = "personas.yaml"
+TOP_KEYS = {"format", "bank", "personas"}
+PERSONA_KEYS = {"name", "sketch", "perspective", "answers"}
+NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
+# How long each typed character takes, at most, once the answer starts to appear.
+KEY_DELAY = 0.05
+
+
+class Persona(NamedTuple):
+    """A made-up person: a short name, a one-line sketch and an answer to every question."""
+
+    name: str
+    sketch: str
+    perspective: str
+    values: Mapping[str, Value]  # None: skipped on purpose (typed as `s`)
+    line: int = 0
+
+
+def default_path() -> Path:
+    """The shipped personas, beside the package code (so the wheel carries them)."""
+    return Path(__file__).resolve().parent / PERSONAS_FILE
+
+
+def load_personas(path: Path | None, bank: Bank) -> tuple[Persona, ...]:
+    """Read and check a personas file against `bank`.
+
+    Raises AnswersError (exit 4) listing every problem as `FILE:LINE: path: message`: a persona
+    is a set of answers, checked by the rules answers files follow, and a broken personas file
+    leaves the bank itself usable.
+    """
+    path = path or default_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise AnswersError([f"{path}: no such personas file"]) from None
+    except IsADirectoryError:
+        raise AnswersError([f"{path}: is a folder, not a personas file"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise AnswersError([f"{path}: cannot read the personas: {reason}"]) from None
+    return parse_personas(text, bank, str(path))
+
+
+def parse_personas(text: str, bank: Bank, filename: str = PERSONAS_FILE) -> tuple[Persona, ...]:
+    try:
+        doc = yamlsrc.load(text)
+    except yamlsrc.ParseError as exc:
+        raise AnswersError([f"{filename}:{exc.line or 1}: not valid YAML: {exc.message}"]) from None
+    return _Checker(filename, doc, bank).check()
+
+
+class _Checker:
+    """Builds the personas while collecting every problem with its line."""
+
+    def __init__(self, filename: str, doc: yamlsrc.Located, bank: Bank) -> None:
+        self.filename = filename
+        self.doc = doc
+        self.bank = bank
+        self.problems: list[tuple[int, str]] = []
+        self.names: dict[str, int] = {}  # name -> line, to point a duplicate at the first
+
+    def error(self, path: yamlsrc.Path, message: str) -> None:
+        line = self.doc.line(path)
+        self.problems.append(
+            (line, f"{self.filename}:{line}: {yamlsrc.format_path(path)}: {message}")
+        )
+
+    def fail(self) -> AnswersError:
+        return AnswersError([m for _, m in sorted(self.problems, key=lambda p: p[0])])
+
+    def check(self) -> tuple[Persona, ...]:
+        for path, message in self.doc.problems:
+            self.error(path, message)
+        data = self.doc.data
+        if not isinstance(data, dict):
+            self.error((), f"expected a {FORMAT} mapping (format, bank, personas)")
+            raise self.fail()
+        for key in data:
+            if key not in TOP_KEYS:
+                self.error((key,), f"unknown key {key!r}{did_you_mean(key, TOP_KEYS)}")
+        if data.get("format") != FORMAT:
+            self.error(("format",), f"expected {FORMAT!r}, got {_show(data.get('format'))}")
+        self.check_bank(data.get("bank"))
+        items = data.get("personas")
+        out: list[Persona] = []
+        if not isinstance(items, list) or not items:
+            self.error(("personas",), "expected a list of personas (name, sketch, answers)")
+        else:
+            for i, item in enumerate(items):
+                persona = self.persona(item, ("personas", i))
+                if persona is not None:
+                    out.append(persona)
+        if self.problems:
+            raise self.fail()
+        return tuple(out)
+
+    def check_bank(self, value: object) -> None:
+        if not isinstance(value, dict):
+            self.error(("bank",), "expected {id, version} of the bank the personas answer")
+            return
+        if value.get("id") != self.bank.id:
+            self.error(
+                ("bank", "id"),
+                f"these personas are for bank {_show(value.get('id'))}, not {self.bank.id!r} "
+                "(a bank of your own needs personas of its own: --personas PATH)",
+            )
+        elif value.get("version") != self.bank.version:
+            # Personas show what the current questions do: stale answers are a mistake to fix,
+            # not something to work around with a warning.
+            self.error(
+                ("bank", "version"),
+                f"these personas answer version {_show(value.get('version'))} of the bank, "
+                f"which is now version {self.bank.version!r}: check their answers against it, "
+                "then update the version here",
+            )
+
+    def persona(self, item: object, path: yamlsrc.Path) -> Persona | None:
+        if not isinstance(item, dict):
+            self.error(path, "expected a persona: a mapping with name, sketch and answers")
+            return None
+        for key in item:
+            if key not in PERSONA_KEYS:
+                self.error((*path, key), f"unknown key {key!r}{did_you_mean(key, PERSONA_KEYS)}")
+        name = self.name(item.get("name"), (*path, "name"), path)
+        sketch = item.get("sketch")
+        if not isinstance(sketch, str) or not sketch.strip():
+            self.error((*path, "sketch"), "expected one line saying who the persona is")
+        elif "\n" in sketch.strip():
+            self.error((*path, "sketch"), "expected one line (use a folded >- block)")
+        perspectives = list(self.bank.perspectives)
+        perspective = item.get("perspective", perspectives[0] if perspectives else "self")
+        if perspective not in perspectives:
+            self.error(
+                (*path, "perspective"),
+                f"{_show(perspective)} is not a perspective of this bank "
+                f"({', '.join(perspectives)}){did_you_mean(perspective, perspectives)}",
+            )
+        values = self.answers(item.get("answers"), (*path, "answers"))
+        if name is None or not isinstance(sketch, str):
+            return None
+        return Persona(name, sketch.strip(), str(perspective), values, self.doc.line(path))
+
+    def name(self, value: object, path: yamlsrc.Path, parent: yamlsrc.Path) -> str | None:
+        if value is None:
+            self.error(parent, "missing required key 'name'")
+            return None
+        if not isinstance(value, str) or not NAME.match(value):
+            self.error(path, f"expected a short lowercase name like 'sam', got {_show(value)}")
+            return None
+        if value in self.names:
+            self.error(path, f"the name {value!r} is already used on line {self.names[value]}")
+            return None
+        self.names[value] = self.doc.line(path)
+        return value
+
+    def answers(self, value: object, path: yamlsrc.Path) -> dict[str, Value]:
+        if not isinstance(value, dict):
+            self.error(path, f"expected a mapping of question id to answer, got {_show(value)}")
+            return {}
+        known = {q.id: q for q in self.bank.questions}
+        out: dict[str, Value] = {}
+        bad: set[str] = set()  # ids with a problem already reported: no second one for them
+        for qid, raw in value.items():
+            where: yamlsrc.Path = (*path, qid)
+            q = known.get(str(qid))
+            if q is None:
+                self.error(
+                    where, f"{qid!r} is not a question in this bank{did_you_mean(qid, known)}"
+                )
+                bad.update(difflib.get_close_matches(str(qid), list(known), n=1, cutoff=0.6))
+                continue
+            if q.role is Role.CONSENT:
+                self.error(where, "leave the consent question out: the demo always answers yes")
+                continue
+            stored, problem = check_value(q, raw)
+            if problem is None and stored is None and q.required:
+                problem = "cannot be skipped"
+            if problem is None:
+                problem = _untypable(q, stored)
+            if problem is not None:
+                self.error(where, problem)
+                bad.add(q.id)
+                continue
+            out[q.id] = stored
+        shown, _ = applicable(self.bank, out)
+        shown_ids = {q.id for q in shown}
+
+        def hangs_on_a_problem(q: Question) -> bool:
+            cond = effective_show_if(self.bank, q)
+            return cond is not None and bool(question_names(cond) & bad)
+
+        for qid in out:
+            q = known[qid]
+            if qid not in shown_ids and not hangs_on_a_problem(q):
+                cond = effective_show_if(self.bank, q)
+                when = f" (it is asked only when {describe(cond)})" if cond else ""
+                self.error(
+                    (*path, qid),
+                    f"does not apply to this persona's answers, so it would never be asked{when}: "
+                    "leave it out",
+                )
+        for qid in missing(self.bank, out):
+            if qid not in bad and not hangs_on_a_problem(known[qid]):
+                self.error(path, f"no answer to {qid!r}, which applies: give one (null to skip it)")
+        return {qid: v for qid, v in out.items() if qid in shown_ids}
+
+
+def _untypable(q: Question, value: Value) -> str | None:
+    """Why `value` could not be typed at the prompt, or None when it reads back the same."""
+    reply = parse_reply(q, keys_for(q, value))
+    if value is None:
+        return None if reply.command == "skip" else "cannot be skipped"
+    if reply.command is None and reply.hint is None and reply.value == value:
+        return None
+    return "cannot be typed at the prompt as it is (it would not read back as the same answer)"
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return repr(value)
+
+
+# --- typing -----------------------------------------------------------------------------
+
+
+def keys_for(q: Question, value: Value) -> str:
+    """What a person types at the prompt to give `value` to `q`: the inverse of parse_reply."""
+    if value is None:
+        return "s"
+    if q.kind is Kind.YES_NO:
+        return "y" if value else "n"
+    if q.kind is Kind.SCALE:
+        return str(value)
+    if q.kind is Kind.CHOICE:
+        return str(_number(q, value))
+    if q.kind is Kind.MULTI:
+        picked = value if isinstance(value, tuple) else (value,)
+        return " ".join(str(_number(q, v)) for v in picked)
+    return str(value)
+
+
+def _number(q: Question, value: object) -> int:
+    for i, option in enumerate(q.options, 1):
+        if str(option.value) == str(value):
+            return i
+    raise ValueError(f"{value!r} is not an option of {q.id}")
+
+
+def wait_for_enter() -> None:
+    """Block until Enter; end of input raises EOFError, which stops the demo (exit 130)."""
+    if not sys.stdin.readline():
+        raise EOFError
+
+
+def play(
+    bank: Bank,
+    persona: Persona,
+    out: Console,
+    plain: bool = False,
+    pace: float = 0.0,
+    wait: Callable[[], None] | None = None,
+    sleep: Callable[[float], None] | None = None,
+) -> Answers:
+    """Walk the interview with `persona`'s answers typed in; the answers carry `demo=name`.
+
+    `pace` is the pause in seconds before each answer appears; `wait`, when given, is called
+    before each answer instead (`--step`: Enter). Ctrl-C or end of input stops the walk with
+    Interrupted, as in a real run.
+    """
+    banner = render.demo_banner(persona.name)
+    pause = sleep or time.sleep
+    last: list[str] = []
+
+    def ask(prompt: str) -> str:
+        q = interview.current
+        assert q is not None
+        if last and last[-1] == q.id:  # the interview refused the answer: never loop on it
+            raise AnswersError(
+                [f"persona {persona.name!r}: the answer to {q.id!r} was not accepted"]
+            )
+        last.append(q.id)
+        keys = "y" if q.role is Role.CONSENT else keys_for(q, persona.values.get(q.id))
+        if wait is not None:
+            wait()
+        out.print(prompt, end="", markup=False)
+        out.file.flush()
+        if pace:
+            pause(pace)
+        for key in keys:
+            out.print(key, end="", markup=False)
+            out.file.flush()
+            if pace:
+                pause(min(KEY_DELAY, pace / 10))
+        out.print()
+        return keys
+
+    interview = Interview(bank, ask, out.print, persona.perspective, plain=plain, banner=banner)
+    taken = interview.run()
+    if taken is None:  # cannot happen: the demo answers yes to begin
+        raise ScreenerError(f"persona {persona.name!r} did not begin")
+    return taken._replace(demo=persona.name)
+
+
+# --- listing ----------------------------------------------------------------------------
+
+
+def answers_of(bank: Bank, persona: Persona) -> Answers:
+    return Answers(bank.id, bank.version, persona.perspective, persona.values, demo=persona.name)
+
+
+def outcome(bank: Bank, persona: Persona) -> Result:
+    """The result the persona's demo ends with."""
+    return score(bank, answers_of(bank, persona))
+
+
+def leads_to(res: Result) -> str:
+    """A few words for a listing: "moderate (4 to 5 of 11, 1 skipped)"."""
+    if res.screened_out:
+        return "no opioid use in the past 12 months"
+    words = "below the threshold" if res.severity is Severity.NONE else res.severity.value
+    if res.severity_max is not res.severity:
+        words += f" to {res.severity_max.value}"
+    count = str(res.count)
+    if res.count_max != res.count:
+        count += f" to {res.count_max}"
+    open_ = res.count_max - res.count
+    extra = f", {open_} not answered" if open_ else ""
+    if res.supervised_exclusion:
+        extra += "; prescribed use, so tolerance and withdrawal are not counted"
+    elif res.supervision_claimed and res.overridden_by:
+        extra += (
+            "; tolerance and withdrawal count: 'all prescribed' was answered, "
+            "but other use was reported"
+        )
+    return f"{words} ({count} of 11 criteria{extra})"
+
+
+def find(personas: tuple[Persona, ...], name: str) -> Persona:
+    """The persona called `name`; a usage error (exit 2) naming the choices otherwise."""
+    for persona in personas:
+        if persona.name == name:
+            return persona
+    names = [p.name for p in personas]
+    raise ScreenerError(
+        f"no persona called {name!r}{did_you_mean(name, names)}; "
+        f"the personas are: {', '.join(names)}"
+    )
+
+
+def personas_json(bank: Bank, personas: tuple[Persona, ...]) -> list[dict[str, Any]]:
+    """`screener demo --json`: one entry per persona, with the result its demo reaches."""
+    out = []
+    for p in personas:
+        res = outcome(bank, p)
+        out.append(
+            {
+                "name": p.name,
+                "sketch": p.sketch,
+                "perspective": p.perspective,
+                "severity": res.severity.value,
+                "severity_max": res.severity_max.value,
+                "count": res.count,
+                "count_max": res.count_max,
+                "screened_out": res.screened_out,
+            }
+        )
+    return out
+
+
+def listing(bank: Bank, personas: tuple[Persona, ...], plain: bool = False) -> RenderableType:
+    """The personas for people: name, sketch and where the demo leads."""
+    rows = [(p, leads_to(outcome(bank, p))) for p in personas]
+    parts: list[RenderableType] = [
+        render.banner_line(render.DEMO_BANNER, plain),
+        Text(f"Fictional personas for {clean(bank.title)} (version {clean(bank.version)})"),
+    ]
+    if plain:
+        for p, where in rows:
+            parts.append(Text(f"\n{p.name}: {clean(p.sketch)}\n  Leads to: {where}"))
+    else:
+        from rich import box
+        from rich.table import Table
+
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=True)
+        table.add_column("Name", style="bold", no_wrap=True)
+        table.add_column("Who", ratio=3)
+        table.add_column("Leads to", ratio=2)
+        for p, where in rows:
+            table.add_row(p.name, Text(clean(p.sketch)), Text(where))
+        parts.append(table)
+    parts.append(
+        Text(
+            "\nPlay one with: screener demo NAME. Add --step to show one answer per Enter, "
+            "or --pace SECONDS to set the speed."
+        )
+    )
+    from rich.console import Group
+
+    return Group(*parts)

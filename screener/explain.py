@@ -1,0 +1,521 @@
+"""How a result is reached, in plain words, for a counselor's shared screen; never scores anyone.
+
+Everything is read from the bank and from the scoring code itself (the thresholds come from
+`severity_for`, the excluded criteria from `SUPERVISION_EXCLUDED`), so the explanation cannot
+drift from what the screener does. Returns Rich renderables and never prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.text import Text
+
+from screener.bank import clean, did_you_mean
+from screener.conditions import describe
+from screener.errors import ScreenerError
+from screener.listing import effective_show_if
+from screener.model import (
+    CRITERIA,
+    SUPERVISION_EXCLUDED,
+    WITHDRAWAL_SCALE,
+    AllOf,
+    AnyOf,
+    Bank,
+    Condition,
+    Kind,
+    Leaf,
+    Not,
+    Question,
+    Role,
+    Severity,
+    word,
+)
+from screener.render import MEANING, URGENCY_LABEL, Items, heading
+from screener.scoring import severity_for
+
+HOW_IT_COUNTS = (
+    "A criterion is met when any of its questions is answered yes, and not met when all of "
+    "them are answered no. Otherwise it stays open (not answered): a skipped question is "
+    "never counted as a no."
+)
+
+
+def thresholds() -> list[tuple[int, int | None, Severity]]:
+    """(lowest, highest or None for "or more", severity) for each band, from severity_for."""
+    bands: list[tuple[int, int | None, Severity]] = []
+    for n in range(len(CRITERIA) + 1):
+        s = severity_for(n)
+        if bands and bands[-1][2] is s:
+            bands[-1] = (bands[-1][0], n, s)
+        else:
+            bands.append((n, n, s))
+    low, _, top = bands[-1]
+    bands[-1] = (low, None, top)
+    return bands
+
+
+def criterion_questions(bank: Bank, key: str) -> list[Question]:
+    return [q for q in bank.questions if q.criterion == key]
+
+
+# --- conditions in words ------------------------------------------------------------------
+
+
+def said(bank: Bank, cond: Condition) -> str:
+    """A condition as a person would say it: "'Heroin' chosen for 'Opioids used'"."""
+    if isinstance(cond, AllOf | AnyOf):
+        joiner = " and " if isinstance(cond, AllOf) else ", or "
+        parts = [said(bank, c) for c in cond.items]
+        parts = [
+            f"({p})" if isinstance(c, AllOf | AnyOf) else p
+            for p, c in zip(parts, cond.items, strict=True)
+        ]
+        return joiner.join(parts)
+    if isinstance(cond, Not):
+        inner = said(bank, cond.item)
+        return f"unless {inner}" if isinstance(cond.item, Leaf) else f"not ({inner})"
+    if cond.subject == "question":
+        return _question_words(bank, cond)
+    return _result_words(bank, cond)
+
+
+def _question_words(bank: Bank, leaf: Leaf) -> str:
+    try:
+        q = bank.question(leaf.name)
+    except KeyError:
+        return describe(leaf)
+    name = f"'{q.short or q.id}'"
+    want = leaf.value
+    if leaf.op == "equals":
+        return f"{name} is answered {_answer(q, want)}"
+    if leaf.op == "in" and isinstance(want, list | tuple):
+        return f"{name} is answered " + " or ".join(_answer(q, w) for w in want)
+    if leaf.op == "contains":
+        return f"'{q.label_of(want)}' is chosen for {name}"
+    if leaf.op == "at_least":
+        if q.kind is Kind.MULTI:
+            return f"{want} or more are chosen for {name}"
+        return f"{name} is rated {want} or more"
+    return describe(leaf)
+
+
+def _answer(q: Question, value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return f"'{q.label_of(value)}'"
+
+
+_FACTS = {
+    ("screened_out", True): "no opioid use in the past 12 months was reported",
+    ("screened_out", False): "opioid use in the past 12 months was not ruled out",
+    ("supervised_exclusion", True): "all use was prescribed and taken as prescribed",
+    ("supervised_exclusion", False): "the prescribed-use rule does not apply",
+    ("supervision_overridden", True): (
+        "'all prescribed' was answered yes, but heroin or other non-prescribed use was reported"
+    ),
+    ("supervision_overridden", False): "no prescribed-use answer was overridden",
+    ("physical_dependence", True): (
+        "tolerance or withdrawal is met outside prescribed use (signs of physical dependence)"
+    ),
+    ("physical_dependence", False): "there are no signs of physical dependence",
+    ("withdrawal_taken", True): "the withdrawal ratings were taken",
+    ("withdrawal_taken", False): "the withdrawal ratings were not taken",
+}
+
+
+def _result_words(bank: Bank, leaf: Leaf) -> str:
+    name, op, want = leaf.name, leaf.op, leaf.value
+    fact = _FACTS.get((name, want)) if op == "equals" and isinstance(want, bool) else None
+    if fact:
+        return fact
+    values = " or ".join(str(w) for w in want) if isinstance(want, list | tuple) else str(want)
+    more = " or more" if op == "at_least" else ""
+    if name in ("severity", "severity_max"):
+        what = "the severity" if name == "severity" else "the highest severity still possible"
+        higher = " or higher" if op == "at_least" else ""
+        return f"{what} is {values}{higher}"
+    if name in ("count", "count_max"):
+        what = "criteria are met" if name == "count" else "criteria are met or still open"
+        return f"{values}{more} {what}"
+    if name in ("criteria_met", "criteria_unanswered"):
+        state = "met" if name == "criteria_met" else "open (not answered)"
+        if op == "contains":
+            return f"the criterion '{clean(bank.criteria.get(str(want), str(want)))}' is {state}"
+        return f"{values}{more} criteria are {state}"
+    if name == "flags":
+        if op == "contains":
+            label = next((f.label for f in bank.flags if f.id == want), str(want))
+            return f"the safety flag '{clean(label)}' is raised"
+        if op == "at_least":
+            return (
+                "any safety flag is raised"
+                if want == 1
+                else f"{want} or more safety flags are raised"
+            )
+        return f"{values} safety flag{'s are' if want != 1 else ' is'} raised"
+    if name == "withdrawal_score":
+        return f"the withdrawal score is {values}{more}"
+    if name == "withdrawal_band":
+        higher = " or higher" if op == "at_least" else ""
+        return f"the withdrawal score is in the {values} band{higher}"
+    return describe(leaf)
+
+
+# --- building blocks --------------------------------------------------------------------
+
+
+class _Cites:
+    """Sources cited by their number in the bank's list, which closes the explanation."""
+
+    def __init__(self, bank: Bank) -> None:
+        self.bank = bank
+        self.number = {sid: i for i, sid in enumerate(bank.sources, 1)}
+        self.used: set[str] = set()
+
+    def __call__(self, ids: Iterable[str], label: str = "Sources") -> Text:
+        known = sorted({s for s in ids if s in self.number}, key=lambda s: self.number[s])
+        self.used.update(known)
+        marks = " ".join(f"[{self.number[s]}]" for s in known)
+        return Text(f"{label}: {marks}" if known else f"{label}: none given", style="dim")
+
+    def titles(self, ids: Iterable[str]) -> Text:
+        """The sources by number and title, for a view without the closing list."""
+        known = sorted({s for s in ids if s in self.number}, key=lambda s: self.number[s])
+        self.used.update(known)
+        names = "; ".join(f"[{self.number[s]}] {self.bank.sources[s].title}" for s in known)
+        return Text(clean(f"Sources: {names or 'none given'}"), style="dim")
+
+    def listing(self, plain: bool, only_used: bool = False) -> RenderableType:
+        rows = []
+        for sid, source in self.bank.sources.items():
+            if only_used and sid not in self.used:
+                continue
+            item = Text(clean(source.title))
+            detail = source.file or source.ref
+            if detail:
+                item.append(f" ({clean(detail)})", style="dim")
+            rows.append((f"[{self.number[sid]}]", item))
+        return _rows(rows, plain)
+
+
+def _rows(rows: list[tuple[str, Text]], plain: bool) -> RenderableType:
+    if plain:
+        out = Text()
+        for mark, item in rows:
+            out.append(f"  {mark} ")
+            out.append_text(item)
+            out.append("\n")
+        out.rstrip()
+        return out
+    return Items(rows)
+
+
+def _block(*lines: Text | str) -> Text:
+    out = Text()
+    for i, line in enumerate(lines):
+        if i:
+            out.append("\n")
+        out.append_text(line if isinstance(line, Text) else Text(clean(line)))
+    return out
+
+
+def _asked_as(bank: Bank, q: Question) -> Text:
+    who = next(iter(bank.perspectives), "self")
+    out = Text()
+    out.append(clean(q.short or q.id), style="bold")
+    out.append(f" ({q.id}): ", style="dim")
+    out.append(clean(word(q.text, who)))
+    return out
+
+
+def _when(verb: str, bank: Bank, cond: Condition) -> str:
+    """ "Shown when 2 or more criteria are met." or "Asked unless 'Any opioid use' is no." """
+    words = said(bank, cond)
+    return f"{verb} {words}." if words.startswith("unless ") else f"{verb} when {words}."
+
+
+def _rule(cond: Condition) -> Text:
+    """The condition exactly as the bank has it, for whoever edits the bank."""
+    return Text(f"In the bank: {describe(cond)}", style="dim")
+
+
+# --- the explanation --------------------------------------------------------------------
+
+
+def explain(bank: Bank, plain: bool = False) -> RenderableType:
+    """Every rule between the answers and the result, with sources."""
+    cite = _Cites(bank)
+    parts: list[RenderableType] = [_title(bank, plain)]
+    parts += _criteria_part(bank, cite, plain)
+    parts += _severity_part(bank, cite, plain)
+    parts += _supervision_part(bank, cite, plain)
+    parts += _withdrawal_part(bank, cite, plain)
+    parts += _skips_part(plain)
+    parts += _flags_part(bank, cite, plain)
+    parts += _referrals_part(bank, cite, plain)
+    parts += [
+        heading("8. Sources", plain),
+        Text("Everything above rests on these (the numbers in brackets point here):"),
+        cite.listing(plain),
+    ]
+    return Group(*parts)
+
+
+def _title(bank: Bank, plain: bool) -> RenderableType:
+    text = Text()
+    text.append("How the screening reaches a result", style="" if plain else "bold")
+    text.append(
+        clean(f"\n{bank.title}, version {bank.version}. ")
+        + "This shows, step by step, what the screener does with the answers. It is a "
+        "screening, not a diagnosis: only a clinician who talks with the person can diagnose."
+    )
+    if plain:
+        return text
+    return Panel(text, box=box.ROUNDED, border_style="cyan")
+
+
+def _criteria_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableType]:
+    parts: list[RenderableType] = [
+        heading("1. The 11 criteria", plain),
+        Text(
+            "The DSM-5 is the manual clinicians use to diagnose. Its checklist for opioid use "
+            "disorder has 11 items, called criteria, all about the past 12 months. Each one "
+            "below is shown with the question that looks at it. " + HOW_IT_COUNTS
+        ),
+    ]
+    rows = []
+    for n, key in enumerate(CRITERIA, 1):
+        rows.append((f"{n}.", _criterion_summary(bank, key, cite)))
+    parts.append(_rows(rows, plain))
+    return parts
+
+
+def _criterion_summary(bank: Bank, key: str, cite: _Cites) -> Text:
+    out = Text()
+    out.append(clean(bank.criteria.get(key, key)), style="bold")
+    out.append(f" ({key})", style="dim")
+    questions = criterion_questions(bank, key)
+    for q in questions:
+        out.append("\nAsked as ")
+        out.append_text(_asked_as(bank, q))
+    if not questions:
+        out.append("\nNo question in this bank looks at it, so it is never met.")
+    elif len(questions) > 1:
+        out.append("\nMet if any of these is answered yes.")
+    if key in SUPERVISION_EXCLUDED and bank.by_role(Role.PRESCRIBED_ONLY):
+        out.append("\nNot counted when all use was prescribed and taken as prescribed (see 3).")
+    out.append("\n")
+    out.append_text(cite(s for q in questions for s in q.source))
+    return out
+
+
+def _severity_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableType]:
+    rows = []
+    for low, high, severity in thresholds():
+        span = f"{low} or more" if high is None else f"{low}" if low == high else f"{low} to {high}"
+        rows.append(("-", Text(f"{span} criteria met: {MEANING[severity]}")))
+    # The bank gives the thresholds no source of their own. They belong to the DSM checklist
+    # that the criteria and the prescribed-use rule come from, so cite only what all of those
+    # questions cite: an article cited beside every criterion does not state the thresholds.
+    rule_questions = [q for q in bank.questions if q.criterion or q.role is Role.PRESCRIBED_ONLY]
+    shared: set[str] | None = None
+    for q in rule_questions:
+        shared = set(q.source) if shared is None else shared & set(q.source)
+    return [
+        heading("2. From the count to a result", plain),
+        Text("The criteria that are met are counted, and the count gives the result:"),
+        _rows(rows, plain),
+        Text(
+            "Tolerance or withdrawal alone does not reach the threshold. Outside prescribed "
+            "use, though, either one is a sign that the body has come to depend on opioids, "
+            "and the result says so."
+        ),
+        cite(shared or ()),
+    ]
+
+
+def _supervision_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableType]:
+    parts: list[RenderableType] = [heading("3. Prescribed use", plain)]
+    q = bank.by_role(Role.PRESCRIBED_ONLY)
+    if q is None:
+        parts.append(Text("This bank does not ask about prescribed use: every criterion counts."))
+        return parts
+    excluded = " and ".join(
+        f"{key.replace('_', ' ')} ({clean(bank.criteria.get(key, key)).lower()})"
+        for key in SUPERVISION_EXCLUDED
+    )
+    parts.append(
+        Text(
+            "Some tolerance and withdrawal are expected when opioids are taken as prescribed, "
+            "with a clinician looking after them: for example pain medicine, methadone or "
+            "buprenorphine. So when all opioid use in the past 12 months was prescribed and "
+            f"taken as prescribed, {excluded} are not counted. The other "
+            f"{len(CRITERIA) - len(SUPERVISION_EXCLUDED)} criteria still count."
+        )
+    )
+    lines: list[Text | str] = [Text("The question: ").append_text(_asked_as(bank, q))]
+    if q.overridden_if is not None:
+        lines += [
+            "The rule does not apply, and both are counted after all, if "
+            + said(bank, q.overridden_if)
+            + ". Anyone who reports heroin or other non-prescribed use is not using only as "
+            "prescribed, whatever the answer to this question.",
+            _rule(q.overridden_if),
+        ]
+    lines.append(cite(q.source))
+    parts.append(_block(*lines))
+    return parts
+
+
+def _withdrawal_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableType]:
+    parts: list[RenderableType] = [heading("4. Withdrawal right now", plain)]
+    scale = bank.scales.get(WITHDRAWAL_SCALE)
+    if scale is None:
+        parts.append(Text("This bank has no withdrawal scale."))
+        return parts
+    items = [q for q in bank.questions if q.scale == WITHDRAWAL_SCALE]
+    ratings = ", ".join(f"{o.value} {o.label}" for o in scale.options)
+    top = scale.items * scale.top
+    lines: list[Text | str] = [
+        f"The {scale.title} is optional. It asks how the person feels right now, at this "
+        "moment, not over the past year, and it does not change the count of criteria.",
+        f"It has {scale.items} items, each rated {ratings}. The ratings add up to a total "
+        f"from 0 to {top}; if some are skipped, the total is a lower bound ('at least').",
+        "The items: " + ", ".join(q.short or q.id for q in items) + ".",
+        cite(scale.source),
+    ]
+    if scale.bands:
+        bands = "; ".join(
+            f"{b.low} {b.label}" if b.low == b.high else f"{b.low} to {b.high} {b.label}"
+            for b in scale.bands
+        )
+        lines += ["", f"Bands for the total: {bands}."]
+        if scale.band_note:
+            lines.append(scale.band_note)
+        else:
+            lines.append("The bands are a convention, not a diagnosis.")
+        lines.append(cite(scale.band_source, "Band sources"))
+    for other in bank.scales.values():
+        if other.id == WITHDRAWAL_SCALE or other.counted:
+            continue
+        extra = [q.short or q.id for q in bank.questions if q.scale == other.id]
+        if extra:
+            lines += [
+                "",
+                f"{other.title}: rated the same way but not added to the total: "
+                + ", ".join(extra)
+                + ".",
+                cite(other.source),
+            ]
+    parts.append(_block(*lines))
+    return parts
+
+
+def _skips_part(plain: bool) -> list[RenderableType]:
+    return [
+        heading("5. Skipped questions", plain),
+        Text(
+            "Any question can be skipped. A skipped answer is never counted as a no. A "
+            "criterion whose question was skipped stays open, so the count becomes a range, "
+            "for example '4 to 5 of 11 criteria (1 not answered)'. The result then gives the "
+            "severity as answered, and the severity it would reach if every open criterion "
+            "were a yes. A skipped question also never raises a safety flag on its own."
+        ),
+    ]
+
+
+def _flags_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableType]:
+    parts: list[RenderableType] = [
+        heading("6. Safety flags", plain),
+        Text(
+            "A safety flag marks an answer linked to a higher risk of overdose or harm. Flags "
+            "do not change the count of criteria; the result lists them with why they matter."
+        ),
+    ]
+    rows = []
+    for f in bank.flags:
+        rows.append(
+            (
+                "-",
+                _block(
+                    Text(clean(f.label), style="bold"),
+                    f.detail,
+                    _when("Raised", bank, f.when),
+                    _rule(f.when),
+                    cite(f.source),
+                ),
+            )
+        )
+    parts.append(_rows(rows, plain))
+    return parts
+
+
+def _referrals_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableType]:
+    parts: list[RenderableType] = [
+        heading("7. What to do next", plain),
+        Text(
+            "The result suggests next steps. Each one below is shown when its condition "
+            "holds, the most urgent first (now, then soon, then when ready)."
+        ),
+    ]
+    rows = []
+    for r in sorted(bank.referrals, key=lambda r: r.urgency.rank):
+        head = Text()
+        head.append(f"{URGENCY_LABEL[r.urgency.value]}: ", style="dim")
+        head.append(clean(r.title), style="bold")
+        if r.when is None:
+            lines: list[Text | str] = [head, "Always shown."]
+        else:
+            lines = [head, _when("Shown", bank, r.when), _rule(r.when)]
+        lines.append(cite(r.source))
+        rows.append(("-", _block(*lines)))
+    parts.append(_rows(rows, plain))
+    return parts
+
+
+# --- one criterion ----------------------------------------------------------------------
+
+
+def explain_criterion(bank: Bank, key: str, plain: bool = False) -> RenderableType:
+    """One criterion in full: its questions with why they are asked and their sources."""
+    if key not in CRITERIA:
+        raise ScreenerError(
+            f"no criterion called {key!r}{did_you_mean(key, CRITERIA)}; "
+            f"the criteria are: {', '.join(CRITERIA)}"
+        )
+    cite = _Cites(bank)
+    n = CRITERIA.index(key) + 1
+    parts: list[RenderableType] = [
+        heading(f"Criterion {n} of {len(CRITERIA)}: {bank.criteria.get(key, key)}", plain),
+        Text(f"Its key, as in the JSON output: {key}", style="dim"),
+        Text(HOW_IT_COUNTS),
+    ]
+    questions = criterion_questions(bank, key)
+    if not questions:
+        parts.append(Text("No question in this bank looks at it, so it is never met."))
+    for q in questions:
+        lines: list[Text | str] = [_asked_as(bank, q)]
+        if q.why:
+            lines.append(f"Why it is asked: {q.why}")
+        show_if = effective_show_if(bank, q)
+        if show_if is not None:
+            lines.append(_when("Asked", bank, show_if))
+        lines.append(cite.titles(q.source))
+        parts += [Text(""), _block(*lines)]
+    parts.append(Text(""))
+    prescribed = bank.by_role(Role.PRESCRIBED_ONLY)
+    if key in SUPERVISION_EXCLUDED and prescribed is not None:
+        text = (
+            "Not counted when all opioid use in the past 12 months was prescribed and taken "
+            "as prescribed: it is expected with prescribed opioids."
+        )
+        if prescribed.overridden_if is not None:
+            text += f" It is counted after all if {said(bank, prescribed.overridden_if)}."
+        parts.append(Text(text))
+    else:
+        parts.append(Text("Counted whether or not the opioids were prescribed."))
+    return Group(*parts)
