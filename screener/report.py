@@ -272,7 +272,7 @@ def _withdrawal(bank: Bank, res: Result) -> str:
     if w.answered == 0:
         return "The withdrawal rating was chosen, but every item was skipped, so there is no score."
     scale = bank.scales[WITHDRAWAL_SCALE]
-    score = f"{w.score} out of {w.max}" if w.complete else f"at least {w.score} out of {w.max}"
+    score = f"{w.score} out of {w.max}" if w.complete else f"At least {w.score} out of {w.max}"
     text = f"{score} on the {scale.title}, {w.answered} of {w.items} items answered."
     if w.band:
         band = w.band if w.complete else f"{w.band} so far"
