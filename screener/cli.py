@@ -54,9 +54,9 @@ ExportOption = Annotated[
     list[str] | None,
     typer.Option(
         "--export",
-        metavar="PATH",
+        metavar="<path>",
         help=(
-            "After the result, save a summary to PATH, readable only by you (repeatable; - for "
+            "After the result, save a summary there, readable only by you (repeatable; - for "
             "standard output). The name gives the format: .md, .html, .txt, .json or .fhir.json."
         ),
     ),
@@ -65,8 +65,8 @@ FormatOption = Annotated[
     str | None,
     typer.Option(
         "--format",
-        metavar="md|html|txt|json|fhir",
-        help="The format of every --export, whatever its name.",
+        metavar="<format>",
+        help="md, html, txt, json or fhir: the format of every --export, whatever its name.",
     ),
 ]
 ForceOption = Annotated[

@@ -192,7 +192,7 @@ body {
   font: 16px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
     sans-serif;
 }
-main { max-width: 48rem; margin: 0 auto; padding: 1.5rem 1rem 3rem; }
+main { max-width: 48rem; margin: 0 auto; padding: 1.5rem 1rem 3rem; overflow-wrap: break-word; }
 h1 { font-size: 1.6rem; line-height: 1.25; margin: 0 0 1rem; }
 h2 {
   font-size: 1.25rem; margin: 2.25rem 0 .75rem; padding-bottom: .3rem;
