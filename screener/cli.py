@@ -163,7 +163,7 @@ def _export_plan(targets: list[str] | None, fmt: str | None, force: bool) -> lis
     for target in targets:
         if target == "-":
             continue
-        where = os.path.normcase(Path(target).resolve())
+        where = os.path.normcase(os.path.normpath(Path(target).absolute()))
         if where in seen:
             raise ScreenerError(f"--export: {target} is given twice")
         seen.add(where)
