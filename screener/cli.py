@@ -8,17 +8,21 @@ renderers together, and turns every ScreenerError into one `Error: ...` line and
 # each start (about 5 ms), where real annotation objects cost nothing.
 
 import gc
+import os
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from screener import __version__
 from screener.errors import AnswersError, ExitCode, Interrupted, Quit, ScreenerError
+
+if TYPE_CHECKING:
+    from screener.model import Summary
 
 app = typer.Typer(
     name="screener",
@@ -45,6 +49,28 @@ BankOption = Annotated[
 PlainOption = Annotated[
     bool,
     typer.Option("--plain", help="No boxes, tables or colour: better for screen readers."),
+]
+ExportOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--export",
+        metavar="<path>",
+        help=(
+            "After the result, save a summary there, readable only by you (repeatable; - for "
+            "standard output). The name gives the format: .md, .html, .txt, .json or .fhir.json."
+        ),
+    ),
+]
+FormatOption = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        metavar="<format>",
+        help="md, html, txt, json or fhir: the format of every --export, whatever its name.",
+    ),
+]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Let --export replace a file that already exists.")
 ]
 
 
@@ -118,6 +144,53 @@ def guarded() -> Iterator[None]:
         raise typer.Exit(ExitCode.INTERRUPTED) from None
 
 
+def _export_plan(targets: list[str] | None, fmt: str | None, force: bool) -> list[tuple[str, str]]:
+    """(target, format) for each --export, checked before anything is asked.
+
+    Nobody should answer fifty questions to learn then that the folder does not exist.
+    """
+    if not targets:
+        for given, name in ((fmt is not None, "--format"), (force, "--force")):
+            if given:
+                raise ScreenerError(f"{name} only applies to --export: add --export PATH")
+        return []
+    from screener import export, safefile
+
+    plan = [(target, export.format_for(target, fmt)) for target in targets]
+    if targets.count("-") > 1:
+        raise ScreenerError("--export -: standard output can take only one summary")
+    seen: set[str] = set()
+    for target in targets:
+        if target == "-":
+            continue
+        where = os.path.normcase(os.path.normpath(Path(target).absolute()))
+        if where in seen:
+            raise ScreenerError(f"--export: {target} is given twice")
+        seen.add(where)
+        safefile.check_target(Path(target), force)
+    return plan
+
+
+def _write_exports(
+    plan: list[tuple[str, str]], summary: "Summary", force: bool, notes: Console
+) -> None:
+    """Write each planned export; `-` goes to standard output, each file gets one line."""
+    from screener import export, safefile
+
+    for target, fmt in plan:
+        text = export.render(fmt, summary)
+        if target == "-":
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        else:
+            safefile.write_private(Path(target), text, force)
+            notes.print(
+                f"Saved {export.DESCRIPTION[fmt]} to {target} (only you can read it).",
+                markup=False,
+                soft_wrap=True,
+            )
+
+
 def _warn(lines: list[str]) -> None:
     err = console(stderr=True)
     for line in lines:
@@ -139,6 +212,9 @@ def run(
         str | None, typer.Option(help="Whose use the questions are about (the bank lists them).")
     ] = None,
     plain: PlainOption = False,
+    export: ExportOption = None,
+    fmt: FormatOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Take the screening, one question at a time (the default command)."""
     from screener import answers as answers_io
@@ -147,24 +223,28 @@ def run(
     from screener.interview import Interview
     from screener.model import Answers, Value
 
-    out = console(plain)
     interactive = sys.stdin.isatty()
     with guarded():
+        plan = _export_plan(export, fmt, force)
+        # With `--export -` standard output holds the summary alone: the run goes to stderr.
+        out = console(plain, stderr=any(target == "-" for target, _ in plan))
         the_bank = load_bank(bank)
         prefill: dict[str, Value] = {}
+        created: str | None = None
         persona: str | None = None  # set when the file holds a demo's fictional answers
         if answers is not None:
             given, warnings = answers_io.read_answers(answers, the_bank)
             _warn(warnings)
             prefill = dict(given.values)
             perspective = perspective or given.perspective
-            persona = given.demo
+            created, persona = given.created, given.demo
         banner = render.demo_banner(persona)
         who = _perspective(the_bank.perspectives, perspective)
         todo = answers_io.missing(the_bank, prefill)
         if answers is not None and not todo:
+            # Nothing asked: the screening is the one the file recorded, when it did.
             taken: Answers | None = Answers(
-                the_bank.id, the_bank.version, who, prefill, demo=persona
+                the_bank.id, the_bank.version, who, prefill, created, persona
             )
         else:
             if answers is not None and not interactive:
@@ -179,14 +259,22 @@ def run(
                 return line
 
             taken = Interview(the_bank, ask, out.print, who, prefill, plain, banner=banner).run()
-            if taken is not None:
+            if taken is not None and persona is not None:  # fictional answers stay marked
                 taken = taken._replace(demo=persona)
         if taken is None:
             out.print(render.declined(the_bank, plain))
             return
+        from datetime import datetime
+
         from screener.scoring import score  # not needed until the questions are done
 
-        out.print(render.result(the_bank, score(the_bank, taken), plain, banner))
+        res = score(the_bank, taken)
+        made = datetime.now().astimezone()
+        out.print(render.result(the_bank, res, plain, banner))
+        if plan:
+            from screener.model import Summary
+
+            _write_exports(plan, Summary(the_bank, taken, res, made), force, out)
 
 
 def _perspective(known: Mapping[str, str], wanted: str | None) -> str:
@@ -218,11 +306,21 @@ def score_cmd(
         ),
     ] = False,
     plain: PlainOption = False,
+    export: ExportOption = None,
+    fmt: FormatOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Score answers files without asking anything."""
     if as_json and as_csv:
         raise typer.BadParameter("choose one of --json and --csv", param_hint="'--csv'")
     if as_csv or len(files) > 1:
+        with guarded():
+            if export:
+                raise ScreenerError(
+                    "--export writes the summary of one answers file; give one file, "
+                    "or leave out --export for a caseload"
+                )
+            _export_plan(None, fmt, force)  # --format or --force alone: say they need --export
         _score_caseload(files, bank, "csv" if as_csv else "json" if as_json else "lines")
         return
     from screener.answers import read_answers
@@ -230,19 +328,31 @@ def score_cmd(
     from screener.scoring import result_json, score
 
     with guarded():
+        plan = _export_plan(export, fmt, force)
+        to_stdout = any(target == "-" for target, _ in plan)
+        if to_stdout and as_json:
+            raise ScreenerError("--json and --export - both write to standard output: pick one")
         the_bank = load_bank(bank)
         given, warnings = read_answers(files[0], the_bank)
         _warn(warnings)
+        from datetime import datetime
+
         res = score(the_bank, given)
+        made = datetime.now().astimezone()
         if as_json:
             import json
 
             print(json.dumps(result_json(res), indent=2))
-        else:
+        elif not to_stdout:  # with `--export -` standard output holds the summary alone
             from screener import render
 
             banner = render.demo_banner(given.demo)
             console(plain).print(render.result(the_bank, res, plain, banner))
+        if plan:
+            from screener.model import Summary
+
+            notes = console(plain, stderr=as_json or to_stdout)
+            _write_exports(plan, Summary(the_bank, given, res, made), force, notes)
 
 
 def _score_caseload(files: list[Path], bank: Path | None, form: str) -> None:

@@ -300,3 +300,34 @@ class TestKeys:
         session.child.expect_exact(PROMPT)
         session.child.sendintr()
         assert session.finish() == 130
+
+
+class TestExport:
+    """`--export` at a terminal: saved after the result, owner-only; Ctrl-C writes nothing."""
+
+    def test_a_summary_is_saved_after_the_result(self, tmp_path: Path) -> None:
+        s = Session(["--export", "summary.html"], tmp_path)
+        try:
+            s.answer(CONSENT, "y")
+            s.answer(USE_ANY, "n")
+            s.see("Your screening result")
+            s.see("Saved an HTML summary to summary.html (only you can read it).")
+            assert s.finish() == 0
+        finally:
+            s.close()
+        target = tmp_path / "summary.html"
+        assert target.stat().st_mode & 0o777 == 0o600
+        assert "No opioid use in the past 12 months was reported" in target.read_text("utf-8")
+
+    def test_ctrl_c_during_the_questions_writes_nothing(self, tmp_path: Path) -> None:
+        s = Session(["--export", "summary.md"], tmp_path)
+        try:
+            s.answer(CONSENT, "y")
+            s.see(USE_ANY)
+            s.child.expect_exact(PROMPT)
+            s.child.sendintr()
+            s.see("Stopped. Nothing was saved.")
+            assert s.finish() == 130
+        finally:
+            s.close()
+        assert list(tmp_path.iterdir()) == []
