@@ -250,3 +250,36 @@ def missing(bank: Bank, values: Mapping[str, Value]) -> list[str]:
     """Ids of the questions that apply given `values` but have no answer (consent aside)."""
     shown, _ = applicable(bank, values)
     return [q.id for q in shown if q.id not in values and q.role is not Role.CONSENT]
+
+
+def suggest_save_path(folder: Path, today: date) -> Path:
+    """A file name for answers saved part-way that is not taken yet, in `folder`."""
+    stem = f"screener-answers-{today.isoformat()}"
+    path = folder / f"{stem}.yaml"
+    n = 2
+    while path.exists() or path.is_symlink():
+        path = folder / f"{stem}-{n}.yaml"
+        n += 1
+    return path
+
+
+def save_partial(path: Path, answers: Answers, bank: Bank, replace: bool = False) -> None:
+    """Write the answers so far as an answers file (mode 0600) to finish later.
+
+    Raises ExportError with one line when the file cannot be written; `replace` allows
+    replacing an existing file (the person said so).
+    """
+    import shlex
+
+    from screener import safefile
+
+    now = datetime.now().astimezone()
+    doc = document(answers._replace(created=now.isoformat(timespec="seconds")), bank)
+    header = (
+        f"# Answers to {bank.title}, saved part-way on {now:%d %B %Y at %H:%M}.\n"
+        f"# To carry on where you left off: screener run --answers {shlex.quote(str(path))}\n"
+        "# This file holds private health information. Delete it when you no longer need it.\n"
+    )
+    if not replace:
+        safefile.check_target(path, False)
+    safefile.write_private(path, header + yamlsrc.dump(doc), force=replace)

@@ -22,7 +22,7 @@ from screener import __version__
 from screener.errors import AnswersError, ExitCode, Interrupted, Quit, ScreenerError
 
 if TYPE_CHECKING:
-    from screener.model import Summary
+    from screener.model import Answers, Bank, Summary
 
 app = typer.Typer(
     name="screener",
@@ -132,8 +132,8 @@ def guarded() -> Iterator[None]:
         err.print()  # the cursor is still after the "> " prompt
         err.print(exc.message, markup=False)
         raise typer.Exit(exc.exit_code) from None
-    except Quit as exc:
-        err.print(exc.message, markup=False)
+    except Quit as exc:  # soft wrap: a command in it must stay whole to copy
+        err.print(exc.message, markup=False, soft_wrap=True)
         raise typer.Exit(exc.exit_code) from None
     except ScreenerError as exc:
         for line in exc.message.splitlines():
@@ -236,6 +236,15 @@ def run(
             given, warnings = answers_io.read_answers(answers, the_bank)
             _warn(warnings)
             prefill = dict(given.values)
+            if prefill and answers_io.missing(the_bank, prefill) and interactive:
+                n = len(prefill)
+                out.print(
+                    render.hint(
+                        f"Carrying on from {answers}: {n} answer{'s' if n != 1 else ''} kept. "
+                        "Only the questions still open will be asked."
+                    ),
+                    soft_wrap=True,  # the file name stays whole
+                )
             perspective = perspective or given.perspective
             created, persona = given.created, given.demo
         banner = render.demo_banner(persona)
@@ -258,7 +267,16 @@ def run(
                     out.print(line, markup=False)
                 return line
 
-            taken = Interview(the_bank, ask, out.print, who, prefill, plain, banner=banner).run()
+            save = save_to = None
+            if interactive:  # saving part-way needs a person to confirm where
+                from datetime import date
+                from functools import partial
+
+                save = partial(_save_partial, bank=the_bank, persona=persona)
+                save_to = answers_io.suggest_save_path(Path.home(), date.today())
+            taken = Interview(
+                the_bank, ask, out.print, who, prefill, plain, save, save_to, banner
+            ).run()
             if taken is not None and persona is not None:  # fictional answers stay marked
                 taken = taken._replace(demo=persona)
         if taken is None:
@@ -275,6 +293,14 @@ def run(
             from screener.model import Summary
 
             _write_exports(plan, Summary(the_bank, taken, res, made), force, out)
+
+
+def _save_partial(
+    path: Path, answers: "Answers", replace: bool, *, bank: "Bank", persona: str | None
+) -> None:
+    from screener.answers import save_partial
+
+    save_partial(path, answers._replace(demo=persona), bank, replace)
 
 
 def _perspective(known: Mapping[str, str], wanted: str | None) -> str:
@@ -470,16 +496,24 @@ def demo(
         bool, typer.Option("--step", help="Wait for Enter before each answer.")
     ] = False,
     plain: PlainOption = False,
+    export: ExportOption = None,
+    fmt: FormatOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Play a fictional persona's walk-through, for a counselor to show; no name lists them."""
     import math
+    from datetime import datetime
 
     from screener import demo as personas_io
     from screener import render
     from screener.bank import load_bank
 
-    out = console(plain)
     with guarded():
+        plan = _export_plan(export, fmt, force)
+        if plan and name is None:
+            raise ScreenerError("--export saves a played demo: name the persona to play")
+        # With `--export -` standard output holds the summary alone: the demo goes to stderr.
+        out = console(plain, stderr=any(target == "-" for target, _ in plan))
         if pace is not None and not (math.isfinite(pace) and 0 <= pace <= MAX_PACE):
             raise ScreenerError(
                 f"--pace: expected a number of seconds from 0 to {MAX_PACE:g}, got {pace:g}"
@@ -507,8 +541,12 @@ def demo(
         from screener.scoring import score
 
         res = score(the_bank, taken)
-        # `taken` (Answers, demo=persona name) and `res` are what an export would write.
+        made = datetime.now().astimezone()
         out.print(render.result(the_bank, res, plain, render.demo_banner(taken.demo)))
+        if plan:  # the summary says DEMO at the top: `taken.demo` names the persona
+            from screener.model import Summary
+
+            _write_exports(plan, Summary(the_bank, taken, res, made), force, out)
 
 
 @app.command()

@@ -289,6 +289,9 @@ class TestKeys:
         session.see("Leave now?")
         session.child.expect_exact(PROMPT)
         session.child.sendline("y")
+        session.see("Save your answers so far")
+        session.child.expect_exact(PROMPT)
+        session.child.sendline("n")
         session.see("You left the screening. Nothing was saved.")
         assert session.finish() == 1
 
@@ -330,4 +333,70 @@ class TestExport:
             assert s.finish() == 130
         finally:
             s.close()
+        assert list(tmp_path.iterdir()) == []
+
+
+class TestSaveForLater:
+    """q part-way: the answers so far can be saved, and `run --answers` carries on from them."""
+
+    def test_save_on_quit_then_carry_on_from_the_first_open_question(self, tmp_path: Path) -> None:
+        s = Session([], tmp_path)  # HOME is tmp_path: the suggested file goes there
+        try:
+            s.answer(CONSENT, "y")
+            s.answer(USE_ANY, "y")
+            s.answer(WHICH, "1")
+            s.answer(HOW, "s")
+            s.answer(PRESCRIBED, "q")
+            s.see("Leave now? (y/n)")
+            s.child.sendline("y")
+            s.see("Save your answers so far, so you can finish later?")
+            s.child.sendline("y")
+            s.see("Press Enter for yes")
+            s.child.sendline("")
+            s.see("Your answers so far are saved in")
+            assert s.finish() == 1
+        finally:
+            s.close()
+        [saved] = list(tmp_path.glob("screener-answers-*.yaml"))
+        assert saved.stat().st_mode & 0o777 == 0o600
+        assert f"screener run --answers {saved}" in flat(s.transcript)
+        assert "use_any: true" in saved.read_text("utf-8")
+
+        again = Session(["run", "--answers", str(saved)], tmp_path)
+        try:
+            again.see(f"Carrying on from {saved}: 3 answers kept.")
+            again.answer(CONSENT, "y")  # consent is asked afresh every time
+            again.see(PRESCRIBED)  # the first question without an answer
+            again.child.expect_exact(PROMPT)
+            again.child.sendintr()
+            assert again.finish() == 130
+        finally:
+            again.close()
+        assert USE_ANY not in flat(again.transcript)
+
+    def test_saying_no_to_saving_writes_nothing(self, session: Session, tmp_path: Path) -> None:
+        session.answer(CONSENT, "y")
+        session.answer(USE_ANY, "y")
+        session.answer(WHICH, "q")
+        session.see("Leave now? (y/n)")
+        session.child.sendline("y")
+        session.see("Save your answers so far, so you can finish later?")
+        session.child.sendline("")
+        session.see("You left the screening. Nothing was saved.")
+        assert session.finish() == 1
+        assert list(tmp_path.iterdir()) == []
+
+    def test_ctrl_c_at_the_save_question_writes_nothing(
+        self, session: Session, tmp_path: Path
+    ) -> None:
+        session.answer(CONSENT, "y")
+        session.answer(USE_ANY, "y")
+        session.answer(WHICH, "q")
+        session.see("Leave now? (y/n)")
+        session.child.sendline("y")
+        session.see("Save your answers so far")
+        session.child.expect_exact(PROMPT)
+        session.child.sendintr()
+        session.see("Stopped. Nothing was saved.")
+        assert session.finish() == 130
         assert list(tmp_path.iterdir()) == []
