@@ -42,15 +42,16 @@ def read_answers(path: Path, bank: Bank) -> tuple[Answers, list[str]]:
 
 
 def parse_answers(text: str, bank: Bank, filename: str = "answers") -> tuple[Answers, list[str]]:
-    if text.lstrip().startswith("{"):
-        # JSON (an export, say): the json module is many times faster than composing YAML.
-        # It knows no lines, so a file with problems is read again as YAML to locate them.
-        try:
-            located = yamlsrc.load_json(text)
-            if not located.problems:
-                return _Checker(filename, located, bank).check()
-        except (yamlsrc.ParseError, AnswersError):
-            pass
+    # Most files are fine, so each is first read the quick way: JSON (an export, say) with the
+    # json module, YAML without noting lines. Only a file with problems to point at is read
+    # again, with lines.
+    quick = yamlsrc.load_json if text.lstrip().startswith("{") else yamlsrc.load_unlocated
+    try:
+        located = quick(text)
+        if not located.problems:
+            return _Checker(filename, located, bank).check()
+    except (yamlsrc.ParseError, AnswersError):
+        pass
     try:
         doc = yamlsrc.load(text)  # YAML is a superset of JSON, and it keeps line numbers
     except yamlsrc.ParseError as exc:
@@ -214,24 +215,39 @@ class _Checker:
                 ("answers",), f"expected a mapping of question id to answer, got {_show(value)}"
             )
             return {}
-        known = {q.id: q for q in self.bank.questions}
+        known = _index(self.bank)
         out: dict[str, Value] = {}
+        yes_no = Kind.YES_NO
         for qid, raw in value.items():
-            path: yamlsrc.Path = ("answers", qid)
             q = known.get(str(qid))
             if q is None:
                 self.error(
-                    path, f"{qid!r} is not a question in this bank{did_you_mean(qid, known)}"
+                    ("answers", qid),
+                    f"{qid!r} is not a question in this bank{did_you_mean(qid, known)}",
                 )
                 continue
             if q.role is Role.CONSENT:  # consent is asked afresh at every run, never stored
                 continue
+            if q.kind is yes_no and (raw is True or raw is False):  # most answers
+                out[q.id] = raw
+                continue
             stored, problem = check_value(q, raw)
             if problem:
-                self.error(path, problem)
+                self.error(("answers", qid), problem)
             else:
                 out[q.id] = stored
         return out
+
+
+_INDEXES: dict[int, tuple[Bank, dict[str, Question]]] = {}
+
+
+def _index(bank: Bank) -> dict[str, Question]:
+    """Question id -> question, built once per bank (a caseload checks thousands of files)."""
+    hit = _INDEXES.get(id(bank))
+    if hit is None or hit[0] is not bank:
+        hit = _INDEXES[id(bank)] = (bank, {q.id: q for q in bank.questions})
+    return hit[1]
 
 
 def _plain(value: Value) -> bool | int | str | list[str] | None:

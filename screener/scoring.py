@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from screener.conditions import applicable, holds, question_lookup, true_leaves
+from screener.conditions import applicable, check, passes, question_lookup, true_leaves
 from screener.model import (
     CRITERIA,
     SEVERITY_ORDER,
@@ -59,8 +59,7 @@ def score(bank: Bank, answers: Answers) -> Result:
     physical = not supervised and any(k in met for k in SUPERVISION_EXCLUDED)
 
     withdrawal = _withdrawal(bank, shown, counted)
-    lookup = question_lookup(counted)
-    flags = tuple(f for f in bank.flags if holds(f.when, lookup))
+    flags = tuple(f for f in bank.flags if passes(f.when, counted))
 
     facts: dict[str, object] = {
         "severity": severity_for(count).value,
@@ -81,13 +80,7 @@ def score(bank: Bank, answers: Answers) -> Result:
     order = _orders(bank)
 
     def fires(when: Condition | None) -> bool:
-        if when is None:
-            return True
-
-        def look(leaf: Leaf) -> object:
-            return facts.get(leaf.name) if leaf.subject == "result" else counted.get(leaf.name)
-
-        return holds(when, look, order)
+        return when is None or check(when)(counted, facts, order)
 
     referrals = sorted((r for r in bank.referrals if fires(r.when)), key=lambda r: r.urgency.rank)
     return Result(
@@ -120,9 +113,9 @@ def _supervision(bank: Bank, counted: Mapping[str, Value]) -> tuple[bool, tuple[
         return False, ()
     if q.overridden_if is None:
         return True, ()
-    lookup = question_lookup(counted)
-    if not holds(q.overridden_if, lookup):
+    if not passes(q.overridden_if, counted):
         return True, ()
+    lookup = question_lookup(counted)
     return True, tuple(_reason(bank, leaf) for leaf in true_leaves(q.overridden_if, lookup))
 
 

@@ -88,11 +88,15 @@ def format_path(path: Path) -> str:
     return out or "(top)"
 
 
-def load(text: str) -> Located:
-    """Parse YAML text, keeping lines. Raises ParseError on invalid YAML."""
+def load(text: str, lines: bool = True) -> Located:
+    """Parse YAML text, keeping lines. Raises ParseError on invalid YAML.
+
+    `lines=False` skips recording them (a file read fast first, and again with lines only if
+    it has problems to point at): every line is then reported as 1.
+    """
     try:
         try:  # Building from the parser's events skips the node tree: about twice as fast.
-            return _EventBuilder(_Composer(text)).build()
+            return _EventBuilder(_Composer(text), lines).build()
         except _Fallback:  # merge keys, complex keys and the like: build from the node tree
             pass
         node = yaml.compose(text, Loader=_Composer)
@@ -107,6 +111,11 @@ def load(text: str) -> Located:
     if node is None:
         return Located(None, {(): 1}, [])
     return _Builder().build(node)
+
+
+def load_unlocated(text: str) -> Located:
+    """`load` without noting lines (every line is reported as 1): quicker."""
+    return load(text, lines=False)
 
 
 def load_json(text: str) -> Located:
@@ -231,9 +240,10 @@ class _EventBuilder:
     document) raises `_Fallback`, and the node-tree builder handles it or reports it.
     """
 
-    def __init__(self, loader: _Composer) -> None:
+    def __init__(self, loader: _Composer, lines: bool = True) -> None:
         self.events: Iterator[yaml.Event] = iter(loader.get_event, None)  # no generator layer
         self.resolver = loader
+        self.track = lines
         self.lines: dict[Path, int] = {}
         self.problems: list[tuple[Path, str]] = []
         self.anchors: dict[str, tuple[Any, list[tuple[Path, int]]]] = {}
@@ -259,7 +269,8 @@ class _EventBuilder:
             for sub, line in lines:  # an alias reads the anchored node again, lines and all
                 self.lines[path + sub] = line
             return copy.deepcopy(data)
-        self.lines[path] = _line(event)
+        if self.track:
+            self.lines[path] = _line(event)
         if isinstance(event, yaml.ScalarEvent):
             data = _scalar(self.scalars, self.tag(event), event.value, self.problems, path)
         elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
@@ -308,14 +319,26 @@ class _EventBuilder:
             key = _scalar(self.scalars, tag, event.value, self.problems, path)
             if not isinstance(key, str | int | bool) or key is None:
                 key = str(key)
-            line = _line(event)
+            line = _line(event) if self.track else 1
+            where = (*path, key)
             if key in out:
-                self.lines[(*path, key)] = line
-                self.problems.append(((*path, key), f"duplicate key {key!r}"))
+                self.lines[where] = line
+                self.problems.append((where, f"duplicate key {key!r}"))
                 self.skip(next(events))
             else:
-                out[key] = self.value(next(events), (*path, key))
-                self.lines[(*path, key)] = line  # the key's line: a block value starts below
+                event = next(events)
+                if type(event) is yaml.ScalarEvent and event.anchor is None:
+                    # Most values: a plain scalar, built here without a call to `value`.
+                    found = event.tag
+                    if found is None or found == "!":
+                        found = _Composer._tags.get((event.value, event.implicit))
+                    if found is None or found == "!":
+                        found = self.tag(event)
+                    out[key] = _scalar(self.scalars, found, event.value, self.problems, where)
+                else:
+                    out[key] = self.value(event, where)
+                if self.track:
+                    self.lines[where] = line  # the key's line: a block value starts below
             event = next(events)
         return out
 

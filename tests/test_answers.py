@@ -388,3 +388,44 @@ class TestMissing:
 
     def test_the_consent_question_is_never_missing(self, bank):
         assert "consent" not in missing(bank, {})
+
+
+class TestSavePartial:
+    """Answers saved part-way: owner-only, say how to carry on, and read back as they were."""
+
+    def test_saved_answers_read_back_with_a_header_and_a_time(self, bank, answers, tmp_path):
+        from screener.answers import save_partial
+
+        path = tmp_path / "later.yaml"
+        given = answers({"use_any": True, "opioids_which": ("heroin",), "opioids_how": None})
+        save_partial(path, given, bank)
+        assert path.stat().st_mode & 0o777 == 0o600
+        text = path.read_text("utf-8")
+        assert f"# To carry on where you left off: screener run --answers {path}\n" in text
+        assert "private health information" in text.splitlines()[2]
+        again, warnings = read_answers(path, bank)
+        assert (again.values, warnings) == (given.values, [])
+        assert again.created is not None
+
+    def test_an_existing_file_is_not_replaced_unless_asked(self, bank, answers, tmp_path):
+        from screener.answers import save_partial
+        from screener.errors import ExportError
+
+        path = tmp_path / "later.yaml"
+        path.write_text("keep me")
+        with pytest.raises(ExportError):
+            save_partial(path, answers({"use_any": False}), bank)
+        assert path.read_text() == "keep me"
+        save_partial(path, answers({"use_any": False}), bank, replace=True)
+        assert "use_any: false" in path.read_text()
+
+    def test_the_suggested_file_is_one_not_taken(self, tmp_path):
+        from datetime import date
+
+        from screener.answers import suggest_save_path
+
+        day = date(2026, 11, 21)
+        first = suggest_save_path(tmp_path, day)
+        assert first == tmp_path / "screener-answers-2026-11-21.yaml"
+        first.write_text("")
+        assert suggest_save_path(tmp_path, day) == tmp_path / "screener-answers-2026-11-21-2.yaml"

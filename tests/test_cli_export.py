@@ -357,3 +357,76 @@ class TestRefusals:
         assert result.stdout == ""
         assert result.stderr == f"Error: {error}\n"
         assert names(tmp_path) == before
+
+
+def refusing_folder() -> Path | None:
+    """A folder the system refuses files in, even to root (Linux's /sys), or None."""
+    import tempfile
+
+    for folder in (Path("/sys"), Path("/proc")):
+        if folder.is_dir():
+            try:
+                fd, name = tempfile.mkstemp(dir=folder)
+            except OSError:
+                return folder
+            os.close(fd)
+            Path(name).unlink()
+    return None
+
+
+class TestMore:
+    """FHIR through the command line, demos, caseloads, and a folder even root cannot use."""
+
+    def test_a_fhir_export_is_a_valid_r4_bundle(
+        self, runner: CliRunner, complete_file: Path, tmp_path: Path
+    ) -> None:
+        from fhir.resources.R4B.bundle import Bundle
+
+        target = tmp_path / "summary.fhir.json"
+        result = runner.invoke(app, ["score", str(complete_file), "--export", str(target)])
+        assert_clean_exit(result, 0)
+        assert "Saved a FHIR bundle" in result.stdout
+        assert mode(target) == 0o600
+        data = json.loads(target.read_text("utf-8"))
+        Bundle.model_validate(data)
+        kinds = [e["resource"]["resourceType"] for e in data["entry"]]
+        assert kinds[0] == "QuestionnaireResponse"
+        assert set(kinds[1:]) == {"Observation"}
+
+    def test_a_played_demo_can_be_exported_and_says_demo(
+        self, runner: CliRunner, tmp_path: Path
+    ) -> None:
+        target = tmp_path / "riley.md"
+        result = runner.invoke(app, ["demo", "riley", "--pace", "0", "--export", str(target)])
+        assert_clean_exit(result, 0)
+        text = target.read_text("utf-8")
+        assert "DEMO: fictional answers" in text.split("\n\n")[1]  # right under the title
+        again = runner.invoke(app, ["demo", "--export", str(tmp_path / "x.md")])
+        assert_clean_exit(again, 2)
+        assert "name the persona to play" in again.stderr
+
+    def test_a_caseload_cannot_be_exported_as_one_summary(
+        self, runner: CliRunner, complete_file: Path, tmp_path: Path
+    ) -> None:
+        other = write_answers(tmp_path / "other.json", COMPLETE)
+        target = tmp_path / "s.md"
+        args = ["score", str(complete_file), str(other), "--export", str(target)]
+        result = runner.invoke(app, args)
+        assert_clean_exit(result, 2)
+        assert "--export writes the summary of one answers file" in result.stderr
+        assert not target.exists()
+
+    def test_a_folder_the_system_refuses_is_one_line_and_exit_5(
+        self, runner: CliRunner, complete_file: Path
+    ) -> None:
+        folder = refusing_folder()
+        if folder is None:
+            pytest.skip("no folder here refuses new files to this user")
+        target = folder / "summary.md"
+        result = runner.invoke(app, ["score", str(complete_file), "--export", str(target)])
+        assert_clean_exit(result, 5)
+        [line] = result.stderr.splitlines()
+        assert line.startswith(f"Error: {target}") or line.startswith(
+            f"Error: cannot save to {target}"
+        )
+        assert not target.exists()

@@ -1,0 +1,78 @@
+"""Built condition functions (`conditions.check`) agree with `holds` on every condition."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from screener.conditions import check, holds, passes, question_lookup
+from screener.model import AllOf, AnyOf, Condition, Leaf, Not
+
+ORDER = {"severity": ["none", "mild", "moderate", "severe"]}
+values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(0, 4),
+    st.sampled_from(["a", "b", "none", "mild", "severe"]),
+    st.lists(st.sampled_from(["a", "b", "c"]), max_size=3).map(tuple),
+)
+wants = st.one_of(
+    st.booleans(),
+    st.integers(0, 4),
+    st.sampled_from(["a", "b", "mild", "moderate"]),
+    st.lists(st.one_of(st.booleans(), st.sampled_from(["a", "b"])), max_size=3).map(tuple),
+)
+leaves = st.builds(
+    Leaf,
+    st.sampled_from(["question", "result"]),
+    st.sampled_from(["x", "y", "severity"]),
+    st.sampled_from(["equals", "in", "contains", "at_least"]),
+    wants,
+)
+conditions: st.SearchStrategy[Condition] = st.recursive(
+    leaves,
+    lambda inner: st.one_of(
+        st.lists(inner, min_size=1, max_size=3).map(lambda xs: AllOf(tuple(xs))),
+        st.lists(inner, min_size=1, max_size=3).map(lambda xs: AnyOf(tuple(xs))),
+        inner.map(Not),
+    ),
+    max_leaves=6,
+)
+answers = st.dictionaries(st.sampled_from(["x", "y", "severity"]), values)
+
+
+@settings(max_examples=400, deadline=None)
+@given(conditions, answers, answers)
+def test_a_built_condition_agrees_with_holds(
+    cond: Condition, questions: dict[str, Any], facts: dict[str, Any]
+) -> None:
+    def look(leaf: Leaf) -> object:
+        return (questions if leaf.subject == "question" else facts).get(leaf.name)
+
+    assert check(cond)(questions, facts, ORDER) is holds(cond, look, ORDER)
+
+
+@settings(max_examples=200, deadline=None)
+@given(conditions, answers)
+def test_passes_is_holds_over_question_answers(cond: Condition, questions: dict[str, Any]) -> None:
+    only_questions = question_lookup(questions)
+    if all(leaf.subject == "question" for leaf in _leaves(cond)):
+        assert passes(cond, questions) is holds(cond, only_questions)
+
+
+def _leaves(cond: Condition) -> list[Leaf]:
+    if isinstance(cond, AllOf | AnyOf):
+        return [leaf for c in cond.items for leaf in _leaves(c)]
+    if isinstance(cond, Not):
+        return _leaves(cond.item)
+    return [cond]
+
+
+def test_a_condition_is_built_once_and_kept() -> None:
+    cond = AllOf((Leaf("question", "x", "equals", True), Not(Leaf("question", "y", "in", (1,)))))
+    assert check(cond) is check(cond)
+    assert passes(cond, {"x": True, "y": 2}) is True
+    assert passes(cond, {"x": True, "y": 1}) is False
+    assert passes(cond, {"x": 1, "y": 2}) is False  # 1 is not yes
