@@ -28,7 +28,8 @@ app = typer.Typer(
     name="screener",
     help=(
         "A private, offline self-screening for opioid (heroin) use disorder. "
-        "Run with no command to start the screening. Nothing is saved or sent."
+        "Run with no command to start the screening. Nothing is sent, and nothing is saved "
+        "unless you ask."
     ),
     add_completion=False,
     rich_markup_mode=None,  # plain help and usage errors: no boxes for screen readers or pipes
@@ -105,7 +106,8 @@ def _root(
 ) -> None:
     """A private, offline self-screening for opioid (heroin) use disorder.
 
-    Run `screener` with no command to start. Nothing is saved or sent anywhere.
+    Run `screener` with no command to start. Nothing is sent anywhere, and nothing is saved
+    unless you ask.
     """
 
 
