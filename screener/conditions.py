@@ -55,7 +55,7 @@ def _leaf(leaf: Leaf, value: object, order: Mapping[str, Sequence[str]]) -> bool
             return isinstance(want, int) and len(value) >= want
         labels = order.get(leaf.name)
         if labels is not None and isinstance(value, str) and isinstance(want, str):
-            return value in labels and labels.index(value) >= labels.index(want)
+            return value in labels and want in labels and labels.index(value) >= labels.index(want)
         if isinstance(value, bool) or isinstance(want, bool):
             return False
         return isinstance(value, int) and isinstance(want, int) and value >= want
