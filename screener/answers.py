@@ -292,7 +292,7 @@ def save_partial(path: Path, answers: Answers, bank: Bank, replace: bool = False
     now = datetime.now().astimezone()
     doc = document(answers._replace(created=now.isoformat(timespec="seconds")), bank)
     header = (
-        f"# Answers to {bank.title}, saved part-way on {now:%d %B %Y at %H:%M}.\n"
+        f"# {bank.title}: answers saved part-way on {now:%d %B %Y at %H:%M}.\n"
         f"# To carry on where you left off: screener run --answers {shlex.quote(str(path))}\n"
         "# This file holds private health information. Delete it when you no longer need it.\n"
     )

@@ -234,18 +234,16 @@ def run(
         prefill: dict[str, Value] = {}
         created: str | None = None
         persona: str | None = None  # set when the file holds a demo's fictional answers
+        opening: str | None = None
         if answers is not None:
             given, warnings = answers_io.read_answers(answers, the_bank)
             _warn(warnings)
             prefill = dict(given.values)
-            if prefill and answers_io.missing(the_bank, prefill) and interactive:
+            if prefill:
                 n = len(prefill)
-                out.print(
-                    render.hint(
-                        f"Carrying on from {answers}: {n} answer{'s' if n != 1 else ''} kept. "
-                        "Only the questions still open will be asked."
-                    ),
-                    soft_wrap=True,  # the file name stays whole
+                opening = (
+                    f"Carrying on from {answers}: {n} answer{'s' if n != 1 else ''} kept. "
+                    "Only the questions still open will be asked."
                 )
             perspective = perspective or given.perspective
             created, persona = given.created, given.demo
@@ -277,7 +275,7 @@ def run(
                 save = partial(_save_partial, bank=the_bank, persona=persona)
                 save_to = answers_io.suggest_save_path(Path.home(), date.today())
             taken = Interview(
-                the_bank, ask, out.print, who, prefill, plain, save, save_to, banner
+                the_bank, ask, out.print, who, prefill, plain, save, save_to, banner, opening
             ).run()
             if taken is not None and persona is not None:  # fictional answers stay marked
                 taken = taken._replace(demo=persona)

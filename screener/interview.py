@@ -113,9 +113,12 @@ class Interview:
         save: Save | None = None,
         save_to: Path | None = None,
         banner: str | None = None,
+        opening: str | None = None,
     ) -> None:
         """`save` and `save_to` (the suggested file) offer, on `q`, to keep the answers so far;
-        without them (no terminal to confirm a path on) leaving writes nothing."""
+        without them (no terminal to confirm a path on) leaving writes nothing. `opening` is
+        shown once the person has agreed to begin (e.g. "Carrying on from FILE")."""
+        self.opening = opening
         self.bank = bank
         self.save = save
         self.save_to = save_to
@@ -153,6 +156,11 @@ class Interview:
             if q.role is Role.CONSENT:
                 if self.values.pop(q.id, None) is False:
                     return None
+                if self.opening:
+                    note = render.hint(self.opening)
+                    note.no_wrap, note.overflow = True, "ignore"  # a file name stays whole
+                    self.show(note)
+                    self.opening = None
             else:  # `b` goes back through questions, never back to "would you like to begin?"
                 self.history.append(nxt)
             i = nxt + 1
@@ -275,8 +283,8 @@ class Interview:
     def offer_to_save(self) -> None:
         """Ask whether to keep the answers so far; leaves with Quit either way."""
         keep = self.yes_no(
-            "Save your answers so far, so you can finish later? The file can only be opened "
-            "with your account on this computer. (y/N)",
+            "Save your answers so far, so you can finish later? Only your user account on "
+            "this computer will be able to read the file. (y/N)",
             default=False,
         )
         if not keep:

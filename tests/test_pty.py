@@ -364,8 +364,8 @@ class TestSaveForLater:
 
         again = Session(["run", "--answers", str(saved)], tmp_path)
         try:
-            again.see(f"Carrying on from {saved}: 3 answers kept.")
             again.answer(CONSENT, "y")  # consent is asked afresh every time
+            again.see(f"Carrying on from {saved}: 3 answers kept.")
             again.see(PRESCRIBED)  # the first question without an answer
             again.child.expect_exact(PROMPT)
             again.child.sendintr()
