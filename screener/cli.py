@@ -22,6 +22,8 @@ from screener import __version__
 from screener.errors import AnswersError, ExitCode, Interrupted, Quit, ScreenerError
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from screener.model import Answers, Bank, Summary
 
 app = typer.Typer(
@@ -274,8 +276,12 @@ def run(
 
                 save = partial(_save_partial, bank=the_bank, persona=persona)
                 save_to = answers_io.suggest_save_path(Path.home(), date.today())
+
+            def show(renderable: "RenderableType") -> None:
+                out.print(renderable, soft_wrap=getattr(renderable, "soft_wrap", False))
+
             taken = Interview(
-                the_bank, ask, out.print, who, prefill, plain, save, save_to, banner, opening
+                the_bank, ask, show, who, prefill, plain, save, save_to, banner, opening
             ).run()
             if taken is not None and persona is not None:  # fictional answers stay marked
                 taken = taken._replace(demo=persona)

@@ -157,9 +157,7 @@ class Interview:
                 if self.values.pop(q.id, None) is False:
                     return None
                 if self.opening:
-                    note = render.hint(self.opening)
-                    note.no_wrap, note.overflow = True, "ignore"  # a file name stays whole
-                    self.show(note)
+                    self.show(render.Unwrapped(self.opening))  # a file name stays whole
                     self.opening = None
             else:  # `b` goes back through questions, never back to "would you like to begin?"
                 self.history.append(nxt)

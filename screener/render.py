@@ -292,6 +292,19 @@ def hint(text: str) -> Text:
     return _t(text, "yellow")
 
 
+class Unwrapped:
+    """A line for the terminal to wrap rather than Rich, so that a file name or command in it
+    stays whole for copying: whoever prints it passes `soft_wrap=Unwrapped.soft_wrap`."""
+
+    soft_wrap = True
+
+    def __init__(self, text: str, style: str = "yellow") -> None:
+        self.text = _t(text, style)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.text
+
+
 # --- the result -------------------------------------------------------------------------
 
 
