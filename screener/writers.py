@@ -220,7 +220,11 @@ th, td {
   padding: .45rem .5rem; text-align: left; vertical-align: top;
   border-bottom: 1px solid #e4e7eb; overflow-wrap: anywhere;
 }
-thead th { border-bottom: 2px solid #9aa5b1; font-size: .9rem; color: #52606d; }
+thead th {
+  border-bottom: 2px solid #9aa5b1; font-size: .9rem; color: #52606d;
+  white-space: nowrap; overflow-wrap: normal;
+}
+td:nth-child(4) { white-space: nowrap; }
 td:first-child { color: #7b8794; text-align: right; width: 2.5rem; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .85em; }
 tr.met td:nth-child(4) { font-weight: 700; }
