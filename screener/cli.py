@@ -394,9 +394,7 @@ def _score_caseload(files: list[Path], bank: Path | None, form: str) -> None:
 
     with guarded():
         the_bank = load_bank(bank)
-        write = {"csv": caseload.write_csv, "json": caseload.write_json}
-        items = caseload.score_each(files, the_bank)
-        failed = write.get(form, caseload.write_lines)(items, sys.stdout, sys.stderr)
+        failed = caseload.write(files, the_bank, form, sys.stdout, sys.stderr)
         if failed:
             sys.stdout.flush()
             total = len(files)

@@ -163,3 +163,29 @@ class TestOtherForms:
         assert_clean_exit(result, 2)
         assert "choose one of --json and --csv" in result.stderr
         assert result.stdout == ""
+
+
+class TestSharedAmongCores:
+    """A large caseload is shared among processes; what comes out is exactly the same."""
+
+    @pytest.mark.parametrize("form", [["--csv"], ["--json"], []])
+    def test_the_output_and_the_problems_do_not_change(
+        self,
+        runner: CliRunner,
+        caseload: list[Path],
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        form: list[str],
+    ) -> None:
+        from screener import caseload as module
+
+        bad = tmp_path / "bad.yaml"
+        bad.write_text("format: nope\n")
+        files = [*map(str, caseload), str(bad), *map(str, caseload)] * 3
+        one = runner.invoke(app, ["score", *form, *files])
+        monkeypatch.setattr(module, "PARALLEL_FROM", 2)
+        monkeypatch.setattr(module, "_workers", lambda n: 2)  # even on a one-core machine
+        shared = runner.invoke(app, ["score", *form, *files])
+        assert_clean_exit(shared, 4)
+        assert (shared.stdout, shared.stderr) == (one.stdout, one.stderr)
+        assert shared.stdout.count(str(caseload[2])) == 6
