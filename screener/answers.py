@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from screener import yamlsrc
-from screener.bank import clean, did_you_mean
+from screener.bank import clean, did_you_mean, read_text
 from screener.conditions import applicable
 from screener.errors import AnswersError
 from screener.model import NONE_OPTION, Answers, Bank, Kind, Question, Role, Value
@@ -29,16 +29,7 @@ def read_answers(path: Path, bank: Bank) -> tuple[Answers, list[str]]:
 
     Raises AnswersError listing every problem, each as `FILE:LINE: answers.ID: message`.
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise AnswersError([f"{path}: no such answers file"]) from None
-    except IsADirectoryError:
-        raise AnswersError([f"{path}: is a folder, not an answers file"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-        raise AnswersError([f"{path}: cannot read the answers: {reason}"]) from None
-    return parse_answers(text, bank, str(path))
+    return parse_answers(read_text(path, "answers", AnswersError), bank, str(path))
 
 
 def parse_answers(text: str, bank: Bank, filename: str = "answers") -> tuple[Answers, list[str]]:

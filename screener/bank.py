@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from screener import yamlsrc
-from screener.errors import BankError
+from screener.errors import BankError, ScreenerError
 from screener.model import (
     CRITERIA,
     WITHDRAWAL_SCALE,
@@ -103,16 +103,22 @@ def default_path() -> Path:
 def load_bank(path: Path | None = None) -> Bank:
     """Read and validate a bank. Raises BankError listing every problem found."""
     path = path or default_path()
+    return parse_bank(read_text(path, "bank", BankError), str(path))
+
+
+def read_text(path: Path, what: str, error: Callable[[list[str]], ScreenerError]) -> str:
+    """The UTF-8 text of a `what` file (bank, answers, personas); a missing, unreadable or
+    undecodable file raises `error` with one line naming it."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise BankError([f"{path}: no such bank file"]) from None
+        raise error([f"{path}: no such {what} file"]) from None
     except IsADirectoryError:
-        raise BankError([f"{path}: is a folder, not a bank file"]) from None
+        article = "an" if what[0] in "aeiou" else "a"
+        raise error([f"{path}: is a folder, not {article} {what} file"]) from None
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-        raise BankError([f"{path}: cannot read the bank: {reason}"]) from None
-    return parse_bank(text, str(path))
+        raise error([f"{path}: cannot read the {what}: {reason}"]) from None
 
 
 def parse_bank(text: str, filename: str = BANK_FILE) -> Bank:

@@ -20,7 +20,7 @@ from rich.text import Text
 
 from screener import render, yamlsrc
 from screener.answers import check_value, missing
-from screener.bank import clean, did_you_mean
+from screener.bank import clean, did_you_mean, read_text
 from screener.conditions import applicable, describe, question_names
 from screener.errors import AnswersError, ScreenerError
 from screener.interview import Interview, parse_reply
@@ -60,16 +60,7 @@ def load_personas(path: Path | None, bank: Bank) -> tuple[Persona, ...]:
     leaves the bank itself usable.
     """
     path = path or default_path()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise AnswersError([f"{path}: no such personas file"]) from None
-    except IsADirectoryError:
-        raise AnswersError([f"{path}: is a folder, not a personas file"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-        raise AnswersError([f"{path}: cannot read the personas: {reason}"]) from None
-    return parse_personas(text, bank, str(path))
+    return parse_personas(read_text(path, "personas", AnswersError), bank, str(path))
 
 
 def parse_personas(text: str, bank: Bank, filename: str = PERSONAS_FILE) -> tuple[Persona, ...]:
