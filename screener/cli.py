@@ -24,7 +24,7 @@ from screener.errors import AnswersError, ExitCode, Interrupted, Quit, ScreenerE
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from screener.model import Answers, Bank, Summary
+    from screener.model import Answers, Bank, Result
 
 app = typer.Typer(
     name="screener",
@@ -175,12 +175,29 @@ def _export_plan(targets: list[str] | None, fmt: str | None, force: bool) -> lis
     return plan
 
 
-def _write_exports(
-    plan: list[tuple[str, str]], summary: "Summary", force: bool, notes: Console
-) -> None:
-    """Write each planned export; `-` goes to standard output, each file gets one line."""
-    from screener import export, safefile
+def _to_stdout(plan: list[tuple[str, str]]) -> bool:
+    """Whether one export is `-`: standard output then holds that summary alone."""
+    return any(target == "-" for target, _ in plan)
 
+
+def _write_exports(
+    plan: list[tuple[str, str]],
+    bank: "Bank",
+    answers: "Answers",
+    res: "Result",
+    force: bool,
+    notes: Console,
+) -> None:
+    """Write each planned export, made now; `-` goes to standard output, each file gets one
+    line on `notes`."""
+    if not plan:
+        return
+    from datetime import datetime
+
+    from screener import export, safefile
+    from screener.model import Summary
+
+    summary = Summary(bank, answers, res, datetime.now().astimezone())
     for target, fmt in plan:
         text = export.render(fmt, summary)
         if target == "-":
@@ -231,7 +248,7 @@ def run(
     with guarded():
         plan = _export_plan(export, fmt, force)
         # With `--export -` standard output holds the summary alone: the run goes to stderr.
-        out = console(plain, stderr=any(target == "-" for target, _ in plan))
+        out = console(plain, stderr=_to_stdout(plan))
         the_bank = load_bank(bank)
         prefill: dict[str, Value] = {}
         created: str | None = None
@@ -288,17 +305,11 @@ def run(
         if taken is None:
             out.print(render.declined(the_bank, plain))
             return
-        from datetime import datetime
-
         from screener.scoring import score  # not needed until the questions are done
 
         res = score(the_bank, taken)
-        made = datetime.now().astimezone()
         out.print(render.result(the_bank, res, plain, banner))
-        if plan:
-            from screener.model import Summary
-
-            _write_exports(plan, Summary(the_bank, taken, res, made), force, out)
+        _write_exports(plan, the_bank, taken, res, force, out)
 
 
 def _save_partial(
@@ -361,16 +372,13 @@ def score_cmd(
 
     with guarded():
         plan = _export_plan(export, fmt, force)
-        to_stdout = any(target == "-" for target, _ in plan)
+        to_stdout = _to_stdout(plan)
         if to_stdout and as_json:
             raise ScreenerError("--json and --export - both write to standard output: pick one")
         the_bank = load_bank(bank)
         given, warnings = read_answers(files[0], the_bank)
         _warn(warnings)
-        from datetime import datetime
-
         res = score(the_bank, given)
-        made = datetime.now().astimezone()
         if as_json:
             import json
 
@@ -380,11 +388,8 @@ def score_cmd(
 
             banner = render.demo_banner(given.demo)
             console(plain).print(render.result(the_bank, res, plain, banner))
-        if plan:
-            from screener.model import Summary
-
-            notes = console(plain, stderr=as_json or to_stdout)
-            _write_exports(plan, Summary(the_bank, given, res, made), force, notes)
+        notes = console(plain, stderr=as_json or to_stdout)
+        _write_exports(plan, the_bank, given, res, force, notes)
 
 
 def _score_caseload(files: list[Path], bank: Path | None, form: str) -> None:
@@ -506,7 +511,6 @@ def demo(
 ) -> None:
     """Play a fictional persona's walk-through, for a counselor to show; no name lists them."""
     import math
-    from datetime import datetime
 
     from screener import demo as personas_io
     from screener import render
@@ -517,7 +521,7 @@ def demo(
         if plan and name is None:
             raise ScreenerError("--export saves a played demo: name the persona to play")
         # With `--export -` standard output holds the summary alone: the demo goes to stderr.
-        out = console(plain, stderr=any(target == "-" for target, _ in plan))
+        out = console(plain, stderr=_to_stdout(plan))
         if pace is not None and not (math.isfinite(pace) and 0 <= pace <= MAX_PACE):
             raise ScreenerError(
                 f"--pace: expected a number of seconds from 0 to {MAX_PACE:g}, got {pace:g}"
@@ -545,12 +549,9 @@ def demo(
         from screener.scoring import score
 
         res = score(the_bank, taken)
-        made = datetime.now().astimezone()
         out.print(render.result(the_bank, res, plain, render.demo_banner(taken.demo)))
-        if plan:  # the summary says DEMO at the top: `taken.demo` names the persona
-            from screener.model import Summary
-
-            _write_exports(plan, Summary(the_bank, taken, res, made), force, out)
+        # The summary says DEMO at the top: `taken.demo` names the persona.
+        _write_exports(plan, the_bank, taken, res, force, out)
 
 
 @app.command()
