@@ -34,7 +34,7 @@ from screener.model import (
     Severity,
     word,
 )
-from screener.render import MEANING, URGENCY_LABEL, Items, heading
+from screener.render import MEANING, URGENCY_LABEL, heading, marked, source_item
 from screener.scoring import severity_for
 
 HOW_IT_COUNTS = (
@@ -194,24 +194,8 @@ class _Cites:
         for sid, source in self.bank.sources.items():
             if only_used and sid not in self.used:
                 continue
-            item = Text(clean(source.title))
-            detail = source.file or source.ref
-            if detail:
-                item.append(f" ({clean(detail)})", style="dim")
-            rows.append((f"[{self.number[sid]}]", item))
-        return _rows(rows, plain)
-
-
-def _rows(rows: list[tuple[str, Text]], plain: bool) -> RenderableType:
-    if plain:
-        out = Text()
-        for mark, item in rows:
-            out.append(f"  {mark} ")
-            out.append_text(item)
-            out.append("\n")
-        out.rstrip()
-        return out
-    return Items(rows)
+            rows.append((f"[{self.number[sid]}]", source_item(source)))
+        return marked(rows, plain)
 
 
 def _block(*lines: Text | str) -> Text:
@@ -290,7 +274,7 @@ def _criteria_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableType
     rows = []
     for n, key in enumerate(CRITERIA, 1):
         rows.append((f"{n}.", _criterion_summary(bank, key, cite)))
-    parts.append(_rows(rows, plain))
+    parts.append(marked(rows, plain))
     return parts
 
 
@@ -328,7 +312,7 @@ def _severity_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableType
     return [
         heading("2. From the count to a result", plain),
         Text("The criteria that are met are counted, and the count gives the result:"),
-        _rows(rows, plain),
+        marked(rows, plain),
         Text(
             "Tolerance or withdrawal alone does not reach the threshold. Outside prescribed "
             "use, though, either one is a sign that the body has come to depend on opioids, "
@@ -450,7 +434,7 @@ def _flags_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableType]:
                 ),
             )
         )
-    parts.append(_rows(rows, plain))
+    parts.append(marked(rows, plain))
     return parts
 
 
@@ -473,7 +457,7 @@ def _referrals_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableTyp
             lines = [head, _when("Shown", bank, r.when), _rule(r.when)]
         lines.append(cite(r.source))
         rows.append(("-", _block(*lines)))
-    parts.append(_rows(rows, plain))
+    parts.append(marked(rows, plain))
     return parts
 
 

@@ -26,6 +26,7 @@ from screener.model import (
     Result,
     Section,
     Severity,
+    Source,
     Status,
     Value,
     word,
@@ -130,6 +131,11 @@ def _bullets(
         (f"{i}." if numbered else "-", item if isinstance(item, Text) else _t(item))
         for i, item in enumerate(items, 1)
     ]
+    return marked(rows, plain)
+
+
+def marked(rows: list[tuple[str, Text]], plain: bool = False) -> RenderableType:
+    """Items each after its own mark ("-", "1.", "[3]"); plain text in plain mode."""
     if plain:
         out = Text()
         for mark, item in rows:
@@ -315,7 +321,7 @@ def summary_line(result: Result) -> str:
     if result.count == result.count_max:
         return f"{result.count} of 11 criteria: {MEANING[result.severity]}"
     n = result.count_max - result.count
-    low, high = _band_name(result.severity), _band_name(result.severity_max)
+    low, high = band_name(result.severity), band_name(result.severity_max)
     head = f"{result.count} to {result.count_max} of 11 criteria ({n} not answered)"
     if low == high:
         return f"{head}: {MEANING[result.severity]}, however the unanswered ones turn out"
@@ -323,7 +329,7 @@ def summary_line(result: Result) -> str:
     return f"{head}: {low} as answered, up to {high} if {which} a yes"
 
 
-def _band_name(s: Severity) -> str:
+def band_name(s: Severity) -> str:
     return "below the threshold" if s is Severity.NONE else f"{s.value} opioid use disorder"
 
 
@@ -436,10 +442,15 @@ def withdrawal_text(bank: Bank, res: Result) -> Text:
     return out
 
 
+def flag_questions_answered(bank: Bank, res: Result) -> bool:
+    """Whether any question a safety flag reads has an answer: no flag then means "none"."""
+    asked = set().union(*(question_names(f.when) for f in bank.flags))
+    return any(res.answers.get(qid) is not None for qid in asked)
+
+
 def flags_text(bank: Bank, res: Result, plain: bool) -> RenderableType:
     if not res.flags:
-        asked = set().union(*(question_names(f.when) for f in bank.flags))
-        if not any(res.answers.get(qid) is not None for qid in asked):
+        if not flag_questions_answered(bank, res):
             return Text("The overdose-risk questions were not answered.")
         return Text("None of the overdose risks we asked about were reported.")
     return _bullets((_labelled(f.label, f.detail) for f in res.flags), plain=plain)
@@ -459,11 +470,13 @@ def referrals_text(res: Result, plain: bool) -> RenderableType:
 
 
 def sources_text(bank: Bank, plain: bool) -> RenderableType:
-    items = []
-    for s in bank.sources.values():
-        item = _t(s.title)
-        detail = s.file or s.ref
-        if detail:
-            item.append(f" ({clean(detail)})", style="dim")
-        items.append(item)
-    return _bullets(items, plain=plain)
+    return _bullets((source_item(s) for s in bank.sources.values()), plain=plain)
+
+
+def source_item(source: Source) -> Text:
+    """A source's title, then its file or reference, dimmed."""
+    item = _t(source.title)
+    detail = source.file or source.ref
+    if detail:
+        item.append(f" ({clean(detail)})", style="dim")
+    return item

@@ -10,18 +10,24 @@ from __future__ import annotations
 from datetime import datetime
 from typing import NamedTuple, TypeAlias
 
-from screener.conditions import question_lookup, question_names, true_leaves
+from screener.conditions import question_lookup, true_leaves
 from screener.model import (
     WITHDRAWAL_SCALE,
     Bank,
     Result,
     Role,
-    Severity,
     Summary,
     Value,
     word,
 )
-from screener.render import MEANING, STATUS_LABEL, answer_label, source_title
+from screener.render import (
+    MEANING,
+    STATUS_LABEL,
+    answer_label,
+    band_name,
+    flag_questions_answered,
+    source_title,
+)
 
 NOT_A_DIAGNOSIS = (
     "This is a screening, not a diagnosis. Only a clinician can diagnose opioid use disorder."
@@ -175,12 +181,8 @@ def result_sentence(res: Result) -> str:
     if res.severity is res.severity_max:
         return f"{head}: {MEANING[res.severity]}, whatever the unanswered ones turn out to be."
     which = "it is" if n == 1 else "they are"
-    low, high = _band_name(res.severity), _band_name(res.severity_max)
+    low, high = band_name(res.severity), band_name(res.severity_max)
     return f"{head}: {low} on the answers given, up to {high} if {which} met."
-
-
-def _band_name(s: Severity) -> str:
-    return "below the threshold" if s is Severity.NONE else f"{s.value} opioid use disorder"
 
 
 def _result(bank: Bank, res: Result) -> list[Block]:
@@ -213,8 +215,7 @@ def _result(bank: Bank, res: Result) -> list[Block]:
     if res.flags:
         blocks.append(Items(tuple(Item(f.label, f.detail) for f in res.flags)))
     else:
-        asked = set().union(*(question_names(f.when) for f in bank.flags))
-        if any(res.answers.get(qid) is not None for qid in asked):
+        if flag_questions_answered(bank, res):
             blocks.append(Para("None of the overdose risks asked about were reported."))
         else:
             blocks.append(Para("The overdose-risk questions were not answered."))
