@@ -273,10 +273,10 @@ class Interview:
             self.show(render.hint("Type y to leave, or n to go back to the question."))
 
     def so_far(self) -> dict[str, Value]:
-        """The answers given so far that count (consent is never kept)."""
+        """The answers given so far that count. Consent is never among them: `run` drops it
+        as soon as it is given, and prefilled answers never hold it."""
         _, counted = applicable(self.bank, self.values)
-        consent = self.bank.by_role(Role.CONSENT)
-        return {k: v for k, v in counted.items() if consent is None or k != consent.id}
+        return counted
 
     def offer_to_save(self) -> None:
         """Ask whether to keep the answers so far; leaves with Quit either way."""
