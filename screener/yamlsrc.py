@@ -329,12 +329,8 @@ class _EventBuilder:
                 event = next(events)
                 if type(event) is yaml.ScalarEvent and event.anchor is None:
                     # Most values: a plain scalar, built here without a call to `value`.
-                    found = event.tag
-                    if found is None or found == "!":
-                        found = _Composer._tags.get((event.value, event.implicit))
-                    if found is None or found == "!":
-                        found = self.tag(event)
-                    out[key] = _scalar(self.scalars, found, event.value, self.problems, where)
+                    tag = self.tag(event)
+                    out[key] = _scalar(self.scalars, tag, event.value, self.problems, where)
                 else:
                     out[key] = self.value(event, where)
                 if self.track:
