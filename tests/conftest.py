@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Mapping
+import os
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeAlias
 
 import pytest
 import yaml
+from typer.testing import CliRunner
 
 from screener.bank import load_bank, parse_bank
 from screener.errors import BankError
@@ -236,3 +238,27 @@ def yes_to(answers: Callable[..., Answers]) -> Callable[..., Answers]:
         return answers(yes_to_values(*criteria, **more))
 
     return build
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """typer's CliRunner at a fixed width, free of colour forcing from the environment."""
+    return CliRunner(
+        env={
+            "COLUMNS": "80",
+            "LINES": "25",
+            "FORCE_COLOR": None,
+            "TTY_COMPATIBLE": None,
+            "TTY_INTERACTIVE": None,
+        }
+    )
+
+
+@pytest.fixture
+def permissive_umask() -> Iterator[None]:
+    """A umask that would leave a plain new file readable and writable by everyone."""
+    old = os.umask(0)
+    try:
+        yield
+    finally:
+        os.umask(old)

@@ -8,13 +8,11 @@ import json
 from pathlib import Path
 
 import pytest
-from test_cli import COMPLETE, SCORE_CASES, assert_clean_exit, runner, write_answers
+from test_cli import COMPLETE, SCORE_CASES, assert_clean_exit, write_answers
 from typer.testing import CliRunner
 
 from screener.caseload import COLUMNS
 from screener.cli import app
-
-__all__ = ["runner"]  # the fixture, shared with test_cli
 
 PRESCRIBED = SCORE_CASES["prescribed only: tolerance and withdrawal not counted"][0]
 

@@ -175,20 +175,6 @@ def assert_stopped(stderr: str) -> None:
 
 
 @pytest.fixture
-def runner() -> CliRunner:
-    # A fixed width and no colour forcing from the environment the tests happen to run in.
-    return CliRunner(
-        env={
-            "COLUMNS": "80",
-            "LINES": "25",
-            "FORCE_COLOR": None,
-            "TTY_COMPATIBLE": None,
-            "TTY_INTERACTIVE": None,
-        }
-    )
-
-
-@pytest.fixture
 def complete_file(tmp_path: Path) -> Path:
     return write_answers(tmp_path / "answers.yaml", COMPLETE)
 

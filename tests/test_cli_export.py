@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,30 +27,8 @@ TITLE = "Opioid use self-screening: screening summary"
 
 
 @pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner(
-        env={
-            "COLUMNS": "80",
-            "LINES": "25",
-            "FORCE_COLOR": None,
-            "TTY_COMPATIBLE": None,
-            "TTY_INTERACTIVE": None,
-        }
-    )
-
-
-@pytest.fixture
 def complete_file(tmp_path: Path) -> Path:
     return write_answers(tmp_path / "answers.yaml", COMPLETE)
-
-
-@pytest.fixture
-def permissive_umask() -> Iterator[None]:
-    old = os.umask(0)
-    try:
-        yield
-    finally:
-        os.umask(old)
 
 
 def mode(path: Path) -> int:
