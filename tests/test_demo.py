@@ -56,13 +56,6 @@ def personas(bank: Bank) -> dict[str, Persona]:
     return {p.name: p for p in load_personas(None, bank)}
 
 
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner(
-        env={"COLUMNS": "80", "LINES": "25", "FORCE_COLOR": None, "TTY_COMPATIBLE": None}
-    )
-
-
 def flat(text: str) -> str:
     return " ".join(text.split())
 

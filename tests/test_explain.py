@@ -17,11 +17,6 @@ from screener.scoring import severity_for
 BOX_DRAWING = re.compile("[\u2500-\u257f]")
 
 
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner(env={"COLUMNS": "80", "FORCE_COLOR": None, "TTY_COMPATIBLE": None})
-
-
 def flat(text: str) -> str:
     return " ".join(text.split())
 
