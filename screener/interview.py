@@ -7,7 +7,6 @@ does; both become `Interrupted` at once, with nothing written.
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import NamedTuple
@@ -290,6 +289,8 @@ class Interview:
         path = self.save_where()
         if path is None:
             raise Quit("You left the screening. Nothing was saved.")
+        import shlex  # only on the way out, not on the way to the first question
+
         shown = shlex.quote(str(path))
         raise Quit(
             f"Your answers so far are saved in {path} (only you can read it).\n"
