@@ -143,10 +143,16 @@ def clean(text: str) -> str:
 
 def did_you_mean(word: object, choices: Iterable[str]) -> str:
     """` (did you mean 'x'?)` for a close match, else an empty string."""
+    close = close_match(word, choices)
+    return f" (did you mean {close!r}?)" if close else ""
+
+
+def close_match(word: object, choices: Iterable[str]) -> str | None:
+    """The choice `word` was most likely meant to be, if one is close enough."""
     import difflib  # only needed when something is already wrong
 
     close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return close[0] if close else None
 
 
 class _Reader:

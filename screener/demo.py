@@ -7,7 +7,6 @@ the wait for Enter are handed in, so a demo runs the same on a terminal, a pipe 
 
 from __future__ import annotations
 
-import difflib
 import re
 import sys
 import time
@@ -20,7 +19,7 @@ from rich.text import Text
 
 from screener import render, yamlsrc
 from screener.answers import check_value, missing
-from screener.bank import clean, did_you_mean, read_text
+from screener.bank import clean, close_match, did_you_mean, read_text
 from screener.conditions import applicable, describe, question_names
 from screener.errors import AnswersError, ScreenerError
 from screener.interview import Interview, parse_reply
@@ -189,7 +188,9 @@ class _Checker:
                 self.error(
                     where, f"{qid!r} is not a question in this bank{did_you_mean(qid, known)}"
                 )
-                bad.update(difflib.get_close_matches(str(qid), list(known), n=1, cutoff=0.6))
+                meant = close_match(qid, known)
+                if meant is not None:
+                    bad.add(meant)
                 continue
             if q.role is Role.CONSENT:
                 self.error(where, "leave the consent question out: the demo always answers yes")
