@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeAlias
 
@@ -262,3 +264,54 @@ def permissive_umask() -> Iterator[None]:
         yield
     finally:
         os.umask(old)
+
+
+# Every hostile case runs the real command in a child process held to these bounds, so that a
+# regression fails one test instead of taking the machine down.
+LIMIT_SECONDS = 30.0
+LIMIT_MEMORY = 1 << 30  # 1 GiB of address space: several times what a real run needs
+
+
+def run_limited(
+    args: list[str],
+    *,
+    input: str | bytes | None = None,
+    env: Mapping[str, str | None] | None = None,
+    cwd: str | os.PathLike[str] | None = None,
+    timeout: float = LIMIT_SECONDS,
+    memory: int = LIMIT_MEMORY,
+) -> subprocess.CompletedProcess[bytes]:
+    """`python -m screener ARGS` in a child with capped memory, CPU time and wall time.
+
+    Output is captured as bytes (the test decides how to read it). `env` changes the
+    environment: a None value removes the variable. A run past `timeout` fails the test.
+    """
+    import resource
+
+    def limits() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        cpu = int(timeout) + 1
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+
+    full_env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
+    full_env.update({"COLUMNS": "80", "LINES": "24", "PYTHONFAULTHANDLER": ""})
+    for key, value in (env or {}).items():
+        if value is None:
+            full_env.pop(key, None)
+        else:
+            full_env[key] = value
+    data = input.encode() if isinstance(input, str) else input
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "screener", *args],
+            input=data,
+            stdin=None if data is not None else subprocess.DEVNULL,
+            capture_output=True,
+            env=full_env,
+            cwd=cwd,
+            timeout=timeout,
+            preexec_fn=limits,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"screener {' '.join(args)} ran past {timeout} s")
