@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from screener import yamlsrc
-from screener.bank import clean, did_you_mean, read_text
+from screener.bank import did_you_mean, read_text
 from screener.conditions import applicable
 from screener.errors import AnswersError
 from screener.model import NONE_OPTION, Answers, Bank, Kind, Question, Role, Value
+from screener.safetext import clean, one_line, show_value
 
 FORMAT = "screener-answers/1"
 # Keys a summary may carry beside the answers (a JSON export adds the result); ignored here.
@@ -29,7 +30,8 @@ def read_answers(path: Path, bank: Bank) -> tuple[Answers, list[str]]:
 
     Raises AnswersError listing every problem, each as `FILE:LINE: answers.ID: message`.
     """
-    return parse_answers(read_text(path, "answers", AnswersError), bank, str(path))
+    text = read_text(path, "answers", AnswersError)
+    return parse_answers(text, bank, one_line(str(path)))
 
 
 def parse_answers(text: str, bank: Bank, filename: str = "answers") -> tuple[Answers, list[str]]:
@@ -45,10 +47,12 @@ def parse_answers(text: str, bank: Bank, filename: str = "answers") -> tuple[Ans
         pass
     try:
         doc = yamlsrc.load(text)  # YAML is a superset of JSON, and it keeps line numbers
-    except yamlsrc.ParseError as exc:
+    except yamlsrc.ParseError as yaml_exc:
         try:
             doc = yamlsrc.load_json(text)
-        except yamlsrc.ParseError:
+        except yamlsrc.ParseError as json_exc:
+            # JSON's own word on a file that looks like JSON, YAML's on any other
+            exc = json_exc if quick is yamlsrc.load_json else yaml_exc
             where = f"{filename}:{exc.line or 1}"
             raise AnswersError([f"{where}: not valid YAML or JSON: {exc.message}"]) from None
     return _Checker(filename, doc, bank).check()
@@ -96,7 +100,7 @@ def check_value(q: Question, value: object) -> tuple[Value, str | None]:
             return None, f"{NONE_OPTION!r} cannot be listed with other options"
         return tuple(v for v in values if v in value), None
     if isinstance(value, str):
-        return value, None
+        return clean(value), None  # it reaches screens, summaries and CSV cells
     return None, f"expected text, got {_show(value)}"
 
 
@@ -137,7 +141,7 @@ class _Checker:
             raise AnswersError(self.problems)
         for key in data:
             if key not in KNOWN_KEYS:
-                self.error((key,), f"unknown key {key!r}{did_you_mean(key, KNOWN_KEYS)}")
+                self.error((key,), f"unknown key {show_value(key)}{did_you_mean(key, KNOWN_KEYS)}")
         if data.get("format") != FORMAT:
             self.error(("format",), f"expected {FORMAT!r}, got {_show(data.get('format'))}")
         version = self.check_bank(data.get("bank"))
@@ -196,7 +200,9 @@ class _Checker:
             )
         # Keep the version the answers were given to: a caseload lists it, and a re-export
         # says it. The result names the version that scored them.
-        return version if isinstance(version, str) and version.strip() else self.bank.version
+        if isinstance(version, str) and version.strip():
+            return one_line(clean(version), 40)  # it reaches CSV cells and summaries
+        return self.bank.version
 
     def check_answers(self, value: object) -> dict[str, Value]:
         if value is None:
@@ -214,7 +220,7 @@ class _Checker:
             if q is None:
                 self.error(
                     ("answers", qid),
-                    f"{qid!r} is not a question in this bank{did_you_mean(qid, known)}",
+                    f"{show_value(qid)} is not a question in this bank{did_you_mean(qid, known)}",
                 )
                 continue
             if q.role is Role.CONSENT:  # consent is asked afresh at every run, never stored
@@ -246,11 +252,7 @@ def _plain(value: Value) -> bool | int | str | list[str] | None:
 
 
 def _show(value: object) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return str(value).lower()
-    return repr(value)
+    return show_value(value)
 
 
 def missing(bank: Bank, values: Mapping[str, Value]) -> list[str]:

@@ -7,7 +7,9 @@ bad bank before it asks anything.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -40,19 +42,15 @@ from screener.model import (
     Urgency,
     Wording,
 )
+from screener.safetext import clean, one_line, show_value
 
 BANK_FILE = "questions.yaml"
+# The largest bank, answers or personas file read (README: Limits): the default bank is under
+# 50 KiB and an answers file a few KiB, so this leaves room while bounding the work.
+MAX_FILE_BYTES = 2 * 1024 * 1024
 ID = re.compile(r"^[a-z][a-z0-9_]*$")
 BANK_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-# Whole terminal escape sequences (CSI like colours, OSC like titles and links, two-byte ESC),
-# then any C0/C1 control character left, except tab and newline.
-_ESCAPES = re.compile(
-    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"  # CSI, 7- or 8-bit
-    r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC, to BEL or ST
-    r"|\x1b[!-/]*[0-~]"  # other escapes (ESC c, ESC 7, ESC ( B); a stray ESC eats no text
-)
 _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s|]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 TOP_KEYS = {
     "id", "version", "title", "canonical", "language", "perspectives", "sources", "criteria",
@@ -103,22 +101,75 @@ def default_path() -> Path:
 def load_bank(path: Path | None = None) -> Bank:
     """Read and validate a bank. Raises BankError listing every problem found."""
     path = path or default_path()
-    return parse_bank(read_text(path, "bank", BankError), str(path))
+    return parse_bank(read_text(path, "bank", BankError), one_line(str(path)))
 
 
 def read_text(path: Path, what: str, error: Callable[[list[str]], ScreenerError]) -> str:
-    """The UTF-8 text of a `what` file (bank, answers, personas); a missing, unreadable or
-    undecodable file raises `error` with one line naming it."""
+    """The UTF-8 text of a `what` file (bank, answers, personas); anything that is not a
+    readable regular file of at most MAX_FILE_BYTES of UTF-8 raises `error` with one line
+    naming it. A FIFO, a device or a socket is refused without being read, so nothing can
+    hang on one; a file is never read past the limit."""
+    name = one_line(str(path))
     try:
-        return path.read_text(encoding="utf-8")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | _NO_CTTY)  # a FIFO opens at once
     except FileNotFoundError:
-        raise error([f"{path}: no such {what} file"]) from None
-    except IsADirectoryError:
-        article = "an" if what[0] in "aeiou" else "a"
-        raise error([f"{path}: is a folder, not {article} {what} file"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-        raise error([f"{path}: cannot read the {what}: {reason}"]) from None
+        raise error([f"{name}: no such {what} file"]) from None
+    except OSError as exc:
+        raise error([f"{name}: cannot read the {what}: {_reason(exc)}"]) from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise error([f"{name}: is a folder, not {_article(what)} {what} file"])
+        if not stat.S_ISREG(info.st_mode):
+            kind = _special_kind(info.st_mode)
+            raise error([f"{name}: is {kind}, not {_article(what)} {what} file"])
+        if info.st_size > MAX_FILE_BYTES:
+            raise error([_too_big(name, what)])
+        chunks = []
+        size = 0
+        while size <= MAX_FILE_BYTES:
+            chunk = os.read(fd, MAX_FILE_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > MAX_FILE_BYTES:  # it grew while being read
+            raise error([_too_big(name, what)])
+    except OSError as exc:
+        raise error([f"{name}: cannot read the {what}: {_reason(exc)}"]) from None
+    finally:
+        os.close(fd)
+    try:
+        return b"".join(chunks).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = exc.object.count(b"\n", 0, exc.start) + 1
+        raise error([f"{name}:{line}: cannot read the {what}: not UTF-8 text"]) from None
+
+
+_NO_CTTY = getattr(os, "O_NOCTTY", 0)
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
+
+
+def _too_big(name: str, what: str) -> str:
+    limit = MAX_FILE_BYTES // (1024 * 1024)
+    return f"{name}: is larger than {limit} MiB, too large for {_article(what)} {what} file"
+
+
+def _article(what: str) -> str:
+    return "an" if what[0] in "aeiou" else "a"
+
+
+def _special_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
 
 
 def parse_bank(text: str, filename: str = BANK_FILE) -> Bank:
@@ -136,15 +187,10 @@ def parse_bank(text: str, filename: str = BANK_FILE) -> Bank:
     return bank
 
 
-def clean(text: str) -> str:
-    """Text with control characters (ANSI escapes included) removed."""
-    return _CONTROL.sub("", _ESCAPES.sub("", text))
-
-
 def did_you_mean(word: object, choices: Iterable[str]) -> str:
     """` (did you mean 'x'?)` for a close match, else an empty string."""
     close = close_match(word, choices)
-    return f" (did you mean {close!r}?)" if close else ""
+    return f" (did you mean {show_value(close)}?)" if close else ""
 
 
 def close_match(word: object, choices: Iterable[str]) -> str | None:
@@ -194,10 +240,12 @@ class _Reader:
             return None
         for key in value:
             if key not in allowed:
-                self.error((*path, key), f"unknown key {key!r}{did_you_mean(key, allowed)}")
+                self.error(
+                    (*path, key), f"unknown key {show_value(key)}{did_you_mean(key, allowed)}"
+                )
         for key in required:
             if value.get(key) is None:
-                self.error(path, f"missing required key {key!r}")
+                self.error(path, f"missing required key {show_value(key)}")
         return value
 
     def text(
@@ -223,10 +271,12 @@ class _Reader:
             for p in value:
                 if p not in self.perspectives:
                     hint = did_you_mean(p, self.perspectives)
-                    self.error((*path, key, p), f"{p!r} is not a declared perspective{hint}")
+                    self.error(
+                        (*path, key, p), f"{show_value(p)} is not a declared perspective{hint}"
+                    )
             for p in self.perspectives:
                 if p not in value:
-                    self.error((*path, key), f"no wording for perspective {p!r}")
+                    self.error((*path, key), f"no wording for perspective {show_value(p)}")
                 else:
                     out[p] = self.text(value, p, (*path, key))
             return out
@@ -235,7 +285,10 @@ class _Reader:
     def ident(self, m: Mapping[str, Any], key: str, path: yamlsrc.Path) -> str:
         value = m.get(key)
         if not isinstance(value, str) or not ID.match(value):
-            self.error((*path, key), f"{value!r} is not a valid id (lowercase letters, digits, _)")
+            self.error(
+                (*path, key),
+                f"{show_value(value)} is not a valid id (lowercase letters, digits, _)",
+            )
             return str(value)
         return value
 
@@ -243,7 +296,8 @@ class _Reader:
         value = top.get("id")
         if not isinstance(value, str) or not BANK_ID.match(value):
             self.error(
-                ("id",), f"{value!r} is not a valid bank id (lowercase letters, digits, . _ -)"
+                ("id",),
+                f"{show_value(value)} is not a valid bank id (lowercase letters, digits, . _ -)",
             )
         return str(value)
 
@@ -302,7 +356,10 @@ class _Reader:
         helplines = self.read_helplines(top.get("helplines"))
         for where, sid in self.source_uses:
             if sid not in self.source_ids:
-                self.error(where, f"{sid!r} is not in sources{did_you_mean(sid, self.source_ids)}")
+                self.error(
+                    where,
+                    f"{show_value(sid)} is not in sources{did_you_mean(sid, self.source_ids)}",
+                )
         version = top.get("version")
         if version is not None and not isinstance(version, str):
             self.error(("version",), f'expected quoted text like "1.0.0", got {_kind(version)}')
@@ -349,7 +406,9 @@ class _Reader:
         out: dict[str, str] = {}
         for key in m or {}:
             if not isinstance(key, str) or not ID.match(key):
-                self.error(("perspectives", key), f"{key!r} is not a valid perspective id")
+                self.error(
+                    ("perspectives", key), f"{show_value(key)} is not a valid perspective id"
+                )
             out[str(key)] = self.text(m or {}, key, ("perspectives",))
         if m is not None and not out:
             self.error(("perspectives",), "declare at least one perspective")
@@ -364,7 +423,7 @@ class _Reader:
                 continue
             sid = self.ident(m, "id", path)
             if sid in out:
-                self.error((*path, "id"), f"duplicate source id {sid!r}")
+                self.error((*path, "id"), f"duplicate source id {show_value(sid)}")
             if not m.get("file") and not m.get("ref"):
                 self.error(path, "a source needs a 'file' (an article) or a 'ref' (a reference)")
             out[sid] = Source(
@@ -387,7 +446,7 @@ class _Reader:
         for sid, body in (top or {}).items():
             path: yamlsrc.Path = ("scales", sid)
             if not isinstance(sid, str) or not ID.match(sid):
-                self.error(path, f"{sid!r} is not a valid scale id")
+                self.error(path, f"{show_value(sid)} is not a valid scale id")
                 continue
             keys = {"title", "counted", "items", "options", "bands", "source"}
             m = self.mapping(body, path, keys, ("title", "options"))
@@ -482,7 +541,7 @@ class _Reader:
                 continue
             sid = self.ident(m, "id", path)
             if sid in seen:
-                self.error((*path, "id"), f"duplicate section id {sid!r}")
+                self.error((*path, "id"), f"duplicate section id {show_value(sid)}")
             seen.add(sid)
             show_if = self.condition(m.get("show_if"), (*path, "show_if"), self.earlier_only())
             questions = [
@@ -511,13 +570,16 @@ class _Reader:
         qid = self.ident(m, "id", path)
         if qid in self.questions:
             line = self.questions[qid].line
-            self.error((*path, "id"), f"duplicate question id {qid!r} (first used on line {line})")
+            self.error(
+                (*path, "id"),
+                f"duplicate question id {show_value(qid)} (first used on line {line})",
+            )
         kind = self.enum(Kind, m, "kind", path) or Kind.YES_NO
         role = self.enum(Role, m, "role", path) if "role" in m else None
         criterion = m.get("criterion")
         if criterion is not None and criterion not in CRITERIA:
             hint = did_you_mean(criterion, CRITERIA)
-            self.error((*path, "criterion"), f"{criterion!r} is not a criterion{hint}")
+            self.error((*path, "criterion"), f"{show_value(criterion)} is not a criterion{hint}")
             criterion = None
         if criterion is not None and kind is not Kind.YES_NO:
             self.error((*path, "kind"), "a criterion question must be yes_no")
@@ -528,7 +590,9 @@ class _Reader:
         if kind is Kind.SCALE:
             if scale not in self.scales:
                 hint = did_you_mean(scale, self.scales)
-                self.error((*path, "scale"), f"{scale!r} is not a scale in 'scales'{hint}")
+                self.error(
+                    (*path, "scale"), f"{show_value(scale)} is not a scale in 'scales'{hint}"
+                )
             else:
                 options = self.scales[scale].options
         elif scale is not None:
@@ -571,7 +635,7 @@ class _Reader:
         except ValueError:
             names = [e.value for e in enum]
             hint = did_you_mean(value, names) or f" (one of: {', '.join(names)})"
-            self.error((*path, key), f"{value!r} is not a valid {key}{hint}")
+            self.error((*path, key), f"{show_value(value)} is not a valid {key}{hint}")
             return None
 
     def question_options(
@@ -594,10 +658,14 @@ class _Reader:
                 continue
             v = o.get("value")
             if not isinstance(v, str) or not ID.match(v):
-                self.error((*path, "options", i, "value"), f"{v!r} is not a valid option value")
+                self.error(
+                    (*path, "options", i, "value"), f"{show_value(v)} is not a valid option value"
+                )
                 continue
             if any(x.value == v for x in out):
-                self.error((*path, "options", i, "value"), f"duplicate option value {v!r}")
+                self.error(
+                    (*path, "options", i, "value"), f"duplicate option value {show_value(v)}"
+                )
             out.append(Option(v, self.text(o, "label", where)))
         if value is not None and len(out) < 2:
             self.error((*path, "options"), "give at least two options")
@@ -674,7 +742,10 @@ class _Reader:
     def only_keys(self, value: Mapping[str, Any], path: yamlsrc.Path, keys: set[str]) -> None:
         for key in value:
             if key not in keys:
-                self.error((*path, key), f"unexpected key {key!r} beside {', '.join(sorted(keys))}")
+                self.error(
+                    (*path, key),
+                    f"unexpected key {show_value(key)} beside {', '.join(sorted(keys))}",
+                )
 
     def leaf(
         self,
@@ -693,7 +764,8 @@ class _Reader:
         for key in value:
             if key not in allowed:
                 self.error(
-                    (*path, key), f"unknown condition key {key!r}{did_you_mean(key, allowed)}"
+                    (*path, key),
+                    f"unknown condition key {show_value(key)}{did_you_mean(key, allowed)}",
                 )
                 return None
         subject = [k for k in subjects if k in value]
@@ -710,17 +782,19 @@ class _Reader:
             if name in self.all_ids:
                 self.error(
                     (*path, "question"),
-                    f"{name!r} comes later; only earlier questions can be named",
+                    f"{show_value(name)} comes later; only earlier questions can be named",
                 )
             else:
                 hint = did_you_mean(name, self.all_ids)
-                self.error((*path, "question"), f"{name!r} is not a question{hint}")
+                self.error((*path, "question"), f"{show_value(name)} is not a question{hint}")
             return None
         q = questions[name]
         if op not in KIND_OPS[q.kind]:
             ok = ", ".join(KIND_OPS[q.kind])
             self.error(
-                where, f"{op!r} does not apply to {q.kind.value} question {name!r} (use {ok})"
+                where,
+                f"{show_value(op)} does not apply to {q.kind.value} question "
+                f"{show_value(name)} (use {ok})",
             )
             return None
         if op == "at_least" and q.kind is Kind.MULTI:
@@ -755,13 +829,16 @@ class _Reader:
         where = (*path, op)
         if name not in RESULT_OPS:
             self.error(
-                (*path, "result"), f"{name!r} is not a result name{did_you_mean(name, RESULT_OPS)}"
+                (*path, "result"),
+                f"{show_value(name)} is not a result name{did_you_mean(name, RESULT_OPS)}",
             )
             return None
         assert isinstance(name, str)
         if op not in RESULT_OPS[name]:
             self.error(
-                where, f"{op!r} does not apply to {name!r} (use {', '.join(RESULT_OPS[name])})"
+                where,
+                f"{show_value(op)} does not apply to {show_value(name)} "
+                f"(use {', '.join(RESULT_OPS[name])})",
             )
             return None
         wants = list(want) if op == "in" and isinstance(want, list) else [want]
@@ -784,7 +861,7 @@ class _Reader:
         def among(choices: list[str], what: str) -> Callable[[object], str | None]:
             def check(w: object) -> str | None:
                 if w not in choices:
-                    return f"{w!r} is not a {what}{did_you_mean(w, choices)}"
+                    return f"{show_value(w)} is not a {what}{did_you_mean(w, choices)}"
                 return None
 
             return check
@@ -819,7 +896,7 @@ class _Reader:
                 continue
             fid = self.ident(m, "id", path)
             if fid in self.flag_ids:
-                self.error((*path, "id"), f"duplicate flag id {fid!r}")
+                self.error((*path, "id"), f"duplicate flag id {show_value(fid)}")
             self.flag_ids.append(fid)
             when = self.condition(m.get("when"), (*path, "when"), self.questions)
             if when is None:
@@ -882,7 +959,7 @@ class _Reader:
     def unique(self, m: Mapping[str, Any], path: yamlsrc.Path, seen: set[str], what: str) -> str:
         ident = self.ident(m, "id", path)
         if ident in seen:
-            self.error((*path, "id"), f"duplicate {what} id {ident!r}")
+            self.error((*path, "id"), f"duplicate {what} id {show_value(ident)}")
         seen.add(ident)
         return ident
 
@@ -955,7 +1032,7 @@ def _kind(value: object) -> str:
     if isinstance(value, int | float):
         return f"the number {value}"
     if isinstance(value, str):
-        return f"text {value!r}"
+        return f"text {show_value(value)}"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
@@ -964,4 +1041,4 @@ def _kind(value: object) -> str:
 
 
 def _show(value: object) -> str:
-    return str(value).lower() if isinstance(value, bool) else repr(value)
+    return show_value(value)

@@ -16,6 +16,7 @@ from typing import IO, NamedTuple
 from screener.answers import read_answers
 from screener.errors import AnswersError
 from screener.model import Answers, Bank, Result
+from screener.safetext import one_line
 from screener.scoring import result_json, score
 
 # The CSV columns, in order (README: A caseload).
@@ -121,7 +122,7 @@ def _outcome(item: Scored | Failed, form: str) -> Outcome:
         piece = row(item)
     elif form == "json":
         piece = {
-            "file": str(item.path),
+            "file": one_line(str(item.path), None),
             "created": item.answers.created,
             "answers_bank_version": item.answers.bank_version,
             "result": result_json(item.result),
@@ -136,7 +137,7 @@ def row(item: Scored) -> tuple[str | int, ...]:
     res = item.result
     w = res.withdrawal
     return (
-        _cell(str(item.path)),
+        _cell(one_line(str(item.path), None)),
         item.answers.created or "",
         _cell(item.answers.bank_version),
         res.severity.value,
@@ -163,7 +164,7 @@ def line(item: Scored) -> str:
         text += f"; withdrawal score {w.score}"
     if res.flags:
         text += f"; flags: {', '.join(f.id for f in res.flags)}"
-    return f"{item.path}: {text}"
+    return f"{one_line(str(item.path), None)}: {text}"
 
 
 def _cell(text: str) -> str:

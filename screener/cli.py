@@ -20,6 +20,7 @@ from rich.console import Console
 
 from screener import __version__
 from screener.errors import AnswersError, ExitCode, Interrupted, Quit, ScreenerError
+from screener.safetext import one_line
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -42,12 +43,11 @@ app = typer.Typer(
 
 COMMANDS = ("run", "score", "questions", "validate", "demo", "explain")
 MAX_WIDTH = 100
+LINE_LIMIT = 1000  # characters of one error or warning line, at most
 
 BankOption = Annotated[
     Path | None,
-    typer.Option(
-        "--bank", help="Use this question bank instead of the built-in one.", dir_okay=False
-    ),
+    typer.Option("--bank", help="Use this question bank instead of the built-in one."),
 ]
 PlainOption = Annotated[
     bool,
@@ -134,18 +134,25 @@ def guarded() -> Iterator[None]:
         yield
     except Interrupted as exc:
         err.print()  # the cursor is still after the "> " prompt
-        err.print(exc.message, markup=False)
+        err.print(_safe_lines(exc.message), markup=False)
         raise typer.Exit(exc.exit_code) from None
     except Quit as exc:  # soft wrap: a command in it must stay whole to copy
-        err.print(exc.message, markup=False, soft_wrap=True)
+        err.print(_safe_lines(exc.message), markup=False, soft_wrap=True)
         raise typer.Exit(exc.exit_code) from None
     except ScreenerError as exc:
         for line in exc.message.splitlines():
-            err.print(f"Error: {line}", markup=False, soft_wrap=True)
+            err.print(f"Error: {one_line(line, LINE_LIMIT)}", markup=False, soft_wrap=True)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
         err.print("Stopped. Nothing was saved.", markup=False)
         raise typer.Exit(ExitCode.INTERRUPTED) from None
+
+
+def _safe_lines(message: str) -> str:
+    """The last guard before a terminal: whatever a message quotes from a file or a file name,
+    nothing unprintable and no endless line gets through (names and values were already
+    shortened where the message was made)."""
+    return "\n".join(one_line(line, LINE_LIMIT) for line in message.splitlines())
 
 
 def _export_plan(targets: list[str] | None, fmt: str | None, force: bool) -> list[tuple[str, str]]:
@@ -206,7 +213,7 @@ def _write_exports(
         else:
             safefile.write_private(Path(target), text, force)
             notes.print(
-                f"Saved {export.DESCRIPTION[fmt]} to {target} (only you can read it).",
+                f"Saved {export.DESCRIPTION[fmt]} to {one_line(target)} (only you can read it).",
                 markup=False,
                 soft_wrap=True,
             )
@@ -215,7 +222,7 @@ def _write_exports(
 def _warn(lines: list[str]) -> None:
     err = console(stderr=True)
     for line in lines:
-        err.print(f"Warning: {line}", markup=False, soft_wrap=True)
+        err.print(f"Warning: {one_line(line, LINE_LIMIT)}", markup=False, soft_wrap=True)
 
 
 @app.command()
@@ -226,7 +233,6 @@ def run(
         typer.Option(
             "--answers",
             help="Start from the answers in this file and ask only what is missing.",
-            dir_okay=False,
         ),
     ] = None,
     perspective: Annotated[
@@ -261,7 +267,8 @@ def run(
             if prefill:
                 n = len(prefill)
                 opening = (
-                    f"Carrying on from {answers}: {n} answer{'s' if n != 1 else ''} kept. "
+                    f"Carrying on from {one_line(str(answers))}: "
+                    f"{n} answer{'s' if n != 1 else ''} kept. "
                     "Only the questions still open will be asked."
                 )
             perspective = perspective or given.perspective
@@ -283,7 +290,7 @@ def run(
             def ask(prompt: str) -> str:
                 line = out.input(prompt)
                 if not interactive:  # echo piped answers so a transcript reads like a session
-                    out.print(line, markup=False)
+                    out.print(one_line(line, None), markup=False)
                 return line
 
             save = save_to = None
@@ -454,7 +461,7 @@ def questions(
 def validate(
     path: Annotated[
         Path | None,
-        typer.Argument(help="The bank to check (default: the built-in one).", dir_okay=False),
+        typer.Argument(help="The bank to check (default: the built-in one)."),
     ] = None,
 ) -> None:
     """Check a question bank and list every problem as FILE:LINE: path: message."""
@@ -487,7 +494,6 @@ def demo(
         typer.Option(
             "--personas",
             help="Use this personas file (for your own bank) instead of the built-in one.",
-            dir_okay=False,
         ),
     ] = None,
     as_json: Annotated[

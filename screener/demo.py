@@ -19,12 +19,13 @@ from rich.text import Text
 
 from screener import render, yamlsrc
 from screener.answers import check_value, missing
-from screener.bank import clean, close_match, did_you_mean, read_text
+from screener.bank import close_match, did_you_mean, read_text
 from screener.conditions import applicable, describe, question_names
 from screener.errors import AnswersError, ScreenerError
 from screener.interview import Interview, parse_reply
 from screener.listing import effective_show_if
 from screener.model import Answers, Bank, Kind, Question, Result, Role, Severity, Value
+from screener.safetext import clean, one_line, show_value
 from screener.scoring import score
 
 FORMAT = "screener-personas/1"
@@ -59,7 +60,8 @@ def load_personas(path: Path | None, bank: Bank) -> tuple[Persona, ...]:
     leaves the bank itself usable.
     """
     path = path or default_path()
-    return parse_personas(read_text(path, "personas", AnswersError), bank, str(path))
+    text = read_text(path, "personas", AnswersError)
+    return parse_personas(text, bank, one_line(str(path)))
 
 
 def parse_personas(text: str, bank: Bank, filename: str = PERSONAS_FILE) -> tuple[Persona, ...]:
@@ -98,7 +100,7 @@ class _Checker:
             raise self.fail()
         for key in data:
             if key not in TOP_KEYS:
-                self.error((key,), f"unknown key {key!r}{did_you_mean(key, TOP_KEYS)}")
+                self.error((key,), f"unknown key {show_value(key)}{did_you_mean(key, TOP_KEYS)}")
         if data.get("format") != FORMAT:
             self.error(("format",), f"expected {FORMAT!r}, got {_show(data.get('format'))}")
         self.check_bank(data.get("bank"))
@@ -141,7 +143,9 @@ class _Checker:
             return None
         for key in item:
             if key not in PERSONA_KEYS:
-                self.error((*path, key), f"unknown key {key!r}{did_you_mean(key, PERSONA_KEYS)}")
+                self.error(
+                    (*path, key), f"unknown key {show_value(key)}{did_you_mean(key, PERSONA_KEYS)}"
+                )
         name = self.name(item.get("name"), (*path, "name"), path)
         sketch = item.get("sketch")
         if not isinstance(sketch, str) or not sketch.strip():
@@ -169,7 +173,9 @@ class _Checker:
             self.error(path, f"expected a short lowercase name like 'sam', got {_show(value)}")
             return None
         if value in self.names:
-            self.error(path, f"the name {value!r} is already used on line {self.names[value]}")
+            self.error(
+                path, f"the name {show_value(value)} is already used on line {self.names[value]}"
+            )
             return None
         self.names[value] = self.doc.line(path)
         return value
@@ -186,7 +192,8 @@ class _Checker:
             q = known.get(str(qid))
             if q is None:
                 self.error(
-                    where, f"{qid!r} is not a question in this bank{did_you_mean(qid, known)}"
+                    where,
+                    f"{show_value(qid)} is not a question in this bank{did_you_mean(qid, known)}",
                 )
                 meant = close_match(qid, known)
                 if meant is not None:
@@ -224,7 +231,10 @@ class _Checker:
                 )
         for qid in missing(self.bank, out):
             if qid not in bad and not hangs_on_a_problem(known[qid]):
-                self.error(path, f"no answer to {qid!r}, which applies: give one (null to skip it)")
+                self.error(
+                    path,
+                    f"no answer to {show_value(qid)}, which applies: give one (null to skip it)",
+                )
         return {qid: v for qid, v in out.items() if qid in shown_ids}
 
 
@@ -239,11 +249,7 @@ def _untypable(q: Question, value: Value) -> str | None:
 
 
 def _show(value: object) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return str(value).lower()
-    return repr(value)
+    return show_value(value)
 
 
 # --- typing -----------------------------------------------------------------------------
@@ -269,7 +275,7 @@ def _number(q: Question, value: object) -> int:
     for i, option in enumerate(q.options, 1):
         if str(option.value) == str(value):
             return i
-    raise ValueError(f"{value!r} is not an option of {q.id}")
+    raise ValueError(f"{show_value(value)} is not an option of {q.id}")
 
 
 def wait_for_enter() -> None:
@@ -368,7 +374,7 @@ def find(personas: tuple[Persona, ...], name: str) -> Persona:
             return persona
     names = [p.name for p in personas]
     raise ScreenerError(
-        f"no persona called {name!r}{did_you_mean(name, names)}; "
+        f"no persona called {show_value(name)}{did_you_mean(name, names)}; "
         f"the personas are: {', '.join(names)}"
     )
 

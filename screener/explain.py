@@ -14,7 +14,7 @@ from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
-from screener.bank import clean, did_you_mean
+from screener.bank import did_you_mean
 from screener.conditions import describe
 from screener.errors import ScreenerError
 from screener.listing import effective_show_if
@@ -35,6 +35,7 @@ from screener.model import (
     word,
 )
 from screener.render import MEANING, URGENCY_LABEL, heading, marked, source_item
+from screener.safetext import clean
 from screener.scoring import severity_for
 
 HOW_IT_COUNTS = (

@@ -33,7 +33,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from screener.bank import clean  # already loaded: a Bank only comes from screener.bank
 from screener.conditions import applicable, describe
 from screener.model import (
     WITHDRAWAL_SCALE,
@@ -52,6 +51,7 @@ from screener.model import (
     Value,
     word,
 )
+from screener.safetext import clean
 
 ITEM_WEIGHT = "http://hl7.org/fhir/StructureDefinition/itemWeight"
 ENABLE_WHEN_EXPRESSION = (

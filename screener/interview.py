@@ -17,6 +17,7 @@ from screener import render
 from screener.conditions import applicable, possible
 from screener.errors import ExportError, Interrupted, Quit
 from screener.model import NONE_OPTION, Answers, Bank, Kind, Question, Role, Value
+from screener.safetext import clean, one_line
 
 Ask = Callable[[str], str]
 Show = Callable[[RenderableType], None]
@@ -95,7 +96,8 @@ def _expected(q: Question) -> str:
 
 
 def _short(text: str) -> str:
-    return text if len(text) <= 20 else text[:19] + "…"
+    shown = one_line(text, None)
+    return shown if len(shown) <= 20 else shown[:19] + "…"
 
 
 class Interview:
@@ -342,7 +344,9 @@ class Interview:
             self.show(render.hint("Type y for yes or n for no."))
 
     def read(self) -> str:
+        """The next reply, cleaned: arrow keys at a plain prompt type escape sequences, and no
+        escape or control character may reach an answer, a summary or the screen."""
         try:
-            return self.ask(PROMPT)
+            return clean(self.ask(PROMPT))
         except (EOFError, KeyboardInterrupt):
             raise Interrupted("Stopped. Nothing was saved.") from None

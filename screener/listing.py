@@ -5,10 +5,10 @@ from __future__ import annotations
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from screener.bank import clean
 from screener.conditions import describe, to_dict
 from screener.model import AllOf, Bank, Condition, Question, word
 from screener.render import Items
+from screener.safetext import clean
 
 
 def effective_show_if(bank: Bank, q: Question) -> Condition | None:

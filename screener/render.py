@@ -15,7 +15,6 @@ from rich.panel import Panel
 from rich.rule import Rule
 from rich.text import Text
 
-from screener.bank import clean
 from screener.conditions import question_names
 from screener.model import (
     CRITERIA,
@@ -31,6 +30,7 @@ from screener.model import (
     Value,
     word,
 )
+from screener.safetext import clean
 
 # Shown on every screen built from fictional answers (`Answers.demo`), so that a demo on a
 # shared screen, or a summary made from one, is never taken for a real person's result.

@@ -12,7 +12,6 @@ import re
 import textwrap
 from collections.abc import Callable, Iterator
 
-from screener.bank import clean
 from screener.report import (
     Banner,
     Block,
@@ -23,6 +22,7 @@ from screener.report import (
     Para,
     Table,
 )
+from screener.safetext import clean
 
 # --- Markdown ---------------------------------------------------------------------------
 

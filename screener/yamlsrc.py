@@ -2,18 +2,26 @@
 
 Banks and answers files share it so that every problem can be reported as `FILE:LINE: path`.
 It reads and writes nothing itself and knows nothing about what the data means.
+
+The files come from other people, so the work is bounded (README: Limits): nesting deeper than
+MAX_DEPTH, or more than MAX_VALUES values once aliases are expanded (an "alias bomb" of a few
+hundred bytes would otherwise build billions), is a ParseError at the line where it happens.
+Numbers too long to read, and NaN or lone surrogates in JSON, are located problems.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Iterator
 from typing import Any, ClassVar, TypeAlias
 
 import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from screener.safetext import one_line, show_value
 
 try:  # The C composer is many times faster and still gives line marks.
     from yaml import CSafeLoader as _Loader
@@ -25,6 +33,11 @@ _MERGE = "tag:yaml.org,2002:merge"
 _STR = "tag:yaml.org,2002:str"
 _BOOL = "tag:yaml.org,2002:bool"
 _INT = "tag:yaml.org,2002:int"
+
+MAX_DEPTH = 64  # nested mappings and lists; the default bank needs 9
+MAX_VALUES = 200_000  # values built, aliases expanded; the default bank has about 1,300
+KEY_LIMIT = 40  # characters of a key in a path such as `answers.KEY`
+MAX_DIGITS = 100  # a longer number is refused rather than converted (which is quadratic)
 
 
 class _Composer(_Loader):
@@ -56,10 +69,17 @@ class _Composer(_Loader):
 class ParseError(Exception):
     """The text is not valid YAML; `line` is 1-based (0 when unknown)."""
 
-    def __init__(self, line: int, message: str) -> None:
+    def __init__(self, line: int, message: str, token: str | None = None) -> None:
         super().__init__(message)
         self.line = line
         self.message = message
+        self.token = token  # text whose first place in the file gives the line, if not known
+
+    def placed(self, text: str) -> ParseError:
+        """This error with its line found from `token` in `text`, when it has no line."""
+        if self.line or self.token is None:
+            return self
+        return ParseError(text.count("\n", 0, max(text.find(self.token), 0)) + 1, self.message)
 
 
 class Located:
@@ -83,8 +103,9 @@ def format_path(path: Path) -> str:
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
+        else:  # a key from the file: shown on one line, shortened
+            name = one_line(str(part), KEY_LIMIT)
+            out += f".{name}" if out else name
     return out or "(top)"
 
 
@@ -94,6 +115,13 @@ def load(text: str, lines: bool = True) -> Located:
     `lines=False` skips recording them (a file read fast first, and again with lines only if
     it has problems to point at): every line is then reported as 1.
     """
+    try:
+        return _load(text, lines)
+    except ParseError as exc:
+        raise exc.placed(text) from None
+
+
+def _load(text: str, lines: bool) -> Located:
     try:
         try:  # Building from the parser's events skips the node tree: about twice as fast.
             return _EventBuilder(_Composer(text), lines).build()
@@ -108,6 +136,8 @@ def load(text: str, lines: bool = True) -> Located:
         raise ParseError(line, _yaml_message(exc)) from None
     except yaml.YAMLError as exc:  # e.g. a reader error for a control character
         raise ParseError(0, str(exc).splitlines()[0]) from None
+    except RecursionError:  # pragma: no cover - the depth check comes first
+        raise ParseError(0, f"nested more than {MAX_DEPTH} levels deep") from None
     if node is None:
         return Located(None, {(): 1}, [])
     return _Builder().build(node)
@@ -127,15 +157,67 @@ def load_json(text: str) -> Located:
         out: dict[str, Any] = {}
         for key, value in pairs:
             if key in out:
-                problems.append(((), f"duplicate key {key!r}"))
+                problems.append(((), f"duplicate key {show_value(key)}"))
             out[key] = value
         return out
 
+    # json names no place for what its hooks see: the first place the token is written gives
+    # the line, which is what a person needs to find it.
+    def number(digits: str) -> int:
+        if len(digits.lstrip("-")) > MAX_DIGITS:
+            raise ParseError(0, _too_long(digits), digits)
+        return int(digits)
+
+    def constant(name: str) -> float:
+        raise ParseError(0, f"{name} is not a number JSON allows", name)
+
     try:
-        data = json.loads(text, object_pairs_hook=unique)
+        data = json.loads(text, object_pairs_hook=unique, parse_int=number, parse_constant=constant)
     except json.JSONDecodeError as exc:
         raise ParseError(exc.lineno, exc.msg) from None
+    except ParseError as exc:
+        raise exc.placed(text) from None
+    except RecursionError:
+        raise ParseError(1, f"nested more than {MAX_DEPTH} levels deep") from None
+    # Most files have a handful of brackets and no escaped surrogate: only others are walked.
+    if text.count("[") + text.count("{") > MAX_DEPTH or _SURROGATE_ESCAPE.search(text):
+        try:
+            _check_tree(data)
+        except ParseError as exc:
+            raise exc.placed(text) from None
     return Located(data, {(): 1}, problems)
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_surrogate(text: str) -> None:
+    found = _SURROGATE.search(text)
+    if found:
+        escape = f"\\u{ord(found.group()):04x}"
+        raise ParseError(0, f"{escape} is a lone surrogate, not a character", escape)
+
+
+def _check_tree(data: Any) -> None:
+    """Depth, size and lone surrogates of parsed JSON, walked without recursion."""
+    stack: list[tuple[Any, Path]] = [(data, ())]
+    count = 0
+    while stack:
+        value, path = stack.pop()
+        count += 1
+        if count > MAX_VALUES:
+            raise ParseError(1, f"more than {MAX_VALUES:,} values")
+        if len(path) > MAX_DEPTH:
+            raise ParseError(1, f"nested more than {MAX_DEPTH} levels deep")
+        if isinstance(value, str):
+            _no_surrogate(value)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                _no_surrogate(key)
+                stack.append((item, (*path, key)))
+        elif isinstance(value, list):
+            stack.extend((item, (*path, i)) for i, item in enumerate(value))
 
 
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
@@ -154,13 +236,19 @@ class _Builder:
         self.lines: dict[Path, int] = {}
         self.problems: list[tuple[Path, str]] = []
         self.scalars = SafeConstructor()
+        self.count = 0  # values built: an alias visits its node again, so it counts again
 
     def build(self, node: Node) -> Located:
         data = self.value(node, ())
         return Located(data, self.lines, self.problems)
 
     def value(self, node: Node, path: Path) -> Any:
-        self.lines[path] = node.start_mark.line + 1
+        line = self.lines[path] = node.start_mark.line + 1
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise ParseError(line, _too_many())
+        if len(path) >= MAX_DEPTH and not isinstance(node, ScalarNode):
+            raise ParseError(line, _too_deep())
         if isinstance(node, MappingNode):
             return self.mapping(node, path)
         if isinstance(node, SequenceNode):
@@ -176,6 +264,9 @@ class _Builder:
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:  # `<<: *anchor` merges keys it does not already have
                 for source in _merge_sources(value_node):
+                    self.count += 1
+                    if self.count > MAX_VALUES:
+                        raise ParseError(source.start_mark.line + 1, _too_many())
                     merged = self.mapping(source, path)
                     for k, v in merged.items():
                         out.setdefault(k, v)
@@ -188,7 +279,7 @@ class _Builder:
                 key = str(key)
             if key in out:
                 self.lines[(*path, key)] = key_node.start_mark.line + 1
-                self.problems.append(((*path, key), f"duplicate key {key!r}"))
+                self.problems.append(((*path, key), f"duplicate key {show_value(key)}"))
                 continue
             out[key] = self.value(value_node, (*path, key))
             # Point at the key's line: a block value starts on the next line.
@@ -209,18 +300,48 @@ def _scalar(
     text = node if isinstance(node, str) else node.value
     if tag == _STR:
         return text
-    if tag == _BOOL:
+    if tag == _BOOL and text.lower() in SafeConstructor.bool_values:
         return SafeConstructor.bool_values[text.lower()]
-    if tag == _INT and text.isdigit():
+    if tag == _INT and text.isdigit() and len(text) <= MAX_DIGITS:
         return int(text)
+    if tag == _INT and sum(c.isdigit() for c in text) > MAX_DIGITS:
+        raise ParseError(0, _too_long(text), text)
     if isinstance(node, str):
         node = ScalarNode(tag, text)
+    # `!custom` tags, `!!int abc`, `!!int` with no digits, `!!bool maybe`, a date with month
+    # 13: PyYAML's constructors raise all of these for text a tag does not fit.
     try:
         return constructor.construct_object(node)
-    except (yaml.YAMLError, ValueError) as exc:  # `!custom` tags, `!!int abc`
+    except yaml.YAMLError as exc:
         reason = exc.problem if isinstance(exc, yaml.MarkedYAMLError) else None
         problems.append((path, f"cannot read this value: {reason or exc}"))
-        return text
+    except (ValueError, ArithmeticError, LookupError, TypeError):
+        kind = tag.rsplit(":", 1)[-1]
+        what = _TAG_WORDS.get(kind, f"a value of the tag {show_value(kind)}")
+        problems.append((path, f"cannot read {show_value(text)} as {what}"))
+    return text
+
+
+_TAG_WORDS = {
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+    "timestamp": "a date",
+    "binary": "base64 data",
+    "null": "nothing",
+}
+
+
+def _too_many() -> str:
+    return f"more than {MAX_VALUES:,} values once aliases are expanded (an alias bomb?)"
+
+
+def _too_long(number: str) -> str:
+    return f"a number of {len(number)} characters is too long to read"
+
+
+def _too_deep() -> str:
+    return f"nested more than {MAX_DEPTH} levels deep"
 
 
 def _line(event: yaml.Event) -> int:
@@ -246,8 +367,11 @@ class _EventBuilder:
         self.track = lines
         self.lines: dict[Path, int] = {}
         self.problems: list[tuple[Path, str]] = []
-        self.anchors: dict[str, tuple[Any, list[tuple[Path, int]]]] = {}
+        self.anchors: dict[str, tuple[Any, list[tuple[Path, int]], int]] = {}
         self.scalars = SafeConstructor()
+        self.count = 0  # values built, an alias counting as every value it copies
+        # Every line noted, in order: an anchor takes the ones noted while it was built.
+        self.noted: list[tuple[Path, int]] = []
 
     def build(self) -> Located:
         events = self.events
@@ -265,17 +389,27 @@ class _EventBuilder:
         if isinstance(event, yaml.AliasEvent):
             if event.anchor not in self.anchors:
                 raise _Fallback  # the composer reports the undefined alias
-            data, lines = self.anchors[event.anchor]
+            data, lines, size = self.anchors[event.anchor]
+            self.count += size
+            if self.count > MAX_VALUES:
+                raise ParseError(_line(event), _too_many())
             for sub, line in lines:  # an alias reads the anchored node again, lines and all
-                self.lines[path + sub] = line
+                self.note(path + sub, line)
             return copy.deepcopy(data)
+        first = len(self.noted)
         if self.track:
-            self.lines[path] = _line(event)
+            self.note(path, _line(event))
+        start = self.count
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise ParseError(_line(event), _too_many())
         if isinstance(event, yaml.ScalarEvent):
             data = _scalar(self.scalars, self.tag(event), event.value, self.problems, path)
         elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
             if event.tag not in (None, "!"):
                 raise _Fallback
+            if len(path) >= MAX_DEPTH:
+                raise ParseError(_line(event), _too_deep())
             if isinstance(event, yaml.MappingStartEvent):
                 data = self.mapping(path)
             else:
@@ -285,9 +419,13 @@ class _EventBuilder:
         anchor = event.anchor
         if anchor is not None:
             n = len(path)
-            lines = [(p[n:], line) for p, line in self.lines.items() if p[:n] == path]
-            self.anchors[anchor] = (copy.deepcopy(data), lines)
+            lines = [(p[n:], line) for p, line in self.noted[first:] if p[:n] == path]
+            self.anchors[anchor] = (copy.deepcopy(data), lines, self.count - start)
         return data
+
+    def note(self, path: Path, line: int) -> None:
+        self.lines[path] = line
+        self.noted.append((path, line))
 
     def tag(self, event: yaml.ScalarEvent) -> str:
         tag = event.tag
@@ -322,19 +460,22 @@ class _EventBuilder:
             line = _line(event) if self.track else 1
             where = (*path, key)
             if key in out:
-                self.lines[where] = line
-                self.problems.append((where, f"duplicate key {key!r}"))
+                self.note(where, line)
+                self.problems.append((where, f"duplicate key {show_value(key)}"))
                 self.skip(next(events))
             else:
                 event = next(events)
                 if type(event) is yaml.ScalarEvent and event.anchor is None:
                     # Most values: a plain scalar, built here without a call to `value`.
+                    self.count += 1
+                    if self.count > MAX_VALUES:
+                        raise ParseError(_line(event), _too_many())
                     tag = self.tag(event)
                     out[key] = _scalar(self.scalars, tag, event.value, self.problems, where)
                 else:
                     out[key] = self.value(event, where)
                 if self.track:
-                    self.lines[where] = line  # the key's line: a block value starts below
+                    self.note(where, line)  # the key's line: a block value starts below
             event = next(events)
         return out
 

@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 from conftest import bank_problems, bank_text
 
-from screener.bank import clean, default_path, load_bank, parse_bank
+from screener.bank import default_path, load_bank, parse_bank
 from screener.errors import BankError, ExitCode
 from screener.model import CRITERIA, Kind, Role
+from screener.safetext import clean
 
 
 def line_of(text: str, needle: str, nth: int | None = None) -> int:

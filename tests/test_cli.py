@@ -616,7 +616,7 @@ class TestScore:
     @pytest.mark.parametrize(
         ("content", "message"),
         [
-            (b"\xff\xfe\x00a", ": cannot read the answers: not UTF-8 text"),
+            (b"\xff\xfe\x00a", ":1: cannot read the answers: not UTF-8 text"),
             (
                 b"",
                 ":1: (top): expected a screener-answers/1 mapping "

@@ -70,7 +70,10 @@ def test_they_agree_on_any_dumped_document(data: Any, flow: bool) -> None:
     ("text", "problem"),
     [
         ("a: !custom x\n", "cannot read this value: could not determine a constructor"),
-        ("a: !!int abc\n", "cannot read this value: invalid literal for int()"),
+        ("a: !!int abc\n", "cannot read 'abc' as a whole number"),
+        ("a: !!int\n", "cannot read '' as a whole number"),
+        ("a: !!bool maybe\n", "cannot read 'maybe' as true or false"),
+        ("a: 2026-13-45\n", "cannot read '2026-13-45' as a date"),
     ],
 )
 def test_a_value_yaml_cannot_build_is_a_located_problem_not_a_crash(

@@ -1,0 +1,91 @@
+"""Make text from files, file names and terminals safe to show: nothing reaches a screen raw.
+
+Two forms. `clean` is for text meant to be read (bank wording, answers typed in): terminal
+escape sequences, control characters (tab and newline aside), bidirectional overrides, zero-width
+characters and lone surrogates are removed. `one_line` is for what a message names (a file name,
+a key, a bad value): every character that cannot be shown is written as an escape such as `\\n`
+or `\\x1b`, so a newline in a file name cannot start a fake line, and long text is shortened.
+Pure functions; nothing here reads, prints or raises.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Whole terminal escape sequences (CSI like colours, OSC like titles and links, DCS/APC/PM/SOS
+# strings, two-byte ESC), so that no part of one is left to show as text.
+_ESCAPES = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"  # CSI, 7- or 8-bit
+    r"|(?:\x1b[\]P_^X]|[\x9d\x90\x9f\x9e\x98])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC..ST
+    r"|\x1b[!-/]*[0-~]"  # other escapes (ESC c, ESC 7, ESC ( B); a stray ESC eats no text
+)
+# What `clean` removes once the sequences are gone: C0 and C1 controls but tab and newline,
+# bidirectional embeddings, overrides, isolates and marks (which can make text read backwards),
+# zero-width characters and the byte-order mark, and lone surrogates (not text at all).
+_HIDDEN = (
+    "\x00-\x08\x0b-\x1f\x7f-\x9f"
+    "\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
+    "\ud800-\udfff"
+)
+_UNSAFE = re.compile(f"[{_HIDDEN}]")
+_UNSAFE_OR_ESC = re.compile(f"\x1b|\x9b|\x9d|[{_HIDDEN}]")
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\\": "\\\\"}
+
+ELLIPSIS = "..."  # ASCII, so that it shows in any locale
+NAME_LIMIT = 200  # characters of a file name in a message
+VALUE_LIMIT = 60  # characters of a bad value in a message
+
+
+def clean(text: str) -> str:
+    """`text` with escape sequences and hidden or control characters removed (tab and newline
+    stay)."""
+    if not _UNSAFE_OR_ESC.search(text):  # nearly all text: one scan, no copy
+        return text
+    return _UNSAFE.sub("", _ESCAPES.sub("", text))
+
+
+def one_line(text: str, limit: int | None = NAME_LIMIT) -> str:
+    """`text` on one line: what cannot be shown as itself is escaped (`\\n`, `\\x1b`,
+    `\\u202e`), and past `limit` characters it is cut with `...`. Plain text is unchanged."""
+    if not text.isprintable() or (limit is not None and len(text) > limit):
+        if limit is not None and len(text) > limit:
+            text = text[:limit]
+            cut = True
+        else:
+            cut = False
+        if not text.isprintable():
+            text = "".join(c if c.isprintable() and c != "\\" else _escape(c) for c in text)
+            if limit is not None and len(text) > limit:
+                text, cut = text[:limit], True
+        if cut:
+            text += ELLIPSIS
+    return text
+
+
+def show_value(value: object, limit: int = VALUE_LIMIT) -> str:
+    """A value from a file as a message quotes it: `'text'`, `12`, `true`, `nothing`; long
+    values are shortened and nothing unprintable is left raw."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int) and value.bit_length() > 200:
+        return f"a number of about {int(value.bit_length() * 0.30103)} digits"
+    if isinstance(value, list | tuple | dict | set) and len(value) > limit:
+        kind = "a list" if isinstance(value, list | tuple | set) else "a mapping"
+        return f"{kind} of {len(value)} items"
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):  # a deeply nested value: say what it is
+        return f"a {type(value).__name__}"
+    return one_line(text, limit)
+
+
+def _escape(char: str) -> str:
+    short = _SHORT_ESCAPES.get(char)
+    if short is not None:
+        return short
+    code = ord(char)
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
