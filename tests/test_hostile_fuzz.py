@@ -1,0 +1,154 @@
+"""Property-based fuzzing of the readers: whatever the text, the only outcomes are a result or
+located error lines, within a memory and time bound that no real file comes near."""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import tracemalloc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from conftest import bank_text
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_hostile import UNSAFE, fresh_doc
+
+from screener.answers import parse_answers
+from screener.bank import load_bank, parse_bank
+from screener.demo import parse_personas
+from screener.errors import ScreenerError
+
+MEMORY = 64 << 20  # bytes a reader may allocate on one example (a real file needs under 1 MiB)
+SECONDS = 10  # a bound that only a runaway reader reaches, not a measure of speed
+
+# Pieces of YAML and JSON that have broken parsers before: anchors and aliases, merge keys,
+# nesting, tags, odd numbers, escapes, control and bidi characters, document markers.
+PIECES = [
+    "&a ", "*a", "&b ", "*b", "<<: *a", "[", "]", "{", "}", ", ", ": ", "- ", "? ", "\n", "  ",
+    "!!int ", "!!str ", "!!binary ", "!!python/object ", "!custom ", "---\n", "...\n", "'", '"',
+    "\\ud800", "\\x1b", "\\e", "\x1b[2J", "\u202e", "\u200b", "\x00", "\t", "#",
+    "9" * 120, "-0", ".nan", ".inf", "NaN", "Infinity", "1e999", "0x1F", "0o17", "2026-13-45",
+    "yes", "no", "~", "null", "true", "answers", "format", "bank", "perspective", "use_any",
+    "screener-answers/1", "oud-self-screen", "mini", "version", "1.0.0", "personas", "name",
+]  # fmt: skip
+
+BANK = load_bank()  # not a fixture: hypothesis would print all of it with every failure
+PERSONAS = (Path(__file__).parent.parent / "screener" / "personas.yaml").read_text(encoding="utf-8")
+
+LOCATED = {
+    "answers": re.compile(r"^a\.yaml:\d+: "),
+    "bank": re.compile(r"^bank\.yaml:\d+: "),
+    "personas": re.compile(r"^p\.yaml:\d+: "),
+}
+
+
+class Runaway(Exception):
+    """A reader ran past SECONDS."""
+
+
+@contextmanager
+def bounded() -> Iterator[None]:
+    """Fail the example if the reader runs past SECONDS or allocates more than MEMORY."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise Runaway
+
+    old = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, SECONDS)
+    tracemalloc.start()
+    try:
+        yield
+        _, peak = tracemalloc.get_traced_memory()
+        assert peak < MEMORY, f"the reader allocated {peak:,} bytes"
+    finally:
+        tracemalloc.stop()
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def outcome(kind: str, read: Callable[[], Any]) -> None:
+    """`read()` returns, or raises a ScreenerError whose every line is located and safe."""
+    try:
+        with bounded():
+            read()
+    except ScreenerError as exc:
+        lines = exc.message.splitlines()
+        assert lines
+        for line in lines:
+            assert LOCATED[kind].match(line), line
+            assert not UNSAFE.search(line), repr(line)
+            assert len(line) < 2000, line[:200]
+
+
+pieces = st.lists(st.sampled_from(PIECES) | st.text(max_size=4), max_size=60).map("".join)
+
+
+def spliced(base: str) -> st.SearchStrategy[str]:
+    """`base` with some pieces put in at chosen places: mostly-valid files, which reach deeper
+    into the checks than random text does."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> str:
+        text = base
+        for _ in range(draw(st.integers(1, 6))):
+            at = draw(st.integers(0, len(text)))
+            text = text[:at] + draw(pieces) + text[at:]
+        return text
+
+    return build()
+
+
+def json_values() -> st.SearchStrategy[Any]:
+    scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20)
+    return st.recursive(
+        scalars,
+        lambda inner: (
+            st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=8), inner, max_size=5)
+        ),
+        max_leaves=30,
+    )
+
+
+FUZZ = settings(
+    max_examples=150,
+    deadline=None,  # the bound is SECONDS, enforced above; hypothesis' deadline is for speed
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+
+
+@FUZZ
+@given(text=pieces)
+def test_any_text_as_answers_is_a_result_or_located_errors(text: str) -> None:
+    outcome("answers", lambda: parse_answers(text, BANK, "a.yaml"))
+
+
+@FUZZ
+@given(text=spliced(json.dumps(fresh_doc(), indent=1)))
+def test_a_damaged_json_answers_file_is_a_result_or_located_errors(text: str) -> None:
+    outcome("answers", lambda: parse_answers(text, BANK, "a.yaml"))
+
+
+@FUZZ
+@given(value=json_values())
+def test_any_json_value_in_an_answers_file_is_a_result_or_located_errors(value: Any) -> None:
+    doc = fresh_doc()
+    doc["answers"]["ctx_attempts"] = value
+    doc["answers"][json.dumps(value)[:30]] = value
+    text = json.dumps(doc, allow_nan=True)  # NaN and Infinity included: JSON readers meet them
+    outcome("answers", lambda: parse_answers(text, BANK, "a.yaml"))
+
+
+@FUZZ
+@given(text=spliced(bank_text()))
+def test_a_damaged_bank_is_a_bank_or_located_errors(text: str) -> None:
+    outcome("bank", lambda: parse_bank(text, "bank.yaml"))
+
+
+@FUZZ
+@given(text=spliced(PERSONAS))
+def test_a_damaged_personas_file_is_personas_or_located_errors(text: str) -> None:
+    outcome("personas", lambda: parse_personas(text, BANK, "p.yaml"))
