@@ -1,9 +1,9 @@
 """Write a private file safely: owner-only (0600), all or nothing, never over a file by surprise.
 
-It owns the checks before anything is asked (`check_target`) and the write itself
-(`write_private`). What it writes is only ever a regular file: a device, FIFO, socket or
-folder under the name is never replaced, and never opened. Every failure is one
-`ExportError` line naming the path. It never prints.
+It owns the checks before anything is asked (`check_target`), what makes two names one file
+(`same_file_keys`) and the write itself (`write_private`). What it writes is only ever a
+regular file: a device, FIFO, socket or folder under the name is never replaced, and never
+opened. Every failure is one `ExportError` line naming the path. It never prints.
 """
 
 from __future__ import annotations
@@ -60,6 +60,27 @@ def _check(path: Path, force: bool) -> None:
         raise ExportError(f"{where}: the folder {folder} is not writable")
     if not force and os.path.lexists(path):
         raise _exists(path)
+
+
+def same_file_keys(path: Path) -> frozenset[tuple[object, ...]]:
+    """Keys that two names for one file share: the name in its folder with every link on the
+    way and `..` resolved, and for a file already there its device and inode (a hard link).
+
+    Never raises: a folder that cannot be resolved (a link loop) keeps its name as given,
+    for `check_target` to refuse in one line.
+    """
+    try:
+        folder = Path(os.path.realpath(path.parent))
+    except (OSError, RuntimeError, ValueError):
+        folder = path.parent.absolute()
+    keys: set[tuple[object, ...]] = {("name", os.path.normcase(folder / path.name))}
+    try:
+        st = path.stat()
+    except (OSError, ValueError):
+        pass
+    else:
+        keys.add(("file", st.st_dev, st.st_ino))
+    return frozenset(keys)
 
 
 def _name_max(folder: Path) -> int | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import signal
 import socket
@@ -267,6 +268,99 @@ class TestLongNames:
             f"Error: cannot save to {target}: the file name is too long (256 bytes; at most 255)\n"
         )
         assert names(tmp_path) == ["in"]
+
+
+class TestOneFileByTwoNames:
+    """Two --export names for one file are refused before anything is written."""
+
+    def test_a_folder_and_a_link_to_it(self, tmp_path: Path, answers_file: Path) -> None:
+        real, link = tmp_path / "a", tmp_path / "b"
+        real.mkdir()
+        link.symlink_to(real)
+        first, second = real / "x.md", link / "x.md"
+        code, out, err = score(answers_file, "--export", str(first), "--export", str(second))
+        assert code == ExitCode.USAGE
+        assert out == ""
+        assert err == f"Error: --export: {second} and {first} are the same file\n"
+        assert names(real) == []
+
+    def test_a_relative_name_and_an_absolute_one_through_a_linked_folder(
+        self, tmp_path: Path, answers_file: Path
+    ) -> None:
+        real, link = tmp_path / "a", tmp_path / "b"
+        real.mkdir()
+        link.symlink_to(real)
+        code, _, err = score(
+            answers_file, "--export", "x.md", "--export", str(link / "x.md"), cwd=real
+        )
+        assert code == ExitCode.USAGE
+        assert err == f"Error: --export: {link / 'x.md'} and x.md are the same file\n"
+        assert names(real) == []
+
+    def test_dot_dot_after_a_linked_folder_is_followed_as_the_system_does(
+        self, tmp_path: Path, answers_file: Path
+    ) -> None:
+        """`deep/../x.md`, where deep links to other/deep, is other/x.md: the same file as
+        other/x.md, and another file than x.md (however the spelling looks)."""
+        other = tmp_path / "other"
+        (other / "deep").mkdir(parents=True)
+        (tmp_path / "deep").symlink_to(other / "deep")
+        code, _, err = score(
+            answers_file, "--export", "other/x.md", "--export", "deep/../x.md", cwd=tmp_path
+        )
+        assert code == ExitCode.USAGE
+        assert err == "Error: --export: deep/../x.md and other/x.md are the same file\n"
+        assert names(other) == ["deep"]
+        code, _, err = score(
+            answers_file, "--export", "x.md", "--export", "deep/../x.md", cwd=tmp_path
+        )
+        assert (code, err) == (0, "")
+        assert (tmp_path / "x.md").read_text(encoding="utf-8").startswith(TITLE)
+        assert (other / "x.md").read_text(encoding="utf-8").startswith(TITLE)
+
+    def test_the_same_name_spelled_with_dot_dot_is_given_twice(
+        self, tmp_path: Path, answers_file: Path
+    ) -> None:
+        (tmp_path / "sub").mkdir()
+        code, _, err = score(
+            answers_file, "--export", "x.md", "--export", "sub/../x.md", cwd=tmp_path
+        )
+        assert code == ExitCode.USAGE
+        assert err == "Error: --export: sub/../x.md is given twice\n"
+        assert names(tmp_path) == ["in", "sub"]
+
+    def test_two_hard_links_to_one_file_even_with_force(
+        self, tmp_path: Path, answers_file: Path
+    ) -> None:
+        one, two = tmp_path / "one.md", tmp_path / "two.md"
+        one.write_text("mine", encoding="utf-8")
+        os.link(one, two)
+        code, _, err = score(answers_file, "--export", str(one), "--export", str(two), "--force")
+        assert code == ExitCode.USAGE
+        assert err == f"Error: --export: {two} and {one} are the same file\n"
+        assert one.read_text(encoding="utf-8") == "mine"
+        assert one.samefile(two)
+
+    @pytest.mark.parametrize("loop_first", [True, False], ids=["loop-first", "loop-second"])
+    def test_a_link_loop_on_the_way_is_one_line(
+        self, tmp_path: Path, answers_file: Path, loop_first: bool
+    ) -> None:
+        loop = tmp_path / "loop"
+        loop.symlink_to(loop)
+        bad, good = (
+            (loop / "x.md", tmp_path / "y.md")
+            if loop_first
+            else (
+                loop / ".." / "x.md",
+                tmp_path / "x.md",
+            )
+        )
+        pair = [bad, good] if loop_first else [good, bad]
+        code, out, err = score(answers_file, "--export", str(pair[0]), "--export", str(pair[1]))
+        assert code == ExitCode.EXPORT
+        assert out == ""
+        assert err == f"Error: cannot save to {bad}: {os.strerror(errno.ELOOP)}\n"
+        assert names(tmp_path) == ["in", "loop"]
 
 
 class TestSavedPartWay:
