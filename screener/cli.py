@@ -170,16 +170,28 @@ def _export_plan(targets: list[str] | None, fmt: str | None, force: bool) -> lis
     plan = [(target, export.format_for(target, fmt)) for target in targets]
     if targets.count("-") > 1:
         raise ScreenerError("--export -: standard output can take only one summary")
-    seen: set[str] = set()
+    seen: dict[tuple[object, ...], str] = {}  # what makes a file this one -> the name given
     for target in targets:
         if target == "-":
             continue
-        where = os.path.normcase(os.path.normpath(Path(target).absolute()))
-        if where in seen:
-            raise ScreenerError(f"--export: {target} is given twice")
-        seen.add(where)
-        safefile.check_target(Path(target), force)
+        safefile.check_target(Path(target), force)  # first: a link loop is its one line
+        keys = safefile.same_file_keys(Path(target))
+        first = next((seen[key] for key in keys if key in seen), None)
+        if first is not None:
+            raise ScreenerError(_same_file(target, first))
+        seen.update(dict.fromkeys(keys, target))
     return plan
+
+
+def _same_file(target: str, first: str) -> str:
+    """Two --export names for one file: writing both would leave only the second."""
+    if _spelled(target) == _spelled(first):
+        return f"--export: {one_line(target)} is given twice"
+    return f"--export: {one_line(target)} and {one_line(first)} are the same file"
+
+
+def _spelled(target: str) -> str:
+    return os.path.normcase(os.path.normpath(Path(target).absolute()))
 
 
 def _to_stdout(plan: list[tuple[str, str]]) -> bool:

@@ -1,7 +1,9 @@
 """Write a private file safely: owner-only (0600), all or nothing, never over a file by surprise.
 
-It owns the checks before anything is asked (`check_target`) and the write itself
-(`write_private`); every failure is one `ExportError` line naming the path. It never prints.
+It owns the checks before anything is asked (`check_target`), what makes two names one file
+(`same_file_keys`) and the write itself (`write_private`). What it writes is only ever a
+regular file: a device, FIFO, socket or folder under the name is never replaced, and never
+opened. Every failure is one `ExportError` line naming the path. It never prints.
 """
 
 from __future__ import annotations
@@ -9,10 +11,12 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 from screener.errors import ExportError
+from screener.safetext import one_line
 
 MODE = 0o600  # the answers are health information: readable by their owner only
 
@@ -21,46 +25,152 @@ _NO_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS, errno.E
 
 
 def _exists(path: Path) -> ExportError:
-    return ExportError(f"{path} already exists; choose another name, or add --force to replace it")
+    return ExportError(
+        f"{_name(path)} already exists; choose another name, or add --force to replace it"
+    )
 
 
 def check_target(path: Path, force: bool) -> None:
     """Refuse, before anything is asked, a path that `write_private` could not write.
 
     Raises ExportError with one line naming the path: its folder is missing, not a folder or
-    not writable, the path is a folder, or the file exists and `force` is not set.
+    not writable, its name is too long, something other than a regular file has that name
+    (a folder, device, FIFO or socket, or a link to one: refused with or without `force`),
+    or a file has it and `force` is not set.
     """
     try:
         _check(path, force)
-    except OSError as exc:  # a folder on the way that cannot be looked into, a loop...
-        raise _cannot(path, exc) from None
+    except (OSError, ValueError) as exc:  # a folder that cannot be looked into, a link loop...
+        raise ExportError(f"cannot save to {_name(path)}: {_reason(exc)}") from None
 
 
 def _check(path: Path, force: bool) -> None:
     folder = path.parent
-    where = f"cannot save to {path}"
-    if path.is_dir():
-        raise ExportError(f"{where}: it is a folder; give a file name")
-    if not folder.exists():
-        raise ExportError(f"{where}: the folder {folder} does not exist")
-    if not folder.is_dir():
-        raise ExportError(f"{where}: {folder} is not a folder")
+    where = f"cannot save to {_name(path)}"
+    try:
+        in_folder = folder.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        raise ExportError(f"{where}: the folder {_name(folder)} does not exist") from None
+    if not stat.S_ISDIR(in_folder.st_mode):
+        raise ExportError(f"{where}: {_name(folder)} is not a folder")
+    size, limit = len(os.fsencode(path.name)), _name_max(folder)
+    if limit is not None and size > limit:
+        raise ExportError(f"{where}: the file name is too long ({size} bytes; at most {limit})")
+    odd = _not_a_file(path)
+    if odd is not None:
+        raise odd
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise ExportError(f"{where}: the folder {folder} is not writable")
-    if not force and (path.exists() or path.is_symlink()):
+        raise ExportError(f"{where}: the folder {_name(folder)} is not writable")
+    if not force and os.path.lexists(path):
         raise _exists(path)
+
+
+def same_file_keys(path: Path) -> frozenset[tuple[object, ...]]:
+    """Keys that two names for one file share: the name in its folder with every link on the
+    way and `..` resolved, and for a file already there its device and inode (a hard link).
+
+    Never raises: a folder that cannot be resolved (a link loop) keeps its name as given,
+    for `check_target` to refuse in one line.
+    """
+    try:
+        folder = Path(os.path.realpath(path.parent))
+    except (OSError, RuntimeError, ValueError):
+        folder = path.parent.absolute()
+    keys: set[tuple[object, ...]] = {("name", os.path.normcase(folder / path.name))}
+    try:
+        st = path.stat()
+    except (OSError, ValueError):
+        pass
+    else:
+        keys.add(("file", st.st_dev, st.st_ino))
+    return frozenset(keys)
+
+
+def _name_max(folder: Path) -> int | None:
+    """The longest file name, in bytes, that `folder` takes; 255 where the system won't say,
+    None where it has no limit."""
+    try:
+        limit = os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):
+        return 255
+    return limit if limit > 0 else None
+
+
+# What a name can be instead of a regular file, as the refusal says it.
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _not_a_file(path: Path) -> ExportError | None:
+    """The refusal for a name that is there and is not a regular file, nor a link to one.
+
+    Only looks (lstat, stat): opening a FIFO would wait for a reader, a device could be
+    anything. Nothing there, a regular file, a link to one or a broken link: None, as
+    replacing any of those writes a new regular file under this name and nowhere else.
+    """
+    try:
+        st = path.lstat()
+    except FileNotFoundError:
+        return None
+    link = stat.S_ISLNK(st.st_mode)
+    if link:
+        try:
+            st = path.stat()
+        except (FileNotFoundError, NotADirectoryError):
+            return None  # a broken link
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return None  # a link loop: as broken
+            raise
+    if stat.S_ISREG(st.st_mode):
+        return None
+    what = next((name for test, name in _KINDS if test(st.st_mode)), "a special file")
+    if link:
+        what = f"a link to {what}"
+    if what.endswith("a folder"):
+        return ExportError(f"cannot save to {_name(path)}: it is {what}; give a file name")
+    return ExportError(
+        f"cannot save to {_name(path)}: it is not a regular file ({what}); give a file name"
+    )
+
+
+_TEMP_NAME_BYTES = 32
+
+
+def _temp_prefix(name: str) -> str:
+    """The start of the temporary file's name: `.NAME.`, NAME cut to at most 32 bytes.
+
+    Cut on a character, not a byte, and short enough that any name the folder takes leaves
+    room for mkstemp's random part and `.tmp` (a 255-byte name would otherwise be too long).
+    """
+    kept = ""
+    for char in name:
+        if len(os.fsencode(kept + char)) > _TEMP_NAME_BYTES:
+            break
+        kept += char
+    return f".{kept}."
 
 
 def write_private(path: Path, text: str, force: bool = False) -> None:
     """Write `text` as UTF-8 to `path`, mode 0600, through a temporary file in the same folder.
 
     The file appears whole or not at all. Without `force` an existing file is never replaced,
-    not even one that appeared since `check_target`. The temporary file is always removed.
+    not even one that appeared since `check_target`; with it, only a regular file is, or a
+    link (replaced itself, see `_replace_file`): what is under the name is looked at again
+    here, as it may have changed while the questions were answered. The target is never
+    opened, so a FIFO cannot make this wait. The temporary file is always removed.
     Raises ExportError with one line naming the path.
     """
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=_temp_prefix(path.name), suffix=".tmp", dir=path.parent
+        )
+    except (OSError, ValueError) as exc:
         raise _cannot(path, exc) from None
     tmp = Path(tmp_name)
     try:
@@ -70,15 +180,29 @@ def write_private(path: Path, text: str, force: bool = False) -> None:
             out.flush()
             os.fsync(out.fileno())
         if force:
-            tmp.replace(path)
+            _replace_file(tmp, path)
         else:
             _place_new(tmp, path)
         _sync_folder(path.parent)
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         raise _cannot(path, exc) from None
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()
+
+
+def _replace_file(tmp: Path, path: Path) -> None:
+    """Give `tmp` the name `path`, replacing a regular file of that name and nothing else.
+
+    A link to a regular file is replaced itself, by a regular file: the file it pointed to is
+    left as it was, so a planted link cannot send the summary anywhere but here. Between this
+    last look and the rename something else could still take the name; the window is the
+    few microseconds of one system call, not the minutes of a screening.
+    """
+    odd = _not_a_file(path)
+    if odd is not None:
+        raise odd
+    tmp.replace(path)
 
 
 def _place_new(tmp: Path, path: Path) -> None:
@@ -86,21 +210,21 @@ def _place_new(tmp: Path, path: Path) -> None:
     try:
         os.link(tmp, path)
     except FileExistsError:
-        raise _exists(path) from None
+        raise _not_a_file(path) or _exists(path) from None
     except OSError as exc:
         if exc.errno not in _NO_LINKS:
             raise
         # No hard links here (FAT, some network shares): a last check, then a rename. A file
         # created between the two would be replaced; nothing better is portable.
-        if path.exists() or path.is_symlink():
-            raise _exists(path) from None
+        if os.path.lexists(path):
+            raise _not_a_file(path) or _exists(path) from None
         tmp.replace(path)
 
 
 def _sync_folder(folder: Path) -> None:
     """Make the new name durable; best effort (not every system can open a folder)."""
     try:
-        fd = os.open(folder, os.O_RDONLY)
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))  # never a FIFO
     except OSError:
         return
     try:
@@ -111,6 +235,18 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def _cannot(path: Path, exc: OSError) -> ExportError:
-    reason = exc.strerror or str(exc)
-    return ExportError(f"{path}: cannot write: {reason}")
+def _cannot(path: Path, exc: OSError | ValueError) -> ExportError:
+    return ExportError(f"{_name(path)}: cannot write: {_reason(exc)}")
+
+
+def _reason(exc: OSError | ValueError) -> str:
+    if isinstance(exc, UnicodeError):  # a name typed in another encoding than the system's
+        return "the name has characters this system cannot use in a file name"
+    if isinstance(exc, ValueError):  # a NUL in the name: no system takes one
+        return "a file name cannot hold a NUL character"
+    return exc.strerror or str(exc)
+
+
+def _name(path: Path) -> str:
+    """A path as a message shows it: on one line, nothing unprintable (safetext.one_line)."""
+    return one_line(str(path))

@@ -32,7 +32,7 @@ _UNSAFE_OR_ESC = re.compile(f"\x1b|\x9b|\x9d|[{_HIDDEN}]")
 _SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\\": "\\\\"}
 
 ELLIPSIS = "..."  # ASCII, so that it shows in any locale
-NAME_LIMIT = 200  # characters of a file name in a message
+NAME_LIMIT = 4096  # characters of a file name in a message: PATH_MAX, so only garbage is cut
 VALUE_LIMIT = 60  # characters of a bad value in a message
 
 
