@@ -35,16 +35,16 @@ def read_answers(path: Path, bank: Bank) -> tuple[Answers, list[str]]:
 
 
 def parse_answers(text: str, bank: Bank, filename: str = "answers") -> tuple[Answers, list[str]]:
-    # Most files are fine, so each is first read the quick way: JSON (an export, say) with the
-    # json module, YAML without noting lines. Only a file with problems to point at is read
-    # again, with lines.
-    quick = yamlsrc.load_json if text.lstrip().startswith("{") else yamlsrc.load_unlocated
-    try:
-        located = quick(text)
-        if not located.problems:
-            return _Checker(filename, located, bank).check()
-    except (yamlsrc.ParseError, AnswersError):
-        pass
+    # A JSON file (an export, say) is first read with the json module, which is quick but
+    # knows no lines; only one with problems to point at is read again as YAML, with lines.
+    looks_json = text.lstrip().startswith("{")
+    if looks_json:
+        try:
+            located = yamlsrc.load_json(text)
+            if not located.problems:
+                return _Checker(filename, located, bank).check()
+        except (yamlsrc.ParseError, AnswersError):
+            pass
     try:
         doc = yamlsrc.load(text)  # YAML is a superset of JSON, and it keeps line numbers
     except yamlsrc.ParseError as yaml_exc:
@@ -52,7 +52,7 @@ def parse_answers(text: str, bank: Bank, filename: str = "answers") -> tuple[Ans
             doc = yamlsrc.load_json(text)
         except yamlsrc.ParseError as json_exc:
             # JSON's own word on a file that looks like JSON, YAML's on any other
-            exc = json_exc if quick is yamlsrc.load_json else yaml_exc
+            exc = json_exc if looks_json else yaml_exc
             where = f"{filename}:{exc.line or 1}"
             raise AnswersError([f"{where}: not valid YAML or JSON: {exc.message}"]) from None
     return _Checker(filename, doc, bank).check()

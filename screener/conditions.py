@@ -2,6 +2,9 @@
 
 A leaf on a question that was skipped or not shown is false, so `not:` of it is true: a skipped
 gate therefore keeps every later section on, which is what a cautious screen wants.
+
+There is one evaluator: `check` builds a condition once into a function (a caseload evaluates
+thousands of conditions a second), and everything else asks it.
 """
 
 from __future__ import annotations
@@ -11,33 +14,12 @@ from typing import TypeAlias
 
 from screener.model import AllOf, AnyOf, Bank, Condition, Leaf, Not, Question, Value
 
-Lookup = Callable[[Leaf], object]
-
 
 def same(a: object, b: object) -> bool:
     """Equality that keeps booleans apart from numbers (`True == 1` in Python)."""
     if isinstance(a, bool) or isinstance(b, bool):
         return isinstance(a, bool) and isinstance(b, bool) and a is b
     return a == b
-
-
-def holds(
-    cond: Condition,
-    lookup: Lookup,
-    order: Mapping[str, Sequence[str]] | None = None,
-) -> bool:
-    """Whether `cond` is true; `lookup` gives a leaf's current value (None when unknown).
-
-    `order` gives, for a result name with ordered labels (severity, bands), their order, so
-    that `at_least: moderate` can compare them.
-    """
-    if isinstance(cond, AllOf):
-        return all(holds(c, lookup, order) for c in cond.items)
-    if isinstance(cond, AnyOf):
-        return any(holds(c, lookup, order) for c in cond.items)
-    if isinstance(cond, Not):
-        return not holds(cond.item, lookup, order)
-    return _leaf(cond, lookup(cond), order or {})
 
 
 def _leaf(leaf: Leaf, value: object, order: Mapping[str, Sequence[str]]) -> bool:
@@ -51,8 +33,8 @@ def _leaf(leaf: Leaf, value: object, order: Mapping[str, Sequence[str]]) -> bool
     if leaf.op == "contains":
         return isinstance(value, list | tuple) and any(same(v, want) for v in value)
     if leaf.op == "at_least":
-        if isinstance(value, list | tuple):
-            return isinstance(want, int) and len(value) >= want
+        if isinstance(value, list | tuple):  # a count: true and false are not numbers
+            return isinstance(want, int) and not isinstance(want, bool) and len(value) >= want
         labels = order.get(leaf.name)
         if labels is not None and isinstance(value, str) and isinstance(want, str):
             return value in labels and want in labels and labels.index(value) >= labels.index(want)
@@ -62,9 +44,10 @@ def _leaf(leaf: Leaf, value: object, order: Mapping[str, Sequence[str]]) -> bool
     return False
 
 
-# A condition made into a function of (question answers, result facts, label orders): the
-# same truth as `holds`, without re-walking the tree and dispatching on types at every call.
-# Scoring a caseload evaluates thousands of conditions per second.
+# A condition made into a function of (question answers, result facts, label orders), so the
+# tree is not walked again and types are not dispatched on at every call. `order` gives, for a
+# result name with ordered labels (severity, bands), their order, so that `at_least: moderate`
+# can compare them.
 Check = Callable[[Mapping[str, object], Mapping[str, object], Mapping[str, Sequence[str]]], bool]
 _CHECKS: dict[int, tuple[Condition, Check]] = {}
 _NO_ORDER: Mapping[str, Sequence[str]] = {}
@@ -81,7 +64,7 @@ def check(cond: Condition) -> Check:
 
 
 def passes(cond: Condition, answers: Mapping[str, object]) -> bool:
-    """`holds` for a condition on question answers only, through its built function."""
+    """Whether a condition on question answers holds for `answers`."""
     return check(cond)(answers, answers, _NO_ORDER)
 
 
@@ -106,12 +89,13 @@ def _build(cond: Condition) -> Check:
     return lambda q, r, o: _leaf(leaf, r.get(name), o)
 
 
-def true_leaves(cond: Condition, lookup: Lookup) -> list[Leaf]:
-    """The leaves that hold, for explaining why a condition fired (not under `not:`)."""
+def true_leaves(cond: Condition, answers: Mapping[str, object]) -> list[Leaf]:
+    """The question leaves that hold over `answers`, for explaining why a condition fired
+    (not under `not:`)."""
     if isinstance(cond, AllOf | AnyOf):
-        return [leaf for c in cond.items for leaf in true_leaves(c, lookup)]
-    if isinstance(cond, Leaf):
-        return [cond] if holds(cond, lookup) else []
+        return [leaf for c in cond.items for leaf in true_leaves(c, answers)]
+    if isinstance(cond, Leaf) and cond.subject == "question":
+        return [cond] if passes(cond, answers) else []
     return []
 
 
@@ -122,15 +106,6 @@ def question_names(cond: Condition) -> set[str]:
     if isinstance(cond, Not):
         return question_names(cond.item)
     return {cond.name} if cond.subject == "question" else set()
-
-
-def question_lookup(values: Mapping[str, Value]) -> Lookup:
-    """A lookup for `question:` leaves over `values`."""
-
-    def lookup(leaf: Leaf) -> object:
-        return values.get(leaf.name) if leaf.subject == "question" else None
-
-    return lookup
 
 
 def applicable(bank: Bank, values: Mapping[str, Value]) -> tuple[list[Question], dict[str, Value]]:
@@ -215,10 +190,9 @@ def possible(bank: Bank, values: Mapping[str, Value]) -> list[Question]:
     """
     shown, counted = applicable(bank, values)
     ids = {q.id for q in shown}
-    lookup = question_lookup(counted)
 
     def maybe(cond: Condition | None) -> bool:
-        if cond is None or holds(cond, lookup):
+        if cond is None or passes(cond, counted):
             return True
         return any(name not in values for name in question_names(cond))
 

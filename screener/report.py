@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import NamedTuple, TypeAlias
 
-from screener.conditions import question_lookup, true_leaves
+from screener.conditions import true_leaves
 from screener.model import (
     WITHDRAWAL_SCALE,
     Bank,
@@ -228,7 +228,7 @@ def _override_reasons(bank: Bank, res: Result) -> str:
     if q is None or q.overridden_if is None:
         return "; ".join(res.overridden_by)
     reasons = []
-    for leaf in true_leaves(q.overridden_if, question_lookup(res.answers)):
+    for leaf in true_leaves(q.overridden_if, res.answers):
         asked = bank.question(leaf.name)
         name = asked.short or asked.id
         if leaf.op == "contains":

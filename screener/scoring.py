@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from screener.conditions import applicable, check, passes, question_lookup, true_leaves
+from screener.conditions import applicable, check, passes, true_leaves
 from screener.model import (
     CRITERIA,
     SEVERITY_ORDER,
@@ -115,8 +115,7 @@ def _supervision(bank: Bank, counted: Mapping[str, Value]) -> tuple[bool, tuple[
         return True, ()
     if not passes(q.overridden_if, counted):
         return True, ()
-    lookup = question_lookup(counted)
-    return True, tuple(_reason(bank, leaf) for leaf in true_leaves(q.overridden_if, lookup))
+    return True, tuple(_reason(bank, leaf) for leaf in true_leaves(q.overridden_if, counted))
 
 
 def _reason(bank: Bank, leaf: Leaf) -> str:

@@ -1,4 +1,4 @@
-"""yamlsrc: the fast event builder gives exactly what the node-tree builder gives."""
+"""yamlsrc: the data PyYAML reads, with lines and problems it would not report."""
 
 from __future__ import annotations
 
@@ -14,36 +14,49 @@ from screener import yamlsrc
 from screener.bank import default_path
 
 
-def from_nodes(text: str) -> tuple[Any, dict[Any, int], list[Any]]:
-    node = yaml.compose(text, Loader=yamlsrc._Composer)
-    located = yamlsrc._Builder().build(node)
-    return located.data, located.lines, located.problems
-
-
-def from_events(text: str) -> tuple[Any, dict[Any, int], list[Any]]:
-    located = yamlsrc._EventBuilder(yamlsrc._Composer(text)).build()
-    return located.data, located.lines, located.problems
+def data(text: str) -> Any:
+    return yamlsrc.load(text).data
 
 
 DOCUMENTS = [
     "a: &x [1, {b: 2}]\nc: *x\nd: *x\n",
-    "a: 1\na: [2, 3]\nb: 4\n",
     "- &a x\n- *a\n",
     "a: !!str 3\nb: '4'\nc: 2026-01-01\nd: ~\ne: 1.5\nf: 0x1F\ng: yes\n",
     "a:\n  b:\n    - c: 1\n      d: [e, f]\n",
-    "a: !custom x\n",
-    "a: !!int abc\n",
+    "base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\n",
+    "base: &b {x: 1, y: 2}\nm:\n  y: 3\n  <<: *b\n",
 ]
 
 
 @pytest.mark.parametrize("text", DOCUMENTS)
-def test_the_two_builders_agree_on_data_lines_and_problems(text: str) -> None:
-    assert from_events(text) == from_nodes(text)
+def test_data_is_what_pyyaml_itself_reads(text: str) -> None:
+    assert data(text) == yaml.safe_load(text)
 
 
-def test_they_agree_on_the_default_bank_and_the_test_bank() -> None:
+def test_the_default_bank_and_the_test_bank_read_as_pyyaml_reads_them() -> None:
     for text in (default_path().read_text(encoding="utf-8"), bank_text()):
-        assert from_events(text) == from_nodes(text)
+        assert data(text) == yaml.safe_load(text)
+
+
+def test_a_key_written_beside_a_merge_wins_and_is_no_duplicate() -> None:
+    located = yamlsrc.load("base: &b {x: 1, y: 2}\nm:\n  y: 3\n  <<: *b\n")
+    assert located.data["m"] == {"y": 3, "x": 1}
+    assert located.problems == []
+
+
+def test_a_duplicate_key_is_a_problem_on_its_own_line() -> None:
+    located = yamlsrc.load("a: 1\nb: 2\na: [2, 3]\n")
+    assert located.data == {"a": 1, "b": 2}
+    assert located.problems == [(("a",), "duplicate key 'a'")]
+    assert located.lines[("a",)] == 3
+
+
+def test_lines_point_at_keys_and_list_items() -> None:
+    located = yamlsrc.load("a:\n  b:\n    - c: 1\n      d: [e, f]\n")
+    assert located.line(("a", "b")) == 2
+    assert located.line(("a", "b", 0, "d")) == 4
+    assert located.line(("a", "b", 0, "d", 1)) == 4
+    assert located.line(("a", "nowhere")) == 1
 
 
 scalars = st.one_of(
@@ -61,9 +74,9 @@ documents = st.recursive(
 
 @settings(max_examples=150, deadline=None)
 @given(documents, st.booleans())
-def test_they_agree_on_any_dumped_document(data: Any, flow: bool) -> None:
-    text = yaml.safe_dump({"doc": data}, default_flow_style=flow)
-    assert from_events(text) == from_nodes(text)
+def test_any_dumped_document_reads_back_as_pyyaml_reads_it(doc: Any, flow: bool) -> None:
+    text = yaml.safe_dump({"doc": doc}, default_flow_style=flow)
+    assert data(text) == yaml.safe_load(text)
 
 
 @pytest.mark.parametrize(
@@ -87,14 +100,24 @@ def test_a_value_yaml_cannot_build_is_a_located_problem_not_a_crash(
 
 
 @pytest.mark.parametrize(
-    "text", ["<<: {a: 1}\nb: 2\n", "? [1]\n: 2\n", "- 1\n---\n- 2\n", "a: *nowhere\n"]
+    ("text", "expected"),
+    [("<<: {a: 1}\nb: 2\n", {"a": 1, "b": 2}), ("? [1]\n: 2\n", {})],
 )
-def test_rarer_yaml_still_reads_or_fails_as_before(text: str) -> None:
-    try:
-        expected: Any = from_nodes(text)
-    except yaml.YAMLError:
-        with pytest.raises(yamlsrc.ParseError):
-            yamlsrc.load(text)
-        return
-    located = yamlsrc.load(text)
-    assert (located.data, located.lines, located.problems) == expected
+def test_rarer_yaml_reads(text: str, expected: Any) -> None:
+    assert data(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("- 1\n---\n- 2\n", 1, "but found another document (noticed on line 2)"),
+        ("a: 1\nb: *nowhere\n", 2, "found undefined alias"),
+    ],
+)
+def test_a_second_document_or_an_undefined_alias_is_a_located_error(
+    text: str, line: int, message: str
+) -> None:
+    with pytest.raises(yamlsrc.ParseError) as caught:
+        yamlsrc.load(text)
+    assert caught.value.line == line
+    assert message in caught.value.message
