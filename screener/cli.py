@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from screener import __version__
+from screener import __version__, streams
 from screener.errors import AnswersError, ExitCode, Interrupted, Quit, ScreenerError
 
 if TYPE_CHECKING:
@@ -83,6 +83,7 @@ def main(argv: list[str] | None = None) -> None:
     # spares each later collection, and the one at exit, from walking it again (about 10 ms
     # of a short run here). Objects are still freed and files flushed as usual.
     gc.freeze()
+    streams.prepare()  # any locale can print anything
     args = list(sys.argv[1:] if argv is None else argv)
     # Only options (or nothing) imply `run`: a mistyped command must still say so.
     implied = not args or (args[0].startswith("-") and args[0] not in ("-h", "--help"))
@@ -201,8 +202,7 @@ def _write_exports(
     for target, fmt in plan:
         text = export.render(fmt, summary)
         if target == "-":
-            sys.stdout.write(text)
-            sys.stdout.flush()
+            streams.write_document(text)
         else:
             safefile.write_private(Path(target), text, force)
             notes.print(
@@ -210,6 +210,14 @@ def _write_exports(
                 markup=False,
                 soft_wrap=True,
             )
+
+
+def _json(data: object) -> str:
+    """`data` as indented JSON for standard output: as it is where stdout takes any character,
+    with \\uXXXX escapes where it does not (still valid JSON, and nothing lost)."""
+    import json
+
+    return json.dumps(data, indent=2, ensure_ascii=not streams.unicode_ok(sys.stdout))
 
 
 def _warn(lines: list[str]) -> None:
@@ -437,15 +445,11 @@ def questions(
             raise ScreenerError("--json and --fhir cannot be used together: choose one")
         the_bank = load_bank(bank)
         if as_fhir:
-            import json
-
             from screener import fhir
 
-            print(json.dumps(fhir.questionnaire(the_bank), indent=2, ensure_ascii=False))
+            print(_json(fhir.questionnaire(the_bank)))
         elif as_json:
-            import json
-
-            print(json.dumps(listing.bank_json(the_bank), indent=2, ensure_ascii=False))
+            print(_json(listing.bank_json(the_bank)))
         else:
             console(plain).print(listing.bank_text(the_bank, plain))
 
@@ -532,10 +536,7 @@ def demo(
         cast = personas_io.load_personas(personas, the_bank)
         if name is None:
             if as_json:
-                import json
-
-                data = personas_io.personas_json(the_bank, cast)
-                print(json.dumps(data, indent=2, ensure_ascii=False))
+                print(_json(personas_io.personas_json(the_bank, cast)))
             else:
                 out.print(personas_io.listing(the_bank, cast, plain))
             return
