@@ -7,6 +7,7 @@ renderers together, and turns every ScreenerError into one `Error: ...` line and
 # No `from __future__ import annotations` here: Typer would eval every annotation string at
 # each start (about 5 ms), where real annotation objects cost nothing.
 
+import errno
 import gc
 import os
 import sys
@@ -83,13 +84,30 @@ def main(argv: list[str] | None = None) -> None:
     # spares each later collection, and the one at exit, from walking it again (about 10 ms
     # of a short run here). Objects are still freed and files flushed as usual.
     gc.freeze()
-    streams.prepare()  # any locale can print anything
+    streams.prepare()  # any locale can print anything; stderr never fails
     args = list(sys.argv[1:] if argv is None else argv)
     # Only options (or nothing) imply `run`: a mistyped command must still say so.
     implied = not args or (args[0].startswith("-") and args[0] not in ("-h", "--help"))
     if implied:
         args = ["--version"] if "--version" in args else ["run", *args]
-    app(args=args, prog_name="screener")
+    code: int | str | None = None
+    stdout = sys.stdout
+    try:
+        app(args=args, prog_name="screener")
+    except SystemExit as exc:
+        code = exc.code
+        if sys.stdout is not stdout:
+            # Typer's own answer to a closed pipe while it printed the help or the version:
+            # stdout swapped for a quiet wrapper, and exit 1, the code for "you chose to quit".
+            sys.stdout = stdout
+            code = streams.output_failed(BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE)))
+    except OSError as exc:  # writing the help, the version or a usage message
+        if not streams.is_output_error(exc):
+            raise
+        code = streams.output_failed(exc)
+    # Output still buffered is written now, where a failure can still be one line and exit 6,
+    # not at interpreter exit, where it would be "Exception ignored" and exit 120.
+    sys.exit(streams.settle(code))
 
 
 def _version(value: bool) -> None:
@@ -124,6 +142,9 @@ def console(plain: bool = False, stderr: bool = False) -> Console:
     )
     if out.width > MAX_WIDTH:  # long lines are hard to read
         out.width = MAX_WIDTH
+    # Rich would exit 1 on a closed pipe, the code for "you chose to quit": raise it instead,
+    # for `guarded()` to turn into exit code 6 like any output that cannot be written.
+    out.on_broken_pipe = streams.broken_pipe  # type: ignore[method-assign]
     return out
 
 
@@ -147,6 +168,10 @@ def guarded() -> Iterator[None]:
     except KeyboardInterrupt:
         err.print("Stopped. Nothing was saved.", markup=False)
         raise typer.Exit(ExitCode.INTERRUPTED) from None
+    except OSError as exc:  # standard output is a closed pipe or a full disk
+        if not streams.is_output_error(exc):
+            raise
+        raise typer.Exit(streams.output_failed(exc)) from None
 
 
 def _export_plan(targets: list[str] | None, fmt: str | None, force: bool) -> list[tuple[str, str]]:

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import io
 import json
 import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pexpect
 import pytest
 import yaml
-from conftest import bank_text, limited_env, run_limited
+from conftest import bank_text, limited_env, popen_limited, run_limited
 from test_cli import COMPLETE, COMPLETE_SUMMARY, WALK
 
 from screener.bank import default_path
@@ -44,6 +47,7 @@ RESULT = "Your screening result"
 NOT_A_DIAGNOSIS = "This is a screening, not a diagnosis."
 CRAVING_END = "your thoughts keep going back to using."  # the craving question's last words
 CAVEAT_END = "how severe it is."  # the end of that caveat, where MARKS are added
+OUTPUT_FULL = "Error: cannot write to standard output: No space left on device"
 
 
 def flat(text: str) -> str:
@@ -367,6 +371,136 @@ class TestInteractiveInTheCLocale:
         assert "b back - s skip - ? why we ask" in transcript
         assert "not a diagnosis" in flat(transcript)
         assert "Traceback" not in transcript
+
+
+FULL = Path("/dev/full")  # every write to it fails with "No space left on device"
+
+
+@pytest.fixture
+def full() -> Iterator[IO[bytes]]:
+    """/dev/full, open for writing."""
+    with FULL.open("wb") as device:
+        yield device
+
+
+@pytest.fixture
+def closed_pipe() -> Iterator[int]:
+    """The writing end of a pipe whose reader has already gone, as after `| head -1`."""
+    read, write = os.pipe()
+    os.close(read)
+    yield write
+    with contextlib.suppress(OSError):
+        os.close(write)
+
+
+def answers_walk() -> str:
+    return "".join(f"{line}\n" for line in WALK)
+
+
+# Each command and its piped input: together they write every way screener writes to stdout
+# (Rich consoles, print, sys.stdout.write, the caseload writer, the help).
+WRITERS = [
+    pytest.param(["questions", "--json"], None, id="questions --json"),
+    pytest.param(["questions"], None, id="questions"),
+    pytest.param(["questions", "--fhir"], None, id="questions --fhir"),
+    pytest.param(["run"], answers_walk(), id="run"),
+    pytest.param(["score", "{complete}", "--json"], None, id="score --json"),
+    pytest.param(["score", "{complete}"], None, id="score"),
+    pytest.param(["score", "{complete}", "--export", "-"], None, id="score --export -"),
+    pytest.param(["score", "--csv", "{complete}"], None, id="score --csv"),
+    pytest.param(["validate"], None, id="validate"),
+    pytest.param(["demo", "riley"], None, id="demo"),
+    pytest.param(["explain"], None, id="explain"),
+    pytest.param(["--help"], None, id="help"),
+    pytest.param(["--version"], None, id="version"),
+]
+
+
+# How Python buffers stdout: as for anyone running screener, and with PYTHONUNBUFFERED set (as it
+# may be where these tests run), where every write goes straight to the file.
+BUFFERING = [
+    pytest.param({"PYTHONUNBUFFERED": None}, id="buffered"),
+    pytest.param({"PYTHONUNBUFFERED": "1"}, id="unbuffered"),
+]
+AS_USUAL = {"PYTHONUNBUFFERED": None}
+
+
+def filled(args: list[str], complete: Path) -> list[str]:
+    return [a.replace("{complete}", str(complete)) for a in args]
+
+
+class TestOutputThatCannotBeWritten:
+    """A full disk or a closed pipe on stdout is exit code 6, never a traceback."""
+
+    @pytest.mark.parametrize("env", BUFFERING)
+    @pytest.mark.parametrize(("args", "stdin"), WRITERS)
+    def test_a_full_disk_is_one_line_and_exit_6(
+        self,
+        full: IO[bytes],
+        complete: Path,
+        args: list[str],
+        stdin: str | None,
+        env: dict[str, str | None],
+    ) -> None:
+        proc = run_limited(filled(args, complete), input=stdin, stdout=full, env=env)
+        err = proc.stderr.decode("utf-8", "replace")
+        assert err.splitlines() == [OUTPUT_FULL]
+        assert proc.returncode == 6
+
+    @pytest.mark.parametrize("env", BUFFERING)
+    @pytest.mark.parametrize(("args", "stdin"), WRITERS)
+    def test_a_closed_pipe_is_exit_6_without_a_word(
+        self,
+        closed_pipe: int,
+        complete: Path,
+        args: list[str],
+        stdin: str | None,
+        env: dict[str, str | None],
+    ) -> None:
+        proc = run_limited(filled(args, complete), input=stdin, stdout=closed_pipe, env=env)
+        assert proc.stderr == b""  # no traceback, no "Exception ignored", no BrokenPipeError
+        assert proc.returncode == 6
+
+    @pytest.mark.parametrize("args", [["questions", "--json"], ["questions"], ["explain"]])
+    def test_a_reader_that_stops_after_one_line_ends_the_run_with_6(self, args: list[str]) -> None:
+        proc = popen_limited(args, env=AS_USUAL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert proc.stdout is not None and proc.stderr is not None
+        # A pipe smaller than the output: the writer is still writing when the reader leaves.
+        fcntl.fcntl(proc.stdout.fileno(), fcntl.F_SETPIPE_SZ, 4096)
+        first = proc.stdout.readline()
+        proc.stdout.close()
+        try:
+            code = proc.wait(timeout=30)
+        finally:
+            proc.kill()
+        err = proc.stderr.read()
+        proc.stderr.close()
+        assert first.strip()
+        assert err == b""
+        assert code == 6
+
+    def test_a_full_disk_on_stderr_keeps_the_exit_code_of_the_error_it_could_not_show(
+        self, full: IO[bytes]
+    ) -> None:
+        proc = run_limited(["score", "missing.yaml"], stderr=full)
+        assert proc.returncode == 4
+        assert proc.stdout == b""
+
+    def test_a_full_disk_on_stderr_does_not_stop_a_run_that_writes_to_stdout(
+        self, full: IO[bytes], tmp_path: Path, complete: Path
+    ) -> None:
+        doc = yaml.safe_load(complete.read_text(encoding="utf-8"))
+        doc["bank"]["version"] = "0.9.0"  # a warning on stderr, then the result on stdout
+        older = tmp_path / "older.yaml"
+        older.write_text(yaml.safe_dump(doc), encoding="utf-8")
+        proc = run_limited(["score", str(older)], stderr=full)
+        assert proc.returncode == 0
+        assert COMPLETE_SUMMARY in flat(proc.stdout.decode("utf-8"))
+
+    def test_both_streams_full_is_exit_6_in_silence(self, complete: Path) -> None:
+        with FULL.open("wb") as out, FULL.open("wb") as err:
+            proc = run_limited(["questions"], stdout=out, stderr=err)
+        assert proc.returncode == 6
 
 
 class TestExportToStdoutInAnyLocale:
