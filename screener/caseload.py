@@ -18,6 +18,7 @@ from screener.errors import AnswersError
 from screener.model import Answers, Bank, Result
 from screener.safetext import one_line
 from screener.scoring import result_json, score
+from screener.streams import unicode_ok
 
 # The CSV columns, in order (README: A caseload).
 COLUMNS = (
@@ -193,6 +194,6 @@ def write(paths: list[Path], bank: Bank, form: str, out: IO[str], err: IO[str]) 
             pieces.append(outcome.piece)
         else:
             out.write(f"{outcome.piece}\n")
-    if form == "json":
-        out.write(json.dumps(pieces, indent=2, ensure_ascii=False) + "\n")
+    if form == "json":  # \uXXXX escapes where `out` cannot take every character
+        out.write(json.dumps(pieces, indent=2, ensure_ascii=not unicode_ok(out)) + "\n")
     return failed

@@ -7,6 +7,7 @@ renderers together, and turns every ScreenerError into one `Error: ...` line and
 # No `from __future__ import annotations` here: Typer would eval every annotation string at
 # each start (about 5 ms), where real annotation objects cost nothing.
 
+import errno
 import gc
 import os
 import sys
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from screener import __version__
+from screener import __version__, streams
 from screener.errors import AnswersError, ExitCode, Interrupted, Quit, ScreenerError
 from screener.safetext import one_line
 
@@ -83,12 +84,30 @@ def main(argv: list[str] | None = None) -> None:
     # spares each later collection, and the one at exit, from walking it again (about 10 ms
     # of a short run here). Objects are still freed and files flushed as usual.
     gc.freeze()
+    streams.prepare()  # any locale can print anything; stderr never fails
     args = list(sys.argv[1:] if argv is None else argv)
     # Only options (or nothing) imply `run`: a mistyped command must still say so.
     implied = not args or (args[0].startswith("-") and args[0] not in ("-h", "--help"))
     if implied:
         args = ["--version"] if "--version" in args else ["run", *args]
-    app(args=args, prog_name="screener")
+    code: int | str | None = None
+    stdout = sys.stdout
+    try:
+        app(args=args, prog_name="screener")
+    except SystemExit as exc:
+        code = exc.code
+        if sys.stdout is not stdout:
+            # Typer's own answer to a closed pipe while it printed the help or the version:
+            # stdout swapped for a quiet wrapper, and exit 1, the code for "you chose to quit".
+            sys.stdout = stdout
+            code = streams.output_failed(BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE)))
+    except OSError as exc:  # writing the help, the version or a usage message
+        if not streams.is_output_error(exc):
+            raise
+        code = streams.output_failed(exc)
+    # Output still buffered is written now, where a failure can still be one line and exit 6,
+    # not at interpreter exit, where it would be "Exception ignored" and exit 120.
+    sys.exit(streams.settle(code))
 
 
 def _version(value: bool) -> None:
@@ -123,6 +142,9 @@ def console(plain: bool = False, stderr: bool = False) -> Console:
     )
     if out.width > MAX_WIDTH:  # long lines are hard to read
         out.width = MAX_WIDTH
+    # Rich would exit 1 on a closed pipe, the code for "you chose to quit": raise it instead,
+    # for `guarded()` to turn into exit code 6 like any output that cannot be written.
+    out.on_broken_pipe = streams.broken_pipe  # type: ignore[method-assign]
     return out
 
 
@@ -146,6 +168,10 @@ def guarded() -> Iterator[None]:
     except KeyboardInterrupt:
         err.print("Stopped. Nothing was saved.", markup=False)
         raise typer.Exit(ExitCode.INTERRUPTED) from None
+    except OSError as exc:  # standard output is a closed pipe or a full disk
+        if not streams.is_output_error(exc):
+            raise
+        raise typer.Exit(streams.output_failed(exc)) from None
 
 
 def _safe_lines(message: str) -> str:
@@ -220,8 +246,7 @@ def _write_exports(
     for target, fmt in plan:
         text = export.render(fmt, summary)
         if target == "-":
-            sys.stdout.write(text)
-            sys.stdout.flush()
+            streams.write_document(text)
         else:
             safefile.write_private(Path(target), text, force)
             notes.print(
@@ -229,6 +254,14 @@ def _write_exports(
                 markup=False,
                 soft_wrap=True,
             )
+
+
+def _json(data: object) -> str:
+    """`data` as indented JSON for standard output: as it is where stdout takes any character,
+    with \\uXXXX escapes where it does not (still valid JSON, and nothing lost)."""
+    import json
+
+    return json.dumps(data, indent=2, ensure_ascii=not streams.unicode_ok(sys.stdout))
 
 
 def _warn(lines: list[str]) -> None:
@@ -456,15 +489,11 @@ def questions(
             raise ScreenerError("--json and --fhir cannot be used together: choose one")
         the_bank = load_bank(bank)
         if as_fhir:
-            import json
-
             from screener import fhir
 
-            print(json.dumps(fhir.questionnaire(the_bank), indent=2, ensure_ascii=False))
+            print(_json(fhir.questionnaire(the_bank)))
         elif as_json:
-            import json
-
-            print(json.dumps(listing.bank_json(the_bank), indent=2, ensure_ascii=False))
+            print(_json(listing.bank_json(the_bank)))
         else:
             console(plain).print(listing.bank_text(the_bank, plain))
 
@@ -550,10 +579,7 @@ def demo(
         cast = personas_io.load_personas(personas, the_bank)
         if name is None:
             if as_json:
-                import json
-
-                data = personas_io.personas_json(the_bank, cast)
-                print(json.dumps(data, indent=2, ensure_ascii=False))
+                print(_json(personas_io.personas_json(the_bank, cast)))
             else:
                 out.print(personas_io.listing(the_bank, cast, plain))
             return

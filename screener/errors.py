@@ -14,6 +14,7 @@ class ExitCode(IntEnum):
     BANK = 3  # the question bank is missing or invalid
     ANSWERS = 4  # an answers file is missing, invalid or incomplete
     EXPORT = 5  # a summary could not be written
+    OUTPUT = 6  # standard output could not be written: closed pipe, full disk
     INTERRUPTED = 130  # Ctrl-C or end of input
 
 

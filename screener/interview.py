@@ -79,7 +79,17 @@ def parse_reply(q: Question, raw: str, answered: bool = False) -> Reply:
                 )
             return Reply(value=value)
         return Reply(hint=f"'{_short(text)}' is not a list of choices. {_expected(q)}")
-    return Reply(value=text)
+    return Reply(value=_as_typed(text))
+
+
+def _as_typed(text: str) -> str:
+    """A written answer as the person meant it. Bytes the locale could not read arrive as lone
+    surrogates (`surrogateescape`): read them again as UTF-8, the usual terminal's encoding,
+    and anything still unreadable as U+FFFD, so that a summary can always be saved."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a surrogate that no byte stands for
+        return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def _expected(q: Question) -> str:

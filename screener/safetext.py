@@ -21,11 +21,14 @@ _ESCAPES = re.compile(
 )
 # What `clean` removes once the sequences are gone: C0 and C1 controls but tab and newline,
 # bidirectional embeddings, overrides, isolates and marks (which can make text read backwards),
-# zero-width characters and the byte-order mark, and lone surrogates (not text at all).
+# zero-width characters and the byte-order mark, and lone surrogates (not text at all) but for
+# U+DCA0-U+DCFF: those are bytes 0xA0-0xFF that the locale could not read (a file name, a typed
+# letter, kept by `surrogateescape`), and the output writes them back as the same bytes
+# (streams.py). Bytes 0x80-0x9F are C1 controls to a latin-1 terminal, so they go.
 _HIDDEN = (
     "\x00-\x08\x0b-\x1f\x7f-\x9f"
     "\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
-    "\ud800-\udfff"
+    "\ud800-\udc9f\udd00-\udfff"
 )
 _UNSAFE = re.compile(f"[{_HIDDEN}]")
 _UNSAFE_OR_ESC = re.compile(f"\x1b|\x9b|\x9d|[{_HIDDEN}]")
@@ -54,7 +57,7 @@ def one_line(text: str, limit: int | None = NAME_LIMIT) -> str:
         else:
             cut = False
         if not text.isprintable():
-            text = "".join(c if c.isprintable() and c != "\\" else _escape(c) for c in text)
+            text = "".join(c if _shows(c) else _escape(c) for c in text)
             if limit is not None and len(text) > limit:
                 text, cut = text[:limit], True
         if cut:
@@ -79,6 +82,14 @@ def show_value(value: object, limit: int = VALUE_LIMIT) -> str:
     except (ValueError, RecursionError):  # a deeply nested value: say what it is
         return f"a {type(value).__name__}"
     return one_line(text, limit)
+
+
+def _shows(char: str) -> bool:
+    """Whether `char` may stand as itself in a message (a backslash is escaped so that an
+    escape can always be told from the text)."""
+    if char.isprintable():
+        return char != "\\"
+    return "\udca0" <= char <= "\udcff"
 
 
 def _escape(char: str) -> str:

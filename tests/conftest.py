@@ -7,7 +7,8 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, TypeAlias
+from functools import partial
+from typing import IO, Any, TypeAlias
 
 import pytest
 import yaml
@@ -280,19 +281,55 @@ def run_limited(
     cwd: str | os.PathLike[str] | None = None,
     timeout: float = LIMIT_SECONDS,
     memory: int = LIMIT_MEMORY,
+    stdout: IO[bytes] | int | None = None,
+    stderr: IO[bytes] | int | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
     """`python -m screener ARGS` in a child with capped memory, CPU time and wall time.
 
     Output is captured as bytes (the test decides how to read it). `env` changes the
-    environment: a None value removes the variable. A run past `timeout` fails the test.
+    environment: a None value removes the variable. `stdout` or `stderr`, when given, is where
+    that stream goes instead (a file such as /dev/full, or a pipe's end); it is then not
+    captured. A run past `timeout` fails the test.
     """
-    import resource
+    data = input.encode() if isinstance(input, str) else input
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "screener", *args],
+            input=data,
+            stdin=None if data is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE if stdout is None else stdout,
+            stderr=subprocess.PIPE if stderr is None else stderr,
+            env=limited_env(env),
+            cwd=cwd,
+            timeout=timeout,
+            preexec_fn=partial(_limit, timeout, memory),
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"screener {' '.join(args)} ran past {timeout} s")
 
-    def limits() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-        cpu = int(timeout) + 1
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
 
+def popen_limited(
+    args: list[str],
+    *,
+    env: Mapping[str, str | None] | None = None,
+    timeout: float = LIMIT_SECONDS,
+    memory: int = LIMIT_MEMORY,
+    **popen: Any,
+) -> subprocess.Popen[bytes]:
+    """`python -m screener ARGS` started under the same bounds as `run_limited`, for a test
+    that talks to it while it runs (Popen keywords pass through); the caller waits for it."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "screener", *args],
+        env=limited_env(env),
+        preexec_fn=partial(_limit, timeout, memory),
+        **popen,
+    )
+
+
+def limited_env(env: Mapping[str, str | None] | None = None) -> dict[str, str]:
+    """The child's environment: this one, without colour forcing, at 80x24, changed by `env`
+    (a None value removes the variable)."""
     full_env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
     full_env.update({"COLUMNS": "80", "LINES": "24", "PYTHONFAULTHANDLER": ""})
     for key, value in (env or {}).items():
@@ -300,18 +337,13 @@ def run_limited(
             full_env.pop(key, None)
         else:
             full_env[key] = value
-    data = input.encode() if isinstance(input, str) else input
-    try:
-        return subprocess.run(
-            [sys.executable, "-m", "screener", *args],
-            input=data,
-            stdin=None if data is not None else subprocess.DEVNULL,
-            capture_output=True,
-            env=full_env,
-            cwd=cwd,
-            timeout=timeout,
-            preexec_fn=limits,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"screener {' '.join(args)} ran past {timeout} s")
+    return full_env
+
+
+def _limit(seconds: float, memory: int) -> None:
+    """In the child, before it starts: cap its address space and its CPU time."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    cpu = int(seconds) + 1
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
