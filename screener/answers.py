@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from screener import yamlsrc
-from screener.bank import did_you_mean, read_text
+from screener.bank import read_text
 from screener.conditions import applicable
 from screener.errors import AnswersError
-from screener.model import NONE_OPTION, Answers, Bank, Kind, Question, Role, Value
-from screener.safetext import clean, one_line, show_value
+from screener.kinds import kind_of
+from screener.model import Answers, Bank, Kind, Question, Role, Value
+from screener.safetext import clean, did_you_mean, one_line, show_value
 
 FORMAT = "screener-answers/1"
 # Keys a summary may carry beside the answers (a JSON export adds the result); ignored here.
@@ -62,46 +63,7 @@ def check_value(q: Question, value: object) -> tuple[Value, str | None]:
     """The stored form of `value` for `q`, or an error message saying what it takes."""
     if value is None:
         return None, None
-    if q.kind is Kind.YES_NO:
-        if isinstance(value, bool):
-            return value, None
-        return None, f"expected true or false, got {_show(value)}"
-    if q.kind is Kind.SCALE:
-        allowed = [o.value for o in q.options]
-        if isinstance(value, int) and not isinstance(value, bool) and value in allowed:
-            return value, None
-        return None, f"expected a whole number {min(allowed)}-{max(allowed)}, got {_show(value)}"
-    if q.kind is Kind.CHOICE:
-        values = [str(o.value) for o in q.options]
-        if isinstance(value, str) and value in values:
-            return value, None
-        if isinstance(value, bool):
-            word = "yes" if value else "no"
-            example = f', like "{word}"' if word in values else ""
-            return None, (
-                f"expected one of {', '.join(values)}, got {_show(value)} "
-                f"(YAML reads yes/no/on/off as true/false: quote the value{example})"
-            )
-        return (
-            None,
-            f"expected one of {', '.join(values)}, got {_show(value)}{did_you_mean(value, values)}",
-        )
-    if q.kind is Kind.MULTI:
-        values = [str(o.value) for o in q.options]
-        if not isinstance(value, list | tuple):
-            return None, f"expected a list of {', '.join(values)}, got {_show(value)}"
-        bad = [v for v in value if not isinstance(v, str) or v not in values]
-        if bad:
-            hint = did_you_mean(bad[0], values)
-            return None, f"{_show(bad[0])} is not one of {', '.join(values)}{hint}"
-        if len(set(value)) != len(value):
-            return None, "lists the same option twice"
-        if NONE_OPTION in value and len(value) > 1:
-            return None, f"{NONE_OPTION!r} cannot be listed with other options"
-        return tuple(v for v in values if v in value), None
-    if isinstance(value, str):
-        return clean(value), None  # it reaches screens, summaries and CSV cells
-    return None, f"expected text, got {_show(value)}"
+    return kind_of(q).check(q, value)
 
 
 def document(answers: Answers, bank: Bank) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from typing import Any
 
 from screener import yamlsrc
 from screener.errors import BankError, ScreenerError
+from screener.kinds import kind_of
 from screener.model import (
     CRITERIA,
     WITHDRAWAL_SCALE,
@@ -42,7 +43,7 @@ from screener.model import (
     Urgency,
     Wording,
 )
-from screener.safetext import clean, one_line, show_value
+from screener.safetext import clean, did_you_mean, one_line, show_value
 
 BANK_FILE = "questions.yaml"
 # The largest bank, answers or personas file read (README: Limits): the default bank is under
@@ -79,13 +80,6 @@ RESULT_OPS: dict[str, tuple[str, ...]] = {
     "supervision_overridden": ("equals",),
     "physical_dependence": ("equals",),
     "withdrawal_taken": ("equals",),
-}
-KIND_OPS: dict[Kind, tuple[str, ...]] = {
-    Kind.YES_NO: ("equals", "in"),
-    Kind.SCALE: ("equals", "in", "at_least"),
-    Kind.CHOICE: ("equals", "in"),
-    Kind.MULTI: ("contains", "at_least"),
-    Kind.TEXT: ("equals", "in"),
 }
 
 
@@ -185,20 +179,6 @@ def parse_bank(text: str, filename: str = BANK_FILE) -> Bank:
     if reader.problems or bank is None:
         raise BankError(reader.in_file_order() or [f"{filename}:1: the bank is empty"])
     return bank
-
-
-def did_you_mean(word: object, choices: Iterable[str]) -> str:
-    """` (did you mean 'x'?)` for a close match, else an empty string."""
-    close = close_match(word, choices)
-    return f" (did you mean {show_value(close)}?)" if close else ""
-
-
-def close_match(word: object, choices: Iterable[str]) -> str | None:
-    """The choice `word` was most likely meant to be, if one is close enough."""
-    import difflib  # only needed when something is already wrong
-
-    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return close[0] if close else None
 
 
 class _Reader:
@@ -581,13 +561,13 @@ class _Reader:
             hint = did_you_mean(criterion, CRITERIA)
             self.error((*path, "criterion"), f"{show_value(criterion)} is not a criterion{hint}")
             criterion = None
-        if criterion is not None and kind is not Kind.YES_NO:
+        if criterion is not None and not kind_of(kind).can_count:
             self.error((*path, "kind"), "a criterion question must be yes_no")
-        if role is not None and kind is not Kind.YES_NO:
+        if role is not None and not kind_of(kind).can_count:
             self.error((*path, "kind"), f"a {role.value} question must be yes_no")
         options = self.question_options(m, path, kind)
         scale = m.get("scale")
-        if kind is Kind.SCALE:
+        if kind_of(kind).options == "scale":
             if scale not in self.scales:
                 hint = did_you_mean(scale, self.scales)
                 self.error(
@@ -616,7 +596,7 @@ class _Reader:
             options=options,
             criterion=criterion if isinstance(criterion, str) else None,
             role=role,
-            scale=scale if kind is Kind.SCALE and isinstance(scale, str) else None,
+            scale=scale if kind_of(kind).options == "scale" and isinstance(scale, str) else None,
             show_if=show_if,
             overridden_if=overridden_if,
             required=required,
@@ -642,11 +622,12 @@ class _Reader:
         self, m: Mapping[str, Any], path: yamlsrc.Path, kind: Kind
     ) -> tuple[Option, ...]:
         value = m.get("options")
-        if kind is Kind.YES_NO:
+        source = kind_of(kind).options
+        if source == "fixed":
             if value is not None:
                 self.error((*path, "options"), "yes_no questions have fixed options (yes, no)")
             return (Option(True, "yes"), Option(False, "no"))
-        if kind not in (Kind.CHOICE, Kind.MULTI):
+        if source != "own":
             if value is not None:
                 self.error((*path, "options"), f"{kind.value} questions take no options")
             return ()
@@ -789,15 +770,16 @@ class _Reader:
                 self.error((*path, "question"), f"{show_value(name)} is not a question{hint}")
             return None
         q = questions[name]
-        if op not in KIND_OPS[q.kind]:
-            ok = ", ".join(KIND_OPS[q.kind])
+        kind = kind_of(q)
+        if op not in kind.ops:
+            ok = ", ".join(kind.ops)
             self.error(
                 where,
                 f"{show_value(op)} does not apply to {q.kind.value} question "
                 f"{show_value(name)} (use {ok})",
             )
             return None
-        if op == "at_least" and q.kind is Kind.MULTI:
+        if op == "at_least" and kind.repeats:  # how many were chosen
             self.check_count(want, where)
         elif op == "in":
             if not isinstance(want, list) or not want:
@@ -812,12 +794,12 @@ class _Reader:
 
     def check_value(self, q: Question, want: object, where: yamlsrc.Path) -> None:
         """`want` must be a value question `q` can take."""
-        if q.kind is Kind.TEXT:
-            if not isinstance(want, str):
+        if kind_of(q).options == "none":
+            if not kind_of(q).takes(q, want):
                 self.error(where, f"{q.id!r} takes text, not {_kind(want)}")
             return
         values = [o.value for o in q.options]
-        if not any(type(want) is type(v) and want == v for v in values):
+        if not kind_of(q).takes(q, want):
             shown = ", ".join(_show(v) for v in values)
             self.error(where, f"{q.id!r} cannot be {_show(want)} (it takes {shown})")
 

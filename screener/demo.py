@@ -19,13 +19,14 @@ from rich.text import Text
 
 from screener import render, yamlsrc
 from screener.answers import check_value, missing
-from screener.bank import close_match, did_you_mean, read_text
+from screener.bank import read_text
 from screener.conditions import applicable, describe, question_names
 from screener.errors import AnswersError, ScreenerError
 from screener.interview import Interview, parse_reply
+from screener.kinds import kind_of
 from screener.listing import effective_show_if
-from screener.model import Answers, Bank, Kind, Question, Result, Role, Severity, Value
-from screener.safetext import clean, one_line, show_value
+from screener.model import Answers, Bank, Question, Result, Role, Severity, Value
+from screener.safetext import clean, close_match, did_you_mean, one_line, show_value
 from screener.scoring import score
 
 FORMAT = "screener-personas/1"
@@ -259,23 +260,7 @@ def keys_for(q: Question, value: Value) -> str:
     """What a person types at the prompt to give `value` to `q`: the inverse of parse_reply."""
     if value is None:
         return "s"
-    if q.kind is Kind.YES_NO:
-        return "y" if value else "n"
-    if q.kind is Kind.SCALE:
-        return str(value)
-    if q.kind is Kind.CHOICE:
-        return str(_number(q, value))
-    if q.kind is Kind.MULTI:
-        picked = value if isinstance(value, tuple) else (value,)
-        return " ".join(str(_number(q, v)) for v in picked)
-    return str(value)
-
-
-def _number(q: Question, value: object) -> int:
-    for i, option in enumerate(q.options, 1):
-        if str(option.value) == str(value):
-            return i
-    raise ValueError(f"{show_value(value)} is not an option of {q.id}")
+    return kind_of(q).keys(q, value)
 
 
 def wait_for_enter() -> None:

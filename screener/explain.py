@@ -14,9 +14,9 @@ from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
-from screener.bank import did_you_mean
 from screener.conditions import describe
 from screener.errors import ScreenerError
+from screener.kinds import kind_of
 from screener.listing import effective_show_if
 from screener.model import (
     CRITERIA,
@@ -26,7 +26,6 @@ from screener.model import (
     AnyOf,
     Bank,
     Condition,
-    Kind,
     Leaf,
     Not,
     Question,
@@ -35,7 +34,7 @@ from screener.model import (
     word,
 )
 from screener.render import MEANING, URGENCY_LABEL, heading, marked, source_item
-from screener.safetext import clean
+from screener.safetext import clean, did_you_mean
 from screener.scoring import severity_for
 
 HOW_IT_COUNTS = (
@@ -98,7 +97,7 @@ def _question_words(bank: Bank, leaf: Leaf) -> str:
     if leaf.op == "contains":
         return f"'{q.label_of(want)}' is chosen for {name}"
     if leaf.op == "at_least":
-        if q.kind is Kind.MULTI:
+        if kind_of(q).repeats:  # a count of the options chosen
             return f"{want} or more are chosen for {name}"
         return f"{name} is rated {want} or more"
     return describe(leaf)

@@ -34,13 +34,13 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from screener.conditions import applicable, describe
+from screener.kinds import fhir_answer, kind_of
 from screener.model import (
     WITHDRAWAL_SCALE,
     AllOf,
     AnyOf,
     Bank,
     Condition,
-    Kind,
     Leaf,
     Not,
     Question,
@@ -72,15 +72,6 @@ SEVERITY_DISPLAY = {
 COUNT_TEXT = "DSM-5 opioid use disorder criteria endorsed (self-screen)"
 SEVERITY_TEXT = "Provisional DSM-5 opioid use disorder severity (self-screen, not a diagnosis)"
 
-KIND_TYPE = {
-    Kind.YES_NO: "boolean",
-    Kind.SCALE: "choice",
-    Kind.CHOICE: "choice",
-    Kind.MULTI: "choice",
-    Kind.TEXT: "string",
-}
-
-
 # --- code systems ---------------------------------------------------------------------
 
 
@@ -98,7 +89,7 @@ def criteria_system(bank: Bank) -> str:
 
 def option_system(bank: Bank, q: Question) -> str:
     """The code system of `q`'s options: its scale's, or its own."""
-    if q.kind is Kind.SCALE and q.scale is not None:
+    if kind_of(q).options == "scale" and q.scale is not None:
         return f"{bank.url}/scale/{q.scale}"
     return f"{bank.url}/options/{q.id}"
 
@@ -168,18 +159,19 @@ def _q_item(bank: Bank, q: Question, perspective: str) -> dict[str, Any]:
             {"system": criteria_system(bank), "code": q.criterion, "display": clean(meaning)}
         ]
     item["text"] = clean(word(q.text, perspective))
-    item["type"] = KIND_TYPE[q.kind]
+    kind = kind_of(q)
+    item["type"] = kind.fhir_type
     if q.show_if is not None:
         item.update(_enable(bank, q.show_if))
     if q.required:
         item["required"] = True
-    if q.kind is Kind.MULTI:
+    if kind.repeats:
         item["repeats"] = True
-    if q.kind in (Kind.SCALE, Kind.CHOICE, Kind.MULTI):
+    if kind.fhir_value == "valueCoding":
         options = []
         for o in q.options:
             option: dict[str, Any] = {"valueCoding": _coding(bank, q, o.value)}
-            if q.kind is Kind.SCALE:
+            if kind.options == "scale":
                 option = {
                     "extension": [{"url": ITEM_WEIGHT, "valueDecimal": o.value}],
                     **option,
@@ -255,17 +247,17 @@ def _leaf_values(q: Question, leaf: Leaf) -> list[object] | None:
         return [leaf.value]
     if leaf.op == "in" and isinstance(leaf.value, list | tuple):
         return list(leaf.value)
-    if leaf.op == "at_least" and q.kind is Kind.SCALE and isinstance(leaf.value, int):
+    if leaf.op == "at_least" and kind_of(q).options == "scale" and isinstance(leaf.value, int):
         return [o.value for o in q.options if int(o.value) >= leaf.value]
     return None  # at_least on a multi question counts its answers
 
 
 def _answer_of(bank: Bank, q: Question) -> tuple[str, Callable[[object], object]]:
-    if q.kind is Kind.YES_NO:
-        return "answerBoolean", lambda v: v
-    if q.kind is Kind.TEXT:
-        return "answerString", lambda v: v
-    return "answerCoding", lambda v: _coding(bank, q, v)
+    kind = kind_of(q)
+    answer = "answer" + kind.fhir_value.removeprefix("value")  # valueBoolean -> answerBoolean
+    if kind.fhir_value == "valueCoding":
+        return answer, lambda v: _coding(bank, q, v)
+    return answer, lambda v: v
 
 
 def fhirpath(bank: Bank, cond: Condition) -> str:
@@ -290,9 +282,10 @@ def fhirpath(bank: Bank, cond: Condition) -> str:
 
 
 def _value_test(q: Question, value: object) -> str:
-    if q.kind is Kind.YES_NO:
+    kind = kind_of(q)
+    if kind.fhir_value == "valueBoolean":
         return f"value = {str(value).lower()}"
-    if q.kind is Kind.TEXT:
+    if kind.fhir_value == "valueString":
         return f"value = {_quote(str(value))}"
     return f"value.code = {_quote(str(value))}"
 
@@ -439,14 +432,7 @@ def _answer_item(bank: Bank, q: Question, value: Value, perspective: str) -> dic
 
 def _typed(bank: Bank, q: Question, value: Value) -> list[dict[str, Any]]:
     """The `answer` list for a stored value: empty when skipped."""
-    if value is None:
-        return []
-    if q.kind is Kind.YES_NO:
-        return [{"valueBoolean": value}]
-    if q.kind is Kind.TEXT:
-        return [{"valueString": value}]
-    values = value if isinstance(value, tuple) else (value,)
-    return [{"valueCoding": _coding(bank, q, v)} for v in values]
+    return fhir_answer(q, value, lambda v: _coding(bank, q, v))
 
 
 def _observation(made: _Made, code: str, display: str) -> dict[str, Any]:

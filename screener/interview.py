@@ -16,8 +16,10 @@ from rich.console import RenderableType
 from screener import render
 from screener.conditions import applicable, possible
 from screener.errors import ExportError, Interrupted, Quit
-from screener.model import NONE_OPTION, Answers, Bank, Kind, Question, Role, Value
-from screener.safetext import clean, one_line
+from screener.i18n import _
+from screener.kinds import NO_WORDS, YES_WORDS, kind_of
+from screener.model import Answers, Bank, Question, Role, Value
+from screener.safetext import clean
 
 Ask = Callable[[str], str]
 Show = Callable[[RenderableType], None]
@@ -27,8 +29,8 @@ Save = Callable[[Path, Answers, bool], None]
 
 PROMPT = "> "
 COMMANDS = {"b": "back", "s": "skip", "?": "why", "!": "emergency", "q": "quit"}
-YES = {"y", "yes"}
-NO = {"n", "no"}
+YES = YES_WORDS  # the consent and confirmation prompts take the same words as a yes/no question
+NO = NO_WORDS
 
 
 class Reply(NamedTuple):
@@ -50,64 +52,9 @@ def parse_reply(q: Question, raw: str, answered: bool = False) -> Reply:
     if not text:
         if answered:
             return Reply(command="keep")
-        return Reply(hint=f"Please type an answer. {_expected(q)}")
-    if q.kind is Kind.YES_NO:
-        if low in YES:
-            return Reply(value=True)
-        if low in NO:
-            return Reply(value=False)
-        return Reply(hint=f"'{_short(text)}' is not an answer here. {_expected(q)}")
-    if q.kind is Kind.SCALE:
-        allowed = [int(o.value) for o in q.options]
-        if text.isdigit() and int(text) in allowed:
-            return Reply(value=int(text))
-        return Reply(hint=f"'{_short(text)}' is not on the scale. {_expected(q)}")
-    if q.kind is Kind.CHOICE:
-        n = len(q.options)
-        if text.isdigit() and 1 <= int(text) <= n:
-            return Reply(value=q.options[int(text) - 1].value)
-        return Reply(hint=f"'{_short(text)}' is not one of the choices. {_expected(q)}")
-    if q.kind is Kind.MULTI:
-        parts = text.replace(",", " ").split()
-        n = len(q.options)
-        if parts and all(p.isdigit() and 1 <= int(p) <= n for p in parts):
-            picked = {int(p) for p in parts}
-            value = tuple(str(o.value) for i, o in enumerate(q.options, 1) if i in picked)
-            if NONE_OPTION in value and len(value) > 1:
-                return Reply(
-                    hint="'None' cannot go with other choices. Type it alone, or leave it out."
-                )
-            return Reply(value=value)
-        return Reply(hint=f"'{_short(text)}' is not a list of choices. {_expected(q)}")
-    return Reply(value=_as_typed(text))
-
-
-def _as_typed(text: str) -> str:
-    """A written answer as the person meant it. Bytes the locale could not read arrive as lone
-    surrogates (`surrogateescape`): read them again as UTF-8, the usual terminal's encoding,
-    and anything still unreadable as U+FFFD, so that a summary can always be saved."""
-    try:
-        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    except UnicodeEncodeError:  # a surrogate that no byte stands for
-        return text.encode("utf-8", "replace").decode("utf-8")
-
-
-def _expected(q: Question) -> str:
-    if q.kind is Kind.YES_NO:
-        return "Type y or n (or ? for why we ask, h for all keys)."
-    if q.kind is Kind.SCALE:
-        lo, hi = q.options[0].value, q.options[-1].value
-        return f"Type a number from {lo} to {hi}."
-    if q.kind is Kind.CHOICE:
-        return f"Type a number from 1 to {len(q.options)}."
-    if q.kind is Kind.MULTI:
-        return f"Type one or more numbers from 1 to {len(q.options)}, like 1 3."
-    return "Type your answer."
-
-
-def _short(text: str) -> str:
-    shown = one_line(text, None)
-    return shown if len(shown) <= 20 else shown[:19] + "…"
+        return Reply(hint=f"{_('Please type an answer.')} {kind_of(q).expected(q)}")
+    answer = kind_of(q).read(q, text)
+    return Reply(value=answer.value, hint=answer.hint)
 
 
 class Interview:

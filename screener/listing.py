@@ -6,6 +6,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from screener.conditions import describe, to_dict
+from screener.kinds import kind_of
 from screener.model import AllOf, Bank, Condition, Question, word
 from screener.render import Items
 from screener.safetext import clean
@@ -81,7 +82,7 @@ def _question_text(q: Question, perspective: str) -> Text:
     if q.scale:
         tags.append(f"scale: {q.scale}")
     out.append(f"\n[{q.id}] " + ", ".join(tags), style="dim")
-    if q.options and q.kind.value in ("choice", "multi"):
+    if q.options and kind_of(q).options == "own":
         labels = "; ".join(f"{o.value} = {clean(o.label)}" for o in q.options)
         out.append(f"\noptions: {labels}", style="dim")
     if q.show_if:

@@ -16,11 +16,11 @@ from rich.rule import Rule
 from rich.text import Text
 
 from screener.conditions import question_names
+from screener.kinds import kind_of
 from screener.model import (
     CRITERIA,
     WITHDRAWAL_SCALE,
     Bank,
-    Kind,
     Question,
     Result,
     Section,
@@ -68,13 +68,7 @@ def answer_label(q: Question, value: Value) -> str:
     """How an answer reads to a person."""
     if value is None:
         return "skipped"
-    if isinstance(value, tuple):
-        return ", ".join(q.label_of(v) for v in value) if value else "none of these"
-    if q.kind is Kind.SCALE:
-        return f"{value} ({q.label_of(value)})"
-    if q.kind is Kind.TEXT:
-        return clean(str(value))
-    return q.label_of(value)
+    return kind_of(q).label(q, value)
 
 
 def demo_banner(persona: str | None) -> str | None:
@@ -209,24 +203,8 @@ def question(
 
 
 def _how_to_answer(q: Question, plain: bool) -> Text:
-    if q.kind is Kind.YES_NO:
-        return Text("Type y for yes or n for no.")
-    if q.kind is Kind.SCALE:
-        legend = "   ".join(f"{o.value} {o.label}" for o in q.options)
-        lo, hi = q.options[0].value, q.options[-1].value
-        return Text(f"{clean(legend)}\nType a number from {lo} to {hi}.")
-    if q.kind is Kind.TEXT:
-        return Text("Type your answer, or s to skip.")
-    lines = Text()
-    for i, o in enumerate(q.options, 1):
-        lines.append(f"  {i}  ")
-        lines.append(clean(o.label))
-        lines.append("\n")
-    if q.kind is Kind.MULTI:
-        lines.append("Type the numbers of all that apply, separated by spaces (like 1 3).")
-    else:
-        lines.append("Type one number.")
-    return lines
+    kind = kind_of(q)
+    return Text("\n".join([*kind.choices(q), kind.instruction(q)]))
 
 
 def why(bank: Bank, q: Question, plain: bool) -> RenderableType:

@@ -11,6 +11,7 @@ Pure functions; nothing here reads, prints or raises.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 # Whole terminal escape sequences (CSI like colours, OSC like titles and links, DCS/APC/PM/SOS
 # strings, two-byte ESC), so that no part of one is left to show as text.
@@ -100,3 +101,17 @@ def _escape(char: str) -> str:
     if code <= 0xFF:
         return f"\\x{code:02x}"
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def did_you_mean(word: object, choices: Iterable[str]) -> str:
+    """` (did you mean 'x'?)` for a close match, else an empty string."""
+    close = close_match(word, choices)
+    return f" (did you mean {show_value(close)}?)" if close else ""
+
+
+def close_match(word: object, choices: Iterable[str]) -> str | None:
+    """The choice `word` was most likely meant to be, if one is close enough."""
+    import difflib  # only needed when something is already wrong
+
+    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return close[0] if close else None

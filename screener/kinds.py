@@ -1,0 +1,352 @@
+"""One object per question kind: everything that differs between yes/no, scale, choice, multi
+and text questions lives here, and the rest of the code asks `kind_of(q)`.
+
+Each kind knows which conditions apply to it and where its options come from (for the bank
+reader), how to read a typed reply and a value from an answers file, what a person types to give
+a value (for the demo), how an answer reads and how to ask for one (plain text: the screen
+adds the styling), and how it is written in FHIR. Adding a kind means a new class here, an entry
+in `Kind` (model.py), and its tests; `kind_of` ends in `assert_never`, so mypy names any place
+that was missed. Pure: no I/O, no Rich.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal, NamedTuple, assert_never
+
+from screener.i18n import _, pgettext
+from screener.model import NONE_OPTION, Kind, Question, Value
+from screener.safetext import clean, did_you_mean, one_line, show_value
+
+YES_WORDS = frozenset({"y", "yes"})
+NO_WORDS = frozenset({"n", "no"})
+# Where a kind's options come from: fixed (yes, no), the question's own list, its scale's, or
+# none at all.
+Options = Literal["fixed", "own", "scale", "none"]
+
+
+class Reply(NamedTuple):
+    """A typed line read as an answer: its value, or a hint saying what to type instead."""
+
+    value: Value = None
+    hint: str | None = None
+
+
+class QuestionKind:
+    """What every kind answers; the subclasses fill it in."""
+
+    kind: ClassVar[Kind]
+    ops: ClassVar[tuple[str, ...]]  # the condition operators that apply (bank `show_if` etc.)
+    options: ClassVar[Options]
+    can_count: ClassVar[bool] = False  # may carry a criterion or a role (only yes/no)
+    fhir_type: ClassVar[str] = "choice"
+    fhir_value: ClassVar[str] = "valueCoding"
+    repeats: ClassVar[bool] = False
+
+    def read(self, q: Question, text: str) -> Reply:
+        """A typed line (not empty, not a command) as an answer to `q`."""
+        raise NotImplementedError
+
+    def check(self, q: Question, value: object) -> tuple[Value, str | None]:
+        """A value from an answers file as stored, or a message saying what `q` takes."""
+        raise NotImplementedError
+
+    def keys(self, q: Question, value: Value) -> str:
+        """What a person types to give `value` (not None) to `q`: the inverse of `read`."""
+        return str(value)
+
+    def label(self, q: Question, value: Value) -> str:
+        """How an answer (not None) reads to a person."""
+        return clean(q.label_of(value))
+
+    def choices(self, q: Question) -> list[str]:
+        """The lines that list what can be answered, before the instruction."""
+        return [f"  {i}  {clean(o.label)}" for i, o in enumerate(q.options, 1)]
+
+    def instruction(self, q: Question) -> str:
+        """How to answer, shown under the question."""
+        raise NotImplementedError
+
+    def expected(self, q: Question) -> str:
+        """What to type, said again after a reply that did not fit."""
+        raise NotImplementedError
+
+    def retry(self, q: Question, problem: str) -> Reply:
+        return Reply(hint=f"{problem} {self.expected(q)}")
+
+    def fhir_values(self, value: Value) -> list[object]:
+        """The FHIR answer values for a stored value (codes for the coded kinds)."""
+        return [value]
+
+    def takes(self, q: Question, want: object) -> bool:
+        """Whether a condition may compare `q`'s answer with `want`."""
+        return any(type(want) is type(o.value) and want == o.value for o in q.options)
+
+    def __repr__(self) -> str:
+        return f"<{self.kind.value} kind>"
+
+
+def _number(q: Question, value: object) -> int:
+    for i, option in enumerate(q.options, 1):
+        if str(option.value) == str(value):
+            return i
+    raise ValueError(f"{show_value(value)} is not an option of {q.id}")
+
+
+def _short(text: str) -> str:
+    shown = one_line(text, None)
+    return shown if len(shown) <= 20 else shown[:19] + "…"
+
+
+class YesNo(QuestionKind):
+    kind = Kind.YES_NO
+    ops = ("equals", "in")
+    options = "fixed"
+    can_count = True
+    fhir_type = "boolean"
+    fhir_value = "valueBoolean"
+
+    def read(self, q: Question, text: str) -> Reply:
+        low = text.lower()
+        if low in YES_WORDS or low == pgettext("typed answer", "y"):
+            return Reply(True)
+        if low in NO_WORDS or low == pgettext("typed answer", "n"):
+            return Reply(False)
+        return self.retry(q, _("'{reply}' is not an answer here.").format(reply=_short(text)))
+
+    def check(self, q: Question, value: object) -> tuple[Value, str | None]:
+        if isinstance(value, bool):
+            return value, None
+        return None, _("expected true or false, got {value}").format(value=show_value(value))
+
+    def keys(self, q: Question, value: Value) -> str:
+        return pgettext("typed answer", "y") if value else pgettext("typed answer", "n")
+
+    def label(self, q: Question, value: Value) -> str:
+        return _("yes") if value else _("no")
+
+    def choices(self, q: Question) -> list[str]:
+        return []
+
+    def instruction(self, q: Question) -> str:
+        return _("Type y for yes or n for no.")
+
+    def expected(self, q: Question) -> str:
+        return _("Type y or n (or ? for why we ask, h for all keys).")
+
+    def takes(self, q: Question, want: object) -> bool:
+        return isinstance(want, bool)
+
+
+class Scale(QuestionKind):
+    kind = Kind.SCALE
+    ops = ("equals", "in", "at_least")
+    options = "scale"
+
+    def read(self, q: Question, text: str) -> Reply:
+        allowed = [int(o.value) for o in q.options]
+        if text.isdigit() and len(text) < 4 and int(text) in allowed:
+            return Reply(int(text))
+        return self.retry(q, _("'{reply}' is not on the scale.").format(reply=_short(text)))
+
+    def check(self, q: Question, value: object) -> tuple[Value, str | None]:
+        allowed = [o.value for o in q.options]
+        if isinstance(value, int) and not isinstance(value, bool) and value in allowed:
+            return value, None
+        return None, _("expected a whole number {low}-{high}, got {value}").format(
+            low=min(allowed), high=max(allowed), value=show_value(value)
+        )
+
+    def label(self, q: Question, value: Value) -> str:
+        return f"{value} ({clean(q.label_of(value))})"
+
+    def choices(self, q: Question) -> list[str]:
+        return [clean("   ".join(f"{o.value} {o.label}" for o in q.options))]
+
+    def instruction(self, q: Question) -> str:
+        return self.expected(q)
+
+    def expected(self, q: Question) -> str:
+        low, high = q.options[0].value, q.options[-1].value
+        return _("Type a number from {low} to {high}.").format(low=low, high=high)
+
+
+class Choice(QuestionKind):
+    kind = Kind.CHOICE
+    ops = ("equals", "in")
+    options = "own"
+
+    def read(self, q: Question, text: str) -> Reply:
+        n = len(q.options)
+        if text.isdigit() and len(text) < 4 and 1 <= int(text) <= n:
+            return Reply(q.options[int(text) - 1].value)
+        return self.retry(q, _("'{reply}' is not one of the choices.").format(reply=_short(text)))
+
+    def check(self, q: Question, value: object) -> tuple[Value, str | None]:
+        values = [str(o.value) for o in q.options]
+        if isinstance(value, str) and value in values:
+            return value, None
+        listed = ", ".join(values)
+        if isinstance(value, bool):
+            word = "yes" if value else "no"
+            if word in values:
+                return None, _(
+                    "expected one of {values}, got {value} (YAML reads yes/no/on/off as "
+                    'true/false: quote the value, like "{word}")'
+                ).format(values=listed, value=show_value(value), word=word)
+            return None, _(
+                "expected one of {values}, got {value} (YAML reads yes/no/on/off as "
+                "true/false: quote the value)"
+            ).format(values=listed, value=show_value(value))
+        hint = did_you_mean(value, values)
+        return None, _("expected one of {values}, got {value}{hint}").format(
+            values=listed, value=show_value(value), hint=hint
+        )
+
+    def keys(self, q: Question, value: Value) -> str:
+        return str(_number(q, value))
+
+    def instruction(self, q: Question) -> str:
+        return _("Type one number.")
+
+    def expected(self, q: Question) -> str:
+        return _("Type a number from 1 to {count}.").format(count=len(q.options))
+
+
+class Multi(QuestionKind):
+    kind = Kind.MULTI
+    ops = ("contains", "at_least")
+    options = "own"
+    repeats = True
+
+    def read(self, q: Question, text: str) -> Reply:
+        parts = text.replace(",", " ").split()
+        n = len(q.options)
+        if parts and all(p.isdigit() and len(p) < 4 and 1 <= int(p) <= n for p in parts):
+            picked = {int(p) for p in parts}
+            value = tuple(str(o.value) for i, o in enumerate(q.options, 1) if i in picked)
+            if NONE_OPTION in value and len(value) > 1:
+                return Reply(
+                    hint=_("'None' cannot go with other choices. Type it alone, or leave it out.")
+                )
+            return Reply(value)
+        return self.retry(q, _("'{reply}' is not a list of choices.").format(reply=_short(text)))
+
+    def check(self, q: Question, value: object) -> tuple[Value, str | None]:
+        values = [str(o.value) for o in q.options]
+        listed = ", ".join(values)
+        if not isinstance(value, list | tuple):
+            return None, _("expected a list of {values}, got {value}").format(
+                values=listed, value=show_value(value)
+            )
+        bad = [v for v in value if not isinstance(v, str) or v not in values]
+        if bad:
+            return None, _("{value} is not one of {values}{hint}").format(
+                value=show_value(bad[0]), values=listed, hint=did_you_mean(bad[0], values)
+            )
+        if len(set(value)) != len(value):
+            return None, _("lists the same option twice")
+        if NONE_OPTION in value and len(value) > 1:
+            return None, _("{none} cannot be listed with other options").format(
+                none=show_value(NONE_OPTION)
+            )
+        return tuple(v for v in values if v in value), None
+
+    def keys(self, q: Question, value: Value) -> str:
+        picked = value if isinstance(value, tuple) else (value,)
+        return " ".join(str(_number(q, v)) for v in picked)
+
+    def label(self, q: Question, value: Value) -> str:
+        if isinstance(value, tuple):
+            return ", ".join(clean(q.label_of(v)) for v in value) if value else _("none of these")
+        return clean(q.label_of(value))
+
+    def instruction(self, q: Question) -> str:
+        return _("Type the numbers of all that apply, separated by spaces (like 1 3).")
+
+    def expected(self, q: Question) -> str:
+        return _("Type one or more numbers from 1 to {count}, like 1 3.").format(
+            count=len(q.options)
+        )
+
+    def fhir_values(self, value: Value) -> list[object]:
+        return list(value) if isinstance(value, tuple) else [value]
+
+
+class Text(QuestionKind):
+    kind = Kind.TEXT
+    ops = ("equals", "in")
+    options = "none"
+    fhir_type = "string"
+    fhir_value = "valueString"
+
+    def read(self, q: Question, text: str) -> Reply:
+        return Reply(_as_typed(text))
+
+    def check(self, q: Question, value: object) -> tuple[Value, str | None]:
+        if isinstance(value, str):
+            return clean(value), None  # it reaches screens, summaries and CSV cells
+        return None, _("expected text, got {value}").format(value=show_value(value))
+
+    def label(self, q: Question, value: Value) -> str:
+        return clean(str(value))
+
+    def choices(self, q: Question) -> list[str]:
+        return []
+
+    def instruction(self, q: Question) -> str:
+        return _("Type your answer, or s to skip.")
+
+    def expected(self, q: Question) -> str:
+        return _("Type your answer.")
+
+    def takes(self, q: Question, want: object) -> bool:
+        return isinstance(want, str)
+
+
+def _as_typed(text: str) -> str:
+    """A written answer as the person meant it. Bytes the locale could not read arrive as lone
+    surrogates (`surrogateescape`): read them again as UTF-8, the usual terminal's encoding,
+    and anything still unreadable as U+FFFD, so that a summary can always be saved."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a surrogate that no byte stands for
+        return text.encode("utf-8", "replace").decode("utf-8")
+
+
+_KINDS: dict[Kind, QuestionKind] = {}
+
+
+def kind_of(q: Question | Kind) -> QuestionKind:
+    """The object for a question's kind (or for a kind)."""
+    kind = q if isinstance(q, Kind) else q.kind
+    found = _KINDS.get(kind)
+    if found is None:
+        found = _KINDS[kind] = _make(kind)
+    return found
+
+
+def _make(kind: Kind) -> QuestionKind:
+    match kind:
+        case Kind.YES_NO:
+            return YesNo()
+        case Kind.SCALE:
+            return Scale()
+        case Kind.CHOICE:
+            return Choice()
+        case Kind.MULTI:
+            return Multi()
+        case Kind.TEXT:
+            return Text()
+        case _:
+            assert_never(kind)
+
+
+def fhir_answer(q: Question, value: Value, coding: Any) -> list[dict[str, Any]]:
+    """The `answer` list of a QuestionnaireResponse item: empty when skipped; `coding(v)`
+    makes a Coding for a coded kind."""
+    if value is None:
+        return []
+    k = kind_of(q)
+    if k.fhir_value == "valueCoding":
+        return [{"valueCoding": coding(v)} for v in k.fhir_values(value)]
+    return [{k.fhir_value: v} for v in k.fhir_values(value)]

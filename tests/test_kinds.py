@@ -1,0 +1,105 @@
+"""Question kinds: each one object that reads, checks, types, labels and writes FHIR answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from screener.kinds import fhir_answer, kind_of
+from screener.model import Bank, Kind, Question, Value
+
+TEXT_QUESTION = Question(
+    id="notes", section="s", kind=Kind.TEXT, text="Anything else?", short="Notes", why="", source=()
+)
+
+
+def every_value(q: Question) -> list[Value]:
+    """A value of each shape `q` can store."""
+    kind = kind_of(q)
+    if q.kind is Kind.TEXT:
+        return ["in my own words"]
+    if kind.repeats:
+        values = [str(o.value) for o in q.options]
+        return [(values[0],), tuple(v for v in values[:2] if v != "none")]
+    return [o.value for o in q.options]
+
+
+def test_every_kind_has_one_object() -> None:
+    assert {kind_of(k).kind for k in Kind} == set(Kind)
+
+
+def test_the_default_bank_uses_every_kind_but_text(bank: Bank) -> None:
+    assert {q.kind for q in bank.questions} == set(Kind) - {Kind.TEXT}
+
+
+def test_what_the_demo_types_reads_back_as_the_same_answer(bank: Bank) -> None:
+    for q in (*bank.questions, TEXT_QUESTION):
+        kind = kind_of(q)
+        for value in every_value(q):
+            typed = kind.keys(q, value)
+            assert kind.read(q, typed) == (value, None), (q.id, value, typed)
+
+
+def test_a_stored_answer_passes_its_own_check(bank: Bank) -> None:
+    for q in (*bank.questions, TEXT_QUESTION):
+        for value in every_value(q):
+            plain: Any = list(value) if isinstance(value, tuple) else value
+            assert kind_of(q).check(q, plain) == (value, None)
+
+
+@pytest.mark.parametrize(
+    ("qid", "typed", "hint"),
+    [
+        ("use_any", "maybe", "'maybe' is not an answer here. Type y or n"),
+        ("sows_yawning", "9", "'9' is not on the scale. Type a number from 0 to 4."),
+        ("ctx_attempts", "0", "'0' is not one of the choices. Type a number from 1 to 4."),
+        ("opioids_which", "1 x", "'1 x' is not a list of choices. Type one or more numbers"),
+        ("sows_yawning", "0" * 500, "is not on the scale"),
+    ],
+)
+def test_a_reply_that_does_not_fit_says_what_to_type(
+    bank: Bank, qid: str, typed: str, hint: str
+) -> None:
+    q = bank.question(qid)
+    reply = kind_of(q).read(q, typed)
+    assert reply.value is None
+    assert reply.hint is not None and hint in reply.hint
+
+
+def test_none_of_these_cannot_go_with_another_choice(bank: Bank) -> None:
+    q = bank.question("ctx_other_substances")
+    none = next(i for i, o in enumerate(q.options, 1) if o.value == "none")
+    reply = kind_of(q).read(q, f"1 {none}")
+    assert reply.hint == "'None' cannot go with other choices. Type it alone, or leave it out."
+    assert (
+        kind_of(q).check(q, ["none", "alcohol"])[1] == "'none' cannot be listed with other options"
+    )
+
+
+@pytest.mark.parametrize(
+    ("qid", "value", "expected"),
+    [
+        ("use_any", True, "yes"),
+        ("use_any", False, "no"),
+        ("sows_yawning", 2, "2 (moderately)"),
+        ("opioids_which", (), "none of these"),
+        ("opioids_which", ("heroin", "fentanyl"), "Heroin, Fentanyl from the street"),
+    ],
+)
+def test_an_answer_reads_as_a_person_would_say_it(
+    bank: Bank, qid: str, value: Value, expected: str
+) -> None:
+    q = bank.question(qid)
+    assert kind_of(q).label(q, value).startswith(expected)
+
+
+def test_each_kind_writes_its_own_fhir_answer(bank: Bank) -> None:
+    def coding(v: object) -> dict[str, str]:
+        return {"code": str(v)}
+
+    assert fhir_answer(bank.question("use_any"), True, coding) == [{"valueBoolean": True}]
+    assert fhir_answer(TEXT_QUESTION, "x", coding) == [{"valueString": "x"}]
+    multi = fhir_answer(bank.question("opioids_which"), ("heroin", "fentanyl"), coding)
+    assert multi == [{"valueCoding": {"code": "heroin"}}, {"valueCoding": {"code": "fentanyl"}}]
+    assert fhir_answer(bank.question("sows_yawning"), None, coding) == []
