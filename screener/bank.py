@@ -12,10 +12,11 @@ import re
 import stat
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, assert_never
 
 from screener import yamlsrc
 from screener.errors import BankError, ScreenerError
+from screener.facts import FACTS, Fact
 from screener.kinds import kind_of
 from screener.model import (
     CRITERIA,
@@ -63,24 +64,6 @@ QUESTION_KEYS = {
     "show_if", "required", "overridden_if",
 }  # fmt: skip
 OPS = ("equals", "in", "contains", "at_least")
-
-# Result names a referral or caveat `when` may test, with the operators each allows.
-RESULT_OPS: dict[str, tuple[str, ...]] = {
-    "severity": ("equals", "in", "at_least"),
-    "severity_max": ("equals", "in", "at_least"),
-    "count": ("equals", "in", "at_least"),
-    "count_max": ("equals", "in", "at_least"),
-    "criteria_met": ("contains", "at_least"),
-    "criteria_unanswered": ("contains", "at_least"),
-    "flags": ("contains", "at_least"),
-    "withdrawal_score": ("equals", "at_least"),
-    "withdrawal_band": ("equals", "in", "at_least"),
-    "screened_out": ("equals",),
-    "supervised_exclusion": ("equals",),
-    "supervision_overridden": ("equals",),
-    "physical_dependence": ("equals",),
-    "withdrawal_taken": ("equals",),
-}
 
 
 def default_path() -> Path:
@@ -809,32 +792,35 @@ class _Reader:
 
     def result_leaf(self, name: object, op: str, want: object, path: yamlsrc.Path) -> Leaf | None:
         where = (*path, op)
-        if name not in RESULT_OPS:
+        if name not in FACTS:
             self.error(
                 (*path, "result"),
-                f"{show_value(name)} is not a result name{did_you_mean(name, RESULT_OPS)}",
+                f"{show_value(name)} is not a result name{did_you_mean(name, FACTS)}",
             )
             return None
         assert isinstance(name, str)
-        if op not in RESULT_OPS[name]:
+        fact = FACTS[name]
+        if op not in fact.ops:
             self.error(
                 where,
                 f"{show_value(op)} does not apply to {show_value(name)} "
-                f"(use {', '.join(RESULT_OPS[name])})",
+                f"(use {', '.join(fact.ops)})",
             )
             return None
         wants = list(want) if op == "in" and isinstance(want, list) else [want]
         if op == "in" and not isinstance(want, list):
             self.error(where, "expected a list of values")
             return None
-        check = self.result_check(name, op)
+        check = self.result_check(fact, op)
         for i, w in enumerate(wants):
             problem = check(w)
             if problem:
                 self.error((*where, i) if op == "in" else where, problem)
         return Leaf("result", name, op, tuple(want) if isinstance(want, list) else want)
 
-    def result_check(self, name: str, op: str) -> Callable[[object], str | None]:
+    def result_check(self, fact: Fact, op: str) -> Callable[[object], str | None]:
+        """What a condition may compare `fact` with, by the kind of value it holds."""
+
         def whole(w: object) -> str | None:
             if isinstance(w, bool) or not isinstance(w, int) or w < 0:
                 return f"expected a whole number, got {_kind(w)}"
@@ -851,20 +837,25 @@ class _Reader:
         def yes_no(w: object) -> str | None:
             return None if isinstance(w, bool) else f"expected true or false, got {_kind(w)}"
 
-        if op == "at_least" and name in ("criteria_met", "criteria_unanswered", "flags"):
+        takes = fact.takes
+        if op == "at_least" and takes in ("criteria", "flags"):  # how many
             return whole
-        if name in ("severity", "severity_max"):
-            return among([s.value for s in Severity], "severity")
-        if name in ("count", "count_max", "withdrawal_score"):
-            return whole
-        if name in ("criteria_met", "criteria_unanswered"):
-            return among(list(CRITERIA), "criterion")
-        if name == "flags":
-            return among(self.flag_ids, "flag")
-        if name == "withdrawal_band":
-            scale = self.scales.get(WITHDRAWAL_SCALE)
-            return among([b.label for b in scale.bands] if scale else [], "withdrawal band")
-        return yes_no
+        match takes:
+            case "severity":
+                return among([s.value for s in Severity], "severity")
+            case "number":
+                return whole
+            case "criteria":
+                return among(list(CRITERIA), "criterion")
+            case "flags":
+                return among(self.flag_ids, "flag")
+            case "band":
+                scale = self.scales.get(WITHDRAWAL_SCALE)
+                return among([b.label for b in scale.bands] if scale else [], "withdrawal band")
+            case "yes_no":
+                return yes_no
+            case _:
+                assert_never(takes)
 
     # --- results: flags, referrals, caveats, emergency, helplines -----------------------
 

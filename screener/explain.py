@@ -16,6 +16,8 @@ from rich.text import Text
 
 from screener.conditions import describe
 from screener.errors import ScreenerError
+from screener.facts import FACTS
+from screener.i18n import _, ngettext
 from screener.kinds import kind_of
 from screener.listing import effective_show_if
 from screener.model import (
@@ -109,60 +111,28 @@ def _answer(q: Question, value: object) -> str:
     return f"'{q.label_of(value)}'"
 
 
-_FACTS = {
-    ("screened_out", True): "no opioid use in the past 12 months was reported",
-    ("screened_out", False): "opioid use in the past 12 months was not ruled out",
-    ("supervised_exclusion", True): "all use was prescribed and taken as prescribed",
-    ("supervised_exclusion", False): "the prescribed-use rule does not apply",
-    ("supervision_overridden", True): (
-        "'all prescribed' was answered yes, but heroin or other non-prescribed use was reported"
-    ),
-    ("supervision_overridden", False): "no prescribed-use answer was overridden",
-    ("physical_dependence", True): (
-        "tolerance or withdrawal is met outside prescribed use (signs of physical dependence)"
-    ),
-    ("physical_dependence", False): "there are no signs of physical dependence",
-    ("withdrawal_taken", True): "the withdrawal ratings were taken",
-    ("withdrawal_taken", False): "the withdrawal ratings were not taken",
-}
-
-
 def _result_words(bank: Bank, leaf: Leaf) -> str:
-    name, op, want = leaf.name, leaf.op, leaf.value
-    fact = _FACTS.get((name, want)) if op == "equals" and isinstance(want, bool) else None
-    if fact:
-        return fact
+    """A condition on a result fact in words, from the fact's own entry (facts.FACTS)."""
+    fact = FACTS.get(leaf.name)
+    if fact is None:  # a validated bank names only known facts
+        return describe(leaf)
+    op, want = leaf.op, leaf.value
+    if fact.takes == "yes_no":
+        return _(str(fact.words["true" if want else "false"]))
+    words = fact.words.get(op)
+    if words is None:
+        return describe(leaf)
     values = " or ".join(str(w) for w in want) if isinstance(want, list | tuple) else str(want)
-    more = " or more" if op == "at_least" else ""
-    if name in ("severity", "severity_max"):
-        what = "the severity" if name == "severity" else "the highest severity still possible"
-        higher = " or higher" if op == "at_least" else ""
-        return f"{what} is {values}{higher}"
-    if name in ("count", "count_max"):
-        what = "criteria are met" if name == "count" else "criteria are met or still open"
-        return f"{values}{more} {what}"
-    if name in ("criteria_met", "criteria_unanswered"):
-        state = "met" if name == "criteria_met" else "open (not answered)"
-        if op == "contains":
-            return f"the criterion '{clean(bank.criteria.get(str(want), str(want)))}' is {state}"
-        return f"{values}{more} criteria are {state}"
-    if name == "flags":
-        if op == "contains":
-            label = next((f.label for f in bank.flags if f.id == want), str(want))
-            return f"the safety flag '{clean(label)}' is raised"
-        if op == "at_least":
-            return (
-                "any safety flag is raised"
-                if want == 1
-                else f"{want} or more safety flags are raised"
-            )
-        return f"{values} safety flag{'s are' if want != 1 else ' is'} raised"
-    if name == "withdrawal_score":
-        return f"the withdrawal score is {values}{more}"
-    if name == "withdrawal_band":
-        higher = " or higher" if op == "at_least" else ""
-        return f"the withdrawal score is in the {values} band{higher}"
-    return describe(leaf)
+    item = ""
+    if op == "contains":
+        if fact.takes == "flags":
+            item = clean(next((f.label for f in bank.flags if f.id == want), str(want)))
+        else:
+            item = clean(bank.criteria.get(str(want), str(want)))
+    if isinstance(words, tuple):  # singular and plural: "any flag" for 1, "N or more" else
+        count = want if isinstance(want, int) else 2
+        return ngettext(words[0], words[1], count).format(values=values)
+    return _(words).format(values=values, item=item)
 
 
 # --- building blocks --------------------------------------------------------------------

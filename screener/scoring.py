@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from screener.conditions import applicable, check, passes, true_leaves
+from screener.facts import Tally, compute
 from screener.model import (
     CRITERIA,
     SEVERITY_ORDER,
@@ -61,22 +62,22 @@ def score(bank: Bank, answers: Answers) -> Result:
     withdrawal = _withdrawal(bank, shown, counted)
     flags = tuple(f for f in bank.flags if passes(f.when, counted))
 
-    facts: dict[str, object] = {
-        "severity": severity_for(count).value,
-        "severity_max": severity_for(count_max).value,
-        "count": count,
-        "count_max": count_max,
-        "criteria_met": met,
-        "criteria_unanswered": open_,
-        "flags": [f.id for f in flags],
-        "withdrawal_score": withdrawal.score if withdrawal else None,
-        "withdrawal_band": withdrawal.band if withdrawal else None,
-        "screened_out": screened_out,
-        "supervised_exclusion": supervised,
-        "supervision_overridden": claimed and bool(overridden_by),
-        "physical_dependence": physical,
-        "withdrawal_taken": withdrawal is not None,
-    }
+    facts = compute(
+        Tally(
+            count_met=count,
+            count_max=count_max,
+            severity=severity_for(count),
+            severity_max=severity_for(count_max),
+            met=tuple(met),
+            open=tuple(open_),
+            flags=tuple(f.id for f in flags),
+            withdrawal=withdrawal,
+            screened_out=screened_out,
+            supervised=supervised,
+            overridden=claimed and bool(overridden_by),
+            physical=physical,
+        )
+    )
     order = _orders(bank)
 
     def fires(when: Condition | None) -> bool:
