@@ -1,3 +1,3 @@
 """screener: a private, offline terminal self-screening for opioid (heroin) use disorder."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

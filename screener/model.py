@@ -329,7 +329,9 @@ class Result:
     severity_max: Severity
     supervised_exclusion: bool
     supervision_claimed: bool  # "all use was prescribed" was answered yes
-    overridden_by: tuple[str, ...]  # plain reasons the supervision claim did not hold
+    # The answers that undid "all use was prescribed": (question id, the answer behind it: an
+    # option id, true/false or a number), in the order the condition names them.
+    overridden_by: tuple[tuple[str, Value], ...]
     physical_dependence: bool
     withdrawal: Withdrawal | None
     flags: tuple[Flag, ...]

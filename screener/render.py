@@ -71,6 +71,14 @@ def answer_label(q: Question, value: Value) -> str:
     return kind_of(q).label(q, value)
 
 
+def _override_reason(bank: Bank, qid: str, value: Value) -> str:
+    """An answer that undid "all use was prescribed", as the person gave it."""
+    q = bank.question(qid)
+    if isinstance(value, tuple):  # the whole answer to a multi question
+        return f"your answer to '{q.short}'"
+    return f"you answered '{q.label_of(value)}' to '{q.short}'"
+
+
 def demo_banner(persona: str | None) -> str | None:
     """The banner for answers whose `demo` names a persona; None for real answers."""
     if persona is None:
@@ -329,7 +337,7 @@ def result(
             )
         )
     elif res.supervision_claimed and res.overridden_by:
-        reasons = "; ".join(res.overridden_by)
+        reasons = "; ".join(_override_reason(bank, qid, v) for qid, v in res.overridden_by)
         parts.append(
             _t(
                 "You said all your use was prescribed, but "

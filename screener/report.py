@@ -226,7 +226,7 @@ def _override_reasons(bank: Bank, res: Result) -> str:
     """Which answers undo "all use was prescribed", in the third person."""
     q = bank.by_role(Role.PRESCRIBED_ONLY)
     if q is None or q.overridden_if is None:
-        return "; ".join(res.overridden_by)
+        return ""
     reasons = []
     for leaf in true_leaves(q.overridden_if, res.answers):
         asked = bank.question(leaf.name)
@@ -237,7 +237,7 @@ def _override_reasons(bank: Bank, res: Result) -> str:
             reasons.append(f"the answer to '{name}' is '{asked.label_of(leaf.value)}'")
         else:
             reasons.append(f"the answer to '{name}' says otherwise")
-    return "; ".join(reasons) or "; ".join(res.overridden_by)
+    return "; ".join(reasons)
 
 
 def _answer(bank: Bank, res: Result, qid: str) -> tuple[str, bool]:

@@ -107,7 +107,9 @@ def score(bank: Bank, answers: Answers) -> Result:
     )
 
 
-def _supervision(bank: Bank, counted: Mapping[str, Value]) -> tuple[bool, tuple[str, ...]]:
+def _supervision(
+    bank: Bank, counted: Mapping[str, Value]
+) -> tuple[bool, tuple[tuple[str, Value], ...]]:
     """Whether "all use was prescribed" was claimed, and the answers that contradict it."""
     q = bank.by_role(Role.PRESCRIBED_ONLY)
     if q is None or counted.get(q.id) is not True:
@@ -116,15 +118,16 @@ def _supervision(bank: Bank, counted: Mapping[str, Value]) -> tuple[bool, tuple[
         return True, ()
     if not passes(q.overridden_if, counted):
         return True, ()
-    return True, tuple(_reason(bank, leaf) for leaf in true_leaves(q.overridden_if, counted))
+    return True, tuple(_reason(leaf, counted) for leaf in true_leaves(q.overridden_if, counted))
 
 
-def _reason(bank: Bank, leaf: Leaf) -> str:
-    """A plain sentence for an answer that fired a condition."""
-    q = bank.question(leaf.name)
-    if leaf.op in ("contains", "equals"):
-        return f"you answered '{q.label_of(leaf.value)}' to '{q.short}'"
-    return f"your answer to '{q.short}'"
+def _reason(leaf: Leaf, counted: Mapping[str, Value]) -> tuple[str, Value]:
+    """The question and answer behind a condition that fired: the option a `contains` or
+    `equals` names, else the whole answer."""
+    value = leaf.value
+    if leaf.op in ("contains", "equals") and isinstance(value, bool | int | str):
+        return leaf.name, value
+    return leaf.name, counted.get(leaf.name)
 
 
 def _criterion(
@@ -193,7 +196,10 @@ def result_json(result: Result) -> dict[str, object]:
         "severity": result.severity.value,
         "severity_max": result.severity_max.value,
         "supervised_exclusion": result.supervised_exclusion,
-        "supervision_overridden_by": list(result.overridden_by),
+        "supervision_overridden_by": [
+            {"question": qid, "answer": list(v) if isinstance(v, tuple) else v}
+            for qid, v in result.overridden_by
+        ],
         "physical_dependence": result.physical_dependence,
         "withdrawal": None
         if w is None

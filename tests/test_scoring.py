@@ -124,12 +124,12 @@ class TestSupervision:
         )
         assert result.supervised_exclusion is False
         assert result.supervision_claimed is True
-        assert result.overridden_by == ("you answered 'Heroin' to 'Opioids used'",)
+        assert result.overridden_by == (("opioids_which", "heroin"),)
         assert result.count == 2
         assert result.severity is Severity.MILD
         assert result.ids(Status.EXCLUDED) == []
         assert result_json(result)["supervision_overridden_by"] == [
-            "you answered 'Heroin' to 'Opioids used'"
+            {"question": "opioids_which", "answer": "heroin"}
         ]
 
     @pytest.mark.parametrize(
@@ -149,15 +149,16 @@ class TestSupervision:
         self, bank, yes_to, opioid, label
     ):
         result = score(bank, yes_to("tolerance", opioids_which=(opioid,), prescribed_only=True))
-        assert result.overridden_by == (f"you answered '{label}' to 'Opioids used'",)
+        assert result.overridden_by == (("opioids_which", opioid),)
         assert result.status_of("tolerance") is Status.MET
         assert result.physical_dependence is True
 
     def test_every_overriding_answer_is_named(self, bank, yes_to):
         result = score(bank, yes_to(opioids_which=("heroin", "fentanyl"), prescribed_only=True))
-        assert len(result.overridden_by) == 2
-        assert result.overridden_by[0] == "you answered 'Heroin' to 'Opioids used'"
-        assert "'Fentanyl from the street" in result.overridden_by[1]
+        assert result.overridden_by == (
+            ("opioids_which", "heroin"),
+            ("opioids_which", "fentanyl"),
+        )
 
     def test_overriding_answers_are_not_reported_when_supervision_was_not_claimed(
         self, bank, yes_to
