@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Literal, NamedTuple
 
-from screener.i18n import N_
+from screener.i18n import N_, N_plural
 from screener.model import Severity, Withdrawal
 
 # What a fact's values are: a severity label, a whole number, criterion keys, flag ids, a
@@ -123,9 +123,8 @@ FACTS: dict[str, Fact] = {
             lambda t: list(t.flags),
             {
                 "contains": N_("the safety flag '{item}' is raised"),
-                "at_least": (
-                    N_("any safety flag is raised"),
-                    N_("{values} or more safety flags are raised"),
+                "at_least": N_plural(
+                    "any safety flag is raised", "{values} or more safety flags are raised"
                 ),
             },
         ),

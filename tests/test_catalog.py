@@ -1,0 +1,75 @@
+"""The message catalogs: the template is what the code says, and every catalog is complete."""
+
+from __future__ import annotations
+
+import re
+import string
+import sys
+from pathlib import Path
+
+import pytest
+
+from screener import i18n
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+import catalog  # tools/ is not a package
+
+CATALOGS = sorted(i18n.LOCALE_DIR.glob("*/LC_MESSAGES/screener.po"))
+
+
+def fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_the_template_is_what_the_code_says() -> None:
+    expected = catalog.template(catalog.extract())
+    assert catalog.POT.read_text(encoding="utf-8") == expected, (
+        "screener/locale/screener.pot is out of date: run python tools/catalog.py"
+    )
+
+
+def test_every_message_is_valid_format_text() -> None:
+    for message in catalog.extract().values():
+        for text in (message.msgid, message.plural or ""):
+            fields(text)  # raises ValueError on a stray brace
+
+
+@pytest.mark.parametrize("po", CATALOGS, ids=[p.parts[-3] for p in CATALOGS])
+def test_a_catalog_translates_every_message_with_the_same_placeholders(po: Path) -> None:
+    entries = i18n.parse_po(po.read_text(encoding="utf-8"))
+    missing = []
+    for m in catalog.extract().values():
+        key = m.msgid if m.plural is None else f"{m.msgid}\0{m.plural}"
+        if m.context is not None:
+            key = f"{m.context}\x04{key}"
+        done = entries.get(key, "")
+        if not done or any(not form for form in done.split("\0")):
+            missing.append(m.msgid)
+            continue
+        for form in done.split("\0"):
+            assert fields(form) <= fields(m.msgid) | fields(m.plural or ""), (m.msgid, form)
+    assert not missing, f"{po}: {len(missing)} untranslated, first: {missing[0]!r}"
+
+
+def test_a_po_catalog_compiles_to_what_gettext_reads() -> None:
+    po = (
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+        '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+        'msgid "{n} file"\nmsgid_plural "{n} files"\n'
+        'msgstr[0] "{n} archivo"\nmsgstr[1] "{n} archivos"\n\n'
+        'msgctxt "typed answer"\nmsgid "y"\nmsgstr "s"\n\n'
+        '#, fuzzy\nmsgid "Skip"\nmsgstr "Omitir"\n\n'
+        'msgid "Two\\n"\n"lines"\nmsgstr "Dos\\n"\n"líneas"\n'
+    )
+    t = i18n.load(po)
+    assert t.ngettext("{n} file", "{n} files", 1) == "{n} archivo"
+    assert t.ngettext("{n} file", "{n} files", 5) == "{n} archivos"
+    assert t.pgettext("typed answer", "y") == "s"
+    assert t.gettext("Skip") == "Skip"  # fuzzy entries are not used, as msgfmt leaves them out
+    assert t.gettext("Two\nlines") == "Dos\nlíneas"
+
+
+def test_english_loads_no_catalog() -> None:
+    i18n.use("en")
+    assert i18n._("Type one number.") == "Type one number."
+    assert re.fullmatch(r"1 of 10 files?", i18n.ngettext("1 of 10 file", "1 of 10 files", 1))

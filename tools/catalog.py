@@ -1,0 +1,145 @@
+"""Rebuild the message template, screener/locale/screener.pot, from the code; update catalogs.
+
+Every `_("...")`, `N_("...")`, `ngettext("...", "...", n)` and `pgettext("ctx", "...")` call
+in the package with literal strings is a message. Run after changing the program's words:
+
+    python tools/catalog.py          # write screener.pot, merge it into every LANG/.../screener.po
+    python tools/catalog.py --check  # exit 1 if screener.pot is not what the code says (tests)
+
+Merging keeps each catalog's translations, adds new messages untranslated and drops the ones
+the code no longer has, as `msgmerge` would. Standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "screener"
+LOCALE = PACKAGE / "locale"
+POT = LOCALE / "screener.pot"
+CALLS = {"_": 1, "N_": 1, "gettext": 1, "ngettext": 2, "N_plural": 2, "pgettext": 2}
+HEADER = (
+    'msgid ""\n'
+    'msgstr ""\n'
+    '"Project-Id-Version: screener\\n"\n'
+    '"MIME-Version: 1.0\\n"\n'
+    '"Content-Type: text/plain; charset=UTF-8\\n"\n'
+    '"Content-Transfer-Encoding: 8bit\\n"\n'
+)
+
+
+@dataclass
+class Message:
+    msgid: str
+    plural: str | None = None
+    context: str | None = None
+    places: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple[str | None, str]:
+        return self.context, self.msgid
+
+
+def extract(package: Path = PACKAGE) -> dict[tuple[str | None, str], Message]:
+    """Every message in the package, in order of first use."""
+    found: dict[tuple[str | None, str], Message] = {}
+    for path in sorted(package.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+                continue
+            name = node.func.id
+            if name not in CALLS or len(node.args) < CALLS[name]:
+                continue
+            strings = [a.value if isinstance(a, ast.Constant) else None for a in node.args]
+            if any(not isinstance(s, str) for s in strings[: CALLS[name]]):
+                continue  # a variable: the message itself is marked where it is written
+            if name == "pgettext":
+                message = Message(str(strings[1]), context=str(strings[0]))
+            elif name in ("ngettext", "N_plural"):
+                message = Message(str(strings[0]), plural=str(strings[1]))
+            else:
+                message = Message(str(strings[0]))
+            # The file, not the line: a line number would change the template at every edit.
+            place = str(path.relative_to(package.parent))
+            places = found.setdefault(message.key, message).places
+            if place not in places:
+                places.append(place)
+    return found
+
+
+def quote(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t")
+    if "\n" not in escaped or (escaped.endswith("\n") and escaped.count("\n") == 1):
+        return '"' + escaped.replace("\n", "\\n") + '"'
+    lines = escaped.split("\n")
+    parts = [line + "\\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+    return '""\n' + "\n".join(f'"{p}"' for p in parts)
+
+
+def entry(message: Message, translation: list[str] | None = None, pot: bool = True) -> str:
+    out = [f"#: {' '.join(message.places)}"] if pot or message.places else []
+    if "{" in message.msgid or "{" in (message.plural or ""):
+        out.append("#, python-brace-format")
+    if message.context is not None:
+        out.append(f"msgctxt {quote(message.context)}")
+    out.append(f"msgid {quote(message.msgid)}")
+    if message.plural is not None:
+        out.append(f"msgid_plural {quote(message.plural)}")
+        forms = translation or ["", ""]
+        out.extend(f"msgstr[{i}] {quote(form)}" for i, form in enumerate(forms))
+    else:
+        out.append(f"msgstr {quote(translation[0] if translation else '')}")
+    return "\n".join(out) + "\n"
+
+
+def template(messages: dict[tuple[str | None, str], Message]) -> str:
+    return HEADER + "".join("\n" + entry(m) for m in messages.values())
+
+
+def merge(po_path: Path, messages: dict[tuple[str | None, str], Message]) -> None:
+    """Bring a catalog up to the template, keeping its header and translations."""
+    sys.path.insert(0, str(ROOT))
+    from screener.i18n import parse_po
+
+    text = po_path.read_text(encoding="utf-8")
+    known = parse_po(text)
+    header_end = text.find("\n\n")
+    header = text[: header_end + 1] if header_end > 0 else HEADER
+    parts = [header]
+    for m in messages.values():
+        key = m.msgid if m.plural is None else f"{m.msgid}\0{m.plural}"
+        if m.context is not None:
+            key = f"{m.context}\x04{key}"
+        done = known.get(key)
+        parts.append("\n" + entry(m, done.split("\0") if done else None))
+    po_path.write_text("".join(parts), encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only check screener.pot")
+    args = parser.parse_args()
+    messages = extract()
+    text = template(messages)
+    if args.check:
+        current = POT.read_text(encoding="utf-8") if POT.exists() else ""
+        if current != text:
+            print(f"{POT.relative_to(ROOT)} is out of date: run python tools/catalog.py")
+            return 1
+        return 0
+    POT.parent.mkdir(parents=True, exist_ok=True)
+    POT.write_text(text, encoding="utf-8")
+    for po in sorted(LOCALE.glob("*/LC_MESSAGES/screener.po")):
+        merge(po, messages)
+    print(f"{len(messages)} messages in {POT.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
