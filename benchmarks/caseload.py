@@ -27,11 +27,11 @@ from typing import Any
 
 import yaml
 
-from screener.answers import document
-from screener.bank import load_bank
-from screener.conditions import applicable
-from screener.model import NONE_OPTION, Answers, Bank, Kind, Role, Value
-from screener.scoring import result_json, score
+from screener.core.conditions import applicable
+from screener.core.model import NONE_OPTION, Answers, Bank, Kind, Role, Value
+from screener.core.scoring import result_json, score
+from screener.files.answers import document
+from screener.files.bank import load_bank
 
 SINGLE_CALLS = 20
 TIMEOUT = 600

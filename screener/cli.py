@@ -19,14 +19,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from screener import __version__, streams
+from screener import __version__
+from screener.core.safetext import one_line
 from screener.errors import AnswersError, ExitCode, Interrupted, Quit, ScreenerError
-from screener.safetext import one_line
+from screener.screens import streams
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from screener.model import Answers, Bank, Result
+    from screener.core.model import Answers, Bank, Result
 
 app = typer.Typer(
     name="screener",
@@ -191,7 +192,8 @@ def _export_plan(targets: list[str] | None, fmt: str | None, force: bool) -> lis
             if given:
                 raise ScreenerError(f"{name} only applies to --export: add --export PATH")
         return []
-    from screener import export, safefile
+    from screener.files import safefile
+    from screener.summaries import export
 
     plan = [(target, export.format_for(target, fmt)) for target in targets]
     if targets.count("-") > 1:
@@ -239,8 +241,9 @@ def _write_exports(
         return
     from datetime import datetime
 
-    from screener import export, safefile
-    from screener.model import Summary
+    from screener.core.model import Summary
+    from screener.files import safefile
+    from screener.summaries import export
 
     summary = Summary(bank, answers, res, datetime.now().astimezone())
     for target, fmt in plan:
@@ -289,11 +292,11 @@ def run(
     force: ForceOption = False,
 ) -> None:
     """Take the screening, one question at a time (the default command)."""
-    from screener import answers as answers_io
-    from screener import render
-    from screener.bank import load_bank
-    from screener.interview import Interview
-    from screener.model import Answers, Value
+    from screener.core.model import Answers, Value
+    from screener.files import answers as answers_io
+    from screener.files.bank import load_bank
+    from screener.screens import render
+    from screener.screens.interview import Interview
 
     interactive = sys.stdin.isatty()
     with guarded():
@@ -357,7 +360,7 @@ def run(
         if taken is None:
             out.print(render.declined(the_bank, plain))
             return
-        from screener.scoring import score  # not needed until the questions are done
+        from screener.core.scoring import score  # not needed until the questions are done
 
         res = score(the_bank, taken)
         out.print(render.result(the_bank, res, plain, banner))
@@ -367,7 +370,7 @@ def run(
 def _save_partial(
     path: Path, answers: "Answers", replace: bool, *, bank: "Bank", persona: str | None
 ) -> None:
-    from screener.answers import save_partial
+    from screener.files.answers import save_partial
 
     save_partial(path, answers._replace(demo=persona), bank, replace)
 
@@ -418,9 +421,9 @@ def score_cmd(
             _export_plan(None, fmt, force)  # --format or --force alone: say they need --export
         _score_caseload(files, bank, "csv" if as_csv else "json" if as_json else "lines")
         return
-    from screener.answers import read_answers
-    from screener.bank import load_bank
-    from screener.scoring import result_json, score
+    from screener.core.scoring import result_json, score
+    from screener.files.answers import read_answers
+    from screener.files.bank import load_bank
 
     with guarded():
         plan = _export_plan(export, fmt, force)
@@ -436,7 +439,7 @@ def score_cmd(
 
             print(json.dumps(result_json(res), indent=2))
         elif not to_stdout:  # with `--export -` standard output holds the summary alone
-            from screener import render
+            from screener.screens import render
 
             banner = render.demo_banner(given.demo)
             console(plain).print(render.result(the_bank, res, plain, banner))
@@ -446,8 +449,8 @@ def score_cmd(
 
 def _score_caseload(files: list[Path], bank: Path | None, form: str) -> None:
     """Many files: a row each; a bad file is reported by name and the rest still scored."""
-    from screener import caseload
-    from screener.bank import load_bank
+    from screener.files.bank import load_bank
+    from screener.summaries import caseload
 
     with guarded():
         the_bank = load_bank(bank)
@@ -481,15 +484,15 @@ def questions(
     plain: PlainOption = False,
 ) -> None:
     """List the questions in the bank, in the order they are asked."""
-    from screener import listing
-    from screener.bank import load_bank
+    from screener.files.bank import load_bank
+    from screener.screens import listing
 
     with guarded():
         if as_json and as_fhir:
             raise ScreenerError("--json and --fhir cannot be used together: choose one")
         the_bank = load_bank(bank)
         if as_fhir:
-            from screener import fhir
+            from screener.summaries import fhir
 
             print(_json(fhir.questionnaire(the_bank)))
         elif as_json:
@@ -506,7 +509,7 @@ def validate(
     ] = None,
 ) -> None:
     """Check a question bank and list every problem as FILE:LINE: path: message."""
-    from screener.bank import load_bank
+    from screener.files.bank import load_bank
 
     with guarded():
         b = load_bank(path)
@@ -559,9 +562,9 @@ def demo(
     """Play a fictional persona's walk-through, for a counselor to show; no name lists them."""
     import math
 
-    from screener import demo as personas_io
-    from screener import render
-    from screener.bank import load_bank
+    from screener.files.bank import load_bank
+    from screener.screens import demo as personas_io
+    from screener.screens import render
 
     with guarded():
         plan = _export_plan(export, fmt, force)
@@ -590,7 +593,7 @@ def demo(
         if step:
             out.print(render.hint("Press Enter to show each answer. Ctrl-C stops the demo."))
         taken = personas_io.play(the_bank, persona, out, plain, pace, wait)
-        from screener.scoring import score
+        from screener.core.scoring import score
 
         res = score(the_bank, taken)
         out.print(render.result(the_bank, res, plain, render.demo_banner(taken.demo)))
@@ -611,8 +614,8 @@ def explain(
     plain: PlainOption = False,
 ) -> None:
     """Show, in plain words, how answers become a result: criteria, thresholds, rules, sources."""
-    from screener import explain as explaining
-    from screener.bank import load_bank
+    from screener.files.bank import load_bank
+    from screener.screens import explain as explaining
 
     with guarded():
         the_bank = load_bank(bank)

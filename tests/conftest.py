@@ -14,9 +14,9 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from screener.bank import load_bank, parse_bank
+from screener.core.model import CRITERIA, Answers, Bank, Value
 from screener.errors import BankError
-from screener.model import CRITERIA, Answers, Bank, Value
+from screener.files.bank import load_bank, parse_bank
 
 # A change to the minimal bank: a function that edits the dict in place, or a mapping of
 # top-level keys to replace.

@@ -8,10 +8,17 @@ import pytest
 import yaml
 from conftest import yes_to_values
 
-from screener.answers import FORMAT, check_value, document, missing, parse_answers, read_answers
+from screener.core.model import CRITERIA
+from screener.core.scoring import score
 from screener.errors import AnswersError, ExitCode
-from screener.model import CRITERIA
-from screener.scoring import score
+from screener.files.answers import (
+    FORMAT,
+    check_value,
+    document,
+    missing,
+    parse_answers,
+    read_answers,
+)
 
 HEAD = (
     "format: screener-answers/1\n"
@@ -394,7 +401,7 @@ class TestSavePartial:
     """Answers saved part-way: owner-only, say how to carry on, and read back as they were."""
 
     def test_saved_answers_read_back_with_a_header_and_a_time(self, bank, answers, tmp_path):
-        from screener.answers import save_partial
+        from screener.files.answers import save_partial
 
         path = tmp_path / "later.yaml"
         given = answers({"use_any": True, "opioids_which": ("heroin",), "opioids_how": None})
@@ -408,8 +415,8 @@ class TestSavePartial:
         assert again.created is not None
 
     def test_an_existing_file_is_not_replaced_unless_asked(self, bank, answers, tmp_path):
-        from screener.answers import save_partial
         from screener.errors import ExportError
+        from screener.files.answers import save_partial
 
         path = tmp_path / "later.yaml"
         path.write_text("keep me")
@@ -422,7 +429,7 @@ class TestSavePartial:
     def test_the_suggested_file_is_one_not_taken(self, tmp_path):
         from datetime import date
 
-        from screener.answers import suggest_save_path
+        from screener.files.answers import suggest_save_path
 
         day = date(2026, 11, 21)
         first = suggest_save_path(tmp_path, day)

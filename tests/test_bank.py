@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from conftest import bank_problems, bank_text
 
-from screener.bank import default_path, load_bank, parse_bank
+from screener.core.model import CRITERIA, Kind, Role
+from screener.core.safetext import clean
 from screener.errors import BankError, ExitCode
-from screener.model import CRITERIA, Kind, Role
-from screener.safetext import clean
+from screener.files.bank import default_path, load_bank, parse_bank
 
 
 def line_of(text: str, needle: str, nth: int | None = None) -> int:

@@ -11,8 +11,8 @@ import pytest
 from test_cli import COMPLETE, SCORE_CASES, assert_clean_exit, write_answers
 from typer.testing import CliRunner
 
-from screener.caseload import COLUMNS
 from screener.cli import app
+from screener.summaries.caseload import COLUMNS
 
 PRESCRIBED = SCORE_CASES["prescribed only: tolerance and withdrawal not counted"][0]
 
@@ -175,7 +175,7 @@ class TestSharedAmongCores:
         monkeypatch: pytest.MonkeyPatch,
         form: list[str],
     ) -> None:
-        from screener import caseload as module
+        from screener.summaries import caseload as module
 
         bad = tmp_path / "bad.yaml"
         bad.write_text("format: nope\n")

@@ -17,9 +17,9 @@ from fhir.resources.R4B.questionnaire import Questionnaire
 from typer.testing import CliRunner, Result
 
 from screener import __version__
-from screener.bank import default_path
 from screener.cli import app
-from screener.model import CRITERIA
+from screener.core.model import CRITERIA
+from screener.files.bank import default_path
 
 BANK_ID = "oud-self-screen"
 BANK_VERSION = "1.0.0"

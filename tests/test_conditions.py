@@ -7,8 +7,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from screener.conditions import check, passes
-from screener.model import AllOf, AnyOf, Condition, Leaf, Not
+from screener.core.conditions import check, passes
+from screener.core.model import AllOf, AnyOf, Condition, Leaf, Not
 
 ORDER = {"severity": ["none", "mild", "moderate", "severe"]}
 values = st.one_of(

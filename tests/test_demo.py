@@ -15,10 +15,14 @@ from rich.console import Console
 from typer.testing import CliRunner
 from typer.testing import Result as RunResult
 
-from screener import render, yamlsrc
-from screener.answers import document, missing, parse_answers
 from screener.cli import app
-from screener.demo import (
+from screener.core.model import Bank, Severity, Status
+from screener.core.scoring import score
+from screener.errors import AnswersError
+from screener.files import yamlsrc
+from screener.files.answers import document, missing, parse_answers
+from screener.screens import render
+from screener.screens.demo import (
     Persona,
     answers_of,
     keys_for,
@@ -27,10 +31,7 @@ from screener.demo import (
     parse_personas,
     play,
 )
-from screener.errors import AnswersError
-from screener.interview import parse_reply
-from screener.model import Bank, Severity, Status
-from screener.scoring import score
+from screener.screens.interview import parse_reply
 
 BANNER = "DEMO: fictional answers"
 PROGRESS = re.compile(r" · \d+ of \d+$")
@@ -416,7 +417,7 @@ class TestDemoCommand:
         self, runner: CliRunner, monkeypatch: pytest.MonkeyPatch, args: list[str], pauses: int
     ) -> None:
         slept: list[float] = []
-        monkeypatch.setattr("screener.demo.time.sleep", slept.append)
+        monkeypatch.setattr("screener.screens.demo.time.sleep", slept.append)
         ok(runner.invoke(app, ["demo", "dana", *args]))
         assert len(slept) == pauses  # dana: two answers of one key each
 

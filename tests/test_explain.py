@@ -8,11 +8,11 @@ import pytest
 from typer.testing import CliRunner
 
 from screener.cli import app
-from screener.conditions import describe
-from screener.explain import thresholds
-from screener.model import CRITERIA, SUPERVISION_EXCLUDED, Bank, Role, Severity
-from screener.render import MEANING
-from screener.scoring import severity_for
+from screener.core.conditions import describe
+from screener.core.model import CRITERIA, SUPERVISION_EXCLUDED, Bank, Role, Severity
+from screener.core.scoring import severity_for
+from screener.screens.explain import thresholds
+from screener.screens.render import MEANING
 
 BOX_DRAWING = re.compile("[\u2500-\u257f]")
 

@@ -15,13 +15,13 @@ from conftest import yes_to_values
 from markdown_it import MarkdownIt
 
 from screener import __version__
-from screener.answers import parse_answers
+from screener.core.model import CRITERIA, Answers, Bank, Summary, Value
+from screener.core.scoring import result_json, score
 from screener.errors import ExitCode, ScreenerError
-from screener.export import FORMATS, format_for, json_document, render
-from screener.model import CRITERIA, Answers, Bank, Summary, Value
-from screener.report import readable
-from screener.scoring import result_json, score
-from screener.writers import WIDTH, md_escape
+from screener.files.answers import parse_answers
+from screener.summaries.export import FORMATS, format_for, json_document, render
+from screener.summaries.report import readable
+from screener.summaries.writers import WIDTH, md_escape
 
 # 23:40 in a zone one hour ahead of UTC: the date every golden shows.
 CREATED = datetime(2026, 11, 21, 23, 40, tzinfo=timezone(timedelta(hours=1)))

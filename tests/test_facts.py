@@ -7,11 +7,11 @@ from typing import Any
 import pytest
 from conftest import bank_problems, bank_text
 
-from screener.conditions import describe
-from screener.explain import _result_words
-from screener.facts import FACTS
-from screener.model import Bank, Leaf
-from screener.scoring import score
+from screener.core.conditions import describe
+from screener.core.facts import FACTS
+from screener.core.model import Bank, Leaf
+from screener.core.scoring import score
+from screener.screens.explain import _result_words
 
 SAMPLE: dict[str, Any] = {
     "severity": "mild",
@@ -54,7 +54,7 @@ def test_a_name_that_is_not_a_fact_is_refused_with_a_suggestion() -> None:
 
 
 def test_the_scorer_computes_every_fact(yes_to: Any, bank: Bank) -> None:
-    from screener import facts
+    from screener.core import facts
 
     seen: dict[str, object] = {}
     real = facts.compute
@@ -66,7 +66,7 @@ def test_the_scorer_computes_every_fact(yes_to: Any, bank: Bank) -> None:
 
     facts_compute = facts.compute
     try:
-        import screener.scoring as scoring
+        import screener.core.scoring as scoring
 
         scoring.compute = spy  # type: ignore[assignment]
         score(bank, yes_to("craving", "tolerance"))

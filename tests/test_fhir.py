@@ -18,11 +18,11 @@ from fhirpathpy.models import models
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from screener import fhir
-from screener.answers import missing
-from screener.conditions import applicable
-from screener.model import CRITERIA, Answers, Bank, Kind, Question, Role, Summary, Value
-from screener.scoring import score
+from screener.core.conditions import applicable
+from screener.core.model import CRITERIA, Answers, Bank, Kind, Question, Role, Summary, Value
+from screener.core.scoring import score
+from screener.files.answers import missing
+from screener.summaries import fhir
 
 CREATED = datetime(2026, 11, 22, 8, 30, tzinfo=timezone(timedelta(hours=-5)))
 HTEST = {

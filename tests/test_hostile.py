@@ -17,8 +17,8 @@ import yaml
 from conftest import bank_text, run_limited
 from test_cli import COMPLETE, WALK, answers_doc, piped, write_answers
 
-from screener.bank import MAX_FILE_BYTES, parse_bank
-from screener.yamlsrc import MAX_DEPTH, MAX_VALUES
+from screener.files.bank import MAX_FILE_BYTES, parse_bank
+from screener.files.yamlsrc import MAX_DEPTH, MAX_VALUES
 
 # Anything a terminal would act on rather than show: C0/C1 controls but newline, ESC sequences,
 # bidirectional overrides and isolates, zero-width characters.

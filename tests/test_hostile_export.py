@@ -18,9 +18,9 @@ from conftest import run_limited
 from test_cli import COMPLETE, write_answers
 from test_interview import Screen
 
+from screener.core.model import Answers, Bank
 from screener.errors import ExitCode, ExportError, Quit
-from screener.model import Answers, Bank
-from screener.safefile import check_target, write_private
+from screener.files.safefile import check_target, write_private
 
 TEXT = "Résumé: 6 of 11 criteria\n"
 TITLE = "# Opioid use self-screening: screening summary"
@@ -250,7 +250,7 @@ class TestLongNames:
     def test_answers_saved_part_way_can_have_a_name_up_to_the_limit(
         self, tmp_path: Path, bank: Bank, answers: Callable[..., Answers]
     ) -> None:
-        from screener.answers import save_partial
+        from screener.files.answers import save_partial
 
         target = tmp_path / ("ü" * 125 + ".yaml")
         save_partial(target, answers({"use_any": False}), bank)
@@ -364,7 +364,7 @@ class TestSavedPartWay:
     def test_replacing_is_refused_even_when_the_person_said_yes(
         self, tmp_path: Path, bank: Bank, answers: Callable[..., Answers], kind: str
     ) -> None:
-        from screener.answers import save_partial
+        from screener.files.answers import save_partial
 
         target, what = make_odd(tmp_path, kind, linked=True)
         with within(WRITE_TIME), pytest.raises(ExportError) as caught:
@@ -377,7 +377,7 @@ class TestSavedPartWay:
         self, tmp_path: Path, bank: Bank
     ) -> None:
         from screener.cli import _save_partial
-        from screener.interview import Interview
+        from screener.screens.interview import Interview
 
         pipe = tmp_path / "pipe.yaml"
         os.mkfifo(pipe)
@@ -395,7 +395,7 @@ class TestSavedPartWay:
         assert names(tmp_path) == ["pipe.yaml", "screener-answers.yaml"]
 
     def test_the_suggested_name_passes_over_a_fifo_or_a_broken_link(self, tmp_path: Path) -> None:
-        from screener.answers import suggest_save_path
+        from screener.files.answers import suggest_save_path
 
         day = date(2026, 11, 21)
         os.mkfifo(tmp_path / "screener-answers-2026-11-21.yaml")

@@ -17,10 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_hostile import UNSAFE, fresh_doc
 
-from screener.answers import parse_answers
-from screener.bank import load_bank, parse_bank
-from screener.demo import parse_personas
 from screener.errors import ScreenerError
+from screener.files.answers import parse_answers
+from screener.files.bank import load_bank, parse_bank
+from screener.screens.demo import parse_personas
 
 MEMORY = 64 << 20  # bytes a reader may allocate on one example (a real file needs under 1 MiB)
 SECONDS = 10  # a bound that only a runaway reader reaches, not a measure of speed

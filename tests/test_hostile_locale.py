@@ -20,7 +20,7 @@ import yaml
 from conftest import bank_text, limited_env, popen_limited, run_limited
 from test_cli import COMPLETE, COMPLETE_SUMMARY, WALK
 
-from screener.bank import default_path
+from screener.files.bank import default_path
 
 # Where a run's output goes to a terminal that cannot show everything. `PYTHONIOENCODING` is
 # removed from the C locale so the locale alone decides (ascii); latin-1 keeps the locale and

@@ -9,9 +9,9 @@ import pytest
 from conftest import yes_to_values
 from rich.console import Console
 
+from screener.core.model import Answers, Value
 from screener.errors import ExitCode, ExportError, Interrupted, Quit
-from screener.interview import Interview, Reply, parse_reply
-from screener.model import Answers, Value
+from screener.screens.interview import Interview, Reply, parse_reply
 
 BOX = set("─│┃━╭╮╰╯┏┓┗┛┃┡┩╇╞╡")
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from screener.kinds import fhir_answer, kind_of
-from screener.model import Bank, Kind, Question, Value
+from screener.core.kinds import fhir_answer, kind_of
+from screener.core.model import Bank, Kind, Question, Value
 
 TEXT_QUESTION = Question(
     id="notes", section="s", kind=Kind.TEXT, text="Anything else?", short="Notes", why="", source=()

@@ -10,10 +10,10 @@ import pytest
 from conftest import SOWS_IDS, yes_to_values
 from rich.console import Console
 
-from screener import render
-from screener.listing import bank_json
-from screener.model import CRITERIA, Bank, Status
-from screener.scoring import score
+from screener.core.model import CRITERIA, Bank, Status
+from screener.core.scoring import score
+from screener.screens import render
+from screener.screens.listing import bank_json
 
 BOX = set("─│┃━╭╮╰╯┏┓┗┛")
 BAND_NOTE = (

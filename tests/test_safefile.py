@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from screener.errors import ExitCode, ExportError
-from screener.safefile import check_target, write_private
+from screener.files.safefile import check_target, write_private
 
 TEXT = "Résumé: 6 of 11 criteria\n"
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0

@@ -7,8 +7,8 @@ from conftest import SOWS_IDS, yes_to_values
 from hypothesis import given
 from hypothesis import strategies as st
 
-from screener.model import CRITERIA, Severity, Status
-from screener.scoring import result_json, score, severity_for
+from screener.core.model import CRITERIA, Severity, Status
+from screener.core.scoring import result_json, score, severity_for
 
 OTHER_NINE = [k for k in CRITERIA if k not in ("tolerance", "withdrawal")]
 

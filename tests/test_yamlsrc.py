@@ -10,8 +10,8 @@ from conftest import bank_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from screener import yamlsrc
-from screener.bank import default_path
+from screener.files import yamlsrc
+from screener.files.bank import default_path
 
 
 def data(text: str) -> Any:

@@ -15,8 +15,8 @@ import stat
 import tempfile
 from pathlib import Path
 
+from screener.core.safetext import one_line
 from screener.errors import ExportError
-from screener.safetext import one_line
 
 MODE = 0o600  # the answers are health information: readable by their owner only
 

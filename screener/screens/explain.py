@@ -14,13 +14,10 @@ from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
-from screener.conditions import describe
-from screener.errors import ScreenerError
-from screener.facts import FACTS
-from screener.i18n import _, ngettext
-from screener.kinds import kind_of
-from screener.listing import effective_show_if
-from screener.model import (
+from screener.core.conditions import describe
+from screener.core.facts import FACTS
+from screener.core.kinds import kind_of
+from screener.core.model import (
     CRITERIA,
     SUPERVISION_EXCLUDED,
     WITHDRAWAL_SCALE,
@@ -35,9 +32,12 @@ from screener.model import (
     Severity,
     word,
 )
-from screener.render import MEANING, URGENCY_LABEL, heading, marked, source_item
-from screener.safetext import clean, did_you_mean
-from screener.scoring import severity_for
+from screener.core.safetext import clean, did_you_mean
+from screener.core.scoring import severity_for
+from screener.errors import ScreenerError
+from screener.i18n import _, ngettext
+from screener.screens.listing import effective_show_if
+from screener.screens.render import MEANING, URGENCY_LABEL, heading, marked, source_item
 
 HOW_IT_COUNTS = (
     "A criterion is met when any of its questions is answered yes, and not met when all of "

@@ -12,7 +12,8 @@ import re
 import textwrap
 from collections.abc import Callable, Iterator
 
-from screener.report import (
+from screener.core.safetext import clean
+from screener.summaries.report import (
     Banner,
     Block,
     Document,
@@ -22,7 +23,6 @@ from screener.report import (
     Para,
     Table,
 )
-from screener.safetext import clean
 
 # --- Markdown ---------------------------------------------------------------------------
 

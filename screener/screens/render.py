@@ -15,9 +15,9 @@ from rich.panel import Panel
 from rich.rule import Rule
 from rich.text import Text
 
-from screener.conditions import question_names
-from screener.kinds import kind_of
-from screener.model import (
+from screener.core.conditions import question_names
+from screener.core.kinds import kind_of
+from screener.core.model import (
     CRITERIA,
     WITHDRAWAL_SCALE,
     Bank,
@@ -30,7 +30,7 @@ from screener.model import (
     Value,
     word,
 )
-from screener.safetext import clean
+from screener.core.safetext import clean
 
 # Shown on every screen built from fictional answers (`Answers.demo`), so that a demo on a
 # shared screen, or a summary made from one, is never taken for a real person's result.

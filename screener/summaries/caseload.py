@@ -13,12 +13,12 @@ from functools import partial
 from pathlib import Path
 from typing import IO, NamedTuple
 
-from screener.answers import read_answers
+from screener.core.model import Answers, Bank, Result
+from screener.core.safetext import one_line
+from screener.core.scoring import result_json, score
 from screener.errors import AnswersError
-from screener.model import Answers, Bank, Result
-from screener.safetext import one_line
-from screener.scoring import result_json, score
-from screener.streams import unicode_ok
+from screener.files.answers import read_answers
+from screener.screens.streams import unicode_ok
 
 # The CSV columns, in order (README: A caseload).
 COLUMNS = (

@@ -5,11 +5,11 @@ from __future__ import annotations
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from screener.conditions import describe, to_dict
-from screener.kinds import kind_of
-from screener.model import AllOf, Bank, Condition, Question, word
-from screener.render import Items
-from screener.safetext import clean
+from screener.core.conditions import describe, to_dict
+from screener.core.kinds import kind_of
+from screener.core.model import AllOf, Bank, Condition, Question, word
+from screener.core.safetext import clean
+from screener.screens.render import Items
 
 
 def effective_show_if(bank: Bank, q: Question) -> Condition | None:

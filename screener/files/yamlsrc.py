@@ -22,7 +22,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from screener.safetext import one_line, show_value
+from screener.core.safetext import one_line, show_value
 
 try:  # The C composer is many times faster and still gives line marks.
     from yaml import CSafeLoader as _Loader

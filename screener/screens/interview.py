@@ -13,13 +13,13 @@ from typing import NamedTuple
 
 from rich.console import RenderableType
 
-from screener import render
-from screener.conditions import applicable, possible
+from screener.core.conditions import applicable, possible
+from screener.core.kinds import NO_WORDS, YES_WORDS, kind_of
+from screener.core.model import Answers, Bank, Question, Role, Value
+from screener.core.safetext import clean
 from screener.errors import ExportError, Interrupted, Quit
 from screener.i18n import _
-from screener.kinds import NO_WORDS, YES_WORDS, kind_of
-from screener.model import Answers, Bank, Question, Role, Value
-from screener.safetext import clean
+from screener.screens import render
 
 Ask = Callable[[str], str]
 Show = Callable[[RenderableType], None]

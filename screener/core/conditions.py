@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TypeAlias
 
-from screener.model import AllOf, AnyOf, Bank, Condition, Leaf, Not, Question, Value
+from screener.core.model import AllOf, AnyOf, Bank, Condition, Leaf, Not, Question, Value
 
 
 def same(a: object, b: object) -> bool:

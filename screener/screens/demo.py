@@ -17,17 +17,18 @@ from typing import Any, NamedTuple
 from rich.console import Console, RenderableType
 from rich.text import Text
 
-from screener import render, yamlsrc
-from screener.answers import check_value, missing
-from screener.bank import read_text
-from screener.conditions import applicable, describe, question_names
+from screener.core.conditions import applicable, describe, question_names
+from screener.core.kinds import kind_of
+from screener.core.model import Answers, Bank, Question, Result, Role, Severity, Value
+from screener.core.safetext import clean, close_match, did_you_mean, one_line, show_value
+from screener.core.scoring import score
 from screener.errors import AnswersError, ScreenerError
-from screener.interview import Interview, parse_reply
-from screener.kinds import kind_of
-from screener.listing import effective_show_if
-from screener.model import Answers, Bank, Question, Result, Role, Severity, Value
-from screener.safetext import clean, close_match, did_you_mean, one_line, show_value
-from screener.scoring import score
+from screener.files import yamlsrc
+from screener.files.answers import check_value, missing
+from screener.files.bank import read_text
+from screener.screens import render
+from screener.screens.interview import Interview, parse_reply
+from screener.screens.listing import effective_show_if
 
 FORMAT = "screener-personas/1"
 PERSONAS_FILE = "personas.yaml"
@@ -50,7 +51,7 @@ class Persona(NamedTuple):
 
 def default_path() -> Path:
     """The shipped personas, beside the package code (so the wheel carries them)."""
-    return Path(__file__).resolve().parent / PERSONAS_FILE
+    return Path(__file__).resolve().parent.parent / PERSONAS_FILE  # screener/personas.yaml
 
 
 def load_personas(path: Path | None, bank: Bank) -> tuple[Persona, ...]:

@@ -11,13 +11,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from screener import yamlsrc
-from screener.bank import read_text
-from screener.conditions import applicable
+from screener.core.conditions import applicable
+from screener.core.kinds import kind_of
+from screener.core.model import Answers, Bank, Kind, Question, Role, Value
+from screener.core.safetext import clean, did_you_mean, one_line, show_value
 from screener.errors import AnswersError
-from screener.kinds import kind_of
-from screener.model import Answers, Bank, Kind, Question, Role, Value
-from screener.safetext import clean, did_you_mean, one_line, show_value
+from screener.files import yamlsrc
+from screener.files.bank import read_text
 
 FORMAT = "screener-answers/1"
 # Keys a summary may carry beside the answers (a JSON export adds the result); ignored here.
@@ -242,7 +242,7 @@ def save_partial(path: Path, answers: Answers, bank: Bank, replace: bool = False
     """
     import shlex
 
-    from screener import safefile
+    from screener.files import safefile
 
     now = datetime.now().astimezone()
     doc = document(answers._replace(created=now.isoformat(timespec="seconds")), bank)

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal, NamedTuple, assert_never
 
+from screener.core.model import NONE_OPTION, Kind, Question, Value
+from screener.core.safetext import clean, did_you_mean, one_line, show_value
 from screener.i18n import _, pgettext
-from screener.model import NONE_OPTION, Kind, Question, Value
-from screener.safetext import clean, did_you_mean, one_line, show_value
 
 YES_WORDS = frozenset({"y", "yes"})
 NO_WORDS = frozenset({"n", "no"})

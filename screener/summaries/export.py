@@ -2,7 +2,7 @@
 
 It picks the format for a target and renders it. The human formats are one neutral document
 (`report.build`) written out by `writers`, so they cannot drift apart; JSON is the answers file
-plus the result, so it can be scored and reopened; FHIR comes from `screener.fhir`.
+plus the result, so it can be scored and reopened; FHIR comes from `screener.summaries.fhir`.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from pathlib import PurePath
 from typing import Any
 
 from screener import __version__
-from screener.answers import document
+from screener.core.model import Summary
+from screener.core.scoring import result_json
 from screener.errors import ScreenerError
-from screener.model import Summary
-from screener.report import build
-from screener.scoring import result_json
-from screener.writers import WRITERS
+from screener.files.answers import document
+from screener.summaries.report import build
+from screener.summaries.writers import WRITERS
 
 FORMATS = ("md", "html", "txt", "json", "fhir")
 # What each format is called in "Saved ... to PATH".
@@ -69,7 +69,7 @@ def render(fmt: str, summary: Summary) -> str:
         return json.dumps(json_document(summary), indent=2, ensure_ascii=False) + "\n"
     if fmt == "fhir":
         # Imported by name: only a FHIR export needs it.
-        fhir = importlib.import_module("screener.fhir")
+        fhir = importlib.import_module("screener.summaries.fhir")
         bundle = fhir.response_bundle(summary)
         return json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
     writer = WRITERS.get(fmt)

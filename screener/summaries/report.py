@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import NamedTuple, TypeAlias
 
-from screener.conditions import true_leaves
-from screener.model import (
+from screener.core.conditions import true_leaves
+from screener.core.model import (
     WITHDRAWAL_SCALE,
     Bank,
     Result,
@@ -20,7 +20,7 @@ from screener.model import (
     Value,
     word,
 )
-from screener.render import (
+from screener.screens.render import (
     MEANING,
     STATUS_LABEL,
     answer_label,

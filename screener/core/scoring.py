@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from screener.conditions import applicable, check, passes, true_leaves
-from screener.facts import Tally, compute
-from screener.model import (
+from screener.core.conditions import applicable, check, passes, true_leaves
+from screener.core.facts import Tally, compute
+from screener.core.model import (
     CRITERIA,
     SEVERITY_ORDER,
     SUPERVISION_EXCLUDED,

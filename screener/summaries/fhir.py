@@ -33,9 +33,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from screener.conditions import applicable, describe
-from screener.kinds import fhir_answer, kind_of
-from screener.model import (
+from screener.core.conditions import applicable, describe
+from screener.core.kinds import fhir_answer, kind_of
+from screener.core.model import (
     WITHDRAWAL_SCALE,
     AllOf,
     AnyOf,
@@ -51,7 +51,7 @@ from screener.model import (
     Value,
     word,
 )
-from screener.safetext import clean
+from screener.core.safetext import clean
 
 ITEM_WEIGHT = "http://hl7.org/fhir/StructureDefinition/itemWeight"
 ENABLE_WHEN_EXPRESSION = (
@@ -392,7 +392,7 @@ def _labels(demo: str | None) -> dict[str, Any]:
 
 
 def _response(made: _Made) -> dict[str, Any]:
-    from screener.answers import missing  # its YAML reader is not needed here
+    from screener.files.answers import missing  # its YAML reader is not needed here
 
     bank, answers = made.summary.bank, made.summary.answers
     shown, counted = applicable(bank, answers.values)

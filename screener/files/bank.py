@@ -14,11 +14,9 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, assert_never
 
-from screener import yamlsrc
-from screener.errors import BankError, ScreenerError
-from screener.facts import FACTS, Fact
-from screener.kinds import kind_of
-from screener.model import (
+from screener.core.facts import FACTS, Fact
+from screener.core.kinds import kind_of
+from screener.core.model import (
     CRITERIA,
     WITHDRAWAL_SCALE,
     AllOf,
@@ -44,7 +42,9 @@ from screener.model import (
     Urgency,
     Wording,
 )
-from screener.safetext import clean, did_you_mean, one_line, show_value
+from screener.core.safetext import clean, did_you_mean, one_line, show_value
+from screener.errors import BankError, ScreenerError
+from screener.files import yamlsrc
 
 BANK_FILE = "questions.yaml"
 # The largest bank, answers or personas file read (README: Limits): the default bank is under
@@ -68,11 +68,11 @@ OPS = ("equals", "in", "contains", "at_least")
 
 def default_path() -> Path:
     """The bundled bank: inside the installed package, else at the top of a source checkout."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / BANK_FILE, here.parent / BANK_FILE):
+    package = Path(__file__).resolve().parent.parent  # screener/, beside files/
+    for candidate in (package / BANK_FILE, package.parent / BANK_FILE):
         if candidate.is_file():
             return candidate
-    return here / BANK_FILE
+    return package / BANK_FILE
 
 
 def load_bank(path: Path | None = None) -> Bank:
