@@ -6,7 +6,7 @@ import copy
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeAlias
 
 import pytest
@@ -280,12 +280,55 @@ def run_limited(
     cwd: str | os.PathLike[str] | None = None,
     timeout: float = LIMIT_SECONDS,
     memory: int = LIMIT_MEMORY,
+    program: Sequence[str] = ("-m", "screener"),
 ) -> subprocess.CompletedProcess[bytes]:
     """`python -m screener ARGS` in a child with capped memory, CPU time and wall time.
 
     Output is captured as bytes (the test decides how to read it). `env` changes the
     environment: a None value removes the variable. A run past `timeout` fails the test.
+    `program` is what Python runs instead of `-m screener` (a test driver script, say).
     """
+    data = input.encode() if isinstance(input, str) else input
+    try:
+        return subprocess.run(
+            [sys.executable, *program, *args],
+            input=data,
+            stdin=None if data is not None else subprocess.DEVNULL,
+            capture_output=True,
+            env=_limited_env(env),
+            cwd=cwd,
+            timeout=timeout,
+            preexec_fn=_limits(timeout, memory),
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        shown = " ".join(args[:8]) + (f" ... ({len(args)} arguments)" if len(args) > 8 else "")
+        pytest.fail(f"screener {shown} ran past {timeout} s")
+
+
+def start_limited(
+    args: list[str],
+    *,
+    env: Mapping[str, str | None] | None = None,
+    timeout: float = LIMIT_SECONDS,
+    memory: int = LIMIT_MEMORY,
+    program: Sequence[str] = ("-m", "screener"),
+) -> subprocess.Popen[bytes]:
+    """As run_limited, but started and left running, in a process group of its own (as a
+    terminal's foreground job is), for a test that signals it. The test waits for it with a
+    timeout and kills it if it must."""
+    return subprocess.Popen(
+        [sys.executable, *program, *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_limited_env(env),
+        preexec_fn=_limits(timeout, memory),
+        start_new_session=True,
+    )
+
+
+def _limits(timeout: float, memory: int) -> Callable[[], None]:
     import resource
 
     def limits() -> None:
@@ -293,6 +336,10 @@ def run_limited(
         cpu = int(timeout) + 1
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
 
+    return limits
+
+
+def _limited_env(env: Mapping[str, str | None] | None) -> dict[str, str]:
     full_env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
     full_env.update({"COLUMNS": "80", "LINES": "24", "PYTHONFAULTHANDLER": ""})
     for key, value in (env or {}).items():
@@ -300,18 +347,4 @@ def run_limited(
             full_env.pop(key, None)
         else:
             full_env[key] = value
-    data = input.encode() if isinstance(input, str) else input
-    try:
-        return subprocess.run(
-            [sys.executable, "-m", "screener", *args],
-            input=data,
-            stdin=None if data is not None else subprocess.DEVNULL,
-            capture_output=True,
-            env=full_env,
-            cwd=cwd,
-            timeout=timeout,
-            preexec_fn=limits,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"screener {' '.join(args)} ran past {timeout} s")
+    return full_env
