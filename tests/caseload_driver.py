@@ -9,6 +9,7 @@ reader that, for a file whose name contains
   OOM    takes memory 1 MiB at a time, up to 4 GiB,
   BUG    raises an exception screener does not expect (RecursionError),
   WAIT   writes its process id to FILE.pid and waits until a file `go` is next to FILE,
+  NOISY  writes a line to standard output and one to standard error, then reads FILE,
 and reads every other file as usual. The reader is patched in this process, so forked workers
 inherit it. Afterwards, a child process left behind (running or a zombie) is one more line on
 stderr. The exit code is screener's.
@@ -45,6 +46,10 @@ def hostile_read_answers(path: Path, bank: Bank) -> tuple[Answers, list[str]]:
     if "OOM" in name:
         hog = [bytearray(1 << 20) for _ in range(4096)]
         del hog
+    if "NOISY" in name:
+        print("noise from a reader", flush=True)
+        print("noise from a reader", file=sys.stderr, flush=True)
+        os.write(1, b"noise from a reader, written to the file descriptor\n")
     if "BUG" in name:
         raise RecursionError("maximum recursion depth exceeded")
     return real_read_answers(path, bank)

@@ -82,6 +82,13 @@ class TestASmallCaseload:
         done = run_limited(screener("score", *FORMS[form], *map(str, paths)), program=[str(DRIVER)])
         assert_only_bad_ones_missing(done, form, paths, bad)
 
+    @pytest.mark.parametrize("form", FORMS)
+    def test_a_reader_that_prints_cannot_garble_the_output(self, tmp_path: Path, form: str) -> None:
+        paths = caseload(tmp_path, 3, {1: "NOISY"})
+        done = run_limited(screener("score", *FORMS[form], *map(str, paths)), program=[str(DRIVER)])
+        assert (done.returncode, done.stderr.decode()) == (0, "")
+        assert scored_files(form, done.stdout.decode()) == list(map(str, paths))
+
 
 class TestALargeCaseload:
     """Over 500 files (where screener once turned to a pool of processes)."""
@@ -136,15 +143,19 @@ def gone(pid: int) -> bool:
 
 
 class TestStoppingAndPausing:
+    @pytest.mark.parametrize("whole_job", [True, False], ids=["to the job", "to screener"])
     def test_ctrl_c_while_a_file_hangs_stops_at_once_and_leaves_no_worker_behind(
-        self, tmp_path: Path
+        self, tmp_path: Path, whole_job: bool
     ) -> None:
         paths = caseload(tmp_path, 3, {1: "HANG"})
         # A long time bound: Ctrl-C, not the bound, must be what ends the run.
         args = ["30", str(MEMORY_MIB), "score", "--csv", *map(str, paths)]
         proc = start_limited(args, program=[str(DRIVER)])
         worker = wait_for(paths[1].with_name(paths[1].name + ".pid"), proc)
-        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C at a terminal does: the whole job
+        if whole_job:  # what Ctrl-C at a terminal does
+            os.killpg(proc.pid, signal.SIGINT)
+        else:  # what kill -INT does
+            os.kill(proc.pid, signal.SIGINT)
         code, _, err = finish(proc)
         assert (code, err) == (130, "Stopped. Nothing was saved.\n")
         assert gone(worker)
