@@ -255,14 +255,14 @@ class _Pool(Generic[T, R]):
         busy = [w.since + self.seconds for w in self.workers.values() if w.held]
         wait = self.seconds if not busy else max(0.0, min(busy) - now)
         events = self.poller.poll(int(wait * 1000) + 1)
-        if self.resumed:  # back from Ctrl-Z or SIGSTOP: the pause is not the items' fault
-            self.resumed = False
-            now = time.monotonic()
-            for worker in self.workers.values():
-                worker.since = now
         for fd, _ in events:
             self._read(self.workers[fd])
-        now = time.monotonic()
+        now = time.monotonic()  # before the flag: a pause from here on is not in `now`
+        if self.resumed:  # back from Ctrl-Z or SIGSTOP: the pause is not the items' fault
+            self.resumed = False
+            for worker in self.workers.values():
+                worker.since = now
+            return
         for worker in list(self.workers.values()):
             if worker.held and now - worker.since > self.seconds:
                 if _readable(worker.results):  # results came in meanwhile: read them first
