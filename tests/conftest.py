@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -317,13 +318,20 @@ def start_limited(
     """As run_limited, but started and left running, in a process group of its own (as a
     terminal's foreground job is), for a test that signals it. The test waits for it with a
     timeout and kills it if it must."""
+    limits = _limits(timeout, memory)
+
+    def foreground() -> None:
+        limits()
+        # A job started with & from a script inherits Ctrl-C ignored; at a terminal it is not.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
     return subprocess.Popen(
         [sys.executable, *program, *args],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=_limited_env(env),
-        preexec_fn=_limits(timeout, memory),
+        preexec_fn=foreground,
         start_new_session=True,
     )
 
