@@ -62,6 +62,15 @@ class TestInWorkers:
         # 200 MiB is nothing to this process, which has no such bound.
         assert run(take, [4, 200, 4]) == [4, Stopped("it needed more than 64 MiB of memory"), 4]
 
+    def test_a_worker_that_ran_out_of_memory_on_one_item_goes_on_with_the_next(self) -> None:
+        def pid_after(mib: int) -> int:
+            bytearray(mib << 20)
+            return os.getpid()
+
+        first, stopped, last = run(pid_after, [1, 200, 1], processes=1)
+        assert stopped == Stopped("it needed more than 64 MiB of memory")
+        assert first == last != os.getpid()
+
     def test_an_item_that_takes_too_long_is_stopped_and_the_rest_go_on(self) -> None:
         def slow(seconds: int) -> int:
             time.sleep(seconds)
