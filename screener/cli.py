@@ -20,7 +20,7 @@ import typer
 from rich.console import Console
 
 from screener import __version__
-from screener.core.safetext import one_line
+from screener.core.safetext import LINE_LIMIT, one_line
 from screener.errors import AnswersError, ExitCode, Interrupted, Quit, ScreenerError
 from screener.screens import streams
 
@@ -45,7 +45,6 @@ app = typer.Typer(
 
 COMMANDS = ("run", "score", "questions", "validate", "demo", "explain")
 MAX_WIDTH = 100
-LINE_LIMIT = 1000  # characters of one error or warning line, at most
 
 BankOption = Annotated[
     Path | None,

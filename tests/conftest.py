@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import copy
 import os
+import signal
 import subprocess
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial
 from typing import IO, Any, TypeAlias
 
@@ -283,18 +284,20 @@ def run_limited(
     memory: int = LIMIT_MEMORY,
     stdout: IO[bytes] | int | None = None,
     stderr: IO[bytes] | int | None = None,
+    program: Sequence[str] = ("-m", "screener"),
 ) -> subprocess.CompletedProcess[bytes]:
     """`python -m screener ARGS` in a child with capped memory, CPU time and wall time.
 
     Output is captured as bytes (the test decides how to read it). `env` changes the
     environment: a None value removes the variable. `stdout` or `stderr`, when given, is where
     that stream goes instead (a file such as /dev/full, or a pipe's end); it is then not
-    captured. A run past `timeout` fails the test.
+    captured. `program` is what Python runs instead of `-m screener` (a test driver script,
+    say). A run past `timeout` fails the test.
     """
     data = input.encode() if isinstance(input, str) else input
     try:
         return subprocess.run(
-            [sys.executable, "-m", "screener", *args],
+            [sys.executable, *program, *args],
             input=data,
             stdin=None if data is not None else subprocess.DEVNULL,
             stdout=subprocess.PIPE if stdout is None else stdout,
@@ -306,7 +309,8 @@ def run_limited(
             check=False,
         )
     except subprocess.TimeoutExpired:
-        pytest.fail(f"screener {' '.join(args)} ran past {timeout} s")
+        shown = " ".join(args[:8]) + (f" ... ({len(args)} arguments)" if len(args) > 8 else "")
+        pytest.fail(f"screener {shown} ran past {timeout} s")
 
 
 def popen_limited(
@@ -324,6 +328,34 @@ def popen_limited(
         env=limited_env(env),
         preexec_fn=partial(_limit, timeout, memory),
         **popen,
+    )
+
+
+def start_limited(
+    args: list[str],
+    *,
+    env: Mapping[str, str | None] | None = None,
+    timeout: float = LIMIT_SECONDS,
+    memory: int = LIMIT_MEMORY,
+    program: Sequence[str] = ("-m", "screener"),
+) -> subprocess.Popen[bytes]:
+    """As run_limited, but started and left running, in a process group of its own (as a
+    terminal's foreground job is), for a test that signals it. The test waits for it with a
+    timeout and kills it if it must."""
+
+    def foreground() -> None:
+        _limit(timeout, memory)
+        # A job started with & from a script inherits Ctrl-C ignored; at a terminal it is not.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+    return subprocess.Popen(
+        [sys.executable, *program, *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=limited_env(env),
+        preexec_fn=foreground,
+        start_new_session=True,
     )
 
 

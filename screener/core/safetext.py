@@ -38,6 +38,7 @@ _SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\\": "\\\\"}
 ELLIPSIS = "..."  # ASCII, so that it shows in any locale
 NAME_LIMIT = 4096  # characters of a file name in a message: PATH_MAX, so only garbage is cut
 VALUE_LIMIT = 60  # characters of a bad value in a message
+LINE_LIMIT = 1000  # characters of one error or warning line, at most
 
 
 def clean(text: str) -> str:

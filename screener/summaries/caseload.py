@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator
+from contextlib import closing
 from functools import partial
 from pathlib import Path
 from typing import IO, NamedTuple
 
 from screener.core.model import Answers, Bank, Result
-from screener.core.safetext import one_line
+from screener.core.safetext import LINE_LIMIT, one_line
 from screener.core.scoring import result_json, score
 from screener.errors import AnswersError
 from screener.files.answers import read_answers
@@ -53,66 +54,61 @@ class Outcome(NamedTuple):
     problems: tuple[str, ...]
 
 
-# Below this many files a second process costs more than it saves.
+# Each file is scored in a worker process held to these bounds (README: A caseload), so that
+# a file that hangs, crashes its reader or eats memory costs only itself. A real file takes
+# about a millisecond and well under 1 MiB; a worker starts at about 30 MiB and stays near it
+# (measured over 5,000 files).
+FILE_SECONDS = 10.0  # wall time a worker may spend on one file
+FILE_MEMORY_MIB = 512  # memory a worker may take on top of what it started with
+
+# From this many files on, the files are shared among the processor's cores (up to 8 workers);
+# below it one worker is quicker, as the others would cost more to start than they save.
 PARALLEL_FROM = 500
 
 
-def score_each(paths: Iterable[Path], bank: Bank) -> Iterator[Scored | Failed]:
-    """Each file's result, or its problems, in the order given."""
-    for path in paths:
-        try:
-            answers, warnings = read_answers(path, bank)
-        except AnswersError as exc:
-            yield Failed(path, exc.problems)
-            continue
-        yield Scored(path, answers, score(bank, answers), warnings)
-
-
-def outcomes(paths: list[Path], bank: Bank, form: str) -> Iterator[Outcome]:
+def outcomes(paths: list[Path], bank: Bank, form: str) -> Generator[Outcome, None, None]:
     """Each file's piece of output (`form`: csv, json or lines), in the order given.
 
-    A large caseload is shared among the processor's cores: each file is scored on its own,
-    so the work splits cleanly, and the pieces come back in order.
+    Each file is scored on its own, in a worker process with bounded time and memory (on
+    Linux; elsewhere in this process, unbounded). A file its worker could not finish gets one
+    problem saying why: `FILE: could not be scored: it took longer than 10 s`.
     """
-    workers = _workers(len(paths))
-    if workers < 2:
-        yield from (_outcome(item, form) for item in score_each(paths, bank))
-        return
-    import multiprocessing
+    from screener.summaries import workers
 
-    global _BANK
-    _BANK = bank  # a forked worker inherits it: nothing is pickled but paths and pieces
-    context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_quiet) as pool:
-        yield from pool.imap(partial(_one, form=form), paths, chunksize=64)
+    names = [str(path) for path in paths]  # what crosses to a worker: a str pickles quickest
+    results = workers.run(
+        partial(_score_file, bank=bank, form=form),
+        names,
+        processes=_workers(len(names)),
+        seconds=FILE_SECONDS,
+        memory_mib=FILE_MEMORY_MIB,
+    )
+    with closing(results):
+        for name, result in zip(names, results, strict=True):
+            if isinstance(result, workers.Stopped):
+                shown = one_line(name)  # on one line, nothing unprintable
+                yield Outcome(None, [], (f"{shown}: could not be scored: {result.reason}",))
+            else:
+                yield result
 
 
 def _workers(files: int) -> int:
-    import multiprocessing
     import os
-    import sys
 
-    if files < PARALLEL_FROM or not sys.platform.startswith("linux"):
-        return 1  # fork is only dependable on Linux; elsewhere one process does it all
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 1  # pragma: no cover
+    if files < PARALLEL_FROM:
+        return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
     return min(cores, 8)
 
 
-_BANK: Bank | None = None
-
-
-def _quiet() -> None:
-    """In a worker: Ctrl-C is the parent's to handle, so workers print no traceback."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _one(path: Path, form: str) -> Outcome:
-    assert _BANK is not None
-    return next(_outcome(item, form) for item in score_each([path], _BANK))
+def _score_file(name: str, bank: Bank, form: str) -> Outcome:
+    """One file's outcome: its piece of output, or the problems that kept it from scoring."""
+    path = Path(name)
+    try:
+        answers, warnings = read_answers(path, bank)
+    except AnswersError as exc:
+        return _outcome(Failed(path, exc.problems), form)
+    return _outcome(Scored(path, answers, score(bank, answers), warnings), form)
 
 
 def _outcome(item: Scored | Failed, form: str) -> Outcome:
@@ -181,19 +177,21 @@ def write(paths: list[Path], bank: Bank, form: str, out: IO[str], err: IO[str]) 
     writer = csv.writer(out, lineterminator="\n")
     if form == "csv":
         writer.writerow(COLUMNS)
-    for outcome in outcomes(paths, bank, form):
-        for problem in outcome.problems:
-            err.write(f"Error: {problem}\n")
-        for warning in outcome.warnings:
-            err.write(f"Warning: {warning}\n")
-        if outcome.piece is None:
-            failed += 1
-        elif form == "csv":
-            writer.writerow(outcome.piece)  # type: ignore[arg-type]
-        elif form == "json":
-            pieces.append(outcome.piece)
-        else:
-            out.write(f"{outcome.piece}\n")
+    # Closed at once if writing stops early (Ctrl-C, say), which stops the workers.
+    with closing(outcomes(paths, bank, form)) as each:
+        for outcome in each:
+            for problem in outcome.problems:
+                err.write(f"Error: {one_line(problem, LINE_LIMIT)}\n")
+            for warning in outcome.warnings:
+                err.write(f"Warning: {one_line(warning, LINE_LIMIT)}\n")
+            if outcome.piece is None:
+                failed += 1
+            elif form == "csv":
+                writer.writerow(outcome.piece)  # type: ignore[arg-type]
+            elif form == "json":
+                pieces.append(outcome.piece)
+            else:
+                out.write(f"{outcome.piece}\n")
     if form == "json":  # \uXXXX escapes where `out` cannot take every character
         out.write(json.dumps(pieces, indent=2, ensure_ascii=not unicode_ok(out)) + "\n")
     return failed

@@ -1,0 +1,123 @@
+"""Worker processes: results in the order given, and an item that goes wrong costs only itself."""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import time
+from collections.abc import Callable
+
+import pytest
+
+from screener.summaries import workers
+from screener.summaries.workers import Stopped
+
+BOUNDS = {"seconds": 20.0, "memory_mib": 64}
+
+
+def run(fn: Callable[[int], object], items: list[int], processes: int = 2) -> list[object]:
+    return list(workers.run(fn, items, processes=processes, **BOUNDS))
+
+
+def troublesome(item: int) -> int:
+    """Squares its item, except 3 (raises), 5 (its process exits), 7 (its process is killed)
+    and 9 (runs out of memory)."""
+    if item == 3:
+        raise ValueError("three")
+    if item == 5:
+        os._exit(3)
+    if item == 7:
+        os.kill(os.getpid(), signal.SIGKILL)
+    if item == 9:
+        raise MemoryError
+    return item * item
+
+
+EXPECTED = [
+    0,
+    1,
+    4,
+    Stopped("screener failed on it (ValueError)"),
+    16,
+    Stopped("the worker stopped unexpectedly (exit code 3)"),
+    36,
+    Stopped(f"the worker stopped unexpectedly (signal {signal.SIGKILL.value})"),
+    64,
+    Stopped("it needed more than 64 MiB of memory"),
+    *(i * i for i in range(10, 300)),
+]
+
+
+@pytest.mark.skipif(not workers.forkable(), reason="bounded workers need fork on Linux")
+class TestInWorkers:
+    @pytest.mark.parametrize("processes", [1, 2, 5])
+    def test_each_item_gets_its_result_or_why_not_in_the_order_given(self, processes: int) -> None:
+        assert run(troublesome, list(range(300)), processes) == EXPECTED
+
+    def test_an_item_cannot_take_more_memory_than_the_bound(self) -> None:
+        def take(mib: int) -> int:
+            return len(bytearray(mib << 20)) >> 20
+
+        # 200 MiB is nothing to this process, which has no such bound.
+        assert run(take, [4, 200, 4]) == [4, Stopped("it needed more than 64 MiB of memory"), 4]
+
+    def test_a_worker_that_ran_out_of_memory_on_one_item_goes_on_with_the_next(self) -> None:
+        def pid_after(mib: int) -> int:
+            bytearray(mib << 20)
+            return os.getpid()
+
+        first, stopped, last = run(pid_after, [1, 200, 1], processes=1)
+        assert stopped == Stopped("it needed more than 64 MiB of memory")
+        assert first == last != os.getpid()
+
+    def test_an_item_that_takes_too_long_is_stopped_and_the_rest_go_on(self) -> None:
+        def slow(seconds: int) -> int:
+            time.sleep(seconds)
+            return seconds
+
+        results = workers.run(slow, [0, 5, 0], processes=1, seconds=0.5, memory_mib=64)
+        assert list(results) == [0, Stopped("it took longer than 0.5 s"), 0]
+
+    def test_no_worker_is_left_behind_not_even_as_a_zombie(self) -> None:
+        run(troublesome, list(range(20)))
+        with pytest.raises(ChildProcessError):
+            os.waitpid(-1, os.WNOHANG)
+
+    def test_stopping_early_stops_every_worker(self) -> None:
+        results = workers.run(troublesome, list(range(300)), processes=2, **BOUNDS)
+        assert next(results) == 0
+        results.close()
+        with pytest.raises(ChildProcessError):
+            os.waitpid(-1, os.WNOHANG)
+
+    def test_when_no_process_can_be_started_the_items_run_here(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        def no_fork() -> int:
+            raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+        monkeypatch.setattr(os, "fork", no_fork)
+        assert run(lambda i: i + 1, list(range(100))) == list(range(1, 101))
+
+    def test_when_only_one_process_can_be_started_it_does_all_the_work(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        forks: list[int] = []
+        real_fork = os.fork
+
+        def fork_once() -> int:
+            if forks:
+                raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+            forks.append(1)
+            return real_fork()
+
+        monkeypatch.setattr(os, "fork", fork_once)
+        assert run(lambda i: i + 1, list(range(600)), processes=4) == list(range(1, 601))
+
+
+def test_without_fork_the_items_run_here_unbounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workers, "forkable", lambda: False)
+    pid = os.getpid()
+    assert run(lambda i: (i, os.getpid() == pid), [1, 2]) == [(1, True), (2, True)]
+    assert run(lambda i: 1 // i, [0]) == [Stopped("screener failed on it (ZeroDivisionError)")]
