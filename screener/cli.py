@@ -6,32 +6,35 @@ renderers together, and turns every ScreenerError into one `Error: ...` line and
 
 # No `from __future__ import annotations` here: Typer would eval every annotation string at
 # each start (about 5 ms), where real annotation objects cost nothing.
+#
+# The option and command help below is translated as this module is imported: the language is
+# chosen before that (English, the catalog's source text, until a language is chosen).
 
 import errno
 import gc
 import os
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
 from screener import __version__
-from screener.core.safetext import LINE_LIMIT, one_line
+from screener.core.safetext import LINE_LIMIT, one_line, show_value
 from screener.errors import AnswersError, ExitCode, Interrupted, Quit, ScreenerError
+from screener.i18n import _, ngettext
 from screener.screens import streams
 
-if TYPE_CHECKING:
-    from rich.console import RenderableType
+if TYPE_CHECKING:  # Rich is imported only where a screen is drawn: never on the machine paths
+    from rich.console import Console, RenderableType
 
     from screener.core.model import Answers, Bank, Result
 
 app = typer.Typer(
     name="screener",
-    help=(
+    help=_(
         "A private, offline self-screening for opioid (heroin) use disorder. "
         "Run with no command to start the screening. Nothing is sent, and nothing is saved "
         "unless you ask."
@@ -48,18 +51,18 @@ MAX_WIDTH = 100
 
 BankOption = Annotated[
     Path | None,
-    typer.Option("--bank", help="Use this question bank instead of the built-in one."),
+    typer.Option("--bank", help=_("Use this question bank instead of the built-in one.")),
 ]
 PlainOption = Annotated[
     bool,
-    typer.Option("--plain", help="No boxes, tables or colour: better for screen readers."),
+    typer.Option("--plain", help=_("No boxes, tables or colour: better for screen readers.")),
 ]
 ExportOption = Annotated[
     list[str] | None,
     typer.Option(
         "--export",
         metavar="<path>",
-        help=(
+        help=_(
             "After the result, save a summary there, readable only by you (repeatable; - for "
             "standard output). The name gives the format: .md, .html, .txt, .json or .fhir.json."
         ),
@@ -70,11 +73,11 @@ FormatOption = Annotated[
     typer.Option(
         "--format",
         metavar="<format>",
-        help="md, html, txt, json or fhir: the format of every --export, whatever its name.",
+        help=_("md, html, txt, json or fhir: the format of every --export, whatever its name."),
     ),
 ]
 ForceOption = Annotated[
-    bool, typer.Option("--force", help="Let --export replace a file that already exists.")
+    bool, typer.Option("--force", help=_("Let --export replace a file that already exists."))
 ]
 
 
@@ -121,7 +124,7 @@ def _root(
     version: Annotated[
         bool,
         typer.Option(
-            "--version", help="Show the version and exit.", callback=_version, is_eager=True
+            "--version", help=_("Show the version and exit."), callback=_version, is_eager=True
         ),
     ] = False,
 ) -> None:
@@ -132,7 +135,9 @@ def _root(
     """
 
 
-def console(plain: bool = False, stderr: bool = False) -> Console:
+def console(plain: bool = False, stderr: bool = False) -> "Console":
+    from rich.console import Console
+
     out = Console(
         stderr=stderr,
         highlight=False,
@@ -148,25 +153,32 @@ def console(plain: bool = False, stderr: bool = False) -> Console:
     return out
 
 
+def say(text: str, stream: str = "stderr") -> None:
+    """One message on its own line, as it is: no Rich, no wrapping (a command or a file name in
+    it stays whole to copy)."""
+    out = sys.stderr if stream == "stderr" else sys.stdout
+    out.write(f"{text}\n")
+    out.flush()
+
+
 @contextmanager
 def guarded() -> Iterator[None]:
     """Turn what the core raises into one line on stderr and a documented exit code."""
-    err = console(stderr=True)
     try:
         yield
     except Interrupted as exc:
-        err.print()  # the cursor is still after the "> " prompt
-        err.print(_safe_lines(exc.message), markup=False)
+        say("")  # the cursor is still after the "> " prompt
+        say(_safe_lines(exc.message))
         raise typer.Exit(exc.exit_code) from None
-    except Quit as exc:  # soft wrap: a command in it must stay whole to copy
-        err.print(_safe_lines(exc.message), markup=False, soft_wrap=True)
+    except Quit as exc:
+        say(_safe_lines(exc.message))
         raise typer.Exit(exc.exit_code) from None
     except ScreenerError as exc:
         for line in exc.message.splitlines():
-            err.print(f"Error: {one_line(line, LINE_LIMIT)}", markup=False, soft_wrap=True)
+            say(_("Error: {message}").format(message=one_line(line, LINE_LIMIT)))
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
-        err.print("Stopped. Nothing was saved.", markup=False)
+        say(_("Stopped. Nothing was saved."))
         raise typer.Exit(ExitCode.INTERRUPTED) from None
     except OSError as exc:  # standard output is a closed pipe or a full disk
         if not streams.is_output_error(exc):
@@ -189,14 +201,16 @@ def _export_plan(targets: list[str] | None, fmt: str | None, force: bool) -> lis
     if not targets:
         for given, name in ((fmt is not None, "--format"), (force, "--force")):
             if given:
-                raise ScreenerError(f"{name} only applies to --export: add --export PATH")
+                raise ScreenerError(
+                    _("{option} only applies to --export: add --export PATH").format(option=name)
+                )
         return []
     from screener.files import safefile
     from screener.summaries import export
 
     plan = [(target, export.format_for(target, fmt)) for target in targets]
     if targets.count("-") > 1:
-        raise ScreenerError("--export -: standard output can take only one summary")
+        raise ScreenerError(_("--export -: standard output can take only one summary"))
     seen: dict[tuple[object, ...], str] = {}  # what makes a file this one -> the name given
     for target in targets:
         if target == "-":
@@ -213,8 +227,10 @@ def _export_plan(targets: list[str] | None, fmt: str | None, force: bool) -> lis
 def _same_file(target: str, first: str) -> str:
     """Two --export names for one file: writing both would leave only the second."""
     if _spelled(target) == _spelled(first):
-        return f"--export: {one_line(target)} is given twice"
-    return f"--export: {one_line(target)} and {one_line(first)} are the same file"
+        return _("--export: {name} is given twice").format(name=one_line(target))
+    return _("--export: {name} and {other} are the same file").format(
+        name=one_line(target), other=one_line(first)
+    )
 
 
 def _spelled(target: str) -> str:
@@ -232,7 +248,7 @@ def _write_exports(
     answers: "Answers",
     res: "Result",
     force: bool,
-    notes: Console,
+    notes: "Callable[[str], None]",
 ) -> None:
     """Write each planned export, made now; `-` goes to standard output, each file gets one
     line on `notes`."""
@@ -251,11 +267,16 @@ def _write_exports(
             streams.write_document(text)
         else:
             safefile.write_private(Path(target), text, force)
-            notes.print(
-                f"Saved {export.DESCRIPTION[fmt]} to {one_line(target)} (only you can read it).",
-                markup=False,
-                soft_wrap=True,
+            notes(
+                _("Saved {what} to {name} (only you can read it).").format(
+                    what=_(export.DESCRIPTION[fmt]), name=one_line(target)
+                )
             )
+
+
+def _notes(out: "Console") -> "Callable[[str], None]":
+    """Where a run says what it saved: its own console, unwrapped so a path stays whole."""
+    return lambda text: out.print(text, markup=False, soft_wrap=True)
 
 
 def _json(data: object) -> str:
@@ -267,23 +288,22 @@ def _json(data: object) -> str:
 
 
 def _warn(lines: list[str]) -> None:
-    err = console(stderr=True)
     for line in lines:
-        err.print(f"Warning: {one_line(line, LINE_LIMIT)}", markup=False, soft_wrap=True)
+        say(_("Warning: {message}").format(message=one_line(line, LINE_LIMIT)))
 
 
-@app.command()
+@app.command(help=_("Take the screening, one question at a time (the default command)."))
 def run(
     bank: BankOption = None,
     answers: Annotated[
         Path | None,
         typer.Option(
             "--answers",
-            help="Start from the answers in this file and ask only what is missing.",
+            help=_("Start from the answers in this file and ask only what is missing."),
         ),
     ] = None,
     perspective: Annotated[
-        str | None, typer.Option(help="Whose use the questions are about (the bank lists them).")
+        str | None, typer.Option(help=_("Whose use the questions are about (the bank lists them)."))
     ] = None,
     plain: PlainOption = False,
     export: ExportOption = None,
@@ -313,11 +333,13 @@ def run(
             prefill = dict(given.values)
             if prefill:
                 n = len(prefill)
-                opening = (
-                    f"Carrying on from {one_line(str(answers))}: "
-                    f"{n} answer{'s' if n != 1 else ''} kept. "
-                    "Only the questions still open will be asked."
-                )
+                opening = ngettext(
+                    "Carrying on from {name}: {n} answer kept. "
+                    "Only the questions still open will be asked.",
+                    "Carrying on from {name}: {n} answers kept. "
+                    "Only the questions still open will be asked.",
+                    n,
+                ).format(name=one_line(str(answers)), n=n)
             perspective = perspective or given.perspective
             created, persona = given.created, given.demo
         banner = render.demo_banner(persona)
@@ -331,7 +353,11 @@ def run(
         else:
             if answers is not None and not interactive:
                 raise AnswersError(
-                    [f"{answers}: no answer for: {', '.join(todo)} (answer them in a terminal)"]
+                    [
+                        _("{name}: no answer for: {ids} (answer them in a terminal)").format(
+                            name=one_line(str(answers)), ids=", ".join(todo)
+                        )
+                    ]
                 )
 
             def ask(prompt: str) -> str:
@@ -363,7 +389,7 @@ def run(
 
         res = score(the_bank, taken)
         out.print(render.result(the_bank, res, plain, banner))
-        _write_exports(plan, the_bank, taken, res, force, out)
+        _write_exports(plan, the_bank, taken, res, force, _notes(out))
 
 
 def _save_partial(
@@ -380,26 +406,30 @@ def _perspective(known: Mapping[str, str], wanted: str | None) -> str:
         return names[0] if names else "self"
     if wanted not in names:
         raise ScreenerError(
-            f"--perspective: {wanted!r} is not offered by this bank ({', '.join(names)})"
+            _("--perspective: {name} is not offered by this bank ({names})").format(
+                name=show_value(wanted), names=", ".join(names)
+            )
         )
     return wanted
 
 
-@app.command("score")
+@app.command("score", help=_("Score answers files without asking anything."))
 def score_cmd(
     files: Annotated[
         list[Path],
         typer.Argument(
-            help="Answers files (YAML or JSON): one for its full result, several for a caseload.",
+            help=_(
+                "Answers files (YAML or JSON): one for its full result, several for a caseload."
+            ),
             show_default=False,
         ),
     ],
     bank: BankOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=_("Print the result as JSON."))] = False,
     as_csv: Annotated[
         bool,
         typer.Option(
-            "--csv", help="Print one CSV row per file: date, severity, count, withdrawal, flags."
+            "--csv", help=_("Print one CSV row per file: date, severity, count, withdrawal, flags.")
         ),
     ] = False,
     plain: PlainOption = False,
@@ -409,13 +439,15 @@ def score_cmd(
 ) -> None:
     """Score answers files without asking anything."""
     if as_json and as_csv:
-        raise typer.BadParameter("choose one of --json and --csv", param_hint="'--csv'")
+        raise typer.BadParameter(_("choose one of --json and --csv"), param_hint="'--csv'")
     if as_csv or len(files) > 1:
         with guarded():
             if export:
                 raise ScreenerError(
-                    "--export writes the summary of one answers file; give one file, "
-                    "or leave out --export for a caseload"
+                    _(
+                        "--export writes the summary of one answers file; give one file, "
+                        "or leave out --export for a caseload"
+                    )
                 )
             _export_plan(None, fmt, force)  # --format or --force alone: say they need --export
         _score_caseload(files, bank, "csv" if as_csv else "json" if as_json else "lines")
@@ -428,7 +460,7 @@ def score_cmd(
         plan = _export_plan(export, fmt, force)
         to_stdout = _to_stdout(plan)
         if to_stdout and as_json:
-            raise ScreenerError("--json and --export - both write to standard output: pick one")
+            raise ScreenerError(_("--json and --export - both write to standard output: pick one"))
         the_bank = load_bank(bank)
         given, warnings = read_answers(files[0], the_bank)
         _warn(warnings)
@@ -442,8 +474,8 @@ def score_cmd(
 
             banner = render.demo_banner(given.demo)
             console(plain).print(render.result(the_bank, res, plain, banner))
-        notes = console(plain, stderr=as_json or to_stdout)
-        _write_exports(plan, the_bank, given, res, force, notes)
+        stream = "stderr" if as_json or to_stdout else "stdout"
+        _write_exports(plan, the_bank, given, res, force, lambda text: say(text, stream))
 
 
 def _score_caseload(files: list[Path], bank: Path | None, form: str) -> None:
@@ -458,27 +490,33 @@ def _score_caseload(files: list[Path], bank: Path | None, form: str) -> None:
             sys.stdout.flush()
             total = len(files)
             if failed == total:
-                sys.stderr.write(
-                    "The file could not be scored.\n"
-                    if total == 1
-                    else f"None of the {total} files could be scored.\n"
+                say(
+                    ngettext(
+                        "The file could not be scored.",
+                        "None of the {total} files could be scored.",
+                        total,
+                    ).format(total=total)
                 )
             else:
-                which = "file" if failed == 1 else "files"
-                sys.stderr.write(
-                    f"{failed} of {total} {which} could not be scored (listed above); "
-                    "the others were.\n"
+                say(
+                    ngettext(
+                        "{failed} of {total} file could not be scored (listed above); "
+                        "the others were.",
+                        "{failed} of {total} files could not be scored (listed above); "
+                        "the others were.",
+                        failed,
+                    ).format(failed=failed, total=total)
                 )
             raise typer.Exit(ExitCode.ANSWERS)
 
 
-@app.command()
+@app.command(help=_("List the questions in the bank, in the order they are asked."))
 def questions(
     bank: BankOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the bank as JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=_("Print the bank as JSON."))] = False,
     as_fhir: Annotated[
         bool,
-        typer.Option("--fhir", help="Print the bank as a FHIR R4 Questionnaire (JSON)."),
+        typer.Option("--fhir", help=_("Print the bank as a FHIR R4 Questionnaire (JSON).")),
     ] = False,
     plain: PlainOption = False,
 ) -> None:
@@ -488,7 +526,7 @@ def questions(
 
     with guarded():
         if as_json and as_fhir:
-            raise ScreenerError("--json and --fhir cannot be used together: choose one")
+            raise ScreenerError(_("--json and --fhir cannot be used together: choose one"))
         the_bank = load_bank(bank)
         if as_fhir:
             from screener.summaries import fhir
@@ -500,11 +538,11 @@ def questions(
             console(plain).print(listing.bank_text(the_bank, plain))
 
 
-@app.command()
+@app.command(help=_("Check a question bank and list every problem as FILE:LINE: path: message."))
 def validate(
     path: Annotated[
         Path | None,
-        typer.Argument(help="The bank to check (default: the built-in one)."),
+        typer.Argument(help=_("The bank to check (default: the built-in one).")),
     ] = None,
 ) -> None:
     """Check a question bank and list every problem as FILE:LINE: path: message."""
@@ -514,8 +552,10 @@ def validate(
         b = load_bank(path)
         n = len(b.questions)
         print(
-            f"{b.path}: OK: bank {b.id} version {b.version}, {n} questions in "
-            f"{len(b.sections)} sections, all 11 criteria covered."
+            _(
+                "{path}: OK: bank {id} version {version}, {n} questions in {sections} "
+                "sections, all 11 criteria covered."
+            ).format(path=b.path, id=b.id, version=b.version, n=n, sections=len(b.sections))
         )
 
 
@@ -525,33 +565,38 @@ DEMO_PACE = 0.8
 MAX_PACE = 60.0
 
 
-@app.command()
+@app.command(
+    help=_("Play a fictional persona's walk-through, for a counselor to show; no name lists them.")
+)
 def demo(
     name: Annotated[
         str | None,
-        typer.Argument(help="The persona to play. Leave it out to list them.", show_default=False),
+        typer.Argument(
+            help=_("The persona to play. Leave it out to list them."), show_default=False
+        ),
     ] = None,
     bank: BankOption = None,
     personas: Annotated[
         Path | None,
         typer.Option(
             "--personas",
-            help="Use this personas file (for your own bank) instead of the built-in one.",
+            help=_("Use this personas file (for your own bank) instead of the built-in one."),
         ),
     ] = None,
     as_json: Annotated[
-        bool, typer.Option("--json", help="List the personas as JSON (for scripts).")
+        bool, typer.Option("--json", help=_("List the personas as JSON (for scripts)."))
     ] = False,
     pace: Annotated[
         float | None,
         typer.Option(
-            help=f"Seconds before each answer appears (default {DEMO_PACE} on a terminal, "
-            "0 otherwise).",
+            help=_(
+                "Seconds before each answer appears (default {pace} on a terminal, 0 otherwise)."
+            ).format(pace=DEMO_PACE),
             show_default=False,
         ),
     ] = None,
     step: Annotated[
-        bool, typer.Option("--step", help="Wait for Enter before each answer.")
+        bool, typer.Option("--step", help=_("Wait for Enter before each answer."))
     ] = False,
     plain: PlainOption = False,
     export: ExportOption = None,
@@ -568,15 +613,17 @@ def demo(
     with guarded():
         plan = _export_plan(export, fmt, force)
         if plan and name is None:
-            raise ScreenerError("--export saves a played demo: name the persona to play")
+            raise ScreenerError(_("--export saves a played demo: name the persona to play"))
         # With `--export -` standard output holds the summary alone: the demo goes to stderr.
         out = console(plain, stderr=_to_stdout(plan))
         if pace is not None and not (math.isfinite(pace) and 0 <= pace <= MAX_PACE):
             raise ScreenerError(
-                f"--pace: expected a number of seconds from 0 to {MAX_PACE:g}, got {pace:g}"
+                _("--pace: expected a number of seconds from 0 to {most}, got {pace}").format(
+                    most=f"{MAX_PACE:g}", pace=f"{pace:g}"
+                )
             )
         if as_json and name is not None:
-            raise ScreenerError("--json lists the personas: leave out the name to use it")
+            raise ScreenerError(_("--json lists the personas: leave out the name to use it"))
         the_bank = load_bank(bank)
         cast = personas_io.load_personas(personas, the_bank)
         if name is None:
@@ -590,22 +637,26 @@ def demo(
             pace = DEMO_PACE if sys.stdout.isatty() and not step else 0.0
         wait = personas_io.wait_for_enter if step else None
         if step:
-            out.print(render.hint("Press Enter to show each answer. Ctrl-C stops the demo."))
+            out.print(render.hint(_("Press Enter to show each answer. Ctrl-C stops the demo.")))
         taken = personas_io.play(the_bank, persona, out, plain, pace, wait)
         from screener.core.scoring import score
 
         res = score(the_bank, taken)
         out.print(render.result(the_bank, res, plain, render.demo_banner(taken.demo)))
         # The summary says DEMO at the top: `taken.demo` names the persona.
-        _write_exports(plan, the_bank, taken, res, force, out)
+        _write_exports(plan, the_bank, taken, res, force, _notes(out))
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Show, in plain words, how answers become a result: criteria, thresholds, rules, sources."
+    )
+)
 def explain(
     key: Annotated[
         str | None,
         typer.Argument(
-            help="One criterion to show in full (like craving). Leave it out for all the rules.",
+            help=_("One criterion to show in full (like craving). Leave it out for all the rules."),
             show_default=False,
         ),
     ] = None,
