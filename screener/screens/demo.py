@@ -28,7 +28,7 @@ from screener.errors import AnswersError, ScreenerError
 from screener.files import yamlsrc
 from screener.files.answers import check_value, missing
 from screener.files.bank import read_text
-from screener.i18n import N_, _, ngettext, pgettext
+from screener.i18n import _, ngettext, pgettext
 from screener.screens import render
 from screener.screens.interview import Interview, parse_reply
 from screener.screens.listing import effective_show_if
@@ -40,13 +40,6 @@ PERSONA_KEYS = {"name", "sketch", "perspective", "answers"}
 NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 # How long each typed character takes, at most, once the answer starts to appear.
 KEY_DELAY = 0.05
-# A result's severity in a persona listing's few words.
-SEVERITY_WORD = {
-    Severity.NONE: N_("below the threshold"),
-    Severity.MILD: N_("mild"),
-    Severity.MODERATE: N_("moderate"),
-    Severity.SEVERE: N_("severe"),
-}
 
 
 class Persona(NamedTuple):
@@ -390,13 +383,24 @@ def outcome(bank: Bank, persona: Persona) -> Result:
     return score(bank, answers_of(bank, persona))
 
 
+def severity_word(s: Severity) -> str:
+    """A result's severity in a persona listing's few words ("mild", "below the threshold")."""
+    if s is Severity.MILD:
+        return pgettext("severity", "mild")
+    if s is Severity.MODERATE:
+        return pgettext("severity", "moderate")
+    if s is Severity.SEVERE:
+        return pgettext("severity", "severe")
+    return _("below the threshold")
+
+
 def leads_to(res: Result) -> str:
     """A few words for a listing: "moderate (4 to 5 of 11, 1 skipped)"."""
     if res.screened_out:
         return _("no opioid use in the past 12 months")
-    words = _(SEVERITY_WORD[res.severity])
+    words = severity_word(res.severity)
     if res.severity_max is not res.severity:
-        words = _("{low} to {high}").format(low=words, high=_(SEVERITY_WORD[res.severity_max]))
+        words = _("{low} to {high}").format(low=words, high=severity_word(res.severity_max))
     if res.count_max == res.count:
         criteria = _("{count} of 11 criteria").format(count=res.count)
     else:
