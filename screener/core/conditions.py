@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TypeAlias
 
 from screener.core.model import AllOf, AnyOf, Bank, Condition, Leaf, Not, Question, Value
+from screener.i18n import N_, _
 
 
 def same(a: object, b: object) -> bool:
@@ -161,22 +162,31 @@ def to_dict(cond: Condition) -> dict[str, object]:
 
 
 def describe(cond: Condition) -> str:
-    """A condition in words, e.g. `use_any is yes and not (ctx_home is no)`."""
+    """A condition in words, e.g. `use_any is yes and not (ctx_home is no)`: the ids and values
+    as the bank has them, the words between them from the catalog."""
     if isinstance(cond, AllOf | AnyOf):
-        joiner = " and " if isinstance(cond, AllOf) else " or "
-        inner = joiner.join(describe(c) for c in cond.items)
+        joined = _("{first} and {second}") if isinstance(cond, AllOf) else _("{first} or {second}")
+        inner = ""
+        for i, c in enumerate(cond.items):
+            inner = describe(c) if i == 0 else joined.format(first=inner, second=describe(c))
         return f"({inner})" if len(cond.items) > 1 else inner
     if isinstance(cond, Not):
-        return f"not {describe(cond.item)}"
-    return f"{cond.name} {_OP_WORDS[cond.op]} {_words(cond.value)}"
+        return _("not {condition}").format(condition=describe(cond.item))
+    return _(_OP_WORDS[cond.op]).format(name=cond.name, value=_words(cond.value))
 
 
-_OP_WORDS = {"equals": "is", "in": "is one of", "contains": "includes", "at_least": "is at least"}
+# A leaf in words, by operator: {name} is the question or fact, {value} what it is compared with.
+_OP_WORDS = {
+    "equals": N_("{name} is {value}"),
+    "in": N_("{name} is one of {value}"),
+    "contains": N_("{name} includes {value}"),
+    "at_least": N_("{name} is at least {value}"),
+}
 
 
 def _words(value: object) -> str:
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, list | tuple):
         return "/".join(_words(v) for v in value)
     return str(value)

@@ -3,6 +3,8 @@
 It decides nothing about what an answer means: a persona's answers go through the same
 interview and scorer as anyone's. It never prints by itself either: the console, the pause and
 the wait for Enter are handed in, so a demo runs the same on a terminal, a pipe and in tests.
+Its words, the problems it finds in a personas file among them, are catalog messages
+(screener.i18n); the keys it types are the ones the interview reads.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from screener.errors import AnswersError, ScreenerError
 from screener.files import yamlsrc
 from screener.files.answers import check_value, missing
 from screener.files.bank import read_text
+from screener.i18n import _, ngettext, pgettext
 from screener.screens import render
 from screener.screens.interview import Interview, parse_reply
 from screener.screens.listing import effective_show_if
@@ -70,7 +73,8 @@ def parse_personas(text: str, bank: Bank, filename: str = PERSONAS_FILE) -> tupl
     try:
         doc = yamlsrc.load(text)
     except yamlsrc.ParseError as exc:
-        raise AnswersError([f"{filename}:{exc.line or 1}: not valid YAML: {exc.message}"]) from None
+        problem = _("not valid YAML: {reason}").format(reason=exc.message)
+        raise AnswersError([f"{filename}:{exc.line or 1}: {problem}"]) from None
     return _Checker(filename, doc, bank).check()
 
 
@@ -91,25 +95,32 @@ class _Checker:
         )
 
     def fail(self) -> AnswersError:
-        return AnswersError([m for _, m in sorted(self.problems, key=lambda p: p[0])])
+        return AnswersError([m for _line, m in sorted(self.problems, key=lambda p: p[0])])
 
     def check(self) -> tuple[Persona, ...]:
         for path, message in self.doc.problems:
             self.error(path, message)
         data = self.doc.data
         if not isinstance(data, dict):
-            self.error((), f"expected a {FORMAT} mapping (format, bank, personas)")
+            self.error(
+                (), _("expected a {format} mapping (format, bank, personas)").format(format=FORMAT)
+            )
             raise self.fail()
         for key in data:
             if key not in TOP_KEYS:
-                self.error((key,), f"unknown key {show_value(key)}{did_you_mean(key, TOP_KEYS)}")
+                self.error((key,), _unknown_key(key, TOP_KEYS))
         if data.get("format") != FORMAT:
-            self.error(("format",), f"expected {FORMAT!r}, got {_show(data.get('format'))}")
+            self.error(
+                ("format",),
+                _("expected {expected}, got {value}").format(
+                    expected=repr(FORMAT), value=_show(data.get("format"))
+                ),
+            )
         self.check_bank(data.get("bank"))
         items = data.get("personas")
         out: list[Persona] = []
         if not isinstance(items, list) or not items:
-            self.error(("personas",), "expected a list of personas (name, sketch, answers)")
+            self.error(("personas",), _("expected a list of personas (name, sketch, answers)"))
         else:
             for i, item in enumerate(items):
                 persona = self.persona(item, ("personas", i))
@@ -121,46 +132,52 @@ class _Checker:
 
     def check_bank(self, value: object) -> None:
         if not isinstance(value, dict):
-            self.error(("bank",), "expected {id, version} of the bank the personas answer")
+            self.error(
+                ("bank",), _("expected {{id, version}} of the bank the personas answer").format()
+            )
             return
         if value.get("id") != self.bank.id:
             self.error(
                 ("bank", "id"),
-                f"these personas are for bank {_show(value.get('id'))}, not {self.bank.id!r} "
-                "(a bank of your own needs personas of its own: --personas PATH)",
+                _(
+                    "these personas are for bank {given}, not {bank} "
+                    "(a bank of your own needs personas of its own: --personas PATH)"
+                ).format(given=_show(value.get("id")), bank=repr(self.bank.id)),
             )
         elif value.get("version") != self.bank.version:
             # Personas show what the current questions do: stale answers are a mistake to fix,
             # not something to work around with a warning.
             self.error(
                 ("bank", "version"),
-                f"these personas answer version {_show(value.get('version'))} of the bank, "
-                f"which is now version {self.bank.version!r}: check their answers against it, "
-                "then update the version here",
+                _(
+                    "these personas answer version {given} of the bank, which is now version "
+                    "{version}: check their answers against it, then update the version here"
+                ).format(given=_show(value.get("version")), version=repr(self.bank.version)),
             )
 
     def persona(self, item: object, path: yamlsrc.Path) -> Persona | None:
         if not isinstance(item, dict):
-            self.error(path, "expected a persona: a mapping with name, sketch and answers")
+            self.error(path, _("expected a persona: a mapping with name, sketch and answers"))
             return None
         for key in item:
             if key not in PERSONA_KEYS:
-                self.error(
-                    (*path, key), f"unknown key {show_value(key)}{did_you_mean(key, PERSONA_KEYS)}"
-                )
+                self.error((*path, key), _unknown_key(key, PERSONA_KEYS))
         name = self.name(item.get("name"), (*path, "name"), path)
         sketch = item.get("sketch")
         if not isinstance(sketch, str) or not sketch.strip():
-            self.error((*path, "sketch"), "expected one line saying who the persona is")
+            self.error((*path, "sketch"), _("expected one line saying who the persona is"))
         elif "\n" in sketch.strip():
-            self.error((*path, "sketch"), "expected one line (use a folded >- block)")
+            self.error((*path, "sketch"), _("expected one line (use a folded >- block)"))
         perspectives = list(self.bank.perspectives)
         perspective = item.get("perspective", perspectives[0] if perspectives else "self")
         if perspective not in perspectives:
             self.error(
                 (*path, "perspective"),
-                f"{_show(perspective)} is not a perspective of this bank "
-                f"({', '.join(perspectives)}){did_you_mean(perspective, perspectives)}",
+                _("{value} is not a perspective of this bank ({perspectives}){suggestion}").format(
+                    value=_show(perspective),
+                    perspectives=", ".join(perspectives),
+                    suggestion=did_you_mean(perspective, perspectives),
+                ),
             )
         values = self.answers(item.get("answers"), (*path, "answers"))
         if name is None or not isinstance(sketch, str):
@@ -169,14 +186,22 @@ class _Checker:
 
     def name(self, value: object, path: yamlsrc.Path, parent: yamlsrc.Path) -> str | None:
         if value is None:
-            self.error(parent, "missing required key 'name'")
+            self.error(parent, _("missing required key 'name'"))
             return None
         if not isinstance(value, str) or not NAME.match(value):
-            self.error(path, f"expected a short lowercase name like 'sam', got {_show(value)}")
+            self.error(
+                path,
+                _("expected a short lowercase name like 'sam', got {value}").format(
+                    value=_show(value)
+                ),
+            )
             return None
         if value in self.names:
             self.error(
-                path, f"the name {show_value(value)} is already used on line {self.names[value]}"
+                path,
+                _("the name {name} is already used on line {line}").format(
+                    name=show_value(value), line=self.names[value]
+                ),
             )
             return None
         self.names[value] = self.doc.line(path)
@@ -184,7 +209,12 @@ class _Checker:
 
     def answers(self, value: object, path: yamlsrc.Path) -> dict[str, Value]:
         if not isinstance(value, dict):
-            self.error(path, f"expected a mapping of question id to answer, got {_show(value)}")
+            self.error(
+                path,
+                _("expected a mapping of question id to answer, got {value}").format(
+                    value=_show(value)
+                ),
+            )
             return {}
         known = {q.id: q for q in self.bank.questions}
         out: dict[str, Value] = {}
@@ -195,18 +225,20 @@ class _Checker:
             if q is None:
                 self.error(
                     where,
-                    f"{show_value(qid)} is not a question in this bank{did_you_mean(qid, known)}",
+                    _("{id} is not a question in this bank{suggestion}").format(
+                        id=show_value(qid), suggestion=did_you_mean(qid, known)
+                    ),
                 )
                 meant = close_match(qid, known)
                 if meant is not None:
                     bad.add(meant)
                 continue
             if q.role is Role.CONSENT:
-                self.error(where, "leave the consent question out: the demo always answers yes")
+                self.error(where, _("leave the consent question out: the demo always answers yes"))
                 continue
             stored, problem = check_value(q, raw)
             if problem is None and stored is None and q.required:
-                problem = "cannot be skipped"
+                problem = _("cannot be skipped")
             if problem is None:
                 problem = _untypable(q, stored)
             if problem is not None:
@@ -214,7 +246,7 @@ class _Checker:
                 bad.add(q.id)
                 continue
             out[q.id] = stored
-        shown, _ = applicable(self.bank, out)
+        shown, _counted = applicable(self.bank, out)
         shown_ids = {q.id for q in shown}
 
         def hangs_on_a_problem(q: Question) -> bool:
@@ -225,29 +257,42 @@ class _Checker:
             q = known[qid]
             if qid not in shown_ids and not hangs_on_a_problem(q):
                 cond = effective_show_if(self.bank, q)
-                when = f" (it is asked only when {describe(cond)})" if cond else ""
-                self.error(
-                    (*path, qid),
-                    f"does not apply to this persona's answers, so it would never be asked{when}: "
-                    "leave it out",
-                )
+                if cond is None:
+                    problem = _(
+                        "does not apply to this persona's answers, so it would never be asked: "
+                        "leave it out"
+                    )
+                else:
+                    problem = _(
+                        "does not apply to this persona's answers, so it would never be asked "
+                        "(it is asked only when {condition}): leave it out"
+                    ).format(condition=describe(cond))
+                self.error((*path, qid), problem)
         for qid in missing(self.bank, out):
             if qid not in bad and not hangs_on_a_problem(known[qid]):
                 self.error(
                     path,
-                    f"no answer to {show_value(qid)}, which applies: give one (null to skip it)",
+                    _("no answer to {id}, which applies: give one (null to skip it)").format(
+                        id=show_value(qid)
+                    ),
                 )
         return {qid: v for qid, v in out.items() if qid in shown_ids}
+
+
+def _unknown_key(key: object, known: set[str]) -> str:
+    return _("unknown key {key}{suggestion}").format(
+        key=show_value(key), suggestion=did_you_mean(key, known)
+    )
 
 
 def _untypable(q: Question, value: Value) -> str | None:
     """Why `value` could not be typed at the prompt, or None when it reads back the same."""
     reply = parse_reply(q, keys_for(q, value))
     if value is None:
-        return None if reply.command == "skip" else "cannot be skipped"
+        return None if reply.command == "skip" else _("cannot be skipped")
     if reply.command is None and reply.hint is None and reply.value == value:
         return None
-    return "cannot be typed at the prompt as it is (it would not read back as the same answer)"
+    return _("cannot be typed at the prompt as it is (it would not read back as the same answer)")
 
 
 def _show(value: object) -> str:
@@ -260,7 +305,7 @@ def _show(value: object) -> str:
 def keys_for(q: Question, value: Value) -> str:
     """What a person types at the prompt to give `value` to `q`: the inverse of parse_reply."""
     if value is None:
-        return "s"
+        return render.KEYS["skip"]
     return kind_of(q).keys(q, value)
 
 
@@ -294,10 +339,17 @@ def play(
         assert q is not None
         if last and last[-1] == q.id:  # the interview refused the answer: never loop on it
             raise AnswersError(
-                [f"persona {persona.name!r}: the answer to {q.id!r} was not accepted"]
+                [
+                    _("persona {name}: the answer to {id} was not accepted").format(
+                        name=repr(persona.name), id=repr(q.id)
+                    )
+                ]
             )
         last.append(q.id)
-        keys = "y" if q.role is Role.CONSENT else keys_for(q, persona.values.get(q.id))
+        if q.role is Role.CONSENT:  # the demo always begins
+            keys = pgettext("typed answer", "y")
+        else:
+            keys = keys_for(q, persona.values.get(q.id))
         if wait is not None:
             wait()
         out.print(prompt, end="", markup=False)
@@ -315,7 +367,7 @@ def play(
     interview = Interview(bank, ask, out.print, persona.perspective, plain=plain, banner=banner)
     taken = interview.run()
     if taken is None:  # cannot happen: the demo answers yes to begin
-        raise ScreenerError(f"persona {persona.name!r} did not begin")
+        raise ScreenerError(_("persona {name} did not begin").format(name=repr(persona.name)))
     return taken._replace(demo=persona.name)
 
 
@@ -331,26 +383,45 @@ def outcome(bank: Bank, persona: Persona) -> Result:
     return score(bank, answers_of(bank, persona))
 
 
+def severity_word(s: Severity) -> str:
+    """A result's severity in a persona listing's few words ("mild", "below the threshold")."""
+    if s is Severity.MILD:
+        return pgettext("severity", "mild")
+    if s is Severity.MODERATE:
+        return pgettext("severity", "moderate")
+    if s is Severity.SEVERE:
+        return pgettext("severity", "severe")
+    return _("below the threshold")
+
+
 def leads_to(res: Result) -> str:
     """A few words for a listing: "moderate (4 to 5 of 11, 1 skipped)"."""
     if res.screened_out:
-        return "no opioid use in the past 12 months"
-    words = "below the threshold" if res.severity is Severity.NONE else res.severity.value
+        return _("no opioid use in the past 12 months")
+    words = severity_word(res.severity)
     if res.severity_max is not res.severity:
-        words += f" to {res.severity_max.value}"
-    count = str(res.count)
-    if res.count_max != res.count:
-        count += f" to {res.count_max}"
-    open_ = res.count_max - res.count
-    extra = f", {open_} not answered" if open_ else ""
-    if res.supervised_exclusion:
-        extra += "; prescribed use, so tolerance and withdrawal are not counted"
-    elif res.supervision_claimed and res.overridden_by:
-        extra += (
-            "; tolerance and withdrawal count: 'all prescribed' was answered, "
-            "but other use was reported"
+        words = _("{low} to {high}").format(low=words, high=severity_word(res.severity_max))
+    if res.count_max == res.count:
+        criteria = _("{count} of 11 criteria").format(count=res.count)
+    else:
+        criteria = _("{count} to {count_max} of 11 criteria").format(
+            count=res.count, count_max=res.count_max
         )
-    return f"{words} ({count} of 11 criteria{extra})"
+    open_ = res.count_max - res.count
+    if open_:
+        criteria = ngettext(
+            "{criteria}, {n} not answered", "{criteria}, {n} not answered", open_
+        ).format(criteria=criteria, n=open_)
+    if res.supervised_exclusion:
+        criteria = _(
+            "{criteria}; prescribed use, so tolerance and withdrawal are not counted"
+        ).format(criteria=criteria)
+    elif res.supervision_claimed and res.overridden_by:
+        criteria = _(
+            "{criteria}; tolerance and withdrawal count: 'all prescribed' was answered, "
+            "but other use was reported"
+        ).format(criteria=criteria)
+    return _("{severity} ({criteria})").format(severity=words, criteria=criteria)
 
 
 def find(personas: tuple[Persona, ...], name: str) -> Persona:
@@ -360,8 +431,9 @@ def find(personas: tuple[Persona, ...], name: str) -> Persona:
             return persona
     names = [p.name for p in personas]
     raise ScreenerError(
-        f"no persona called {show_value(name)}{did_you_mean(name, names)}; "
-        f"the personas are: {', '.join(names)}"
+        _("no persona called {name}{suggestion}; the personas are: {names}").format(
+            name=show_value(name), suggestion=did_you_mean(name, names), names=", ".join(names)
+        )
     )
 
 
@@ -389,27 +461,35 @@ def listing(bank: Bank, personas: tuple[Persona, ...], plain: bool = False) -> R
     """The personas for people: name, sketch and where the demo leads."""
     rows = [(p, leads_to(outcome(bank, p))) for p in personas]
     parts: list[RenderableType] = [
-        render.banner_line(render.DEMO_BANNER, plain),
-        Text(f"Fictional personas for {clean(bank.title)} (version {clean(bank.version)})"),
+        render.banner_line(_(render.DEMO_BANNER), plain),
+        Text(
+            _("Fictional personas for {title} (version {version})").format(
+                title=clean(bank.title), version=clean(bank.version)
+            )
+        ),
     ]
     if plain:
         for p, where in rows:
-            parts.append(Text(f"\n{p.name}: {clean(p.sketch)}\n  Leads to: {where}"))
+            leads = _("Leads to: {result}").format(result=where)
+            parts.append(Text(f"\n{p.name}: {clean(p.sketch)}\n  {leads}"))
     else:
         from rich import box
         from rich.table import Table
 
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=True)
-        table.add_column("Name", style="bold", no_wrap=True)
-        table.add_column("Who", ratio=3)
-        table.add_column("Leads to", ratio=2)
+        table.add_column(pgettext("column", "Name"), style="bold", no_wrap=True)
+        table.add_column(pgettext("column", "Who"), ratio=3)
+        table.add_column(pgettext("column", "Leads to"), ratio=2)
         for p, where in rows:
             table.add_row(p.name, Text(clean(p.sketch)), Text(where))
         parts.append(table)
     parts.append(
         Text(
-            "\nPlay one with: screener demo NAME. Add --step to show one answer per Enter, "
-            "or --pace SECONDS to set the speed."
+            "\n"
+            + _(
+                "Play one with: screener demo NAME. Add --step to show one answer per Enter, "
+                "or --pace SECONDS to set the speed."
+            )
         )
     )
     from rich.console import Group

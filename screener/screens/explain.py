@@ -2,12 +2,14 @@
 
 Everything is read from the bank and from the scoring code itself (the thresholds come from
 `severity_for`, the excluded criteria from `SUPERVISION_EXCLUDED`), so the explanation cannot
-drift from what the screener does. Returns Rich renderables and never prints.
+drift from what the screener does. Returns Rich renderables and never prints. Its words are
+catalog messages (screener.i18n); ids, values and the bank's own texts fill their placeholders.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import string
+from collections.abc import Iterable, Sequence
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -35,11 +37,11 @@ from screener.core.model import (
 from screener.core.safetext import clean, did_you_mean
 from screener.core.scoring import severity_for
 from screener.errors import ScreenerError
-from screener.i18n import _, ngettext
+from screener.i18n import N_, _, ngettext
 from screener.screens.listing import effective_show_if
-from screener.screens.render import MEANING, URGENCY_LABEL, heading, marked, source_item
+from screener.screens.render import heading, marked, meaning, source_item, urgency_label
 
-HOW_IT_COUNTS = (
+HOW_IT_COUNTS = N_(
     "A criterion is met when any of its questions is answered yes, and not met when all of "
     "them are answered no. Otherwise it stays open (not answered): a skipped question is "
     "never counted as a no."
@@ -55,7 +57,7 @@ def thresholds() -> list[tuple[int, int | None, Severity]]:
             bands[-1] = (bands[-1][0], n, s)
         else:
             bands.append((n, n, s))
-    low, _, top = bands[-1]
+    low, _high, top = bands[-1]
     bands[-1] = (low, None, top)
     return bands
 
@@ -67,22 +69,55 @@ def criterion_questions(bank: Bank, key: str) -> list[Question]:
 # --- conditions in words ------------------------------------------------------------------
 
 
+def _joined(message: str, parts: Sequence[str]) -> str:
+    """`parts` joined two at a time by `message` ("{first} and {second}"), left to right."""
+    out = parts[0] if parts else ""
+    for part in parts[1:]:
+        out = message.format(first=out, second=part)
+    return out
+
+
+def _either(parts: Sequence[str]) -> str:
+    """ "a or b or c": values or answers, any of which would do."""
+    return _joined(_("{first} or {second}"), parts)
+
+
 def said(bank: Bank, cond: Condition) -> str:
     """A condition as a person would say it: "'Heroin' chosen for 'Opioids used'"."""
     if isinstance(cond, AllOf | AnyOf):
-        joiner = " and " if isinstance(cond, AllOf) else ", or "
-        parts = [said(bank, c) for c in cond.items]
-        parts = [
-            f"({p})" if isinstance(c, AllOf | AnyOf) else p
-            for p, c in zip(parts, cond.items, strict=True)
-        ]
-        return joiner.join(parts)
+        return _group(cond, [said(bank, c) for c in cond.items])
     if isinstance(cond, Not):
         inner = said(bank, cond.item)
-        return f"unless {inner}" if isinstance(cond.item, Leaf) else f"not ({inner})"
+        if isinstance(cond.item, Leaf):
+            return _("unless {condition}").format(condition=inner)
+        return _("not ({condition})").format(condition=inner)
     if cond.subject == "question":
         return _question_words(bank, cond)
     return _result_words(bank, cond)
+
+
+def _group(cond: AllOf | AnyOf, parts: list[str]) -> str:
+    """An `all` or `any` from its parts in words, a group within it in brackets."""
+    parts = [
+        f"({p})" if isinstance(c, AllOf | AnyOf) else p
+        for p, c in zip(parts, cond.items, strict=True)
+    ]
+    joiner = _("{first} and {second}") if isinstance(cond, AllOf) else _("{first}, or {second}")
+    return _joined(joiner, parts)
+
+
+def _unless(bank: Bank, cond: Condition) -> str | None:
+    """`said(cond)` without the "unless" it opens with, or None when it opens otherwise: for
+    "Raised unless ..." rather than "Raised when unless ..."."""
+    if isinstance(cond, Not) and isinstance(cond.item, Leaf):
+        return said(bank, cond.item)
+    if isinstance(cond, AllOf | AnyOf) and cond.items:
+        first = cond.items[0]
+        bare = None if isinstance(first, AllOf | AnyOf) else _unless(bank, first)
+        if bare is None:
+            return None
+        return _group(cond, [bare, *(said(bank, c) for c in cond.items[1:])])
+    return None
 
 
 def _question_words(bank: Bank, leaf: Leaf) -> str:
@@ -93,21 +128,27 @@ def _question_words(bank: Bank, leaf: Leaf) -> str:
     name = f"'{q.short or q.id}'"
     want = leaf.value
     if leaf.op == "equals":
-        return f"{name} is answered {_answer(q, want)}"
+        return _("{question} is answered {answer}").format(question=name, answer=_answer(q, want))
     if leaf.op == "in" and isinstance(want, list | tuple):
-        return f"{name} is answered " + " or ".join(_answer(q, w) for w in want)
+        answers = _either([_answer(q, w) for w in want])
+        return _("{question} is answered {answer}").format(question=name, answer=answers)
     if leaf.op == "contains":
-        return f"'{q.label_of(want)}' is chosen for {name}"
+        return _("'{option}' is chosen for {question}").format(
+            option=q.label_of(want), question=name
+        )
     if leaf.op == "at_least":
         if kind_of(q).repeats:  # a count of the options chosen
-            return f"{want} or more are chosen for {name}"
-        return f"{name} is rated {want} or more"
+            n = want if isinstance(want, int) else 2
+            return ngettext(
+                "{n} or more are chosen for {question}", "{n} or more are chosen for {question}", n
+            ).format(n=want, question=name)
+        return _("{question} is rated {n} or more").format(question=name, n=want)
     return describe(leaf)
 
 
 def _answer(q: Question, value: object) -> str:
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     return f"'{q.label_of(value)}'"
 
 
@@ -122,7 +163,7 @@ def _result_words(bank: Bank, leaf: Leaf) -> str:
     words = fact.words.get(op)
     if words is None:
         return describe(leaf)
-    values = " or ".join(str(w) for w in want) if isinstance(want, list | tuple) else str(want)
+    values = _either([str(w) for w in want]) if isinstance(want, list | tuple) else str(want)
     item = ""
     if op == "contains":
         if fact.takes == "flags":
@@ -138,6 +179,22 @@ def _result_words(bank: Bank, leaf: Leaf) -> str:
 # --- building blocks --------------------------------------------------------------------
 
 
+def _compose(message: str, style: str = "", **values: Text | str) -> Text:
+    """A translated message as Text: its own words in `style`, each placeholder filled with its
+    value, which may be a Text with styles of its own."""
+    out = Text()
+    for literal, field, _spec, _conversion in string.Formatter().parse(message):
+        if literal:
+            out.append(literal, style=style)
+        if field is not None:
+            value = values[field]
+            if isinstance(value, Text):
+                out.append_text(value)
+            else:
+                out.append(value)
+    return out
+
+
 class _Cites:
     """Sources cited by their number in the bank's list, which closes the explanation."""
 
@@ -146,18 +203,24 @@ class _Cites:
         self.number = {sid: i for i, sid in enumerate(bank.sources, 1)}
         self.used: set[str] = set()
 
-    def __call__(self, ids: Iterable[str], label: str = "Sources") -> Text:
+    def __call__(self, ids: Iterable[str], bands: bool = False) -> Text:
+        """The sources' numbers, after "Sources:" (or "Band sources:" for `bands`)."""
         known = sorted({s for s in ids if s in self.number}, key=lambda s: self.number[s])
         self.used.update(known)
         marks = " ".join(f"[{self.number[s]}]" for s in known)
-        return Text(f"{label}: {marks}" if known else f"{label}: none given", style="dim")
+        if bands:
+            text = _("Band sources: {sources}") if known else _("Band sources: none given")
+        else:
+            text = _("Sources: {sources}") if known else _("Sources: none given")
+        return Text(text.format(sources=marks), style="dim")
 
     def titles(self, ids: Iterable[str]) -> Text:
         """The sources by number and title, for a view without the closing list."""
         known = sorted({s for s in ids if s in self.number}, key=lambda s: self.number[s])
         self.used.update(known)
         names = "; ".join(f"[{self.number[s]}] {self.bank.sources[s].title}" for s in known)
-        return Text(clean(f"Sources: {names or 'none given'}"), style="dim")
+        text = _("Sources: {sources}").format(sources=names) if names else _("Sources: none given")
+        return Text(clean(text), style="dim")
 
     def listing(self, plain: bool, only_used: bool = False) -> RenderableType:
         rows = []
@@ -186,15 +249,18 @@ def _asked_as(bank: Bank, q: Question) -> Text:
     return out
 
 
-def _when(verb: str, bank: Bank, cond: Condition) -> str:
-    """ "Shown when 2 or more criteria are met." or "Asked unless 'Any opioid use' is no." """
-    words = said(bank, cond)
-    return f"{verb} {words}." if words.startswith("unless ") else f"{verb} when {words}."
+def _when(when: str, unless: str, bank: Bank, cond: Condition) -> str:
+    """ "Shown when 2 or more criteria are met." or "Asked unless 'Any opioid use' is no.":
+    `when` and `unless` are the two messages, each with a place for the {condition}."""
+    bare = _unless(bank, cond)
+    if bare is not None:
+        return unless.format(condition=bare)
+    return when.format(condition=said(bank, cond))
 
 
 def _rule(cond: Condition) -> Text:
     """The condition exactly as the bank has it, for whoever edits the bank."""
-    return Text(f"In the bank: {describe(cond)}", style="dim")
+    return Text(_("In the bank: {condition}").format(condition=describe(cond)), style="dim")
 
 
 # --- the explanation --------------------------------------------------------------------
@@ -212,8 +278,8 @@ def explain(bank: Bank, plain: bool = False) -> RenderableType:
     parts += _flags_part(bank, cite, plain)
     parts += _referrals_part(bank, cite, plain)
     parts += [
-        heading("8. Sources", plain),
-        Text("Everything above rests on these (the numbers in brackets point here):"),
+        heading(_("8. Sources"), plain),
+        Text(_("Everything above rests on these (the numbers in brackets point here):")),
         cite.listing(plain),
     ]
     return Group(*parts)
@@ -221,11 +287,16 @@ def explain(bank: Bank, plain: bool = False) -> RenderableType:
 
 def _title(bank: Bank, plain: bool) -> RenderableType:
     text = Text()
-    text.append("How the screening reaches a result", style="" if plain else "bold")
+    text.append(_("How the screening reaches a result"), style="" if plain else "bold")
     text.append(
-        clean(f"\n{bank.title}, version {bank.version}. ")
-        + "This shows, step by step, what the screener does with the answers. It is a "
-        "screening, not a diagnosis: only a clinician who talks with the person can diagnose."
+        "\n"
+        + clean(
+            _(
+                "{title}, version {version}. This shows, step by step, what the screener does "
+                "with the answers. It is a screening, not a diagnosis: only a clinician who "
+                "talks with the person can diagnose."
+            ).format(title=bank.title, version=bank.version)
+        )
     )
     if plain:
         return text
@@ -234,11 +305,13 @@ def _title(bank: Bank, plain: bool) -> RenderableType:
 
 def _criteria_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableType]:
     parts: list[RenderableType] = [
-        heading("1. The 11 criteria", plain),
+        heading(_("1. The 11 criteria"), plain),
         Text(
-            "The DSM-5 is the manual clinicians use to diagnose. Its checklist for opioid use "
-            "disorder has 11 items, called criteria, all about the past 12 months. Each one "
-            "below is shown with the question that looks at it. " + HOW_IT_COUNTS
+            _(
+                "The DSM-5 is the manual clinicians use to diagnose. Its checklist for opioid use "
+                "disorder has 11 items, called criteria, all about the past 12 months. Each one "
+                "below is shown with the question that looks at it. {how_it_counts}"
+            ).format(how_it_counts=_(HOW_IT_COUNTS))
         ),
     ]
     rows = []
@@ -254,14 +327,16 @@ def _criterion_summary(bank: Bank, key: str, cite: _Cites) -> Text:
     out.append(f" ({key})", style="dim")
     questions = criterion_questions(bank, key)
     for q in questions:
-        out.append("\nAsked as ")
-        out.append_text(_asked_as(bank, q))
+        out.append("\n")
+        out.append_text(_compose(_("Asked as {question}"), question=_asked_as(bank, q)))
     if not questions:
-        out.append("\nNo question in this bank looks at it, so it is never met.")
+        out.append("\n" + _("No question in this bank looks at it, so it is never met."))
     elif len(questions) > 1:
-        out.append("\nMet if any of these is answered yes.")
+        out.append("\n" + _("Met if any of these is answered yes."))
     if key in SUPERVISION_EXCLUDED and bank.by_role(Role.PRESCRIBED_ONLY):
-        out.append("\nNot counted when all use was prescribed and taken as prescribed (see 3).")
+        out.append(
+            "\n" + _("Not counted when all use was prescribed and taken as prescribed (see 3).")
+        )
     out.append("\n")
     out.append_text(cite(s for q in questions for s in q.source))
     return out
@@ -270,8 +345,21 @@ def _criterion_summary(bank: Bank, key: str, cite: _Cites) -> Text:
 def _severity_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableType]:
     rows = []
     for low, high, severity in thresholds():
-        span = f"{low} or more" if high is None else f"{low}" if low == high else f"{low} to {high}"
-        rows.append(("-", Text(f"{span} criteria met: {MEANING[severity]}")))
+        if high is None:
+            text = ngettext(
+                "{low} or more criteria met: {meaning}",
+                "{low} or more criteria met: {meaning}",
+                low,
+            )
+        elif low == high:
+            text = ngettext("{low} criterion met: {meaning}", "{low} criteria met: {meaning}", low)
+        else:
+            text = ngettext(
+                "{low} to {high} criteria met: {meaning}",
+                "{low} to {high} criteria met: {meaning}",
+                high,
+            )
+        rows.append(("-", Text(text.format(low=low, high=high, meaning=meaning(severity)))))
     # The bank gives the thresholds no source of their own. They belong to the DSM checklist
     # that the criteria and the prescribed-use rule come from, so cite only what all of those
     # questions cite: an article cited beside every criterion does not state the thresholds.
@@ -280,44 +368,61 @@ def _severity_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableType
     for q in rule_questions:
         shared = set(q.source) if shared is None else shared & set(q.source)
     return [
-        heading("2. From the count to a result", plain),
-        Text("The criteria that are met are counted, and the count gives the result:"),
+        heading(_("2. From the count to a result"), plain),
+        Text(_("The criteria that are met are counted, and the count gives the result:")),
         marked(rows, plain),
         Text(
-            "Tolerance or withdrawal alone does not reach the threshold. Outside prescribed "
-            "use, though, either one is a sign that the body has come to depend on opioids, "
-            "and the result says so."
+            _(
+                "Tolerance or withdrawal alone does not reach the threshold. Outside prescribed "
+                "use, though, either one is a sign that the body has come to depend on opioids, "
+                "and the result says so."
+            )
         ),
         cite(shared or ()),
     ]
 
 
 def _supervision_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableType]:
-    parts: list[RenderableType] = [heading("3. Prescribed use", plain)]
+    parts: list[RenderableType] = [heading(_("3. Prescribed use"), plain)]
     q = bank.by_role(Role.PRESCRIBED_ONLY)
     if q is None:
-        parts.append(Text("This bank does not ask about prescribed use: every criterion counts."))
+        parts.append(
+            Text(_("This bank does not ask about prescribed use: every criterion counts."))
+        )
         return parts
-    excluded = " and ".join(
-        f"{key.replace('_', ' ')} ({clean(bank.criteria.get(key, key)).lower()})"
-        for key in SUPERVISION_EXCLUDED
+    excluded = _joined(
+        _("{first} and {second}"),
+        [
+            f"{key.replace('_', ' ')} ({clean(bank.criteria.get(key, key)).lower()})"
+            for key in SUPERVISION_EXCLUDED
+        ],
     )
+    others = len(CRITERIA) - len(SUPERVISION_EXCLUDED)
     parts.append(
         Text(
-            "Some tolerance and withdrawal are expected when opioids are taken as prescribed, "
-            "with a clinician looking after them: for example pain medicine, methadone or "
-            "buprenorphine. So when all opioid use in the past 12 months was prescribed and "
-            f"taken as prescribed, {excluded} are not counted. The other "
-            f"{len(CRITERIA) - len(SUPERVISION_EXCLUDED)} criteria still count."
+            ngettext(
+                "Some tolerance and withdrawal are expected when opioids are taken as prescribed, "
+                "with a clinician looking after them: for example pain medicine, methadone or "
+                "buprenorphine. So when all opioid use in the past 12 months was prescribed and "
+                "taken as prescribed, {excluded} are not counted. The other {n} criterion still "
+                "counts.",
+                "Some tolerance and withdrawal are expected when opioids are taken as prescribed, "
+                "with a clinician looking after them: for example pain medicine, methadone or "
+                "buprenorphine. So when all opioid use in the past 12 months was prescribed and "
+                "taken as prescribed, {excluded} are not counted. The other {n} criteria still "
+                "count.",
+                others,
+            ).format(excluded=excluded, n=others)
         )
     )
-    lines: list[Text | str] = [Text("The question: ").append_text(_asked_as(bank, q))]
+    lines: list[Text | str] = [_compose(_("The question: {question}"), question=_asked_as(bank, q))]
     if q.overridden_if is not None:
         lines += [
-            "The rule does not apply, and both are counted after all, if "
-            + said(bank, q.overridden_if)
-            + ". Anyone who reports heroin or other non-prescribed use is not using only as "
-            "prescribed, whatever the answer to this question.",
+            _(
+                "The rule does not apply, and both are counted after all, if {condition}. Anyone "
+                "who reports heroin or other non-prescribed use is not using only as prescribed, "
+                "whatever the answer to this question."
+            ).format(condition=said(bank, q.overridden_if)),
             _rule(q.overridden_if),
         ]
     lines.append(cite(q.source))
@@ -326,33 +431,42 @@ def _supervision_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableT
 
 
 def _withdrawal_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableType]:
-    parts: list[RenderableType] = [heading("4. Withdrawal right now", plain)]
+    parts: list[RenderableType] = [heading(_("4. Withdrawal right now"), plain)]
     scale = bank.scales.get(WITHDRAWAL_SCALE)
     if scale is None:
-        parts.append(Text("This bank has no withdrawal scale."))
+        parts.append(Text(_("This bank has no withdrawal scale.")))
         return parts
     items = [q for q in bank.questions if q.scale == WITHDRAWAL_SCALE]
     ratings = ", ".join(f"{o.value} {o.label}" for o in scale.options)
     top = scale.items * scale.top
     lines: list[Text | str] = [
-        f"The {scale.title} is optional. It asks how the person feels right now, at this "
-        "moment, not over the past year, and it does not change the count of criteria.",
-        f"It has {scale.items} items, each rated {ratings}. The ratings add up to a total "
-        f"from 0 to {top}; if some are skipped, the total is a lower bound ('at least').",
-        "The items: " + ", ".join(q.short or q.id for q in items) + ".",
+        _(
+            "The {scale} is optional. It asks how the person feels right now, at this moment, "
+            "not over the past year, and it does not change the count of criteria."
+        ).format(scale=scale.title),
+        ngettext(
+            "It has {n} item, rated {ratings}. The ratings add up to a total from 0 to {top}; "
+            "if some are skipped, the total is a lower bound ('at least').",
+            "It has {n} items, each rated {ratings}. The ratings add up to a total from 0 to "
+            "{top}; if some are skipped, the total is a lower bound ('at least').",
+            scale.items,
+        ).format(n=scale.items, ratings=ratings, top=top),
+        _("The items: {items}.").format(items=", ".join(q.short or q.id for q in items)),
         cite(scale.source),
     ]
     if scale.bands:
         bands = "; ".join(
-            f"{b.low} {b.label}" if b.low == b.high else f"{b.low} to {b.high} {b.label}"
+            f"{b.low} {b.label}"
+            if b.low == b.high
+            else _("{low} to {high} {label}").format(low=b.low, high=b.high, label=b.label)
             for b in scale.bands
         )
-        lines += ["", f"Bands for the total: {bands}."]
+        lines += ["", _("Bands for the total: {bands}.").format(bands=bands)]
         if scale.band_note:
             lines.append(scale.band_note)
         else:
-            lines.append("The bands are a convention, not a diagnosis.")
-        lines.append(cite(scale.band_source, "Band sources"))
+            lines.append(_("The bands are a convention, not a diagnosis."))
+        lines.append(cite(scale.band_source, bands=True))
     for other in bank.scales.values():
         if other.id == WITHDRAWAL_SCALE or other.counted:
             continue
@@ -360,9 +474,9 @@ def _withdrawal_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableTy
         if extra:
             lines += [
                 "",
-                f"{other.title}: rated the same way but not added to the total: "
-                + ", ".join(extra)
-                + ".",
+                _("{scale}: rated the same way but not added to the total: {items}.").format(
+                    scale=other.title, items=", ".join(extra)
+                ),
                 cite(other.source),
             ]
     parts.append(_block(*lines))
@@ -371,34 +485,40 @@ def _withdrawal_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableTy
 
 def _skips_part(plain: bool) -> list[RenderableType]:
     return [
-        heading("5. Skipped questions", plain),
+        heading(_("5. Skipped questions"), plain),
         Text(
-            "Any question can be skipped. A skipped answer is never counted as a no. A "
-            "criterion whose question was skipped stays open, so the count becomes a range, "
-            "for example '4 to 5 of 11 criteria (1 not answered)'. The result then gives the "
-            "severity as answered, and the severity it would reach if every open criterion "
-            "were a yes. A skipped question also never raises a safety flag on its own."
+            _(
+                "Any question can be skipped. A skipped answer is never counted as a no. A "
+                "criterion whose question was skipped stays open, so the count becomes a range, "
+                "for example '4 to 5 of 11 criteria (1 not answered)'. The result then gives the "
+                "severity as answered, and the severity it would reach if every open criterion "
+                "were a yes. A skipped question also never raises a safety flag on its own."
+            )
         ),
     ]
 
 
 def _flags_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableType]:
     parts: list[RenderableType] = [
-        heading("6. Safety flags", plain),
+        heading(_("6. Safety flags"), plain),
         Text(
-            "A safety flag marks an answer linked to a higher risk of overdose or harm. Flags "
-            "do not change the count of criteria; the result lists them with why they matter."
+            _(
+                "A safety flag marks an answer linked to a higher risk of overdose or harm. "
+                "Flags do not change the count of criteria; the result lists them with why they "
+                "matter."
+            )
         ),
     ]
     rows = []
     for f in bank.flags:
+        raised = _when(_("Raised when {condition}."), _("Raised unless {condition}."), bank, f.when)
         rows.append(
             (
                 "-",
                 _block(
                     Text(clean(f.label), style="bold"),
                     f.detail,
-                    _when("Raised", bank, f.when),
+                    raised,
                     _rule(f.when),
                     cite(f.source),
                 ),
@@ -410,21 +530,26 @@ def _flags_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableType]:
 
 def _referrals_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableType]:
     parts: list[RenderableType] = [
-        heading("7. What to do next", plain),
+        heading(_("7. What to do next"), plain),
         Text(
-            "The result suggests next steps. Each one below is shown when its condition "
-            "holds, the most urgent first (now, then soon, then when ready)."
+            _(
+                "The result suggests next steps. Each one below is shown when its condition "
+                "holds, the most urgent first (now, then soon, then when ready)."
+            )
         ),
     ]
     rows = []
     for r in sorted(bank.referrals, key=lambda r: r.urgency.rank):
         head = Text()
-        head.append(f"{URGENCY_LABEL[r.urgency.value]}: ", style="dim")
+        head.append(f"{urgency_label(r.urgency.value)}: ", style="dim")
         head.append(clean(r.title), style="bold")
         if r.when is None:
-            lines: list[Text | str] = [head, "Always shown."]
+            lines: list[Text | str] = [head, _("Always shown.")]
         else:
-            lines = [head, _when("Shown", bank, r.when), _rule(r.when)]
+            shown = _when(
+                _("Shown when {condition}."), _("Shown unless {condition}."), bank, r.when
+            )
+            lines = [head, shown, _rule(r.when)]
         lines.append(cite(r.source))
         rows.append(("-", _block(*lines)))
     parts.append(marked(rows, plain))
@@ -438,38 +563,45 @@ def explain_criterion(bank: Bank, key: str, plain: bool = False) -> RenderableTy
     """One criterion in full: its questions with why they are asked and their sources."""
     if key not in CRITERIA:
         raise ScreenerError(
-            f"no criterion called {key!r}{did_you_mean(key, CRITERIA)}; "
-            f"the criteria are: {', '.join(CRITERIA)}"
+            _("no criterion called {key}{suggestion}; the criteria are: {criteria}").format(
+                key=repr(key), suggestion=did_you_mean(key, CRITERIA), criteria=", ".join(CRITERIA)
+            )
         )
     cite = _Cites(bank)
     n = CRITERIA.index(key) + 1
+    title = _("Criterion {n} of {total}: {criterion}").format(
+        n=n, total=len(CRITERIA), criterion=bank.criteria.get(key, key)
+    )
     parts: list[RenderableType] = [
-        heading(f"Criterion {n} of {len(CRITERIA)}: {bank.criteria.get(key, key)}", plain),
-        Text(f"Its key, as in the JSON output: {key}", style="dim"),
-        Text(HOW_IT_COUNTS),
+        heading(title, plain),
+        Text(_("Its key, as in the JSON output: {key}").format(key=key), style="dim"),
+        Text(_(HOW_IT_COUNTS)),
     ]
     questions = criterion_questions(bank, key)
     if not questions:
-        parts.append(Text("No question in this bank looks at it, so it is never met."))
+        parts.append(Text(_("No question in this bank looks at it, so it is never met.")))
     for q in questions:
         lines: list[Text | str] = [_asked_as(bank, q)]
         if q.why:
-            lines.append(f"Why it is asked: {q.why}")
+            lines.append(_("Why it is asked: {why}").format(why=q.why))
         show_if = effective_show_if(bank, q)
         if show_if is not None:
-            lines.append(_when("Asked", bank, show_if))
+            lines.append(
+                _when(_("Asked when {condition}."), _("Asked unless {condition}."), bank, show_if)
+            )
         lines.append(cite.titles(q.source))
         parts += [Text(""), _block(*lines)]
     parts.append(Text(""))
     prescribed = bank.by_role(Role.PRESCRIBED_ONLY)
     if key in SUPERVISION_EXCLUDED and prescribed is not None:
-        text = (
+        text = _(
             "Not counted when all opioid use in the past 12 months was prescribed and taken "
             "as prescribed: it is expected with prescribed opioids."
         )
         if prescribed.overridden_if is not None:
-            text += f" It is counted after all if {said(bank, prescribed.overridden_if)}."
+            after_all = _("It is counted after all if {condition}.")
+            text += " " + after_all.format(condition=said(bank, prescribed.overridden_if))
         parts.append(Text(text))
     else:
-        parts.append(Text("Counted whether or not the opioids were prescribed."))
+        parts.append(Text(_("Counted whether or not the opioids were prescribed.")))
     return Group(*parts)

@@ -2,7 +2,9 @@
 
 The prompt (`ask`) and the screen (`show`) are passed in, so the loop runs the same on a
 terminal, on piped input and in tests. `ask` raises EOFError or KeyboardInterrupt as `input`
-does; both become `Interrupted` at once, with nothing written.
+does; both become `Interrupted` at once, with nothing written. Every word it shows or raises
+comes from the catalog (screener.i18n); the keys a person types are the same in every language,
+except the answers to its own yes/no prompts, which also take the language's `y` and `n`.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from screener.core.kinds import NO_WORDS, YES_WORDS, kind_of
 from screener.core.model import Answers, Bank, Question, Role, Value
 from screener.core.safetext import clean
 from screener.errors import ExportError, Interrupted, Quit
-from screener.i18n import _
+from screener.i18n import _, pgettext
 from screener.screens import render
 
 Ask = Callable[[str], str]
@@ -28,9 +30,24 @@ Show = Callable[[RenderableType], None]
 Save = Callable[[Path, Answers, bool], None]
 
 PROMPT = "> "
-COMMANDS = {"b": "back", "s": "skip", "?": "why", "!": "emergency", "q": "quit"}
+COMMANDS = {key: command for command, key in render.KEYS.items()}
+HELP = frozenset({render.HELP_KEY, "help"})
 YES = YES_WORDS  # the consent and confirmation prompts take the same words as a yes/no question
 NO = NO_WORDS
+
+
+def _is_yes(answer: str) -> bool:
+    """A yes at a confirmation prompt, as a yes/no question takes it (kinds.YesNo.read)."""
+    return answer in YES or answer == pgettext("typed answer", "y")
+
+
+def _is_no(answer: str) -> bool:
+    return answer in NO or answer == pgettext("typed answer", "n")
+
+
+def _yes_no_keys() -> dict[str, str]:
+    """The letters the yes/no prompts name, as placeholders of their messages."""
+    return {"yes": pgettext("typed answer", "y"), "no": pgettext("typed answer", "n")}
 
 
 class Reply(NamedTuple):
@@ -47,7 +64,7 @@ def parse_reply(q: Question, raw: str, answered: bool = False) -> Reply:
     low = text.lower()
     if low in COMMANDS:
         return Reply(command=COMMANDS[low])
-    if low in ("h", "help"):
+    if low in HELP:
         return Reply(command="help")
     if not text:
         if answered:
@@ -105,7 +122,7 @@ class Interview:
             if step == "back":
                 if not self.history:
                     self.show(
-                        render.hint("This is the first question; there is nothing before it.")
+                        render.hint(_("This is the first question; there is nothing before it."))
                     )
                     i = nxt
                     continue
@@ -120,12 +137,12 @@ class Interview:
             else:  # `b` goes back through questions, never back to "would you like to begin?"
                 self.history.append(nxt)
             i = nxt + 1
-        _, counted = applicable(self.bank, self.values)
+        _shown, counted = applicable(self.bank, self.values)
         return Answers(self.bank.id, self.bank.version, self.perspective, counted)
 
     def next_index(self, start: int) -> int | None:
         """The first question from `start` on that applies and still needs asking."""
-        shown, _ = applicable(self.bank, self.values)
+        shown, _counted = applicable(self.bank, self.values)
         ids = {q.id for q in shown}
         for i in range(start, len(self.order)):
             q = self.order[i]
@@ -187,9 +204,10 @@ class Interview:
                 return "back"
             if reply.command == "skip":
                 if q.required:
-                    self.show(
-                        render.hint("This one needs a y or n. Type q if you would rather stop.")
+                    needs = _(
+                        "This one needs a {yes} or {no}. Type {quit} if you would rather stop."
                     )
+                    self.show(render.hint(needs.format(quit=render.KEYS["quit"], **_yes_no_keys())))
                     continue
                 self.values[q.id] = None
                 return "skip"
@@ -198,11 +216,12 @@ class Interview:
             elif reply.command == "emergency":
                 self.show(render.emergency(self.bank, self.plain))
             elif reply.command == "help":
-                self.show(render.hint(render.KEYS_HELP_PLAIN + ". Then press Enter."))
+                keys = render.keys_help(plain=True)
+                self.show(render.hint(_("{keys}. Then press Enter.").format(keys=keys)))
                 continue
             elif reply.command == "quit":
                 self.confirm_quit()
-                self.show(render.hint("Alright, carrying on."))
+                self.show(render.hint(_("Alright, carrying on.")))
             else:
                 self.values[q.id] = reply.value
                 return "answer"
@@ -211,49 +230,54 @@ class Interview:
     def confirm_quit(self) -> None:
         saving = self.save is not None and self.save_to is not None and bool(self.so_far())
         if saving:
-            self.show(render.hint("Leave now? (y/n)"))
+            ask = _("Leave now? ({yes}/{no})")
         else:
-            self.show(
-                render.hint(
-                    "Leave now? Nothing has been saved, and your answers will be cleared. (y/n)"
-                )
+            ask = _(
+                "Leave now? Nothing has been saved, and your answers will be cleared. ({yes}/{no})"
             )
+        self.show(render.hint(ask.format(**_yes_no_keys())))
         while True:
             answer = self.read().strip().lower()
-            if answer in YES:
+            if _is_yes(answer):
                 if saving:
                     self.offer_to_save()
-                raise Quit("You left the screening. Nothing was saved.")
-            if answer in NO or answer == "":
+                raise Quit(_("You left the screening. Nothing was saved."))
+            if _is_no(answer) or answer == "":
                 return
-            if answer == "!":  # emergency help is one key away on every screen, this one too
+            if answer == render.KEYS["emergency"]:  # one key away on every screen, this one too
                 self.show(render.emergency(self.bank, self.plain))
-            self.show(render.hint("Type y to leave, or n to go back to the question."))
+            again = _("Type {yes} to leave, or {no} to go back to the question.")
+            self.show(render.hint(again.format(**_yes_no_keys())))
 
     def so_far(self) -> dict[str, Value]:
         """The answers given so far that count. Consent is never among them: `run` drops it
         as soon as it is given, and prefilled answers never hold it."""
-        _, counted = applicable(self.bank, self.values)
+        _shown, counted = applicable(self.bank, self.values)
         return counted
 
     def offer_to_save(self) -> None:
         """Ask whether to keep the answers so far; leaves with Quit either way."""
+        keys = _yes_no_keys()
         keep = self.yes_no(
-            "Save your answers so far, so you can finish later? Only your user account on "
-            "this computer will be able to read the file. (y/N)",
+            _(
+                "Save your answers so far, so you can finish later? Only your user account on "
+                "this computer will be able to read the file. ({yes}/{default_no})"
+            ).format(yes=keys["yes"], default_no=keys["no"].upper()),
             default=False,
         )
         if not keep:
-            raise Quit("You left the screening. Nothing was saved.")
+            raise Quit(_("You left the screening. Nothing was saved."))
         path = self.save_where()
         if path is None:
-            raise Quit("You left the screening. Nothing was saved.")
+            raise Quit(_("You left the screening. Nothing was saved."))
         import shlex  # only on the way out, not on the way to the first question
 
-        shown = shlex.quote(str(path))
+        command = f"screener run --answers {shlex.quote(str(path))}"
         raise Quit(
-            f"Your answers so far are saved in {path} (only you can read it).\n"
-            f"To carry on where you left off: screener run --answers {shown}"
+            _(
+                "Your answers so far are saved in {path} (only you can read it).\n"
+                "To carry on where you left off: {command}"
+            ).format(path=path, command=command)
         )
 
     def save_where(self) -> Path | None:
@@ -261,28 +285,33 @@ class Interview:
         assert self.save is not None and self.save_to is not None
         answers = Answers(self.bank.id, self.bank.version, self.perspective, self.so_far())
         while True:
-            self.show(
-                render.hint(
-                    f"Save to {self.save_to}? Press Enter for yes, type another file name, "
-                    "or n to leave without saving."
-                )
+            where = _(
+                "Save to {path}? Press Enter for yes, type another file name, "
+                "or {no} to leave without saving."
             )
+            self.show(render.hint(where.format(path=self.save_to, no=_yes_no_keys()["no"])))
             reply = self.read().strip()
-            if reply == "!":
+            if reply == render.KEYS["emergency"]:
                 self.show(render.emergency(self.bank, self.plain))
                 continue
-            if reply.lower() in NO:
+            if _is_no(reply.lower()):
                 return None
             path = Path(reply).expanduser().absolute() if reply else self.save_to
             replace = False
             if path.is_file():
-                replace = self.yes_no(f"{path} already exists. Replace it? (y/N)", default=False)
+                keys = _yes_no_keys()
+                replace = self.yes_no(
+                    _("{path} already exists. Replace it? ({yes}/{default_no})").format(
+                        path=path, yes=keys["yes"], default_no=keys["no"].upper()
+                    ),
+                    default=False,
+                )
                 if not replace:
                     continue
             try:
                 self.save(path, answers, replace)
             except ExportError as exc:
-                self.show(render.hint(f"Not saved: {exc.message}"))
+                self.show(render.hint(_("Not saved: {reason}").format(reason=exc.message)))
                 continue
             return path
 
@@ -290,15 +319,15 @@ class Interview:
         self.show(render.hint(question))
         while True:
             answer = self.read().strip().lower()
-            if answer in YES:
+            if _is_yes(answer):
                 return True
-            if answer in NO:
+            if _is_no(answer):
                 return False
             if answer == "":
                 return default
-            if answer == "!":
+            if answer == render.KEYS["emergency"]:
                 self.show(render.emergency(self.bank, self.plain))
-            self.show(render.hint("Type y for yes or n for no."))
+            self.show(render.hint(_("Type {yes} for yes or {no} for no.").format(**_yes_no_keys())))
 
     def read(self) -> str:
         """The next reply, cleaned: arrow keys at a plain prompt type escape sequences, and no
@@ -306,4 +335,4 @@ class Interview:
         try:
             return clean(self.ask(PROMPT))
         except (EOFError, KeyboardInterrupt):
-            raise Interrupted("Stopped. Nothing was saved.") from None
+            raise Interrupted(_("Stopped. Nothing was saved.")) from None

@@ -1,4 +1,8 @@
-"""The bank as a listing for `screener questions`: JSON for scripts, text for people."""
+"""The bank as a listing for `screener questions`: JSON for scripts, text for people.
+
+The JSON holds the bank's own ids and texts and is never translated; the text's labels are
+catalog messages (screener.i18n). A question's kind is shown as the bank file spells it.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from screener.core.conditions import describe, to_dict
 from screener.core.kinds import kind_of
 from screener.core.model import AllOf, Bank, Condition, Question, word
 from screener.core.safetext import clean
+from screener.i18n import _
 from screener.screens.render import Items
 
 
@@ -54,16 +59,16 @@ def _question_json(bank: Bank, q: Question, perspective: str) -> dict[str, objec
 
 def bank_text(bank: Bank, plain: bool = False) -> RenderableType:
     who = next(iter(bank.perspectives))
-    parts: list[RenderableType] = [
-        Text(
-            clean(f"{bank.title} ({bank.id} version {bank.version})"), style="" if plain else "bold"
-        )
-    ]
+    title = _("{title} ({id} version {version})").format(
+        title=bank.title, id=bank.id, version=bank.version
+    )
+    parts: list[RenderableType] = [Text(clean(title), style="" if plain else "bold")]
     n = 0
     for section in bank.sections:
         parts.append(Text(f"\n{clean(section.title)}", style="" if plain else "bold cyan"))
         if section.show_if:
-            parts.append(Text(f"  (asked when {describe(section.show_if)})", style="dim"))
+            when = _("(asked when {condition})").format(condition=describe(section.show_if))
+            parts.append(Text(f"  {when}", style="dim"))
         rows = []
         for q in section.questions:
             n += 1
@@ -76,15 +81,16 @@ def _question_text(q: Question, perspective: str) -> Text:
     out = Text(clean(word(q.text, perspective)))
     tags = [q.kind.value.replace("_", "/")]
     if q.criterion:
-        tags.append(f"criterion: {q.criterion}")
+        tags.append(_("criterion: {key}").format(key=q.criterion))
     if q.role:
-        tags.append(f"role: {q.role.value}")
+        tags.append(_("role: {role}").format(role=q.role.value))
     if q.scale:
-        tags.append(f"scale: {q.scale}")
+        tags.append(_("scale: {scale}").format(scale=q.scale))
     out.append(f"\n[{q.id}] " + ", ".join(tags), style="dim")
     if q.options and kind_of(q).options == "own":
         labels = "; ".join(f"{o.value} = {clean(o.label)}" for o in q.options)
-        out.append(f"\noptions: {labels}", style="dim")
+        out.append("\n" + _("options: {options}").format(options=labels), style="dim")
     if q.show_if:
-        out.append(f"\nasked when {describe(q.show_if)}", style="dim")
+        when = _("asked when {condition}").format(condition=describe(q.show_if))
+        out.append("\n" + when, style="dim")
     return out

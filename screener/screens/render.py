@@ -1,7 +1,10 @@
 """Rich renderables for questions, help screens and results; returns objects, never prints.
 
 Bank and user text is data, never markup: it only ever reaches Rich inside `Text`. `plain=True`
-gives the screen-reader form: no boxes, no tables, no colour, one idea per line.
+gives the screen-reader form: no boxes, no tables, no colour, one idea per line. The program's
+own words come from the catalog (screener.i18n), translated when a screen is built; the tables
+below hold them marked with `N_`, in English, and `meaning`, `status_label`, `urgency_label`
+and `band_name` give them in the language in use.
 """
 
 from __future__ import annotations
@@ -31,26 +34,35 @@ from screener.core.model import (
     word,
 )
 from screener.core.safetext import clean
+from screener.i18n import N_, _, ngettext, pgettext
 
 # Shown on every screen built from fictional answers (`Answers.demo`), so that a demo on a
 # shared screen, or a summary made from one, is never taken for a real person's result.
-DEMO_BANNER = "DEMO: fictional answers"
+DEMO_BANNER = N_("DEMO: fictional answers")
 DEMO_STYLE = "bold reverse magenta"  # reverse keeps it visible under NO_COLOR too
 
-KEYS_HELP = "b back · s skip · ? why we ask · ! emergency help · q quit"
-KEYS_HELP_PLAIN = "b back, s skip, ? why we ask, ! emergency help, q quit"
+# The keys typed at a question, by what they do. They stay the same in every language (the
+# interview reads them from here); the words around them are messages with a place for each.
+KEYS = {"back": "b", "skip": "s", "why": "?", "emergency": "!", "quit": "q"}
+HELP_KEY = "h"
 
 MEANING = {
-    Severity.NONE: "below the threshold for opioid use disorder (2 or more criteria)",
-    Severity.MILD: "a pattern consistent with mild opioid use disorder",
-    Severity.MODERATE: "a pattern consistent with moderate opioid use disorder",
-    Severity.SEVERE: "a pattern consistent with severe opioid use disorder",
+    Severity.NONE: N_("below the threshold for opioid use disorder (2 or more criteria)"),
+    Severity.MILD: N_("a pattern consistent with mild opioid use disorder"),
+    Severity.MODERATE: N_("a pattern consistent with moderate opioid use disorder"),
+    Severity.SEVERE: N_("a pattern consistent with severe opioid use disorder"),
+}
+BAND_NAME = {
+    Severity.NONE: N_("below the threshold"),
+    Severity.MILD: N_("mild opioid use disorder"),
+    Severity.MODERATE: N_("moderate opioid use disorder"),
+    Severity.SEVERE: N_("severe opioid use disorder"),
 }
 STATUS_LABEL = {
-    Status.MET: "met",
-    Status.NOT_MET: "not met",
-    Status.EXCLUDED: "not counted (prescribed use)",
-    Status.UNANSWERED: "not answered",
+    Status.MET: N_("met"),
+    Status.NOT_MET: N_("not met"),
+    Status.EXCLUDED: N_("not counted (prescribed use)"),
+    Status.UNANSWERED: N_("not answered"),
 }
 STATUS_STYLE = {
     Status.MET: "bold",
@@ -64,10 +76,39 @@ def _t(text: str, style: str = "") -> Text:
     return Text(clean(text), style=style)
 
 
+def meaning(s: Severity) -> str:
+    """What a severity means, in a sentence's words ("a pattern consistent with ...")."""
+    return _(MEANING[s])
+
+
+def status_label(s: Status) -> str:
+    """A criterion's status as the result table shows it ("met", "not answered")."""
+    return _(STATUS_LABEL[s])
+
+
+def urgency_label(urgency: str) -> str:
+    """A referral's urgency (`now`, `soon`, `when_ready`) as a label ("Now")."""
+    return _(URGENCY_LABEL[urgency])
+
+
+def keys_help(plain: bool = False) -> str:
+    """The line under every question that names the keys."""
+    if plain:
+        text = _(
+            "{back} back, {skip} skip, {why} why we ask, {emergency} emergency help, {quit} quit"
+        )
+    else:
+        text = _(
+            "{back} back · {skip} skip · {why} why we ask · {emergency} emergency help · "
+            "{quit} quit"
+        )
+    return text.format(**KEYS)
+
+
 def answer_label(q: Question, value: Value) -> str:
     """How an answer reads to a person."""
     if value is None:
-        return "skipped"
+        return _("skipped")
     return kind_of(q).label(q, value)
 
 
@@ -75,15 +116,17 @@ def _override_reason(bank: Bank, qid: str, value: Value) -> str:
     """An answer that undid "all use was prescribed", as the person gave it."""
     q = bank.question(qid)
     if isinstance(value, tuple):  # the whole answer to a multi question
-        return f"your answer to '{q.short}'"
-    return f"you answered '{q.label_of(value)}' to '{q.short}'"
+        return _("your answer to '{question}'").format(question=q.short)
+    return _("you answered '{answer}' to '{question}'").format(
+        answer=q.label_of(value), question=q.short
+    )
 
 
 def demo_banner(persona: str | None) -> str | None:
     """The banner for answers whose `demo` names a persona; None for real answers."""
     if persona is None:
         return None
-    return f"{DEMO_BANNER} (persona: {clean(persona)})"
+    return _("DEMO: fictional answers (persona: {name})").format(name=clean(persona))
 
 
 def banner_line(banner: str, plain: bool) -> Text:
@@ -116,7 +159,7 @@ class Items:
         self.rows = rows
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        mark_width = max((len(mark) for mark, _ in self.rows), default=1)
+        mark_width = max((len(mark) for mark, _text in self.rows), default=1)
         indent = 2 + mark_width + 1
         for mark, text in self.rows:
             lines = text.wrap(console, max(options.max_width - indent, 10))
@@ -164,9 +207,12 @@ def _labelled(label: str, text: str, sep: str = ": ") -> Text:
 def welcome(bank: Bank, plain: bool, banner: str | None = None) -> RenderableType:
     title = _t(bank.title, "" if plain else "bold")
     if plain:
-        version = _t(f"Question bank {bank.id}, version {bank.version}")
+        version = _t(
+            _("Question bank {id}, version {version}").format(id=bank.id, version=bank.version)
+        )
         return _with_banner(banner, plain, title, version)
-    title.append_text(_t(f"\n{bank.id} version {bank.version}", "dim"))
+    line = _("{id} version {version}").format(id=bank.id, version=bank.version)
+    title.append_text(_t("\n" + line, "dim"))
     return _with_banner(banner, plain, Panel(title, box=box.ROUNDED, expand=False))
 
 
@@ -201,12 +247,15 @@ def question(
         parts.append(banner_line(banner, plain))
     if where is not None:
         section, n, total = where
-        parts.append(_t(f"{section} · {n} of {total}", "dim"))
+        parts.append(
+            _t(_("{section} · {n} of {total}").format(section=section, n=n, total=total), "dim")
+        )
     parts.append(_t(word(q.text, perspective), "" if plain else "bold"))
     parts.append(_how_to_answer(q, plain))
     if answered:
-        parts.append(_t(f"Your answer so far: {answer_label(q, current)}. Press Enter to keep it."))
-    parts.append(_t(KEYS_HELP_PLAIN if plain else KEYS_HELP, "dim"))
+        so_far = _("Your answer so far: {answer}. Press Enter to keep it.")
+        parts.append(_t(so_far.format(answer=answer_label(q, current))))
+    parts.append(_t(keys_help(plain), "dim"))
     return Group(*parts)
 
 
@@ -217,20 +266,20 @@ def _how_to_answer(q: Question, plain: bool) -> Text:
 
 def why(bank: Bank, q: Question, plain: bool) -> RenderableType:
     body = Text()
-    body.append("Why we ask: ", style="bold")
-    body.append(clean(q.why or "This helps build a fuller picture for a clinician."))
+    body.append(_("Why we ask:") + " ", style="bold")
+    body.append(clean(q.why or _("This helps build a fuller picture for a clinician.")))
     if q.criterion:
-        meaning = bank.criteria.get(q.criterion, q.criterion)
-        body.append("\nIt looks at the DSM-5 criterion: ", style="bold")
-        body.append(f"{clean(meaning)} ({q.criterion})")
+        criterion = bank.criteria.get(q.criterion, q.criterion)
+        body.append("\n" + _("It looks at the DSM-5 criterion:") + " ", style="bold")
+        body.append(f"{clean(criterion)} ({q.criterion})")
     if q.scale:
-        body.append("\nPart of: ", style="bold")
+        body.append("\n" + _("Part of:") + " ", style="bold")
         body.append(clean(bank.scales[q.scale].title))
-    body.append("\nFrom:", style="bold")
+    body.append("\n" + _("From:"), style="bold")
     parts = Group(body, _bullets((source_title(bank, s) for s in q.source), plain=plain))
     if plain:
         return parts
-    return Panel(parts, title="Why this question", box=box.ROUNDED, border_style="cyan")
+    return Panel(parts, title=_("Why this question"), box=box.ROUNDED, border_style="cyan")
 
 
 def source_title(bank: Bank, sid: str) -> str:
@@ -245,22 +294,23 @@ def emergency(bank: Bank, plain: bool, compact: bool = False) -> RenderableType:
     `!` for the rest, so that the welcome text and its question fit on one screen with it.
     """
     e = bank.emergency
-    parts: list[RenderableType] = [Text("Signs of an overdose:", style="bold")]
+    parts: list[RenderableType] = [Text(_("Signs of an overdose:"), style="bold")]
     if compact:
         parts.append(Padding(_t(" · ".join(e.signs)), (0, 0, 0, 2)))
     else:
         parts.append(_bullets(e.signs, plain=plain))
-    parts += [Text("\nWhat to do:", style="bold"), _bullets(e.steps, numbered=True, plain=plain)]
+    steps = _bullets(e.steps, numbered=True, plain=plain)
+    parts += [Text("\n" + _("What to do:"), style="bold"), steps]
     if compact:
-        parts.append(
-            Text("\nType ! at any question for helplines and this box again.", style="bold")
-        )
+        again = _("Type {key} at any question for helplines and this box again.")
+        parts.append(Text("\n" + again.format(key=KEYS["emergency"]), style="bold"))
     else:
         if e.note:
             parts.append(_t("\n" + e.note))
-        parts += [Text("\nHelplines (US):", style="bold"), helplines(bank, plain)]
+        parts += [Text("\n" + _("Helplines (US):"), style="bold"), helplines(bank, plain)]
     if plain:
-        return Group(Text(f"\nEMERGENCY: {clean(e.title)}"), *parts)
+        title = _("EMERGENCY: {title}").format(title=clean(e.title))
+        return Group(Text("\n" + title), *parts)
     return Panel(Group(*parts), title=_t(e.title, "bold red"), box=box.HEAVY, border_style="red")
 
 
@@ -275,7 +325,7 @@ def helplines(bank: Bank, plain: bool = False) -> RenderableType:
 def declined(bank: Bank, plain: bool) -> RenderableType:
     """What someone sees who chose not to begin."""
     return Group(
-        _t("Okay. Nothing was saved. If you would like to talk to someone, any time:"),
+        _t(_("Okay. Nothing was saved. If you would like to talk to someone, any time:")),
         helplines(bank, plain),
     )
 
@@ -303,63 +353,92 @@ class Unwrapped:
 def summary_line(result: Result) -> str:
     """ "5 of 11 criteria: a pattern consistent with moderate opioid use disorder"."""
     if result.screened_out:
-        return "No opioid use in the past 12 months was reported, so the criteria were not asked."
+        return _(
+            "No opioid use in the past 12 months was reported, so the criteria were not asked."
+        )
     if result.count == result.count_max:
-        return f"{result.count} of 11 criteria: {MEANING[result.severity]}"
+        return _("{count} of 11 criteria: {meaning}").format(
+            count=result.count, meaning=meaning(result.severity)
+        )
     n = result.count_max - result.count
-    low, high = band_name(result.severity), band_name(result.severity_max)
-    head = f"{result.count} to {result.count_max} of 11 criteria ({n} not answered)"
-    if low == high:
-        return f"{head}: {MEANING[result.severity]}, however the unanswered ones turn out"
-    which = "it is" if n == 1 else "they are"
-    return f"{head}: {low} as answered, up to {high} if {which} a yes"
+    if result.severity is result.severity_max:
+        text = ngettext(
+            "{count} to {count_max} of 11 criteria ({n} not answered): {meaning}, however the "
+            "unanswered ones turn out",
+            "{count} to {count_max} of 11 criteria ({n} not answered): {meaning}, however the "
+            "unanswered ones turn out",
+            n,
+        )
+    else:
+        text = ngettext(
+            "{count} to {count_max} of 11 criteria ({n} not answered): {low} as answered, up to "
+            "{high} if it is a yes",
+            "{count} to {count_max} of 11 criteria ({n} not answered): {low} as answered, up to "
+            "{high} if they are a yes",
+            n,
+        )
+    return text.format(
+        count=result.count,
+        count_max=result.count_max,
+        n=n,
+        meaning=meaning(result.severity),
+        low=band_name(result.severity),
+        high=band_name(result.severity_max),
+    )
 
 
 def band_name(s: Severity) -> str:
-    return "below the threshold" if s is Severity.NONE else f"{s.value} opioid use disorder"
+    """A severity as the name of its band ("mild opioid use disorder", "below the threshold")."""
+    return _(BAND_NAME[s])
 
 
 def result(
     bank: Bank, res: Result, plain: bool = False, banner: str | None = None
 ) -> RenderableType:
     """The whole result; `banner` (see `demo_banner`) marks it at the top and in the recap."""
-    parts: list[RenderableType] = [heading("Your screening result", plain)]
+    parts: list[RenderableType] = [heading(_("Your screening result"), plain)]
     if banner is not None:
         parts.append(banner_line(banner, plain))
-    parts.append(_t("This is a screening, not a diagnosis. Only a clinician can diagnose.", "bold"))
+    parts.append(
+        _t(_("This is a screening, not a diagnosis. Only a clinician can diagnose."), "bold")
+    )
     parts.append(_t(summary_line(res), "" if plain else "bold cyan"))
     if res.supervised_exclusion:
         parts.append(
             _t(
-                "You said all your opioid use was prescribed and taken as prescribed, so "
-                "tolerance and withdrawal are not counted: they are expected with prescribed "
-                "opioids."
+                _(
+                    "You said all your opioid use was prescribed and taken as prescribed, so "
+                    "tolerance and withdrawal are not counted: they are expected with prescribed "
+                    "opioids."
+                )
             )
         )
     elif res.supervision_claimed and res.overridden_by:
         reasons = "; ".join(_override_reason(bank, qid, v) for qid, v in res.overridden_by)
         parts.append(
             _t(
-                "You said all your use was prescribed, but "
-                f"{reasons}. Tolerance and withdrawal are therefore counted."
+                _(
+                    "You said all your use was prescribed, but {reasons}. Tolerance and "
+                    "withdrawal are therefore counted."
+                ).format(reasons=reasons)
             )
         )
     if not res.screened_out:
-        parts.append(heading("The 11 criteria", plain))
+        parts.append(heading(_("The 11 criteria"), plain))
         parts.append(criteria_table(bank, res, plain))
-        parts.append(heading("Withdrawal right now", plain))
+        parts.append(heading(_("Withdrawal right now"), plain))
         parts.append(withdrawal_text(bank, res))
-        parts.append(heading("Safety", plain))
+        parts.append(heading(_("Safety"), plain))
         parts.append(flags_text(bank, res, plain))
     if res.referrals:
-        parts.append(heading("What you can do next", plain))
+        parts.append(heading(_("What you can do next"), plain))
         parts.append(referrals_text(res, plain))
-    parts.append(heading("In an emergency", plain))
+    parts.append(heading(_("In an emergency"), plain))
     parts.append(emergency(bank, plain))
     if res.caveats:
-        parts.append(heading("Keep in mind", plain))
+        parts.append(heading(_("Keep in mind"), plain))
         parts.append(_bullets((c.text for c in res.caveats), plain=plain))
-    parts.append(heading("Sources", plain))
+    parts.append(heading(_("Sources"), plain))
     parts.append(sources_text(bank, plain))
     parts.append(recap(res, plain, banner))
     return Group(*parts)
@@ -371,9 +450,11 @@ def recap(res: Result, plain: bool, banner: str | None = None) -> RenderableType
     if banner is not None:
         text.append_text(banner_line(banner, plain))
         text.append("\n")
-    text.append("In short: ", style="bold")
+    text.append(_("In short:") + " ", style="bold")
     text.append(summary_line(res))
-    text.append("\nThis is a screening, not a diagnosis. Scroll up to read the whole result.")
+    text.append(
+        "\n" + _("This is a screening, not a diagnosis. Scroll up to read the whole result.")
+    )
     if plain:
         return Group(Text(""), text)
     return Panel(text, box=box.ROUNDED, border_style="cyan")
@@ -388,24 +469,32 @@ def criteria_table(bank: Bank, res: Result, plain: bool) -> RenderableType:
         if len(asked) == 1:  # one question: its answer says it all
             answers = answer_label(*asked[0])
         else:
-            answers = "; ".join(f"{q.short}: {answer_label(q, v)}" for q, v in asked)
-        rows.append((i, bank.criteria.get(c.key, c.key), c.status, answers or "not asked"))
+            each = _("{question}: {answer}")
+            answers = "; ".join(
+                each.format(question=q.short, answer=answer_label(q, v)) for q, v in asked
+            )
+        rows.append((i, bank.criteria.get(c.key, c.key), c.status, answers or _("not asked")))
     if plain:
         out = Text()
-        for i, meaning, status, answers in rows:
-            out.append(
-                f"{i}. {clean(meaning)}: {STATUS_LABEL[status]}. Your answer: {clean(answers)}\n"
+        line = _("{number}. {criterion}: {status}. Your answer: {answer}")
+        for i, criterion, status, answers in rows:
+            shown = line.format(
+                number=i,
+                criterion=clean(criterion),
+                status=status_label(status),
+                answer=clean(answers),
             )
+            out.append(shown + "\n")
         out.rstrip()
         return out
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=True)
     table.add_column("#", justify="right", style="dim", width=2)
-    table.add_column("Criterion", ratio=4)
-    table.add_column("Result", ratio=2)
-    table.add_column("Answer", ratio=1)
-    for i, meaning, status, answers in rows:
+    table.add_column(pgettext("column", "Criterion"), ratio=4)
+    table.add_column(pgettext("column", "Result"), ratio=2)
+    table.add_column(pgettext("column", "Answer"), ratio=1)
+    for i, criterion, status, answers in rows:
         table.add_row(
-            str(i), _t(meaning), _t(STATUS_LABEL[status], STATUS_STYLE[status]), _t(answers)
+            str(i), _t(criterion), _t(status_label(status), STATUS_STYLE[status]), _t(answers)
         )
     assert len(rows) == len(CRITERIA)
     return table
@@ -414,15 +503,36 @@ def criteria_table(bank: Bank, res: Result, plain: bool) -> RenderableType:
 def withdrawal_text(bank: Bank, res: Result) -> Text:
     w = res.withdrawal
     if w is None:
-        return Text("Not taken (it was optional).")
+        return Text(_("Not taken (it was optional)."))
     scale = bank.scales[WITHDRAWAL_SCALE]
     if w.answered == 0:
-        return Text("You chose to rate how you feel, but skipped every item, so there is no score.")
-    score = f"{w.score} out of {w.max}" if w.complete else f"at least {w.score} out of {w.max}"
-    out = Text(f"{score} on the {clean(scale.title)}, {w.answered} of {w.items} items answered.")
+        return Text(
+            _("You chose to rate how you feel, but skipped every item, so there is no score.")
+        )
+    if w.complete:
+        score = ngettext(
+            "{score} out of {max} on the {scale}, {answered} of {items} item answered.",
+            "{score} out of {max} on the {scale}, {answered} of {items} items answered.",
+            w.items,
+        )
+    else:
+        score = ngettext(
+            "at least {score} out of {max} on the {scale}, {answered} of {items} item answered.",
+            "at least {score} out of {max} on the {scale}, {answered} of {items} items answered.",
+            w.items,
+        )
+    out = Text(
+        score.format(
+            score=w.score,
+            max=w.max,
+            scale=clean(scale.title),
+            answered=w.answered,
+            items=w.items,
+        )
+    )
     if w.band:
-        band = w.band if w.complete else f"{w.band} so far"
-        out.append(f"\nBand: {clean(band)}.")
+        band = _("Band: {band}.") if w.complete else _("Band: {band} so far.")
+        out.append("\n" + band.format(band=clean(w.band)))
         if scale.band_note:
             out.append(f" {clean(scale.band_note)}")
     return out
@@ -437,19 +547,19 @@ def flag_questions_answered(bank: Bank, res: Result) -> bool:
 def flags_text(bank: Bank, res: Result, plain: bool) -> RenderableType:
     if not res.flags:
         if not flag_questions_answered(bank, res):
-            return Text("The overdose-risk questions were not answered.")
-        return Text("None of the overdose risks we asked about were reported.")
+            return Text(_("The overdose-risk questions were not answered."))
+        return Text(_("None of the overdose risks we asked about were reported."))
     return _bullets((_labelled(f.label, f.detail) for f in res.flags), plain=plain)
 
 
-URGENCY_LABEL = {"now": "Now", "soon": "Soon", "when_ready": "When you are ready"}
+URGENCY_LABEL = {"now": N_("Now"), "soon": N_("Soon"), "when_ready": N_("When you are ready")}
 
 
 def referrals_text(res: Result, plain: bool) -> RenderableType:
     items = []
     for r in res.referrals:
         item = Text()
-        item.append(f"{URGENCY_LABEL[r.urgency.value]}: ", style="dim")
+        item.append(f"{urgency_label(r.urgency.value)}: ", style="dim")
         item.append_text(_labelled(r.title, r.text, sep="\n"))
         items.append(item)
     return _bullets(items, plain=plain)

@@ -6,7 +6,8 @@ ones, box lines as `-`, `|` and `+`), or `?`; a byte on standard input that the 
 read is kept as that byte and never stops a run; and standard error never fails (a message
 that cannot be written is dropped: there is nowhere else to say so). `output_failed()` and
 `settle()` turn standard output that cannot be written (a full disk, a closed pipe) into exit
-code 6 with one line, instead of a traceback or Python's "Exception ignored" at exit.
+code 6 with one line, instead of a traceback or Python's "Exception ignored" at exit. That line
+is a catalog message (screener.i18n); the operating system's reason in it is as the system says.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import sys
 from typing import IO, Any, NoReturn, TextIO, cast
 
 from screener.errors import ExitCode
+from screener.i18n import _
 
 HANDLER = "screener-ascii"
 
@@ -202,7 +204,8 @@ def output_failed(exc: OSError) -> ExitCode:
     silence(sys.__stdout__)
     if not isinstance(exc, BrokenPipeError):
         reason = exc.strerror or str(exc)
-        sys.stderr.write(f"Error: cannot write to standard output: {reason}\n")
+        message = _("Error: cannot write to standard output: {reason}").format(reason=reason)
+        sys.stderr.write(message + "\n")
         sys.stderr.flush()
     return ExitCode.OUTPUT
 
