@@ -17,7 +17,7 @@ from screener.core.model import Answers, Bank, Kind, Question, Role, Value
 from screener.core.safetext import clean, did_you_mean, one_line, show_value
 from screener.errors import AnswersError
 from screener.files import yamlsrc
-from screener.files.bank import read_text
+from screener.files.readfile import read_text
 
 FORMAT = "screener-answers/1"
 # Keys a summary may carry beside the answers (a JSON export adds the result); ignored here.

@@ -7,9 +7,7 @@ bad bank before it asks anything.
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, assert_never
@@ -43,13 +41,14 @@ from screener.core.model import (
     Wording,
 )
 from screener.core.safetext import clean, did_you_mean, one_line, show_value
-from screener.errors import BankError, ScreenerError
+from screener.errors import BankError
 from screener.files import yamlsrc
 
+# Re-exported for screener/screens/demo.py, which imports it from here; new code imports it
+# from screener.files.readfile.
+from screener.files.readfile import read_text as read_text
+
 BANK_FILE = "questions.yaml"
-# The largest bank, answers or personas file read (README: Limits): the default bank is under
-# 50 KiB and an answers file a few KiB, so this leaves room while bounding the work.
-MAX_FILE_BYTES = 2 * 1024 * 1024
 ID = re.compile(r"^[a-z][a-z0-9_]*$")
 BANK_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s|]+")
@@ -79,74 +78,6 @@ def load_bank(path: Path | None = None) -> Bank:
     """Read and validate a bank. Raises BankError listing every problem found."""
     path = path or default_path()
     return parse_bank(read_text(path, "bank", BankError), one_line(str(path)))
-
-
-def read_text(path: Path, what: str, error: Callable[[list[str]], ScreenerError]) -> str:
-    """The UTF-8 text of a `what` file (bank, answers, personas); anything that is not a
-    readable regular file of at most MAX_FILE_BYTES of UTF-8 raises `error` with one line
-    naming it. A FIFO, a device or a socket is refused without being read, so nothing can
-    hang on one; a file is never read past the limit."""
-    name = one_line(str(path))
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | _NO_CTTY)  # a FIFO opens at once
-    except FileNotFoundError:
-        raise error([f"{name}: no such {what} file"]) from None
-    except OSError as exc:
-        raise error([f"{name}: cannot read the {what}: {_reason(exc)}"]) from None
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise error([f"{name}: is a folder, not {_article(what)} {what} file"])
-        if not stat.S_ISREG(info.st_mode):
-            kind = _special_kind(info.st_mode)
-            raise error([f"{name}: is {kind}, not {_article(what)} {what} file"])
-        if info.st_size > MAX_FILE_BYTES:
-            raise error([_too_big(name, what)])
-        chunks = []
-        size = 0
-        while size <= MAX_FILE_BYTES:
-            chunk = os.read(fd, MAX_FILE_BYTES + 1 - size)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        if size > MAX_FILE_BYTES:  # it grew while being read
-            raise error([_too_big(name, what)])
-    except OSError as exc:
-        raise error([f"{name}: cannot read the {what}: {_reason(exc)}"]) from None
-    finally:
-        os.close(fd)
-    try:
-        return b"".join(chunks).decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = exc.object.count(b"\n", 0, exc.start) + 1
-        raise error([f"{name}:{line}: cannot read the {what}: not UTF-8 text"]) from None
-
-
-_NO_CTTY = getattr(os, "O_NOCTTY", 0)
-
-
-def _reason(exc: OSError) -> str:
-    return exc.strerror or type(exc).__name__
-
-
-def _too_big(name: str, what: str) -> str:
-    limit = MAX_FILE_BYTES // (1024 * 1024)
-    return f"{name}: is larger than {limit} MiB, too large for {_article(what)} {what} file"
-
-
-def _article(what: str) -> str:
-    return "an" if what[0] in "aeiou" else "a"
-
-
-def _special_kind(mode: int) -> str:
-    if stat.S_ISFIFO(mode):
-        return "a pipe (FIFO)"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "not a regular file"
 
 
 def parse_bank(text: str, filename: str = BANK_FILE) -> Bank:
