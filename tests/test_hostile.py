@@ -17,7 +17,8 @@ import yaml
 from conftest import bank_text, run_limited
 from test_cli import COMPLETE, WALK, answers_doc, piped, write_answers
 
-from screener.files.bank import MAX_FILE_BYTES, parse_bank
+from screener.files.bank import parse_bank
+from screener.files.readfile import MAX_FILE_BYTES
 from screener.files.yamlsrc import MAX_DEPTH, MAX_VALUES
 
 # Anything a terminal would act on rather than show: C0/C1 controls but newline, ESC sequences,

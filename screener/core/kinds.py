@@ -89,7 +89,9 @@ def _number(q: Question, value: object) -> int:
     for i, option in enumerate(q.options, 1):
         if str(option.value) == str(value):
             return i
-    raise ValueError(f"{show_value(value)} is not an option of {q.id}")
+    raise ValueError(
+        _("{value} is not an option of {question}").format(value=show_value(value), question=q.id)
+    )
 
 
 def _short(text: str) -> str:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from screener.i18n import _
+
 # Whole terminal escape sequences (CSI like colours, OSC like titles and links, DCS/APC/PM/SOS
 # strings, two-byte ESC), so that no part of one is left to show as text. Compiled on first
 # need: only text that holds an ESC or a C1 control is searched with it.
@@ -124,7 +126,9 @@ def _escape(char: str) -> str:
 def did_you_mean(word: object, choices: Iterable[str]) -> str:
     """` (did you mean 'x'?)` for a close match, else an empty string."""
     close = close_match(word, choices)
-    return f" (did you mean {show_value(close)}?)" if close else ""
+    if not close:
+        return ""
+    return _(" (did you mean {choice}?)").format(choice=show_value(close))
 
 
 def close_match(word: object, choices: Iterable[str]) -> str | None:

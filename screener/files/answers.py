@@ -14,10 +14,12 @@ from typing import Any
 from screener.core.conditions import applicable
 from screener.core.kinds import kind_of
 from screener.core.model import Answers, Bank, Kind, Question, Role, Value
-from screener.core.safetext import clean, did_you_mean, one_line, show_value
+from screener.core.safetext import clean, one_line, show_value
 from screener.errors import AnswersError
 from screener.files import yamlsrc
-from screener.files.bank import read_text
+from screener.files.problems import Hint, Problems, at
+from screener.files.readfile import read_text
+from screener.i18n import _
 
 FORMAT = "screener-answers/1"
 # Keys a summary may carry beside the answers (a JSON export adds the result); ignored here.
@@ -54,8 +56,8 @@ def parse_answers(text: str, bank: Bank, filename: str = "answers") -> tuple[Ans
         except yamlsrc.ParseError as json_exc:
             # JSON's own word on a file that looks like JSON, YAML's on any other
             exc = json_exc if looks_json else yaml_exc
-            where = f"{filename}:{exc.line or 1}"
-            raise AnswersError([f"{where}: not valid YAML or JSON: {exc.message}"]) from None
+            message = _("not valid YAML or JSON: {problem}").format(problem=exc.message)
+            raise AnswersError([at(filename, exc.line or 1, message)]) from None
     return _Checker(filename, doc, bank).check()
 
 
@@ -83,52 +85,72 @@ def document(answers: Answers, bank: Bank) -> dict[str, Any]:
 
 
 class _Checker:
+    """Checks one answers file against the bank, collecting every problem with its line."""
+
     def __init__(self, filename: str, doc: yamlsrc.Located, bank: Bank) -> None:
         self.filename = filename
         self.doc = doc
         self.bank = bank
-        self.problems: list[str] = []
+        self.problems = Problems(filename, doc)
         self.warnings: list[str] = []
 
-    def error(self, path: yamlsrc.Path, message: str) -> None:
-        where = f"{self.filename}:{self.doc.line(path)}: {yamlsrc.format_path(path)}"
-        self.problems.append(f"{where}: {message}")
+    def error(self, path: yamlsrc.Path, message: str, /, **values: object) -> None:
+        """Note a problem at `path` (see `Problems.add`)."""
+        self.problems.add(path, message, **values)
 
     def check(self) -> tuple[Answers, list[str]]:
         data = self.doc.data
-        for path, message in self.doc.problems:
-            self.error(path, message)
+        self.problems.add_all(self.doc.problems)
         if not isinstance(data, dict):
-            self.error((), f"expected a {FORMAT} mapping (format, bank, perspective, answers)")
-            raise AnswersError(self.problems)
+            self.error(
+                (),
+                _("expected a {format} mapping (format, bank, perspective, answers)"),
+                format=FORMAT,
+            )
+            raise AnswersError(self.problems.lines())
         for key in data:
             if key not in KNOWN_KEYS:
-                self.error((key,), f"unknown key {show_value(key)}{did_you_mean(key, KNOWN_KEYS)}")
+                self.error(
+                    (key,),
+                    _("unknown key {key}{hint}"),
+                    key=show_value(key),
+                    hint=Hint(key, KNOWN_KEYS),
+                )
         if data.get("format") != FORMAT:
-            self.error(("format",), f"expected {FORMAT!r}, got {_show(data.get('format'))}")
+            self.error(
+                ("format",),
+                _("expected {format}, got {value}"),
+                format=repr(FORMAT),
+                value=_show(data.get("format")),
+            )
         version = self.check_bank(data.get("bank"))
         perspective = data.get("perspective", next(iter(self.bank.perspectives)))
         if perspective not in self.bank.perspectives:
-            known = ", ".join(self.bank.perspectives)
             self.error(
                 ("perspective",),
-                f"{_show(perspective)} is not a perspective of this bank ({known})",
+                _("{value} is not a perspective of this bank ({perspectives})"),
+                value=_show(perspective),
+                perspectives=", ".join(self.bank.perspectives),
             )
         created = self.created(data.get("created"))
-        demo = self.optional_text(data, "demo", "the name of the fictional persona")
+        demo = self.demo(data.get("demo"))
         values = self.check_answers(data.get("answers"))
         if self.problems:
-            raise AnswersError(self.problems)
+            raise AnswersError(self.problems.lines())
         answers = Answers(self.bank.id, version, str(perspective), values, created, demo)
         return answers, self.warnings
 
-    def optional_text(self, data: dict[Any, Any], key: str, what: str) -> str | None:
-        value = data.get(key)
+    def demo(self, value: object) -> str | None:
+        """The name of the fictional persona whose answers these are, if they are one's."""
         if value is None:
             return None
         if isinstance(value, str) and value.strip() and clean(value) == value:
             return value
-        self.error((key,), f"expected {what}, got {_show(value)}")
+        self.error(
+            ("demo",),
+            _("expected the name of the fictional persona, got {value}"),
+            value=_show(value),
+        )
         return None
 
     def created(self, value: object) -> str | None:
@@ -143,23 +165,34 @@ class _Checker:
             except ValueError:
                 pass
         self.error(
-            ("created",), f"expected a date and time like 2026-11-21T23:40:00, got {_show(value)}"
+            ("created",),
+            _("expected a date and time like 2026-11-21T23:40:00, got {value}"),
+            value=_show(value),
         )
         return None
 
     def check_bank(self, value: object) -> str:
         if not isinstance(value, dict):
-            self.error(("bank",), "expected {id, version} of the bank the answers were given to")
+            self.error(
+                ("bank",),
+                _("expected {keys} of the bank the answers were given to"),
+                keys="{id, version}",
+            )
             return self.bank.version
         if value.get("id") != self.bank.id:
-            got = _show(value.get("id"))
-            self.error(("bank", "id"), f"these answers are for bank {got}, not {self.bank.id!r}")
+            self.error(
+                ("bank", "id"),
+                _("these answers are for bank {value}, not {id}"),
+                value=_show(value.get("id")),
+                id=repr(self.bank.id),
+            )
         version = value.get("version")
         if version != self.bank.version:
-            self.warnings.append(
-                f"{self.filename}: answers were given to version {_show(version)} of the bank; "
-                f"checking them against version {self.bank.version!r}"
-            )
+            warning = _(
+                "answers were given to version {value} of the bank; "
+                "checking them against version {version}"
+            ).format(value=_show(version), version=repr(self.bank.version))
+            self.warnings.append(f"{self.filename}: {warning}")
         # Keep the version the answers were given to: a caseload lists it, and a re-export
         # says it. The result names the version that scored them.
         if isinstance(version, str) and version.strip():
@@ -171,7 +204,9 @@ class _Checker:
             return {}
         if not isinstance(value, dict):
             self.error(
-                ("answers",), f"expected a mapping of question id to answer, got {_show(value)}"
+                ("answers",),
+                _("expected a mapping of question id to answer, got {value}"),
+                value=_show(value),
             )
             return {}
         known = _index(self.bank)
@@ -182,7 +217,9 @@ class _Checker:
             if q is None:
                 self.error(
                     ("answers", qid),
-                    f"{show_value(qid)} is not a question in this bank{did_you_mean(qid, known)}",
+                    _("{value} is not a question in this bank{hint}"),
+                    value=show_value(qid),
+                    hint=Hint(qid, known),
                 )
                 continue
             if q.role is Role.CONSENT:  # consent is asked afresh at every run, never stored
@@ -246,11 +283,16 @@ def save_partial(path: Path, answers: Answers, bank: Bank, replace: bool = False
 
     now = datetime.now().astimezone()
     doc = document(answers._replace(created=now.isoformat(timespec="seconds")), bank)
-    header = (
-        f"# {bank.title}: answers saved part-way on {now:%d %B %Y at %H:%M}.\n"
-        f"# To carry on where you left off: screener run --answers {shlex.quote(str(path))}\n"
-        "# This file holds private health information. Delete it when you no longer need it.\n"
+    lines = (
+        _("{title}: answers saved part-way on {date} at {time}.").format(
+            title=bank.title, date=f"{now:%d %B %Y}", time=f"{now:%H:%M}"
+        ),
+        _("To carry on where you left off: {command}").format(
+            command=f"screener run --answers {shlex.quote(str(path))}"
+        ),
+        _("This file holds private health information. Delete it when you no longer need it."),
     )
+    header = "".join(f"# {line}\n" for line in lines)
     if not replace:
         safefile.check_target(path, False)
     safefile.write_private(path, header + yamlsrc.dump(doc), force=replace)

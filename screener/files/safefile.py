@@ -17,6 +17,7 @@ from pathlib import Path
 
 from screener.core.safetext import one_line
 from screener.errors import ExportError
+from screener.i18n import N_, _
 
 MODE = 0o600  # the answers are health information: readable by their owner only
 
@@ -26,7 +27,9 @@ _NO_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS, errno.E
 
 def _exists(path: Path) -> ExportError:
     return ExportError(
-        f"{_name(path)} already exists; choose another name, or add --force to replace it"
+        _("{path} already exists; choose another name, or add --force to replace it").format(
+            path=_name(path)
+        )
     )
 
 
@@ -41,26 +44,42 @@ def check_target(path: Path, force: bool) -> None:
     try:
         _check(path, force)
     except (OSError, ValueError) as exc:  # a folder that cannot be looked into, a link loop...
-        raise ExportError(f"cannot save to {_name(path)}: {_reason(exc)}") from None
+        raise _cannot_save(
+            path, _("cannot save to {path}: {reason}"), reason=_reason(exc)
+        ) from None
 
 
 def _check(path: Path, force: bool) -> None:
     folder = path.parent
-    where = f"cannot save to {_name(path)}"
     try:
         in_folder = folder.stat()
     except (FileNotFoundError, NotADirectoryError):
-        raise ExportError(f"{where}: the folder {_name(folder)} does not exist") from None
+        raise _cannot_save(
+            path,
+            _("cannot save to {path}: the folder {folder} does not exist"),
+            folder=_name(folder),
+        ) from None
     if not stat.S_ISDIR(in_folder.st_mode):
-        raise ExportError(f"{where}: {_name(folder)} is not a folder")
+        raise _cannot_save(
+            path, _("cannot save to {path}: {folder} is not a folder"), folder=_name(folder)
+        )
     size, limit = len(os.fsencode(path.name)), _name_max(folder)
     if limit is not None and size > limit:
-        raise ExportError(f"{where}: the file name is too long ({size} bytes; at most {limit})")
+        raise _cannot_save(
+            path,
+            _("cannot save to {path}: the file name is too long ({size} bytes; at most {limit})"),
+            size=size,
+            limit=limit,
+        )
     odd = _not_a_file(path)
     if odd is not None:
         raise odd
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise ExportError(f"{where}: the folder {_name(folder)} is not writable")
+        raise _cannot_save(
+            path,
+            _("cannot save to {path}: the folder {folder} is not writable"),
+            folder=_name(folder),
+        )
     if not force and os.path.lexists(path):
         raise _exists(path)
 
@@ -96,13 +115,12 @@ def _name_max(folder: Path) -> int | None:
     return limit if limit > 0 else None
 
 
-# What a name can be instead of a regular file, as the refusal says it.
+# What a name can be instead of a regular file (but a folder), as the refusal says it.
 _KINDS = (
-    (stat.S_ISDIR, "a folder"),
-    (stat.S_ISCHR, "a device"),
-    (stat.S_ISBLK, "a device"),
-    (stat.S_ISFIFO, "a FIFO"),
-    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, N_("a device")),
+    (stat.S_ISBLK, N_("a device")),
+    (stat.S_ISFIFO, N_("a FIFO")),
+    (stat.S_ISSOCK, N_("a socket")),
 )
 
 
@@ -129,13 +147,26 @@ def _not_a_file(path: Path) -> ExportError | None:
             raise
     if stat.S_ISREG(st.st_mode):
         return None
-    what = next((name for test, name in _KINDS if test(st.st_mode)), "a special file")
+    if stat.S_ISDIR(st.st_mode):
+        if link:
+            return _cannot_save(
+                path, _("cannot save to {path}: it is a link to a folder; give a file name")
+            )
+        return _cannot_save(path, _("cannot save to {path}: it is a folder; give a file name"))
+    what = next((name for test, name in _KINDS if test(st.st_mode)), N_("a special file"))
     if link:
-        what = f"a link to {what}"
-    if what.endswith("a folder"):
-        return ExportError(f"cannot save to {_name(path)}: it is {what}; give a file name")
-    return ExportError(
-        f"cannot save to {_name(path)}: it is not a regular file ({what}); give a file name"
+        return _cannot_save(
+            path,
+            _(
+                "cannot save to {path}: it is not a regular file (a link to {kind}); "
+                "give a file name"
+            ),
+            kind=_(what),
+        )
+    return _cannot_save(
+        path,
+        _("cannot save to {path}: it is not a regular file ({kind}); give a file name"),
+        kind=_(what),
     )
 
 
@@ -236,14 +267,20 @@ def _sync_folder(folder: Path) -> None:
 
 
 def _cannot(path: Path, exc: OSError | ValueError) -> ExportError:
-    return ExportError(f"{_name(path)}: cannot write: {_reason(exc)}")
+    message = _("{path}: cannot write: {reason}")
+    return ExportError(message.format(path=_name(path), reason=_reason(exc)))
+
+
+def _cannot_save(path: Path, message: str, **values: object) -> ExportError:
+    """The refusal `message` (translated, with `{path}` and `values` to fill) for `path`."""
+    return ExportError(message.format(path=_name(path), **values))
 
 
 def _reason(exc: OSError | ValueError) -> str:
     if isinstance(exc, UnicodeError):  # a name typed in another encoding than the system's
-        return "the name has characters this system cannot use in a file name"
+        return _("the name has characters this system cannot use in a file name")
     if isinstance(exc, ValueError):  # a NUL in the name: no system takes one
-        return "a file name cannot hold a NUL character"
+        return _("a file name cannot hold a NUL character")
     return exc.strerror or str(exc)
 
 

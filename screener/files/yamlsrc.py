@@ -23,6 +23,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from screener.core.safetext import one_line, show_value
+from screener.i18n import N_, _, pgettext
 
 try:  # The C composer is many times faster and still gives line marks.
     from yaml import CSafeLoader as _Loader
@@ -107,7 +108,7 @@ def format_path(path: Path) -> str:
         else:  # a key from the file: shown on one line, shortened
             name = one_line(str(part), KEY_LIMIT)
             out += f".{name}" if out else name
-    return out or "(top)"
+    return out or pgettext("path in a file", "(top)")
 
 
 def load(text: str) -> Located:
@@ -130,7 +131,7 @@ def _load(text: str) -> Located:
     except yaml.YAMLError as exc:  # e.g. a reader error for a control character
         raise ParseError(0, str(exc).splitlines()[0]) from None
     except RecursionError:  # pragma: no cover - the depth check comes first
-        raise ParseError(0, f"nested more than {MAX_DEPTH} levels deep") from None
+        raise ParseError(0, _too_deep()) from None
     if node is None:
         return Located(None, {(): 1}, [])
     return _Builder().build(node)
@@ -145,7 +146,7 @@ def load_json(text: str) -> Located:
         out: dict[str, Any] = {}
         for key, value in pairs:
             if key in out:
-                problems.append(((), f"duplicate key {show_value(key)}"))
+                problems.append(((), _duplicate(key)))
             out[key] = value
         return out
 
@@ -157,7 +158,7 @@ def load_json(text: str) -> Located:
         return int(digits)
 
     def constant(name: str) -> float:
-        raise ParseError(0, f"{name} is not a number JSON allows", name)
+        raise ParseError(0, _("{name} is not a number JSON allows").format(name=name), name)
 
     try:
         data = json.loads(text, object_pairs_hook=unique, parse_int=number, parse_constant=constant)
@@ -166,7 +167,7 @@ def load_json(text: str) -> Located:
     except ParseError as exc:
         raise exc.placed(text) from None
     except RecursionError:
-        raise ParseError(1, f"nested more than {MAX_DEPTH} levels deep") from None
+        raise ParseError(1, _too_deep()) from None
     # Most files have a handful of brackets and no escaped surrogate: only others are walked.
     if text.count("[") + text.count("{") > MAX_DEPTH or _SURROGATE_ESCAPE.search(text):
         try:
@@ -184,7 +185,8 @@ def _no_surrogate(text: str) -> None:
     found = _SURROGATE.search(text)
     if found:
         escape = f"\\u{ord(found.group()):04x}"
-        raise ParseError(0, f"{escape} is a lone surrogate, not a character", escape)
+        message = _("{escape} is a lone surrogate, not a character").format(escape=escape)
+        raise ParseError(0, message, escape)
 
 
 def _check_tree(data: Any) -> None:
@@ -195,9 +197,9 @@ def _check_tree(data: Any) -> None:
         value, path = stack.pop()
         count += 1
         if count > MAX_VALUES:
-            raise ParseError(1, f"more than {MAX_VALUES:,} values")
+            raise ParseError(1, _("more than {limit} values").format(limit=f"{MAX_VALUES:,}"))
         if len(path) > MAX_DEPTH:
-            raise ParseError(1, f"nested more than {MAX_DEPTH} levels deep")
+            raise ParseError(1, _too_deep())
         if isinstance(value, str):
             _no_surrogate(value)
         elif isinstance(value, dict):
@@ -209,11 +211,13 @@ def _check_tree(data: Any) -> None:
 
 
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+    """PyYAML's own words on what is wrong (they are its, not screener's: not translated),
+    with where it noticed it when that is another line."""
     parts = [p for p in (exc.context, exc.problem) if p]
-    message = ", ".join(parts) or "invalid YAML"
+    message = ", ".join(parts) or _("invalid YAML")
     start, end = exc.context_mark, exc.problem_mark
     if start is not None and end is not None and end.line != start.line:
-        message += f" (noticed on line {end.line + 1})"
+        message = _("{problem} (noticed on line {line})").format(problem=message, line=end.line + 1)
     return message
 
 
@@ -269,14 +273,14 @@ class _Builder:
                 merges.extend(_merge_sources(value_node))
                 continue
             if not isinstance(key_node, ScalarNode):
-                self.problems.append((path, "a key must be a plain value"))
+                self.problems.append((path, _("a key must be a plain value")))
                 continue
             key = self.scalar(key_node, path)
             if not isinstance(key, str | int | bool) or key is None:
                 key = str(key)
             if key in out:
                 self.lines[(*path, key)] = key_node.start_mark.line + 1
-                self.problems.append(((*path, key), f"duplicate key {show_value(key)}"))
+                self.problems.append(((*path, key), _duplicate(key)))
                 continue
             out[key] = self.value(value_node, (*path, key), key_node.start_mark.line + 1)
             # Point at the key's line: a block value starts on the next line.
@@ -313,34 +317,50 @@ def _scalar(
         return constructor.construct_object(node)
     except yaml.YAMLError as exc:
         reason = exc.problem if isinstance(exc, yaml.MarkedYAMLError) else None
-        problems.append((path, f"cannot read this value: {reason or exc}"))
+        problems.append(
+            (path, _("cannot read this value: {problem}").format(problem=reason or exc))
+        )
     except (ValueError, ArithmeticError, LookupError, TypeError):
         kind = tag.rsplit(":", 1)[-1]
-        what = _TAG_WORDS.get(kind, f"a value of the tag {show_value(kind)}")
-        problems.append((path, f"cannot read {show_value(text)} as {what}"))
+        cannot = _CANNOT_READ.get(kind)
+        if cannot is None:
+            message = _("cannot read {value} as a value of the tag {tag}").format(
+                value=show_value(text), tag=show_value(kind)
+            )
+        else:
+            message = _(cannot).format(value=show_value(text))
+        problems.append((path, message))
     return text
 
 
-_TAG_WORDS = {
-    "int": "a whole number",
-    "float": "a number",
-    "bool": "true or false",
-    "timestamp": "a date",
-    "binary": "base64 data",
-    "null": "nothing",
+# What a value with a standard tag could not be read as, by the tag (made at import time, so
+# only marked here: `_scalar` translates the one it needs).
+_CANNOT_READ = {
+    "int": N_("cannot read {value} as a whole number"),
+    "float": N_("cannot read {value} as a number"),
+    "bool": N_("cannot read {value} as true or false"),
+    "timestamp": N_("cannot read {value} as a date"),
+    "binary": N_("cannot read {value} as base64 data"),
+    "null": N_("cannot read {value} as nothing"),
 }
 
 
+def _duplicate(key: object) -> str:
+    return _("duplicate key {key}").format(key=show_value(key))
+
+
 def _too_many() -> str:
-    return f"more than {MAX_VALUES:,} values once aliases are expanded (an alias bomb?)"
+    return _("more than {limit} values once aliases are expanded (an alias bomb?)").format(
+        limit=f"{MAX_VALUES:,}"
+    )
 
 
 def _too_long(number: str) -> str:
-    return f"a number of {len(number)} characters is too long to read"
+    return _("a number of {n} characters is too long to read").format(n=len(number))
 
 
 def _too_deep() -> str:
-    return f"nested more than {MAX_DEPTH} levels deep"
+    return _("nested more than {limit} levels deep").format(limit=MAX_DEPTH)
 
 
 def _merge_sources(node: Node) -> list[MappingNode]:

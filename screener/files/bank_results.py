@@ -1,0 +1,126 @@
+"""The bank reader's last parts: what a result shows, read after the questions they test.
+
+Flags (noticed from answers), referrals and caveats (chosen by answers or by the result), the
+emergency block and the helplines. Their conditions are read by `Conditions`; problems are
+noted through `Fields`. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+from screener.core.model import Caveat, Emergency, Flag, Helpline, Referral, Urgency
+from screener.core.safetext import show_value
+from screener.files import yamlsrc
+from screener.files.bank_conditions import Conditions
+from screener.i18n import N_, _
+
+
+class Results(Conditions):
+    """Reads flags, referrals, caveats, the emergency block and the helplines."""
+
+    def read_flags(self, value: object) -> list[Flag]:
+        out: list[Flag] = []
+        for i, item in enumerate(self.items(value, ("flags",), required=False)):
+            path: yamlsrc.Path = ("flags", i)
+            keys = {"id", "label", "detail", "when", "source"}
+            m = self.mapping(item, path, keys, ("id", "label", "when"))
+            if m is None:
+                continue
+            fid = self.ident(m, "id", path)
+            if fid in self.flag_ids:
+                self.error((*path, "id"), _("duplicate flag id {id}"), id=show_value(fid))
+            self.flag_ids.append(fid)
+            when = self.condition(m.get("when"), (*path, "when"), self.questions)
+            if when is None:
+                continue
+            out.append(
+                Flag(
+                    id=fid,
+                    label=self.text(m, "label", path),
+                    detail=self.text(m, "detail", path, required=False),
+                    when=when,
+                    source=self.sources(m, path),
+                )
+            )
+        return out
+
+    def read_referrals(self, value: object) -> list[Referral]:
+        out: list[Referral] = []
+        ids: set[str] = set()
+        for i, item in enumerate(self.items(value, ("referrals",), required=False)):
+            path: yamlsrc.Path = ("referrals", i)
+            keys = {"id", "title", "text", "urgency", "when", "source"}
+            m = self.mapping(item, path, keys, ("id", "title", "text", "urgency"))
+            if m is None:
+                continue
+            rid = self.unique(m, path, ids, N_("duplicate referral id {id}"))
+            urgency = self.enum(Urgency, m, "urgency", path) or Urgency.WHEN_READY
+            when = self.condition(m.get("when"), (*path, "when"), self.questions, results=True)
+            out.append(
+                Referral(
+                    id=rid,
+                    title=self.text(m, "title", path),
+                    text=self.text(m, "text", path),
+                    urgency=urgency,
+                    when=when,
+                    source=self.sources(m, path),
+                )
+            )
+        return out
+
+    def read_caveats(self, value: object) -> list[Caveat]:
+        out: list[Caveat] = []
+        ids: set[str] = set()
+        for i, item in enumerate(self.items(value, ("caveats",), required=False)):
+            path: yamlsrc.Path = ("caveats", i)
+            m = self.mapping(item, path, {"id", "text", "when", "source"}, ("id", "text"))
+            if m is None:
+                continue
+            out.append(
+                Caveat(
+                    id=self.unique(m, path, ids, N_("duplicate caveat id {id}")),
+                    text=self.text(m, "text", path),
+                    when=self.condition(
+                        m.get("when"), (*path, "when"), self.questions, results=True
+                    ),
+                    source=self.sources(m, path),
+                )
+            )
+        return out
+
+    def read_emergency(self, value: object) -> Emergency:
+        path: yamlsrc.Path = ("emergency",)
+        if value is None:
+            self.error(path, _("the bank needs an emergency block (overdose signs and what to do)"))
+            return Emergency("", (), (), "", ())
+        keys = {"title", "signs", "steps", "note", "source"}
+        m = self.mapping(value, path, keys, ("title", "signs", "steps")) or {}
+        return Emergency(
+            title=self.text(m, "title", path),
+            signs=self.text_list(m.get("signs"), (*path, "signs")),
+            steps=self.text_list(m.get("steps"), (*path, "steps")),
+            note=self.text(m, "note", path, required=False),
+            source=self.sources(m, path),
+        )
+
+    def read_helplines(self, value: object) -> list[Helpline]:
+        out: list[Helpline] = []
+        ids: set[str] = set()
+        items = self.items(value, ("helplines",), required=False)
+        if not items:
+            self.error(("helplines",), _("the bank needs at least one helpline"))
+        for i, item in enumerate(items):
+            path: yamlsrc.Path = ("helplines", i)
+            keys = {"id", "name", "contact", "detail", "source"}
+            m = self.mapping(item, path, keys, ("id", "name", "contact"))
+            if m is None:
+                continue
+            out.append(
+                Helpline(
+                    id=self.unique(m, path, ids, N_("duplicate helpline id {id}")),
+                    name=self.text(m, "name", path),
+                    contact=self.text(m, "contact", path),
+                    detail=self.text(m, "detail", path, required=False),
+                    source=self.sources(m, path),
+                )
+            )
+        return out

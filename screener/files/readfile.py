@@ -1,0 +1,129 @@
+"""Read the text of a file someone else wrote (a bank, answers or personas file), bounded.
+
+It owns what may be read at all: a regular file of at most MAX_FILE_BYTES of UTF-8. A FIFO, a
+device or a socket is refused without being read, so nothing can hang on one; a file is never
+read past the limit. Every refusal is one line naming the file, raised as the caller's error.
+It knows nothing about what the text says, and never prints.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable
+from pathlib import Path
+from typing import Literal, NamedTuple
+
+from screener.core.safetext import one_line
+from screener.errors import ScreenerError
+from screener.i18n import N_, _, pgettext
+
+# The largest bank, answers or personas file read (README: Limits): the default bank is under
+# 50 KiB and an answers file a few KiB, so this leaves room while bounding the work.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+FileKind = Literal["bank", "answers", "personas"]
+
+
+class _Refusals(NamedTuple):
+    """What is said of one kind of file that cannot be read: whole sentences for each kind,
+    as a translation may need another word order or case for each."""
+
+    missing: str
+    unreadable: str  # {reason}
+    folder: str
+    special: str  # {kind}: a pipe, a socket, a device
+    too_big: str  # {limit} in MiB
+
+
+_REFUSALS: dict[str, _Refusals] = {
+    "bank": _Refusals(
+        missing=N_("no such bank file"),
+        unreadable=N_("cannot read the bank: {reason}"),
+        folder=N_("is a folder, not a bank file"),
+        special=N_("is {kind}, not a bank file"),
+        too_big=N_("is larger than {limit} MiB, too large for a bank file"),
+    ),
+    "answers": _Refusals(
+        missing=N_("no such answers file"),
+        unreadable=N_("cannot read the answers: {reason}"),
+        folder=N_("is a folder, not an answers file"),
+        special=N_("is {kind}, not an answers file"),
+        too_big=N_("is larger than {limit} MiB, too large for an answers file"),
+    ),
+    "personas": _Refusals(
+        missing=N_("no such personas file"),
+        unreadable=N_("cannot read the personas: {reason}"),
+        folder=N_("is a folder, not a personas file"),
+        special=N_("is {kind}, not a personas file"),
+        too_big=N_("is larger than {limit} MiB, too large for a personas file"),
+    ),
+}
+
+_NO_CTTY = getattr(os, "O_NOCTTY", 0)
+
+
+def read_text(path: Path, what: FileKind, error: Callable[[list[str]], ScreenerError]) -> str:
+    """The UTF-8 text of a `what` file; anything that is not a readable regular file of at
+    most MAX_FILE_BYTES of UTF-8 raises `error` with one line naming it."""
+    name = one_line(str(path))
+    says = _REFUSALS[what]
+
+    def refuse(message: str, line: int | None = None) -> ScreenerError:
+        where = name if line is None else f"{name}:{line}"
+        return error([f"{where}: {message}"])
+
+    def unreadable(reason: str) -> ScreenerError:
+        return refuse(_(says.unreadable).format(reason=reason))
+
+    def too_big() -> ScreenerError:
+        return refuse(_(says.too_big).format(limit=MAX_FILE_BYTES // (1024 * 1024)))
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | _NO_CTTY)  # a FIFO opens at once
+    except FileNotFoundError:
+        raise refuse(_(says.missing)) from None
+    except OSError as exc:
+        raise unreadable(_reason(exc)) from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise refuse(_(says.folder))
+        if not stat.S_ISREG(info.st_mode):
+            raise refuse(_(says.special).format(kind=_special_kind(info.st_mode)))
+        if info.st_size > MAX_FILE_BYTES:
+            raise too_big()
+        chunks = []
+        size = 0
+        while size <= MAX_FILE_BYTES:
+            chunk = os.read(fd, MAX_FILE_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > MAX_FILE_BYTES:  # it grew while being read
+            raise too_big()
+    except OSError as exc:
+        raise unreadable(_reason(exc)) from None
+    finally:
+        os.close(fd)
+    try:
+        return b"".join(chunks).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = exc.object.count(b"\n", 0, exc.start) + 1
+        message = _(says.unreadable).format(reason=_("not UTF-8 text"))
+        raise refuse(message, line) from None
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
+
+
+def _special_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return pgettext("not a file", "a pipe (FIFO)")
+    if stat.S_ISSOCK(mode):
+        return pgettext("not a file", "a socket")
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return pgettext("not a file", "a device")
+    return pgettext("not a file", "not a regular file")
