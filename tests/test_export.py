@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from html.parser import HTMLParser
@@ -506,3 +508,20 @@ class TestJSON:
         summary = summary_of(bank, values)
         again, _ = parse_answers(render("json", summary), bank, "summary.json")
         assert dict(again.values) == values
+
+
+def test_the_summaries_and_their_wording_never_import_rich() -> None:
+    """Every export and `score --json`/`--csv` stay quick: Rich is for the terminal alone."""
+    modules = [
+        "screener.summaries.report",
+        "screener.summaries.export",
+        "screener.summaries.fhir",
+        "screener.summaries.caseload",
+        "screener.core.wording",
+    ]
+    code = (
+        f"import sys; import {', '.join(modules)}; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'rich'))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout == "[]\n"
