@@ -22,8 +22,9 @@ from screener.core.scoring import result_json, score
 from screener.errors import ExitCode, ScreenerError
 from screener.files.answers import parse_answers
 from screener.summaries.export import FORMATS, format_for, json_document, render
+from screener.summaries.markdown import md_escape
 from screener.summaries.report import readable
-from screener.summaries.writers import WIDTH, md_escape
+from screener.summaries.text import WIDTH
 
 # 23:40 in a zone one hour ahead of UTC: the date every golden shows.
 CREATED = datetime(2026, 11, 21, 23, 40, tzinfo=timezone(timedelta(hours=1)))
