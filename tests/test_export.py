@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from html.parser import HTMLParser
@@ -20,8 +22,9 @@ from screener.core.scoring import result_json, score
 from screener.errors import ExitCode, ScreenerError
 from screener.files.answers import parse_answers
 from screener.summaries.export import FORMATS, format_for, json_document, render
+from screener.summaries.markdown import md_escape
 from screener.summaries.report import readable
-from screener.summaries.writers import WIDTH, md_escape
+from screener.summaries.text import WIDTH
 
 # 23:40 in a zone one hour ahead of UTC: the date every golden shows.
 CREATED = datetime(2026, 11, 21, 23, 40, tzinfo=timezone(timedelta(hours=1)))
@@ -506,3 +509,20 @@ class TestJSON:
         summary = summary_of(bank, values)
         again, _ = parse_answers(render("json", summary), bank, "summary.json")
         assert dict(again.values) == values
+
+
+def test_the_summaries_and_their_wording_never_import_rich() -> None:
+    """Every export and `score --json`/`--csv` stay quick: Rich is for the terminal alone."""
+    modules = [
+        "screener.summaries.report",
+        "screener.summaries.export",
+        "screener.summaries.fhir",
+        "screener.summaries.caseload",
+        "screener.core.wording",
+    ]
+    code = (
+        f"import sys; import {', '.join(modules)}; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'rich'))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout == "[]\n"

@@ -1,7 +1,10 @@
 """Score many answers files in one go (`screener score FILE...`): one row per file.
 
 A file that cannot be read or checked is reported with its name and skipped; the others are
-still scored. Nothing here prints: the command line writes the rows and the problems.
+still scored. Nothing here prints: the command line writes the rows and the problems. The
+readable lines and the problems are in the language in use (`screener.i18n`, and
+`screener.core.wording` for the result); CSV columns and JSON keys are for machines and stay
+as they are. Never imports Rich.
 """
 
 from __future__ import annotations
@@ -14,11 +17,13 @@ from functools import partial
 from pathlib import Path
 from typing import IO, NamedTuple
 
+from screener.core import wording
 from screener.core.model import Answers, Bank, Result
 from screener.core.safetext import LINE_LIMIT, one_line
 from screener.core.scoring import result_json, score
 from screener.errors import AnswersError
 from screener.files.answers import read_answers
+from screener.i18n import _
 from screener.screens.streams import unicode_ok
 
 # The CSV columns, in order (README: A caseload).
@@ -87,7 +92,10 @@ def outcomes(paths: list[Path], bank: Bank, form: str) -> Generator[Outcome, Non
         for name, result in zip(names, results, strict=True):
             if isinstance(result, workers.Stopped):
                 shown = one_line(name)  # on one line, nothing unprintable
-                yield Outcome(None, [], (f"{shown}: could not be scored: {result.reason}",))
+                problem = _("{file}: could not be scored: {reason}").format(
+                    file=shown, reason=result.reason
+                )
+                yield Outcome(None, [], (problem,))
             else:
                 yield result
 
@@ -148,20 +156,17 @@ def row(item: Scored) -> tuple[str | int, ...]:
 def line(item: Scored) -> str:
     """One readable line, for a quick look in the terminal."""
     res = item.result
-    if res.screened_out:
-        text = "no opioid use in the past 12 months reported"
-    else:
-        span = str(res.count) if res.count == res.count_max else f"{res.count}-{res.count_max}"
-        severity = res.severity.value
-        if res.severity_max is not res.severity:
-            severity += f" to {res.severity_max.value}"
-        text = f"{severity} ({span} of 11 criteria)"
+    text = wording.result_sentence(res, "line")
     w = res.withdrawal
     if w is not None and w.answered:
-        text += f"; withdrawal score {w.score}"
+        text = _("{result}; {withdrawal}").format(
+            result=text, withdrawal=wording.withdrawal_sentence(w, voice="line")
+        )
     if res.flags:
-        text += f"; flags: {', '.join(f.id for f in res.flags)}"
-    return f"{one_line(str(item.path), None)}: {text}"
+        text = _("{result}; flags: {flags}").format(
+            result=text, flags=", ".join(f.id for f in res.flags)
+        )
+    return _("{file}: {result}").format(file=one_line(str(item.path), None), result=text)
 
 
 def _cell(text: str) -> str:
@@ -181,9 +186,11 @@ def write(paths: list[Path], bank: Bank, form: str, out: IO[str], err: IO[str]) 
     with closing(outcomes(paths, bank, form)) as each:
         for outcome in each:
             for problem in outcome.problems:
-                err.write(f"Error: {one_line(problem, LINE_LIMIT)}\n")
+                shown = one_line(problem, LINE_LIMIT)
+                err.write(_("Error: {message}").format(message=shown) + "\n")
             for warning in outcome.warnings:
-                err.write(f"Warning: {one_line(warning, LINE_LIMIT)}\n")
+                shown = one_line(warning, LINE_LIMIT)
+                err.write(_("Warning: {message}").format(message=shown) + "\n")
             if outcome.piece is None:
                 failed += 1
             elif form == "csv":

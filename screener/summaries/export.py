@@ -1,81 +1,140 @@
 """A screening summary as Markdown, HTML, plain text, JSON or FHIR; pure functions, no I/O.
 
-It picks the format for a target and renders it. The human formats are one neutral document
-(`report.build`) written out by `writers`, so they cannot drift apart; JSON is the answers file
-plus the result, so it can be scored and reopened; FHIR comes from `screener.summaries.fhir`.
+It picks the format for a target and renders it. Every format is a writer in one registry,
+`WRITERS` (format name -> writer): a module (or object) with `DESCRIPTION` (what "Saved ... to
+PATH" calls it, marked for the catalog), `SUFFIXES` (the file names that mean it, the usual one
+first) and `render(summary) -> str` (the whole file). Adding a format is one module and one line
+in `WRITERS`.
+
+The human formats (`markdown`, `html`, `text`) write out one neutral document
+(`report.build`), so they cannot drift apart; JSON is the answers file plus the result, so it
+can be scored and reopened; FHIR comes from `screener.summaries.fhir`. Never imports Rich.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
+from collections.abc import Iterator, Mapping
 from pathlib import PurePath
-from typing import Any
+from typing import Any, Protocol
 
 from screener import __version__
 from screener.core.model import Summary
 from screener.core.scoring import result_json
 from screener.errors import ScreenerError
 from screener.files.answers import document
-from screener.summaries.report import build
-from screener.summaries.writers import WRITERS
+from screener.i18n import N_, _
+from screener.summaries import fhir, html, markdown, text
 
-FORMATS = ("md", "html", "txt", "json", "fhir")
-# What each format is called in "Saved ... to PATH".
-DESCRIPTION = {
-    "md": "a Markdown summary",
-    "html": "an HTML summary",
-    "txt": "a plain-text summary",
-    "json": "a JSON summary (answers and result)",
-    "fhir": "a FHIR bundle",
+
+class Writer(Protocol):
+    """What every format offers the registry."""
+
+    @property
+    def DESCRIPTION(self) -> str:
+        """What the format is called in "Saved ... to PATH": "a Markdown summary"; marked
+        with `N_`, translated where it is shown."""
+        ...
+
+    @property
+    def SUFFIXES(self) -> tuple[str, ...]:
+        """The lower-case file name endings that mean this format, the usual one first."""
+        ...
+
+    def render(self, summary: Summary) -> str:
+        """The whole file for `summary`."""
+        ...
+
+
+class _Json:
+    """The answers file, with the result beside it (`json_document`)."""
+
+    DESCRIPTION = N_("a JSON summary (answers and result)")
+    SUFFIXES = (".json",)
+
+    @staticmethod
+    def render(summary: Summary) -> str:
+        return json.dumps(json_document(summary), indent=2, ensure_ascii=False) + "\n"
+
+
+WRITERS: dict[str, Writer] = {
+    "md": markdown,
+    "html": html,
+    "txt": text,
+    "json": _Json(),
+    "fhir": fhir,
 }
-_SUFFIXES = {
-    ".md": "md",
-    ".markdown": "md",
-    ".html": "html",
-    ".htm": "html",
-    ".txt": "txt",
-    ".text": "txt",
-    ".json": "json",
-    ".fhir": "fhir",
-}
+FORMATS = tuple(WRITERS)
+
+
+class _Descriptions(Mapping[str, str]):
+    """What each format is called in "Saved ... to PATH", in the language in use."""
+
+    def __getitem__(self, fmt: str) -> str:
+        return _(WRITERS[fmt].DESCRIPTION)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(WRITERS)
+
+    def __len__(self) -> int:
+        return len(WRITERS)
+
+
+DESCRIPTION: Mapping[str, str] = _Descriptions()
 
 
 def format_for(target: str, explicit: str | None) -> str:
     """The format to write `target` in: `--format` if given, else from the name; `-` is md."""
     if explicit is not None:
-        if explicit not in FORMATS:
-            raise ScreenerError(
-                f"--format: {explicit!r} is not a format; use md, html, txt, json or fhir"
-            )
+        if explicit not in WRITERS:
+            raise _not_a_format(explicit)
         return explicit
     if target == "-":
         return "md"
     name = PurePath(target).name.lower()
-    if name.endswith(".fhir.json"):
-        return "fhir"
-    fmt = _SUFFIXES.get(PurePath(name).suffix)
+    # A suffix of two parts (".fhir.json") before the one after the last dot (".json").
+    suffix = next(
+        (s for s in _suffixes() if s.count(".") > 1 and name.endswith(s)),
+        PurePath(name).suffix,
+    )
+    fmt = next((f for f, w in WRITERS.items() if suffix in w.SUFFIXES), None)
     if fmt is None:
+        usual = [w.SUFFIXES[0] for w in WRITERS.values()]
         raise ScreenerError(
-            f"cannot tell the format of {target!r} from its name: "
-            "use .md, .html, .txt, .json or .fhir.json, or --format"
+            _(
+                "cannot tell the format of {target} from its name: use {suffixes}, or --format"
+            ).format(target=repr(target), suffixes=_either(usual))
         )
     return fmt
 
 
+def _suffixes() -> list[str]:
+    """Every suffix a format claims, longest first."""
+    return sorted((s for w in WRITERS.values() for s in w.SUFFIXES), key=len, reverse=True)
+
+
+def _not_a_format(given: str) -> ScreenerError:
+    return ScreenerError(
+        _("--format: {given} is not a format; use {formats}").format(
+            given=repr(given), formats=_either(list(WRITERS))
+        )
+    )
+
+
+def _either(choices: list[str]) -> str:
+    """ "md, html, txt, json or fhir"."""
+    *first, last = choices
+    if not first:
+        return last
+    return _("{choices} or {last}").format(choices=", ".join(first), last=last)
+
+
 def render(fmt: str, summary: Summary) -> str:
     """The whole file for `summary` in format `fmt` (one of FORMATS)."""
-    if fmt == "json":
-        return json.dumps(json_document(summary), indent=2, ensure_ascii=False) + "\n"
-    if fmt == "fhir":
-        # Imported by name: only a FHIR export needs it.
-        fhir = importlib.import_module("screener.summaries.fhir")
-        bundle = fhir.response_bundle(summary)
-        return json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
     writer = WRITERS.get(fmt)
     if writer is None:
-        raise ScreenerError(f"--format: {fmt!r} is not a format; use md, html, txt, json or fhir")
-    return writer(build(summary))
+        raise _not_a_format(fmt)
+    return writer.render(summary)
 
 
 def json_document(summary: Summary) -> dict[str, Any]:

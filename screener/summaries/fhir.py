@@ -1,7 +1,14 @@
 """The bank as a FHIR R4 Questionnaire and a screening as a FHIR R4 Bundle; JSON-ready dicts only.
 
-No I/O and no printing: callers `json.dumps` what these functions return. Nothing heavy is
-imported here (no FHIR library: the shapes are checked by the tests with `fhir.resources`).
+No I/O and no printing: callers `json.dumps` what these functions return (`render` does it for
+the export registry, `screener.summaries.export`). Nothing heavy is imported here (no FHIR
+library: the shapes are checked by the tests with `fhir.resources`), and never Rich.
+
+Words. Codes, systems, linkIds and values are for machines and stay as they are; the displays
+and notes of screener's own codes are the program's words, in the language in use (the catalog,
+`screener.i18n`, and `screener.core.wording` for the words other outputs share). The displays
+of HL7's own codes (`survey`, `HTEST`) are HL7's, in English, as HL7 defines them. Bank text is
+the bank's.
 
 Codes. No LOINC or SNOMED code exists for a DSM-5 opioid use disorder checklist or for SOWS, so
 every code comes from code systems named after the bank's canonical URI (`Bank.url`, the
@@ -28,11 +35,13 @@ same meaning, and no `enableWhen` beside it.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from screener.core import wording
 from screener.core.conditions import applicable, describe
 from screener.core.kinds import fhir_answer, kind_of
 from screener.core.model import (
@@ -52,6 +61,10 @@ from screener.core.model import (
     word,
 )
 from screener.core.safetext import clean
+from screener.i18n import N_, _, ngettext
+
+DESCRIPTION = N_("a FHIR bundle")  # in "Saved a FHIR bundle to PATH"
+SUFFIXES = (".fhir.json", ".fhir")
 
 ITEM_WEIGHT = "http://hl7.org/fhir/StructureDefinition/itemWeight"
 ENABLE_WHEN_EXPRESSION = (
@@ -60,17 +73,11 @@ ENABLE_WHEN_EXPRESSION = (
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 ACT_REASON = "http://terminology.hl7.org/CodeSystem/v3-ActReason"
 # Marks every resource made from a fictional persona's answers, so no system takes it for a
-# patient's data.
+# patient's data. The display is HL7's, as its code system gives it.
 TEST_DATA = {"system": ACT_REASON, "code": "HTEST", "display": "test health data"}
 
-SEVERITY_DISPLAY = {
-    Severity.NONE: "None (below the threshold of 2 criteria)",
-    Severity.MILD: "Mild (2-3 criteria)",
-    Severity.MODERATE: "Moderate (4-5 criteria)",
-    Severity.SEVERE: "Severe (6 or more criteria)",
-}
-COUNT_TEXT = "DSM-5 opioid use disorder criteria endorsed (self-screen)"
-SEVERITY_TEXT = "Provisional DSM-5 opioid use disorder severity (self-screen, not a diagnosis)"
+COUNT_TEXT = N_("DSM-5 opioid use disorder criteria endorsed (self-screen)")
+SEVERITY_TEXT = N_("Provisional DSM-5 opioid use disorder severity (self-screen, not a diagnosis)")
 
 # --- code systems ---------------------------------------------------------------------
 
@@ -294,6 +301,14 @@ def _quote(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
+# --- the file -------------------------------------------------------------------------
+
+
+def render(summary: Summary) -> str:
+    """The Bundle as the text of a file (the export registry's writer interface)."""
+    return json.dumps(response_bundle(summary), indent=2, ensure_ascii=False) + "\n"
+
+
 # --- the Bundle -----------------------------------------------------------------------
 
 
@@ -381,7 +396,7 @@ def _labels(demo: str | None) -> dict[str, Any]:
         return {}
     from html import escape
 
-    line = f"DEMO: fictional answers (persona: {clean(demo)})"
+    line = wording.demo_banner(clean(demo), "record")
     return {
         "meta": {"security": [dict(TEST_DATA)]},
         "text": {
@@ -456,31 +471,40 @@ def _notes(summary: Summary) -> list[str]:
     r = summary.result
     notes = []
     if r.screened_out:
-        notes.append("No opioid use in the past 12 months was reported, so no criterion applies.")
+        notes.append(
+            _("No opioid use in the past 12 months was reported, so no criterion applies.")
+        )
     if r.count_max > r.count:
         n = r.count_max - r.count
         notes.append(
-            f"{n} of the 11 criteria {'was' if n == 1 else 'were'} not answered: the count is "
-            f"{r.count} as answered and could be as high as {r.count_max}."
+            ngettext(
+                "{n} of the 11 criteria was not answered: the count is {count} as answered and "
+                "could be as high as {top}.",
+                "{n} of the 11 criteria were not answered: the count is {count} as answered and "
+                "could be as high as {top}.",
+                n,
+            ).format(n=n, count=r.count, top=r.count_max)
         )
     if r.supervised_exclusion:
         notes.append(
-            "Tolerance and withdrawal are not counted: all opioid use was reported as "
-            "prescribed and taken under medical care."
+            _(
+                "Tolerance and withdrawal are not counted: all opioid use was reported as "
+                "prescribed and taken under medical care."
+            )
         )
-    notes.append("A self-screening, not a diagnosis: only a clinician can diagnose.")
+    notes.append(wording.not_a_diagnosis("record"))
     return notes
 
 
 def _count(made: _Made) -> dict[str, Any]:
     summary = made.summary
     r = summary.result
-    obs = _observation(made, "criteria-count", COUNT_TEXT)
+    obs = _observation(made, "criteria-count", _(COUNT_TEXT))
     obs["valueInteger"] = r.count
     if r.count_max != r.count:
         obs["component"] = [
             {
-                "code": _code(summary.bank, "criteria-count-max", "Highest possible count"),
+                "code": _code(summary.bank, "criteria-count-max", _("Highest possible count")),
                 "valueInteger": r.count_max,
             }
         ]
@@ -489,7 +513,7 @@ def _count(made: _Made) -> dict[str, Any]:
 
 
 def _severity_concept(bank: Bank, severity: Severity) -> dict[str, Any]:
-    display = SEVERITY_DISPLAY[severity]
+    display = wording.severity_display(severity)
     return {
         "coding": [{"system": severity_system(bank), "code": severity.value, "display": display}],
         "text": display,
@@ -499,12 +523,12 @@ def _severity_concept(bank: Bank, severity: Severity) -> dict[str, Any]:
 def _severity(made: _Made) -> dict[str, Any]:
     summary = made.summary
     r, bank = summary.result, summary.bank
-    obs = _observation(made, "severity", SEVERITY_TEXT)
+    obs = _observation(made, "severity", _(SEVERITY_TEXT))
     obs["valueCodeableConcept"] = _severity_concept(bank, r.severity)
     if r.severity_max is not r.severity:
         obs["component"] = [
             {
-                "code": _code(bank, "severity-max", "Highest possible severity"),
+                "code": _code(bank, "severity-max", _("Highest possible severity")),
                 "valueCodeableConcept": _severity_concept(bank, r.severity_max),
             }
         ]
@@ -516,18 +540,33 @@ def _withdrawal(made: _Made) -> dict[str, Any]:
     bank, w = made.summary.bank, made.summary.result.withdrawal
     assert w is not None
     title = clean(bank.scales[WITHDRAWAL_SCALE].title)
-    obs = _observation(made, f"{WITHDRAWAL_SCALE}-total", f"{title}: total")
+    obs = _observation(made, f"{WITHDRAWAL_SCALE}-total", _("{scale}: total").format(scale=title))
     obs["valueInteger"] = w.score
     obs["component"] = [
         {
-            "code": _code(bank, f"{WITHDRAWAL_SCALE}-answered", "Items answered"),
+            "code": _code(bank, f"{WITHDRAWAL_SCALE}-answered", _("Items answered")),
             "valueInteger": w.answered,
         }
     ]
-    note = f"{w.answered} of {w.items} items answered; the total is 0 to {w.max}."
-    if not w.complete:
-        note += " Unanswered items add nothing, so the total is a lower bound."
-    obs["note"] = [{"text": f"How the person felt at the time of the screening. {note}"}]
+    if w.complete:
+        note = ngettext(
+            "How the person felt at the time of the screening. {answered} of {items} item "
+            "answered; the total is 0 to {max}.",
+            "How the person felt at the time of the screening. {answered} of {items} items "
+            "answered; the total is 0 to {max}.",
+            w.items,
+        )
+    else:
+        note = ngettext(
+            "How the person felt at the time of the screening. {answered} of {items} item "
+            "answered; the total is 0 to {max}. Unanswered items add nothing, so the total is a "
+            "lower bound.",
+            "How the person felt at the time of the screening. {answered} of {items} items "
+            "answered; the total is 0 to {max}. Unanswered items add nothing, so the total is a "
+            "lower bound.",
+            w.items,
+        )
+    obs["note"] = [{"text": note.format(answered=w.answered, items=w.items, max=w.max)}]
     return obs
 
 

@@ -1,8 +1,10 @@
 """The neutral report every human summary is written from: headings, lists, tables, answers.
 
-Built once from a Summary and written out by `writers` as Markdown, HTML or plain text, so the
-formats hold the same things in the same order. Text here is raw bank and user text: the writers
-clean and escape it for their format. No I/O, no markup.
+Built once from a Summary and written out by the writers (`markdown`, `html`, `text`), so the
+formats hold the same things in the same order. Text here is raw bank and user text and the
+program's own words, already in the language in use (`screener.i18n`; the words other outputs
+share come from `screener.core.wording`): the writers clean and escape it for their format.
+No I/O, no markup, no Rich.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import NamedTuple, TypeAlias
 
+from screener.core import wording
 from screener.core.conditions import true_leaves
 from screener.core.model import (
     WITHDRAWAL_SCALE,
@@ -17,30 +20,11 @@ from screener.core.model import (
     Result,
     Role,
     Summary,
+    Urgency,
     Value,
     word,
 )
-from screener.screens.render import (
-    MEANING,
-    STATUS_LABEL,
-    answer_label,
-    band_name,
-    flag_questions_answered,
-    source_title,
-)
-
-NOT_A_DIAGNOSIS = (
-    "This is a screening, not a diagnosis. Only a clinician can diagnose opioid use disorder."
-)
-DEMO_DETAIL = (
-    "These answers were made up to show how the screener works. They are not about a real person."
-)
-QUESTIONS_INTRO = (
-    "Every question that applied, in the order asked, with the answer given. "
-    '"Skipped" means the question was skipped on purpose; "not answered" means it was '
-    "never reached."
-)
-URGENCY = {"now": "urgent", "soon": "soon", "when_ready": "when ready"}
+from screener.i18n import _, pgettext
 
 
 class Heading(NamedTuple):
@@ -108,53 +92,65 @@ class Document(NamedTuple):
 def build(summary: Summary) -> Document:
     """The neutral document every human format is written from."""
     bank, answers, res = summary.bank, summary.answers, summary.result
-    title = f"{bank.title}: screening summary"
+    title = _("{title}: screening summary").format(title=bank.title)
     blocks: list[Block] = [Heading(title, 1)]
     if answers.demo is not None:
-        blocks.append(Banner(f"DEMO: fictional answers (persona {answers.demo})", DEMO_DETAIL))
+        detail = _(
+            "These answers were made up to show how the screener works. They are not about a "
+            "real person."
+        )
+        blocks.append(Banner(wording.demo_banner(answers.demo, "summary"), detail))
     perspective = bank.perspectives.get(answers.perspective, answers.perspective)
     blocks.append(
         Fields(
             (
                 *_dates(summary),
-                ("Question bank", f"{bank.id}, version {bank.version}"),
-                ("Perspective", perspective),
+                (
+                    _("Question bank"),
+                    _("{id}, version {version}").format(id=bank.id, version=bank.version),
+                ),
+                (_("Perspective"), perspective),
             )
         )
     )
-    blocks.append(Para(NOT_A_DIAGNOSIS, "notice"))
+    blocks.append(Para(wording.not_a_diagnosis("summary"), "notice"))
     blocks += _result(bank, res)
     if res.referrals:
-        blocks.append(Heading("Next steps", 2))
+        blocks.append(Heading(_("Next steps"), 2))
         blocks.append(
-            Items(
-                tuple(
-                    Item(f"{r.title} ({URGENCY[r.urgency.value]})", r.text) for r in res.referrals
-                )
-            )
+            Items(tuple(Item(_next_step(r.title, r.urgency), r.text) for r in res.referrals))
         )
     blocks += _emergency(bank)
     if res.caveats:
-        blocks.append(Heading("Keep in mind", 2))
+        blocks.append(Heading(_("Keep in mind"), 2))
         blocks.append(Items(tuple(Item("", c.text) for c in res.caveats)))
     blocks += _questions(bank, res, answers.perspective)
-    blocks.append(Heading("Sources", 2))
+    blocks.append(Heading(_("Sources"), 2))
     blocks.append(
         Items(tuple(Item("", _source(s.title, s.file, s.ref)) for s in bank.sources.values()))
     )
     return Document(title, bank.language, answers.demo is not None, tuple(blocks))
 
 
+def _next_step(title: str, urgency: Urgency) -> str:
+    """A referral's title with how soon: "Talk to a clinician (soon)"."""
+    return _("{title} ({urgency})").format(
+        title=title, urgency=wording.urgency_label(urgency, "summary")
+    )
+
+
 def readable(when: datetime) -> str:
     """`21 November 2026, 23:40 (UTC+01:00)`: local time with its offset from UTC."""
-    text = f"{when.day} {when:%B %Y, %H:%M}"
+    text = _("{day} {month} {year}, {time}").format(
+        day=when.day, month=wording.month_name(when.month), year=when.year, time=f"{when:%H:%M}"
+    )
     offset = when.utcoffset()
     if offset is None:
         return text
     minutes = int(offset.total_seconds()) // 60
     sign = "-" if minutes < 0 else "+"
     hours, mins = divmod(abs(minutes), 60)
-    return f"{text} (UTC{sign}{hours:02d}:{mins:02d})"
+    return _("{when} (UTC{offset})").format(when=text, offset=f"{sign}{hours:02d}:{mins:02d}")
 
 
 def _dates(summary: Summary) -> tuple[tuple[str, str], ...]:
@@ -166,59 +162,50 @@ def _dates(summary: Summary) -> tuple[tuple[str, str], ...]:
         except ValueError:
             shown = taken
         if shown != made:
-            return (("Screening taken", shown), ("Summary made", made))
-    return (("Date", made),)
+            return ((_("Screening taken"), shown), (_("Summary made"), made))
+    return ((_("Date"), made),)
 
 
 def result_sentence(res: Result) -> str:
-    """`render.summary_line` in neutral words for someone reading about the person."""
-    if res.screened_out:
-        return "No opioid use in the past 12 months was reported, so the criteria were not asked."
-    if res.count == res.count_max:
-        return f"{res.count} of 11 criteria met: {MEANING[res.severity]}."
-    n = res.count_max - res.count
-    head = f"{res.count} to {res.count_max} of 11 criteria met ({n} not answered)"
-    if res.severity is res.severity_max:
-        return f"{head}: {MEANING[res.severity]}, whatever the unanswered ones turn out to be."
-    which = "it is" if n == 1 else "they are"
-    low, high = band_name(res.severity), band_name(res.severity_max)
-    return f"{head}: {low} on the answers given, up to {high} if {which} met."
+    """The result in neutral words for someone reading about the person."""
+    return wording.result_sentence(res, "summary")
 
 
 def _result(bank: Bank, res: Result) -> list[Block]:
-    blocks: list[Block] = [Heading("Result", 2), Para(result_sentence(res), "strong")]
+    blocks: list[Block] = [Heading(_("Result"), 2), Para(result_sentence(res), "strong")]
     if res.supervised_exclusion:
         blocks.append(
             Para(
-                "All opioid use was reported as prescribed and taken as prescribed, so tolerance "
-                "and withdrawal are not counted (the DSM-5 exclusion for use solely under "
-                "medical supervision)."
+                _(
+                    "All opioid use was reported as prescribed and taken as prescribed, so "
+                    "tolerance and withdrawal are not counted (the DSM-5 exclusion for use solely "
+                    "under medical supervision)."
+                )
             )
         )
     elif res.supervision_claimed and res.overridden_by:
         blocks.append(
             Para(
-                f"All opioid use was reported as prescribed, but {_override_reasons(bank, res)}, "
-                "so the exclusion for use under medical supervision does not apply: tolerance "
-                "and withdrawal are counted."
+                _(
+                    "All opioid use was reported as prescribed, but {reasons}, so the exclusion "
+                    "for use under medical supervision does not apply: tolerance and withdrawal "
+                    "are counted."
+                ).format(reasons=_override_reasons(bank, res))
             )
         )
     if res.screened_out:
         return blocks
     blocks += [
-        Heading("The 11 DSM-5 criteria", 3),
+        Heading(_("The 11 DSM-5 criteria"), 3),
         _criteria(bank, res),
-        Heading("Withdrawal right now", 3),
+        Heading(_("Withdrawal right now"), 3),
         Para(_withdrawal(bank, res)),
-        Heading("Safety flags", 3),
+        Heading(_("Safety flags"), 3),
     ]
     if res.flags:
         blocks.append(Items(tuple(Item(f.label, f.detail) for f in res.flags)))
     else:
-        if flag_questions_answered(bank, res):
-            blocks.append(Para("None of the overdose risks asked about were reported."))
-        else:
-            blocks.append(Para("The overdose-risk questions were not answered."))
+        blocks.append(Para(wording.no_flags_sentence(bank, res, "summary")))
     return blocks
 
 
@@ -232,20 +219,22 @@ def _override_reasons(bank: Bank, res: Result) -> str:
         asked = bank.question(leaf.name)
         name = asked.short or asked.id
         if leaf.op == "contains":
-            reasons.append(f"the answer to '{name}' includes '{asked.label_of(leaf.value)}'")
+            reason = _("the answer to '{question}' includes '{option}'")
         elif leaf.op == "equals":
-            reasons.append(f"the answer to '{name}' is '{asked.label_of(leaf.value)}'")
+            reason = _("the answer to '{question}' is '{option}'")
         else:
-            reasons.append(f"the answer to '{name}' says otherwise")
+            reason = _("the answer to '{question}' says otherwise")
+        option = asked.label_of(leaf.value) if leaf.op in ("contains", "equals") else ""
+        reasons.append(reason.format(question=name, option=option))
     return "; ".join(reasons)
 
 
 def _answer(bank: Bank, res: Result, qid: str) -> tuple[str, bool]:
     """How an answer reads, and whether one was given (skipped and never reached are not)."""
     if qid not in res.answers:
-        return "not answered", False
+        return wording.not_answered(), False
     value: Value = res.answers[qid]
-    return answer_label(bank.question(qid), value), value is not None
+    return wording.answer_label(bank.question(qid), value), value is not None
 
 
 def _criteria(bank: Bank, res: Result) -> Table:
@@ -255,11 +244,22 @@ def _criteria(bank: Bank, res: Result) -> Table:
         if len(answers) == 1:
             shown = answers[0][1]
         else:
-            shown = "; ".join(f"{q.short or q.id}: {label}" for q, label in answers)
+            shown = "; ".join(
+                _("{question}: {answer}").format(question=q.short or q.id, answer=label)
+                for q, label in answers
+            )
         meaning = bank.criteria.get(c.key, c.key)
-        rows.append((str(i), meaning, c.key, STATUS_LABEL[c.status], shown or "not asked"))
+        status = wording.status_label(c.status)
+        rows.append((str(i), meaning, c.key, status, shown or wording.not_asked()))
+    columns = (
+        pgettext("column", "#"),
+        pgettext("column", "Criterion"),
+        pgettext("column", "Key"),
+        pgettext("column", "Status"),
+        pgettext("column", "Answer"),
+    )
     return Table(
-        ("#", "Criterion", "Key", "Status", "Answer"),
+        columns,
         tuple(rows),
         code=(2,),
         row_class=tuple(c.status.value for c in res.criteria),
@@ -268,37 +268,32 @@ def _criteria(bank: Bank, res: Result) -> Table:
 
 def _withdrawal(bank: Bank, res: Result) -> str:
     w = res.withdrawal
-    if w is None:
-        return "Not taken (the withdrawal rating was optional)."
-    if w.answered == 0:
-        return "The withdrawal rating was chosen, but every item was skipped, so there is no score."
-    scale = bank.scales[WITHDRAWAL_SCALE]
-    score = f"{w.score} out of {w.max}" if w.complete else f"At least {w.score} out of {w.max}"
-    text = f"{score} on the {scale.title}, {w.answered} of {w.items} items answered."
-    if w.band:
-        band = w.band if w.complete else f"{w.band} so far"
-        text += f" Band: {band}."
-        if scale.band_note:
-            text += f" {_sentence(scale.band_note)}"
-        if scale.band_source:
-            titles = "; ".join(source_title(bank, s) for s in scale.band_source)
-            text += f" Band source: {_sentence(titles)}"
+    scale = bank.scales[WITHDRAWAL_SCALE] if w is not None and w.answered else None
+    text = wording.withdrawal_sentence(w, scale.title if scale else "", "summary")
+    if w is None or scale is None or not w.band:
+        return text
+    text += " " + wording.band_sentence(w)
+    if scale.band_note:
+        text += f" {_sentence(scale.band_note)}"
+    if scale.band_source:
+        titles = "; ".join(_source_title(bank, s) for s in scale.band_source)
+        text += " " + _("Band source: {titles}").format(titles=_sentence(titles))
     return text
 
 
 def _emergency(bank: Bank) -> list[Block]:
     e = bank.emergency
     blocks: list[Block] = [
-        Heading("In an emergency", 2),
+        Heading(_("In an emergency"), 2),
         Para(e.title, "strong"),
-        Heading("Signs of an overdose", 3),
+        Heading(_("Signs of an overdose"), 3),
         Items(tuple(Item("", s) for s in e.signs)),
-        Heading("What to do", 3),
+        Heading(_("What to do"), 3),
         Items(tuple(Item("", s) for s in e.steps), numbered=True),
     ]
     if e.note:
         blocks.append(Para(e.note))
-    blocks.append(Heading("Helplines", 3))
+    blocks.append(Heading(_("Helplines"), 3))
     blocks.append(
         Items(
             tuple(
@@ -311,8 +306,14 @@ def _emergency(bank: Bank) -> list[Block]:
 
 def _questions(bank: Bank, res: Result, perspective: str) -> list[Block]:
     blocks: list[Block] = [
-        Heading("Questions and answers", 2, new_page=True),
-        Para(QUESTIONS_INTRO),
+        Heading(_("Questions and answers"), 2, new_page=True),
+        Para(
+            _(
+                "Every question that applied, in the order asked, with the answer given. "
+                '"Skipped" means the question was skipped on purpose; "not answered" means it '
+                "was never reached."
+            )
+        ),
     ]
     shown = set(res.shown)
     n = 0
@@ -331,7 +332,12 @@ def _questions(bank: Bank, res: Result, perspective: str) -> list[Block]:
 
 def _source(title: str, file: str | None, ref: str | None) -> str:
     detail = "; ".join(d for d in (file, ref) if d)
-    return f"{title} ({detail})" if detail else title
+    return _("{title} ({detail})").format(title=title, detail=detail) if detail else title
+
+
+def _source_title(bank: Bank, sid: str) -> str:
+    s = bank.sources.get(sid)
+    return s.title if s else sid
 
 
 def _sentence(text: str) -> str:

@@ -2,7 +2,8 @@
 memory bound, so that an item that hangs, crashes its worker or eats memory costs only itself.
 
 This module owns the workers' whole life: forking them, their limits, the pipes to them, the
-deadline of the item each one holds, and killing and reaping them. Nothing here prints.
+deadline of the item each one holds, and killing and reaping them. Nothing here prints; the
+reasons a `Stopped` gives are in the language in use (`screener.i18n`).
 
 How it works (Linux, where fork is dependable): each worker is forked from this process, so it
 inherits the function and everything it needs, and only items and results cross the pipes.
@@ -29,6 +30,8 @@ from contextlib import suppress
 from pathlib import Path
 from types import FrameType
 from typing import Generic, NamedTuple, TypeVar
+
+from screener.i18n import _
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -75,8 +78,9 @@ def run(
     if not items:
         return
     if not forkable():
+        out_of_memory = _("it needed more memory than there was")
         for item in items:
-            yield call(fn, item, "it needed more memory than there was")
+            yield call(fn, item, out_of_memory)
         return
     pool = _Pool(fn, items, max(processes, 1), seconds, memory_mib)
     try:
@@ -92,8 +96,13 @@ def call(fn: Callable[[T], R], item: T, out_of_memory: str) -> R | Stopped:
     except MemoryError:
         reason = out_of_memory  # the Stopped is made below, once what `fn` held is freed
     except Exception as exc:
-        reason = f"screener failed on it ({type(exc).__name__})"
+        reason = _failed(exc)
     return Stopped(reason)
+
+
+def _failed(exc: BaseException) -> str:
+    """Why an item has no result when `fn` raised: the exception's name, for a bug report."""
+    return _("screener failed on it ({name})").format(name=type(exc).__name__)
 
 
 class _Worker:
@@ -173,17 +182,16 @@ class _Pool(Generic[T, R]):
                 break
             taking += 1
         if self.pending and not self.processes:  # not even one: do the rest here, unbounded
+            out_of_memory = _("it needed more memory than there was")
             for index in self.pending:
-                self.done[index] = call(
-                    self.fn, self.items[index], "it needed more memory than there was"
-                )
+                self.done[index] = call(self.fn, self.items[index], out_of_memory)
             self.pending.clear()
 
     def _take(self) -> list[int]:
         size = CHUNK
         if self.processes > 1:  # smaller chunks near the end, so that no worker is left last
             size = max(1, min(CHUNK, len(self.pending) // (2 * self.processes)))
-        return [self.pending.popleft() for _ in range(min(size, len(self.pending)))]
+        return [self.pending.popleft() for _n in range(min(size, len(self.pending)))]
 
     def _fork(self, chunk: list[int]) -> None:
         tasks_in, tasks_out = os.pipe()
@@ -255,7 +263,7 @@ class _Pool(Generic[T, R]):
         busy = [w.since + self.seconds for w in self.workers.values() if w.held]
         wait = self.seconds if not busy else max(0.0, min(busy) - now)
         events = self.poller.poll(int(wait * 1000) + 1)
-        for fd, _ in events:
+        for fd, _mask in events:
             self._read(self.workers[fd])
         now = time.monotonic()  # before the flag: a pause from here on is not in `now`
         if self.resumed:  # back from Ctrl-Z or SIGSTOP: the pause is not the items' fault
@@ -268,7 +276,8 @@ class _Pool(Generic[T, R]):
                 if _readable(worker.results):  # results came in meanwhile: read them first
                     continue
                 self._end(worker, kill=True)
-                self._lost(worker, f"it took longer than {self.seconds:g} s")
+                took = _("it took longer than {seconds} s").format(seconds=f"{self.seconds:g}")
+                self._lost(worker, took)
 
     def _read(self, worker: _Worker) -> None:
         try:
@@ -289,7 +298,7 @@ class _Pool(Generic[T, R]):
             try:
                 result = pickle.loads(buffer[start + _FRAME.size : end])
             except Exception as exc:  # pragma: no cover - a worker only sends what it pickled
-                result = Stopped(f"screener failed on it ({type(exc).__name__})")
+                result = Stopped(_failed(exc))
             self.done[worker.held.popleft()] = result
             worker.since = now  # it has begun the next one
             start = end
@@ -357,10 +366,12 @@ def _reap(pid: int, patience: float = 1.0) -> int | None:
 
 def _why_stopped(status: int | None) -> str:
     if status is None:  # pragma: no cover
-        return "the worker stopped unexpectedly"
+        return _("the worker stopped unexpectedly")
     if os.WIFSIGNALED(status):
-        return f"the worker stopped unexpectedly (signal {os.WTERMSIG(status)})"
-    return f"the worker stopped unexpectedly (exit code {os.waitstatus_to_exitcode(status)})"
+        return _("the worker stopped unexpectedly (signal {n})").format(n=os.WTERMSIG(status))
+    return _("the worker stopped unexpectedly (exit code {code})").format(
+        code=os.waitstatus_to_exitcode(status)
+    )
 
 
 # In the worker
@@ -372,7 +383,7 @@ def _work(
     """A worker's life: set itself up, then answer chunks of items until there are no more."""
     if not _settle(parent, memory_mib):
         return 1
-    out_of_memory = f"it needed more than {memory_mib} MiB of memory"
+    out_of_memory = _("it needed more than {mib} MiB of memory").format(mib=memory_mib)
     chunk: list[T] | None = first
     while chunk is not None:
         for item in chunk:
@@ -380,7 +391,7 @@ def _work(
             try:
                 data = pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
             except Exception as exc:  # pragma: no cover - results are plain data
-                failed = Stopped(f"screener failed on it ({type(exc).__name__})")
+                failed = Stopped(_failed(exc))
                 data = pickle.dumps(failed, pickle.HIGHEST_PROTOCOL)
             _write_all(results, _FRAME.pack(len(data)) + data)
         chunk = _receive(tasks)

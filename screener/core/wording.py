@@ -1,0 +1,333 @@
+"""The program's words that more than one kind of output says: the result sentence, severity and
+band names, criterion status and answer labels, urgency labels, the withdrawal and safety-flag
+sentences, the "not a diagnosis" notice, the demo banner and month names.
+
+The screen, the human summaries (Markdown, HTML, text), FHIR and the caseload line each take
+these from here, so a sentence is written, and translated, once. Where the families have always
+said a thing differently, the function takes a `voice` and each keeps its own words:
+
+- "screen": to the person, on their own screen (second person, no full stop on the result);
+- "summary": about the person, for whoever reads a saved summary;
+- "record": a line kept in a machine record (the FHIR narrative and notes);
+- "line": a few words on one line of a caseload listing.
+
+Every sentence goes through the catalog (`screener.i18n`); tables are marked with `N_` and
+translated when used, never at import time. Pure: no Rich, no I/O, and nothing but
+`screener.i18n` and `screener.core` imported, so every summary and `score --json` stay quick.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from screener.core.conditions import question_names
+from screener.core.kinds import kind_of
+from screener.core.model import Bank, Question, Result, Severity, Status, Urgency, Value, Withdrawal
+from screener.i18n import N_, _, ngettext, pgettext
+
+Voice = Literal["screen", "summary", "record", "line"]
+
+# What a severity means, after "6 of 11 criteria: ".
+MEANING = {
+    Severity.NONE: N_("below the threshold for opioid use disorder (2 or more criteria)"),
+    Severity.MILD: N_("a pattern consistent with mild opioid use disorder"),
+    Severity.MODERATE: N_("a pattern consistent with moderate opioid use disorder"),
+    Severity.SEVERE: N_("a pattern consistent with severe opioid use disorder"),
+}
+# A severity as one end of a range: "mild opioid use disorder as answered, up to severe ...".
+BAND_NAME = {
+    Severity.NONE: N_("below the threshold"),
+    Severity.MILD: N_("mild opioid use disorder"),
+    Severity.MODERATE: N_("moderate opioid use disorder"),
+    Severity.SEVERE: N_("severe opioid use disorder"),
+}
+# A severity as a label of its own, with the counts it stands for (FHIR's display text).
+SEVERITY_DISPLAY = {
+    Severity.NONE: N_("None (below the threshold of 2 criteria)"),
+    Severity.MILD: N_("Mild (2-3 criteria)"),
+    Severity.MODERATE: N_("Moderate (4-5 criteria)"),
+    Severity.SEVERE: N_("Severe (6 or more criteria)"),
+}
+
+
+# --- severity ---------------------------------------------------------------------------
+
+
+def meaning(severity: Severity) -> str:
+    """ "a pattern consistent with mild opioid use disorder"."""
+    return _(MEANING[severity])
+
+
+def band_name(severity: Severity) -> str:
+    """ "mild opioid use disorder", or "below the threshold"."""
+    return _(BAND_NAME[severity])
+
+
+def severity_display(severity: Severity) -> str:
+    """The severity with the counts it stands for: "Mild (2-3 criteria)"."""
+    return _(SEVERITY_DISPLAY[severity])
+
+
+def severity_word(severity: Severity) -> str:
+    """The severity in one word: "none", "mild", "moderate", "severe"."""
+    words = {
+        Severity.NONE: pgettext("severity", "none"),
+        Severity.MILD: pgettext("severity", "mild"),
+        Severity.MODERATE: pgettext("severity", "moderate"),
+        Severity.SEVERE: pgettext("severity", "severe"),
+    }
+    return words[severity]
+
+
+# --- the result sentence ----------------------------------------------------------------
+
+
+def result_sentence(res: Result, voice: Voice = "screen") -> str:
+    """The result in one sentence.
+
+    - screen: "5 of 11 criteria: a pattern consistent with moderate opioid use disorder";
+    - summary: "5 of 11 criteria met: a pattern consistent with moderate opioid use disorder.";
+    - line: "moderate (5 of 11 criteria)", "mild to moderate (3-4 of 11 criteria)";
+    - record: as on screen (FHIR says the result with codes and notes of its own instead).
+    """
+    if voice == "line":
+        return _result_line(res)
+    if res.screened_out:
+        return _(
+            "No opioid use in the past 12 months was reported, so the criteria were not asked."
+        )
+    count, top, open_ = res.count, res.count_max, res.count_max - res.count
+    if voice == "summary":
+        if count == top:
+            return _("{count} of 11 criteria met: {meaning}.").format(
+                count=count, meaning=meaning(res.severity)
+            )
+        if res.severity is res.severity_max:
+            return _(
+                "{count} to {top} of 11 criteria met ({open} not answered): {meaning}, "
+                "whatever the unanswered ones turn out to be."
+            ).format(count=count, top=top, open=open_, meaning=meaning(res.severity))
+        return ngettext(
+            "{count} to {top} of 11 criteria met ({open} not answered): {low} on the answers "
+            "given, up to {high} if it is met.",
+            "{count} to {top} of 11 criteria met ({open} not answered): {low} on the answers "
+            "given, up to {high} if they are met.",
+            open_,
+        ).format(
+            count=count,
+            top=top,
+            open=open_,
+            low=band_name(res.severity),
+            high=band_name(res.severity_max),
+        )
+    if count == top:
+        return _("{count} of 11 criteria: {meaning}").format(
+            count=count, meaning=meaning(res.severity)
+        )
+    if res.severity is res.severity_max:
+        return _(
+            "{count} to {top} of 11 criteria ({open} not answered): {meaning}, however the "
+            "unanswered ones turn out"
+        ).format(count=count, top=top, open=open_, meaning=meaning(res.severity))
+    return ngettext(
+        "{count} to {top} of 11 criteria ({open} not answered): {low} as answered, up to {high} "
+        "if it is a yes",
+        "{count} to {top} of 11 criteria ({open} not answered): {low} as answered, up to {high} "
+        "if they are a yes",
+        open_,
+    ).format(
+        count=count,
+        top=top,
+        open=open_,
+        low=band_name(res.severity),
+        high=band_name(res.severity_max),
+    )
+
+
+def _result_line(res: Result) -> str:
+    if res.screened_out:
+        return _("no opioid use in the past 12 months reported")
+    low, high = severity_word(res.severity), severity_word(res.severity_max)
+    if res.count == res.count_max:
+        return _("{severity} ({count} of 11 criteria)").format(severity=low, count=res.count)
+    if res.severity is res.severity_max:
+        return _("{severity} ({count}-{top} of 11 criteria)").format(
+            severity=low, count=res.count, top=res.count_max
+        )
+    return _("{low} to {high} ({count}-{top} of 11 criteria)").format(
+        low=low, high=high, count=res.count, top=res.count_max
+    )
+
+
+def not_a_diagnosis(voice: Voice = "screen") -> str:
+    """The reminder every result carries."""
+    if voice == "summary":
+        return _(
+            "This is a screening, not a diagnosis. Only a clinician can diagnose opioid use "
+            "disorder."
+        )
+    if voice == "record":
+        return _("A self-screening, not a diagnosis: only a clinician can diagnose.")
+    return _("This is a screening, not a diagnosis. Only a clinician can diagnose.")
+
+
+# --- criteria and answers ---------------------------------------------------------------
+
+
+def status_label(status: Status) -> str:
+    """How one criterion came out: "met", "not met", ..."""
+    labels = {
+        Status.MET: pgettext("criterion", "met"),
+        Status.NOT_MET: pgettext("criterion", "not met"),
+        Status.EXCLUDED: pgettext("criterion", "not counted (prescribed use)"),
+        Status.UNANSWERED: pgettext("criterion", "not answered"),
+    }
+    return labels[status]
+
+
+def answer_label(q: Question, value: Value) -> str:
+    """How an answer reads to a person; None is a question skipped on purpose."""
+    if value is None:
+        return skipped()
+    return kind_of(q).label(q, value)
+
+
+def skipped() -> str:
+    """An answer skipped on purpose."""
+    return pgettext("answer", "skipped")
+
+
+def not_answered() -> str:
+    """A question never reached (the run stopped before it)."""
+    return pgettext("answer", "not answered")
+
+
+def not_asked() -> str:
+    """A criterion none of whose questions applied."""
+    return pgettext("answer", "not asked")
+
+
+# --- next steps -------------------------------------------------------------------------
+
+
+def urgency_label(urgency: Urgency, voice: Voice = "screen") -> str:
+    """How soon a next step is: "Now" before it on screen, "(urgent)" after it in a summary."""
+    if voice == "summary":
+        labels = {
+            Urgency.NOW: pgettext("urgency", "urgent"),
+            Urgency.SOON: pgettext("urgency", "soon"),
+            Urgency.WHEN_READY: pgettext("urgency", "when ready"),
+        }
+    else:
+        labels = {
+            Urgency.NOW: pgettext("urgency", "Now"),
+            Urgency.SOON: pgettext("urgency", "Soon"),
+            Urgency.WHEN_READY: pgettext("urgency", "When you are ready"),
+        }
+    return labels[Urgency(urgency)]
+
+
+# --- withdrawal -------------------------------------------------------------------------
+
+
+def withdrawal_sentence(w: Withdrawal | None, scale: str = "", voice: Voice = "screen") -> str:
+    """The withdrawal rating in a sentence; `scale` is the scale's title (bank text).
+
+    "3 out of 64 on the Subjective Opiate Withdrawal Scale (SOWS), 16 of 16 items answered."
+    (the summary says "At least 3 ..." and the screen "at least 3 ..." while items are
+    unanswered); on a caseload line, "withdrawal score 3".
+    """
+    summary = voice == "summary"
+    if w is None:
+        if summary:
+            return _("Not taken (the withdrawal rating was optional).")
+        return _("Not taken (it was optional).")
+    if voice == "line":
+        return _("withdrawal score {score}").format(score=w.score)
+    if w.answered == 0:
+        if summary:
+            return _(
+                "The withdrawal rating was chosen, but every item was skipped, so there is no "
+                "score."
+            )
+        return _("You chose to rate how you feel, but skipped every item, so there is no score.")
+    if w.complete:
+        text = ngettext(
+            "{score} out of {max} on the {scale}, {answered} of {items} item answered.",
+            "{score} out of {max} on the {scale}, {answered} of {items} items answered.",
+            w.items,
+        )
+    elif summary:
+        text = ngettext(
+            "At least {score} out of {max} on the {scale}, {answered} of {items} item answered.",
+            "At least {score} out of {max} on the {scale}, {answered} of {items} items answered.",
+            w.items,
+        )
+    else:
+        text = ngettext(
+            "at least {score} out of {max} on the {scale}, {answered} of {items} item answered.",
+            "at least {score} out of {max} on the {scale}, {answered} of {items} items answered.",
+            w.items,
+        )
+    return text.format(score=w.score, max=w.max, scale=scale, answered=w.answered, items=w.items)
+
+
+def band_sentence(w: Withdrawal) -> str:
+    """ "Band: moderate." ("moderate so far" while items are unanswered); the band label is
+    bank text. Only for a withdrawal with a band."""
+    if w.complete:
+        return _("Band: {band}.").format(band=w.band)
+    return _("Band: {band} so far.").format(band=w.band)
+
+
+# --- safety flags -----------------------------------------------------------------------
+
+
+def flag_questions_answered(bank: Bank, res: Result) -> bool:
+    """Whether any question a safety flag reads has an answer: no flag then means "none"."""
+    asked = set().union(*(question_names(f.when) for f in bank.flags))
+    return any(res.answers.get(qid) is not None for qid in asked)
+
+
+def no_flags_sentence(bank: Bank, res: Result, voice: Voice = "screen") -> str:
+    """What stands where the safety flags would be when none was raised."""
+    if not flag_questions_answered(bank, res):
+        return _("The overdose-risk questions were not answered.")
+    if voice == "summary":
+        return _("None of the overdose risks asked about were reported.")
+    return _("None of the overdose risks we asked about were reported.")
+
+
+# --- the demo ---------------------------------------------------------------------------
+
+
+def demo_banner(persona: str | None = None, voice: Voice = "screen") -> str:
+    """The notice on everything made from a persona's fictional answers: "DEMO: fictional
+    answers (persona: sam)". The persona's name is given as it is: callers clean it."""
+    if persona is None:
+        return _("DEMO: fictional answers")
+    if voice == "summary":
+        return _("DEMO: fictional answers (persona {name})").format(name=persona)
+    return _("DEMO: fictional answers (persona: {name})").format(name=persona)
+
+
+# --- dates ------------------------------------------------------------------------------
+
+
+def month_name(month: int) -> str:
+    """The name of month 1 to 12, as in "21 November 2026"."""
+    names = (
+        pgettext("month", "January"),
+        pgettext("month", "February"),
+        pgettext("month", "March"),
+        pgettext("month", "April"),
+        pgettext("month", "May"),
+        pgettext("month", "June"),
+        pgettext("month", "July"),
+        pgettext("month", "August"),
+        pgettext("month", "September"),
+        pgettext("month", "October"),
+        pgettext("month", "November"),
+        pgettext("month", "December"),
+    )
+    return names[month - 1]
