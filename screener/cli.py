@@ -522,7 +522,6 @@ def questions(
 ) -> None:
     """List the questions in the bank, in the order they are asked."""
     from screener.files.bank import load_bank
-    from screener.screens import listing
 
     with guarded():
         if as_json and as_fhir:
@@ -533,8 +532,12 @@ def questions(
 
             print(_json(fhir.questionnaire(the_bank)))
         elif as_json:
-            print(_json(listing.bank_json(the_bank)))
+            from screener.summaries.bankjson import bank_json
+
+            print(_json(bank_json(the_bank)))
         else:
+            from screener.screens import listing
+
             console(plain).print(listing.bank_text(the_bank, plain))
 
 

@@ -13,7 +13,7 @@ from rich.console import Console
 from screener.core.model import CRITERIA, Bank, Status
 from screener.core.scoring import score
 from screener.screens import render
-from screener.screens.listing import bank_json
+from screener.summaries.bankjson import bank_json
 
 BOX = set("─│┃━╭╮╰╯┏┓┗┛")
 BAND_NOTE = (

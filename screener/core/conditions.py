@@ -212,3 +212,11 @@ def possible(bank: Bank, values: Mapping[str, Value]) -> list[Question]:
             if q.id in ids or (maybe(section.show_if) and maybe(q.show_if)):
                 out.append(q)
     return out
+
+
+def effective_show_if(bank: Bank, q: Question) -> Condition | None:
+    """The section's and the question's own `show_if` together."""
+    parts = [c for c in (bank.section(q.section).show_if, q.show_if) if c is not None]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else AllOf(tuple(parts))

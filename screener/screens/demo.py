@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from rich.console import Console, RenderableType
 from rich.text import Text
 
-from screener.core.conditions import applicable, describe, question_names
+from screener.core.conditions import applicable, describe, effective_show_if, question_names
 from screener.core.kinds import kind_of
 from screener.core.model import Answers, Bank, Question, Result, Role, Severity, Value
 from screener.core.safetext import clean, close_match, did_you_mean, one_line, show_value
@@ -31,7 +31,6 @@ from screener.files.bank import read_text
 from screener.i18n import _, ngettext, pgettext
 from screener.screens import render
 from screener.screens.interview import Interview, parse_reply
-from screener.screens.listing import effective_show_if
 
 FORMAT = "screener-personas/1"
 PERSONAS_FILE = "personas.yaml"

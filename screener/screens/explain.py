@@ -16,7 +16,7 @@ from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
-from screener.core.conditions import describe
+from screener.core.conditions import describe, effective_show_if
 from screener.core.facts import FACTS
 from screener.core.kinds import kind_of
 from screener.core.model import (
@@ -38,7 +38,6 @@ from screener.core.safetext import clean, did_you_mean
 from screener.core.scoring import severity_for
 from screener.errors import ScreenerError
 from screener.i18n import N_, _, ngettext
-from screener.screens.listing import effective_show_if
 from screener.screens.render import heading, marked, meaning, source_item, urgency_label
 
 HOW_IT_COUNTS = N_(

@@ -9,52 +9,12 @@ from __future__ import annotations
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from screener.core.conditions import describe, to_dict
+from screener.core.conditions import describe
 from screener.core.kinds import kind_of
-from screener.core.model import AllOf, Bank, Condition, Question, word
+from screener.core.model import Bank, Question, word
 from screener.core.safetext import clean
 from screener.i18n import _
 from screener.screens.render import Items
-
-
-def effective_show_if(bank: Bank, q: Question) -> Condition | None:
-    """The section's and the question's own `show_if` together."""
-    parts = [c for c in (bank.section(q.section).show_if, q.show_if) if c is not None]
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else AllOf(tuple(parts))
-
-
-def bank_json(bank: Bank, perspective: str | None = None) -> dict[str, object]:
-    who = perspective or next(iter(bank.perspectives))
-    return {
-        "bank": {
-            "id": bank.id,
-            "version": bank.version,
-            "title": bank.title,
-            "language": bank.language,
-            "perspectives": dict(bank.perspectives),
-        },
-        "questions": [_question_json(bank, q, who) for q in bank.questions],
-    }
-
-
-def _question_json(bank: Bank, q: Question, perspective: str) -> dict[str, object]:
-    show_if = effective_show_if(bank, q)
-    return {
-        "id": q.id,
-        "section": q.section,
-        "kind": q.kind.value,
-        "text": word(q.text, perspective),
-        "short": q.short,
-        "options": [{"value": o.value, "label": o.label} for o in q.options],
-        "criterion": q.criterion,
-        "role": q.role.value if q.role else None,
-        "scale": q.scale,
-        "show_if": to_dict(show_if) if show_if else None,
-        "why": q.why,
-        "source": list(q.source),
-    }
 
 
 def bank_text(bank: Bank, plain: bool = False) -> RenderableType:
