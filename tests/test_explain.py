@@ -11,8 +11,8 @@ from screener.cli import app
 from screener.core.conditions import describe
 from screener.core.model import CRITERIA, SUPERVISION_EXCLUDED, Bank, Role, Severity
 from screener.core.scoring import severity_for
+from screener.core.wording import MEANING
 from screener.screens.explain import thresholds
-from screener.screens.render import MEANING
 
 BOX_DRAWING = re.compile("[\u2500-\u257f]")
 

@@ -37,10 +37,7 @@ from screener.files import yamlsrc
 from screener.files.bank_fields import ID, describe
 from screener.files.bank_results import Results
 from screener.files.problems import Hint, at
-
-# Re-exported for screener/screens/demo.py, which imports it from here; new code imports it
-# from screener.files.readfile.
-from screener.files.readfile import read_text as read_text
+from screener.files.readfile import read_text
 from screener.i18n import N_, _, ngettext
 
 BANK_FILE = "questions.yaml"

@@ -9,279 +9,40 @@ Its words, the problems it finds in a personas file among them, are catalog mess
 
 from __future__ import annotations
 
-import re
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from rich.console import Console, RenderableType
 from rich.text import Text
 
-from screener.core.conditions import applicable, describe, effective_show_if, question_names
+from screener.core import wording
 from screener.core.kinds import kind_of
 from screener.core.model import Answers, Bank, Question, Result, Role, Severity, Value
-from screener.core.safetext import clean, close_match, did_you_mean, one_line, show_value
+from screener.core.safetext import clean, did_you_mean, show_value
 from screener.core.scoring import score
 from screener.errors import AnswersError, ScreenerError
-from screener.files import yamlsrc
-from screener.files.answers import check_value, missing
-from screener.files.bank import read_text
+from screener.files import personas as personas_file
+from screener.files.personas import PERSONAS_FILE, Persona
 from screener.i18n import _, ngettext, pgettext
 from screener.screens import render
 from screener.screens.interview import Interview, parse_reply
 
-FORMAT = "screener-personas/1"
-PERSONAS_FILE = "personas.yaml"
-TOP_KEYS = {"format", "bank", "personas"}
-PERSONA_KEYS = {"name", "sketch", "perspective", "answers"}
-NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 # How long each typed character takes, at most, once the answer starts to appear.
 KEY_DELAY = 0.05
 
 
-class Persona(NamedTuple):
-    """A made-up person: a short name, a one-line sketch and an answer to every question."""
-
-    name: str
-    sketch: str
-    perspective: str
-    values: Mapping[str, Value]  # None: skipped on purpose (typed as `s`)
-    line: int = 0
-
-
-def default_path() -> Path:
-    """The shipped personas, beside the package code (so the wheel carries them)."""
-    return Path(__file__).resolve().parent.parent / PERSONAS_FILE  # screener/personas.yaml
-
-
 def load_personas(path: Path | None, bank: Bank) -> tuple[Persona, ...]:
-    """Read and check a personas file against `bank`.
-
-    Raises AnswersError (exit 4) listing every problem as `FILE:LINE: path: message`: a persona
-    is a set of answers, checked by the rules answers files follow, and a broken personas file
-    leaves the bank itself usable.
-    """
-    path = path or default_path()
-    text = read_text(path, "personas", AnswersError)
-    return parse_personas(text, bank, one_line(str(path)))
+    """Read and check a personas file against `bank`, every answer typable at the prompt
+    (files/personas.py: AnswersError, exit 4, with every problem located)."""
+    return personas_file.load_personas(path, bank, _untypable)
 
 
 def parse_personas(text: str, bank: Bank, filename: str = PERSONAS_FILE) -> tuple[Persona, ...]:
-    try:
-        doc = yamlsrc.load(text)
-    except yamlsrc.ParseError as exc:
-        problem = _("not valid YAML: {reason}").format(reason=exc.message)
-        raise AnswersError([f"{filename}:{exc.line or 1}: {problem}"]) from None
-    return _Checker(filename, doc, bank).check()
-
-
-class _Checker:
-    """Builds the personas while collecting every problem with its line."""
-
-    def __init__(self, filename: str, doc: yamlsrc.Located, bank: Bank) -> None:
-        self.filename = filename
-        self.doc = doc
-        self.bank = bank
-        self.problems: list[tuple[int, str]] = []
-        self.names: dict[str, int] = {}  # name -> line, to point a duplicate at the first
-
-    def error(self, path: yamlsrc.Path, message: str) -> None:
-        line = self.doc.line(path)
-        self.problems.append(
-            (line, f"{self.filename}:{line}: {yamlsrc.format_path(path)}: {message}")
-        )
-
-    def fail(self) -> AnswersError:
-        return AnswersError([m for _line, m in sorted(self.problems, key=lambda p: p[0])])
-
-    def check(self) -> tuple[Persona, ...]:
-        for path, message in self.doc.problems:
-            self.error(path, message)
-        data = self.doc.data
-        if not isinstance(data, dict):
-            self.error(
-                (), _("expected a {format} mapping (format, bank, personas)").format(format=FORMAT)
-            )
-            raise self.fail()
-        for key in data:
-            if key not in TOP_KEYS:
-                self.error((key,), _unknown_key(key, TOP_KEYS))
-        if data.get("format") != FORMAT:
-            self.error(
-                ("format",),
-                _("expected {expected}, got {value}").format(
-                    expected=repr(FORMAT), value=_show(data.get("format"))
-                ),
-            )
-        self.check_bank(data.get("bank"))
-        items = data.get("personas")
-        out: list[Persona] = []
-        if not isinstance(items, list) or not items:
-            self.error(("personas",), _("expected a list of personas (name, sketch, answers)"))
-        else:
-            for i, item in enumerate(items):
-                persona = self.persona(item, ("personas", i))
-                if persona is not None:
-                    out.append(persona)
-        if self.problems:
-            raise self.fail()
-        return tuple(out)
-
-    def check_bank(self, value: object) -> None:
-        if not isinstance(value, dict):
-            self.error(
-                ("bank",), _("expected {{id, version}} of the bank the personas answer").format()
-            )
-            return
-        if value.get("id") != self.bank.id:
-            self.error(
-                ("bank", "id"),
-                _(
-                    "these personas are for bank {given}, not {bank} "
-                    "(a bank of your own needs personas of its own: --personas PATH)"
-                ).format(given=_show(value.get("id")), bank=repr(self.bank.id)),
-            )
-        elif value.get("version") != self.bank.version:
-            # Personas show what the current questions do: stale answers are a mistake to fix,
-            # not something to work around with a warning.
-            self.error(
-                ("bank", "version"),
-                _(
-                    "these personas answer version {given} of the bank, which is now version "
-                    "{version}: check their answers against it, then update the version here"
-                ).format(given=_show(value.get("version")), version=repr(self.bank.version)),
-            )
-
-    def persona(self, item: object, path: yamlsrc.Path) -> Persona | None:
-        if not isinstance(item, dict):
-            self.error(path, _("expected a persona: a mapping with name, sketch and answers"))
-            return None
-        for key in item:
-            if key not in PERSONA_KEYS:
-                self.error((*path, key), _unknown_key(key, PERSONA_KEYS))
-        name = self.name(item.get("name"), (*path, "name"), path)
-        sketch = item.get("sketch")
-        if not isinstance(sketch, str) or not sketch.strip():
-            self.error((*path, "sketch"), _("expected one line saying who the persona is"))
-        elif "\n" in sketch.strip():
-            self.error((*path, "sketch"), _("expected one line (use a folded >- block)"))
-        perspectives = list(self.bank.perspectives)
-        perspective = item.get("perspective", perspectives[0] if perspectives else "self")
-        if perspective not in perspectives:
-            self.error(
-                (*path, "perspective"),
-                _("{value} is not a perspective of this bank ({perspectives}){suggestion}").format(
-                    value=_show(perspective),
-                    perspectives=", ".join(perspectives),
-                    suggestion=did_you_mean(perspective, perspectives),
-                ),
-            )
-        values = self.answers(item.get("answers"), (*path, "answers"))
-        if name is None or not isinstance(sketch, str):
-            return None
-        return Persona(name, sketch.strip(), str(perspective), values, self.doc.line(path))
-
-    def name(self, value: object, path: yamlsrc.Path, parent: yamlsrc.Path) -> str | None:
-        if value is None:
-            self.error(parent, _("missing required key 'name'"))
-            return None
-        if not isinstance(value, str) or not NAME.match(value):
-            self.error(
-                path,
-                _("expected a short lowercase name like 'sam', got {value}").format(
-                    value=_show(value)
-                ),
-            )
-            return None
-        if value in self.names:
-            self.error(
-                path,
-                _("the name {name} is already used on line {line}").format(
-                    name=show_value(value), line=self.names[value]
-                ),
-            )
-            return None
-        self.names[value] = self.doc.line(path)
-        return value
-
-    def answers(self, value: object, path: yamlsrc.Path) -> dict[str, Value]:
-        if not isinstance(value, dict):
-            self.error(
-                path,
-                _("expected a mapping of question id to answer, got {value}").format(
-                    value=_show(value)
-                ),
-            )
-            return {}
-        known = {q.id: q for q in self.bank.questions}
-        out: dict[str, Value] = {}
-        bad: set[str] = set()  # ids with a problem already reported: no second one for them
-        for qid, raw in value.items():
-            where: yamlsrc.Path = (*path, qid)
-            q = known.get(str(qid))
-            if q is None:
-                self.error(
-                    where,
-                    _("{id} is not a question in this bank{suggestion}").format(
-                        id=show_value(qid), suggestion=did_you_mean(qid, known)
-                    ),
-                )
-                meant = close_match(qid, known)
-                if meant is not None:
-                    bad.add(meant)
-                continue
-            if q.role is Role.CONSENT:
-                self.error(where, _("leave the consent question out: the demo always answers yes"))
-                continue
-            stored, problem = check_value(q, raw)
-            if problem is None and stored is None and q.required:
-                problem = _("cannot be skipped")
-            if problem is None:
-                problem = _untypable(q, stored)
-            if problem is not None:
-                self.error(where, problem)
-                bad.add(q.id)
-                continue
-            out[q.id] = stored
-        shown, _counted = applicable(self.bank, out)
-        shown_ids = {q.id for q in shown}
-
-        def hangs_on_a_problem(q: Question) -> bool:
-            cond = effective_show_if(self.bank, q)
-            return cond is not None and bool(question_names(cond) & bad)
-
-        for qid in out:
-            q = known[qid]
-            if qid not in shown_ids and not hangs_on_a_problem(q):
-                cond = effective_show_if(self.bank, q)
-                if cond is None:
-                    problem = _(
-                        "does not apply to this persona's answers, so it would never be asked: "
-                        "leave it out"
-                    )
-                else:
-                    problem = _(
-                        "does not apply to this persona's answers, so it would never be asked "
-                        "(it is asked only when {condition}): leave it out"
-                    ).format(condition=describe(cond))
-                self.error((*path, qid), problem)
-        for qid in missing(self.bank, out):
-            if qid not in bad and not hangs_on_a_problem(known[qid]):
-                self.error(
-                    path,
-                    _("no answer to {id}, which applies: give one (null to skip it)").format(
-                        id=show_value(qid)
-                    ),
-                )
-        return {qid: v for qid, v in out.items() if qid in shown_ids}
-
-
-def _unknown_key(key: object, known: set[str]) -> str:
-    return _("unknown key {key}{suggestion}").format(
-        key=show_value(key), suggestion=did_you_mean(key, known)
-    )
+    """Check personas text as `load_personas` checks a file."""
+    return personas_file.parse_personas(text, bank, filename, _untypable)
 
 
 def _untypable(q: Question, value: Value) -> str | None:
@@ -292,10 +53,6 @@ def _untypable(q: Question, value: Value) -> str | None:
     if reply.command is None and reply.hint is None and reply.value == value:
         return None
     return _("cannot be typed at the prompt as it is (it would not read back as the same answer)")
-
-
-def _show(value: object) -> str:
-    return show_value(value)
 
 
 # --- typing -----------------------------------------------------------------------------
@@ -384,13 +141,7 @@ def outcome(bank: Bank, persona: Persona) -> Result:
 
 def severity_word(s: Severity) -> str:
     """A result's severity in a persona listing's few words ("mild", "below the threshold")."""
-    if s is Severity.MILD:
-        return pgettext("severity", "mild")
-    if s is Severity.MODERATE:
-        return pgettext("severity", "moderate")
-    if s is Severity.SEVERE:
-        return pgettext("severity", "severe")
-    return _("below the threshold")
+    return wording.band_name(s) if s is Severity.NONE else wording.severity_word(s)
 
 
 def leads_to(res: Result) -> str:
@@ -460,7 +211,7 @@ def listing(bank: Bank, personas: tuple[Persona, ...], plain: bool = False) -> R
     """The personas for people: name, sketch and where the demo leads."""
     rows = [(p, leads_to(outcome(bank, p))) for p in personas]
     parts: list[RenderableType] = [
-        render.banner_line(_(render.DEMO_BANNER), plain),
+        render.banner_line(wording.demo_banner(), plain),
         Text(
             _("Fictional personas for {title} (version {version})").format(
                 title=clean(bank.title), version=clean(bank.version)

@@ -18,7 +18,7 @@ from rich.panel import Panel
 from rich.rule import Rule
 from rich.text import Text
 
-from screener.core.conditions import question_names
+from screener.core import wording
 from screener.core.kinds import kind_of
 from screener.core.model import (
     CRITERIA,
@@ -27,18 +27,17 @@ from screener.core.model import (
     Question,
     Result,
     Section,
-    Severity,
     Source,
     Status,
+    Urgency,
     Value,
     word,
 )
 from screener.core.safetext import clean
-from screener.i18n import N_, _, ngettext, pgettext
+from screener.i18n import _, pgettext
 
 # Shown on every screen built from fictional answers (`Answers.demo`), so that a demo on a
 # shared screen, or a summary made from one, is never taken for a real person's result.
-DEMO_BANNER = N_("DEMO: fictional answers")
 DEMO_STYLE = "bold reverse magenta"  # reverse keeps it visible under NO_COLOR too
 
 # The keys typed at a question, by what they do. They stay the same in every language (the
@@ -46,24 +45,6 @@ DEMO_STYLE = "bold reverse magenta"  # reverse keeps it visible under NO_COLOR t
 KEYS = {"back": "b", "skip": "s", "why": "?", "emergency": "!", "quit": "q"}
 HELP_KEY = "h"
 
-MEANING = {
-    Severity.NONE: N_("below the threshold for opioid use disorder (2 or more criteria)"),
-    Severity.MILD: N_("a pattern consistent with mild opioid use disorder"),
-    Severity.MODERATE: N_("a pattern consistent with moderate opioid use disorder"),
-    Severity.SEVERE: N_("a pattern consistent with severe opioid use disorder"),
-}
-BAND_NAME = {
-    Severity.NONE: N_("below the threshold"),
-    Severity.MILD: N_("mild opioid use disorder"),
-    Severity.MODERATE: N_("moderate opioid use disorder"),
-    Severity.SEVERE: N_("severe opioid use disorder"),
-}
-STATUS_LABEL = {
-    Status.MET: N_("met"),
-    Status.NOT_MET: N_("not met"),
-    Status.EXCLUDED: N_("not counted (prescribed use)"),
-    Status.UNANSWERED: N_("not answered"),
-}
 STATUS_STYLE = {
     Status.MET: "bold",
     Status.NOT_MET: "",
@@ -76,19 +57,17 @@ def _t(text: str, style: str = "") -> Text:
     return Text(clean(text), style=style)
 
 
-def meaning(s: Severity) -> str:
-    """What a severity means, in a sentence's words ("a pattern consistent with ...")."""
-    return _(MEANING[s])
-
-
-def status_label(s: Status) -> str:
-    """A criterion's status as the result table shows it ("met", "not answered")."""
-    return _(STATUS_LABEL[s])
+# The words the screen shares with the summaries, the demo, the caseload and FHIR live in one
+# place (core/wording.py), in the screen's voice here, so that they cannot drift apart.
+meaning = wording.meaning
+status_label = wording.status_label
+band_name = wording.band_name
+flag_questions_answered = wording.flag_questions_answered
 
 
 def urgency_label(urgency: str) -> str:
     """A referral's urgency (`now`, `soon`, `when_ready`) as a label ("Now")."""
-    return _(URGENCY_LABEL[urgency])
+    return wording.urgency_label(Urgency(urgency))
 
 
 def keys_help(plain: bool = False) -> str:
@@ -105,11 +84,7 @@ def keys_help(plain: bool = False) -> str:
     return text.format(**KEYS)
 
 
-def answer_label(q: Question, value: Value) -> str:
-    """How an answer reads to a person."""
-    if value is None:
-        return _("skipped")
-    return kind_of(q).label(q, value)
+answer_label = wording.answer_label
 
 
 def _override_reason(bank: Bank, qid: str, value: Value) -> str:
@@ -126,7 +101,7 @@ def demo_banner(persona: str | None) -> str | None:
     """The banner for answers whose `demo` names a persona; None for real answers."""
     if persona is None:
         return None
-    return _("DEMO: fictional answers (persona: {name})").format(name=clean(persona))
+    return wording.demo_banner(clean(persona))
 
 
 def banner_line(banner: str, plain: bool) -> Text:
@@ -352,44 +327,7 @@ class Unwrapped:
 
 def summary_line(result: Result) -> str:
     """ "5 of 11 criteria: a pattern consistent with moderate opioid use disorder"."""
-    if result.screened_out:
-        return _(
-            "No opioid use in the past 12 months was reported, so the criteria were not asked."
-        )
-    if result.count == result.count_max:
-        return _("{count} of 11 criteria: {meaning}").format(
-            count=result.count, meaning=meaning(result.severity)
-        )
-    n = result.count_max - result.count
-    if result.severity is result.severity_max:
-        text = ngettext(
-            "{count} to {count_max} of 11 criteria ({n} not answered): {meaning}, however the "
-            "unanswered ones turn out",
-            "{count} to {count_max} of 11 criteria ({n} not answered): {meaning}, however the "
-            "unanswered ones turn out",
-            n,
-        )
-    else:
-        text = ngettext(
-            "{count} to {count_max} of 11 criteria ({n} not answered): {low} as answered, up to "
-            "{high} if it is a yes",
-            "{count} to {count_max} of 11 criteria ({n} not answered): {low} as answered, up to "
-            "{high} if they are a yes",
-            n,
-        )
-    return text.format(
-        count=result.count,
-        count_max=result.count_max,
-        n=n,
-        meaning=meaning(result.severity),
-        low=band_name(result.severity),
-        high=band_name(result.severity_max),
-    )
-
-
-def band_name(s: Severity) -> str:
-    """A severity as the name of its band ("mild opioid use disorder", "below the threshold")."""
-    return _(BAND_NAME[s])
+    return wording.result_sentence(result)
 
 
 def result(
@@ -502,57 +440,19 @@ def criteria_table(bank: Bank, res: Result, plain: bool) -> RenderableType:
 
 def withdrawal_text(bank: Bank, res: Result) -> Text:
     w = res.withdrawal
-    if w is None:
-        return Text(_("Not taken (it was optional)."))
-    scale = bank.scales[WITHDRAWAL_SCALE]
-    if w.answered == 0:
-        return Text(
-            _("You chose to rate how you feel, but skipped every item, so there is no score.")
-        )
-    if w.complete:
-        score = ngettext(
-            "{score} out of {max} on the {scale}, {answered} of {items} item answered.",
-            "{score} out of {max} on the {scale}, {answered} of {items} items answered.",
-            w.items,
-        )
-    else:
-        score = ngettext(
-            "at least {score} out of {max} on the {scale}, {answered} of {items} item answered.",
-            "at least {score} out of {max} on the {scale}, {answered} of {items} items answered.",
-            w.items,
-        )
-    out = Text(
-        score.format(
-            score=w.score,
-            max=w.max,
-            scale=clean(scale.title),
-            answered=w.answered,
-            items=w.items,
-        )
-    )
-    if w.band:
-        band = _("Band: {band}.") if w.complete else _("Band: {band} so far.")
-        out.append("\n" + band.format(band=clean(w.band)))
+    scale = bank.scales.get(WITHDRAWAL_SCALE)
+    out = Text(wording.withdrawal_sentence(w, clean(scale.title) if scale else ""))
+    if w is not None and w.answered and w.band and scale is not None:
+        out.append("\n" + wording.band_sentence(w._replace(band=clean(w.band))))
         if scale.band_note:
             out.append(f" {clean(scale.band_note)}")
     return out
 
 
-def flag_questions_answered(bank: Bank, res: Result) -> bool:
-    """Whether any question a safety flag reads has an answer: no flag then means "none"."""
-    asked = set().union(*(question_names(f.when) for f in bank.flags))
-    return any(res.answers.get(qid) is not None for qid in asked)
-
-
 def flags_text(bank: Bank, res: Result, plain: bool) -> RenderableType:
     if not res.flags:
-        if not flag_questions_answered(bank, res):
-            return Text(_("The overdose-risk questions were not answered."))
-        return Text(_("None of the overdose risks we asked about were reported."))
+        return Text(wording.no_flags_sentence(bank, res))
     return _bullets((_labelled(f.label, f.detail) for f in res.flags), plain=plain)
-
-
-URGENCY_LABEL = {"now": N_("Now"), "soon": N_("Soon"), "when_ready": N_("When you are ready")}
 
 
 def referrals_text(res: Result, plain: bool) -> RenderableType:
