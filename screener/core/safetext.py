@@ -89,19 +89,27 @@ def one_line(text: str, limit: int | None = NAME_LIMIT) -> str:
 def show_value(value: object, limit: int = VALUE_LIMIT) -> str:
     """A value from a file as a message quotes it: `'text'`, `12`, `true`, `nothing`; long
     values are shortened and nothing unprintable is left raw."""
+    from screener.i18n import _, ngettext  # its words are the catalog's
+
     if value is None:
-        return "nothing"
+        return _("nothing")
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return "true" if value else "false"  # as YAML and JSON write them
     if isinstance(value, int) and value.bit_length() > 200:
-        return f"a number of about {int(value.bit_length() * 0.30103)} digits"
+        digits = int(value.bit_length() * 0.30103)
+        return _("a number of about {n} digits").format(n=digits)
     if isinstance(value, list | tuple | dict | set) and len(value) > limit:
-        kind = "a list" if isinstance(value, list | tuple | set) else "a mapping"
-        return f"{kind} of {len(value)} items"
+        if isinstance(value, dict):
+            return ngettext("a mapping of {n} item", "a mapping of {n} items", len(value)).format(
+                n=len(value)
+            )
+        return ngettext("a list of {n} item", "a list of {n} items", len(value)).format(
+            n=len(value)
+        )
     try:
         text = repr(value)
     except (ValueError, RecursionError):  # a deeply nested value: say what it is
-        return f"a {type(value).__name__}"
+        return _("a value nested too deeply to show")
     return one_line(text, limit)
 
 

@@ -23,6 +23,7 @@ from typing import Literal
 from screener.core.conditions import question_names
 from screener.core.kinds import kind_of
 from screener.core.model import Bank, Question, Result, Severity, Status, Urgency, Value, Withdrawal
+from screener.core.safetext import clean
 from screener.i18n import N_, _, ngettext, pgettext
 
 Voice = Literal["screen", "summary", "record", "line"]
@@ -190,6 +191,14 @@ def answer_label(q: Question, value: Value) -> str:
     if value is None:
         return skipped()
     return kind_of(q).label(q, value)
+
+
+def option_label(q: Question, value: object) -> str:
+    """One option of a question as a person reads it: its label from the bank, or yes/no in
+    the language in use (the yes/no labels are the program's words, not the bank's)."""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return clean(q.label_of(value))
 
 
 def skipped() -> str:

@@ -16,6 +16,7 @@ from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
+from screener.core import wording
 from screener.core.conditions import describe, effective_show_if
 from screener.core.facts import FACTS
 from screener.core.kinds import kind_of
@@ -133,7 +134,7 @@ def _question_words(bank: Bank, leaf: Leaf) -> str:
         return _("{question} is answered {answer}").format(question=name, answer=answers)
     if leaf.op == "contains":
         return _("'{option}' is chosen for {question}").format(
-            option=q.label_of(want), question=name
+            option=wording.option_label(q, want), question=name
         )
     if leaf.op == "at_least":
         if kind_of(q).repeats:  # a count of the options chosen
@@ -148,7 +149,7 @@ def _question_words(bank: Bank, leaf: Leaf) -> str:
 def _answer(q: Question, value: object) -> str:
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    return f"'{q.label_of(value)}'"
+    return f"'{wording.option_label(q, value)}'"
 
 
 def _result_words(bank: Bank, leaf: Leaf) -> str:

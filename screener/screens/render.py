@@ -93,7 +93,7 @@ def _override_reason(bank: Bank, qid: str, value: Value) -> str:
     if isinstance(value, tuple):  # the whole answer to a multi question
         return _("your answer to '{question}'").format(question=q.short)
     return _("you answered '{answer}' to '{question}'").format(
-        answer=q.label_of(value), question=q.short
+        answer=wording.option_label(q, value), question=q.short
     )
 
 

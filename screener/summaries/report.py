@@ -224,7 +224,9 @@ def _override_reasons(bank: Bank, res: Result) -> str:
             reason = _("the answer to '{question}' is '{option}'")
         else:
             reason = _("the answer to '{question}' says otherwise")
-        option = asked.label_of(leaf.value) if leaf.op in ("contains", "equals") else ""
+        option = (
+            wording.option_label(asked, leaf.value) if leaf.op in ("contains", "equals") else ""
+        )
         reasons.append(reason.format(question=name, option=option))
     return "; ".join(reasons)
 
