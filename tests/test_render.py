@@ -304,7 +304,7 @@ class TestSafetyAndNextSteps:
         text = words(shown(render.result(bank, moderate)))
         keep_in_mind = text[text.index("Keep in mind") : text.index("Sources")]
         for caveat in moderate.caveats:
-            assert words(caveat.text) in keep_in_mind
+            assert words(bank.caveat(caveat.id).text) in keep_in_mind
 
     def test_every_source_is_listed_with_its_file_or_reference(self, bank, moderate):
         text = words(shown(render.result(bank, moderate)))

@@ -407,7 +407,7 @@ class TestReferrals:
                 **sows_total(32),
             ),
         )
-        assert [(r.urgency.value, r.id) for r in result.referrals] == [
+        assert [(bank.referral(r.id).urgency.value, r.id) for r in result.referrals] == [
             ("now", "overdose_safety"),
             ("now", "pregnancy"),
             ("soon", "withdrawal_care"),
@@ -496,6 +496,33 @@ class TestResultJson:
                 "good_samaritan",
                 "remission_not_judged",
             ],
+            "because": {
+                "flags": {"uses_alone": [{"question": "safety_alone", "answer": True}]},
+                "referrals": {
+                    r: []
+                    for r in (
+                        "overdose_safety",
+                        "withdrawal_care",
+                        "talk_to_clinician",
+                        "physical_dependence",
+                        "medical_detox",
+                        "mat",
+                        "therapy",
+                        "aftercare_support",
+                    )
+                },
+                "caveats": {
+                    c: []
+                    for c in (
+                        "not_a_diagnosis",
+                        "relapse_common",
+                        "tolerance_after_break",
+                        "street_supply",
+                        "good_samaritan",
+                        "remission_not_judged",
+                    )
+                },
+            },
         }
 
     def test_screened_out_json(self, bank, answers):
@@ -520,6 +547,11 @@ class TestResultJson:
             "flags": [],
             "referrals": ["no_recent_use"],
             "caveats": ["not_a_diagnosis", "good_samaritan"],
+            "because": {
+                "flags": {},
+                "referrals": {"no_recent_use": []},
+                "caveats": {"not_a_diagnosis": [], "good_samaritan": []},
+            },
         }
 
 

@@ -286,6 +286,15 @@ class Bank(NamedTuple):
     def by_role(self, role: Role) -> Question | None:
         return next((q for s in self.sections for q in s.questions if q.role is role), None)
 
+    def flag(self, fid: str) -> Flag:
+        return next(f for f in self.flags if f.id == fid)
+
+    def referral(self, rid: str) -> Referral:
+        return next(r for r in self.referrals if r.id == rid)
+
+    def caveat(self, cid: str) -> Caveat:
+        return next(c for c in self.caveats if c.id == cid)
+
 
 # --- answers and results ----------------------------------------------------------------
 
@@ -316,6 +325,14 @@ class Withdrawal(NamedTuple):
     complete: bool
 
 
+class Finding(NamedTuple):
+    """A flag, referral or caveat the answers led to: its id in the bank, and the answers to
+    questions that made its `when` hold (question id, answer), in the order it names them."""
+
+    id: str
+    because: tuple[tuple[str, Value], ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Result:
     bank_id: str
@@ -334,9 +351,10 @@ class Result:
     overridden_by: tuple[tuple[str, Value], ...]
     physical_dependence: bool
     withdrawal: Withdrawal | None
-    flags: tuple[Flag, ...]
-    referrals: tuple[Referral, ...]
-    caveats: tuple[Caveat, ...]
+    # What the answers led to, as ids (the bank holds their words): referrals most urgent first.
+    flags: tuple[Finding, ...]
+    referrals: tuple[Finding, ...]
+    caveats: tuple[Finding, ...]
     shown: tuple[str, ...]  # ids of the questions that apply, in order
     answers: Mapping[str, Value]  # the answers that count (shown questions only)
 

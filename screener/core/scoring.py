@@ -19,6 +19,7 @@ from screener.core.model import (
     Bank,
     Condition,
     CriterionResult,
+    Finding,
     Leaf,
     Question,
     Result,
@@ -99,9 +100,9 @@ def score(bank: Bank, answers: Answers) -> Result:
         overridden_by=overridden_by if claimed else (),
         physical_dependence=physical,
         withdrawal=withdrawal,
-        flags=flags,
-        referrals=tuple(referrals),
-        caveats=tuple(c for c in bank.caveats if fires(c.when)),
+        flags=tuple(_finding(f.id, f.when, counted) for f in flags),
+        referrals=tuple(_finding(r.id, r.when, counted) for r in referrals),
+        caveats=tuple(_finding(c.id, c.when, counted) for c in bank.caveats if fires(c.when)),
         shown=tuple(q.id for q in shown),
         answers=counted,
     )
@@ -119,6 +120,13 @@ def _supervision(
     if not passes(q.overridden_if, counted):
         return True, ()
     return True, tuple(_reason(leaf, counted) for leaf in true_leaves(q.overridden_if, counted))
+
+
+def _finding(fid: str, when: Condition | None, counted: Mapping[str, Value]) -> Finding:
+    """A flag, referral or caveat that holds, with the answers behind it."""
+    if when is None:
+        return Finding(fid)
+    return Finding(fid, tuple(_reason(leaf, counted) for leaf in true_leaves(when, counted)))
 
 
 def _reason(leaf: Leaf, counted: Mapping[str, Value]) -> tuple[str, Value]:
@@ -214,4 +222,19 @@ def result_json(result: Result) -> dict[str, object]:
         "flags": [f.id for f in result.flags],
         "referrals": [r.id for r in result.referrals],
         "caveats": [c.id for c in result.caveats],
+        # The answers behind each, by id: {"flags": {"uses_alone": [{"question": ...}]}}.
+        "because": {
+            kind: {
+                f.id: [
+                    {"question": qid, "answer": list(v) if isinstance(v, tuple) else v}
+                    for qid, v in f.because
+                ]
+                for f in findings
+            }
+            for kind, findings in (
+                ("flags", result.flags),
+                ("referrals", result.referrals),
+                ("caveats", result.caveats),
+            )
+        },
     }

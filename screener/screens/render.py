@@ -370,12 +370,12 @@ def result(
         parts.append(flags_text(bank, res, plain))
     if res.referrals:
         parts.append(heading(_("What you can do next"), plain))
-        parts.append(referrals_text(res, plain))
+        parts.append(referrals_text(bank, res, plain))
     parts.append(heading(_("In an emergency"), plain))
     parts.append(emergency(bank, plain))
     if res.caveats:
         parts.append(heading(_("Keep in mind"), plain))
-        parts.append(_bullets((c.text for c in res.caveats), plain=plain))
+        parts.append(_bullets((bank.caveat(c.id).text for c in res.caveats), plain=plain))
     parts.append(heading(_("Sources"), plain))
     parts.append(sources_text(bank, plain))
     parts.append(recap(res, plain, banner))
@@ -452,12 +452,13 @@ def withdrawal_text(bank: Bank, res: Result) -> Text:
 def flags_text(bank: Bank, res: Result, plain: bool) -> RenderableType:
     if not res.flags:
         return Text(wording.no_flags_sentence(bank, res))
-    return _bullets((_labelled(f.label, f.detail) for f in res.flags), plain=plain)
+    flags = (bank.flag(f.id) for f in res.flags)
+    return _bullets((_labelled(f.label, f.detail) for f in flags), plain=plain)
 
 
-def referrals_text(res: Result, plain: bool) -> RenderableType:
+def referrals_text(bank: Bank, res: Result, plain: bool) -> RenderableType:
     items = []
-    for r in res.referrals:
+    for r in (bank.referral(f.id) for f in res.referrals):
         item = Text()
         item.append(f"{urgency_label(r.urgency.value)}: ", style="dim")
         item.append_text(_labelled(r.title, r.text, sep="\n"))

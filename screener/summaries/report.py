@@ -118,12 +118,17 @@ def build(summary: Summary) -> Document:
     if res.referrals:
         blocks.append(Heading(_("Next steps"), 2))
         blocks.append(
-            Items(tuple(Item(_next_step(r.title, r.urgency), r.text) for r in res.referrals))
+            Items(
+                tuple(
+                    Item(_next_step(r.title, r.urgency), r.text)
+                    for r in (bank.referral(f.id) for f in res.referrals)
+                )
+            )
         )
     blocks += _emergency(bank)
     if res.caveats:
         blocks.append(Heading(_("Keep in mind"), 2))
-        blocks.append(Items(tuple(Item("", c.text) for c in res.caveats)))
+        blocks.append(Items(tuple(Item("", bank.caveat(c.id).text) for c in res.caveats)))
     blocks += _questions(bank, res, answers.perspective)
     blocks.append(Heading(_("Sources"), 2))
     blocks.append(
@@ -203,7 +208,8 @@ def _result(bank: Bank, res: Result) -> list[Block]:
         Heading(_("Safety flags"), 3),
     ]
     if res.flags:
-        blocks.append(Items(tuple(Item(f.label, f.detail) for f in res.flags)))
+        flags = (bank.flag(f.id) for f in res.flags)
+        blocks.append(Items(tuple(Item(f.label, f.detail) for f in flags)))
     else:
         blocks.append(Para(wording.no_flags_sentence(bank, res, "summary")))
     return blocks
