@@ -282,6 +282,17 @@ class TestSpecialFiles:
         err = assert_one_error(run_limited(["score", str(answers_file)]), 4)
         assert "cannot read the answers: Permission denied" in err
 
+    @pytest.mark.parametrize(
+        ("command", "code", "what"), [("score", 4, "answers"), ("validate", 3, "bank")]
+    )
+    def test_a_file_that_cannot_be_opened_is_named_with_the_system_s_reason(
+        self, answers_file: Path, command: str, code: int, what: str
+    ) -> None:
+        """A path through a file, as root too (who reads a file of any mode)."""
+        through = answers_file / "inside.yaml"
+        err = assert_one_error(run_limited([command, str(through)]), code, name=str(through))
+        assert f"cannot read the {what}: Not a directory" in err
+
 
 class TestNothingRawReachesTheTerminal:
     """Escape sequences, bidi overrides and zero-width characters, wherever a file puts them."""

@@ -198,15 +198,17 @@ def write_document(text: str) -> None:
 def output_failed(exc: OSError) -> ExitCode:
     """Standard output could not be written: say so in one line and give the exit code.
 
-    A closed pipe is not reported: the reader stopped reading on purpose
-    (`screener questions | head -1`), and nothing went wrong that a person needs to know.
+    A closed pipe says so too (`screener score *.yaml | head -1`): what was left unwritten is
+    lost, and the exit code alone would not tell a script's reader why.
     """
     silence(sys.__stdout__)
-    if not isinstance(exc, BrokenPipeError):
+    if isinstance(exc, BrokenPipeError):
+        message = _("Error: standard output was closed before everything was written")
+    else:
         reason = exc.strerror or str(exc)
         message = _("Error: cannot write to standard output: {reason}").format(reason=reason)
-        sys.stderr.write(message + "\n")
-        sys.stderr.flush()
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
     return ExitCode.OUTPUT
 
 
