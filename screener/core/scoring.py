@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from screener.core.conditions import applicable, check, passes, true_leaves
+from screener.core.conditions import applicable, check, passes, question_names, true_leaves
 from screener.core.facts import Tally, compute
 from screener.core.model import (
     CRITERIA,
@@ -124,9 +124,21 @@ def _supervision(
 
 def _finding(fid: str, when: Condition | None, counted: Mapping[str, Value]) -> Finding:
     """A flag, referral or caveat that holds, with the answers behind it."""
-    if when is None:
+    if when is None or not _asks(when):
         return Finding(fid)
     return Finding(fid, tuple(_reason(leaf, counted) for leaf in true_leaves(when, counted)))
+
+
+_ASKS: dict[int, tuple[Condition, bool]] = {}
+
+
+def _asks(when: Condition) -> bool:
+    """Whether a condition reads any question (many read only result facts), once per
+    condition: a caseload asks for thousands of findings."""
+    hit = _ASKS.get(id(when))
+    if hit is None or hit[0] is not when:
+        hit = _ASKS[id(when)] = (when, bool(question_names(when)))
+    return hit[1]
 
 
 def _reason(leaf: Leaf, counted: Mapping[str, Value]) -> tuple[str, Value]:
