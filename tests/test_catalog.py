@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gettext
+import io
 import re
 import string
+import struct
 import sys
 from pathlib import Path
 
@@ -51,7 +54,54 @@ def test_a_catalog_translates_every_message_with_the_same_placeholders(po: Path)
     assert not missing, f"{po}: {len(missing)} untranslated, first: {missing[0]!r}"
 
 
-def test_a_po_catalog_compiles_to_what_gettext_reads() -> None:
+def compile_po(po_text: str) -> bytes:
+    """A `.po` catalog as the bytes of a `.mo` file (GNU gettext's binary form), as msgfmt
+    writes it: gettext's own reader of them is the oracle for i18n.Catalog."""
+    entries = {key: value for key, value in i18n.parse_po(po_text).items() if value}
+    keys = sorted(entries)
+    ids = b""
+    strs = b""
+    offsets: list[tuple[int, int, int, int]] = []
+    for key in keys:
+        k, v = key.encode("utf-8"), entries[key].encode("utf-8")
+        offsets.append((len(ids), len(k), len(strs), len(v)))
+        ids += k + b"\0"
+        strs += v + b"\0"
+    n = len(keys)
+    start = 7 * 4 + 16 * n
+    id_table = b"".join(struct.pack("<II", length, start + o) for o, length, _, _ in offsets)
+    str_base = start + len(ids)
+    str_table = b"".join(struct.pack("<II", length, str_base + o) for _, _, o, length in offsets)
+    header = struct.pack("<7I", 0x950412DE, 0, n, 7 * 4, 7 * 4 + 8 * n, 0, 0)
+    return header + id_table + str_table + ids + strs
+
+
+def test_the_catalog_answers_as_gettext_answers_from_a_compiled_mo() -> None:
+    from test_pseudo_locale import pseudo_po
+
+    po = pseudo_po().replace(
+        "nplurals=2; plural=(n != 1)", "nplurals=3; plural=(n==1 ? 0 : n<5 ? 1 : 2)"
+    )
+    po = po.replace("msgstr[1] ", 'msgstr[2] "x"\nmsgstr[1] ')
+    ours = i18n.load(po)
+    theirs = gettext.GNUTranslations(io.BytesIO(compile_po(po)))
+    for key in i18n.parse_po(po):
+        if not key:
+            continue
+        context, _, msgid = key.rpartition("\x04")
+        if "\0" in msgid:
+            one, many = msgid.split("\0")
+            for n in (0, 1, 2, 4, 5, 11):
+                assert ours.ngettext(one, many, n) == theirs.ngettext(one, many, n)
+        elif context:
+            assert ours.pgettext(context, msgid) == theirs.pgettext(context, msgid)
+        else:
+            assert ours.gettext(msgid) == theirs.gettext(msgid)
+    assert ours.gettext("not in the catalog") == "not in the catalog"
+    assert ours.ngettext("a file", "files", 3) == "files"
+
+
+def test_a_po_catalog_reads_as_gettext_reads_it() -> None:
     po = (
         'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
         '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
