@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from screener.core import wording
 from screener.core.conditions import applicable
 from screener.core.kinds import kind_of
 from screener.core.model import Answers, Bank, Kind, Question, Role, Value
@@ -285,7 +286,11 @@ def save_partial(path: Path, answers: Answers, bank: Bank, replace: bool = False
     doc = document(answers._replace(created=now.isoformat(timespec="seconds")), bank)
     lines = (
         _("{title}: answers saved part-way on {date} at {time}.").format(
-            title=bank.title, date=f"{now:%d %B %Y}", time=f"{now:%H:%M}"
+            title=bank.title,
+            date=_("{day} {month} {year}").format(
+                day=f"{now:%d}", month=wording.month_name(now.month), year=now.year
+            ),
+            time=f"{now:%H:%M}",
         ),
         _("To carry on where you left off: {command}").format(
             command=f"screener run --answers {shlex.quote(str(path))}"
