@@ -278,13 +278,21 @@ class _Builder:
             key = self.scalar(key_node, path)
             if not isinstance(key, str | int | bool) or key is None:
                 key = str(key)
+            where = (*path, key)
+            key_line = key_node.start_mark.line + 1
             if key in out:
-                self.lines[(*path, key)] = key_node.start_mark.line + 1
-                self.problems.append(((*path, key), _duplicate(key)))
+                self.lines[where] = key_line
+                self.problems.append((where, _duplicate(key)))
                 continue
-            out[key] = self.value(value_node, (*path, key), key_node.start_mark.line + 1)
+            if type(value_node) is ScalarNode and self.count < MAX_VALUES:
+                # Most values, built here rather than through `value`: a plain scalar is no
+                # alias and nests nothing, so only the count is to keep.
+                self.count += 1
+                out[key] = _scalar(self.scalars, value_node.tag, value_node, self.problems, where)
+            else:
+                out[key] = self.value(value_node, where, key_line)
             # Point at the key's line: a block value starts on the next line.
-            self.lines[(*path, key)] = key_node.start_mark.line + 1
+            self.lines[where] = key_line
         for source in merges:  # a key written in the mapping wins, wherever it stands
             merged = self.mapping(source, path)
             for k, v in merged.items():
