@@ -659,7 +659,10 @@ def explain(
     key: Annotated[
         str | None,
         typer.Argument(
-            help=_("One criterion to show in full (like craving). Leave it out for all the rules."),
+            help=_(
+                "One criterion to show in full: its key (like craving) or its number (1-11). "
+                "Leave it out for all the rules."
+            ),
             show_default=False,
         ),
     ] = None,

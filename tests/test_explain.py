@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 from screener.cli import app
@@ -172,3 +173,31 @@ class TestOneCriterion:
             "Error: no criterion called 'tolerence' (did you mean 'tolerance'?); the criteria "
             f"are: {', '.join(CRITERIA)}\n"
         )
+
+
+@pytest.mark.parametrize(
+    "given", ["7", "Activities_Given_Up", " ACTIVITIES-GIVEN-UP ", "activities given up"]
+)
+def test_a_criterion_can_be_named_by_its_number_or_in_any_letter_case(
+    bank: Bank, given: str
+) -> None:
+    from screener.screens.explain import explain_criterion
+
+    expected = Console(width=80, record=True, color_system=None)
+    expected.print(explain_criterion(bank, "activities_given_up"))
+    shown = Console(width=80, record=True, color_system=None)
+    shown.print(explain_criterion(bank, given))
+    text = shown.export_text()
+    assert text == expected.export_text()
+    assert "Criterion 7 of 11" in text
+
+
+@pytest.mark.parametrize("given", ["0", "12", "cravin"])
+def test_a_number_outside_1_to_11_or_an_unknown_key_is_still_an_error(
+    bank: Bank, given: str
+) -> None:
+    from screener.errors import ScreenerError
+    from screener.screens.explain import explain_criterion
+
+    with pytest.raises(ScreenerError, match="no criterion called"):
+        explain_criterion(bank, given)

@@ -559,8 +559,20 @@ def _referrals_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableTyp
 # --- one criterion ----------------------------------------------------------------------
 
 
+def criterion_key(given: str) -> str:
+    """The criterion key a person meant: `7` and ` Activities_Given_Up ` both mean
+    `activities_given_up`; anything else is returned as typed, for the error to name."""
+    text = given.strip()
+    if text.isdigit() and 1 <= int(text) <= len(CRITERIA):
+        return CRITERIA[int(text) - 1]
+    lowered = text.lower().replace("-", "_").replace(" ", "_")
+    return lowered if lowered in CRITERIA else given
+
+
 def explain_criterion(bank: Bank, key: str, plain: bool = False) -> RenderableType:
-    """One criterion in full: its questions with why they are asked and their sources."""
+    """One criterion in full: its questions with why they are asked and their sources. `key`
+    is a criterion's key in any letter case (`Craving`), or its number in DSM order (1-11)."""
+    key = criterion_key(key)
     if key not in CRITERIA:
         raise ScreenerError(
             _("no criterion called {key}{suggestion}; the criteria are: {criteria}").format(
