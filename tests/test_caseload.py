@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from test_cli import COMPLETE, SCORE_CASES, assert_clean_exit, write_answers
 from typer.testing import CliRunner
 
@@ -51,6 +52,8 @@ class TestCsv:
                 "count_max": "6",
                 "withdrawal_score": "",
                 "flags": "uses_alone;unknown_supply;injecting",
+                "complete": "true",
+                "demo": "",
             },
             {
                 "file": str(caseload[1]),
@@ -61,6 +64,8 @@ class TestCsv:
                 "count_max": "0",
                 "withdrawal_score": "",
                 "flags": "",
+                "complete": "true",
+                "demo": "",
             },
             {
                 "file": str(caseload[2]),
@@ -71,6 +76,8 @@ class TestCsv:
                 "count_max": "1",
                 "withdrawal_score": "16",
                 "flags": "",
+                "complete": "false",  # the answers stop before the end
+                "demo": "",
             },
         ]
         assert result.stderr == (
@@ -138,7 +145,7 @@ class TestOtherForms:
             f"{caseload[0]}: severe (6 of 11 criteria); "
             "flags: uses_alone, unknown_supply, injecting",
             f"{caseload[1]}: no opioid use in the past 12 months reported",
-            f"{caseload[2]}: none (1 of 11 criteria); withdrawal score 16",
+            f"{caseload[2]}: none (1 of 11 criteria); withdrawal score 16; not finished",
         ]
 
     def test_several_files_with_json_give_a_list_with_each_full_result(
@@ -187,3 +194,34 @@ class TestSharedAmongCores:
         assert_clean_exit(shared, 4)
         assert (shared.stdout, shared.stderr) == (one.stdout, one.stderr)
         assert shared.stdout.count(str(caseload[2])) == 6
+
+
+class TestPartAndDemo:
+    """Answers saved part-way and a demo's fictional answers stay marked wherever they go."""
+
+    def test_the_csv_and_json_say_which_files_are_unfinished_or_fictional(
+        self, runner: CliRunner, tmp_path: Path
+    ) -> None:
+        demo = write_answers(tmp_path / "demo.yaml", COMPLETE)
+        doc = yaml.safe_load(demo.read_text())
+        doc["demo"] = "sam"
+        demo.write_text(yaml.safe_dump(doc))
+        part = write_answers(tmp_path / "part.yaml", {"use_any": True, "opioids_which": ["heroin"]})
+        result = runner.invoke(app, ["score", "--csv", str(demo), str(part)])
+        assert_clean_exit(result, 0)
+        got = [(r["complete"], r["demo"]) for r in rows(result.stdout)]
+        assert got == [("true", "sam"), ("false", "")]
+        listed = json.loads(runner.invoke(app, ["score", "--json", str(demo), str(part)]).stdout)
+        assert [(f["demo"], f["result"]["complete"]) for f in listed] == [
+            ("sam", True),
+            (None, False),
+        ]
+
+    def test_a_partial_file_scored_alone_says_the_screening_was_not_finished(
+        self, runner: CliRunner, tmp_path: Path
+    ) -> None:
+        part = write_answers(tmp_path / "part.yaml", {"use_any": True, "opioids_which": ["heroin"]})
+        shown = " ".join(runner.invoke(app, ["score", str(part)]).stdout.split())
+        assert "This screening was not finished:" in shown
+        full = write_answers(tmp_path / "full.yaml", COMPLETE)
+        assert "not finished" not in runner.invoke(app, ["score", str(full)]).stdout

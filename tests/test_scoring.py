@@ -450,6 +450,15 @@ class TestResultJson:
             "bank": {"id": "oud-self-screen", "version": "1.0.0"},
             "perspective": "self",
             "screened_out": False,
+            "complete": False,  # only the questions this test is about were answered
+            "not_reached": [
+                "opioids_how",
+                *("extra_irritable", "extra_diarrhea", "extra_sleep", "extra_headache"),
+                "extra_heart",
+                *("safety_supply", "safety_break", "safety_overdose", "safety_naloxone"),
+                *("ctx_attempts", "ctx_treatment", "ctx_home", "ctx_support", "ctx_mood"),
+                *("ctx_other_substances", "ctx_pregnant"),
+            ],
             "criteria": {
                 "count": 5,
                 "count_max": 6,
@@ -530,6 +539,8 @@ class TestResultJson:
             "bank": {"id": "oud-self-screen", "version": "1.0.0"},
             "perspective": "self",
             "screened_out": True,
+            "complete": True,
+            "not_reached": [],
             "criteria": {
                 "count": 0,
                 "count_max": 0,

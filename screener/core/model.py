@@ -357,6 +357,13 @@ class Result:
     caveats: tuple[Finding, ...]
     shown: tuple[str, ...]  # ids of the questions that apply, in order
     answers: Mapping[str, Value]  # the answers that count (shown questions only)
+    # Questions that apply but were never answered, not even skipped (answers saved part-way):
+    # empty when the screening was finished.
+    not_reached: tuple[str, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        return not self.not_reached
 
     def status_of(self, key: str) -> Status:
         return next(c.status for c in self.criteria if c.key == key)

@@ -104,6 +104,9 @@ def score(bank: Bank, answers: Answers) -> Result:
         referrals=tuple(_finding(r.id, r.when, counted) for r in referrals),
         caveats=tuple(_finding(c.id, c.when, counted) for c in bank.caveats if fires(c.when)),
         shown=tuple(q.id for q in shown),
+        not_reached=tuple(
+            q.id for q in shown if q.id not in answers.values and q.role is not Role.CONSENT
+        ),
         answers=counted,
     )
 
@@ -205,6 +208,8 @@ def result_json(result: Result) -> dict[str, object]:
         "bank": {"id": result.bank_id, "version": result.bank_version},
         "perspective": result.perspective,
         "screened_out": result.screened_out,
+        "complete": result.complete,
+        "not_reached": list(result.not_reached),
         "criteria": {
             "count": result.count,
             "count_max": result.count_max,

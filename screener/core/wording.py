@@ -201,6 +201,16 @@ def option_label(q: Question, value: object) -> str:
     return clean(q.label_of(value))
 
 
+def not_finished(res: Result) -> str:
+    """Said with the result of answers saved part-way: the screening was not finished."""
+    n = len(res.not_reached)
+    return ngettext(
+        "This screening was not finished: {n} question was not reached.",
+        "This screening was not finished: {n} questions were not reached.",
+        n,
+    ).format(n=n)
+
+
 def skipped() -> str:
     """An answer skipped on purpose."""
     return pgettext("answer", "skipped")

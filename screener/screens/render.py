@@ -341,6 +341,8 @@ def result(
         _t(_("This is a screening, not a diagnosis. Only a clinician can diagnose."), "bold")
     )
     parts.append(_t(summary_line(res), "" if plain else "bold cyan"))
+    if not res.complete:
+        parts.append(_t(wording.not_finished(res), "" if plain else "yellow"))
     if res.supervised_exclusion:
         parts.append(
             _t(

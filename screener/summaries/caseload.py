@@ -36,6 +36,8 @@ COLUMNS = (
     "count_max",
     "withdrawal_score",
     "flags",
+    "complete",  # false for answers saved part-way (added in 0.2; columns are only added)
+    "demo",  # the persona's name for a demo's fictional answers, else empty
 )
 
 
@@ -130,6 +132,7 @@ def _outcome(item: Scored | Failed, form: str) -> Outcome:
             "file": one_line(str(item.path), None),
             "created": item.answers.created,
             "answers_bank_version": item.answers.bank_version,
+            "demo": item.answers.demo,
             "result": result_json(item.result),
         }
     else:
@@ -150,6 +153,8 @@ def row(item: Scored) -> tuple[str | int, ...]:
         res.count_max,
         "" if w is None or w.answered == 0 else w.score,
         ";".join(f.id for f in res.flags),
+        "true" if res.complete else "false",
+        _cell(one_line(item.answers.demo or "", None)),
     )
 
 
@@ -166,6 +171,10 @@ def line(item: Scored) -> str:
         text = _("{result}; flags: {flags}").format(
             result=text, flags=", ".join(f.id for f in res.flags)
         )
+    if not res.complete:
+        text = _("{result}; not finished").format(result=text)
+    if item.answers.demo:
+        text = _("{result}; DEMO: fictional answers").format(result=text)
     return _("{file}: {result}").format(file=one_line(str(item.path), None), result=text)
 
 

@@ -114,6 +114,8 @@ def build(summary: Summary) -> Document:
         )
     )
     blocks.append(Para(wording.not_a_diagnosis("summary"), "notice"))
+    if not res.complete:
+        blocks.append(Para(wording.not_finished(res), "notice"))
     blocks += _result(bank, res)
     if res.referrals:
         blocks.append(Heading(_("Next steps"), 2))
