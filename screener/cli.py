@@ -371,14 +371,24 @@ def run(
                 from datetime import date
                 from functools import partial
 
-                save = partial(_save_partial, bank=the_bank, persona=persona)
+                save = partial(_save_partial, bank=the_bank, persona=persona, program=_program())
                 save_to = answers_io.suggest_save_path(Path.home(), date.today())
 
             def show(renderable: "RenderableType") -> None:
                 out.print(renderable, soft_wrap=getattr(renderable, "soft_wrap", False))
 
             taken = Interview(
-                the_bank, ask, show, who, prefill, plain, save, save_to, banner, opening
+                the_bank,
+                ask,
+                show,
+                who,
+                prefill,
+                plain,
+                save,
+                save_to,
+                banner,
+                opening,
+                program=_program() if interactive else "screener",
             ).run()
             if taken is not None and persona is not None:  # fictional answers stay marked
                 taken = taken._replace(demo=persona)
@@ -392,12 +402,34 @@ def run(
         _write_exports(plan, the_bank, taken, res, force, _notes(out))
 
 
+def _program() -> str:
+    """How to start screener again as this run was started, for a command to copy: `screener`
+    when that is what the PATH finds, else the path it was started by, or `python -m screener`
+    with this interpreter."""
+    import shlex
+    import shutil
+
+    started = sys.argv[0] if sys.argv else ""
+    if not started or started in ("-c", "-m") or Path(started).name == "__main__.py":
+        return f"{shlex.quote(sys.executable)} -m screener"
+    found = shutil.which("screener")
+    if found is not None and os.path.realpath(found) == os.path.realpath(started):
+        return "screener"
+    return shlex.quote(str(Path(started).absolute()))
+
+
 def _save_partial(
-    path: Path, answers: "Answers", replace: bool, *, bank: "Bank", persona: str | None
+    path: Path,
+    answers: "Answers",
+    replace: bool,
+    *,
+    bank: "Bank",
+    persona: str | None,
+    program: str = "screener",
 ) -> None:
     from screener.files.answers import save_partial
 
-    save_partial(path, answers._replace(demo=persona), bank, replace)
+    save_partial(path, answers._replace(demo=persona), bank, replace, program)
 
 
 def _perspective(known: Mapping[str, str], wanted: str | None) -> str:

@@ -954,3 +954,38 @@ class TestDefaultCommand:
         done = python_m_screener([], tmp_path, "y\ny\n")
         assert done.returncode == 130
         assert_stopped(done.stderr)
+
+
+class TestCarryOnCommand:
+    """The command printed to carry on later starts screener the way this run was started."""
+
+    def test_python_m_screener_gives_this_interpreter(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from screener import cli
+
+        monkeypatch.setattr(sys, "argv", ["/x/screener/__main__.py"])
+        assert cli._program().endswith(" -m screener")
+        assert sys.executable in cli._program()
+
+    def test_a_script_not_on_the_path_is_named_by_its_full_path(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        from screener import cli
+
+        script = tmp_path / "my tools" / "screener"
+        monkeypatch.setattr(sys, "argv", [str(script)])
+        monkeypatch.setenv("PATH", str(tmp_path / "elsewhere"))
+        assert cli._program() == f"'{script}'"
+
+    def test_the_script_the_path_finds_is_just_screener(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        from screener import cli
+
+        script = tmp_path / "screener"
+        script.write_text("#!/bin/sh\n")
+        script.chmod(0o755)
+        monkeypatch.setattr(sys, "argv", [str(script)])
+        monkeypatch.setenv("PATH", str(tmp_path))
+        assert cli._program() == "screener"

@@ -272,7 +272,9 @@ def suggest_save_path(folder: Path, today: date) -> Path:
     return path
 
 
-def save_partial(path: Path, answers: Answers, bank: Bank, replace: bool = False) -> None:
+def save_partial(
+    path: Path, answers: Answers, bank: Bank, replace: bool = False, program: str = "screener"
+) -> None:
     """Write the answers so far as an answers file (mode 0600) to finish later.
 
     Raises ExportError with one line when the file cannot be written; `replace` allows
@@ -293,7 +295,7 @@ def save_partial(path: Path, answers: Answers, bank: Bank, replace: bool = False
             time=f"{now:%H:%M}",
         ),
         _("To carry on where you left off: {command}").format(
-            command=f"screener run --answers {shlex.quote(str(path))}"
+            command=f"{program} run --answers {shlex.quote(str(path))}"
         ),
         _("This file holds private health information. Delete it when you no longer need it."),
     )

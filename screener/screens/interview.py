@@ -89,11 +89,14 @@ class Interview:
         save_to: Path | None = None,
         banner: str | None = None,
         opening: str | None = None,
+        program: str = "screener",
     ) -> None:
         """`save` and `save_to` (the suggested file) offer, on `q`, to keep the answers so far;
         without them (no terminal to confirm a path on) leaving writes nothing. `opening` is
-        shown once the person has agreed to begin (e.g. "Carrying on from FILE")."""
+        shown once the person has agreed to begin (e.g. "Carrying on from FILE"). `program` is
+        how to start screener again, as this run was started, for the command to carry on."""
         self.opening = opening
+        self.program = program
         self.bank = bank
         self.save = save
         self.save_to = save_to
@@ -272,7 +275,7 @@ class Interview:
             raise Quit(_("You left the screening. Nothing was saved."))
         import shlex  # only on the way out, not on the way to the first question
 
-        command = f"screener run --answers {shlex.quote(str(path))}"
+        command = f"{self.program} run --answers {shlex.quote(str(path))}"
         raise Quit(
             _(
                 "Your answers so far are saved in {path} (only you can read it).\n"
