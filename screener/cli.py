@@ -672,7 +672,18 @@ def demo(
             pace = DEMO_PACE if sys.stdout.isatty() and not step else 0.0
         wait = personas_io.wait_for_enter if step else None
         if step:
-            out.print(render.hint(_("Press Enter to show each answer. Ctrl-C stops the demo.")))
+            out.print(
+                render.hint(
+                    _(
+                        "Press Enter to show each answer. Ctrl-C stops the demo. "
+                        "{emergency}, {why} and {quit} work as at any question."
+                    ).format(
+                        emergency=render.KEYS["emergency"],
+                        why=render.KEYS["why"],
+                        quit=render.KEYS["quit"],
+                    )
+                )
+            )
         taken = personas_io.play(the_bank, persona, out, plain, pace, wait)
         from screener.core.scoring import score
 

@@ -501,3 +501,29 @@ class TestDemoCommand:
         assert out.count(f"{BANNER} (persona: sam)") == 2
         out = ok(runner.invoke(app, ["run", "--answers", str(path), "--plain"]))
         assert out.count(f"{BANNER} (persona: sam)") == 2
+
+
+class TestStepKeys:
+    """At a `--step` pause the counselor's own keys work as at a real prompt."""
+
+    def test_the_emergency_box_and_the_reason_show_and_the_walk_goes_on(self) -> None:
+        result = CliRunner().invoke(
+            app, ["demo", "sam", "--step", "--plain"], input="\n!\n\n?\n\n\n"
+        )
+        assert result.exit_code == 130  # end of input, as before
+        assert "Signs of an overdose" in result.stdout
+        assert "Why we ask:" in result.stdout
+        typed = re.findall(r"^> (.*)$", result.stdout, re.MULTILINE)
+        assert typed[:5] == ["y", "!", "y", "?", "3"]
+
+    def test_q_then_yes_leaves_as_a_person_would(self) -> None:
+        result = CliRunner().invoke(app, ["demo", "sam", "--step", "--plain"], input="\nq\ny\n")
+        assert result.exit_code == 1
+        assert "Leave now?" in result.stdout
+        assert "You left the screening" in result.stderr
+
+    def test_q_then_no_carries_on_with_the_persona(self) -> None:
+        result = CliRunner().invoke(app, ["demo", "sam", "--step", "--plain"], input="\nq\nn\n\n")
+        assert "Alright, carrying on." in result.stdout
+        after = result.stdout.split("Alright, carrying on.", 1)[1]
+        assert re.findall(r"^> (.*)$", after, re.MULTILINE)[0] == "y"  # the persona's answer

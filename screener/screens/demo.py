@@ -65,10 +65,13 @@ def keys_for(q: Question, value: Value) -> str:
     return kind_of(q).keys(q, value)
 
 
-def wait_for_enter() -> None:
-    """Block until Enter; end of input raises EOFError, which stops the demo (exit 130)."""
-    if not sys.stdin.readline():
+def wait_for_enter() -> str:
+    """Block until Enter; what was typed before it (a key such as `!`), stripped. End of
+    input raises EOFError, which stops the demo (exit 130)."""
+    line = sys.stdin.readline()
+    if not line:
         raise EOFError
+    return line.strip()
 
 
 def play(
@@ -77,22 +80,38 @@ def play(
     out: Console,
     plain: bool = False,
     pace: float = 0.0,
-    wait: Callable[[], None] | None = None,
+    wait: Callable[[], str] | None = None,
     sleep: Callable[[float], None] | None = None,
 ) -> Answers:
     """Walk the interview with `persona`'s answers typed in; the answers carry `demo=name`.
 
     `pace` is the pause in seconds before each answer appears; `wait`, when given, is called
-    before each answer instead (`--step`: Enter). Ctrl-C or end of input stops the walk with
+    before each answer instead (`--step`: Enter). At that step the counselor's own `!`, `?`,
+    `h` and `q` work as at a real prompt: the box, the reason, the keys, or leaving (whose
+    question is theirs to answer too). Ctrl-C or end of input stops the walk with
     Interrupted, as in a real run.
     """
     banner = render.demo_banner(persona.name)
     pause = sleep or time.sleep
     last: list[str] = []
+    own = {render.KEYS["emergency"], render.KEYS["why"], render.KEYS["quit"], render.HELP_KEY}
+    confirming = False  # the counselor typed q: the "leave now?" question is theirs
 
     def ask(prompt: str) -> str:
+        nonlocal confirming
         q = interview.current
         assert q is not None
+        if wait is not None and confirming:
+            confirming = False
+            out.print(prompt, end="", markup=False)
+            out.file.flush()
+            return wait()
+        if wait is not None:
+            typed = wait()
+            if typed.lower() in own:  # the counselor's key, as at a real prompt
+                out.print(prompt + typed, markup=False)
+                confirming = typed.lower() == render.KEYS["quit"]
+                return typed
         if last and last[-1] == q.id:  # the interview refused the answer: never loop on it
             raise AnswersError(
                 [
@@ -106,8 +125,6 @@ def play(
             keys = pgettext("typed answer", "y")
         else:
             keys = keys_for(q, persona.values.get(q.id))
-        if wait is not None:
-            wait()
         out.print(prompt, end="", markup=False)
         out.file.flush()
         if pace:
