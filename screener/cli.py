@@ -372,7 +372,13 @@ def run(
                 from functools import partial
 
                 save = partial(_save_partial, bank=the_bank, persona=persona, program=_program())
-                save_to = answers_io.suggest_save_path(Path.home(), date.today())
+                # Carrying on from a file: leaving again offers that file (replacing it is
+                # asked), not a new one beside it.
+                save_to = (
+                    answers.absolute()
+                    if answers is not None
+                    else answers_io.suggest_save_path(Path.home(), date.today())
+                )
 
             def show(renderable: "RenderableType") -> None:
                 out.print(renderable, soft_wrap=getattr(renderable, "soft_wrap", False))

@@ -212,6 +212,21 @@ class TestFlow:
         assert "have you had strong urges or cravings" not in shown
         assert "have you needed much more to feel the effect" in shown
 
+    def test_back_at_the_first_open_question_goes_into_the_kept_answers(self, bank):
+        # Carrying on at tolerance: b goes to craving's kept answer (Enter keeps it, y changes
+        # nothing here), then on to tolerance and withdrawal again.
+        screen = Screen("y", "b", "", "y", "n")
+        answers = interview(bank, screen, prefill=all_but("tolerance", "withdrawal")).run()
+        assert answers is not None
+        assert dict(answers.values) == FULL | {"tolerance": True, "withdrawal": False}
+        assert "This is the first question" not in screen.text()
+        assert "Your answer so far:" in screen.after(2)
+
+    def test_back_with_nothing_kept_before_is_still_the_first_question(self, bank):
+        screen = Screen("y", "b", "n")
+        interview(bank, screen).run()
+        assert "This is the first question; there is nothing before it." in screen.text()
+
     def test_progress_names_the_section_and_place(self, bank):
         screen = Screen("y", "n")
         interview(bank, screen, prefill=all_but("larger_longer")).run()

@@ -376,6 +376,40 @@ class TestSaveForLater:
             again.close()
         assert USE_ANY not in flat(again.transcript)
 
+    def test_carrying_on_b_goes_back_into_the_file_and_leaving_offers_the_same_file(
+        self, tmp_path: Path
+    ) -> None:
+        saved = tmp_path / "kept.yaml"
+        saved.write_text(
+            "format: screener-answers/1\nbank: {id: oud-self-screen, version: 1.0.0}\n"
+            "perspective: self\nanswers:\n  use_any: true\n  opioids_which: [heroin]\n"
+            "  opioids_how: [smoke]\n",
+            encoding="utf-8",
+        )
+        saved.chmod(0o600)
+        s = Session(["run", "--answers", str(saved)], tmp_path)
+        try:
+            s.answer(CONSENT, "y")
+            s.answer(PRESCRIBED, "b")  # back from the first open question: into the file
+            s.see(HOW)
+            s.see("Your answer so far: Smoking")
+            s.child.expect_exact(PROMPT)
+            s.child.sendline("q")
+            s.see("Leave now? (y/n)")
+            s.child.sendline("y")
+            s.see("Save your answers so far, so you can finish later?")
+            s.child.sendline("y")
+            s.see(f"Save to {saved}?")  # the same file, not a new one beside it
+            s.child.sendline("")
+            s.see("already exists. Replace it?")
+            s.child.sendline("y")
+            s.see("Your answers so far are saved in")
+            assert s.finish() == 1
+        finally:
+            s.close()
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.yaml"]
+        assert "opioids_how:\n  - smoke" in saved.read_text("utf-8")
+
     def test_saying_no_to_saving_writes_nothing(self, session: Session, tmp_path: Path) -> None:
         session.answer(CONSENT, "y")
         session.answer(USE_ANY, "y")

@@ -124,10 +124,19 @@ class Interview:
             step = self.ask_question(q)
             if step == "back":
                 if not self.history:
-                    self.show(
-                        render.hint(_("This is the first question; there is nothing before it."))
-                    )
-                    i = nxt
+                    earlier = self.last_kept_before(nxt)
+                    if earlier is None:
+                        self.show(
+                            render.hint(
+                                _("This is the first question; there is nothing before it.")
+                            )
+                        )
+                        i = nxt
+                        continue
+                    # Carrying on from a file: back goes into the answers it kept, asked again
+                    # with the kept answer offered (Enter keeps it).
+                    self.prefilled.discard(self.order[earlier].id)
+                    i = earlier
                     continue
                 i = self.history.pop()
                 continue
@@ -150,6 +159,17 @@ class Interview:
         for i in range(start, len(self.order)):
             q = self.order[i]
             if q.id in ids and q.id not in self.prefilled:
+                return i
+        return None
+
+    def last_kept_before(self, index: int) -> int | None:
+        """The last question before `index` that applies and was answered in the file this run
+        carries on from; None when there is none."""
+        shown, _counted = applicable(self.bank, self.values)
+        ids = {q.id for q in shown}
+        for i in range(index - 1, -1, -1):
+            q = self.order[i]
+            if q.id in ids and q.id in self.prefilled and q.role is not Role.CONSENT:
                 return i
         return None
 
