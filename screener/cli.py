@@ -406,6 +406,39 @@ def run(
         res = score(the_bank, taken)
         out.print(render.result(the_bank, res, plain, banner))
         _write_exports(plan, the_bank, taken, res, force, _notes(out))
+        if interactive and answers is not None and todo and res.complete:
+            _offer_to_delete(answers, out)
+
+
+def _offer_to_delete(path: Path, out: "Console") -> None:
+    """A screening carried on from a file is finished: the answers saved part-way need not
+    stay on the disk. Asked, never done silently; Enter, Ctrl-C or end of input keep it."""
+    from screener.i18n import pgettext
+    from screener.screens import render
+
+    yes, no = pgettext("typed answer", "y"), pgettext("typed answer", "n")
+    out.print(
+        render.hint(
+            _(
+                "You finished the screening. Delete the answers saved part-way in {path}? "
+                "({yes}/{default_no})"
+            ).format(path=one_line(str(path)), yes=yes, default_no=no.upper())
+        )
+    )
+    try:
+        reply = out.input("> ").strip().lower()
+    except (EOFError, KeyboardInterrupt):
+        out.print()
+        reply = ""
+    if reply in ("y", "yes", yes):
+        try:
+            path.unlink()
+        except OSError as exc:
+            say(_("Not deleted: {reason}").format(reason=exc.strerror or str(exc)))
+            return
+        out.print(_("Deleted {path}.").format(path=one_line(str(path))), markup=False)
+    else:
+        out.print(_("Kept {path}.").format(path=one_line(str(path))), markup=False)
 
 
 def _program() -> str:

@@ -222,14 +222,19 @@ class TestResume:
             s.answer("Besides opioids, which of these have you used", "5")
             s.answer("Are you pregnant, or could you be?", "4")
             s.see("4 of 11 criteria: a pattern consistent with moderate opioid use disorder")
+            s.see("Delete the answers saved part-way in")  # finished: the file may go
+            s.child.expect_exact(PROMPT)
+            s.child.sendline("")  # Enter keeps it
+            s.see("Kept")
             assert s.finish() == 0
         finally:
             s.close()
+        assert path.exists()
         text = flat(s.transcript)
         assert USE_ANY not in text
         assert CRITERION_TEXT not in text
         assert "have you used opioids when no one else was around?" not in text
-        assert text.count("> ") == 8
+        assert text.count("> ") == 9
 
 
 class TestKeys:
@@ -409,6 +414,35 @@ class TestSaveForLater:
             s.close()
         assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.yaml"]
         assert "opioids_how:\n  - smoke" in saved.read_text("utf-8")
+
+    @pytest.mark.parametrize(("reply", "kept"), [("y", False), ("", True)])
+    def test_finishing_offers_to_delete_the_file_carried_on_from(
+        self, tmp_path: Path, reply: str, kept: bool
+    ) -> None:
+        from test_cli import COMPLETE, write_answers
+
+        saved = write_answers(tmp_path / "kept.yaml", dict(COMPLETE))
+        saved.write_text(
+            "\n".join(
+                line for line in saved.read_text("utf-8").splitlines() if "ctx_pregnant" not in line
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+        s = Session(["run", "--answers", str(saved)], tmp_path)
+        try:
+            s.answer(CONSENT, "y")
+            s.see("Carrying on from")
+            s.child.expect_exact(PROMPT)
+            s.child.sendline("4")  # the one question left: does not apply
+            s.see("Delete the answers saved part-way in")
+            s.child.expect_exact(PROMPT)
+            s.child.sendline(reply)
+            s.see("Kept" if kept else "Deleted")
+            assert s.finish() == 0
+        finally:
+            s.close()
+        assert saved.exists() is kept
 
     def test_saying_no_to_saving_writes_nothing(self, session: Session, tmp_path: Path) -> None:
         session.answer(CONSENT, "y")
