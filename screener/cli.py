@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from screener import __version__
-from screener.core.safetext import LINE_LIMIT, one_line, show_value
+from screener.core.safetext import LINE_LIMIT, clean, one_line, show_value
 from screener.errors import AnswersError, ExitCode, Interrupted, Quit, ScreenerError
 from screener.i18n import _, ngettext
 from screener.screens import streams
@@ -710,6 +710,11 @@ def demo(
         if pace is None:
             pace = DEMO_PACE if sys.stdout.isatty() and not step else 0.0
         wait = personas_io.wait_for_enter if step else None
+        # Who the fictional person is, before their answers: the counselor's opening line.
+        out.print(
+            _("Playing {name}: {sketch}").format(name=persona.name, sketch=clean(persona.sketch)),
+            markup=False,
+        )
         if step:
             out.print(
                 render.hint(

@@ -97,6 +97,9 @@ class Interview:
         how to start screener again, as this run was started, for the command to carry on."""
         self.opening = opening
         self.program = program
+        # A demo's banner is on the screen already (shown with the welcome or a section's
+        # start): the next piece leaves it out, so a screen shows it once.
+        self.banner_up = False
         self.bank = bank
         self.save = save
         self.save_to = save_to
@@ -115,6 +118,7 @@ class Interview:
 
     def run(self) -> Answers | None:
         self.show(render.welcome(self.bank, self.plain, self.banner))
+        self.banner_up = self.banner is not None
         i = 0
         while True:
             nxt = self.next_index(i)
@@ -196,11 +200,11 @@ class Interview:
             if q.section in self.sections_seen:
                 self.show(render.heading(section.title, self.plain))
             else:
+                banner = None if self.banner_up else self.banner
                 self.show(
-                    render.section_start(
-                        self.bank, section, self.perspective, self.plain, self.banner
-                    )
+                    render.section_start(self.bank, section, self.perspective, self.plain, banner)
                 )
+                self.banner_up = self.banner is not None
             self.sections_seen.add(q.section)
             self.last_section = q.section
         answered = q.id in self.values and q.role is not Role.CONSENT
@@ -209,10 +213,10 @@ class Interview:
         def present() -> None:
             current = self.values.get(q.id)
             where = self.where(q)
+            banner = None if self.banner_up else self.banner
+            self.banner_up = False  # the next question is a screen of its own
             self.show(
-                render.question(
-                    q, self.perspective, where, current, answered, self.plain, self.banner
-                )
+                render.question(q, self.perspective, where, current, answered, self.plain, banner)
             )
 
         present()
