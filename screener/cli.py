@@ -413,10 +413,10 @@ def run(
 def _offer_to_delete(path: Path, out: "Console") -> None:
     """A screening carried on from a file is finished: the answers saved part-way need not
     stay on the disk. Asked, never done silently; Enter, Ctrl-C or end of input keep it."""
-    from screener.i18n import pgettext
+    from screener.core.kinds import is_yes, typed_no, typed_yes
     from screener.screens import render
 
-    yes, no = pgettext("typed answer", "y"), pgettext("typed answer", "n")
+    yes, no = typed_yes(), typed_no()
     out.print(
         render.hint(
             _(
@@ -430,7 +430,7 @@ def _offer_to_delete(path: Path, out: "Console") -> None:
     except (EOFError, KeyboardInterrupt):
         out.print()
         reply = ""
-    if reply in ("y", "yes", yes):
+    if is_yes(reply):
         try:
             path.unlink()
         except OSError as exc:

@@ -19,6 +19,27 @@ from screener.i18n import _, pgettext
 
 YES_WORDS = frozenset({"y", "yes"})
 NO_WORDS = frozenset({"n", "no"})
+
+
+def typed_yes() -> str:
+    """The letter typed for yes in the language in use (y in English)."""
+    return pgettext("typed answer", "y")
+
+
+def typed_no() -> str:
+    return pgettext("typed answer", "n")
+
+
+def is_yes(typed: str) -> bool:
+    """A typed line (lowercased) that means yes: at a yes/no question or any confirmation;
+    the English words work in every language."""
+    return typed in YES_WORDS or typed == typed_yes()
+
+
+def is_no(typed: str) -> bool:
+    return typed in NO_WORDS or typed == typed_no()
+
+
 # Where a kind's options come from: fixed (yes, no), the question's own list, its scale's, or
 # none at all.
 Options = Literal["fixed", "own", "scale", "none"]
@@ -109,9 +130,9 @@ class YesNo(QuestionKind):
 
     def read(self, q: Question, text: str) -> Reply:
         low = text.lower()
-        if low in YES_WORDS or low == pgettext("typed answer", "y"):
+        if is_yes(low):
             return Reply(True)
-        if low in NO_WORDS or low == pgettext("typed answer", "n"):
+        if is_no(low):
             return Reply(False)
         return self.retry(q, _("'{reply}' is not an answer here.").format(reply=_short(text)))
 
@@ -121,7 +142,7 @@ class YesNo(QuestionKind):
         return None, _("expected true or false, got {value}").format(value=show_value(value))
 
     def keys(self, q: Question, value: Value) -> str:
-        return pgettext("typed answer", "y") if value else pgettext("typed answer", "n")
+        return typed_yes() if value else typed_no()
 
     def label(self, q: Question, value: Value) -> str:
         return _("yes") if value else _("no")

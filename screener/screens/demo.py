@@ -19,7 +19,7 @@ from rich.console import Console, RenderableType
 from rich.text import Text
 
 from screener.core import wording
-from screener.core.kinds import kind_of
+from screener.core.kinds import kind_of, typed_yes
 from screener.core.model import Answers, Bank, Question, Result, Role, Severity, Value
 from screener.core.safetext import clean, did_you_mean, show_value
 from screener.core.scoring import score
@@ -121,10 +121,9 @@ def play(
                 ]
             )
         last.append(q.id)
-        if q.role is Role.CONSENT:  # the demo always begins
-            keys = pgettext("typed answer", "y")
-        else:
-            keys = keys_for(q, persona.values.get(q.id))
+        # The demo always begins: a yes to the consent, the persona's answer to the rest.
+        consent = q.role is Role.CONSENT
+        keys = typed_yes() if consent else keys_for(q, persona.values.get(q.id))
         out.print(prompt, end="", markup=False)
         out.file.flush()
         if pace:

@@ -147,9 +147,9 @@ def _question_words(bank: Bank, leaf: Leaf) -> str:
 
 
 def _answer(q: Question, value: object) -> str:
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    return f"'{wording.option_label(q, value)}'"
+    """An answer a rule names: yes or no as words, an option's label in quotes."""
+    label = wording.option_label(q, value)
+    return label if isinstance(value, bool) else f"'{label}'"
 
 
 def _result_words(bank: Bank, leaf: Leaf) -> str:

@@ -16,11 +16,11 @@ from typing import NamedTuple
 from rich.console import RenderableType
 
 from screener.core.conditions import applicable, possible
-from screener.core.kinds import NO_WORDS, YES_WORDS, kind_of
+from screener.core.kinds import is_no, is_yes, kind_of, typed_no, typed_yes
 from screener.core.model import Answers, Bank, Question, Role, Value
 from screener.core.safetext import clean
 from screener.errors import ExportError, Interrupted, Quit
-from screener.i18n import _, pgettext
+from screener.i18n import _
 from screener.screens import render
 
 Ask = Callable[[str], str]
@@ -32,22 +32,11 @@ Save = Callable[[Path, Answers, bool], None]
 PROMPT = "> "
 COMMANDS = {key: command for command, key in render.KEYS.items()}
 HELP = frozenset({render.HELP_KEY, "help"})
-YES = YES_WORDS  # the consent and confirmation prompts take the same words as a yes/no question
-NO = NO_WORDS
-
-
-def _is_yes(answer: str) -> bool:
-    """A yes at a confirmation prompt, as a yes/no question takes it (kinds.YesNo.read)."""
-    return answer in YES or answer == pgettext("typed answer", "y")
-
-
-def _is_no(answer: str) -> bool:
-    return answer in NO or answer == pgettext("typed answer", "n")
 
 
 def _yes_no_keys() -> dict[str, str]:
     """The letters the yes/no prompts name, as placeholders of their messages."""
-    return {"yes": pgettext("typed answer", "y"), "no": pgettext("typed answer", "n")}
+    return {"yes": typed_yes(), "no": typed_no()}
 
 
 class Reply(NamedTuple):
@@ -265,11 +254,11 @@ class Interview:
         self.show(render.hint(ask.format(**_yes_no_keys())))
         while True:
             answer = self.read().strip().lower()
-            if _is_yes(answer):
+            if is_yes(answer):
                 if saving:
                     self.offer_to_save()
                 raise Quit(_("You left the screening. Nothing was saved."))
-            if _is_no(answer) or answer == "":
+            if is_no(answer) or answer == "":
                 return
             if answer == render.KEYS["emergency"]:  # one key away on every screen, this one too
                 self.show(render.emergency(self.bank, self.plain))
@@ -321,7 +310,7 @@ class Interview:
             if reply == render.KEYS["emergency"]:
                 self.show(render.emergency(self.bank, self.plain))
                 continue
-            if _is_no(reply.lower()):
+            if is_no(reply.lower()):
                 return None
             path = Path(reply).expanduser().absolute() if reply else self.save_to
             replace = False
@@ -346,9 +335,9 @@ class Interview:
         self.show(render.hint(question))
         while True:
             answer = self.read().strip().lower()
-            if _is_yes(answer):
+            if is_yes(answer):
                 return True
-            if _is_no(answer):
+            if is_no(answer):
                 return False
             if answer == "":
                 return default
