@@ -219,6 +219,8 @@ class Referral(NamedTuple):
     urgency: Urgency
     when: Condition | None
     source: tuple[str, ...]
+    # One short sentence for the first screen of the result and its closing card ("" if none).
+    brief: str = ""
 
 
 class Caveat(NamedTuple):

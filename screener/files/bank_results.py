@@ -48,7 +48,7 @@ class Results(Conditions):
         ids: set[str] = set()
         for i, item in enumerate(self.items(value, ("referrals",), required=False)):
             path: yamlsrc.Path = ("referrals", i)
-            keys = {"id", "title", "text", "urgency", "when", "source"}
+            keys = {"id", "title", "brief", "text", "urgency", "when", "source"}
             m = self.mapping(item, path, keys, ("id", "title", "text", "urgency"))
             if m is None:
                 continue
@@ -61,6 +61,7 @@ class Results(Conditions):
                     title=self.text(m, "title", path),
                     text=self.text(m, "text", path),
                     urgency=urgency,
+                    brief=self.text(m, "brief", path, required=False),
                     when=when,
                     source=self.sources(m, path),
                 )
