@@ -79,6 +79,14 @@ FormatOption = Annotated[
 ForceOption = Annotated[
     bool, typer.Option("--force", help=_("Let --export replace a file that already exists."))
 ]
+SubjectOption = Annotated[
+    str | None,
+    typer.Option(
+        "--subject",
+        metavar="<reference>",
+        help=_("Whom the screening is about, for a FHIR export: a reference such as Patient/123."),
+    ),
+]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -193,7 +201,9 @@ def _safe_lines(message: str) -> str:
     return "\n".join(one_line(line, LINE_LIMIT) for line in message.splitlines())
 
 
-def _export_plan(targets: list[str] | None, fmt: str | None, force: bool) -> list[tuple[str, str]]:
+def _export_plan(
+    targets: list[str] | None, fmt: str | None, force: bool, subject: str | None = None
+) -> list[tuple[str, str]]:
     """(target, format) for each --export, checked before anything is asked.
 
     Nobody should answer fifty questions to learn then that the folder does not exist.
@@ -204,11 +214,15 @@ def _export_plan(targets: list[str] | None, fmt: str | None, force: bool) -> lis
                 raise ScreenerError(
                     _("{option} only applies to --export: add --export PATH").format(option=name)
                 )
+        if subject is not None:
+            _check_subject(subject, [])
         return []
     from screener.files import safefile
     from screener.summaries import export
 
     plan = [(target, export.format_for(target, fmt)) for target in targets]
+    if subject is not None:
+        _check_subject(subject, plan)
     if targets.count("-") > 1:
         raise ScreenerError(_("--export -: standard output can take only one summary"))
     seen: dict[tuple[object, ...], str] = {}  # what makes a file this one -> the name given
@@ -222,6 +236,22 @@ def _export_plan(targets: list[str] | None, fmt: str | None, force: bool) -> lis
             raise ScreenerError(_same_file(target, first))
         seen.update(dict.fromkeys(keys, target))
     return plan
+
+
+def _check_subject(subject: str, plan: list[tuple[str, str]]) -> None:
+    """--subject names whom a FHIR export is about; it means nothing to the other formats."""
+    from screener.core.fhirnames import valid_reference
+
+    if not any(fmt.startswith("fhir") for _, fmt in plan):
+        raise ScreenerError(
+            _("--subject only applies to a FHIR export: add --export NAME.fhir.json")
+        )
+    if not valid_reference(subject):
+        raise ScreenerError(
+            _(
+                "--subject: expected a reference like Patient/123, or an absolute URI, got {value}"
+            ).format(value=show_value(subject))
+        )
 
 
 def _same_file(target: str, first: str) -> str:
@@ -249,11 +279,14 @@ def _write_exports(
     res: "Result",
     force: bool,
     notes: "Callable[[str], None]",
+    subject: str | None = None,
 ) -> None:
     """Write each planned export, made now; `-` goes to standard output, each file gets one
-    line on `notes`."""
+    line on `notes`. `subject` (from --subject) wins over the one the answers came with."""
     if not plan:
         return
+    if subject is not None:
+        answers = answers._replace(subject=subject)
     from datetime import datetime
 
     from screener.core.model import Summary
@@ -309,6 +342,7 @@ def run(
     export: ExportOption = None,
     fmt: FormatOption = None,
     force: ForceOption = False,
+    subject: SubjectOption = None,
 ) -> None:
     """Take the screening, one question at a time (the default command)."""
     from screener.core.model import Answers, Value
@@ -319,7 +353,7 @@ def run(
 
     interactive = sys.stdin.isatty()
     with guarded():
-        plan = _export_plan(export, fmt, force)
+        plan = _export_plan(export, fmt, force, subject)
         # With `--export -` standard output holds the summary alone: the run goes to stderr.
         out = console(plain, stderr=_to_stdout(plan))
         the_bank = load_bank(bank)
@@ -327,10 +361,12 @@ def run(
         created: str | None = None
         persona: str | None = None  # set when the file holds a demo's fictional answers
         opening: str | None = None
+        given_subject: str | None = None
         if answers is not None:
             given, warnings = answers_io.read_answers(answers, the_bank)
             _warn(warnings)
             prefill = dict(given.values)
+            given_subject = given.subject
             if prefill:
                 n = len(prefill)
                 opening = ngettext(
@@ -348,7 +384,7 @@ def run(
         if answers is not None and not todo:
             # Nothing asked: the screening is the one the file recorded, when it did.
             taken: Answers | None = Answers(
-                the_bank.id, the_bank.version, who, prefill, created, persona
+                the_bank.id, the_bank.version, who, prefill, created, persona, given_subject
             )
         else:
             if answers is not None and not interactive:
@@ -398,6 +434,8 @@ def run(
             ).run()
             if taken is not None and persona is not None:  # fictional answers stay marked
                 taken = taken._replace(demo=persona)
+            if taken is not None and given_subject is not None:
+                taken = taken._replace(subject=given_subject)
         if taken is None:
             out.print(render.declined(the_bank, plain))
             return
@@ -405,7 +443,7 @@ def run(
 
         res = score(the_bank, taken)
         out.print(render.result(the_bank, res, plain, banner))
-        _write_exports(plan, the_bank, taken, res, force, _notes(out))
+        _write_exports(plan, the_bank, taken, res, force, _notes(out), subject)
         if interactive and answers is not None and todo and res.complete:
             _offer_to_delete(answers, out)
 
@@ -507,6 +545,7 @@ def score_cmd(
     export: ExportOption = None,
     fmt: FormatOption = None,
     force: ForceOption = False,
+    subject: SubjectOption = None,
 ) -> None:
     """Score answers files without asking anything."""
     if as_json and as_csv:
@@ -520,7 +559,8 @@ def score_cmd(
                         "or leave out --export for a caseload"
                     )
                 )
-            _export_plan(None, fmt, force)  # --format or --force alone: say they need --export
+            # --format, --force or --subject alone: say they need --export
+            _export_plan(None, fmt, force, subject)
         _score_caseload(files, bank, "csv" if as_csv else "json" if as_json else "lines")
         return
     from screener.core.scoring import result_json, score
@@ -528,7 +568,7 @@ def score_cmd(
     from screener.files.bank import load_bank
 
     with guarded():
-        plan = _export_plan(export, fmt, force)
+        plan = _export_plan(export, fmt, force, subject)
         to_stdout = _to_stdout(plan)
         if to_stdout and as_json:
             raise ScreenerError(_("--json and --export - both write to standard output: pick one"))
@@ -546,7 +586,7 @@ def score_cmd(
             banner = render.demo_banner(given.demo)
             console(plain).print(render.result(the_bank, res, plain, banner))
         stream = "stderr" if as_json or to_stdout else "stdout"
-        _write_exports(plan, the_bank, given, res, force, lambda text: say(text, stream))
+        _write_exports(plan, the_bank, given, res, force, lambda text: say(text, stream), subject)
 
 
 def _score_caseload(files: list[Path], bank: Path | None, form: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 from typing import Any
 
@@ -592,3 +593,32 @@ class TestCanonical:
         assert len(problems) == 1
         assert problems[0].startswith(f"bank.yaml:{line_of(text, 'canonical:', 1)}: canonical: ")
         assert "expected an absolute URI" in problems[0]
+
+
+class TestPublisherAndDate:
+    """`publisher` and `date` say who published the bank and when it last changed (for FHIR)."""
+
+    def test_the_default_bank_says_both(self, bank):
+        assert (bank.publisher, bank.date) == ("screener developers", "2026-12-01")
+
+    def test_both_are_optional(self, make_bank):
+        assert (make_bank().publisher, make_bank().date) == ("", "")
+
+    @pytest.mark.parametrize("value", ["2026-12-01", datetime.date(2026, 12, 1)])
+    def test_a_date_quoted_or_not_reads_the_same(self, make_bank, value):
+        assert make_bank(lambda data: data.update(date=value)).date == "2026-12-01"
+
+    @pytest.mark.parametrize(
+        ("value", "shown"),
+        [
+            ("1 December", "text '1 December'"),
+            ("2026-13-01", "text '2026-13-01'"),
+            (20261201, "the number 20261201"),
+        ],
+    )
+    def test_a_date_that_is_not_one_is_located(self, value, shown):
+        text = bank_text(lambda data: data.update(date=value))
+        assert bank_problems(text) == [
+            f"bank.yaml:{line_of(text, 'date:', 1)}: date: expected a date like 2026-12-01, "
+            f"got {shown}"
+        ]

@@ -304,11 +304,11 @@ class TestRefusals:
             (
                 ["--export", "summary.doc"],
                 "cannot tell the format of 'summary.doc' from its name: "
-                "use .md, .html, .txt, .json or .fhir.json, or --format",
+                "use .md, .html, .txt, .json, .fhir.json or .collection.fhir.json, or --format",
             ),
             (
                 ["--export", "s.md", "--format", "pdf"],
-                "--format: 'pdf' is not a format; use md, html, txt, json or fhir",
+                "--format: 'pdf' is not a format; use md, html, txt, json, fhir or fhir-collection",
             ),
             (["--format", "md"], "--format only applies to --export: add --export PATH"),
             (["--force"], "--force only applies to --export: add --export PATH"),

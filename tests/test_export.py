@@ -138,6 +138,7 @@ class TestFormatFor:
             ("summary.fhir.json", "fhir"),
             ("summary.FHIR.JSON", "fhir"),
             ("summary.fhir", "fhir"),
+            ("summary.collection.fhir.json", "fhir-collection"),
             ("-", "md"),
         ],
     )
@@ -155,7 +156,7 @@ class TestFormatFor:
         assert caught.value.exit_code is ExitCode.USAGE
         assert caught.value.message == (
             f"cannot tell the format of {target!r} from its name: "
-            "use .md, .html, .txt, .json or .fhir.json, or --format"
+            "use .md, .html, .txt, .json, .fhir.json or .collection.fhir.json, or --format"
         )
 
     def test_an_unknown_format_lists_the_formats(self) -> None:
@@ -163,7 +164,7 @@ class TestFormatFor:
             format_for("x.md", "pdf")
 
     def test_fhir_is_one_of_the_formats(self) -> None:
-        assert FORMATS == ("md", "html", "txt", "json", "fhir")
+        assert FORMATS == ("md", "html", "txt", "json", "fhir", "fhir-collection")
 
 
 class TestGolden:

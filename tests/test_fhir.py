@@ -197,7 +197,7 @@ class TestResponse:
         self, bank: Bank, sets: dict[str, dict[str, Value]], name: str
     ) -> None:
         data = bundle_of(bank, sets[name])
-        assert data["type"] == "collection"
+        assert data["type"] == "transaction"
         assert data["timestamp"] == "2026-11-22T08:30:00-05:00"
         kinds = [e["resource"]["resourceType"] for e in data["entry"]]
         assert kinds[0] == "QuestionnaireResponse"
@@ -928,3 +928,185 @@ class TestConditionShapes:
             f"({answers.format('sows_one')}.where(value.code = '3' or value.code = '4')"
             ".exists())",
         }
+
+
+# --- a Bundle a server takes, whom it is about, and what a person reads ------------------
+
+
+class TestTransaction:
+    """The default Bundle is a transaction a FHIR server takes as it is; a collection too."""
+
+    def test_every_entry_is_a_conditional_create_on_its_own_identifier(
+        self, bank: Bank, sets: dict[str, dict[str, Value]]
+    ) -> None:
+        data = bundle_of(bank, sets["severe_with_withdrawal"])
+        assert data["type"] == "transaction"
+        qr_url = data["entry"][0]["fullUrl"]
+        for entry in data["entry"]:
+            resource = entry["resource"]
+            identifier = resource["identifier"]
+            if isinstance(identifier, list):  # Observation.identifier repeats; the QR's does not
+                (identifier,) = identifier
+            assert identifier == {"system": "urn:ietf:rfc:3986", "value": entry["fullUrl"]}
+            assert entry["request"] == {
+                "method": "POST",
+                "url": resource["resourceType"],
+                "ifNoneExist": f"identifier=urn:ietf:rfc:3986|{entry['fullUrl']}",
+            }
+        # References between entries are the fullUrls, which the server rewrites to its ids.
+        for obs in resources(data, "Observation"):
+            assert obs["derivedFrom"] == [{"reference": qr_url}]
+
+    def test_a_collection_holds_the_same_resources_without_requests(
+        self, bank: Bank, sets: dict[str, dict[str, Value]]
+    ) -> None:
+        summary = summary_of(bank, sets["severe_with_withdrawal"])
+        transaction = fhir.response_bundle(summary, counter())
+        collection = fhir.response_bundle(summary, counter(), fhir.COLLECTION)
+        Bundle.model_validate(collection)
+        assert collection["type"] == "collection"
+        assert all("request" not in e for e in collection["entry"])
+        assert [e["resource"] for e in collection["entry"]] == [
+            e["resource"] for e in transaction["entry"]
+        ]
+
+
+class TestSubject:
+    """`--subject` puts whom the screening is about on the response and every Observation."""
+
+    def test_the_subject_is_on_every_resource(self, bank: Bank) -> None:
+        summary = summary_of(bank, {"use_any": False})
+        summary = summary._replace(answers=summary.answers._replace(subject="Patient/123"))
+        data = fhir.response_bundle(summary, counter())
+        Bundle.model_validate(data)
+        for entry in data["entry"]:
+            assert entry["resource"]["subject"] == {"reference": "Patient/123"}
+
+    def test_without_one_no_resource_has_a_subject(self, bank: Bank) -> None:
+        data = bundle_of(bank, {"use_any": False})
+        assert all("subject" not in e["resource"] for e in data["entry"])
+
+
+def xhtml(resource: Mapping[str, Any]) -> str:
+    """The narrative's text, after checking it is well-formed XHTML in a plain `div`."""
+    from xml.etree import ElementTree
+
+    text = resource["text"]
+    assert text["status"] == "generated"
+    div = ElementTree.fromstring(text["div"])
+    assert div.tag == "{http://www.w3.org/1999/xhtml}div"
+    tags = {e.tag.split("}")[1] for e in div.iter()}
+    assert tags <= {"div", "p", "b", "ul", "ol", "li"}, tags
+    return " ".join(" ".join(div.itertext()).split())
+
+
+class TestNarrative:
+    """Every resource carries a narrative a person can read, made from its own data."""
+
+    def test_the_response_narrative_lists_each_answer_by_section(
+        self, bank: Bank, sets: dict[str, dict[str, Value]]
+    ) -> None:
+        text = xhtml(response(bundle_of(bank, sets["multi_answers"])))
+        assert text.startswith(f"{bank.title} {bank.section('use').title} ")
+        assert f"{bank.question('craving').short}: yes" in text
+        assert f"{bank.question('opioids_which').short}: Heroin, Fentanyl from the street" in text
+
+    def test_a_part_way_response_says_it_was_not_finished(
+        self, bank: Bank, sets: dict[str, dict[str, Value]]
+    ) -> None:
+        text = xhtml(response(bundle_of(bank, sets["partial_with_skips"])))
+        assert f"{bank.question('tolerance').short}: skipped" in text
+        assert text.endswith("This screening was not finished: 32 questions were not reached.")
+
+    def test_each_observation_narrative_says_its_value_and_notes(
+        self, bank: Bank, sets: dict[str, dict[str, Value]]
+    ) -> None:
+        data = bundle_of(bank, sets["partial_with_skips"])
+        count = observation(data, "criteria-count")
+        assert count is not None
+        text = xhtml(count)
+        assert text.startswith("DSM-5 opioid use disorder criteria endorsed (self-screen) : 1 ")
+        assert "Highest possible count: 4" in text
+        assert "3 of the 11 criteria were not answered" in text
+        severity = observation(data, "severity")
+        assert severity is not None
+        shown = severity["valueCodeableConcept"]["text"]
+        high = severity["component"][0]["valueCodeableConcept"]["text"]
+        assert f"(self-screen, not a diagnosis) : {shown} Highest possible severity: {high}" in (
+            xhtml(severity)
+        )
+
+    def test_a_demo_narrative_starts_with_the_demo_line(self, bank: Bank) -> None:
+        data = bundle_of(bank, {"use_any": False}, demo="Jordan")
+        for entry in data["entry"]:
+            assert xhtml(entry["resource"]).startswith("DEMO: fictional answers (persona: Jordan)")
+            assert entry["resource"]["meta"]["tag"] == [
+                {"system": "urn:screener:demo-persona", "code": "Jordan", "display": "Jordan"}
+            ]
+
+    def test_bank_text_is_escaped_never_markup(self, make_bank: Callable[..., Bank]) -> None:
+        def angle(data: dict[str, Any]) -> None:
+            data["title"] = "<script>x</script> & Co"
+            data["sections"][-1]["questions"][0]["short"] = "<b>alone</b>"
+
+        small = make_bank(angle)
+        form = fhir.questionnaire(small)
+        assert xhtml(form).startswith("<script>x</script> & Co")
+        data = bundle_of(small, {"use_any": True, "safety_alone": True})
+        assert "<b>alone</b>: yes" in xhtml(response(data))
+
+    def test_the_questionnaire_narrative_lists_every_question(
+        self, bank: Bank, form: dict[str, Any]
+    ) -> None:
+        text = xhtml(form)
+        for q in bank.questions:
+            if q.role is not Role.CONSENT:
+                assert " ".join(str(q.text).split()) in text, q.id
+
+
+ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
+EXCLUSIVE = "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive"
+
+
+class TestFormHints:
+    """What a forms tool needs to show the Questionnaire as screener does."""
+
+    def test_it_says_who_published_it_when_and_about_whom(self, form: dict[str, Any]) -> None:
+        assert form["subjectType"] == ["Patient"]
+        assert form["publisher"] == "screener developers"
+        assert form["date"] == "2026-12-01"
+        assert form["language"] == "en"
+
+    def test_a_bank_without_publisher_or_date_leaves_them_out(
+        self, make_bank: Callable[..., Bank]
+    ) -> None:
+        form = fhir.questionnaire(make_bank())
+        assert "publisher" not in form and "date" not in form
+
+    def test_choices_are_radio_buttons_and_multi_answers_check_boxes(
+        self, bank: Bank, form: dict[str, Any]
+    ) -> None:
+        for item in questions_of(form["item"]):
+            q = bank.question(item["linkId"])
+            controls = [e for e in item.get("extension", []) if e["url"] == ITEM_CONTROL]
+            if q.kind is Kind.YES_NO:
+                assert controls == [], q.id
+                continue
+            (control,) = controls
+            code = control["valueCodeableConcept"]["coding"][0]["code"]
+            assert code == ("check-box" if q.kind is Kind.MULTI else "radio-button"), q.id
+
+    def test_only_none_of_these_is_exclusive(self, bank: Bank, form: dict[str, Any]) -> None:
+        exclusive = [
+            (item["linkId"], option["valueCoding"]["code"])
+            for item in questions_of(form["item"])
+            for option in item.get("answerOption", [])
+            if any(e["url"] == EXCLUSIVE for e in option.get("extension", []))
+        ]
+        nones = [
+            (q.id, "none")
+            for q in bank.questions
+            if q.kind is Kind.MULTI and any(o.value == "none" for o in q.options)
+        ]
+        assert exclusive == nones
+        assert nones  # the default bank has at least one

@@ -182,7 +182,7 @@ def test_a_scored_file_and_every_summary(invoke: Any, tmp_path: Path) -> None:
         out = tmp_path / f"s.{fmt}"
         shown = invoke(["score", str(answers), "--export", str(out), "--format", fmt])
         written = out.read_text(encoding="utf-8")
-        if fmt == "html":  # the words, not the markup and the style sheet
+        if fmt in ("html", "fhir"):  # the words, not the markup (FHIR's narratives) and style
             written = re.sub(r"<style.*?</style>|<[^>]+>", "\n", written, flags=re.S)
             written = html.unescape(written)
         assert_no_english(shown + written)

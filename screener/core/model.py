@@ -263,6 +263,8 @@ class Bank(NamedTuple):
     criteria: Mapping[str, str] = MappingProxyType({})  # key -> plain meaning
     path: str = ""
     canonical: str = ""  # as written in the bank; see `url`
+    publisher: str = ""  # who publishes the bank (FHIR `Questionnaire.publisher`), if it says
+    date: str = ""  # when the bank's content last changed, YYYY-MM-DD, if it says
 
     @property
     def url(self) -> str:
@@ -310,6 +312,9 @@ class Answers(NamedTuple):
     values: Mapping[str, Value]
     created: str | None = None  # ISO 8601 time the answers were saved, when a file says so
     demo: str | None = None  # the persona's name when the answers are a fictional demo
+    # Whom the answers are about, as a FHIR reference (`Patient/123`): from `--subject` or
+    # a QuestionnaireResponse read in; only a FHIR export writes it.
+    subject: str | None = None
 
 
 class CriterionResult(NamedTuple):

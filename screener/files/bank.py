@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -43,10 +44,12 @@ from screener.i18n import N_, _, ngettext
 BANK_FILE = "questions.yaml"
 BANK_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s|]+")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 TOP_KEYS = {
-    "id", "version", "title", "canonical", "language", "perspectives", "sources", "criteria",
-    "scales", "sections", "flags", "referrals", "caveats", "emergency", "helplines",
+    "id", "version", "title", "canonical", "publisher", "date", "language", "perspectives",
+    "sources", "criteria", "scales", "sections", "flags", "referrals", "caveats", "emergency",
+    "helplines",
 }  # fmt: skip
 SECTION_KEYS = {"id", "title", "intro", "show_if", "show_emergency", "questions"}
 QUESTION_KEYS = {
@@ -137,6 +140,8 @@ class _Reader(Results):
             version=str(version),
             title=self.text(top, "title", ()),
             canonical=self.canonical(top),
+            publisher=self.text(top, "publisher", (), required=False),
+            date=self.bank_date(top.get("date")),
             language=self.text(top, "language", (), required=False) or "en",
             perspectives=self.perspectives,
             sources=sources,
@@ -178,6 +183,25 @@ class _Reader(Results):
             )
             return ""
         return value
+
+    def bank_date(self, value: object) -> str:
+        """When the bank last changed, as YYYY-MM-DD (YAML reads an unquoted one as a date)."""
+        if value is None:
+            return ""
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value.isoformat()
+        if isinstance(value, str):
+            try:
+                if _DATE.fullmatch(value):
+                    return date.fromisoformat(value).isoformat()
+            except ValueError:
+                pass
+        self.error(
+            ("date",),
+            _("expected a date like 2026-12-01, got {value}"),
+            value=describe(value),
+        )
+        return ""
 
     def read_perspectives(self, value: object) -> dict[str, str]:
         if value is None:

@@ -63,6 +63,7 @@ WRITERS: dict[str, Writer] = {
     "txt": text,
     "json": _Json(),
     "fhir": fhir,
+    "fhir-collection": fhir.COLLECTION_WRITER,
 }
 FORMATS = tuple(WRITERS)
 

@@ -41,10 +41,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from screener.core import wording
+from screener.core import fhirnames, wording
 from screener.core.conditions import applicable, describe
+from screener.core.fhirnames import ACT_REASON, PERSONA_TAG, TEST_DATA_CODE, intro_id
 from screener.core.kinds import fhir_answer, kind_of
 from screener.core.model import (
+    NONE_OPTION,
     WITHDRAWAL_SCALE,
     AllOf,
     AnyOf,
@@ -62,19 +64,22 @@ from screener.core.model import (
 )
 from screener.core.safetext import clean
 from screener.i18n import N_, _, ngettext
+from screener.summaries import fhirtext
 
 DESCRIPTION = N_("a FHIR bundle")  # in "Saved a FHIR bundle to PATH"
 SUFFIXES = (".fhir.json", ".fhir")
 
 ITEM_WEIGHT = "http://hl7.org/fhir/StructureDefinition/itemWeight"
+OPTION_EXCLUSIVE = "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive"
+ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
+ITEM_CONTROL_SYSTEM = "http://hl7.org/fhir/questionnaire-item-control"
 ENABLE_WHEN_EXPRESSION = (
     "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression"
 )
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
-ACT_REASON = "http://terminology.hl7.org/CodeSystem/v3-ActReason"
 # Marks every resource made from a fictional persona's answers, so no system takes it for a
 # patient's data. The display is HL7's, as its code system gives it.
-TEST_DATA = {"system": ACT_REASON, "code": "HTEST", "display": "test health data"}
+TEST_DATA = {"system": ACT_REASON, "code": TEST_DATA_CODE, "display": "test health data"}
 
 COUNT_TEXT = N_("DSM-5 opioid use disorder criteria endorsed (self-screen)")
 SEVERITY_TEXT = N_("Provisional DSM-5 opioid use disorder severity (self-screen, not a diagnosis)")
@@ -102,8 +107,8 @@ def option_system(bank: Bank, q: Question) -> str:
 
 
 def group_id(section: Section | str) -> str:
-    """A section's linkId. Question ids never hold a '-', so it cannot clash with one."""
-    return f"section-{section if isinstance(section, str) else section.id}"
+    """A section's linkId (`fhirnames.group_id`)."""
+    return fhirnames.group_id(section if isinstance(section, str) else section.id)
 
 
 def _coding(bank: Bank, q: Question, value: object) -> dict[str, Any]:
@@ -135,21 +140,39 @@ def questionnaire(bank: Bank) -> dict[str, Any]:
             group.update(_enable(bank, section.show_if))
         intro = clean(word(section.intro, who)) if section.intro else ""
         if intro:
-            questions.insert(
-                0, {"linkId": f"{group_id(section)}-intro", "text": intro, "type": "display"}
-            )
+            questions.insert(0, {"linkId": intro_id(section.id), "text": intro, "type": "display"})
         group["item"] = questions
         items.append(group)
-    return {
+    form: dict[str, Any] = {
         "resourceType": "Questionnaire",
+        "language": bank.language,
+        "text": _form_text(bank, who),
         "url": bank.url,
         "version": bank.version,
         "name": computable_name(bank.id),
         "title": clean(bank.title),
         "status": "active",
-        "language": bank.language,
-        "item": items,
+        # Whom the answers are about: a patient, whoever gives them.
+        "subjectType": ["Patient"],
     }
+    if bank.date:
+        form["date"] = bank.date
+    if bank.publisher:
+        form["publisher"] = clean(bank.publisher)
+    form["item"] = items
+    return form
+
+
+def _form_text(bank: Bank, who: str) -> dict[str, Any]:
+    """The Questionnaire's narrative: its title, then each section's questions in order."""
+    blocks = [fhirtext.heading(bank.title)]
+    for section in bank.sections:
+        asked = [q for q in section.questions if q.role is not Role.CONSENT]
+        if asked:
+            blocks.append(fhirtext.para(section.title))
+            lines = [fhirtext.text(word(q.text, who)) for q in asked]
+            blocks.append(fhirtext.listing(lines, ordered=True))
+    return fhirtext.narrative(*blocks)
 
 
 def computable_name(bank_id: str) -> str:
@@ -175,17 +198,30 @@ def _q_item(bank: Bank, q: Question, perspective: str) -> dict[str, Any]:
     if kind.repeats:
         item["repeats"] = True
     if kind.fhir_value == "valueCoding":
+        # Radio buttons or check boxes rather than a drop-down: every option in view, as on
+        # screener's own screen.
+        control = "check-box" if kind.repeats else "radio-button"
+        item["extension"] = [*item.get("extension", []), _item_control(control)]
         options = []
         for o in q.options:
             option: dict[str, Any] = {"valueCoding": _coding(bank, q, o.value)}
+            extensions = []
             if kind.options == "scale":
-                option = {
-                    "extension": [{"url": ITEM_WEIGHT, "valueDecimal": o.value}],
-                    **option,
-                }
+                extensions.append({"url": ITEM_WEIGHT, "valueDecimal": o.value})
+            if kind.repeats and o.value == NONE_OPTION:  # "none of these" goes alone
+                extensions.append({"url": OPTION_EXCLUSIVE, "valueBoolean": True})
+            if extensions:
+                option = {"extension": extensions, **option}
             options.append(option)
         item["answerOption"] = options
     return item
+
+
+def _item_control(code: str) -> dict[str, Any]:
+    """The SDC item-control hint; the display is HL7's, as its code system gives it."""
+    display = {"radio-button": "Radio Button", "check-box": "Check-box"}[code]
+    coding = {"system": ITEM_CONTROL_SYSTEM, "code": code, "display": display}
+    return {"url": ITEM_CONTROL, "valueCodeableConcept": {"coding": [coding]}}
 
 
 # --- show_if as enableWhen ------------------------------------------------------------
@@ -303,10 +339,32 @@ def _quote(text: str) -> str:
 
 # --- the file -------------------------------------------------------------------------
 
+TRANSACTION = "transaction"
+COLLECTION = "collection"
+IDENTIFIER_SYSTEM = "urn:ietf:rfc:3986"  # an identifier whose value is a URI (urn:uuid:...)
+
 
 def render(summary: Summary) -> str:
-    """The Bundle as the text of a file (the export registry's writer interface)."""
-    return json.dumps(response_bundle(summary), indent=2, ensure_ascii=False) + "\n"
+    """The transaction Bundle as the text of a file (the export registry's writer interface)."""
+    return _dump(response_bundle(summary))
+
+
+class _CollectionWriter:
+    """The same resources as a `collection` Bundle, for a tool that only stores documents."""
+
+    DESCRIPTION = N_("a FHIR collection bundle")
+    SUFFIXES = (".collection.fhir.json",)
+
+    @staticmethod
+    def render(summary: Summary) -> str:
+        return _dump(response_bundle(summary, kind=COLLECTION))
+
+
+COLLECTION_WRITER = _CollectionWriter()
+
+
+def _dump(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 # --- the Bundle -----------------------------------------------------------------------
@@ -326,10 +384,17 @@ def _uuid() -> str:
     return str(uuid.uuid4())
 
 
-def response_bundle(summary: Summary, new_id: Callable[[], str] | None = None) -> dict[str, Any]:
-    """A `collection` Bundle: the QuestionnaireResponse and the Observations derived from it.
+def response_bundle(
+    summary: Summary, new_id: Callable[[], str] | None = None, kind: str = TRANSACTION
+) -> dict[str, Any]:
+    """A Bundle of the QuestionnaireResponse and the Observations derived from it.
 
-    `new_id` makes the UUIDs (fullUrls and the Bundle identifier); tests pass a counter.
+    `kind` is `transaction` (the default: a FHIR server takes the file as it is, in one POST
+    to its base URL, all or nothing, and turns the `urn:uuid:` references into its own ids) or
+    `collection` (the same resources, to be stored as they are). In a transaction every entry
+    is a conditional create on its identifier (`ifNoneExist`), so posting the same file twice
+    adds nothing the second time. `new_id` makes the UUIDs (fullUrls, identifiers and the
+    Bundle identifier); tests pass a counter.
 
     Observations: the criteria count and the severity are always there, a screened-out result
     included: "no opioid use in 12 months" gives a count of 0 and severity none, which is a
@@ -348,22 +413,53 @@ def response_bundle(summary: Summary, new_id: Callable[[], str] | None = None) -
         authored=_when(summary.answers.created, summary.created),
     )
     qr = _response(made)
+    qr["identifier"] = _identifier(made.qr_url)
     observations = [_count(made), _severity(made)]
     w = summary.result.withdrawal
     if w is not None and w.answered:
         observations.append(_withdrawal(made))
+    for obs in observations:
+        obs["text"] = _observation_text(obs, summary.answers.demo)
 
-    entries = [{"fullUrl": made.qr_url, "resource": qr}]
-    entries += [{"fullUrl": f"urn:uuid:{make_id()}", "resource": o} for o in observations]
+    made_urls = [made.qr_url] + [f"urn:uuid:{make_id()}" for _ in observations]
+    entries = []
+    for url, resource in zip(made_urls, [qr, *observations], strict=True):
+        if resource is not qr:
+            resource["identifier"] = [_identifier(url)]
+        entry: dict[str, Any] = {"fullUrl": url, "resource": _ordered(resource)}
+        if kind == TRANSACTION:
+            entry["request"] = {
+                "method": "POST",
+                "url": resource["resourceType"],
+                "ifNoneExist": f"identifier={IDENTIFIER_SYSTEM}|{url}",
+            }
+        entries.append(entry)
     bundle: dict[str, Any] = {"resourceType": "Bundle"}
-    label = _labels(summary.answers.demo)
-    if "meta" in label:  # a Bundle has `meta` but no narrative (`text`)
-        bundle["meta"] = label["meta"]
-    bundle["identifier"] = {"system": "urn:ietf:rfc:3986", "value": f"urn:uuid:{bundle_id}"}
-    bundle["type"] = "collection"
+    meta = _meta(summary.answers.demo)
+    if meta:  # a Bundle has `meta` but no narrative (`text`)
+        bundle["meta"] = meta
+    bundle["identifier"] = _identifier(f"urn:uuid:{bundle_id}")
+    bundle["type"] = kind
     bundle["timestamp"] = summary.created.isoformat(timespec="seconds")
     bundle["entry"] = entries
     return bundle
+
+
+def _identifier(url: str) -> dict[str, str]:
+    return {"system": IDENTIFIER_SYSTEM, "value": url}
+
+
+# The order R4 lists the elements in, for a reader of the file (JSON itself has no order).
+_ORDER = (
+    "resourceType", "meta", "language", "text", "identifier", "questionnaire", "status",
+    "category", "code", "subject", "effectiveDateTime", "issued", "authored", "source",
+    "valueInteger", "valueCodeableConcept", "note", "derivedFrom", "component", "item",
+)  # fmt: skip
+
+
+def _ordered(resource: dict[str, Any]) -> dict[str, Any]:
+    rank = {key: i for i, key in enumerate(_ORDER)}
+    return dict(sorted(resource.items(), key=lambda kv: rank.get(kv[0], len(rank))))
 
 
 def _when(created: str | None, fallback: datetime) -> str:
@@ -387,23 +483,30 @@ def _when(created: str | None, fallback: datetime) -> str:
     return fallback.isoformat(timespec="seconds")
 
 
-def _labels(demo: str | None) -> dict[str, Any]:
-    """`meta` and `text` for a resource: HTEST and a visible "DEMO" line on fictional answers.
-
-    Made afresh for each resource, so that no two share a mutable part.
-    """
+def _meta(demo: str | None) -> dict[str, Any]:
+    """`meta` for a resource: on fictional answers, HL7's test-data label and the persona's
+    name as a tag (screener reads both back). Made afresh for each resource, so that no two
+    share a mutable part."""
     if demo is None:
         return {}
-    from html import escape
-
-    line = wording.demo_banner(clean(demo), "record")
+    name = clean(demo)
+    code = " ".join(name.split()) or TEST_DATA_CODE  # a FHIR code: single spaces only
     return {
-        "meta": {"security": [dict(TEST_DATA)]},
-        "text": {
-            "status": "additional",
-            "div": f'<div xmlns="http://www.w3.org/1999/xhtml"><p>{escape(line)}</p></div>',
-        },
+        "security": [dict(TEST_DATA)],
+        "tag": [{"system": PERSONA_TAG, "code": code, "display": name}],
     }
+
+
+def _demo_line(demo: str | None) -> list[str]:
+    """The visible "DEMO" paragraph that opens every narrative of fictional answers."""
+    if demo is None:
+        return []
+    return [fhirtext.para(wording.demo_banner(clean(demo), "record"))]
+
+
+def _subject(summary: Summary) -> dict[str, Any]:
+    subject = summary.answers.subject
+    return {"subject": {"reference": subject}} if subject else {}
 
 
 def _response(made: _Made) -> dict[str, Any]:
@@ -413,23 +516,31 @@ def _response(made: _Made) -> dict[str, Any]:
     shown, counted = applicable(bank, answers.values)
     asked = {q.id for q in shown if q.id in counted and q.role is not Role.CONSENT}
     groups = []
+    blocks = [*_demo_line(answers.demo), fhirtext.heading(bank.title)]
     for section in bank.sections:
-        items = [
-            _answer_item(bank, q, counted[q.id], answers.perspective)
-            for q in section.questions
-            if q.id in asked
-        ]
-        if items:
-            groups.append(
-                {"linkId": group_id(section), "text": clean(section.title), "item": items}
-            )
-    status = "in-progress" if missing(bank, answers.values) else "completed"
-    qr: dict[str, Any] = {"resourceType": "QuestionnaireResponse", **_labels(answers.demo)}
+        questions = [q for q in section.questions if q.id in asked]
+        if not questions:
+            continue
+        items = [_answer_item(bank, q, counted[q.id], answers.perspective) for q in questions]
+        groups.append({"linkId": group_id(section), "text": clean(section.title), "item": items})
+        blocks.append(fhirtext.para(section.title))
+        # The bank's short label for each question, as the summaries' tables have it.
+        lines = [fhirtext.pair(q.short, wording.answer_label(q, counted[q.id])) for q in questions]
+        blocks.append(fhirtext.listing(lines))
+    unfinished = missing(bank, answers.values)
+    if unfinished:
+        blocks.append(fhirtext.para(wording.not_finished(made.summary.result)))
+    qr: dict[str, Any] = {"resourceType": "QuestionnaireResponse"}
+    meta = _meta(answers.demo)
+    if meta:
+        qr["meta"] = meta
     qr.update(
         {
             "language": bank.language,
+            "text": fhirtext.narrative(*blocks),
             "questionnaire": f"{bank.url}|{bank.version}",
-            "status": status,
+            "status": "in-progress" if unfinished else "completed",
+            **_subject(made.summary),
             "authored": made.authored,
             "item": groups,
         }
@@ -452,18 +563,49 @@ def _typed(bank: Bank, q: Question, value: Value) -> list[dict[str, Any]]:
 
 def _observation(made: _Made, code: str, display: str) -> dict[str, Any]:
     system = codes_system(made.summary.bank)
-    return {
-        "resourceType": "Observation",
-        **_labels(made.summary.answers.demo),
-        "status": "final",
-        "category": [
-            {"coding": [{"system": OBSERVATION_CATEGORY, "code": "survey", "display": "Survey"}]}
-        ],
-        "code": {"coding": [{"system": system, "code": code, "display": display}], "text": display},
-        "effectiveDateTime": made.authored,
-        "issued": made.summary.created.isoformat(timespec="seconds"),
-        "derivedFrom": [{"reference": made.qr_url}],
-    }
+    obs: dict[str, Any] = {"resourceType": "Observation"}
+    meta = _meta(made.summary.answers.demo)
+    if meta:
+        obs["meta"] = meta
+    obs.update(
+        {
+            "status": "final",
+            "category": [
+                {
+                    "coding": [
+                        {"system": OBSERVATION_CATEGORY, "code": "survey", "display": "Survey"}
+                    ]
+                }
+            ],
+            "code": {
+                "coding": [{"system": system, "code": code, "display": display}],
+                "text": display,
+            },
+            **_subject(made.summary),
+            "effectiveDateTime": made.authored,
+            "issued": made.summary.created.isoformat(timespec="seconds"),
+            "derivedFrom": [{"reference": made.qr_url}],
+        }
+    )
+    return obs
+
+
+def _observation_text(obs: dict[str, Any], demo: str | None) -> dict[str, Any]:
+    """An Observation's narrative, read from its own parts: what it measures and the value,
+    each component, then the notes."""
+
+    def shown(part: dict[str, Any]) -> str:
+        if "valueCodeableConcept" in part:
+            return str(part["valueCodeableConcept"]["text"])
+        return str(part["valueInteger"])
+
+    blocks = [*_demo_line(demo), fhirtext.para(shown(obs), strong=obs["code"]["text"])]
+    lines = [
+        fhirtext.pair(c["code"]["coding"][0]["display"], shown(c)) for c in obs.get("component", [])
+    ]
+    blocks.append(fhirtext.listing(lines))
+    blocks += [fhirtext.para(note["text"]) for note in obs.get("note", [])]
+    return fhirtext.narrative(*blocks)
 
 
 def _notes(summary: Summary) -> list[str]:

@@ -1,0 +1,35 @@
+"""The names screener's FHIR export and its FHIR reader share, so the two cannot drift apart:
+linkIds of sections, the codes that mark a demo's fictional answers, and the references
+screener takes for a subject. Constants and pure functions only."""
+
+from __future__ import annotations
+
+import re
+
+# HL7's code for test data, on every resource made from a demo persona's answers.
+ACT_REASON = "http://terminology.hl7.org/CodeSystem/v3-ActReason"
+TEST_DATA_CODE = "HTEST"
+# screener's own tag naming the persona beside that label, so a demo's export reads back as one.
+PERSONA_TAG = "urn:screener:demo-persona"
+
+
+def group_id(section_id: str) -> str:
+    """A section's linkId. Question ids never hold a '-', so it cannot clash with one."""
+    return f"section-{section_id}"
+
+
+def intro_id(section_id: str) -> str:
+    """The linkId of a section's intro (a display item)."""
+    return f"{group_id(section_id)}-intro"
+
+
+# A FHIR Reference.reference screener takes for a subject: `Type/id` (relative, optionally a
+# version), or an absolute URI such as `urn:uuid:...` or `https://ehr.example/fhir/Patient/1`.
+REFERENCE = re.compile(
+    r"[A-Z][A-Za-z]{1,63}/[A-Za-z0-9\-.]{1,64}(/_history/[A-Za-z0-9\-.]{1,64})?"
+    r"|[A-Za-z][A-Za-z0-9+.-]*:[^\s|]{1,2000}"
+)
+
+
+def valid_reference(text: str) -> bool:
+    return REFERENCE.fullmatch(text) is not None
