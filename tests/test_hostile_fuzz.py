@@ -152,3 +152,51 @@ def test_a_damaged_bank_is_a_bank_or_located_errors(text: str) -> None:
 @given(text=spliced(PERSONAS))
 def test_a_damaged_personas_file_is_personas_or_located_errors(text: str) -> None:
     outcome("personas", lambda: parse_personas(text, BANK, "p.yaml"))
+
+
+def _fhir_export() -> dict[str, Any]:
+    """screener's own FHIR export of a full screening, as parsed JSON."""
+    from test_fhir import answer_sets, counter, summary_of
+
+    from screener.summaries import fhir
+
+    summary = summary_of(BANK, answer_sets(BANK)["multi_answers"])
+    return fhir.response_bundle(summary, counter())
+
+
+FHIR_EXPORT = _fhir_export()
+
+
+@FUZZ
+@given(text=spliced(json.dumps(FHIR_EXPORT, indent=1)))
+def test_a_damaged_fhir_response_is_a_result_or_located_errors(text: str) -> None:
+    outcome("answers", lambda: parse_answers(text, BANK, "a.yaml"))
+
+
+@FUZZ
+@given(
+    value=json_values(),
+    where=st.integers(0, 200),
+    key=st.sampled_from(
+        ["answer", "item", "linkId", "valueCoding", "valueBoolean", "code", "status", "resource"]
+    ),
+)
+def test_any_json_value_in_a_fhir_response_is_a_result_or_located_errors(
+    value: Any, where: int, key: str
+) -> None:
+    """`value` put in place of the `where`-th mapping's `key` (or added there)."""
+    import copy
+
+    doc = copy.deepcopy(FHIR_EXPORT)
+    mappings: list[dict[str, Any]] = []
+    stack: list[Any] = [doc]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            mappings.append(node)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    mappings[where % len(mappings)][key] = value
+    text = json.dumps(doc, allow_nan=True)
+    outcome("answers", lambda: parse_answers(text, BANK, "a.yaml"))

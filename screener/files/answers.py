@@ -1,7 +1,8 @@
 """Read, check and build answers files (`screener-answers/1`); never prints, never scores.
 
 The same format serves prefill (`run --answers`), scoring (`score FILE`) and, later, export and
-resume, so a file written by one can be read by the others.
+resume, so a file written by one can be read by the others. A FHIR QuestionnaireResponse is
+read wherever an answers file is: `parse_answers` hands it to `screener.files.fhirin`.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ def read_answers(path: Path, bank: Bank) -> tuple[Answers, list[str]]:
 
 
 def parse_answers(text: str, bank: Bank, filename: str = "answers") -> tuple[Answers, list[str]]:
+    """Answers from the text of an answers file or a FHIR QuestionnaireResponse (JSON)."""
     # A JSON file (an export, say) is first read with the json module, which is quick but
     # knows no lines; only one with problems to point at is read again as YAML, with lines.
     looks_json = text.lstrip().startswith("{")
@@ -46,7 +48,7 @@ def parse_answers(text: str, bank: Bank, filename: str = "answers") -> tuple[Ans
         try:
             located = yamlsrc.load_json(text)
             if not located.problems:
-                return _Checker(filename, located, bank).check()
+                return _check(filename, located, bank)
         except (yamlsrc.ParseError, AnswersError):
             pass
     try:
@@ -59,6 +61,15 @@ def parse_answers(text: str, bank: Bank, filename: str = "answers") -> tuple[Ans
             exc = json_exc if looks_json else yaml_exc
             message = _("not valid YAML or JSON: {problem}").format(problem=exc.message)
             raise AnswersError([at(filename, exc.line or 1, message)]) from None
+    return _check(filename, doc, bank)
+
+
+def _check(filename: str, doc: yamlsrc.Located, bank: Bank) -> tuple[Answers, list[str]]:
+    """An answers file, or a FHIR QuestionnaireResponse (or a Bundle holding one)."""
+    from screener.files import fhirin
+
+    if fhirin.is_resource(doc.data):
+        return fhirin.read_response(doc, bank, filename)
     return _Checker(filename, doc, bank).check()
 
 

@@ -1,0 +1,537 @@
+"""Read a FHIR R4 QuestionnaireResponse (alone, or the one in a Bundle) as answers; never prints.
+
+`answers.parse_answers` hands over any file whose top is a FHIR resource, so `score`, `run
+--answers` and the caseload read one wherever they read an answers file. It owns what the
+response's parts mean to screener, and the problems found, each at its JSON path
+(`FILE:LINE: item[2].answer[0].valueCoding.code: ...`); reading the file, its size and its
+depth are `readfile` and `yamlsrc`'s, as for every file from someone else.
+
+What a response says:
+- `questionnaire` (`URL|VERSION`, or `URL`) names the bank: the URL must be the bank's
+  canonical (`Bank.url`); another version is a warning, as for answers files.
+- Each item's `linkId` is a question id; groups (`section-ID`) and section intros
+  (`section-ID-intro`) hold no answer. Items are matched wherever they stand in the tree.
+- An item without `answer` was skipped; an item left out was never answered. A response whose
+  `status` is `completed` (or `amended`) was finished: a question that applies and is left out
+  was passed over, so it counts as skipped (LHC-Forms leaves out every item without an answer
+  and always says `completed`). `in-progress` (or `stopped`) is a screening left part-way.
+- Values: `valueBoolean` for yes/no, `valueCoding` (by `code`) for choice, multi and scale
+  questions, `valueInteger` for a scale too, `valueString` for text. Extensions such as
+  LHC-Forms' `ordinalValue` are read past; a `modifierExtension` changes what a part means,
+  so it is refused.
+- `authored` is when the screening was taken; `subject.reference` is kept for a FHIR export;
+  `meta.security` HTEST (test data) with screener's persona tag marks a demo's answers; a
+  `source` that is a RelatedPerson means someone answered about another person (the bank's
+  `other` perspective, when it has one).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, NamedTuple, assert_never
+
+from screener.core.fhirnames import (
+    ACT_REASON,
+    PERSONA_TAG,
+    TEST_DATA_CODE,
+    group_id,
+    intro_id,
+    valid_reference,
+)
+from screener.core.kinds import kind_of
+from screener.core.model import Answers, Bank, Kind, Question, Role, Value
+from screener.core.safetext import clean, one_line, show_value
+from screener.errors import AnswersError
+from screener.files import yamlsrc
+from screener.files.answers import missing
+from screener.files.problems import Hint, Problems
+from screener.i18n import _
+
+Path = yamlsrc.Path
+
+RESPONSE = "QuestionnaireResponse"
+# The elements R4 gives each part read here; any other key is a mistake (a typo such as
+# `itme` would otherwise leave every answer unread). `_x` beside `x` holds a primitive's
+# extensions and is allowed wherever `x` is.
+RESPONSE_KEYS = frozenset(
+    {
+        "resourceType", "id", "meta", "implicitRules", "language", "text", "contained",
+        "extension", "modifierExtension", "identifier", "basedOn", "partOf", "questionnaire",
+        "status", "subject", "encounter", "authored", "author", "source", "item",
+    }
+)  # fmt: skip
+BUNDLE_KEYS = frozenset(
+    {
+        "resourceType", "id", "meta", "implicitRules", "language", "identifier", "type",
+        "timestamp", "total", "link", "entry", "signature",
+    }
+)  # fmt: skip
+ENTRY_KEYS = frozenset(
+    {
+        "id", "extension", "modifierExtension", "link", "fullUrl", "resource", "search",
+        "request", "response",
+    }
+)  # fmt: skip
+ITEM_KEYS = frozenset(
+    {"id", "extension", "modifierExtension", "linkId", "definition", "text", "answer", "item"}
+)
+ANSWER_KEYS = frozenset({"id", "extension", "modifierExtension", "item"})
+VALUE_KEYS = frozenset(
+    {
+        "valueBoolean", "valueDecimal", "valueInteger", "valueDate", "valueDateTime",
+        "valueTime", "valueString", "valueUri", "valueAttachment", "valueCoding",
+        "valueQuantity", "valueReference",
+    }
+)  # fmt: skip
+FINISHED = ("completed", "amended")
+PART_WAY = ("in-progress", "stopped")
+STATUSES = (*PART_WAY, *FINISHED, "entered-in-error")
+
+OTHER = "other"  # the perspective of someone answering about another person
+
+_DATE_TIME = re.compile(
+    r"\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?)?)?"
+)
+
+
+def is_resource(data: object) -> bool:
+    """Whether parsed file data is a FHIR resource (rather than a screener answers file)."""
+    return isinstance(data, dict) and "resourceType" in data and "format" not in data
+
+
+class _Found(NamedTuple):
+    """The response in a file, and where it stands."""
+
+    resource: dict[str, Any]
+    path: Path
+
+
+def read_response(doc: yamlsrc.Located, bank: Bank, filename: str) -> tuple[Answers, list[str]]:
+    """The answers a QuestionnaireResponse (or a Bundle holding one) gives for `bank`.
+
+    Raises AnswersError listing every problem, each as `FILE:LINE: PATH: message`.
+    """
+    reader = _Reader(filename, doc, bank)
+    answers = reader.read()
+    if reader.problems or answers is None:
+        raise AnswersError(reader.problems.lines())
+    return answers, reader.warnings
+
+
+class _Reader:
+    def __init__(self, filename: str, doc: yamlsrc.Located, bank: Bank) -> None:
+        self.filename = filename
+        self.doc = doc
+        self.bank = bank
+        self.problems = Problems(filename, doc)
+        self.problems.add_all(doc.problems)
+        self.warnings: list[str] = []
+        self.questions = {q.id: q for q in bank.questions}
+        self.groups = {group_id(s.id) for s in bank.sections}
+        self.intros = {intro_id(s.id) for s in bank.sections}
+        self.values: dict[str, Value] = {}
+        self.where: dict[str, Path] = {}  # question id -> the item that answered it
+
+    def error(self, path: Path, message: str, /, **values: object) -> None:
+        self.problems.add(path, message, **values)
+
+    # --- the resource ---------------------------------------------------------------------
+
+    def read(self) -> Answers | None:
+        found = self.find(self.doc.data)
+        if found is None:
+            return None
+        qr, at = found
+        self.keys(qr, at, RESPONSE_KEYS)
+        self.modifiers(qr, at)
+        version = self.questionnaire(qr.get("questionnaire"), (*at, "questionnaire"))
+        finished = self.status(qr.get("status"), (*at, "status"))
+        created = self.authored(qr.get("authored"), (*at, "authored"))
+        subject = self.subject(qr.get("subject"), (*at, "subject"))
+        self.items(qr.get("item"), (*at, "item"))
+        if self.problems:
+            return None
+        values = dict(self.values)
+        if finished:
+            _passed_over(self.bank, values)
+        return Answers(
+            self.bank.id,
+            version,
+            self.perspective(qr),
+            values,
+            created,
+            self.demo(qr.get("meta")),
+            subject,
+        )
+
+    def find(self, data: object) -> _Found | None:
+        """The QuestionnaireResponse: the file itself, or the one entry of a Bundle."""
+        kind = data.get("resourceType") if isinstance(data, dict) else None
+        if isinstance(data, dict) and kind == RESPONSE:
+            return _Found(data, ())
+        if not isinstance(data, dict) or kind != "Bundle":
+            self.error(
+                ("resourceType",),
+                _("expected a {response}, or a Bundle holding one, got {value}"),
+                response=RESPONSE,
+                value=show_value(kind),
+            )
+            return None
+        self.keys(data, (), BUNDLE_KEYS)
+        entries = data.get("entry")
+        if not isinstance(entries, list):
+            entries = []
+        found: list[_Found] = []
+        for i, entry in enumerate(entries):
+            if not isinstance(entry, dict):
+                self.error(("entry", i), _("expected a Bundle entry (a mapping)"))
+                continue
+            self.keys(entry, ("entry", i), ENTRY_KEYS)
+            resource = entry.get("resource")
+            if isinstance(resource, dict) and resource.get("resourceType") == RESPONSE:
+                found.append(_Found(resource, ("entry", i, "resource")))
+        if len(found) != 1:
+            self.error(
+                ("entry",) if not found else (*found[1].path, "resourceType"),
+                _("expected a Bundle holding one {response}, found {n}"),
+                response=RESPONSE,
+                n=len(found),
+            )
+            return None
+        return found[0]
+
+    def keys(self, m: Mapping[str, Any], path: Path, known: frozenset[str]) -> None:
+        for key in m:
+            name = key[1:] if isinstance(key, str) and key.startswith("_") else key
+            if name not in known:
+                self.error(
+                    (*path, key),
+                    _("unknown key {key}{hint}"),
+                    key=show_value(key),
+                    hint=Hint(key, known),
+                )
+
+    def modifiers(self, m: Mapping[str, Any], path: Path) -> None:
+        if m.get("modifierExtension"):
+            self.error(
+                (*path, "modifierExtension"),
+                _("screener cannot read a modifierExtension, which may change what this means"),
+            )
+
+    def questionnaire(self, value: object, path: Path) -> str:
+        """The bank version the answers were given to; the URL must be the bank's."""
+        if not isinstance(value, str) or not value:
+            self.error(
+                path,
+                _("expected the canonical URL of the questionnaire answered, like {example}"),
+                example=repr(f"{self.bank.url}|{self.bank.version}"),
+            )
+            return self.bank.version
+        url, _bar, version = value.partition("|")
+        if url != self.bank.url:
+            self.error(
+                path,
+                _(
+                    "these answers are for the questionnaire {value}, not this bank's {url} "
+                    "(use --bank with the bank it was made from)"
+                ),
+                value=show_value(url),
+                url=repr(self.bank.url),
+            )
+        if not version:
+            return self.bank.version
+        if version != self.bank.version:
+            warning = _(
+                "answers were given to version {value} of the bank; "
+                "checking them against version {version}"
+            ).format(value=show_value(version), version=repr(self.bank.version))
+            self.warnings.append(f"{self.filename}: {warning}")
+        return one_line(clean(version), 40)  # it reaches CSV cells and summaries
+
+    def status(self, value: object, path: Path) -> bool:
+        """Whether the screening was finished."""
+        if value == "entered-in-error":
+            self.error(path, _("the response was entered in error: it is not scored"))
+        elif value not in STATUSES:
+            self.error(
+                path,
+                _("expected a status ({statuses}), got {value}{hint}"),
+                statuses=", ".join(STATUSES),
+                value=show_value(value),
+                hint=Hint(value, STATUSES),
+            )
+        return value in FINISHED
+
+    def authored(self, value: object, path: Path) -> str | None:
+        """When the screening was taken, as answers files keep it (a year alone is dropped)."""
+        if value is None:
+            return None
+        if not isinstance(value, str) or not _DATE_TIME.fullmatch(value):
+            self.error(
+                path,
+                _("expected a FHIR dateTime like 2026-11-21T23:40:00+01:00, got {value}"),
+                value=show_value(value),
+            )
+            return None
+        if len(value) < len("2026-11-21"):
+            return None
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00")).isoformat()
+        except ValueError:
+            self.error(path, _("{value} is not a real date and time"), value=show_value(value))
+            return None
+
+    def subject(self, value: object, path: Path) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            self.error(
+                path,
+                _("expected a Reference, like {example}"),
+                example='{"reference": "Patient/1"}',
+            )
+            return None
+        reference = value.get("reference")
+        if reference is None:
+            return None  # an identifier or a display only: nothing to point at
+        if not isinstance(reference, str) or not valid_reference(reference):
+            self.error(
+                (*path, "reference"),
+                _("expected a reference like Patient/123 or an absolute URI, got {value}"),
+                value=show_value(reference),
+            )
+            return None
+        return reference
+
+    def perspective(self, qr: Mapping[str, Any]) -> str:
+        """Whose use the answers are about: `other` when a RelatedPerson gave them and the bank
+        has that perspective, else the bank's first."""
+        first = next(iter(self.bank.perspectives), "self")
+        source = qr.get("source")
+        reference = source.get("reference") if isinstance(source, dict) else None
+        if not isinstance(reference, str) or OTHER not in self.bank.perspectives:
+            return first
+        if reference.startswith("RelatedPerson/"):
+            return OTHER
+        contained = qr.get("contained")
+        if reference.startswith("#") and isinstance(contained, list):
+            for resource in contained:
+                if (
+                    isinstance(resource, dict)
+                    and resource.get("id") == reference[1:]
+                    and resource.get("resourceType") == "RelatedPerson"
+                ):
+                    return OTHER
+        return first
+
+    def demo(self, meta: object) -> str | None:
+        """The persona's name when the response is marked as a demo's test data."""
+        if not isinstance(meta, dict):
+            return None
+        security = meta.get("security")
+        labels = security if isinstance(security, list) else []
+        if not any(
+            isinstance(c, dict)
+            and c.get("system") == ACT_REASON
+            and c.get("code") == TEST_DATA_CODE
+            for c in labels
+        ):
+            return None
+        tags = meta.get("tag")
+        for tag in tags if isinstance(tags, list) else []:
+            if isinstance(tag, dict) and tag.get("system") == PERSONA_TAG:
+                name = tag.get("display") or tag.get("code")
+                if isinstance(name, str) and name.strip():
+                    return one_line(clean(name), 60)
+        return TEST_DATA_CODE  # test data whose persona is not named
+
+    # --- items ----------------------------------------------------------------------------
+
+    def items(self, value: object, path: Path) -> None:
+        if value is None:
+            return
+        if not isinstance(value, list):
+            self.error(path, _("expected a list of items"))
+            return
+        for i, item in enumerate(value):
+            self.item(item, (*path, i))
+
+    def item(self, item: object, path: Path) -> None:
+        if not isinstance(item, dict):
+            self.error(path, _("expected an item (a mapping)"))
+            return
+        self.keys(item, path, ITEM_KEYS)
+        self.modifiers(item, path)
+        link = item.get("linkId")
+        if not isinstance(link, str):
+            self.error((*path, "linkId"), _("expected the linkId of a question, as text"))
+            return
+        q = self.questions.get(link)
+        if q is not None:
+            if item.get("item"):
+                self.error((*path, "item"), _("{id} is a question: it holds no items"), id=q.id)
+            self.question(q, item, path)
+        elif link in self.groups or link in self.intros:
+            if item.get("answer") is not None:
+                self.error(
+                    (*path, "answer"), _("{id} is not a question: it takes no answer"), id=link
+                )
+            self.items(item.get("item"), (*path, "item"))
+        else:
+            self.error(
+                (*path, "linkId"),
+                _("{value} is not a question in this bank{hint}"),
+                value=show_value(link),
+                hint=Hint(link, self.questions),
+            )
+
+    def question(self, q: Question, item: Mapping[str, Any], path: Path) -> None:
+        if q.id in self.where:
+            first = self.where[q.id]
+            self.error(
+                (*path, "linkId"),
+                _("{id} is answered twice (first at {path}, line {line})"),
+                id=q.id,
+                path=yamlsrc.format_path(first),
+                line=self.doc.line(first),
+            )
+            return
+        self.where[q.id] = path
+        answers = item.get("answer")
+        if answers is None or answers == []:
+            raw: object = None  # skipped
+        elif not isinstance(answers, list):
+            self.error((*path, "answer"), _("expected a list of answers"))
+            return
+        else:
+            read = [self.answer(q, a, (*path, "answer", i)) for i, a in enumerate(answers)]
+            if any(r is _BAD for r in read):
+                return
+            if kind_of(q).repeats:
+                raw = read
+            elif len(read) > 1:
+                self.error(
+                    (*path, "answer", 1),
+                    _("{id} takes one answer, got {n}"),
+                    id=q.id,
+                    n=len(read),
+                )
+                return
+            else:
+                raw = read[0]
+        if q.role is Role.CONSENT:  # asked afresh at every run, never stored
+            return
+        stored, problem = (None, None) if raw is None else kind_of(q).check(q, raw)
+        if problem:
+            self.error((*path, "answer"), "{id}: {problem}", id=q.id, problem=problem)
+            return
+        self.values[q.id] = stored
+
+    def answer(self, q: Question, answer: object, path: Path) -> object:
+        """The value one `answer` gives `q` as an answers file would hold it, or _BAD."""
+        if not isinstance(answer, dict):
+            self.error(path, _("expected an answer (a mapping with a value)"))
+            return _BAD
+        self.keys(answer, path, ANSWER_KEYS | VALUE_KEYS)
+        self.modifiers(answer, path)
+        if answer.get("item"):
+            self.error((*path, "item"), _("{id} is a question: its answers hold no items"), id=q.id)
+        given = [k for k in answer if k in VALUE_KEYS]
+        takes = _takes(q)
+        if len(given) != 1:
+            self.error(
+                path,
+                _("expected one value ({keys}), got {n}"),
+                keys=_either(takes),
+                n=len(given),
+            )
+            return _BAD
+        (key,) = given
+        value = answer[key]
+        if key not in takes:
+            self.error(
+                (*path, key),
+                _("{id} is a {kind} question: expected {keys}, not {key}"),
+                id=q.id,
+                kind=q.kind.value,
+                keys=_either(takes),
+                key=key,
+            )
+            return _BAD
+        if key == "valueCoding":
+            return self.code(q, value, (*path, key))
+        if key == "valueInteger":
+            if isinstance(value, bool) or not isinstance(value, int):
+                self.error(
+                    (*path, key), _("expected a whole number, got {value}"), value=show_value(value)
+                )
+                return _BAD
+            return self.option(q, value, (*path, key))
+        if key == "valueBoolean" and not isinstance(value, bool):
+            self.error(
+                (*path, key), _("expected true or false, got {value}"), value=show_value(value)
+            )
+            return _BAD
+        if key == "valueString" and not isinstance(value, str):
+            self.error((*path, key), _("expected text, got {value}"), value=show_value(value))
+            return _BAD
+        return value
+
+    def code(self, q: Question, coding: object, path: Path) -> object:
+        """The option a Coding names, by its code."""
+        code = coding.get("code") if isinstance(coding, dict) else None
+        if not isinstance(code, str) or not code:
+            self.error(path, _("expected a Coding with a code"))
+            return _BAD
+        if kind_of(q).options == "scale":
+            match = next((o.value for o in q.options if str(o.value) == code), None)
+            if match is None:
+                return self.option(q, code, (*path, "code"))
+            return match
+        return self.option(q, code, (*path, "code"))
+
+    def option(self, q: Question, value: object, path: Path) -> object:
+        if any(o.value == value and type(o.value) is type(value) for o in q.options):
+            return value
+        codes = [str(o.value) for o in q.options]
+        self.error(
+            path,
+            _("{value} is not an option of {id} ({codes}){hint}"),
+            value=show_value(value),
+            id=q.id,
+            codes=", ".join(codes),
+            hint=Hint(str(value), codes),
+        )
+        return _BAD
+
+
+_BAD = object()  # an answer with a problem, already noted
+
+
+def _takes(q: Question) -> tuple[str, ...]:
+    """The value[x] keys an answer to `q` may use."""
+    match q.kind:
+        case Kind.YES_NO:
+            return ("valueBoolean",)
+        case Kind.SCALE:
+            return ("valueCoding", "valueInteger")
+        case Kind.CHOICE | Kind.MULTI:
+            return ("valueCoding",)
+        case Kind.TEXT:
+            return ("valueString",)
+        case _:
+            assert_never(q.kind)
+
+
+def _either(keys: tuple[str, ...]) -> str:
+    return "/".join(keys)  # FHIR's names, not words: no translation
+
+
+def _passed_over(bank: Bank, values: dict[str, Value]) -> None:
+    """A finished response: each question that applies and was left out was passed over, so it
+    counts as skipped. Skipping one can hide others (their `show_if` is then false), so this
+    runs until nothing that applies is left without an answer."""
+    while todo := missing(bank, values):
+        values.update(dict.fromkeys(todo))
