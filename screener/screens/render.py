@@ -50,6 +50,7 @@ STATUS_STYLE = {
     Status.NOT_MET: "",
     Status.EXCLUDED: "dim",
     Status.UNANSWERED: "yellow",
+    Status.UNCERTAIN: "yellow",
 }
 
 
@@ -353,6 +354,8 @@ def result(
                 )
             )
         )
+    elif res.supervision_uncertain:
+        parts.append(_t(wording.uncertain_supervision()))
     elif res.supervision_claimed and res.overridden_by:
         reasons = "; ".join(_override_reason(bank, qid, v) for qid, v in res.overridden_by)
         parts.append(
