@@ -46,7 +46,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-COMMANDS = ("run", "score", "questions", "validate", "demo", "explain")
+COMMANDS = ("run", "score", "questions", "validate", "schema", "demo", "explain")
 MAX_WIDTH = 100
 
 BankOption = Annotated[
@@ -671,6 +671,30 @@ def validate(
                 "sections, all 11 criteria covered."
             ).format(path=b.path, id=b.id, version=b.version, n=n, sections=len(b.sections))
         )
+
+
+@app.command(
+    help=_(
+        "Print the JSON Schema (draft 2020-12) of the bank format, for editors to complete "
+        "and check a bank against."
+    )
+)
+def schema() -> None:
+    """Print the JSON Schema (draft 2020-12) of the bank format, for editors to complete and
+    check a bank against."""
+    from screener.files.bank import SCHEMA_FILE, default_path
+
+    with guarded():
+        path = default_path(SCHEMA_FILE)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:  # a broken install: the file ships with the package
+            raise ScreenerError(
+                _("cannot read {name}: {reason}").format(
+                    name=one_line(str(path)), reason=exc.strerror or type(exc).__name__
+                )
+            ) from None
+        sys.stdout.write(text)
 
 
 # The pause before each typed answer on a terminal: slow enough to follow, quick enough that a

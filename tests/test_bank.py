@@ -622,3 +622,17 @@ class TestPublisherAndDate:
             f"bank.yaml:{line_of(text, 'date:', 1)}: date: expected a date like 2026-12-01, "
             f"got {shown}"
         ]
+
+
+@pytest.mark.parametrize("kind", ["choice", "multi"])
+def test_a_choice_question_without_options_is_located(kind):
+    def add(data):
+        data["sections"][-1]["questions"].append(
+            {"id": "pick", "kind": kind, "text": "Pick one?", "source": ["dsm5"]}
+        )
+
+    text = bank_text(add)
+    assert bank_problems(text) == [
+        f"bank.yaml:{line_of(text, '- id: pick')}: sections[3].questions[1]: "
+        "missing required key 'options'"
+    ]

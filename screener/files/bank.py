@@ -42,6 +42,7 @@ from screener.files.readfile import read_text
 from screener.i18n import N_, _, ngettext
 
 BANK_FILE = "questions.yaml"
+SCHEMA_FILE = "bank.schema.json"  # the JSON Schema of the format, beside the default bank
 BANK_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s|]+")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -58,13 +59,14 @@ QUESTION_KEYS = {
 }  # fmt: skip
 
 
-def default_path() -> Path:
-    """The bundled bank: inside the installed package, else at the top of a source checkout."""
+def default_path(name: str = BANK_FILE) -> Path:
+    """The bundled bank (or its schema, `SCHEMA_FILE`): inside the installed package, else at
+    the top of a source checkout."""
     package = Path(__file__).resolve().parent.parent  # screener/, beside files/
-    for candidate in (package / BANK_FILE, package.parent / BANK_FILE):
+    for candidate in (package / name, package.parent / name):
         if candidate.is_file():
             return candidate
-    return package / BANK_FILE
+    return package / name
 
 
 def load_bank(path: Path | None = None) -> Bank:
@@ -490,7 +492,9 @@ class _Reader(Results):
                     (*where, "value"), _("duplicate option value {value}"), value=show_value(v)
                 )
             out.append(Option(v, self.text(o, "label", where)))
-        if value is not None and len(out) < 2:
+        if value is None:  # a choice nobody could answer
+            self.error(path, _("missing required key {key}"), key=show_value("options"))
+        elif len(out) < 2:
             self.error((*path, "options"), _("give at least two options"))
         return tuple(out)
 
