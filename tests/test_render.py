@@ -405,8 +405,21 @@ class TestBankJson:
             "show_if",
             "why",
             "source",
+            "changed_in",
         }
         assert all(set(q) == keys for q in doc["questions"])
+        changed = {q["id"]: q["changed_in"] for q in doc["questions"] if q["changed_in"]}
+        assert changed == dict.fromkeys(
+            (
+                "cut_down",
+                "role_failure",
+                "hazardous_use",
+                "despite_harm",
+                "tolerance",
+                "withdrawal",
+            ),
+            "2.0.0",
+        )
 
     def test_a_multi_question_lists_its_options_and_condition(self, bank):
         doc = json.loads(json.dumps(bank_json(bank)))
