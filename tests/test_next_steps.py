@@ -13,7 +13,7 @@ from conftest import yes_to_values
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from screener.core.model import CRITERIA, Answers, Bank, Severity, Status, Value
+from screener.core.model import CRITERIA, Answers, Bank, Severity, Value
 from screener.core.scoring import result_json, score
 
 SOWS_IDS = [f"sows_{n}" for n in (
@@ -187,6 +187,13 @@ PROFILES: list[tuple[str, tuple[str, ...], dict[str, Any], set[str], set[str]]] 
         {"inpatient"},
     ),
     (
+        "all prescribed, 'all as prescribed?' skipped, tolerance and withdrawal yes",
+        ("craving", "tolerance", "withdrawal"),
+        {**PAIN_AS_PRESCRIBED, "prescribed_only": None},
+        {"talk_to_clinician"},  # the range reaches mild
+        {"physical_dependence", "street_supply", "moud", "medical_detox"},
+    ),
+    (
         "no one to back them up",
         ("craving",),
         {"ctx_support": False},
@@ -261,30 +268,6 @@ class TestOrderAndWords:
         result = score(bank, answers({"use_any": False}))
         assert "tolerance_after_break" in [c.id for c in result.caveats]
         assert [r.id for r in result.referrals] == ["no_recent_use"]
-
-
-class TestSupervisionLeftOpen:
-    """All opioids chosen were prescribed and "all use as prescribed?" was skipped."""
-
-    def test_tolerance_and_withdrawal_widen_the_range_and_claim_nothing(
-        self, bank: Bank, yes_to: Any
-    ) -> None:
-        result = score(
-            bank,
-            yes_to(
-                "craving",
-                "tolerance",
-                "withdrawal",
-                opioids_which=("prescribed_pain",),
-                prescribed_only=None,
-            ),
-        )
-        assert result.ids(Status.UNCERTAIN) == ["tolerance", "withdrawal"]
-        assert (result.count, result.count_max) == (1, 3)
-        refs = [r.id for r in result.referrals]
-        assert "physical_dependence" not in refs  # its text says use was not only prescribed
-        assert "talk_to_clinician" in refs  # the range reaches mild
-        assert "street_supply" not in [c.id for c in result.caveats]
 
 
 # Any answers at all to the questions that change next steps: the two rules that hold for
