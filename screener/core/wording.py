@@ -228,6 +228,31 @@ def uncertain_supervision(voice: Voice = "screen") -> str:
     )
 
 
+def changed_since(bank: Bank, res: Result, voice: Voice = "screen") -> str:
+    """The note for answers given to an earlier wording of questions that have changed meaning
+    since: they are counted as given. Empty when there are none."""
+    if not res.changed_since:
+        return ""
+    names = ", ".join(clean(bank.question(qid).short) for qid in res.changed_since)
+    if voice == "screen":
+        return ngettext(
+            "One of these answers was given to an earlier wording of its question, which has "
+            "changed meaning since: {names}. It is counted as given; you may want to answer "
+            "it again.",
+            "Some of these answers were given to an earlier wording of their questions, which "
+            "have changed meaning since: {names}. They are counted as given; you may want to "
+            "answer them again.",
+            len(res.changed_since),
+        ).format(names=names)
+    return ngettext(
+        "These answers were given to version {given} of the questions. Since then {n} "
+        "question has changed meaning: {names}. Its answer is counted as given.",
+        "These answers were given to version {given} of the questions. Since then {n} "
+        "questions have changed meaning: {names}. Their answers are counted as given.",
+        len(res.changed_since),
+    ).format(given=res.answered_version, n=len(res.changed_since), names=names)
+
+
 # --- criteria and answers ---------------------------------------------------------------
 
 

@@ -344,6 +344,8 @@ def result(
     parts.append(_t(summary_line(res), "" if plain else "bold cyan"))
     if not res.complete:
         parts.append(_t(wording.not_finished(res), "" if plain else "yellow"))
+    if res.changed_since:
+        parts.append(_t(wording.changed_since(bank, res), "" if plain else "yellow"))
     if res.supervised_exclusion:
         parts.append(
             _t(
