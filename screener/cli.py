@@ -362,8 +362,9 @@ def run(
         persona: str | None = None  # set when the file holds a demo's fictional answers
         opening: str | None = None
         given_subject: str | None = None
+        from_fhir = False
         if answers is not None:
-            given, warnings = answers_io.read_answers(answers, the_bank)
+            given, warnings, from_fhir = answers_io.read_file(answers, the_bank)
             _warn(warnings)
             prefill = dict(given.values)
             given_subject = given.subject
@@ -409,12 +410,13 @@ def run(
 
                 save = partial(_save_partial, bank=the_bank, persona=persona, program=_program())
                 # Carrying on from a file: leaving again offers that file (replacing it is
-                # asked), not a new one beside it.
-                save_to = (
-                    answers.absolute()
-                    if answers is not None
-                    else answers_io.suggest_save_path(Path.home(), date.today())
-                )
+                # asked), not a new one beside it. A FHIR response is the clinic's record, not
+                # answers saved part-way: a new answers file beside it is offered instead.
+                if answers is not None and not from_fhir:
+                    save_to = answers.absolute()
+                else:
+                    folder = answers.absolute().parent if answers is not None else Path.home()
+                    save_to = answers_io.suggest_save_path(folder, date.today())
 
             def show(renderable: "RenderableType") -> None:
                 out.print(renderable, soft_wrap=getattr(renderable, "soft_wrap", False))
@@ -444,7 +446,7 @@ def run(
         res = score(the_bank, taken)
         out.print(render.result(the_bank, res, plain, banner))
         _write_exports(plan, the_bank, taken, res, force, _notes(out), subject)
-        if interactive and answers is not None and todo and res.complete:
+        if interactive and answers is not None and todo and res.complete and not from_fhir:
             _offer_to_delete(answers, out)
 
 

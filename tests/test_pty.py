@@ -470,3 +470,64 @@ class TestSaveForLater:
         session.see("Stopped. Nothing was saved.")
         assert session.finish() == 130
         assert list(tmp_path.iterdir()) == []
+
+
+class TestCarryingOnFromFhir:
+    """A part-way FHIR response is carried on like answers saved part-way, but it is the
+    clinic's record: leaving offers a new answers file beside it, finishing never offers to
+    delete it."""
+
+    @pytest.fixture
+    def response(self, tmp_path: Path) -> Path:
+        from conftest import yes_to_values
+        from test_fhir import complete, counter, summary_of
+
+        from screener.files.bank import load_bank
+        from screener.summaries import fhir
+
+        bank = load_bank()
+        summary = summary_of(bank, complete(bank, yes_to_values("craving")))
+        qr = fhir.response_bundle(summary, counter())["entry"][0]["resource"]
+        qr["status"] = "in-progress"
+        for group in qr["item"]:
+            group["item"] = [i for i in group["item"] if i["linkId"] != "tolerance"]
+        path = tmp_path / "response.json"
+        path.write_text(json.dumps(qr, indent=1), encoding="utf-8")
+        return path
+
+    def test_leaving_offers_a_new_answers_file_beside_the_response(
+        self, tmp_path: Path, response: Path
+    ) -> None:
+        before = response.read_bytes()
+        s = Session(["run", "--answers", str(response)], tmp_path)
+        try:
+            s.answer(CONSENT, "y")
+            s.see("Carrying on from")
+            s.answer(CRITERIA[9], "q")
+            s.see("Leave now? (y/n)")
+            s.child.sendline("y")
+            s.see("Save your answers so far, so you can finish later?")
+            s.child.sendline("y")
+            s.see(f"Save to {tmp_path}/screener-answers-")
+            s.child.sendline("")
+            s.see("Your answers so far are saved in")
+            assert s.finish() == 1
+        finally:
+            s.close()
+        assert response.read_bytes() == before
+        (saved,) = [p for p in tmp_path.iterdir() if p.name.startswith("screener-answers-")]
+        assert "craving: true" in saved.read_text("utf-8")
+
+    def test_finishing_does_not_offer_to_delete_the_response(
+        self, tmp_path: Path, response: Path
+    ) -> None:
+        s = Session(["run", "--answers", str(response)], tmp_path)
+        try:
+            s.answer(CONSENT, "y")
+            s.answer(CRITERIA[9], "n")
+            s.see("In short")
+            assert s.finish() == 0
+        finally:
+            s.close()
+        assert "Delete the answers" not in s.transcript
+        assert response.exists()

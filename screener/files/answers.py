@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from screener.core import wording
 from screener.core.conditions import applicable
@@ -30,17 +30,37 @@ IGNORED_KEYS = {"result", "generator"}
 KNOWN_KEYS = {"format", "bank", "perspective", "created", "demo", "answers"} | IGNORED_KEYS
 
 
+class Read(NamedTuple):
+    """What a file gave: its answers, warnings to show, and whether it was FHIR."""
+
+    answers: Answers
+    warnings: list[str]
+    fhir: bool = False  # a QuestionnaireResponse, not a screener answers file
+
+
 def read_answers(path: Path, bank: Bank) -> tuple[Answers, list[str]]:
     """Read and check an answers file against `bank`: (answers, warnings).
 
     Raises AnswersError listing every problem, each as `FILE:LINE: answers.ID: message`.
     """
+    answers, warnings, _fhir = read_file(path, bank)
+    return answers, warnings
+
+
+def read_file(path: Path, bank: Bank) -> Read:
+    """`read_answers`, saying also whether the file was a FHIR QuestionnaireResponse."""
     text = read_text(path, "answers", AnswersError)
-    return parse_answers(text, bank, one_line(str(path)))
+    return parse(text, bank, one_line(str(path)))
 
 
 def parse_answers(text: str, bank: Bank, filename: str = "answers") -> tuple[Answers, list[str]]:
     """Answers from the text of an answers file or a FHIR QuestionnaireResponse (JSON)."""
+    answers, warnings, _fhir = parse(text, bank, filename)
+    return answers, warnings
+
+
+def parse(text: str, bank: Bank, filename: str = "answers") -> Read:
+    """`parse_answers`, saying also whether the text was a FHIR QuestionnaireResponse."""
     # A JSON file (an export, say) is first read with the json module, which is quick but
     # knows no lines; only one with problems to point at is read again as YAML, with lines.
     looks_json = text.lstrip().startswith("{")
@@ -64,13 +84,13 @@ def parse_answers(text: str, bank: Bank, filename: str = "answers") -> tuple[Ans
     return _check(filename, doc, bank)
 
 
-def _check(filename: str, doc: yamlsrc.Located, bank: Bank) -> tuple[Answers, list[str]]:
+def _check(filename: str, doc: yamlsrc.Located, bank: Bank) -> Read:
     """An answers file, or a FHIR QuestionnaireResponse (or a Bundle holding one)."""
     from screener.files import fhirin
 
     if fhirin.is_resource(doc.data):
-        return fhirin.read_response(doc, bank, filename)
-    return _Checker(filename, doc, bank).check()
+        return Read(*fhirin.read_response(doc, bank, filename), fhir=True)
+    return Read(*_Checker(filename, doc, bank).check())
 
 
 def check_value(q: Question, value: object) -> tuple[Value, str | None]:
