@@ -73,7 +73,10 @@ FormatOption = Annotated[
     typer.Option(
         "--format",
         metavar="<format>",
-        help=_("md, html, txt, json or fhir: the format of every --export, whatever its name."),
+        help=_(
+            "md, html, txt, json, fhir or fhir-collection: the format of every --export, "
+            "whatever its name."
+        ),
     ),
 ]
 ForceOption = Annotated[
@@ -332,7 +335,10 @@ def run(
         Path | None,
         typer.Option(
             "--answers",
-            help=_("Start from the answers in this file and ask only what is missing."),
+            help=_(
+                "Start from the answers in this file (or a FHIR QuestionnaireResponse) and ask "
+                "only what is missing."
+            ),
         ),
     ] = None,
     perspective: Annotated[
@@ -530,7 +536,8 @@ def score_cmd(
         list[Path],
         typer.Argument(
             help=_(
-                "Answers files (YAML or JSON): one for its full result, several for a caseload."
+                "Answers files (YAML or JSON, or FHIR QuestionnaireResponses): one for its "
+                "full result, several for a caseload."
             ),
             show_default=False,
         ),

@@ -562,3 +562,13 @@ class TestCommandLine:
         assert result.exit_code == 0, result.stderr
         for path in (named, given):
             assert json.loads(path.read_text("utf-8"))["type"] == "collection"
+
+
+def test_a_response_with_thousands_of_unknown_items_is_one_screen_of_problems(bank: Bank) -> None:
+    """Bounded like every file from someone else: the first 100 problems, then a count."""
+    qr = response_of(exported(bank, {"use_any": False}))
+    qr["item"] = [{"linkId": f"q{n}", "answer": [{"valueBoolean": True}]} for n in range(5000)]
+    found = problems(qr, bank)
+    assert len(found) == 101
+    assert found[0].endswith("item[0].linkId: 'q0' is not a question in this bank")
+    assert found[-1].endswith("... and 4900 more problems")
