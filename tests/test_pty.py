@@ -142,12 +142,11 @@ class TestWalkThrough:
         session.answer("Besides opioids, which of these have you used", "5")
         session.answer("Are you pregnant, or could you be?", "3")
         session.see("Your screening result")
-        session.see("This is a screening, not a diagnosis.")
         session.see(
             "6 to 7 of 11 criteria (1 not answered): "
             "a pattern consistent with severe opioid use disorder"
         )
-
+        session.see("This is a screening, not a diagnosis.")
         assert session.finish() == 0
         text = flat(session.transcript)
         assert "skipped" in text  # the criterion answered with s
@@ -287,6 +286,10 @@ class TestKeys:
         session.answer(USE_ANY, "!")
         session.see("911")
         session.see("naloxone")
+        # The box stays on screen above one line and the prompt; Enter brings the question.
+        session.see("Press Enter to see the question again.")
+        session.child.expect_exact(PROMPT)
+        session.child.sendline("")
         session.see(USE_ANY)  # asked again, not skipped
         session.child.expect_exact(PROMPT)
         session.child.sendline("y")
