@@ -410,6 +410,38 @@ def run(
         _write_exports(plan, the_bank, taken, res, force, _notes(out))
         if interactive and answers is not None and todo and res.complete:
             _offer_to_delete(answers, out)
+        if interactive:  # a person is there: offer to keep a summary (never asked of a pipe)
+            _after_result(the_bank, taken, res, out, plain, saved_before=bool(plan))
+
+
+def _after_result(
+    bank: "Bank",
+    taken: "Answers",
+    res: "Result",
+    out: "Console",
+    plain: bool,
+    saved_before: bool,
+) -> None:
+    """At a terminal, after the result: save a summary for a clinician, see the emergency
+    steps again, or leave."""
+    from datetime import date
+
+    from screener.screens.after import AfterResult
+
+    def show(renderable: "RenderableType") -> None:
+        out.print(renderable, soft_wrap=getattr(renderable, "soft_wrap", False))
+
+    AfterResult(
+        bank,
+        taken,
+        res,
+        out.input,
+        show,
+        Path.home(),
+        date.today(),
+        plain,
+        saved_before=saved_before,
+    ).run()
 
 
 def _offer_to_delete(path: Path, out: "Console") -> None:
