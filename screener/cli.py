@@ -660,6 +660,8 @@ def validate(
     with guarded():
         b = load_bank(path)
         n = len(b.questions)
+        for line in b.warnings:
+            say(line)
         print(
             _(
                 "{path}: OK: bank {id} version {version}, {n} questions in {sections} "

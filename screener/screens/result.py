@@ -54,6 +54,7 @@ STATUS_STYLE = {
     Status.NOT_MET: "",
     Status.EXCLUDED: "dim",
     Status.UNANSWERED: "yellow",
+    Status.UNCERTAIN: "yellow",
 }
 
 # How many next steps the first screen names (title and brief); all of them follow in full.
@@ -193,7 +194,15 @@ def flags_text(bank: Bank, res: Result, plain: bool) -> RenderableType:
 
 
 def counting_notes(bank: Bank, res: Result) -> list[RenderableType]:
-    """Why tolerance and withdrawal were or were not counted, when "all prescribed" was said."""
+    """What to know to read the count: answers given to an earlier wording, and why tolerance
+    and withdrawal were, were not, or may not be counted."""
+    notes: list[RenderableType] = []
+    if res.changed_since:
+        notes.append(bank_text(wording.changed_since(bank, res), "yellow"))
+    return notes + _supervision_notes(bank, res)
+
+
+def _supervision_notes(bank: Bank, res: Result) -> list[RenderableType]:
     if res.supervised_exclusion:
         return [
             bank_text(
@@ -204,6 +213,8 @@ def counting_notes(bank: Bank, res: Result) -> list[RenderableType]:
                 )
             )
         ]
+    if res.supervision_uncertain:
+        return [bank_text(wording.uncertain_supervision())]
     if res.supervision_claimed and res.overridden_by:
         reasons = "; ".join(_override_reason(bank, qid, v) for qid, v in res.overridden_by)
         return [
