@@ -58,6 +58,54 @@ class TestTheFile:
         assert first == f"# yaml-language-server: $schema={bank_io.SCHEMA_FILE}"
         assert (bank_file.parent / bank_io.SCHEMA_FILE).is_file()  # beside it, as the path says
 
+    def test_every_mapping_the_reader_allows_is_an_object_of_the_schema(self) -> None:
+        """Each set of keys the bank reader allows (`self.mapping(value, path, {keys})` or
+        `keys = {...}` in bank.py and bank_results.py) is the properties of a schema object,
+        and each schema object but the conditions is one of them: neither can gain a key
+        alone."""
+        import ast
+        import inspect
+
+        from screener.files import bank_results
+
+        def reader_sets(module: object) -> set[frozenset[str]]:
+            found = set()
+            for node in ast.walk(ast.parse(inspect.getsource(module))):  # type: ignore[arg-type]
+                keys: ast.expr | None = None
+                if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "mapping":
+                    keys = node.args[2] if len(node.args) > 2 else None
+                elif isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "keys":
+                    keys = node.value
+                if isinstance(keys, ast.Set):
+                    found.add(frozenset(ast.literal_eval(keys)))
+            return found
+
+        def schema_objects(node: Any) -> set[frozenset[str]]:
+            found = set()
+            if isinstance(node, dict):
+                if node.get("type") == "object" and "properties" in node:
+                    found.add(frozenset(node["properties"]))
+                for value in node.values():
+                    found |= schema_objects(value)
+            elif isinstance(node, list):
+                for value in node:
+                    found |= schema_objects(value)
+            return found
+
+        reader = reader_sets(bank_io) | reader_sets(bank_results)
+        reader |= {frozenset(k) for k in (bank_io.TOP_KEYS, bank_io.SECTION_KEYS)}
+        reader |= {frozenset(bank_io.QUESTION_KEYS), frozenset(CRITERIA)}
+        conditions = {
+            frozenset({"all"}),
+            frozenset({"any"}),
+            frozenset({"not"}),
+            frozenset({"question", "result", "equals", "in", "contains", "at_least"}),
+        }
+        schema = schema_objects(SCHEMA) - conditions
+        assert len(reader) >= 12  # the reader's sets were found
+        assert {tuple(sorted(k)) for k in reader - schema} == set(), "not in the schema"
+        assert {tuple(sorted(k)) for k in schema - reader} == set(), "not in the reader"
+
     def test_the_keys_are_the_validators(self) -> None:
         """A key added to the format must be added to the schema too, and the other way."""
         defs = SCHEMA["$defs"]
