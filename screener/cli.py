@@ -344,8 +344,8 @@ def run(
             created, persona = given.created, given.demo
         banner = render.demo_banner(persona)
         who = _perspective(the_bank.perspectives, perspective)
-        todo = answers_io.missing(the_bank, prefill)
-        if answers is not None and not todo:
+        todo = answers_io.missing(the_bank, prefill, who)
+        if answers is not None and who is not None and not todo:
             # Nothing asked: the screening is the one the file recorded, when it did.
             taken: Answers | None = Answers(
                 the_bank.id, the_bank.version, who, prefill, created, persona
@@ -471,9 +471,13 @@ def _save_partial(
     save_partial(path, answers._replace(demo=persona), bank, replace, program)
 
 
-def _perspective(known: Mapping[str, str], wanted: str | None) -> str:
+def _perspective(known: Mapping[str, str], wanted: str | None) -> str | None:
+    """The perspective asked for; None when none was and the bank offers several (the run
+    asks "Who is this about?")."""
     names = list(known)
     if wanted is None:
+        if len(names) > 1:
+            return None
         return names[0] if names else "self"
     if wanted not in names:
         raise ScreenerError(

@@ -238,6 +238,7 @@ class TestUnanswered:
             ],
             "excluded": [],
             "unanswered": ["tolerance", "withdrawal"],
+            "unknown": [],
         }
 
     def test_nothing_answered_after_the_gate_leaves_every_criterion_open(self, bank, answers):
@@ -472,6 +473,7 @@ class TestResultJson:
                 ],
                 "excluded": [],
                 "unanswered": ["withdrawal"],
+                "unknown": [],
             },
             "severity": "moderate",
             "severity_max": "severe",
@@ -548,6 +550,7 @@ class TestResultJson:
                 "not_met": list(CRITERIA),
                 "excluded": [],
                 "unanswered": [],
+                "unknown": [],
             },
             "severity": "none",
             "severity_max": "none",

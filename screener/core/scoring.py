@@ -43,6 +43,7 @@ def severity_for(count: int) -> Severity:
 
 
 def score(bank: Bank, answers: Answers) -> Result:
+    bank = bank.about(answers.perspective)
     shown, counted = applicable(bank, answers.values)
     gate = bank.by_role(Role.GATE)
     screened_out = gate is not None and counted.get(gate.id) is False
@@ -54,10 +55,14 @@ def score(bank: Bank, answers: Answers) -> Result:
     for q in shown:
         if q.criterion is not None:
             feeding[q.criterion].append(q)
-    criteria = tuple(_criterion(key, feeding[key], counted, supervised) for key in CRITERIA)
+    unseen = () if screened_out else _unseen(bank)
+    criteria = tuple(
+        _criterion(key, feeding[key], counted, supervised, key in unseen) for key in CRITERIA
+    )
     met = [c.key for c in criteria if c.status is Status.MET]
     open_ = [c.key for c in criteria if c.status is Status.UNANSWERED]
-    count, count_max = len(met), len(met) + len(open_)
+    unknown = [c.key for c in criteria if c.status is Status.UNKNOWN]
+    count, count_max = len(met), len(met) + len(open_) + len(unknown)
     physical = not supervised and any(k in met for k in SUPERVISION_EXCLUDED)
 
     withdrawal = _withdrawal(bank, shown, counted)
@@ -71,6 +76,7 @@ def score(bank: Bank, answers: Answers) -> Result:
             severity_max=severity_for(count_max),
             met=tuple(met),
             open=tuple(open_),
+            unknown=tuple(unknown),
             flags=tuple(f.id for f in flags),
             withdrawal=withdrawal,
             screened_out=screened_out,
@@ -154,20 +160,44 @@ def _reason(leaf: Leaf, counted: Mapping[str, Value]) -> tuple[str, Value]:
 
 
 def _criterion(
-    key: str, questions: list[Question], counted: Mapping[str, Value], supervised: bool
+    key: str,
+    questions: list[Question],
+    counted: Mapping[str, Value],
+    supervised: bool,
+    unseen: bool = False,
 ) -> CriterionResult:
+    """How one criterion came out. `unseen`: no question of this perspective looks at it (an
+    observer cannot see someone's cravings), so it is unknown rather than not met."""
     answers = tuple((q.id, counted.get(q.id)) for q in questions)
     values = [v for _, v in answers]
     if supervised and key in SUPERVISION_EXCLUDED:
         status = Status.EXCLUDED
     elif any(v is True for v in values):
         status = Status.MET
+    elif unseen:
+        status = Status.UNKNOWN
     elif all(v is False for v in values):
         # Also when no question applies (e.g. no use in 12 months): nothing to meet.
         status = Status.NOT_MET
+    elif any(v is None for v in values):  # skipped, or never reached
+        status = Status.UNANSWERED
+    elif all(v is False or q.is_unknown(v) for q, v in zip(questions, values, strict=True)):
+        status = Status.UNKNOWN  # "I don't know", and no yes
     else:
         status = Status.UNANSWERED
     return CriterionResult(key, status, answers)
+
+
+_UNSEEN: dict[int, tuple[Bank, frozenset[str]]] = {}
+
+
+def _unseen(bank: Bank) -> frozenset[str]:
+    """The criteria no question of `bank` (a bank as asked in one perspective) looks at."""
+    hit = _UNSEEN.get(id(bank))
+    if hit is None or hit[0] is not bank:
+        covered = {q.criterion for q in bank.questions if q.criterion}
+        hit = _UNSEEN[id(bank)] = (bank, frozenset(k for k in CRITERIA if k not in covered))
+    return hit[1]
 
 
 def _withdrawal(
@@ -217,6 +247,7 @@ def result_json(result: Result) -> dict[str, object]:
             "not_met": result.ids(Status.NOT_MET),
             "excluded": result.ids(Status.EXCLUDED),
             "unanswered": result.ids(Status.UNANSWERED),
+            "unknown": result.ids(Status.UNKNOWN),
         },
         "severity": result.severity.value,
         "severity_max": result.severity_max.value,

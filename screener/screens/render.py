@@ -22,6 +22,7 @@ from screener.core import wording
 from screener.core.kinds import kind_of
 from screener.core.model import (
     CRITERIA,
+    OTHER,
     WITHDRAWAL_SCALE,
     Bank,
     Question,
@@ -44,12 +45,16 @@ DEMO_STYLE = "bold reverse magenta"  # reverse keeps it visible under NO_COLOR t
 # interview reads them from here); the words around them are messages with a place for each.
 KEYS = {"back": "b", "skip": "s", "why": "?", "emergency": "!", "quit": "q"}
 HELP_KEY = "h"
+# "I don't know", at a question that takes it (`unknown: true` in the bank); elsewhere it is
+# whatever the question makes of it.
+UNKNOWN_KEY = "d"
 
 STATUS_STYLE = {
     Status.MET: "bold",
     Status.NOT_MET: "",
     Status.EXCLUDED: "dim",
     Status.UNANSWERED: "yellow",
+    Status.UNKNOWN: "yellow",
 }
 
 
@@ -70,8 +75,9 @@ def urgency_label(urgency: str) -> str:
     return wording.urgency_label(Urgency(urgency))
 
 
-def keys_help(plain: bool = False) -> str:
-    """The line under every question that names the keys."""
+def keys_help(plain: bool = False, unknown: bool = False) -> str:
+    """The line under every question that names the keys; `unknown` leads with the key for
+    "I don't know", at a question that takes it."""
     if plain:
         text = _(
             "{back} back, {skip} skip, {why} why we ask, {emergency} emergency help, {quit} quit"
@@ -81,7 +87,12 @@ def keys_help(plain: bool = False) -> str:
             "{back} back · {skip} skip · {why} why we ask · {emergency} emergency help · "
             "{quit} quit"
         )
-    return text.format(**KEYS)
+    text = text.format(**KEYS)
+    if not unknown:
+        return text
+    if plain:
+        return _("{unknown} don't know, {keys}").format(unknown=UNKNOWN_KEY, keys=text)
+    return _("{unknown} don't know · {keys}").format(unknown=UNKNOWN_KEY, keys=text)
 
 
 answer_label = wording.answer_label
@@ -222,21 +233,29 @@ def question(
         parts.append(banner_line(banner, plain))
     if where is not None:
         section, n, total = where
-        parts.append(
-            _t(_("{section} · {n} of {total}").format(section=section, n=n, total=total), "dim")
-        )
+        place = _("{section} · {n} of {total}").format(section=section, n=n, total=total)
+        if perspective == OTHER:  # every screen says whose account this is
+            place = _("{account} · {place}").format(
+                account=wording.whose_account("screen"), place=place
+            )
+        parts.append(_t(place, "dim"))
     parts.append(_t(word(q.text, perspective), "" if plain else "bold"))
     parts.append(_how_to_answer(q, plain))
     if answered:
         so_far = _("Your answer so far: {answer}. Press Enter to keep it.")
         parts.append(_t(so_far.format(answer=answer_label(q, current))))
-    parts.append(_t(keys_help(plain), "dim"))
+    parts.append(_t(keys_help(plain, q.unknown), "dim"))
     return Group(*parts)
 
 
 def _how_to_answer(q: Question, plain: bool) -> Text:
     kind = kind_of(q)
-    return Text("\n".join([*kind.choices(q), kind.instruction(q)]))
+    instruction = kind.instruction(q)
+    if q.unknown:
+        instruction = _("{instruction} Type {key} if you don't know.").format(
+            instruction=instruction, key=UNKNOWN_KEY
+        )
+    return Text("\n".join([*kind.choices(q), instruction]))
 
 
 def why(bank: Bank, q: Question, plain: bool) -> RenderableType:
@@ -334,16 +353,19 @@ def result(
     bank: Bank, res: Result, plain: bool = False, banner: str | None = None
 ) -> RenderableType:
     """The whole result; `banner` (see `demo_banner`) marks it at the top and in the recap."""
-    parts: list[RenderableType] = [heading(_("Your screening result"), plain)]
+    other = res.perspective == OTHER
+    parts: list[RenderableType] = [heading(wording.result_heading(res.perspective), plain)]
     if banner is not None:
         parts.append(banner_line(banner, plain))
-    parts.append(
-        _t(_("This is a screening, not a diagnosis. Only a clinician can diagnose."), "bold")
-    )
+    if other:
+        parts.append(_t(wording.whose_account("screen"), "dim"))
+    parts.append(_t(wording.not_a_diagnosis("screen", res.perspective), "bold"))
     parts.append(_t(summary_line(res), "" if plain else "bold cyan"))
     if not res.complete:
         parts.append(_t(wording.not_finished(res), "" if plain else "yellow"))
-    if res.supervised_exclusion:
+    if other:
+        parts += _about_someone_else(bank, res, plain)
+    elif res.supervised_exclusion:
         parts.append(
             _t(
                 _(
@@ -363,7 +385,7 @@ def result(
                 ).format(reasons=reasons)
             )
         )
-    if not res.screened_out:
+    if not res.screened_out and not other:
         parts.append(heading(_("The 11 criteria"), plain))
         parts.append(criteria_table(bank, res, plain))
         parts.append(heading(_("Withdrawal right now"), plain))
@@ -373,8 +395,9 @@ def result(
     if res.referrals:
         parts.append(heading(_("What you can do next"), plain))
         parts.append(referrals_text(bank, res, plain))
-    parts.append(heading(_("In an emergency"), plain))
-    parts.append(emergency(bank, plain))
+    if not (other and res.flags):  # about someone else at risk, it came first
+        parts.append(heading(_("In an emergency"), plain))
+        parts.append(emergency(bank, plain))
     if res.caveats:
         parts.append(heading(_("Keep in mind"), plain))
         parts.append(_bullets((bank.caveat(c.id).text for c in res.caveats), plain=plain))
@@ -392,12 +415,63 @@ def recap(res: Result, plain: bool, banner: str | None = None) -> RenderableType
         text.append("\n")
     text.append(_("In short:") + " ", style="bold")
     text.append(summary_line(res))
-    text.append(
-        "\n" + _("This is a screening, not a diagnosis. Scroll up to read the whole result.")
-    )
+    if res.perspective == OTHER:
+        text.append("\n" + wording.not_a_diagnosis("screen", res.perspective))
+        text.append(" " + _("Scroll up to read the whole result."))
+    else:
+        text.append(
+            "\n" + _("This is a screening, not a diagnosis. Scroll up to read the whole result.")
+        )
     if plain:
         return Group(Text(""), text)
     return Panel(text, box=box.ROUNDED, border_style="cyan")
+
+
+def _about_someone_else(bank: Bank, res: Result, plain: bool) -> list[RenderableType]:
+    """What a result about someone else holds after its sentence: the emergency steps first
+    when anything seen raises the risk of an overdose, then the signs behind the count, what
+    is not known, and the risks seen. Never a severity: the person was not asked."""
+    parts: list[RenderableType] = []
+    if res.flags:
+        parts += [heading(_("Overdose risk: be ready"), plain), flags_text(bank, res, plain)]
+        parts.append(emergency(bank, plain))
+    if res.screened_out:
+        return parts
+    if res.supervised_exclusion:
+        parts.append(_t(wording.prescribed_note(res)))
+    parts.append(heading(_("The 11 signs, as you have seen them"), plain))
+    parts.append(signs_table(bank, res, plain))
+    still_open = wording.open_sentence(res)
+    if still_open:
+        parts.append(_t(still_open))
+    if not res.flags:
+        parts.append(heading(_("Safety"), plain))
+        parts.append(flags_text(bank, res, plain))
+    return parts
+
+
+def signs_table(bank: Bank, res: Result, plain: bool) -> RenderableType:
+    """The 11 criteria as signs someone else has seen or not: the sign, and how it was seen."""
+    rows = [
+        (i, bank.criteria.get(c.key, c.key), wording.sign_status(c, res), STATUS_STYLE[c.status])
+        for i, c in enumerate(res.criteria, 1)
+    ]
+    if plain:
+        out = Text()
+        line = _("{number}. {sign}: {seen}")
+        for i, sign, seen, _style in rows:
+            out.append(line.format(number=i, sign=clean(sign), seen=seen) + "\n")
+        out.rstrip()
+        return out
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=True)
+    table.add_column("#", justify="right", style="dim", width=2)
+    table.add_column(pgettext("column", "Sign"), ratio=3)
+    table.add_column(pgettext("column", "What you saw"), ratio=1)
+    for i, sign, seen, style in rows:
+        table.add_row(str(i), _t(sign), _t(seen, style))
+    return table
 
 
 def criteria_table(bank: Bank, res: Result, plain: bool) -> RenderableType:
@@ -413,7 +487,8 @@ def criteria_table(bank: Bank, res: Result, plain: bool) -> RenderableType:
             answers = "; ".join(
                 each.format(question=q.short, answer=answer_label(q, v)) for q, v in asked
             )
-        rows.append((i, bank.criteria.get(c.key, c.key), c.status, answers or _("not asked")))
+        unasked = wording.not_asked(res.perspective)
+        rows.append((i, bank.criteria.get(c.key, c.key), c.status, answers or unasked))
     if plain:
         out = Text()
         line = _("{number}. {criterion}: {status}. Your answer: {answer}")
@@ -421,7 +496,7 @@ def criteria_table(bank: Bank, res: Result, plain: bool) -> RenderableType:
             shown = line.format(
                 number=i,
                 criterion=clean(criterion),
-                status=status_label(status),
+                status=status_label(status, res.perspective),
                 answer=clean(answers),
             )
             out.append(shown + "\n")
@@ -434,7 +509,10 @@ def criteria_table(bank: Bank, res: Result, plain: bool) -> RenderableType:
     table.add_column(pgettext("column", "Answer"), ratio=1)
     for i, criterion, status, answers in rows:
         table.add_row(
-            str(i), _t(criterion), _t(status_label(status), STATUS_STYLE[status]), _t(answers)
+            str(i),
+            _t(criterion),
+            _t(status_label(status, res.perspective), STATUS_STYLE[status]),
+            _t(answers),
         )
     assert len(rows) == len(CRITERIA)
     return table

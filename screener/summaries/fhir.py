@@ -410,7 +410,7 @@ def _response(made: _Made) -> dict[str, Any]:
     from screener.files.answers import missing  # its YAML reader is not needed here
 
     bank, answers = made.summary.bank, made.summary.answers
-    shown, counted = applicable(bank, answers.values)
+    shown, counted = applicable(bank.about(answers.perspective), answers.values)
     asked = {q.id for q in shown if q.id in counted and q.role is not Role.CONSENT}
     groups = []
     for section in bank.sections:
@@ -423,7 +423,7 @@ def _response(made: _Made) -> dict[str, Any]:
             groups.append(
                 {"linkId": group_id(section), "text": clean(section.title), "item": items}
             )
-    status = "in-progress" if missing(bank, answers.values) else "completed"
+    status = "in-progress" if missing(bank, answers.values, answers.perspective) else "completed"
     qr: dict[str, Any] = {"resourceType": "QuestionnaireResponse", **_labels(answers.demo)}
     qr.update(
         {

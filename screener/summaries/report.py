@@ -219,7 +219,7 @@ def _result(bank: Bank, res: Result) -> list[Block]:
 
 def _override_reasons(bank: Bank, res: Result) -> str:
     """Which answers undo "all use was prescribed", in the third person."""
-    q = bank.by_role(Role.PRESCRIBED_ONLY)
+    q = bank.about(res.perspective).by_role(Role.PRESCRIBED_ONLY)
     if q is None or q.overridden_if is None:
         return ""
     reasons = []
