@@ -7,6 +7,7 @@ from conftest import SOWS_IDS, yes_to_values
 from hypothesis import given
 from hypothesis import strategies as st
 
+from screener.core import wording
 from screener.core.model import CRITERIA, Severity, Status
 from screener.core.scoring import result_json, score, severity_for
 
@@ -211,6 +212,52 @@ class TestPhysicalDependence:
         assert "physical_dependence" not in [r.id for r in result.referrals]
 
 
+class TestSupervisionUncertain:
+    """A skipped "all use was prescribed?" that nothing rules out leaves tolerance and
+    withdrawal open: they widen the range, and nothing claims what the person did not say."""
+
+    def test_prescribed_opioids_with_the_question_skipped_widen_the_range(self, bank, yes_to):
+        result = score(
+            bank,
+            yes_to(
+                "craving",
+                "tolerance",
+                "withdrawal",
+                opioids_which=("prescribed_pain",),
+                prescribed_only=None,
+            ),
+        )
+        assert result.supervision_uncertain is True
+        assert result.status_of("tolerance") is Status.UNCERTAIN
+        assert result.status_of("withdrawal") is Status.UNCERTAIN
+        assert (result.count, result.count_max) == (1, 3)
+        assert (result.severity, result.severity_max) == (Severity.NONE, Severity.MILD)
+        assert result.physical_dependence is False
+        assert "physical_dependence" not in [r.id for r in result.referrals]
+        assert result_json(result)["criteria"]["uncertain"] == ["tolerance", "withdrawal"]
+        assert result_json(result)["supervision_uncertain"] is True
+
+    def test_the_sentence_says_why_they_are_open_not_that_they_were_unanswered(self, bank, yes_to):
+        result = score(
+            bank,
+            yes_to("tolerance", opioids_which=("treatment_medication",), prescribed_only=None),
+        )
+        sentence = wording.result_sentence(result)
+        assert "depends on whether all use was prescribed" in sentence
+        assert "not answered" not in sentence
+
+    def test_heroin_rules_out_the_doubt(self, bank, yes_to):
+        result = score(bank, yes_to("tolerance", "withdrawal", prescribed_only=None))
+        assert result.supervision_uncertain is False
+        assert result.status_of("tolerance") is Status.MET
+        assert result.physical_dependence is True
+
+    def test_a_no_to_tolerance_stays_a_no(self, bank, yes_to):
+        result = score(bank, yes_to(opioids_which=("prescribed_pain",), prescribed_only=None))
+        assert result.status_of("tolerance") is Status.NOT_MET
+        assert result.count_max == 0
+
+
 class TestUnanswered:
     """A skipped criterion is never scored as no: the count becomes a range."""
 
@@ -238,6 +285,7 @@ class TestUnanswered:
             ],
             "excluded": [],
             "unanswered": ["tolerance", "withdrawal"],
+            "uncertain": [],
             "unknown": [],
         }
 
@@ -473,11 +521,13 @@ class TestResultJson:
                 ],
                 "excluded": [],
                 "unanswered": ["withdrawal"],
+                "uncertain": [],
                 "unknown": [],
             },
             "severity": "moderate",
             "severity_max": "severe",
             "supervised_exclusion": False,
+            "supervision_uncertain": False,
             "supervision_overridden_by": [],
             "physical_dependence": True,
             "withdrawal": {
@@ -550,11 +600,13 @@ class TestResultJson:
                 "not_met": list(CRITERIA),
                 "excluded": [],
                 "unanswered": [],
+                "uncertain": [],
                 "unknown": [],
             },
             "severity": "none",
             "severity_max": "none",
             "supervised_exclusion": False,
+            "supervision_uncertain": False,
             "supervision_overridden_by": [],
             "physical_dependence": False,
             "withdrawal": None,

@@ -36,6 +36,7 @@ class Tally(NamedTuple):
     supervised: bool
     overridden: bool
     physical: bool
+    uncertain: bool
 
 
 class Fact(NamedTuple):
@@ -191,6 +192,19 @@ FACTS: dict[str, Fact] = {
                     "use was reported"
                 ),
                 "false": N_("no prescribed-use answer was overridden"),
+            },
+        ),
+        Fact(
+            "supervision_uncertain",
+            "yes_no",
+            ("equals",),
+            lambda t: t.uncertain,
+            {
+                "true": N_(
+                    "'all prescribed' was skipped and nothing rules it out, so tolerance and "
+                    "withdrawal may not count"
+                ),
+                "false": N_("whether use was prescribed does not leave anything uncertain"),
             },
         ),
         Fact(

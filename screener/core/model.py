@@ -86,6 +86,9 @@ class Status(StrEnum):
     NOT_MET = "not_met"
     EXCLUDED = "excluded"  # met or not, it is not counted under supervision
     UNANSWERED = "unanswered"
+    # Answered yes, but whether it counts hangs on a skipped "all use was prescribed?": it
+    # widens the range like an unanswered criterion, and is never reported as met.
+    UNCERTAIN = "uncertain"
     # "I don't know" was answered, or no question of this perspective can see it (an observer
     # cannot know someone else's cravings): open, like unanswered, and kept apart from it.
     UNKNOWN = "unknown"
@@ -415,6 +418,9 @@ class Result:
     # Questions that apply but were never answered, not even skipped (answers saved part-way):
     # empty when the screening was finished.
     not_reached: tuple[str, ...] = ()
+    # "All use was prescribed?" was skipped and nothing reported rules it out, so tolerance and
+    # withdrawal answered yes may or may not count (status UNCERTAIN).
+    supervision_uncertain: bool = False
 
     @property
     def complete(self) -> bool:

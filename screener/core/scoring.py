@@ -50,6 +50,7 @@ def score(bank: Bank, answers: Answers) -> Result:
 
     claimed, overridden_by = _supervision(bank, counted)
     supervised = claimed and not overridden_by
+    uncertain = not screened_out and _supervision_uncertain(bank, shown, counted)
 
     feeding: dict[str, list[Question]] = {key: [] for key in CRITERIA}
     for q in shown:
@@ -57,12 +58,14 @@ def score(bank: Bank, answers: Answers) -> Result:
             feeding[q.criterion].append(q)
     unseen = () if screened_out else _unseen(bank)
     criteria = tuple(
-        _criterion(key, feeding[key], counted, supervised, key in unseen) for key in CRITERIA
+        _criterion(key, feeding[key], counted, supervised, uncertain, key in unseen)
+        for key in CRITERIA
     )
     met = [c.key for c in criteria if c.status is Status.MET]
     open_ = [c.key for c in criteria if c.status is Status.UNANSWERED]
+    doubtful = [c.key for c in criteria if c.status is Status.UNCERTAIN]
     unknown = [c.key for c in criteria if c.status is Status.UNKNOWN]
-    count, count_max = len(met), len(met) + len(open_) + len(unknown)
+    count, count_max = len(met), len(met) + len(open_) + len(doubtful) + len(unknown)
     physical = not supervised and any(k in met for k in SUPERVISION_EXCLUDED)
 
     withdrawal = _withdrawal(bank, shown, counted)
@@ -83,6 +86,7 @@ def score(bank: Bank, answers: Answers) -> Result:
             supervised=supervised,
             overridden=claimed and bool(overridden_by),
             physical=physical,
+            uncertain=uncertain,
         )
     )
     order = _orders(bank)
@@ -114,6 +118,7 @@ def score(bank: Bank, answers: Answers) -> Result:
             q.id for q in shown if q.id not in answers.values and q.role is not Role.CONSENT
         ),
         answers=counted,
+        supervision_uncertain=uncertain,
     )
 
 
@@ -129,6 +134,18 @@ def _supervision(
     if not passes(q.overridden_if, counted):
         return True, ()
     return True, tuple(_reason(leaf, counted) for leaf in true_leaves(q.overridden_if, counted))
+
+
+def _supervision_uncertain(bank: Bank, shown: list[Question], counted: Mapping[str, Value]) -> bool:
+    """Whether "all use was prescribed" was asked and left unanswered while no answer rules it
+    out: then tolerance and withdrawal may be expected effects of prescribed medicine."""
+    q = bank.by_role(Role.PRESCRIBED_ONLY)
+    if q is None or q not in shown:
+        return False
+    said = counted.get(q.id)
+    if said is not None and not q.is_unknown(said):  # "don't know" leaves it open too
+        return False
+    return q.overridden_if is None or not passes(q.overridden_if, counted)
 
 
 def _finding(fid: str, when: Condition | None, counted: Mapping[str, Value]) -> Finding:
@@ -164,6 +181,7 @@ def _criterion(
     questions: list[Question],
     counted: Mapping[str, Value],
     supervised: bool,
+    uncertain: bool,
     unseen: bool = False,
 ) -> CriterionResult:
     """How one criterion came out. `unseen`: no question of this perspective looks at it (an
@@ -173,7 +191,7 @@ def _criterion(
     if supervised and key in SUPERVISION_EXCLUDED:
         status = Status.EXCLUDED
     elif any(v is True for v in values):
-        status = Status.MET
+        status = Status.UNCERTAIN if uncertain and key in SUPERVISION_EXCLUDED else Status.MET
     elif unseen:
         status = Status.UNKNOWN
     elif all(v is False for v in values):
@@ -247,11 +265,13 @@ def result_json(result: Result) -> dict[str, object]:
             "not_met": result.ids(Status.NOT_MET),
             "excluded": result.ids(Status.EXCLUDED),
             "unanswered": result.ids(Status.UNANSWERED),
+            "uncertain": result.ids(Status.UNCERTAIN),
             "unknown": result.ids(Status.UNKNOWN),
         },
         "severity": result.severity.value,
         "severity_max": result.severity_max.value,
         "supervised_exclusion": result.supervised_exclusion,
+        "supervision_uncertain": result.supervision_uncertain,
         "supervision_overridden_by": [
             {"question": qid, "answer": list(v) if isinstance(v, tuple) else v}
             for qid, v in result.overridden_by

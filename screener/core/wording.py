@@ -111,6 +111,9 @@ def result_sentence(res: Result, voice: Voice = "screen") -> str:
             "No opioid use in the past 12 months was reported, so the criteria were not asked."
         )
     count, top, open_ = res.count, res.count_max, res.count_max - res.count
+    doubtful = len(res.ids(Status.UNCERTAIN))
+    if doubtful:
+        return _doubtful_sentence(res, voice, doubtful)
     if voice == "summary":
         if count == top:
             return _("{count} of 11 criteria met: {meaning}.").format(
@@ -158,6 +161,43 @@ def result_sentence(res: Result, voice: Voice = "screen") -> str:
     )
 
 
+def _doubtful_sentence(res: Result, voice: Voice, doubtful: int) -> str:
+    """The result sentence when tolerance or withdrawal hang on a skipped "all use was
+    prescribed?": they are open, and the sentence says why rather than "not answered"."""
+    unanswered = res.count_max - res.count - doubtful
+    why = ngettext(
+        "{n} depends on whether all use was prescribed",
+        "{n} depend on whether all use was prescribed",
+        doubtful,
+    ).format(n=doubtful)
+    if unanswered:
+        why = _("{unanswered} not answered, {uncertain}").format(
+            unanswered=unanswered, uncertain=why
+        )
+    values = {
+        "count": res.count,
+        "top": res.count_max,
+        "open": why,
+        "meaning": meaning(res.severity),
+        "low": band_name(res.severity),
+        "high": band_name(res.severity_max),
+    }
+    if voice == "summary":
+        if res.severity is res.severity_max:
+            return _("{count} to {top} of 11 criteria met ({open}): {meaning} either way.").format(
+                **values
+            )
+        return _(
+            "{count} to {top} of 11 criteria met ({open}): {low} on the answers given, up to "
+            "{high}."
+        ).format(**values)
+    if res.severity is res.severity_max:
+        return _("{count} to {top} of 11 criteria ({open}): {meaning} either way").format(**values)
+    return _("{count} to {top} of 11 criteria ({open}): {low} as answered, up to {high}").format(
+        **values
+    )
+
+
 def _result_line(res: Result) -> str:
     if res.screened_out:
         return _("no opioid use in the past 12 months reported")
@@ -185,6 +225,22 @@ def not_a_diagnosis(voice: Voice = "screen", perspective: str = "self") -> str:
     if voice == "record":
         return _("A self-screening, not a diagnosis: only a clinician can diagnose.")
     return _("This is a screening, not a diagnosis. Only a clinician can diagnose.")
+
+
+def uncertain_supervision(voice: Voice = "screen") -> str:
+    """Why tolerance and withdrawal answered yes are open: "all use was prescribed?" was
+    skipped, and nothing else the person said rules it out."""
+    if voice == "screen":
+        return _(
+            "You did not say whether all your opioid use was prescribed. Needing more and "
+            "withdrawal count only when it was not, so your yes to them is shown as open, not "
+            "as met."
+        )
+    return _(
+        "Whether all opioid use was prescribed was not answered, so tolerance and withdrawal "
+        "answered yes are left open rather than counted (the exclusion for use under medical "
+        "supervision may apply)."
+    )
 
 
 # --- answers about someone else ---------------------------------------------------------
@@ -274,6 +330,20 @@ def prescribed_note(res: Result, voice: Voice = "screen") -> str:
     )
 
 
+def prescribed_open_note(voice: Voice = "screen") -> str:
+    """About someone else whose only known opioids are prescribed, when whether they take them
+    as prescribed was not known or not answered."""
+    if voice == "summary":
+        return _(
+            "Whether all the other person's opioid use is prescribed was not known, so withdrawal "
+            "seen is left open: it may be expected with prescribed medicine."
+        )
+    return _(
+        "You did not say whether all their opioid use is prescribed, so withdrawal you have seen "
+        "is left open: it may be expected with prescribed medicine."
+    )
+
+
 def _not_a_diagnosis_other(voice: Voice) -> str:
     if voice == "summary":
         return _(
@@ -297,6 +367,8 @@ def sign_status(c: CriterionResult, res: Result) -> str:
         return pgettext("sign", "not seen")
     if c.status is Status.EXCLUDED:
         return pgettext("sign", "not counted (prescribed use)")
+    if c.status is Status.UNCERTAIN:
+        return pgettext("sign", "seen, but may be from prescribed medicine")
     if c.status is Status.UNKNOWN:
         return dont_know() if c.answers else pgettext("sign", "can't be seen from outside")
     if any(qid in res.answers for qid, _value in c.answers):
@@ -306,7 +378,7 @@ def sign_status(c: CriterionResult, res: Result) -> str:
 
 def open_counts(res: Result) -> tuple[int, int, int]:
     """How many signs a range leaves open: (answered "don't know", no question can see them,
-    skipped or never reached)."""
+    skipped or never reached, or seen but perhaps from prescribed medicine)."""
     unknown = unseen = open_ = 0
     for c in res.criteria:
         if c.status is Status.UNKNOWN:
@@ -314,7 +386,7 @@ def open_counts(res: Result) -> tuple[int, int, int]:
                 unknown += 1
             else:
                 unseen += 1
-        elif c.status is Status.UNANSWERED:
+        elif c.status in (Status.UNANSWERED, Status.UNCERTAIN):
             open_ += 1
     return unknown, unseen, open_
 
@@ -368,6 +440,7 @@ def status_label(status: Status, perspective: str = "self") -> str:
             Status.NOT_MET: pgettext("sign", "not seen"),
             Status.EXCLUDED: pgettext("criterion", "not counted (prescribed use)"),
             Status.UNANSWERED: pgettext("criterion", "not answered"),
+            Status.UNCERTAIN: pgettext("sign", "open (prescribed use not known)"),
             Status.UNKNOWN: pgettext("sign", "not known"),
         }
         return labels[status]
@@ -376,6 +449,7 @@ def status_label(status: Status, perspective: str = "self") -> str:
         Status.NOT_MET: pgettext("criterion", "not met"),
         Status.EXCLUDED: pgettext("criterion", "not counted (prescribed use)"),
         Status.UNANSWERED: pgettext("criterion", "not answered"),
+        Status.UNCERTAIN: pgettext("criterion", "open (prescribed use not answered)"),
         Status.UNKNOWN: pgettext("criterion", "not known"),
     }
     return labels[status]

@@ -54,6 +54,7 @@ STATUS_STYLE = {
     Status.NOT_MET: "",
     Status.EXCLUDED: "dim",
     Status.UNANSWERED: "yellow",
+    Status.UNCERTAIN: "yellow",
     Status.UNKNOWN: "yellow",
 }
 
@@ -375,6 +376,8 @@ def result(
                 )
             )
         )
+    elif res.supervision_uncertain:
+        parts.append(_t(wording.uncertain_supervision()))
     elif res.supervision_claimed and res.overridden_by:
         reasons = "; ".join(_override_reason(bank, qid, v) for qid, v in res.overridden_by)
         parts.append(
@@ -439,6 +442,8 @@ def _about_someone_else(bank: Bank, res: Result, plain: bool) -> list[Renderable
         return parts
     if res.supervised_exclusion:
         parts.append(_t(wording.prescribed_note(res)))
+    elif res.supervision_uncertain:
+        parts.append(_t(wording.prescribed_open_note()))
     parts.append(heading(_("The 11 signs, as you have seen them"), plain))
     parts.append(signs_table(bank, res, plain))
     still_open = wording.open_sentence(res)

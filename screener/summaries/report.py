@@ -190,6 +190,8 @@ def _result(bank: Bank, res: Result) -> list[Block]:
                 )
             )
         )
+    elif res.supervision_uncertain:
+        blocks.append(Para(wording.uncertain_supervision("summary")))
     elif res.supervision_claimed and res.overridden_by:
         blocks.append(
             Para(
