@@ -13,11 +13,11 @@ import yaml
 from conftest import bank_problems, bank_text
 from rich.console import Console
 
-from screener.core.model import CRITERIA, UNKNOWN, Answers, Bank, Status, Value
+from screener.core.model import CRITERIA, UNKNOWN, WHO, Answers, Bank, Status, Value
 from screener.core.scoring import result_json, score
 from screener.errors import AnswersError, Interrupted
 from screener.files.answers import document, parse_answers
-from screener.screens.interview import WHO, Interview, parse_reply
+from screener.screens.interview import Interview, parse_reply
 
 SEEN = [
     {

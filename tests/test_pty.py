@@ -83,6 +83,7 @@ def session(tmp_path: Path) -> Iterator[Session]:
     s.close()
 
 
+WHO = "Who is this screening about?"
 CONSENT = "Would you like to begin?"
 USE_ANY = "In the past 12 months, have you used any opioids?"
 WHICH = "Which opioids have you used in the past 12 months?"
@@ -112,6 +113,7 @@ class TestWalkThrough:
         self, session: Session
     ) -> None:
         session.see("Opioid use self-screening")
+        session.answer(WHO, "1")
         session.see("It is a screening, not a diagnosis.")
         session.answer(CONSENT, "y")
         session.answer(USE_ANY, "y")
@@ -159,6 +161,7 @@ class TestWalkThrough:
         assert "Traceback" not in session.transcript
 
     def test_saying_no_to_any_use_goes_straight_to_the_result(self, session: Session) -> None:
+        session.answer(WHO, "1")
         session.answer(CONSENT, "y")
         session.answer(USE_ANY, "n")
         session.see("Your screening result")
@@ -170,6 +173,7 @@ class TestWalkThrough:
         assert OFFER not in text
 
     def test_declining_to_begin_shows_the_helplines_and_exits_0(self, session: Session) -> None:
+        session.answer(WHO, "1")
         session.answer(CONSENT, "n")
         session.see("Okay. Nothing was saved.")
         session.see("1-800-662-4357")
@@ -241,6 +245,7 @@ class TestKeys:
     """The keys that work at every question: ! for help, q to leave, Ctrl-C to stop."""
 
     def test_ctrl_c_at_a_question_exits_130_without_a_traceback(self, session: Session) -> None:
+        session.answer(WHO, "1")
         session.answer(CONSENT, "y")
         session.see(USE_ANY)
         session.child.expect_exact(PROMPT)
@@ -251,6 +256,7 @@ class TestKeys:
         assert "KeyboardInterrupt" not in session.transcript
 
     def test_ctrl_c_at_the_welcome_exits_130_too(self, session: Session) -> None:
+        session.answer(WHO, "1")
         session.see(CONSENT)
         session.child.expect_exact(PROMPT)
         session.child.sendintr()
@@ -259,6 +265,7 @@ class TestKeys:
         assert "Traceback" not in session.transcript
 
     def test_ctrl_d_at_a_question_exits_130(self, session: Session) -> None:
+        session.answer(WHO, "1")
         session.answer(CONSENT, "y")
         session.see(USE_ANY)
         session.child.expect_exact(PROMPT)
@@ -269,6 +276,7 @@ class TestKeys:
 
     @pytest.mark.parametrize("key", ["ctrl-c", "ctrl-d"])
     def test_the_stop_message_starts_on_a_line_of_its_own(self, session: Session, key: str) -> None:
+        session.answer(WHO, "1")
         session.answer(CONSENT, "y")
         session.see(USE_ANY)
         session.child.expect_exact(PROMPT)
@@ -283,6 +291,7 @@ class TestKeys:
         )
 
     def test_bang_shows_emergency_help_then_the_same_question(self, session: Session) -> None:
+        session.answer(WHO, "1")
         session.answer(CONSENT, "y")
         session.answer(USE_ANY, "!")
         session.see("911")
@@ -301,6 +310,7 @@ class TestKeys:
         assert session.finish() == 1
 
     def test_question_mark_explains_the_question_then_asks_it_again(self, session: Session) -> None:
+        session.answer(WHO, "1")
         session.answer(CONSENT, "y")
         session.answer(USE_ANY, "?")
         session.see("Why we ask:")
@@ -316,6 +326,7 @@ class TestExport:
     def test_a_summary_is_saved_after_the_result(self, tmp_path: Path) -> None:
         s = Session(["--export", "summary.html"], tmp_path)
         try:
+            s.answer(WHO, "1")
             s.answer(CONSENT, "y")
             s.answer(USE_ANY, "n")
             s.see("Your screening result")
@@ -330,6 +341,7 @@ class TestExport:
     def test_ctrl_c_during_the_questions_writes_nothing(self, tmp_path: Path) -> None:
         s = Session(["--export", "summary.md"], tmp_path)
         try:
+            s.answer(WHO, "1")
             s.answer(CONSENT, "y")
             s.see(USE_ANY)
             s.child.expect_exact(PROMPT)
@@ -347,6 +359,7 @@ class TestSaveForLater:
     def test_save_on_quit_then_carry_on_from_the_first_open_question(self, tmp_path: Path) -> None:
         s = Session([], tmp_path)  # HOME is tmp_path: the suggested file goes there
         try:
+            s.answer(WHO, "1")
             s.answer(CONSENT, "y")
             s.answer(USE_ANY, "y")
             s.answer(WHICH, "1")
@@ -445,6 +458,7 @@ class TestSaveForLater:
         assert saved.exists() is kept
 
     def test_saying_no_to_saving_writes_nothing(self, session: Session, tmp_path: Path) -> None:
+        session.answer(WHO, "1")
         session.answer(CONSENT, "y")
         session.answer(USE_ANY, "y")
         session.answer(WHICH, "q")
@@ -459,6 +473,7 @@ class TestSaveForLater:
     def test_ctrl_c_at_the_save_question_writes_nothing(
         self, session: Session, tmp_path: Path
     ) -> None:
+        session.answer(WHO, "1")
         session.answer(CONSENT, "y")
         session.answer(USE_ANY, "y")
         session.answer(WHICH, "q")

@@ -388,7 +388,7 @@ class TestBankJson:
             "version": "1.0.0",
             "title": "Opioid use self-screening",
             "language": "en",
-            "perspectives": {"self": "Myself"},
+            "perspectives": {"self": "Myself", "other": "Someone I care about"},
         }
         assert [q["id"] for q in doc["questions"]] == [q.id for q in bank.questions]
         keys = {
@@ -404,6 +404,8 @@ class TestBankJson:
             "show_if",
             "why",
             "source",
+            "perspective",
+            "unknown",
         }
         assert all(set(q) == keys for q in doc["questions"])
 
@@ -454,4 +456,7 @@ class TestBankJson:
             "consent": "consent",
             "use_any": "gate",
             "prescribed_only": "prescribed_only",
+            "about_consent": "consent",
+            "about_use_any": "gate",
+            "about_prescribed_only": "prescribed_only",
         }

@@ -49,6 +49,11 @@ NONE_OPTION = "none"
 # format: any other perspective id is worded as a person answering about themselves.
 OTHER = "other"
 
+# The id of "Who is this screening about?", asked first when a bank offers more than one
+# perspective: the linkId of that question in FHIR, too. Not a bank question (a bank's ids
+# cannot hold a '-'): its answer is the run's perspective, never one of its answers.
+WHO = "about-whom"
+
 # "I don't know": the stored answer to a question whose bank entry allows it (`unknown: true`),
 # kept apart from a skip (None). In answers files it is this string.
 UNKNOWN = "unknown"

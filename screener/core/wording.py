@@ -250,6 +250,11 @@ def uncertain_supervision(voice: Voice = "screen") -> str:
 # and what no one can see from outside, could go either way), and no severity.
 
 
+def who_text() -> str:
+    """The question asked first when a bank offers more than one perspective."""
+    return _("Who is this screening about?")
+
+
 def whose_account(voice: Voice = "screen") -> str:
     """Whose answers these are, and about whom: on every screen and summary of an `other` run."""
     if voice == "summary":

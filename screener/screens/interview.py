@@ -15,9 +15,20 @@ from typing import NamedTuple
 
 from rich.console import RenderableType
 
+from screener.core import wording
 from screener.core.conditions import applicable, possible
 from screener.core.kinds import is_no, is_yes, kind_of, typed_no, typed_yes
-from screener.core.model import UNKNOWN, Answers, Bank, Kind, Option, Question, Role, Value
+from screener.core.model import (
+    UNKNOWN,
+    WHO,
+    Answers,
+    Bank,
+    Kind,
+    Option,
+    Question,
+    Role,
+    Value,
+)
 from screener.core.safetext import clean
 from screener.errors import ExportError, Interrupted, Quit
 from screener.i18n import _
@@ -35,19 +46,13 @@ HELP = frozenset({render.HELP_KEY, "help"})
 # What "I don't know" may be typed as, at a question that takes it.
 DONT_KNOW = frozenset({render.UNKNOWN_KEY, "don't know", "dont know", "unknown"})
 
-# The id of "Who is this about?", asked first when the bank offers more than one perspective.
-# Not a bank question: a bank id cannot hold a '-', and the answer is the run's perspective,
-# never one of its answers. FHIR uses it as the linkId of the same question.
-WHO = "about-whom"
-
-
 def who_question(bank: Bank) -> Question:
     """ "Who is this about?" as a question: one option per perspective the bank offers."""
     return Question(
         id=WHO,
         section="",
         kind=Kind.CHOICE,
-        text=_("Who is this screening about?"),
+        text=wording.who_text(),
         short=_("About"),
         why=_(
             "The questions and the result are worded for the person the screening is about. "
