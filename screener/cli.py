@@ -395,6 +395,7 @@ def run(
                 banner,
                 opening,
                 program=_program() if interactive else "screener",
+                pause_after_emergency=interactive,
             ).run()
             if taken is not None and persona is not None:  # fictional answers stay marked
                 taken = taken._replace(demo=persona)
@@ -402,12 +403,45 @@ def run(
             out.print(render.declined(the_bank, plain))
             return
         from screener.core.scoring import score  # not needed until the questions are done
+        from screener.screens import result as result_screen
 
         res = score(the_bank, taken)
-        out.print(render.result(the_bank, res, plain, banner))
+        out.print(result_screen.result(the_bank, res, plain, banner))
         _write_exports(plan, the_bank, taken, res, force, _notes(out))
         if interactive and answers is not None and todo and res.complete:
             _offer_to_delete(answers, out)
+        if interactive:  # a person is there: offer to keep a summary (never asked of a pipe)
+            _after_result(the_bank, taken, res, out, plain, saved_before=bool(plan))
+
+
+def _after_result(
+    bank: "Bank",
+    taken: "Answers",
+    res: "Result",
+    out: "Console",
+    plain: bool,
+    saved_before: bool,
+) -> None:
+    """At a terminal, after the result: save a summary for a clinician, see the emergency
+    steps again, or leave."""
+    from datetime import date
+
+    from screener.screens.after import AfterResult
+
+    def show(renderable: "RenderableType") -> None:
+        out.print(renderable, soft_wrap=getattr(renderable, "soft_wrap", False))
+
+    AfterResult(
+        bank,
+        taken,
+        res,
+        out.input,
+        show,
+        Path.home(),
+        date.today(),
+        plain,
+        saved_before=saved_before,
+    ).run()
 
 
 def _offer_to_delete(path: Path, out: "Console") -> None:
@@ -546,9 +580,10 @@ def score_cmd(
             print(json.dumps(result_json(res), indent=2))
         elif not to_stdout:  # with `--export -` standard output holds the summary alone
             from screener.screens import render
+            from screener.screens import result as result_screen
 
             banner = render.demo_banner(given.demo)
-            console(plain).print(render.result(the_bank, res, plain, banner))
+            console(plain).print(result_screen.result(the_bank, res, plain, banner))
         stream = "stderr" if as_json or to_stdout else "stdout"
         _write_exports(plan, the_bank, given, res, force, lambda text: say(text, stream))
 
@@ -629,6 +664,8 @@ def validate(
     with guarded():
         b = load_bank(path)
         n = len(b.questions)
+        for line in b.warnings:
+            say(line)
         print(
             _(
                 "{path}: OK: bank {id} version {version}, {n} questions in {sections} "
@@ -736,7 +773,9 @@ def demo(
         from screener.core.scoring import score
 
         res = score(the_bank, taken)
-        out.print(render.result(the_bank, res, plain, render.demo_banner(taken.demo)))
+        from screener.screens import result as result_screen
+
+        out.print(result_screen.result(the_bank, res, plain, render.demo_banner(taken.demo)))
         # The summary says DEMO at the top: `taken.demo` names the persona.
         _write_exports(plan, the_bank, taken, res, force, _notes(out))
 

@@ -22,6 +22,7 @@ from screener.errors import AnswersError
 from screener.files import yamlsrc
 from screener.files.answers import document, missing, parse_answers
 from screener.screens import render
+from screener.screens import result as result_screen
 from screener.screens.demo import (
     Persona,
     answers_of,
@@ -46,9 +47,12 @@ EXPECTED = {
         5,
         "4 to 5 of 11 criteria (1 not answered): a pattern consistent with moderate",
     ),
+    "alex": (Severity.MODERATE, 5, 5, "5 of 11 criteria: a pattern consistent with moderate"),
     "riley": (Severity.SEVERE, 9, 9, "9 of 11 criteria: a pattern consistent with severe"),
     "morgan": (Severity.NONE, 1, 1, "1 of 11 criteria: below the threshold"),
     "casey": (Severity.MILD, 3, 3, "3 of 11 criteria: a pattern consistent with mild"),
+    "pat": (Severity.NONE, 1, 1, "1 of 11 criteria: below the threshold"),
+    "lee": (Severity.MILD, 3, 3, "3 of 11 criteria: a pattern consistent with mild"),
 }
 
 
@@ -67,7 +71,7 @@ def ok(result: RunResult) -> str:
     return result.stdout
 
 
-def personas_text(change: Any = None, version: str = "1.0.0") -> str:
+def personas_text(change: Any = None, version: str = "2.0.0") -> str:
     """A small valid personas file for the default bank, changed by `change(doc)`."""
     doc: dict[str, Any] = {
         "format": "screener-personas/1",
@@ -195,7 +199,7 @@ class TestKeys:
             ("sows_aches", 0, "0"),
             ("ctx_attempts", "a_few", "3"),
             ("opioids_which", ("heroin", "fentanyl"), "1 2"),
-            ("ctx_other_substances", ("none",), "5"),
+            ("ctx_other_substances", ("none",), "6"),
         ],
     )
     def test_keys_are_what_a_person_would_type(
@@ -267,7 +271,7 @@ class TestChecking:
         text = personas_text(version="0.9.0")
         assert problems(text, bank) == [
             f"p.yaml:{line_of(text, 'version')}: bank.version: these personas answer version "
-            "'0.9.0' of the bank, which is now version '1.0.0': check their answers against it, "
+            "'0.9.0' of the bank, which is now version '2.0.0': check their answers against it, "
             "then update the version here"
         ]
 
@@ -328,15 +332,15 @@ class TestRenderBanner:
             render.welcome(bank, False, BANNER),
             render.section_start(bank, bank.section("criteria"), "self", False, BANNER),
             render.question(q, "self", ("Criteria", 4, 11), banner=BANNER),
-            render.recap(res, False, BANNER),
+            result_screen.end_card(bank, res, False, BANNER),
         ]
         for screen in screens:
             out = Console(record=True, width=80, file=io.StringIO())
             out.print(screen)
             assert out.export_text().count(BANNER) == 1
         out = Console(record=True, width=80, file=io.StringIO())
-        out.print(render.result(bank, res, banner=BANNER))
-        assert out.export_text().count(BANNER) == 2  # the top and the closing recap
+        out.print(result_screen.result(bank, res, banner=BANNER))
+        assert out.export_text().count(BANNER) == 2  # the top and the closing card
 
     def test_the_banner_is_reverse_video_on_a_terminal_and_plain_words_otherwise(self) -> None:
         styled = Console(file=io.StringIO(), force_terminal=True, color_system="standard")
@@ -426,7 +430,7 @@ class TestDemoCommand:
         assert result.stdout == ""
         assert result.stderr == (
             "Error: no persona called 'rilley' (did you mean 'riley'?); the personas are: "
-            "dana, sam, jordan, riley, morgan, casey\n"
+            "dana, sam, jordan, alex, riley, morgan, casey, pat, lee\n"
         )
 
     @pytest.mark.parametrize("pace", ["-1", "nan", "inf", "61"])
@@ -508,7 +512,7 @@ class TestStepKeys:
             app, ["demo", "sam", "--step", "--plain"], input="\n!\n\n?\n\n\n"
         )
         assert result.exit_code == 130  # end of input, as before
-        assert "Signs of an overdose" in result.stdout
+        assert "Signs:" in result.stdout
         assert "Why we ask:" in result.stdout
         typed = re.findall(r"^> (.*)$", result.stdout, re.MULTILINE)
         assert typed[:5] == ["y", "!", "y", "?", "3"]

@@ -116,8 +116,11 @@ class TestWhole:
             assert r.title in whole
             if r.when is not None:
                 assert f"In the bank: {flat(describe(r.when))}" in whole
-        assert "Now: Lower your overdose risk Shown when any safety flag is raised." in whole
-        assert "Shown when 2 or more criteria are met, or tolerance or withdrawal" in whole
+        assert "Now: Lower your overdose risk Shown when 'Heroin' is chosen" in whole
+        assert "Shown when the highest severity still possible is mild or higher, or" in whole
+
+    def test_a_skipped_prescribed_use_answer_is_explained(self, whole: str) -> None:
+        assert "it stays open and widens the range" in whole
 
     def test_referrals_come_most_urgent_first(self, whole: str) -> None:
         now = [m.start() for m in re.finditer(r"- Now: ", whole)]
@@ -150,7 +153,7 @@ class TestOneCriterion:
         assert f"Criterion 4 of 11: {bank.criteria['craving']}".upper() in out  # a heading
         assert flat(str(q.text)) in out
         assert f"Why it is asked: {flat(q.why)}" in out
-        assert "[6] DSM-5 criteria for opioid use disorder (paraphrased)" in out
+        assert "[6] The DSM-5 checklist for opioid use disorder, in our own words" in out
         assert "Counted whether or not the opioids were prescribed." in out
         for key in CRITERIA:
             if key != "craving":

@@ -384,7 +384,11 @@ class TestScreenedOut:
         assert (result.count, result.count_max) == (0, 0)
         assert result.withdrawal is None
         assert [r.id for r in result.referrals] == ["no_recent_use"]
-        assert [c.id for c in result.caveats] == ["not_a_diagnosis", "good_samaritan"]
+        assert [c.id for c in result.caveats] == [
+            "not_a_diagnosis",
+            "tolerance_after_break",
+            "good_samaritan",
+        ]
 
     def test_answers_to_hidden_criteria_are_ignored(self, bank, answers):
         values = yes_to_values(*CRITERIA, safety_alone=True, safety_naloxone=False)
@@ -431,7 +435,8 @@ class TestFlags:
             ),
         )
         assert result.flags == ()
-        assert "overdose_safety" not in [r.id for r in result.referrals]
+        # Heroin was reported: the overdose step is there even with no safety flag.
+        assert "overdose_safety" in [r.id for r in result.referrals]
 
     def test_sharing_gear_counts_only_for_people_who_inject(self, bank, yes_to):
         smoking = score(bank, yes_to(opioids_how=("smoke",), safety_sharing=True))
@@ -461,8 +466,6 @@ class TestReferrals:
             ("now", "pregnancy"),
             ("soon", "withdrawal_care"),
             ("soon", "talk_to_clinician"),
-            ("soon", "medical_detox"),
-            ("soon", "mat"),
             ("soon", "dual_diagnosis"),
             ("when_ready", "therapy"),
             ("when_ready", "aftercare_support"),
@@ -470,10 +473,13 @@ class TestReferrals:
 
     def test_below_threshold_answers_get_the_keep_an_eye_referral(self, bank, yes_to):
         result = score(bank, yes_to("craving"))
-        assert [r.id for r in result.referrals] == ["keep_an_eye"]
+        assert [r.id for r in result.referrals] == ["overdose_safety", "keep_an_eye"]
 
-    def test_many_attempts_suggest_residential_care(self, bank, yes_to):
-        result = score(bank, yes_to("craving", "cut_down", ctx_attempts="many"))
+    def test_many_attempts_suggest_residential_care_only_when_use_is_severe(self, bank, yes_to):
+        severe = ("craving", "cut_down", "larger_longer", "time_spent", "role_failure")
+        mild = score(bank, yes_to(*severe[:2], ctx_attempts="many"))
+        assert "inpatient" not in [r.id for r in mild.referrals]
+        result = score(bank, yes_to(*severe, "social_problems", ctx_attempts="many"))
         assert "inpatient" in [r.id for r in result.referrals]
 
 
@@ -496,10 +502,11 @@ class TestResultJson:
             ),
         )
         assert result_json(result) == {
-            "bank": {"id": "oud-self-screen", "version": "1.0.0"},
+            "bank": {"id": "oud-self-screen", "version": "2.0.0"},
             "perspective": "self",
             "screened_out": False,
             "complete": False,  # only the questions this test is about were answered
+            "changed_since": [],
             "not_reached": [
                 "opioids_how",
                 *("extra_irritable", "extra_diarrhea", "extra_sleep", "extra_headache"),
@@ -541,11 +548,11 @@ class TestResultJson:
             "flags": ["uses_alone"],
             "referrals": [
                 "overdose_safety",
+                "moud",
                 "withdrawal_care",
                 "talk_to_clinician",
                 "physical_dependence",
                 "medical_detox",
-                "mat",
                 "therapy",
                 "aftercare_support",
             ],
@@ -560,38 +567,49 @@ class TestResultJson:
             "because": {
                 "flags": {"uses_alone": [{"question": "safety_alone", "answer": True}]},
                 "referrals": {
-                    r: []
-                    for r in (
-                        "overdose_safety",
-                        "withdrawal_care",
-                        "talk_to_clinician",
-                        "physical_dependence",
-                        "medical_detox",
-                        "mat",
-                        "therapy",
-                        "aftercare_support",
-                    )
+                    "overdose_safety": [
+                        {"question": "opioids_which", "answer": "heroin"},
+                        {"question": "prescribed_only", "answer": False},
+                    ],
+                    **{
+                        r: []
+                        for r in (
+                            "moud",
+                            "withdrawal_care",
+                            "talk_to_clinician",
+                            "physical_dependence",
+                            "medical_detox",
+                            "therapy",
+                            "aftercare_support",
+                        )
+                    },
                 },
                 "caveats": {
-                    c: []
-                    for c in (
-                        "not_a_diagnosis",
-                        "relapse_common",
-                        "tolerance_after_break",
-                        "street_supply",
-                        "good_samaritan",
-                        "remission_not_judged",
-                    )
+                    "street_supply": [
+                        {"question": "opioids_which", "answer": "heroin"},
+                        {"question": "prescribed_only", "answer": False},
+                    ],
+                    **{
+                        c: []
+                        for c in (
+                            "not_a_diagnosis",
+                            "relapse_common",
+                            "tolerance_after_break",
+                            "good_samaritan",
+                            "remission_not_judged",
+                        )
+                    },
                 },
             },
         }
 
     def test_screened_out_json(self, bank, answers):
         assert result_json(score(bank, answers({"use_any": False}))) == {
-            "bank": {"id": "oud-self-screen", "version": "1.0.0"},
+            "bank": {"id": "oud-self-screen", "version": "2.0.0"},
             "perspective": "self",
             "screened_out": True,
             "complete": True,
+            "changed_since": [],
             "not_reached": [],
             "criteria": {
                 "count": 0,
@@ -612,11 +630,15 @@ class TestResultJson:
             "withdrawal": None,
             "flags": [],
             "referrals": ["no_recent_use"],
-            "caveats": ["not_a_diagnosis", "good_samaritan"],
+            "caveats": ["not_a_diagnosis", "tolerance_after_break", "good_samaritan"],
             "because": {
                 "flags": {},
                 "referrals": {"no_recent_use": []},
-                "caveats": {"not_a_diagnosis": [], "good_samaritan": []},
+                "caveats": {
+                    "not_a_diagnosis": [],
+                    "tolerance_after_break": [],
+                    "good_samaritan": [],
+                },
             },
         }
 

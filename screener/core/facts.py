@@ -201,8 +201,8 @@ FACTS: dict[str, Fact] = {
             lambda t: t.uncertain,
             {
                 "true": N_(
-                    "'all prescribed' was skipped and nothing rules it out, so tolerance and "
-                    "withdrawal may not count"
+                    "'all use prescribed?' was skipped and no answer rules it out, so a yes to "
+                    "tolerance or withdrawal stays open"
                 ),
                 "false": N_("whether use was prescribed does not leave anything uncertain"),
             },

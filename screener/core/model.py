@@ -7,6 +7,7 @@ budget (README: Development). `Result` stays a dataclass: its `count` field woul
 `tuple.count`.
 """
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -185,6 +186,14 @@ class Scale(NamedTuple):
     band_note: str = ""
     source: tuple[str, ...] = ()
     band_source: tuple[str, ...] = ()
+    # The scale's published name ("Subjective Opiate Withdrawal Scale (SOWS)"), for clinicians:
+    # `explain`, the summaries and the `?` help; the person's screens use the plain `title`.
+    formal_name: str = ""
+
+    @property
+    def formal(self) -> str:
+        """The published name, or the title when the bank gives none."""
+        return self.formal_name or self.title
 
     @property
     def top(self) -> int:
@@ -212,6 +221,10 @@ class Question(NamedTuple):
     def is_unknown(self, value: object) -> bool:
         """Whether a stored answer to this question is "I don't know"."""
         return self.unknown and isinstance(value, str) and value == UNKNOWN
+
+    # The bank version in which the question last changed meaning ("" if never): answers given
+    # to an earlier version still score, with a note that this one was asked differently.
+    changed_in: str = ""
 
     def label_of(self, value: object) -> str:
         """The option label for a stored value (the value itself when it has none)."""
@@ -266,6 +279,10 @@ class Helpline(NamedTuple):
     contact: str
     detail: str
     source: tuple[str, ...]
+    # A few words for the result's first screen, its closing card and the `!` box ("" if none).
+    brief: str = ""
+    # The line to call in an overdose (911): first on the result when there is an overdose risk.
+    emergency: bool = False
 
 
 class Emergency(NamedTuple):
@@ -274,6 +291,8 @@ class Emergency(NamedTuple):
     steps: tuple[str, ...]
     note: str
     source: tuple[str, ...]
+    # The steps in one sentence, for the welcome's small box ("" if none: the steps are shown).
+    brief: str = ""
 
 
 class Bank(NamedTuple):
@@ -293,6 +312,8 @@ class Bank(NamedTuple):
     criteria: Mapping[str, str] = MappingProxyType({})  # key -> plain meaning
     path: str = ""
     canonical: str = ""  # as written in the bank; see `url`
+    # What `validate` reports without refusing the bank (FILE:LINE: path: message lines).
+    warnings: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
@@ -357,6 +378,13 @@ class Bank(NamedTuple):
 
 
 _VIEWS: dict[tuple[int, str], tuple[Bank, Bank]] = {}
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """A version's numbers for comparing ("2.0.0" > "1.10" > "1.9"); text that holds none, or
+    more than a few, sorts first: answers from an unknown version are assumed to be older."""
+    numbers = re.findall(r"[0-9]{1,9}", version)
+    return tuple(int(n) for n in numbers[:4])
 
 
 # --- answers and results ----------------------------------------------------------------
@@ -426,6 +454,10 @@ class Result:
     # "All use was prescribed?" was skipped and nothing reported rules it out, so tolerance and
     # withdrawal answered yes may or may not count (status UNCERTAIN).
     supervision_uncertain: bool = False
+    # Questions answered for an earlier bank version that have changed meaning since (their
+    # `changed_in` is later than the answers' version): scored as given, with a note.
+    changed_since: tuple[str, ...] = ()
+    answered_version: str = ""  # the bank version the answers were given to
 
     @property
     def complete(self) -> bool:

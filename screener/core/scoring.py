@@ -28,6 +28,7 @@ from screener.core.model import (
     Status,
     Value,
     Withdrawal,
+    version_key,
 )
 
 
@@ -119,6 +120,8 @@ def score(bank: Bank, answers: Answers) -> Result:
         ),
         answers=counted,
         supervision_uncertain=uncertain,
+        changed_since=_changed_since(answers, shown, counted),
+        answered_version=answers.bank_version,
     )
 
 
@@ -134,6 +137,19 @@ def _supervision(
     if not passes(q.overridden_if, counted):
         return True, ()
     return True, tuple(_reason(leaf, counted) for leaf in true_leaves(q.overridden_if, counted))
+
+
+def _changed_since(
+    answers: Answers, shown: list[Question], counted: Mapping[str, Value]
+) -> tuple[str, ...]:
+    """The answered questions whose meaning changed after the version the answers were given
+    to."""
+    given = version_key(answers.bank_version)
+    return tuple(
+        q.id
+        for q in shown
+        if q.changed_in and counted.get(q.id) is not None and given < version_key(q.changed_in)
+    )
 
 
 def _supervision_uncertain(bank: Bank, shown: list[Question], counted: Mapping[str, Value]) -> bool:
@@ -258,6 +274,7 @@ def result_json(result: Result) -> dict[str, object]:
         "screened_out": result.screened_out,
         "complete": result.complete,
         "not_reached": list(result.not_reached),
+        "changed_since": list(result.changed_since),
         "criteria": {
             "count": result.count,
             "count_max": result.count_max,

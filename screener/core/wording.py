@@ -243,6 +243,31 @@ def uncertain_supervision(voice: Voice = "screen") -> str:
     )
 
 
+def changed_since(bank: Bank, res: Result, voice: Voice = "screen") -> str:
+    """The note for answers given to an earlier wording of questions that have changed meaning
+    since: they are counted as given. Empty when there are none."""
+    if not res.changed_since:
+        return ""
+    names = ", ".join(clean(bank.question(qid).short) for qid in res.changed_since)
+    if voice == "screen":
+        return ngettext(
+            "One of these answers was given to an earlier wording of its question, which has "
+            "changed meaning since: {names}. It is counted as given; you may want to answer "
+            "it again.",
+            "Some of these answers were given to an earlier wording of their questions, which "
+            "have changed meaning since: {names}. They are counted as given; you may want to "
+            "answer them again.",
+            len(res.changed_since),
+        ).format(names=names)
+    return ngettext(
+        "These answers were given to version {given} of the questions. Since then {n} "
+        "question has changed meaning: {names}. Its answer is counted as given.",
+        "These answers were given to version {given} of the questions. Since then {n} "
+        "questions have changed meaning: {names}. Their answers are counted as given.",
+        len(res.changed_since),
+    ).format(given=res.answered_version, n=len(res.changed_since), names=names)
+
+
 # --- answers about someone else ---------------------------------------------------------
 #
 # A result about another person (perspective `other`) never labels them: it says how many of
@@ -536,13 +561,16 @@ def urgency_label(urgency: Urgency, voice: Voice = "screen") -> str:
 
 
 def withdrawal_sentence(w: Withdrawal | None, scale: str = "", voice: Voice = "screen") -> str:
-    """The withdrawal rating in a sentence; `scale` is the scale's title (bank text).
+    """The withdrawal rating in a sentence; `scale` is the scale's name (bank text), which
+    the summary and the record name and the person's screen does not (it says the score
+    after "Withdrawal right now:").
 
-    "3 out of 64 on the Subjective Opiate Withdrawal Scale (SOWS), 16 of 16 items answered."
-    (the summary says "At least 3 ..." and the screen "at least 3 ..." while items are
-    unanswered); on a caseload line, "withdrawal score 3".
+    - summary: "3 out of 64 on the Subjective Opiate Withdrawal Scale (SOWS), 16 of 16 items
+      answered." ("At least 3 ..." while items are unanswered);
+    - screen: "3 out of 64, 16 of 16 items answered." ("at least 3 ...");
+    - line: "withdrawal score 3".
     """
-    summary = voice == "summary"
+    summary = voice in ("summary", "record")
     if w is None:
         if summary:
             return _("Not taken (the withdrawal rating was optional).")
@@ -556,30 +584,44 @@ def withdrawal_sentence(w: Withdrawal | None, scale: str = "", voice: Voice = "s
                 "score."
             )
         return _("You chose to rate how you feel, but skipped every item, so there is no score.")
-    if w.complete:
+    if not summary:
+        if w.complete:
+            text = ngettext(
+                "{score} out of {max}, {answered} of {items} item answered.",
+                "{score} out of {max}, {answered} of {items} items answered.",
+                w.items,
+            )
+        else:
+            text = ngettext(
+                "at least {score} out of {max}, {answered} of {items} item answered.",
+                "at least {score} out of {max}, {answered} of {items} items answered.",
+                w.items,
+            )
+    elif w.complete:
         text = ngettext(
             "{score} out of {max} on the {scale}, {answered} of {items} item answered.",
             "{score} out of {max} on the {scale}, {answered} of {items} items answered.",
             w.items,
         )
-    elif summary:
+    else:
         text = ngettext(
             "At least {score} out of {max} on the {scale}, {answered} of {items} item answered.",
             "At least {score} out of {max} on the {scale}, {answered} of {items} items answered.",
             w.items,
         )
-    else:
-        text = ngettext(
-            "at least {score} out of {max} on the {scale}, {answered} of {items} item answered.",
-            "at least {score} out of {max} on the {scale}, {answered} of {items} items answered.",
-            w.items,
-        )
     return text.format(score=w.score, max=w.max, scale=scale, answered=w.answered, items=w.items)
 
 
-def band_sentence(w: Withdrawal) -> str:
-    """ "Band: moderate." ("moderate so far" while items are unanswered); the band label is
-    bank text. Only for a withdrawal with a band."""
+def band_sentence(w: Withdrawal, voice: Voice = "summary") -> str:
+    """The band of a withdrawal with one; the band label is bank text.
+
+    summary: "Band: moderate." ("moderate so far" while items are unanswered); screen: "That
+    is in the moderate range." ("... range so far.").
+    """
+    if voice == "screen":
+        if w.complete:
+            return _("That is in the {band} range.").format(band=w.band)
+        return _("That is in the {band} range so far.").format(band=w.band)
     if w.complete:
         return _("Band: {band}.").format(band=w.band)
     return _("Band: {band} so far.").format(band=w.band)

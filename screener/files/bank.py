@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from screener.core.conditions import question_names
 from screener.core.kinds import kind_of
 from screener.core.model import (
     CRITERIA,
@@ -24,13 +25,17 @@ from screener.core.model import (
     WITHDRAWAL_SCALE,
     Band,
     Bank,
+    Caveat,
+    Flag,
     Kind,
     Option,
     Question,
+    Referral,
     Role,
     Scale,
     Section,
     Source,
+    version_key,
 )
 from screener.core.safetext import clean, one_line, show_value
 from screener.errors import BankError
@@ -54,7 +59,7 @@ SECTION_KEYS = {
 }  # fmt: skip
 QUESTION_KEYS = {
     "id", "kind", "text", "short", "why", "source", "criterion", "role", "scale", "options",
-    "show_if", "required", "overridden_if", "unknown",
+    "show_if", "required", "overridden_if", "unknown", "changed_in",
 }  # fmt: skip
 
 
@@ -117,6 +122,7 @@ class _Reader(Results):
         flags = self.read_flags(top.get("flags"))
         referrals = self.read_referrals(top.get("referrals"))
         caveats = self.read_caveats(top.get("caveats"))
+        self.check_every_question_is_read(sections, [*flags, *referrals, *caveats])
         emergency = self.read_emergency(top.get("emergency"))
         helplines = self.read_helplines(top.get("helplines"))
         for where, sid in self.source_uses:
@@ -136,6 +142,15 @@ class _Reader(Results):
             )
         elif isinstance(version, str) and clean(version) != version:
             self.error(("version",), _("must not contain control characters"))
+        elif isinstance(version, str):
+            for q in self.questions.values():
+                if q.changed_in and version_key(q.changed_in) > version_key(version):
+                    self.error(
+                        self.question_path(q, "changed_in"),
+                        _("{value} is later than the bank's version {version}"),
+                        value=show_value(q.changed_in),
+                        version=show_value(version),
+                    )
         return Bank(
             id=self.bank_id(top),
             version=str(version),
@@ -153,6 +168,7 @@ class _Reader(Results):
             helplines=tuple(helplines),
             criteria=criteria,
             path=self.filename,
+            warnings=tuple(self.warnings.lines()),
         )
 
     def bank_id(self, top: Mapping[str, Any]) -> str:
@@ -236,7 +252,7 @@ class _Reader(Results):
             if not isinstance(sid, str) or not ID.match(sid):
                 self.error(path, _("{value} is not a valid scale id"), value=show_value(sid))
                 continue
-            keys = {"title", "counted", "items", "options", "bands", "source"}
+            keys = {"title", "formal_name", "counted", "items", "options", "bands", "source"}
             m = self.mapping(body, path, keys, ("title", "options"))
             if m is None:
                 continue
@@ -266,6 +282,7 @@ class _Reader(Results):
                 band_note=note,
                 source=self.sources(m, path),
                 band_source=band_source,
+                formal_name=self.text(m, "formal_name", path, required=False),
             )
         if WITHDRAWAL_SCALE in out and not out[WITHDRAWAL_SCALE].counted:
             self.error(
@@ -419,6 +436,16 @@ class _Reader(Results):
             overridden_if = self.condition(m["overridden_if"], (*path, "overridden_if"), earlier)
         required = self.flag(m, "required", path)
         unknown = self.unknown(m, path, kind, role, options, unknown)
+        changed_in = m.get("changed_in")
+        if changed_in is not None and (
+            not isinstance(changed_in, str) or not _VERSION.fullmatch(changed_in)
+        ):
+            self.error(
+                (*path, "changed_in"),
+                _('expected a quoted bank version like "2.0.0", got {value}'),
+                value=describe(changed_in),
+            )
+            changed_in = None
         q = Question(
             id=qid,
             section=section,
@@ -436,6 +463,7 @@ class _Reader(Results):
             required=required,
             line=self.doc.line(path),
             unknown=unknown,
+            changed_in=changed_in or "",
         )
         self.read_questions.append(q)
         if qid not in self.questions:
@@ -586,8 +614,34 @@ class _Reader(Results):
                     value=perspective,
                 )
 
+    def check_every_question_is_read(
+        self, sections: list[Section], results: list[Flag | Referral | Caveat]
+    ) -> None:
+        """Warn about a question whose answer nothing uses: no criterion, scale or role, and
+        no condition (another question's or section's `show_if`, an `overridden_if`, or a
+        flag's, referral's or caveat's `when`) names it. Asking it would cost the person time
+        for nothing."""
+        conditions = [s.show_if for s in sections]
+        conditions += [c for q in self.questions.values() for c in (q.show_if, q.overridden_if)]
+        conditions += [r.when for r in results]
+        named = set().union(*(question_names(c) for c in conditions if c is not None))
+        for q in self.questions.values():
+            if q.criterion or q.scale or q.role or q.id in named:
+                continue
+            self.warn(
+                self.question_paths[q.id],
+                _(
+                    "question {id} feeds no criterion, scale, flag, referral or caveat, and no "
+                    "other question depends on it: use its answer or remove it"
+                ),
+                id=show_value(q.id),
+            )
+
     def question_path(self, q: Question, key: str) -> yamlsrc.Path:
         return (*self.question_paths[q.id], key)
+
+
+_VERSION = re.compile(r"[0-9]{1,9}(\.[0-9]{1,9}){0,3}")
 
 
 def _question_ids(sections: object) -> set[str]:

@@ -46,6 +46,7 @@ HELP = frozenset({render.HELP_KEY, "help"})
 # What "I don't know" may be typed as, at a question that takes it.
 DONT_KNOW = frozenset({render.UNKNOWN_KEY, "don't know", "dont know", "unknown"})
 
+
 def who_question(bank: Bank) -> Question:
     """ "Who is this about?" as a question: one option per perspective the bank offers."""
     return Question(
@@ -112,13 +113,18 @@ class Interview:
         banner: str | None = None,
         opening: str | None = None,
         program: str = "screener",
+        pause_after_emergency: bool = False,
     ) -> None:
         """`save` and `save_to` (the suggested file) offer, on `q`, to keep the answers so far;
         without them (no terminal to confirm a path on) leaving writes nothing. `opening` is
         shown once the person has agreed to begin (e.g. "Carrying on from FILE"). `program` is
         how to start screener again, as this run was started, for the command to carry on.
         `perspective` None asks "Who is this about?" first when the bank offers more than one
-        (and takes the only one otherwise)."""
+        (and takes the only one otherwise). `pause_after_emergency` (a person at a terminal):
+        after `!` the box stays on screen above one line and the prompt, and Enter shows the
+        question again; the question under it would push the top of the box off a 24-line
+        screen. Piped answers never pause: every line is an answer."""
+        self.pause_after_emergency = pause_after_emergency
         self.opening = opening
         self.program = program
         # A demo's banner is on the screen already (shown with the welcome or a section's
@@ -262,8 +268,10 @@ class Interview:
             self.show(render.question(q, self.about, where, current, answered, self.plain, banner))
 
         present()
+        typed: str | None = None  # a line typed at the pause after `!`, read as a reply here
         while True:
-            reply = parse_reply(q, self.read(), answered)
+            line, typed = (self.read(), None) if typed is None else (typed, None)
+            reply = parse_reply(q, line, answered)
             if reply.hint:
                 self.show(render.hint(reply.hint))
                 continue
@@ -288,6 +296,12 @@ class Interview:
                 self.show(render.why(self.bank, q, self.plain))
             elif reply.command == "emergency":
                 self.show(render.emergency(self.bank, self.plain))
+                if self.pause_after_emergency:
+                    self.show(render.hint(_("Press Enter to see the question again.")))
+                    line = self.read()
+                    if line.strip():  # typed as at the question: a reply, a key, an answer
+                        typed = line
+                        continue
             elif reply.command == "help":
                 keys = render.keys_help(plain=True)
                 self.show(render.hint(_("{keys}. Then press Enter.").format(keys=keys)))

@@ -251,6 +251,7 @@ def _section_enable(bank: Bank, section: Section) -> dict[str, Any]:
     }
     return {"extension": [{"url": ENABLE_WHEN_EXPRESSION, "valueExpression": expression}]}
 
+
 # (enableBehavior, enableWhen list); the behavior only matters with more than one entry.
 _Parts = tuple[str, list[dict[str, Any]]]
 
@@ -593,9 +594,9 @@ def _notes(summary: Summary) -> list[str]:
     if unknown:
         notes.append(
             ngettext(
-                "{n} of the 11 criteria is not known (answered \"don't know\", or not something "
+                '{n} of the 11 criteria is not known (answered "don\'t know", or not something '
                 "anyone else can see): the count is {count} and could be as high as {top}.",
-                "{n} of the 11 criteria are not known (answered \"don't know\", or not something "
+                '{n} of the 11 criteria are not known (answered "don\'t know", or not something '
                 "anyone else can see): the count is {count} and could be as high as {top}.",
                 unknown,
             ).format(n=unknown, count=r.count, top=r.count_max)
@@ -657,7 +658,7 @@ def _severity(made: _Made) -> dict[str, Any]:
 def _withdrawal(made: _Made) -> dict[str, Any]:
     bank, w = made.summary.bank, made.summary.result.withdrawal
     assert w is not None
-    title = clean(bank.scales[WITHDRAWAL_SCALE].title)
+    title = clean(bank.scales[WITHDRAWAL_SCALE].formal)
     obs = _observation(made, f"{WITHDRAWAL_SCALE}-total", _("{scale}: total").format(scale=title))
     obs["valueInteger"] = w.score
     obs["component"] = [

@@ -180,6 +180,8 @@ def result_sentence(res: Result) -> str:
 
 def _result(bank: Bank, res: Result) -> list[Block]:
     blocks: list[Block] = [Heading(_("Result"), 2), Para(result_sentence(res), "strong")]
+    if res.changed_since:
+        blocks.append(Para(wording.changed_since(bank, res, "summary")))
     if res.supervised_exclusion:
         blocks.append(
             Para(
@@ -281,7 +283,7 @@ def _criteria(bank: Bank, res: Result) -> Table:
 def _withdrawal(bank: Bank, res: Result) -> str:
     w = res.withdrawal
     scale = bank.scales[WITHDRAWAL_SCALE] if w is not None and w.answered else None
-    text = wording.withdrawal_sentence(w, scale.title if scale else "", "summary")
+    text = wording.withdrawal_sentence(w, scale.formal if scale else "", "summary")
     if w is None or scale is None or not w.band:
         return text
     text += " " + wording.band_sentence(w)
