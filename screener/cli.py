@@ -303,7 +303,13 @@ def run(
         ),
     ] = None,
     perspective: Annotated[
-        str | None, typer.Option(help=_("Whose use the questions are about (the bank lists them)."))
+        str | None,
+        typer.Option(
+            help=_(
+                "Who the screening is about: self, or other for someone you care about (a bank "
+                "may offer its own); asked first when left out."
+            )
+        ),
     ] = None,
     plain: PlainOption = False,
     export: ExportOption = None,
@@ -340,7 +346,18 @@ def run(
                     "Only the questions still open will be asked.",
                     n,
                 ).format(name=one_line(str(answers)), n=n)
-            perspective = perspective or given.perspective
+            if perspective is not None and perspective != given.perspective:
+                raise ScreenerError(
+                    _(
+                        "--perspective {wanted}: {name} holds answers in perspective {given}; "
+                        "leave out --perspective to carry on with them"
+                    ).format(
+                        wanted=show_value(perspective),
+                        name=one_line(str(answers)),
+                        given=show_value(given.perspective),
+                    )
+                )
+            perspective = given.perspective
             created, persona = given.created, given.demo
         banner = render.demo_banner(persona)
         who = _perspective(the_bank.perspectives, perspective)

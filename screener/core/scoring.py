@@ -12,6 +12,7 @@ from screener.core.conditions import applicable, check, passes, question_names, 
 from screener.core.facts import Tally, compute
 from screener.core.model import (
     CRITERIA,
+    OTHER,
     SEVERITY_ORDER,
     SUPERVISION_EXCLUDED,
     WITHDRAWAL_SCALE,
@@ -268,6 +269,7 @@ def _orders(bank: Bank) -> dict[str, list[str]]:
 def result_json(result: Result) -> dict[str, object]:
     """The stable JSON shape of `screener score --json` (README: JSON output)."""
     w = result.withdrawal
+    about_someone_else = result.perspective == OTHER
     return {
         "bank": {"id": result.bank_id, "version": result.bank_version},
         "perspective": result.perspective,
@@ -285,8 +287,9 @@ def result_json(result: Result) -> dict[str, object]:
             "uncertain": result.ids(Status.UNCERTAIN),
             "unknown": result.ids(Status.UNKNOWN),
         },
-        "severity": result.severity.value,
-        "severity_max": result.severity_max.value,
+        # No severity for someone who was not asked: answers about someone else give the count.
+        "severity": None if about_someone_else else result.severity.value,
+        "severity_max": None if about_someone_else else result.severity_max.value,
         "supervised_exclusion": result.supervised_exclusion,
         "supervision_uncertain": result.supervision_uncertain,
         "supervision_overridden_by": [

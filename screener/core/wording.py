@@ -529,11 +529,8 @@ def not_answered() -> str:
     return pgettext("answer", "not answered")
 
 
-def not_asked(perspective: str = "self") -> str:
-    """A criterion none of whose questions applied; about someone else, one that no question
-    can look at from outside."""
-    if perspective == OTHER:
-        return pgettext("answer", "cannot be seen from outside")
+def not_asked() -> str:
+    """A criterion none of whose questions applied."""
     return pgettext("answer", "not asked")
 
 

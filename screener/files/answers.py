@@ -134,7 +134,8 @@ class _Checker:
             )
         version = self.check_bank(data.get("bank"))
         perspective = data.get("perspective", next(iter(self.bank.perspectives)))
-        if perspective not in self.bank.perspectives:
+        # Not `in` a mapping first: a list or a mapping here would not even hash.
+        if not isinstance(perspective, str) or perspective not in self.bank.perspectives:
             self.error(
                 ("perspective",),
                 _("{value} is not a perspective of this bank ({perspectives})"),
@@ -143,7 +144,9 @@ class _Checker:
             )
         created = self.created(data.get("created"))
         demo = self.demo(data.get("demo"))
-        values = self.check_answers(data.get("answers"), str(perspective))
+        known = isinstance(perspective, str) and perspective in self.bank.perspectives
+        # Answers to another perspective's questions are problems only for a known one.
+        values = self.check_answers(data.get("answers"), str(perspective) if known else None)
         if self.problems:
             raise AnswersError(self.problems.lines())
         answers = Answers(self.bank.id, version, str(perspective), values, created, demo)
@@ -224,7 +227,7 @@ class _Checker:
             return one_line(clean(version), 40)  # it reaches CSV cells and summaries
         return self.bank.version
 
-    def check_answers(self, value: object, perspective: str) -> dict[str, Value]:
+    def check_answers(self, value: object, perspective: str | None) -> dict[str, Value]:
         if value is None:
             return {}
         if not isinstance(value, dict):
@@ -251,7 +254,7 @@ class _Checker:
             if q.role is Role.CONSENT:  # consent is asked afresh at every run, never stored
                 continue
             asked_in = where.get(q.id)
-            if asked_in is not None and asked_in != perspective:
+            if perspective is not None and asked_in is not None and asked_in != perspective:
                 self.error(
                     ("answers", qid),
                     _(

@@ -301,7 +301,7 @@ def _show(value: object) -> str:
 
 def _untypable_by_kind(q: Question, value: Value) -> str | None:
     """An answer that its question kind would not read back as itself from its keys."""
-    if value is None:
+    if value is None or q.is_unknown(value):  # "don't know" is typed d at any such question
         return None
     kind = kind_of(q)
     if kind.read(q, kind.keys(q, value)) == (value, None):
