@@ -230,12 +230,12 @@ class TestFlow:
     def test_progress_names_the_section_and_place(self, bank):
         screen = Screen("y", "n")
         interview(bank, screen, prefill=all_but("larger_longer")).run()
-        assert "Criteria · 1 of 11" in screen.after(1)
+        assert "The past 12 months · 1 of 11" in screen.after(1)
 
     def test_progress_counts_to_the_last_criterion(self, bank):
         screen = Screen("y", "n")
         interview(bank, screen, prefill=all_but("withdrawal")).run()
-        assert "Criteria · 11 of 11" in screen.after(1)
+        assert "The past 12 months · 11 of 11" in screen.after(1)
 
     def test_rating_items_count_among_themselves(self, bank):
         prefill = all_but("sows_anxious") | {"withdrawal_offer": True}

@@ -12,6 +12,7 @@ and `band_name` give them in the language in use.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Literal
 
@@ -224,14 +225,30 @@ def question(
     return Group(*parts)
 
 
-def _how_to_answer(q: Question, plain: bool) -> Text:
+def _how_to_answer(q: Question, plain: bool) -> RenderableType:
+    """The choices, each label wrapping under itself rather than under its number, then how
+    to answer."""
+    from rich.table import Table
+
     kind = kind_of(q)
+    grid = Table.grid()
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for line in kind.choices(q):
+        marker = _CHOICE.match(line)
+        if marker is None:
+            grid.add_row("", Text(line))
+        else:
+            grid.add_row(Text(marker.group(0)), Text(line[marker.end() :]))
     instruction = kind.instruction(q)
     if q.unknown:
         instruction = _("{instruction} Type {key} if you don't know.").format(
             instruction=instruction, key=UNKNOWN_KEY
         )
-    return Text("\n".join([*kind.choices(q), instruction]))
+    return Group(grid, Text(instruction))
+
+
+_CHOICE = re.compile(r"\s*\S+\s+")  # "  1  " before a choice's label
 
 
 def why(bank: Bank, q: Question, plain: bool) -> RenderableType:

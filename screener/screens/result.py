@@ -345,5 +345,7 @@ def withdrawal_text(bank: Bank, res: Result) -> Text:
 
 
 def sources_text(bank: Bank, plain: bool) -> RenderableType:
-    """The sources by title only: their files and references are in explain and the summaries."""
-    return bullets((s.title for s in bank.sources.values()), plain=plain)
+    """The sources by title only, as one paragraph: they come last and take little room (their
+    files and references are in explain and the summaries)."""
+    titles = pgettext("list separator", "; ").join(clean(s.title) for s in bank.sources.values())
+    return Text(titles)
