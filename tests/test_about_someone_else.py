@@ -386,3 +386,25 @@ class TestTheCommandLine:
         assert done.exit_code == 4, done.stdout
         assert "is not a perspective of this bank (self, other)" in done.stderr
         assert "Traceback" not in done.stderr
+
+
+class TestAfterTheResult:
+    def test_the_offer_to_save_a_summary_suits_the_person_asking(self, bank: Bank) -> None:
+        from datetime import date
+
+        from screener.screens.after import AfterResult
+
+        for perspective, offer in (
+            (OTHER, "Save a summary to keep, or to show a counselor"),
+            ("self", "Save a summary to bring to a clinician"),
+        ):
+            answers = (
+                theirs(bank)
+                if perspective == OTHER
+                else Answers(bank.id, bank.version, "self", {"use_any": False})
+            )
+            after = AfterResult(
+                bank, answers, score(bank, answers), lambda _p: "", print, Path("/nowhere"),
+                date(2026, 12, 1),
+            )  # fmt: skip
+            assert offer in shown(after.menu())

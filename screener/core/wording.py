@@ -275,6 +275,20 @@ def changed_since(bank: Bank, res: Result, voice: Voice = "screen") -> str:
 # and what no one can see from outside, could go either way), and no severity.
 
 
+def safety_heading(perspective: str) -> str:
+    """The heading over the safety flags on the result screen."""
+    if perspective == OTHER:
+        return _("Overdose risks you have seen")
+    return _("Safety")
+
+
+def save_offer(perspective: str) -> str:
+    """The first choice after the result at a terminal: what a summary is for."""
+    if perspective == OTHER:
+        return _("Save a summary to keep, or to show a counselor")
+    return _("Save a summary to bring to a clinician")
+
+
 def who_text() -> str:
     """The question asked first when a bank offers more than one perspective."""
     return _("Who is this screening about?")

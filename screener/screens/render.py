@@ -274,8 +274,11 @@ def why(bank: Bank, q: Question, plain: bool) -> RenderableType:
             )
         else:
             body.append(clean(scale.title))
-    body.append("\n" + _("From:"), style="bold")
-    parts = Group(body, bullets((source_title(bank, s) for s in q.source), plain=plain))
+    if q.source:  # "Who is this about?" is the program's own question: it has none
+        body.append("\n" + _("From:"), style="bold")
+        parts = Group(body, bullets((source_title(bank, s) for s in q.source), plain=plain))
+    else:
+        parts = Group(body)
     if plain:
         return parts
     return Panel(parts, title=_("Why this question"), box=box.ROUNDED, border_style="cyan")

@@ -117,7 +117,7 @@ def result(
         parts.append(heading(_("What you can do next"), plain))
         parts.append(referrals_text(steps, plain))
     if not res.screened_out:
-        parts.append(heading(_("Safety"), plain))
+        parts.append(heading(wording.safety_heading(res.perspective), plain))
         parts.append(flags_text(bank, res, plain))
     if not risk_first:
         parts.append(heading(_("In an emergency"), plain))
