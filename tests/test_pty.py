@@ -251,6 +251,28 @@ class TestResume:
         assert s.transcript.count("> ") == 10
 
 
+class TestAboutSomeoneElse:
+    """A worried parent who knows little: "don't know" to everything still reaches a result."""
+
+    def test_dont_know_throughout_reaches_a_range_and_no_label(self, session: Session) -> None:
+        session.answer(WHO, "2")
+        session.see("someone else's use of opioids")
+        session.answer(CONSENT, "y")
+        session.answer("do you know, or have good reason to think, that they have used", "d")
+        for _ in range(19):  # every sign, risk and question about you: "don't know"
+            session.see("Type d if you don't know.")
+            session.child.expect_exact(PROMPT)
+            session.child.sendline("d")
+        session.see("What you have seen matches 0 to 11 of the 11 signs clinicians look for")
+        session.answer("Save a summary to keep, or to show a counselor", "")  # Enter: leave
+        assert session.finish() == 0
+        text = flat(session.transcript)
+        assert "Your account of someone else · What you have noticed · 1 of 12" in text
+        assert "This is not a diagnosis. Only they, and a clinician who talks with them" in text
+        assert "opioid use disorder:" not in text and "pattern consistent" not in text
+        assert "Right now: I" not in text  # no self-rated withdrawal scale
+
+
 class TestKeys:
     """The keys that work at every question: ! for help, q to leave, Ctrl-C to stop."""
 
