@@ -209,7 +209,7 @@ class TestProblems:
         item(qr, "craving")["linkId"] = "cravings"
         (problem,) = problems(qr, bank)
         assert problem.endswith(
-            "item[2].item[3].linkId: 'cravings' is not a question in this bank "
+            "item[3].item[3].linkId: 'cravings' is not a question in this bank "
             "(did you mean 'craving'?)"
         )
 
@@ -223,7 +223,7 @@ class TestProblems:
         (problem,) = caught.value.problems
         line = text.splitlines().index('                "code": "herion",') + 1
         assert problem == (
-            f"r.json:{line}: item[0].item[1].answer[0].valueCoding.code: 'herion' is not an "
+            f"r.json:{line}: item[1].item[1].answer[0].valueCoding.code: 'herion' is not an "
             "option of opioids_which (heroin, fentanyl, pills_not_prescribed, prescribed_pain, "
             "treatment_medication, other) (did you mean 'heroin'?)"
         )
@@ -234,13 +234,13 @@ class TestProblems:
             (
                 "craving",
                 {"valueString": "yes"},
-                "item[2].item[3].answer[0].valueString: craving is a yes_no question: expected "
+                "item[3].item[3].answer[0].valueString: craving is a yes_no question: expected "
                 "valueBoolean, not valueString",
             ),
             (
                 "craving",
                 {"valueBoolean": "true"},
-                "item[2].item[3].answer[0].valueBoolean: expected true or false, got 'true'",
+                "item[3].item[3].answer[0].valueBoolean: expected true or false, got 'true'",
             ),
             (
                 "ctx_attempts",
@@ -256,12 +256,12 @@ class TestProblems:
             (
                 "craving",
                 {"valueBoolean": True, "valueString": "yes"},
-                "item[2].item[3].answer[0]: expected one value (valueBoolean), got 2",
+                "item[3].item[3].answer[0]: expected one value (valueBoolean), got 2",
             ),
             (
                 "craving",
                 {},
-                "item[2].item[3].answer[0]: expected one value (valueBoolean), got 0",
+                "item[3].item[3].answer[0]: expected one value (valueBoolean), got 0",
             ),
         ],
     )
@@ -286,13 +286,13 @@ class TestProblems:
     def test_two_answers_to_a_one_answer_question(self, bank: Bank, qr: dict[str, Any]) -> None:
         item(qr, "craving")["answer"] = [{"valueBoolean": True}, {"valueBoolean": False}]
         (problem,) = problems(qr, bank)
-        assert problem.endswith("item[2].item[3].answer[1]: craving takes one answer, got 2")
+        assert problem.endswith("item[3].item[3].answer[1]: craving takes one answer, got 2")
 
     def test_a_question_answered_twice(self, bank: Bank, qr: dict[str, Any]) -> None:
         criteria = item(qr, "section-criteria")
         criteria["item"].append(copy.deepcopy(criteria["item"][0]))
         (problem,) = problems(qr, bank)
-        assert "larger_longer is answered twice (first at item[2].item[0], line " in problem
+        assert "larger_longer is answered twice (first at item[3].item[0], line " in problem
 
     def test_another_questionnaire_is_refused_and_another_version_warned_of(
         self, bank: Bank, qr: dict[str, Any]
@@ -360,8 +360,8 @@ class TestProblems:
         item(qr, "section-criteria")["answer"] = [{"valueBoolean": True}]
         item(qr, "craving")["item"] = [{"linkId": "tolerance"}]
         assert sorted(lines_of(problems(qr, bank))) == [
-            "r.json: item[2].answer: section-criteria is not a question: it takes no answer",
-            "r.json: item[2].item[3].item: craving is a question: it holds no items",
+            "r.json: item[3].answer: section-criteria is not a question: it takes no answer",
+            "r.json: item[3].item[3].item: craving is a question: it holds no items",
         ]
 
     def test_a_bundle_must_hold_exactly_one_response(self, bank: Bank) -> None:
@@ -384,7 +384,7 @@ class TestProblems:
         bundle = exported(bank, yes_to_values("craving"))
         item(bundle["entry"][0]["resource"], "craving")["answer"] = [{"valueInteger": 1}]
         (problem,) = problems(bundle, bank)
-        assert ": entry[0].resource.item[2].item[3].answer[0].valueInteger: " in problem
+        assert ": entry[0].resource.item[3].item[3].answer[0].valueInteger: " in problem
 
     def test_another_resource_is_not_answers(self, bank: Bank) -> None:
         (problem,) = problems(fhir.questionnaire(bank), bank)
@@ -503,7 +503,7 @@ class TestCommandLine:
         (line,) = result.stderr.splitlines()
         assert line.startswith(f"Error: {exported_file}:")
         assert line.endswith(
-            "entry[0].resource.item[2].item[3].linkId: 'carving' is not a question in this "
+            "entry[0].resource.item[3].item[3].linkId: 'carving' is not a question in this "
             "bank (did you mean 'craving'?)"
         )
 

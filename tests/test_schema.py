@@ -14,6 +14,7 @@ import yaml
 from conftest import minimal_bank
 from jsonschema import Draft202012Validator
 from test_fhir import SHAPES, with_condition
+from test_perspectives import two_perspectives
 from typer.testing import CliRunner
 
 from screener.cli import app
@@ -167,6 +168,19 @@ class TestBanksPass:
         make_bank(everything)
         assert errors(changed(everything)) == []
 
+    def test_a_bank_with_two_perspectives_and_dont_know(
+        self, make_bank: Callable[..., Any]
+    ) -> None:
+        def both(data: dict[str, Any]) -> None:
+            two_perspectives(data)  # `perspective` on sections, a flag, referrals; `unknown`
+            data["sections"][-1]["questions"][1]["unknown"] = False  # a question's own
+            data["caveats"].append(
+                {"id": "theirs", "perspective": "other", "text": "Theirs.", "source": ["dsm5"]}
+            )
+
+        make_bank(both)
+        assert errors(changed(both)) == []
+
 
 class TestMistakesAreFlagged:
     """What an editor marks while a clinic edits its bank."""
@@ -213,6 +227,18 @@ class TestMistakesAreFlagged:
             (
                 lambda d: d["criteria"].pop("craving"),
                 "$.criteria: 'craving' is a required property",
+            ),
+            (
+                lambda d: d["sections"][1].update(unknown="yes"),
+                "$.sections[1].unknown: 'yes' is not of type 'boolean'",
+            ),
+            (
+                lambda d: d["flags"][0].update(perspective=["other"]),
+                "$.flags[0].perspective: ['other'] is not of type 'string'",
+            ),
+            (
+                lambda d: d["sections"][0]["questions"][0].update(role="consent", unknown=True),
+                "$.sections[0].questions[0].unknown: False was expected",
             ),
         ],
     )

@@ -19,10 +19,19 @@ What a response says:
   questions, `valueInteger` for a scale too, `valueString` for text. Extensions such as
   LHC-Forms' `ordinalValue` are read past; a `modifierExtension` changes what a part means,
   so it is refused.
-- `authored` is when the screening was taken; `subject.reference` is kept for a FHIR export;
-  `meta.security` HTEST (test data) with screener's persona tag marks a demo's answers; a
-  `source` that is a RelatedPerson means someone answered about another person (the bank's
-  `other` perspective, when it has one).
+- "I don't know" is the HL7 `data-absent-reason` extension with code `asked-unknown` on the
+  item (screener's export) or on an answer without a value; `asked-declined` is a skip. Only
+  a question whose bank entry has `unknown: true` takes it.
+- `authored` is when the screening was taken; `subject.reference` is kept for a FHIR export
+  (a `#id` reference to a Patient contained in the response is no one the clinic knows, and is
+  dropped); `meta.security` HTEST (test data) with screener's persona tag marks a demo's
+  answers.
+- Perspective (whose use the answers are about), from the first of: the answer to
+  `about-whom` (the Questionnaire's first item when the bank has several perspectives), a
+  `source` that is a RelatedPerson (someone answering about another person: `other`), the one
+  perspective the answered questions are asked in, the bank's first. A question asked only in
+  another perspective, or a RelatedPerson source beside `about-whom` saying otherwise, is a
+  problem.
 """
 
 from __future__ import annotations
@@ -41,7 +50,7 @@ from screener.core.fhirnames import (
     valid_reference,
 )
 from screener.core.kinds import kind_of
-from screener.core.model import Answers, Bank, Kind, Question, Role, Value
+from screener.core.model import OTHER, UNKNOWN, WHO, Answers, Bank, Kind, Question, Role, Value
 from screener.core.safetext import clean, one_line, show_value
 from screener.errors import AnswersError
 from screener.files import yamlsrc
@@ -89,7 +98,11 @@ FINISHED = ("completed", "amended")
 PART_WAY = ("in-progress", "stopped")
 STATUSES = (*PART_WAY, *FINISHED, "entered-in-error")
 
-OTHER = "other"  # the perspective of someone answering about another person
+# HL7's extension for why a value is absent: "I don't know" is `asked-unknown`, as screener
+# writes it; `unknown` is its broader parent; `asked-declined` is a question skipped.
+DATA_ABSENT_REASON = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
+DONT_KNOW = ("asked-unknown", "unknown")
+DECLINED = "asked-declined"
 
 _DATE_TIME = re.compile(
     r"\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?)?)?"
@@ -133,6 +146,8 @@ class _Reader:
         self.intros = {intro_id(s.id) for s in bank.sections}
         self.values: dict[str, Value] = {}
         self.where: dict[str, Path] = {}  # question id -> the item that answered it
+        self.who: tuple[str, Path] | None = None  # the about-whom answer, and where it is
+        self.who_at: Path | None = None  # the about-whom item
 
     def error(self, path: Path, message: str, /, **values: object) -> None:
         self.problems.add(path, message, **values)
@@ -149,17 +164,18 @@ class _Reader:
         version = self.questionnaire(qr.get("questionnaire"), (*at, "questionnaire"))
         finished = self.status(qr.get("status"), (*at, "status"))
         created = self.authored(qr.get("authored"), (*at, "authored"))
-        subject = self.subject(qr.get("subject"), (*at, "subject"))
+        subject = self.subject(qr, (*at, "subject"))
         self.items(qr.get("item"), (*at, "item"))
+        perspective = self.perspective(qr, at)
         if self.problems:
             return None
         values = dict(self.values)
         if finished:
-            _passed_over(self.bank, values)
+            _passed_over(self.bank, values, perspective)
         return Answers(
             self.bank.id,
             version,
-            self.perspective(qr),
+            perspective,
             values,
             created,
             self.demo(qr.get("meta")),
@@ -283,7 +299,9 @@ class _Reader:
             self.error(path, _("{value} is not a real date and time"), value=show_value(value))
             return None
 
-    def subject(self, value: object, path: Path) -> str | None:
+    def subject(self, qr: Mapping[str, Any], path: Path) -> str | None:
+        """The clinic's reference to whom the answers are about, if it gave one."""
+        value = qr.get("subject")
         if value is None:
             return None
         if not isinstance(value, dict):
@@ -296,6 +314,16 @@ class _Reader:
         reference = value.get("reference")
         if reference is None:
             return None  # an identifier or a display only: nothing to point at
+        if isinstance(reference, str) and reference.startswith("#"):
+            # The response's own contained Patient (screener's export about someone else
+            # without --subject): no one a clinic's system knows, so nothing to keep.
+            if _contained(qr, reference) is None:
+                self.error(
+                    (*path, "reference"),
+                    _("{value} points to no resource contained in this response"),
+                    value=show_value(reference),
+                )
+            return None
         if not isinstance(reference, str) or not valid_reference(reference):
             self.error(
                 (*path, "reference"),
@@ -305,26 +333,86 @@ class _Reader:
             return None
         return reference
 
-    def perspective(self, qr: Mapping[str, Any]) -> str:
-        """Whose use the answers are about: `other` when a RelatedPerson gave them and the bank
-        has that perspective, else the bank's first."""
-        first = next(iter(self.bank.perspectives), "self")
-        source = qr.get("source")
-        reference = source.get("reference") if isinstance(source, dict) else None
-        if not isinstance(reference, str) or OTHER not in self.bank.perspectives:
-            return first
-        if reference.startswith("RelatedPerson/"):
+    def perspective(self, qr: Mapping[str, Any], at: Path) -> str:
+        """Whose use the answers are about (see the module's docstring); each answered
+        question asked only in another perspective is a problem."""
+        bank = self.bank
+        related = OTHER in bank.perspectives and _related_source(qr)
+        source = (*at, "source", "reference")
+        asked = self.asked_in()
+        if self.who is not None:
+            chosen, where = self.who
+            if related and chosen != OTHER:
+                self.error(
+                    source,
+                    _(
+                        "the source is a RelatedPerson, someone answering about another person, "
+                        "but the answer to {who} (line {line}) is {value}"
+                    ),
+                    who=WHO,
+                    line=self.doc.line(where),
+                    value=show_value(chosen),
+                )
+                return chosen
+            for qid, (only, path) in asked.items():
+                if only != chosen:
+                    self.error(
+                        (*path, "linkId"),
+                        _(
+                            "{value} is asked only in perspective {asked}, but the answer to "
+                            "{who} (line {line}) is {perspective}"
+                        ),
+                        value=show_value(qid),
+                        asked=show_value(only),
+                        who=WHO,
+                        line=self.doc.line(where),
+                        perspective=show_value(chosen),
+                    )
+            return chosen
+        if related:
+            for qid, (only, path) in asked.items():
+                if only != OTHER:
+                    self.error(
+                        (*path, "linkId"),
+                        _(
+                            "{value} is asked only in perspective {asked}, but the source is a "
+                            "RelatedPerson, so these answers are in perspective {perspective}"
+                        ),
+                        value=show_value(qid),
+                        asked=show_value(only),
+                        perspective=show_value(OTHER),
+                    )
             return OTHER
-        contained = qr.get("contained")
-        if reference.startswith("#") and isinstance(contained, list):
-            for resource in contained:
-                if (
-                    isinstance(resource, dict)
-                    and resource.get("id") == reference[1:]
-                    and resource.get("resourceType") == "RelatedPerson"
-                ):
-                    return OTHER
-        return first
+        if not asked:
+            return next(iter(bank.perspectives), "self")
+        first_id, (chosen, first_path) = next(iter(asked.items()))
+        for qid, (only, path) in asked.items():
+            if only != chosen:
+                self.error(
+                    (*path, "linkId"),
+                    _(
+                        "{value} is asked only in perspective {asked}, and {first} (line {line}) "
+                        "only in perspective {perspective}: one response answers for one "
+                        "perspective (say which in {who})"
+                    ),
+                    value=show_value(qid),
+                    asked=show_value(only),
+                    first=show_value(first_id),
+                    line=self.doc.line(first_path),
+                    perspective=show_value(chosen),
+                    who=WHO,
+                )
+        return chosen
+
+    def asked_in(self) -> dict[str, tuple[str, Path]]:
+        """The questions in the response asked in one perspective only, in the file's order:
+        id -> (that perspective, the item)."""
+        out = {}
+        for qid, path in self.where.items():
+            only = self.bank.perspective_of(qid)
+            if only is not None:
+                out[qid] = (only, path)
+        return out
 
     def demo(self, meta: object) -> str | None:
         """The persona's name when the response is marked as a demo's test data."""
@@ -368,6 +456,9 @@ class _Reader:
         if not isinstance(link, str):
             self.error((*path, "linkId"), _("expected the linkId of a question, as text"))
             return
+        if link == WHO:
+            self.about_whom(item, path)
+            return
         q = self.questions.get(link)
         if q is not None:
             if item.get("item"):
@@ -399,17 +490,36 @@ class _Reader:
             )
             return
         self.where[q.id] = path
+        ext_path = (*path, "extension")
+        absent = self.absent(q, item.get("extension"), ext_path)
+        if absent is _BAD:
+            return
         answers = item.get("answer")
         if answers is None or answers == []:
-            raw: object = None  # skipped
+            raw: object = absent  # skipped, or "I don't know"
         elif not isinstance(answers, list):
             self.error((*path, "answer"), _("expected a list of answers"))
+            return
+        elif absent is not None:
+            self.error(
+                ext_path, _("{id} has an answer and a reason it has none: give one"), id=q.id
+            )
             return
         else:
             read = [self.answer(q, a, (*path, "answer", i)) for i, a in enumerate(answers)]
             if any(r is _BAD for r in read):
                 return
-            if kind_of(q).repeats:
+            marked = [i for i, r in enumerate(read) if r is _UNKNOWN or r is _DECLINED]
+            if marked and len(read) > 1:
+                self.error(
+                    (*path, "answer", marked[0]),
+                    _("{id} has an answer and a reason it has none: give one"),
+                    id=q.id,
+                )
+                return
+            if marked:
+                raw, ext_path = read[0], (*path, "answer", 0, "extension")
+            elif kind_of(q).repeats:
                 raw = read
             elif len(read) > 1:
                 self.error(
@@ -423,11 +533,111 @@ class _Reader:
                 raw = read[0]
         if q.role is Role.CONSENT:  # asked afresh at every run, never stored
             return
+        if raw is _DECLINED:
+            raw = None
+        if raw is _UNKNOWN:
+            if not q.unknown:
+                self.error(
+                    ext_path,
+                    _(
+                        '{id} cannot be answered "I don\'t know" (asked-unknown): the bank '
+                        "does not offer it on this question"
+                    ),
+                    id=q.id,
+                )
+                return
+            self.values[q.id] = UNKNOWN
+            return
         stored, problem = (None, None) if raw is None else kind_of(q).check(q, raw)
         if problem:
             self.error((*path, "answer"), "{id}: {problem}", id=q.id, problem=problem)
             return
         self.values[q.id] = stored
+
+    def absent(self, q: Question, extensions: object, path: Path) -> object:
+        """Why a value is absent, from HL7's data-absent-reason in `extensions`: _UNKNOWN
+        ("I don't know"), _DECLINED (a skip), None when not said, or _BAD."""
+        if not isinstance(extensions, list):
+            return None  # not a list: FHIR's shape, not screener's to police
+        for i, ext in enumerate(extensions):
+            if not isinstance(ext, dict) or ext.get("url") != DATA_ABSENT_REASON:
+                continue
+            code = ext.get("valueCode")
+            if code in DONT_KNOW:
+                return _UNKNOWN
+            if code == DECLINED:
+                return _DECLINED
+            self.error(
+                (*path, i, "valueCode"),
+                _(
+                    "{id}: screener reads a data-absent-reason of {codes} (I don't know) or "
+                    "{declined} (skipped), got {value}"
+                ),
+                id=q.id,
+                codes="/".join(DONT_KNOW),
+                declined=DECLINED,
+                value=show_value(code),
+            )
+            return _BAD
+        return None
+
+    def about_whom(self, item: Mapping[str, Any], path: Path) -> None:
+        """The answer to "Who is this screening about?": a perspective of the bank."""
+        if self.who_at is not None:
+            self.error(
+                (*path, "linkId"),
+                _("{id} is answered twice (first at {path}, line {line})"),
+                id=WHO,
+                path=yamlsrc.format_path(self.who_at),
+                line=self.doc.line(self.who_at),
+            )
+            return
+        self.who_at = path
+        if item.get("item"):
+            self.error((*path, "item"), _("{id} is a question: it holds no items"), id=WHO)
+        answers = item.get("answer")
+        if answers is None or answers == []:
+            return  # not said: the source or the questions answered tell
+        if not isinstance(answers, list):
+            self.error((*path, "answer"), _("expected a list of answers"))
+            return
+        if len(answers) > 1:
+            self.error(
+                (*path, "answer", 1), _("{id} takes one answer, got {n}"), id=WHO, n=len(answers)
+            )
+            return
+        at = (*path, "answer", 0)
+        answer = answers[0]
+        if not isinstance(answer, dict):
+            self.error(at, _("expected an answer (a mapping with a value)"))
+            return
+        self.keys(answer, at, ANSWER_KEYS | VALUE_KEYS)
+        self.modifiers(answer, at)
+        given = [k for k in answer if k in VALUE_KEYS]
+        if given != ["valueCoding"]:
+            self.error(
+                at,
+                _("{id} is a {kind} question: expected {keys}, not {key}"),
+                id=WHO,
+                kind=Kind.CHOICE.value,
+                keys="valueCoding",
+                key="/".join(given) or "-",
+            )
+            return
+        coding = answer["valueCoding"]
+        code = coding.get("code") if isinstance(coding, dict) else None
+        if not isinstance(code, str) or not code:
+            self.error((*at, "valueCoding"), _("expected a Coding with a code"))
+            return
+        if code not in self.bank.perspectives:
+            self.error(
+                (*at, "valueCoding", "code"),
+                _("{value} is not a perspective of this bank ({perspectives})"),
+                value=show_value(code),
+                perspectives=", ".join(self.bank.perspectives),
+            )
+            return
+        self.who = code, at
 
     def answer(self, q: Question, answer: object, path: Path) -> object:
         """The value one `answer` gives `q` as an answers file would hold it, or _BAD."""
@@ -440,6 +650,16 @@ class _Reader:
             self.error((*path, "item"), _("{id} is a question: its answers hold no items"), id=q.id)
         given = [k for k in answer if k in VALUE_KEYS]
         takes = _takes(q)
+        absent = self.absent(q, answer.get("extension"), (*path, "extension"))
+        if absent is not None:  # R4 lets an answer say why it has no value, instead of one
+            if absent is not _BAD and given:
+                self.error(
+                    (*path, given[0]),
+                    _("{id} has an answer and a reason it has none: give one"),
+                    id=q.id,
+                )
+                return _BAD
+            return absent
         if len(given) != 1:
             self.error(
                 path,
@@ -508,6 +728,30 @@ class _Reader:
 
 
 _BAD = object()  # an answer with a problem, already noted
+_UNKNOWN = object()  # "I don't know" (data-absent-reason asked-unknown)
+_DECLINED = object()  # asked and not answered (data-absent-reason asked-declined): a skip
+
+
+def _contained(qr: Mapping[str, Any], reference: str) -> Mapping[str, Any] | None:
+    """The resource contained in `qr` that a `#id` reference points to."""
+    contained = qr.get("contained")
+    for resource in contained if isinstance(contained, list) else []:
+        if isinstance(resource, dict) and resource.get("id") == reference[1:]:
+            return resource
+    return None
+
+
+def _related_source(qr: Mapping[str, Any]) -> bool:
+    """Whether a RelatedPerson gave the answers: someone answering about another person."""
+    source = qr.get("source")
+    reference = source.get("reference") if isinstance(source, dict) else None
+    if not isinstance(reference, str):
+        return False
+    if reference.startswith("#"):
+        found = _contained(qr, reference)
+        return found is not None and found.get("resourceType") == "RelatedPerson"
+    # Type/id, or an absolute URL ending in one.
+    return re.search(r"(^|/)RelatedPerson/[^/]+(/_history/[^/]+)?$", reference) is not None
 
 
 def _takes(q: Question) -> tuple[str, ...]:
@@ -529,9 +773,9 @@ def _either(keys: tuple[str, ...]) -> str:
     return "/".join(keys)  # FHIR's names, not words: no translation
 
 
-def _passed_over(bank: Bank, values: dict[str, Value]) -> None:
+def _passed_over(bank: Bank, values: dict[str, Value], perspective: str) -> None:
     """A finished response: each question that applies and was left out was passed over, so it
     counts as skipped. Skipping one can hide others (their `show_if` is then false), so this
     runs until nothing that applies is left without an answer."""
-    while todo := missing(bank, values):
+    while todo := missing(bank, values, perspective):
         values.update(dict.fromkeys(todo))

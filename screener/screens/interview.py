@@ -15,9 +15,20 @@ from typing import NamedTuple
 
 from rich.console import RenderableType
 
+from screener.core import wording
 from screener.core.conditions import applicable, possible
 from screener.core.kinds import is_no, is_yes, kind_of, typed_no, typed_yes
-from screener.core.model import Answers, Bank, Question, Role, Value
+from screener.core.model import (
+    UNKNOWN,
+    WHO,
+    Answers,
+    Bank,
+    Kind,
+    Option,
+    Question,
+    Role,
+    Value,
+)
 from screener.core.safetext import clean
 from screener.errors import ExportError, Interrupted, Quit
 from screener.i18n import _
@@ -32,6 +43,27 @@ Save = Callable[[Path, Answers, bool], None]
 PROMPT = "> "
 COMMANDS = {key: command for command, key in render.KEYS.items()}
 HELP = frozenset({render.HELP_KEY, "help"})
+# What "I don't know" may be typed as, at a question that takes it.
+DONT_KNOW = frozenset({render.UNKNOWN_KEY, "don't know", "dont know", "unknown"})
+
+
+def who_question(bank: Bank) -> Question:
+    """ "Who is this about?" as a question: one option per perspective the bank offers."""
+    return Question(
+        id=WHO,
+        section="",
+        kind=Kind.CHOICE,
+        text=wording.who_text(),
+        short=_("About"),
+        why=_(
+            "The questions and the result are worded for the person the screening is about. "
+            "About someone else, you are asked only what you can see or hear, and you can "
+            'answer "don\'t know".'
+        ),
+        source=(),
+        options=tuple(Option(p, label) for p, label in bank.perspectives.items()),
+        required=True,
+    )
 
 
 def _yes_no_keys() -> dict[str, str]:
@@ -59,6 +91,8 @@ def parse_reply(q: Question, raw: str, answered: bool = False) -> Reply:
         if answered:
             return Reply(command="keep")
         return Reply(hint=f"{_('Please type an answer.')} {kind_of(q).expected(q)}")
+    if q.unknown and low in DONT_KNOW:
+        return Reply(value=UNKNOWN)
     answer = kind_of(q).read(q, text)
     return Reply(value=answer.value, hint=answer.hint)
 
@@ -71,7 +105,7 @@ class Interview:
         bank: Bank,
         ask: Ask,
         show: Show,
-        perspective: str = "self",
+        perspective: str | None = "self",
         prefill: Mapping[str, Value] | None = None,
         plain: bool = False,
         save: Save | None = None,
@@ -85,17 +119,21 @@ class Interview:
         without them (no terminal to confirm a path on) leaving writes nothing. `opening` is
         shown once the person has agreed to begin (e.g. "Carrying on from FILE"). `program` is
         how to start screener again, as this run was started, for the command to carry on.
-        `pause_after_emergency` (a person at a terminal): after `!` the box stays on screen
-        above one line and the prompt, and Enter shows the question again; the question
-        under it would push the top of the box off a 24-line screen. Piped answers never
-        pause: every line is an answer."""
+        `perspective` None asks "Who is this about?" first when the bank offers more than one
+        (and takes the only one otherwise). `pause_after_emergency` (a person at a terminal):
+        after `!` the box stays on screen above one line and the prompt, and Enter shows the
+        question again; the question under it would push the top of the box off a 24-line
+        screen. Piped answers never pause: every line is an answer."""
         self.pause_after_emergency = pause_after_emergency
         self.opening = opening
         self.program = program
         # A demo's banner is on the screen already (shown with the welcome or a section's
         # start): the next piece leaves it out, so a screen shows it once.
         self.banner_up = False
-        self.bank = bank
+        self.everything = bank  # every perspective's questions; `bank` holds this run's
+        if perspective is None and len(bank.perspectives) == 1:
+            perspective = next(iter(bank.perspectives))
+        self.bank = bank if perspective is None else bank.about(perspective)
         self.save = save
         self.save_to = save_to
         self.ask = ask
@@ -114,6 +152,8 @@ class Interview:
     def run(self) -> Answers | None:
         self.show(render.welcome(self.bank, self.plain, self.banner))
         self.banner_up = self.banner is not None
+        if self.perspective is None:
+            self.choose_perspective()
         i = 0
         while True:
             nxt = self.next_index(i)
@@ -149,7 +189,23 @@ class Interview:
                 self.history.append(nxt)
             i = nxt + 1
         _shown, counted = applicable(self.bank, self.values)
-        return Answers(self.bank.id, self.bank.version, self.perspective, counted)
+        return Answers(self.bank.id, self.bank.version, self.about, counted)
+
+    @property
+    def about(self) -> str:
+        """The run's perspective ("" until "Who is this about?" is answered)."""
+        return self.perspective or ""
+
+    def choose_perspective(self) -> None:
+        """Ask who the screening is about, and narrow the bank to that perspective."""
+        q = who_question(self.everything)
+        while self.ask_question(q) == "back":
+            self.show(render.hint(_("This is the first question; there is nothing before it.")))
+        chosen = self.values.pop(q.id)
+        assert isinstance(chosen, str)
+        self.perspective = chosen
+        self.bank = self.everything.about(chosen)
+        self.order = list(self.bank.questions)
 
     def next_index(self, start: int) -> int | None:
         """The first question from `start` on that applies and still needs asking."""
@@ -173,12 +229,13 @@ class Interview:
         return None
 
     def where(self, q: Question) -> tuple[str, int, int] | None:
-        """Section title and place in it ("Criteria · 7 of 11"); None for the consent.
+        """Section title and place in it ("Criteria · 7 of 11"); None for the consent and for
+        "Who is this about?".
 
         Items of a scale count among themselves ("1 of 16"), apart from the questions around
         them, so a rating scale reads as one set.
         """
-        if q.role is Role.CONSENT:
+        if q.role is Role.CONSENT or not q.section:
             return None
         group = [
             s
@@ -190,15 +247,13 @@ class Interview:
 
     def ask_question(self, q: Question) -> str:
         """Ask until there is an answer or a move; returns "answer", "skip" or "back"."""
-        if q.section != self.last_section:
+        if q.section and q.section != self.last_section:
             section = self.bank.section(q.section)
             if q.section in self.sections_seen:
                 self.show(render.heading(section.title, self.plain))
             else:
                 banner = None if self.banner_up else self.banner
-                self.show(
-                    render.section_start(self.bank, section, self.perspective, self.plain, banner)
-                )
+                self.show(render.section_start(self.bank, section, self.about, self.plain, banner))
                 self.banner_up = self.banner is not None
             self.sections_seen.add(q.section)
             self.last_section = q.section
@@ -210,9 +265,7 @@ class Interview:
             where = self.where(q)
             banner = None if self.banner_up else self.banner
             self.banner_up = False  # the next question is a screen of its own
-            self.show(
-                render.question(q, self.perspective, where, current, answered, self.plain, banner)
-            )
+            self.show(render.question(q, self.about, where, current, answered, self.plain, banner))
 
         present()
         typed: str | None = None  # a line typed at the pause after `!`, read as a reply here
@@ -227,6 +280,10 @@ class Interview:
             if reply.command == "back":
                 return "back"
             if reply.command == "skip":
+                if q.required and q.kind is not Kind.YES_NO:
+                    needs = _("This one needs an answer. Type {quit} if you would rather stop.")
+                    self.show(render.hint(needs.format(quit=render.KEYS["quit"])))
+                    continue
                 if q.required:
                     needs = _(
                         "This one needs a {yes} or {no}. Type {quit} if you would rather stop."
@@ -313,7 +370,7 @@ class Interview:
     def save_where(self) -> Path | None:
         """Ask for a file (Enter takes the suggestion) and save there; None: not saved."""
         assert self.save is not None and self.save_to is not None
-        answers = Answers(self.bank.id, self.bank.version, self.perspective, self.so_far())
+        answers = Answers(self.bank.id, self.bank.version, self.about, self.so_far())
         while True:
             where = _(
                 "Save to {path}? Press Enter for yes, type another file name, "

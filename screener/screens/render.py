@@ -25,6 +25,7 @@ from rich.text import Text
 from screener.core import wording
 from screener.core.kinds import kind_of
 from screener.core.model import (
+    OTHER,
     Bank,
     Helpline,
     Question,
@@ -44,6 +45,9 @@ DEMO_STYLE = "bold reverse magenta"  # reverse keeps it visible under NO_COLOR t
 # interview reads them from here); the words around them are messages with a place for each.
 KEYS = {"back": "b", "skip": "s", "why": "?", "emergency": "!", "quit": "q"}
 HELP_KEY = "h"
+# "I don't know", at a question that takes it (`unknown: true` in the bank); elsewhere it is
+# whatever the question makes of it.
+UNKNOWN_KEY = "d"
 
 
 def bank_text(text: str, style: str = "") -> Text:
@@ -64,8 +68,9 @@ def urgency_label(urgency: str) -> str:
     return wording.urgency_label(Urgency(urgency))
 
 
-def keys_help(plain: bool = False) -> str:
-    """The line under every question that names the keys."""
+def keys_help(plain: bool = False, unknown: bool = False) -> str:
+    """The line under every question that names the keys; `unknown` leads with the key for
+    "I don't know", at a question that takes it."""
     if plain:
         text = _(
             "{back} back, {skip} skip, {why} why we ask, {emergency} emergency help, {quit} quit"
@@ -75,7 +80,12 @@ def keys_help(plain: bool = False) -> str:
             "{back} back · {skip} skip · {why} why we ask · {emergency} emergency help · "
             "{quit} quit"
         )
-    return text.format(**KEYS)
+    text = text.format(**KEYS)
+    if not unknown:
+        return text
+    if plain:
+        return _("{unknown} don't know, {keys}").format(unknown=UNKNOWN_KEY, keys=text)
+    return _("{unknown} don't know · {keys}").format(unknown=UNKNOWN_KEY, keys=text)
 
 
 answer_label = wording.answer_label
@@ -200,17 +210,18 @@ def question(
         parts.append(banner_line(banner, plain))
     if where is not None:
         section, n, total = where
-        parts.append(
-            bank_text(
-                _("{section} · {n} of {total}").format(section=section, n=n, total=total), "dim"
+        place = _("{section} · {n} of {total}").format(section=section, n=n, total=total)
+        if perspective == OTHER:  # every screen says whose account this is
+            place = _("{account} · {place}").format(
+                account=wording.whose_account("screen"), place=place
             )
-        )
+        parts.append(bank_text(place, "dim"))
     parts.append(bank_text(word(q.text, perspective), "" if plain else "bold"))
     parts.append(_how_to_answer(q, plain))
     if answered:
         so_far = _("Your answer so far: {answer}. Press Enter to keep it.")
         parts.append(bank_text(so_far.format(answer=answer_label(q, current))))
-    parts.append(bank_text(keys_help(plain), "dim"))
+    parts.append(bank_text(keys_help(plain, q.unknown), "dim"))
     return Group(*parts)
 
 
@@ -229,7 +240,12 @@ def _how_to_answer(q: Question, plain: bool) -> RenderableType:
             grid.add_row("", Text(line))
         else:
             grid.add_row(Text(marker.group(0)), Text(line[marker.end() :]))
-    return Group(grid, Text(kind.instruction(q)))
+    instruction = kind.instruction(q)
+    if q.unknown:
+        instruction = _("{instruction} Type {key} if you don't know.").format(
+            instruction=instruction, key=UNKNOWN_KEY
+        )
+    return Group(grid, Text(instruction))
 
 
 _CHOICE = re.compile(r"\s*\S+\s+")  # "  1  " before a choice's label
@@ -258,8 +274,11 @@ def why(bank: Bank, q: Question, plain: bool) -> RenderableType:
             )
         else:
             body.append(clean(scale.title))
-    body.append("\n" + _("From:"), style="bold")
-    parts = Group(body, bullets((source_title(bank, s) for s in q.source), plain=plain))
+    if q.source:  # "Who is this about?" is the program's own question: it has none
+        body.append("\n" + _("From:"), style="bold")
+        parts = Group(body, bullets((source_title(bank, s) for s in q.source), plain=plain))
+    else:
+        parts = Group(body)
     if plain:
         return parts
     return Panel(parts, title=_("Why this question"), box=box.ROUNDED, border_style="cyan")

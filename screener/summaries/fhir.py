@@ -47,6 +47,8 @@ from screener.core.fhirnames import ACT_REASON, PERSONA_TAG, TEST_DATA_CODE, int
 from screener.core.kinds import fhir_answer, kind_of
 from screener.core.model import (
     NONE_OPTION,
+    OTHER,
+    WHO,
     WITHDRAWAL_SCALE,
     AllOf,
     AnyOf,
@@ -83,6 +85,10 @@ OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-catego
 TEST_DATA = {"system": ACT_REASON, "code": TEST_DATA_CODE, "display": "test health data"}
 
 COUNT_TEXT = N_("DSM-5 opioid use disorder criteria endorsed (self-screen)")
+OBSERVED_TEXT = N_(
+    "DSM-5 opioid use disorder criteria matched by what someone else has seen (their account, "
+    "not a diagnosis)"
+)
 SEVERITY_TEXT = N_("Provisional DSM-5 opioid use disorder severity (self-screen, not a diagnosis)")
 
 # --- code systems ---------------------------------------------------------------------
@@ -124,11 +130,28 @@ def _coding(bank: Bank, q: Question, value: object) -> dict[str, Any]:
 def questionnaire(bank: Bank) -> dict[str, Any]:
     """The bank as an R4 Questionnaire: one group per section, the consent question left out.
 
-    Text is in the bank's first perspective. Each section's intro is a `display` item.
+    A bank with more than one perspective starts with "Who is this screening about?" (linkId
+    `about-whom`, one option per perspective), and each section asked in one perspective is
+    enabled when that option is chosen. Text is in the section's perspective, else the bank's
+    first. Each section's intro is a `display` item.
     """
-    who = next(iter(bank.perspectives), "self")
+    first = next(iter(bank.perspectives), "self")
     items = []
+    if len(bank.perspectives) > 1:
+        items.append(
+            {
+                "linkId": WHO,
+                "text": clean(wording.who_text()),
+                "type": "choice",
+                "required": True,
+                "extension": [_item_control("radio-button")],
+                "answerOption": [
+                    {"valueCoding": perspective_coding(bank, p)} for p in bank.perspectives
+                ],
+            }
+        )
     for section in bank.sections:
+        who = section.perspective or first
         questions = [_q_item(bank, q, who) for q in section.questions if q.role is not Role.CONSENT]
         if not questions:
             continue
@@ -137,8 +160,7 @@ def questionnaire(bank: Bank) -> dict[str, Any]:
             "text": clean(section.title),
             "type": "group",
         }
-        if section.show_if is not None:
-            group.update(_enable(bank, section.show_if))
+        group.update(_section_enable(bank, section))
         intro = clean(word(section.intro, who)) if section.intro else ""
         if intro:
             questions.insert(0, {"linkId": intro_id(section.id), "text": intro, "type": "display"})
@@ -147,7 +169,7 @@ def questionnaire(bank: Bank) -> dict[str, Any]:
     form: dict[str, Any] = {
         "resourceType": "Questionnaire",
         "language": bank.language,
-        "text": _form_text(bank, who),
+        "text": _form_text(bank, first),
         "url": bank.url,
         "version": bank.version,
         "name": computable_name(bank.id),
@@ -164,13 +186,18 @@ def questionnaire(bank: Bank) -> dict[str, Any]:
     return form
 
 
-def _form_text(bank: Bank, who: str) -> dict[str, Any]:
-    """The Questionnaire's narrative: its title, then each section's questions in order."""
+def _form_text(bank: Bank, first: str) -> dict[str, Any]:
+    """The Questionnaire's narrative: its title, "Who is this screening about?" when asked,
+    then each section's questions in order, each in its section's perspective."""
     blocks = [fhirtext.heading(bank.title)]
+    if len(bank.perspectives) > 1:
+        blocks.append(fhirtext.para(wording.who_text()))
+        blocks.append(fhirtext.listing(fhirtext.text(p) for p in bank.perspectives.values()))
     for section in bank.sections:
         asked = [q for q in section.questions if q.role is not Role.CONSENT]
         if asked:
             blocks.append(fhirtext.para(section.title))
+            who = section.perspective or first
             lines = [fhirtext.text(word(q.text, who)) for q in asked]
             blocks.append(fhirtext.listing(lines, ordered=True))
     return fhirtext.narrative(*blocks)
@@ -225,7 +252,47 @@ def _item_control(code: str) -> dict[str, Any]:
     return {"url": ITEM_CONTROL, "valueCodeableConcept": {"coding": [coding]}}
 
 
+def perspectives_system(bank: Bank) -> str:
+    return f"{bank.url}/perspectives"
+
+
+def perspective_coding(bank: Bank, perspective: str) -> dict[str, Any]:
+    label = bank.perspectives.get(perspective, perspective)
+    return {"system": perspectives_system(bank), "code": perspective, "display": clean(label)}
+
+
 # --- show_if as enableWhen ------------------------------------------------------------
+
+
+def _section_enable(bank: Bank, section: Section) -> dict[str, Any]:
+    """A group's enableWhen: its `show_if`, and in a bank with several perspectives the
+    answer to "Who is this screening about?" that it is asked for."""
+    base = _enable(bank, section.show_if) if section.show_if is not None else {}
+    if section.perspective is None or len(bank.perspectives) <= 1:
+        return base
+    who = {
+        "question": WHO,
+        "operator": "=",
+        "answerCoding": perspective_coding(bank, section.perspective),
+    }
+    whens = base.get("enableWhen")
+    if not base:
+        return {"enableWhen": [who]}
+    if whens is not None and (len(whens) == 1 or base.get("enableBehavior") == "all"):
+        return {"enableWhen": [who, *whens], "enableBehavior": "all"}
+    # show_if needs an expression (or is an `any`): say the perspective in it too.
+    assert section.show_if is not None
+    chosen = (
+        f"%resource.repeat(item).where(linkId = {_quote(WHO)}).answer"
+        f".where(value.code = {_quote(section.perspective)}).exists()"
+    )
+    expression = {
+        "description": describe(section.show_if),
+        "language": "text/fhirpath",
+        "expression": f"({chosen}) and ({fhirpath(bank, section.show_if)})",
+    }
+    return {"extension": [{"url": ENABLE_WHEN_EXPRESSION, "valueExpression": expression}]}
+
 
 # (enableBehavior, enableWhen list); the behavior only matters with more than one entry.
 _Parts = tuple[str, list[dict[str, Any]]]
@@ -415,7 +482,10 @@ def response_bundle(
     )
     qr = _response(made)
     qr["identifier"] = _identifier(made.qr_url)
-    observations = [_count(made), _severity(made)]
+    if summary.answers.perspective == OTHER:  # no severity for someone who was not asked
+        observations = [_count(made)]
+    else:
+        observations = [_count(made), _severity(made)]
     w = summary.result.withdrawal
     if w is not None and w.answered:
         observations.append(_withdrawal(made))
@@ -452,8 +522,8 @@ def _identifier(url: str) -> dict[str, str]:
 
 # The order R4 lists the elements in, for a reader of the file (JSON itself has no order).
 _ORDER = (
-    "resourceType", "meta", "language", "text", "identifier", "questionnaire", "status",
-    "category", "code", "subject", "effectiveDateTime", "issued", "authored", "source",
+    "resourceType", "meta", "language", "text", "contained", "identifier", "questionnaire",
+    "status", "category", "code", "subject", "effectiveDateTime", "issued", "authored", "source",
     "valueInteger", "valueCodeableConcept", "note", "derivedFrom", "component", "item",
 )  # fmt: skip
 
@@ -514,10 +584,15 @@ def _response(made: _Made) -> dict[str, Any]:
     from screener.files.answers import missing  # its YAML reader is not needed here
 
     bank, answers = made.summary.bank, made.summary.answers
-    shown, counted = applicable(bank, answers.values)
+    shown, counted = applicable(bank.about(answers.perspective), answers.values)
     asked = {q.id for q in shown if q.id in counted and q.role is not Role.CONSENT}
     groups = []
     blocks = [*_demo_line(answers.demo), fhirtext.heading(bank.title)]
+    if len(bank.perspectives) > 1:  # "Who is this screening about?", as the Questionnaire
+        label = bank.perspectives.get(answers.perspective, answers.perspective)
+        blocks.append(fhirtext.listing([fhirtext.pair(wording.who_text(), label)]))
+    if answers.perspective == OTHER:
+        blocks.append(fhirtext.para(wording.whose_account("record")))
     for section in bank.sections:
         questions = [q for q in section.questions if q.id in asked]
         if not questions:
@@ -528,7 +603,10 @@ def _response(made: _Made) -> dict[str, Any]:
         # The bank's short label for each question, as the summaries' tables have it.
         lines = [fhirtext.pair(q.short, wording.answer_label(q, counted[q.id])) for q in questions]
         blocks.append(fhirtext.listing(lines))
-    unfinished = missing(bank, answers.values)
+    if len(bank.perspectives) > 1:  # "Who is this screening about?", as the Questionnaire
+        who = {"valueCoding": perspective_coding(bank, answers.perspective)}
+        groups.insert(0, {"linkId": WHO, "text": clean(wording.who_text()), "answer": [who]})
+    unfinished = missing(bank, answers.values, answers.perspective)
     if unfinished:
         blocks.append(fhirtext.para(wording.not_finished(made.summary.result)))
     qr: dict[str, Any] = {"resourceType": "QuestionnaireResponse"}
@@ -543,14 +621,54 @@ def _response(made: _Made) -> dict[str, Any]:
             "status": "in-progress" if unfinished else "completed",
             **_subject(made.summary),
             "authored": made.authored,
-            "item": groups,
         }
     )
+    if answers.perspective == OTHER:
+        _about_someone_else(qr, answers.subject)
+    qr["item"] = groups
     return qr
+
+
+# Answers about someone else: the QuestionnaireResponse's `subject` is the person they are
+# about and its `source` (who gave the answers) a RelatedPerson of theirs, contained in the
+# response, with no name, identifier or anything else that could tell who they are or link this
+# response to any other. Without `--subject` the person it is about is a contained Patient as
+# bare as that; with it, the clinic's reference (the clinic knows whom it screens about), which
+# the RelatedPerson is then related to. The source stays contained either way: screener knows
+# nothing of the person answering that a server could look up.
+SUBJECT_ID = "subject"
+INFORMANT_ID = "informant"
+
+
+def _about_someone_else(qr: dict[str, Any], subject: str | None) -> None:
+    contained: list[dict[str, Any]] = []
+    if subject:
+        about: dict[str, Any] = {"reference": subject}
+    else:
+        about = {"reference": f"#{SUBJECT_ID}", "display": _("the person it is about")}
+        contained.append({"resourceType": "Patient", "id": SUBJECT_ID})
+    contained.append(
+        {
+            "resourceType": "RelatedPerson",
+            "id": INFORMANT_ID,
+            "patient": {"reference": about["reference"]},
+        }
+    )
+    qr["contained"] = contained
+    qr["subject"] = about
+    qr["source"] = {"reference": f"#{INFORMANT_ID}", "display": wording.whose_account("record")}
+
+
+# Marks an answer "I don't know" (kept apart from a skipped question, which has no answer and
+# no mark): the HL7 data-absent-reason extension on the item, with no answer beside it.
+DATA_ABSENT_REASON = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
 
 
 def _answer_item(bank: Bank, q: Question, value: Value, perspective: str) -> dict[str, Any]:
     item: dict[str, Any] = {"linkId": q.id, "text": clean(word(q.text, perspective))}
+    if q.is_unknown(value):
+        item["extension"] = [{"url": DATA_ABSENT_REASON, "valueCode": "asked-unknown"}]
+        return item
     answers = _typed(bank, q, value)
     if answers:
         item["answer"] = answers
@@ -613,6 +731,8 @@ def _notes(summary: Summary) -> list[str]:
     """What a reader of the count or severity needs to know to read it right."""
     r = summary.result
     notes = []
+    if r.perspective == OTHER:
+        notes.append(wording.whose_account("record"))
     if r.screened_out:
         notes.append(
             _("No opioid use in the past 12 months was reported, so no criterion applies.")
@@ -630,6 +750,17 @@ def _notes(summary: Summary) -> list[str]:
                 n,
             ).format(n=n, count=r.count, top=r.count_max)
         )
+    unknown = len(r.ids(Status.UNKNOWN))
+    if unknown:
+        notes.append(
+            ngettext(
+                '{n} of the 11 criteria is not known (answered "don\'t know", or not something '
+                "anyone else can see): the count is {count} and could be as high as {top}.",
+                '{n} of the 11 criteria are not known (answered "don\'t know", or not something '
+                "anyone else can see): the count is {count} and could be as high as {top}.",
+                unknown,
+            ).format(n=unknown, count=r.count, top=r.count_max)
+        )
     if r.supervised_exclusion:
         notes.append(
             _(
@@ -637,14 +768,17 @@ def _notes(summary: Summary) -> list[str]:
                 "prescribed and taken under medical care."
             )
         )
-    notes.append(wording.not_a_diagnosis("record"))
+    notes.append(wording.not_a_diagnosis("record", r.perspective))
     return notes
 
 
 def _count(made: _Made) -> dict[str, Any]:
     summary = made.summary
     r = summary.result
-    obs = _observation(made, "criteria-count", _(COUNT_TEXT))
+    if r.perspective == OTHER:
+        obs = _observation(made, "criteria-count-observed", _(OBSERVED_TEXT))
+    else:
+        obs = _observation(made, "criteria-count", _(COUNT_TEXT))
     obs["valueInteger"] = r.count
     if r.count_max != r.count:
         obs["component"] = [
