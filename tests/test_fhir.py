@@ -22,6 +22,7 @@ from screener.core.conditions import applicable
 from screener.core.model import (
     CRITERIA,
     OTHER,
+    UNKNOWN,
     WHO,
     Answers,
     Bank,
@@ -120,8 +121,9 @@ def summary_of(
     values: Mapping[str, Value],
     created: str | None = None,
     demo: str | None = None,
+    perspective: str = "self",
 ) -> Summary:
-    answers = Answers(bank.id, bank.version, "self", dict(values), created, demo)
+    answers = Answers(bank.id, bank.version, perspective, dict(values), created, demo)
     return Summary(bank, answers, score(bank, answers), CREATED)
 
 
@@ -760,11 +762,14 @@ def value_of(q: Question) -> st.SearchStrategy[Value]:
         some = st.sampled_from(["", "yes", "it's"])
     else:
         some = st.sampled_from(values)
+    if q.unknown:
+        some |= st.just(UNKNOWN)
     return st.none() | some
 
 
-def values_for(bank: Bank) -> st.SearchStrategy[dict[str, Value]]:
-    asked = [q for q in bank.questions if q.role is not Role.CONSENT]
+def values_for(bank: Bank, perspective: str = "self") -> st.SearchStrategy[dict[str, Value]]:
+    """Answers to any of the questions asked in `perspective`, each possibly skipped."""
+    asked = [q for q in bank.about(perspective).questions if q.role is not Role.CONSENT]
     return st.fixed_dictionaries({}, optional={q.id: value_of(q) for q in asked})
 
 
@@ -1182,6 +1187,9 @@ THEIRS: dict[str, Value] = {
 }
 
 
+THEIR_CUT_DOWN = "Could not cut down"  # the bank's short label of about_cut_down
+
+
 @pytest.fixture(scope="module")
 def theirs(bank: Bank) -> dict[str, Any]:
     answers = Answers(bank.id, bank.version, OTHER, dict(THEIRS))
@@ -1251,3 +1259,36 @@ class TestAboutSomeoneElse:
         assert chosen["answerCoding"]["code"] == "other"
         assert use["question"] == "about_use_any"
         assert by_id["about_cut_down"]["text"].startswith("Have they tried to stop")
+
+    def test_about_whom_is_a_radio_button_and_in_the_narrative(
+        self, bank: Bank, form: dict[str, Any]
+    ) -> None:
+        who = form["item"][0]
+        (control,) = who["extension"]
+        assert control["valueCodeableConcept"]["coding"][0]["code"] == "radio-button"
+        text = xhtml(form)
+        assert text.startswith(f"{bank.title} Who is this screening about? Myself Someone I care")
+        assert " ".join(str(bank.question("about_cut_down").text).split()) in text
+
+    def test_the_narrative_says_whose_account_it_is(self, theirs: dict[str, Any]) -> None:
+        text = xhtml(response(theirs))
+        assert "Who is this screening about?: Someone I care about" in text
+        assert "not by the person themselves" in text
+        assert f"{THEIR_CUT_DOWN}: don't know" in text
+
+    def test_a_subject_names_the_person_it_is_about_and_the_source_stays_contained(
+        self, bank: Bank
+    ) -> None:
+        answers = Answers(bank.id, bank.version, OTHER, dict(THEIRS), subject="Patient/123")
+        data = fhir.response_bundle(
+            Summary(bank, answers, score(bank, answers), CREATED), counter()
+        )
+        Bundle.model_validate(data)
+        qr = response(data)
+        assert qr["subject"] == {"reference": "Patient/123"}
+        assert qr["contained"] == [
+            {"resourceType": "RelatedPerson", "id": "informant", "patient": qr["subject"]}
+        ]
+        assert qr["source"]["reference"] == "#informant"
+        (count,) = resources(data, "Observation")
+        assert count["subject"] == {"reference": "Patient/123"}

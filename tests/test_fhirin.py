@@ -4,24 +4,36 @@ file does, from screener's own exports and from LHC-Forms, with located errors o
 from __future__ import annotations
 
 import copy
+import csv
+import io
 import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from conftest import yes_to_values
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_fhir import NAMES, answer_sets, complete, counter, summary_of, values_for
+from test_fhir import (
+    NAMES,
+    THEIRS,
+    answer_sets,
+    complete,
+    counter,
+    summary_of,
+    values_for,
+)
 from typer.testing import CliRunner
 
 from screener.cli import app
 from screener.core.conditions import applicable
-from screener.core.model import NONE_OPTION, Bank, Role, Value
+from screener.core.model import NONE_OPTION, OTHER, UNKNOWN, WHO, Bank, Role, Value
 from screener.core.scoring import result_json, score
 from screener.errors import AnswersError
 from screener.files.answers import parse_answers
+from screener.screens.demo import load_personas
 from screener.summaries import fhir
 
 HERE = Path(__file__).parent / "fhir"
@@ -32,6 +44,9 @@ LHC_FORMS = HERE / "lhc-forms-response.json"
 # The same, with "Alcohol" and "None of these" both ticked: LHC-Forms 40.1.3 does not enforce
 # `questionnaire-optionExclusive` (its sdc-support.md lists it as not yet supported).
 LHC_FORMS_BOTH = HERE / "lhc-forms-none-with-alcohol.json"
+# LHC-Forms 40.1.3 again, from the Questionnaire that asks "Who is this screening about?" first:
+# "Someone I care about", then the observer's questions (tests/fhir/lhc-forms-other-clicks.json).
+LHC_FORMS_OTHER = HERE / "lhc-forms-other.json"
 
 
 def exported(bank: Bank, values: Mapping[str, Value], kind: str = fhir.TRANSACTION, **more: Any):
@@ -51,9 +66,9 @@ def problems(data: Any, bank: Bank) -> list[str]:
     return list(caught.value.problems)
 
 
-def asked(bank: Bank, values: Mapping[str, Value]) -> dict[str, Value]:
+def asked(bank: Bank, values: Mapping[str, Value], perspective: str = "self") -> dict[str, Value]:
     """The answers an export keeps: those to questions that apply, consent aside."""
-    _, counted = applicable(bank, values)
+    _, counted = applicable(bank.about(perspective), values)
     consent = bank.by_role(Role.CONSENT)
     return {k: v for k, v in counted.items() if consent is None or k != consent.id}
 
@@ -148,6 +163,19 @@ class TestLhcForms:
         assert (result.count, result.count_max) == (5, 9)
         assert answers.created == "2026-12-01T03:55:27.083000+00:00"
 
+    def test_answers_about_someone_else_read_by_about_whom(self, bank: Bank) -> None:
+        answers, warnings = parse_answers(LHC_FORMS_OTHER.read_text("utf-8"), bank, "lhc.json")
+        assert warnings == []
+        assert answers.perspective == OTHER
+        values = dict(answers.values)
+        assert values["about_which"] == ("heroin", "fentanyl")
+        assert values["about_social_problems"] is False
+        assert values["about_activities_given_up"] is None  # never clicked: skipped
+        assert "about_prescribed_only" not in values  # not asked: no pain medicine ticked
+        result = score(bank, answers)
+        assert result.complete
+        assert (result.count, result.count_max) == (6, 10)
+
     def test_none_with_another_option_is_a_located_error(self, bank: Bank) -> None:
         text = LHC_FORMS_BOTH.read_text("utf-8")
         with pytest.raises(AnswersError) as caught:
@@ -160,6 +188,235 @@ class TestLhcForms:
             "other options"
         )
         assert int(line.split(":")[1]) < where  # the item's `answer`, above its linkId
+
+
+DAR = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
+
+
+def theirs(bank: Bank, values: Mapping[str, Value] = THEIRS, **more: Any) -> dict[str, Any]:
+    """The QuestionnaireResponse of screener's export of answers about someone else."""
+    return response_of(exported(bank, values, fhir.COLLECTION, perspective=OTHER, **more))
+
+
+def their_personas(bank: Bank) -> dict[str, Mapping[str, Value]]:
+    return {p.name: p.values for p in load_personas(None, bank) if p.perspective == OTHER}
+
+
+class TestAboutSomeoneElse:
+    """Answers about someone else read back as that: the perspective, "don't know", the result."""
+
+    @pytest.mark.parametrize("kind", [fhir.TRANSACTION, fhir.COLLECTION, "response"])
+    @pytest.mark.parametrize("name", ["terry", "jamie"])
+    def test_each_persona_about_someone_else_scores_the_same_from_its_export(
+        self, bank: Bank, name: str, kind: str
+    ) -> None:
+        values = their_personas(bank)[name]
+        bundle = exported(
+            bank, values, fhir.COLLECTION if kind == "response" else kind, perspective=OTHER
+        )
+        again = read(response_of(bundle) if kind == "response" else bundle, bank)
+        assert again.perspective == OTHER
+        assert dict(again.values) == asked(bank, values, OTHER)
+        before = summary_of(bank, values, perspective=OTHER).result
+        assert result_json(score(bank, again)) == result_json(before)
+
+    @settings(max_examples=60, deadline=None)
+    @given(data=st.data())
+    def test_any_answers_about_someone_else_score_the_same_from_their_export(
+        self, bank: Bank, data: st.DataObject
+    ) -> None:
+        values = data.draw(values_for(bank, OTHER).filter(valid))
+        again = read(exported(bank, values, perspective=OTHER), bank)
+        assert again.perspective == OTHER
+        before = summary_of(bank, values, perspective=OTHER).result
+        assert result_json(score(bank, again)) == result_json(before)
+
+    def test_dont_know_reads_back_as_unknown_and_a_skip_as_a_skip(self, bank: Bank) -> None:
+        again = read(theirs(bank), bank)
+        assert again.values["about_cut_down"] == UNKNOWN
+        assert again.values["about_time_spent"] is None
+
+    def test_the_contained_patient_is_no_subject_and_a_clinic_subject_reads_back(
+        self, bank: Bank
+    ) -> None:
+        assert read(theirs(bank), bank).subject is None  # `#subject`: no one the clinic knows
+        summary = summary_of(bank, THEIRS, perspective=OTHER)
+        summary = summary._replace(answers=summary.answers._replace(subject="Patient/123"))
+        again = read(fhir.response_bundle(summary, counter()), bank)
+        assert (again.perspective, again.subject) == (OTHER, "Patient/123")
+
+    def test_a_related_person_as_the_source_says_so_without_about_whom(self, bank: Bank) -> None:
+        qr = theirs(bank)
+        assert qr["item"][0]["linkId"] == WHO
+        del qr["item"][0]
+        assert read(qr, bank).perspective == OTHER
+        qr.update(contained=[], source={"reference": "RelatedPerson/7"}, subject=None)
+        assert read(qr, bank).perspective == OTHER
+
+    def test_the_questions_alone_say_whom_the_answers_are_about(self, bank: Bank) -> None:
+        qr = theirs(bank)
+        for key in ("contained", "source", "subject"):
+            del qr[key]
+        del qr["item"][0]
+        again = read(qr, bank)
+        assert again.perspective == OTHER
+        assert result_json(score(bank, again)) == result_json(
+            summary_of(bank, THEIRS, perspective=OTHER).result
+        )
+
+    def test_dont_know_may_stand_on_the_answer_and_declined_is_a_skip(self, bank: Bank) -> None:
+        qr = theirs(bank)
+        unsure = item(qr, "about_cut_down")
+        unsure["answer"] = [{"extension": unsure.pop("extension")}]
+        declined = item(qr, "about_role_failure")
+        del declined["answer"]
+        declined["extension"] = [{"url": DAR, "valueCode": "asked-declined"}]
+        again = read(qr, bank)
+        assert again.values["about_cut_down"] == UNKNOWN
+        assert again.values["about_role_failure"] is None
+
+    def test_the_caseload_reads_an_export_about_someone_else_as_its_answers_file(
+        self, runner: CliRunner, bank: Bank, tmp_path: Path
+    ) -> None:
+        answers_file = tmp_path / "jamie.yaml"
+        values = their_personas(bank)["jamie"]
+        answers_file.write_text(
+            yaml.safe_dump(
+                {
+                    "format": "screener-answers/1",
+                    "bank": {"id": bank.id, "version": bank.version},
+                    "perspective": OTHER,
+                    "created": "2026-11-21T23:40:00+01:00",
+                    "answers": {
+                        k: list(v) if isinstance(v, tuple) else v for k, v in values.items()
+                    },
+                }
+            ),
+            "utf-8",
+        )
+        exported_file = tmp_path / "jamie.fhir.json"
+        args = ["score", str(answers_file), "--export", str(exported_file)]
+        assert runner.invoke(app, args).exit_code == 0
+        result = runner.invoke(app, ["score", "--csv", str(answers_file), str(exported_file)])
+        assert result.exit_code == 0, result.stderr
+        header, *rows = csv.reader(io.StringIO(result.stdout))
+        assert len(rows) == 2
+        assert rows[0][1:] == rows[1][1:]
+        assert rows[1][header.index("perspective")] == OTHER
+        for again in ("--json", "--plain"):
+            one = runner.invoke(app, ["score", str(answers_file), again])
+            two = runner.invoke(app, ["score", str(exported_file), again])
+            assert one.stdout.replace(str(answers_file), "F") == two.stdout.replace(
+                str(exported_file), "F"
+            )
+
+
+class TestAboutSomeoneElseProblems:
+    """A response that contradicts itself about whom it is about is one located problem."""
+
+    def test_about_whom_myself_beside_questions_about_someone_else(self, bank: Bank) -> None:
+        qr = theirs(bank)
+        for key in ("contained", "source", "subject"):
+            del qr[key]
+        qr["item"][0]["answer"][0]["valueCoding"]["code"] = "self"
+        (problem,) = problems(qr, bank)
+        assert problem.endswith(
+            "item[0].answer[0].valueCoding.code: the answer is 'self', but about_use_any "
+            f"(line {line_of(qr, 'about_use_any')}) is asked only in perspective 'other'"
+        )
+
+    def test_about_whom_myself_beside_a_related_person_as_the_source(self, bank: Bank) -> None:
+        qr = theirs(bank)
+        qr["item"][0]["answer"][0]["valueCoding"]["code"] = "self"
+        (problem,) = problems(qr, bank)
+        assert ": source.reference: the source is a RelatedPerson, someone answering about " in (
+            problem
+        )
+        assert problem.endswith(
+            f"but the answer to about-whom (line {line_of(qr, WHO) + 4}) is 'self'"
+        )
+
+    def test_a_related_person_as_the_source_of_answers_about_oneself(self, bank: Bank) -> None:
+        qr = response_of(exported(bank, {"use_any": False}))
+        del qr["item"][0]
+        qr["source"] = {"reference": "RelatedPerson/7"}
+        (problem,) = problems(qr, bank)
+        assert problem.endswith(
+            "source.reference: the source is a RelatedPerson, someone answering about another "
+            f"person, but use_any (line {line_of(qr, 'use_any')}) is asked only in perspective "
+            "'self'"
+        )
+
+    def test_answers_from_both_perspectives_without_saying_which(self, bank: Bank) -> None:
+        qr = theirs(bank)
+        for key in ("contained", "source", "subject"):
+            del qr[key]
+        qr["item"][0] = response_of(exported(bank, {"use_any": False}))["item"][1]
+        (problem,) = problems(qr, bank)
+        assert problem.endswith(
+            "item[1].item[0].linkId: about_use_any is asked only in perspective 'other', and "
+            f"use_any (line {line_of(qr, 'use_any')}) only in perspective 'self': one response "
+            "answers for one perspective (say which in about-whom)"
+        )
+
+    @pytest.mark.parametrize(
+        ("change", "message"),
+        [
+            (
+                lambda qr: item(qr, WHO)["answer"][0]["valueCoding"].update(code="others"),
+                "item[0].answer[0].valueCoding.code: 'others' is not a perspective of this "
+                "bank (self, other)",
+            ),
+            (
+                lambda qr: item(qr, WHO)["answer"].append({"valueCoding": {"code": "self"}}),
+                "item[0].answer[1]: about-whom takes one answer, got 2",
+            ),
+            (
+                lambda qr: item(qr, WHO).update(answer=[{"valueString": "other"}]),
+                "item[0].answer[0]: about-whom is a choice question: expected valueCoding, "
+                "not valueString",
+            ),
+            (
+                lambda qr: item(qr, "about_cut_down").update(answer=[{"valueBoolean": True}]),
+                "item[2].item[0].extension: about_cut_down has an answer and a reason it has "
+                "none: give one",
+            ),
+            (
+                lambda qr: item(qr, "about_cut_down")["extension"][0].update(valueCode="masked"),
+                "item[2].item[0].extension[0].valueCode: about_cut_down: screener reads a "
+                "data-absent-reason of asked-unknown/unknown (I don't know) or asked-declined "
+                "(skipped), got 'masked'",
+            ),
+            (
+                lambda qr: qr["subject"].update(reference="#nobody"),
+                "subject.reference: '#nobody' points to no resource contained in this response",
+            ),
+        ],
+    )
+    def test_a_mistake_about_whom_or_dont_know(
+        self, bank: Bank, change: Callable[[dict[str, Any]], None], message: str
+    ) -> None:
+        qr = theirs(bank)
+        change(qr)
+        (problem,) = problems(qr, bank)
+        assert problem.endswith(message), problem
+
+    def test_dont_know_where_the_bank_does_not_offer_it(self, bank: Bank) -> None:
+        qr = response_of(exported(bank, complete(bank, yes_to_values("craving"))))
+        craving = item(qr, "craving")
+        del craving["answer"]
+        craving["extension"] = [{"url": DAR, "valueCode": "asked-unknown"}]
+        (problem,) = problems(qr, bank)
+        assert problem.endswith(
+            'item[3].item[3].extension: craving cannot be answered "I don\'t know" '
+            "(asked-unknown): the bank does not offer it on this question"
+        )
+
+
+def line_of(qr: dict[str, Any], link: str) -> int:
+    """The line where `link`'s item opens in the pretty-printed response `problems` reads."""
+    text = json.dumps(qr, indent=2).splitlines()
+    return text.index(next(t for t in text if t.strip() == f'"linkId": "{link}",'))  # 1-based: {
 
 
 class TestStatus:

@@ -334,8 +334,8 @@ class _Reader:
         return reference
 
     def perspective(self, qr: Mapping[str, Any], at: Path) -> str:
-        """Whose use the answers are about (see the module's docstring); each answered
-        question asked only in another perspective is a problem."""
+        """Whose use the answers are about (see the module's docstring). A response that says
+        one thing and holds another is one problem, where it says it."""
         bank = self.bank
         related = OTHER in bank.perspectives and _related_source(qr)
         source = (*at, "source", "reference")
@@ -353,55 +353,53 @@ class _Reader:
                     line=self.doc.line(where),
                     value=show_value(chosen),
                 )
-                return chosen
-            for qid, (only, path) in asked.items():
-                if only != chosen:
-                    self.error(
-                        (*path, "linkId"),
-                        _(
-                            "{value} is asked only in perspective {asked}, but the answer to "
-                            "{who} (line {line}) is {perspective}"
-                        ),
-                        value=show_value(qid),
-                        asked=show_value(only),
-                        who=WHO,
-                        line=self.doc.line(where),
-                        perspective=show_value(chosen),
-                    )
+            elif clash := _first_other(asked, chosen):
+                qid, (only, path) = clash
+                self.error(
+                    (*where, "valueCoding", "code"),
+                    _(
+                        "the answer is {value}, but {id} (line {line}) is asked only in "
+                        "perspective {asked}"
+                    ),
+                    value=show_value(chosen),
+                    id=qid,
+                    line=self.doc.line(path),
+                    asked=show_value(only),
+                )
             return chosen
         if related:
-            for qid, (only, path) in asked.items():
-                if only != OTHER:
-                    self.error(
-                        (*path, "linkId"),
-                        _(
-                            "{value} is asked only in perspective {asked}, but the source is a "
-                            "RelatedPerson, so these answers are in perspective {perspective}"
-                        ),
-                        value=show_value(qid),
-                        asked=show_value(only),
-                        perspective=show_value(OTHER),
-                    )
+            if clash := _first_other(asked, OTHER):
+                qid, (only, path) = clash
+                self.error(
+                    source,
+                    _(
+                        "the source is a RelatedPerson, someone answering about another person, "
+                        "but {id} (line {line}) is asked only in perspective {asked}"
+                    ),
+                    id=qid,
+                    line=self.doc.line(path),
+                    asked=show_value(only),
+                )
             return OTHER
         if not asked:
             return next(iter(bank.perspectives), "self")
         first_id, (chosen, first_path) = next(iter(asked.items()))
-        for qid, (only, path) in asked.items():
-            if only != chosen:
-                self.error(
-                    (*path, "linkId"),
-                    _(
-                        "{value} is asked only in perspective {asked}, and {first} (line {line}) "
-                        "only in perspective {perspective}: one response answers for one "
-                        "perspective (say which in {who})"
-                    ),
-                    value=show_value(qid),
-                    asked=show_value(only),
-                    first=show_value(first_id),
-                    line=self.doc.line(first_path),
-                    perspective=show_value(chosen),
-                    who=WHO,
-                )
+        if clash := _first_other(asked, chosen):
+            qid, (only, path) = clash
+            self.error(
+                (*path, "linkId"),
+                _(
+                    "{id} is asked only in perspective {asked}, and {first} (line {line}) only "
+                    "in perspective {perspective}: one response answers for one perspective "
+                    "(say which in {who})"
+                ),
+                id=qid,
+                asked=show_value(only),
+                first=first_id,
+                line=self.doc.line(first_path),
+                perspective=show_value(chosen),
+                who=WHO,
+            )
         return chosen
 
     def asked_in(self) -> dict[str, tuple[str, Path]]:
@@ -730,6 +728,13 @@ class _Reader:
 _BAD = object()  # an answer with a problem, already noted
 _UNKNOWN = object()  # "I don't know" (data-absent-reason asked-unknown)
 _DECLINED = object()  # asked and not answered (data-absent-reason asked-declined): a skip
+
+
+def _first_other(
+    asked: Mapping[str, tuple[str, Path]], perspective: str
+) -> tuple[str, tuple[str, Path]] | None:
+    """The first question in the response asked only in another perspective than `perspective`."""
+    return next(((q, at) for q, at in asked.items() if at[0] != perspective), None)
 
 
 def _contained(qr: Mapping[str, Any], reference: str) -> Mapping[str, Any] | None:

@@ -18,7 +18,8 @@ const fs = require('fs');
   const log = [];
   for (const [linkId, label] of plan) {
     const got = await page.evaluate((linkId, label) => {
-      const el = document.getElementById('label-' + linkId + '/1/1') || document.getElementById(linkId + '/1/1');
+      // An item's element id is its linkId and its place: /1/1 in a group, /1 at the top.
+      const el = ['/1/1', '/1'].map(at => document.getElementById('label-' + linkId + at) || document.getElementById(linkId + at)).find(e => e);
       if (!el) return 'not shown';
       let item = el; while (item && item.tagName !== 'LHC-ITEM') item = item.parentElement;
       if (!item) return 'no item';
