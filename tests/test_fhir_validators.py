@@ -16,18 +16,45 @@ from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from jsonschema import Draft6Validator
+from jsonschema import Draft6Validator, validators
 from jsonschema.exceptions import best_match
 from pydantic import ValidationError
-from test_fhir import NAMES, SHAPES, answer_sets, counter, summary_of, values_for, with_condition
+from test_fhir import (
+    NAMES,
+    SHAPES,
+    THEIRS,
+    answer_sets,
+    counter,
+    summary_of,
+    values_for,
+    with_condition,
+)
 
-from screener.core.model import Bank
+from screener.core.model import OTHER, Bank
+from screener.screens.demo import load_personas
 from screener.summaries import fhir
 
 HERE = Path(__file__).parent / "fhir"
 with gzip.open(HERE / "fhir.schema.json.gz", "rt", encoding="utf-8") as _f:
     R4_SCHEMA = json.load(_f)
-R4 = Draft6Validator(R4_SCHEMA)
+# Where a resource may be any of R4's 146 types (a Bundle entry, a contained resource), the
+# schema says `oneOf` them and names `resourceType` as its `discriminator`: each type's schema
+# holds its own `resourceType` as a `const`, so only that one can match. Checking that one alone
+# means the same and takes a second rather than a minute for a response with `contained`
+# resources in a Bundle (every type would otherwise check the contained ones, 146 x 146 times).
+_BY_TYPE = R4_SCHEMA["discriminator"]["mapping"]
+
+
+def _one_resource_of(validator: Any, one_of: Any, instance: Any, schema: Any) -> Any:
+    kind = instance.get("resourceType") if isinstance(instance, dict) else None
+    ref = _BY_TYPE.get(kind) if isinstance(kind, str) else None
+    if ref is not None and {"$ref": ref} in one_of:
+        yield from validator.descend(instance, {"$ref": ref})
+    else:
+        yield from Draft6Validator.VALIDATORS["oneOf"](validator, one_of, instance, schema)
+
+
+R4 = validators.extend(Draft6Validator, {"oneOf": _one_resource_of})(R4_SCHEMA)
 
 
 def r4_problem(resource: dict[str, Any]) -> str | None:
@@ -65,6 +92,12 @@ class TestTheValidatorsCatchMistakes:
         data["entry"][0]["request"]["methd"] = "POST"  # fhir.resources checks elements, not codes
         with pytest.raises(ValidationError):
             Bundle.model_validate(data)
+        theirs = fhir.response_bundle(summary_of(bank, THEIRS, perspective=OTHER), counter())
+        qr = theirs["entry"][0]["resource"]
+        qr["contained"][1]["patient"] = {"reference": 3}  # a number where R4 wants a string
+        assert r4_problem(theirs) is not None
+        qr["contained"][1] = {"resourceType": "RelatedPersons", "id": "informant"}
+        assert r4_problem(theirs) is not None
         form = fhir.questionnaire(bank)
         form["item"][0]["typ"] = "group"
         assert r4_problem(form) is not None
@@ -103,8 +136,30 @@ class TestEveryExport:
         values = data.draw(values_for(bank))
         check(fhir.response_bundle(summary_of(bank, values), counter()))
 
+    @pytest.mark.parametrize("kind", [fhir.TRANSACTION, fhir.COLLECTION])
+    def test_answers_about_someone_else(self, bank: Bank, kind: str) -> None:
+        """Each `other` persona's answers and a set with "don't know" and a skip: without a
+        subject (a contained Patient), as a demo, and with a clinic's subject."""
+        sets = [p.values for p in load_personas(None, bank) if p.perspective == OTHER]
+        assert len(sets) >= 2
+        for values in [*sets, THEIRS]:
+            for summary in (
+                summary_of(bank, values, perspective=OTHER),
+                summary_of(bank, values, demo="Terry", perspective=OTHER),
+                with_subject(bank, values, perspective=OTHER),
+            ):
+                bundle = fhir.response_bundle(summary, counter(), kind)
+                check(bundle)
+                check(bundle["entry"][0]["resource"])
 
-def test_the_lhc_forms_response_is_r4_too() -> None:
-    """The third party's own output, for comparison: LHC-Forms 40.1.3's response is valid R4."""
-    data = json.loads((HERE / "lhc-forms-response.json").read_text("utf-8"))
-    check(data)
+    @settings(max_examples=30, deadline=None)
+    @given(data=st.data())
+    def test_any_answers_about_someone_else(self, bank: Bank, data: st.DataObject) -> None:
+        values = data.draw(values_for(bank, OTHER))
+        check(fhir.response_bundle(summary_of(bank, values, perspective=OTHER), counter()))
+
+
+@pytest.mark.parametrize("name", ["lhc-forms-response.json", "lhc-forms-other.json"])
+def test_the_lhc_forms_responses_are_r4_too(name: str) -> None:
+    """The third party's own output, for comparison: LHC-Forms 40.1.3's responses are valid R4."""
+    check(json.loads((HERE / name).read_text("utf-8")))
