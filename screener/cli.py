@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from screener import __version__
+from screener import __version__, i18n
 from screener.core.safetext import LINE_LIMIT, clean, one_line, show_value
 from screener.errors import AnswersError, ExitCode, Interrupted, Quit, ScreenerError
 from screener.i18n import _, ngettext
@@ -81,6 +81,58 @@ ForceOption = Annotated[
 ]
 
 
+def _language(value: str | None) -> str | None:
+    """`--lang`: speak that language from here on (the entry point has already chosen it from
+    the command line, before this module's help was translated; this covers a direct call)."""
+    if value is not None:
+        i18n.use(_check_language(value, "--lang"))
+    return value
+
+
+def _check_language(value: str, option: str) -> str:
+    if value not in i18n.LANGUAGES:
+        raise typer.BadParameter(
+            _("{value} is not a language screener speaks; use {languages}").format(
+                value=show_value(value), languages=" or ".join(i18n.LANGUAGES)
+            ),
+            param_hint=f"'{option}'",
+        )
+    return value
+
+
+def _export_language(value: str | None) -> str | None:
+    return None if value is None else _check_language(value, "--export-lang")
+
+
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        metavar="<es|en>",
+        help=_(
+            "The language to use: es (Spanish) or en (English). Without it, the language "
+            "comes from LANGUAGE, LC_ALL, LC_MESSAGES or LANG."
+        ),
+        callback=_language,
+        is_eager=True,
+        show_default=False,
+    ),
+]
+ExportLangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--export-lang",
+        metavar="<es|en>",
+        help=_(
+            "Write the --export summaries in this language (es or en) instead of the "
+            "language of the screening."
+        ),
+        callback=_export_language,
+        show_default=False,
+    ),
+]
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: `screener` with no command (or only options) means `screener run`."""
     # Everything imported so far lives until exit: moving it out of the cyclic collector's way
@@ -89,10 +141,21 @@ def main(argv: list[str] | None = None) -> None:
     gc.freeze()
     streams.prepare()  # any locale can print anything; stderr never fails
     args = list(sys.argv[1:] if argv is None else argv)
+    # `--lang` may come before the command (`screener --lang es score FILE`): it is taken out
+    # here and given to the command, like any of its options, so that it never hides which
+    # command was meant.
+    leading: list[str] = []
+    while args and (args[0] == i18n.LANG_OPTION or args[0].startswith(i18n.LANG_OPTION + "=")):
+        taken = 1 if "=" in args[0] else 2
+        leading += args[:taken]
+        del args[:taken]
     # Only options (or nothing) imply `run`: a mistyped command must still say so.
     implied = not args or (args[0].startswith("-") and args[0] not in ("-h", "--help"))
     if implied:
         args = ["--version"] if "--version" in args else ["run", *args]
+    if leading:
+        at = 1 if args[0] in COMMANDS else 0
+        args[at:at] = leading
     code: int | str | None = None
     stdout = sys.stdout
     try:
@@ -127,6 +190,7 @@ def _root(
             "--version", help=_("Show the version and exit."), callback=_version, is_eager=True
         ),
     ] = False,
+    lang: LangOption = None,
 ) -> None:
     """A private, offline self-screening for opioid (heroin) use disorder.
 
@@ -309,6 +373,8 @@ def run(
     export: ExportOption = None,
     fmt: FormatOption = None,
     force: ForceOption = False,
+    export_lang: ExportLangOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Take the screening, one question at a time (the default command)."""
     from screener.core.model import Answers, Value
@@ -507,6 +573,8 @@ def score_cmd(
     export: ExportOption = None,
     fmt: FormatOption = None,
     force: ForceOption = False,
+    export_lang: ExportLangOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Score answers files without asking anything."""
     if as_json and as_csv:
@@ -590,6 +658,7 @@ def questions(
         typer.Option("--fhir", help=_("Print the bank as a FHIR R4 Questionnaire (JSON).")),
     ] = False,
     plain: PlainOption = False,
+    lang: LangOption = None,
 ) -> None:
     """List the questions in the bank, in the order they are asked."""
     from screener.files.bank import load_bank
@@ -618,6 +687,7 @@ def validate(
         Path | None,
         typer.Argument(help=_("The bank to check (default: the built-in one).")),
     ] = None,
+    lang: LangOption = None,
 ) -> None:
     """Check a question bank and list every problem as FILE:LINE: path: message."""
     from screener.files.bank import load_bank
@@ -676,6 +746,8 @@ def demo(
     export: ExportOption = None,
     fmt: FormatOption = None,
     force: ForceOption = False,
+    export_lang: ExportLangOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Play a fictional persona's walk-through, for a counselor to show; no name lists them."""
     import math
@@ -722,9 +794,9 @@ def demo(
                         "Press Enter to show each answer. Ctrl-C stops the demo. "
                         "{emergency}, {why} and {quit} work as at any question."
                     ).format(
-                        emergency=render.KEYS["emergency"],
-                        why=render.KEYS["why"],
-                        quit=render.KEYS["quit"],
+                        emergency=render.keys()["emergency"],
+                        why=render.keys()["why"],
+                        quit=render.keys()["quit"],
                     )
                 )
             )
@@ -755,6 +827,7 @@ def explain(
     ] = None,
     bank: BankOption = None,
     plain: PlainOption = False,
+    lang: LangOption = None,
 ) -> None:
     """Show, in plain words, how answers become a result: criteria, thresholds, rules, sources."""
     from screener.files.bank import load_bank

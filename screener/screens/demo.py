@@ -61,7 +61,7 @@ def _untypable(q: Question, value: Value) -> str | None:
 def keys_for(q: Question, value: Value) -> str:
     """What a person types at the prompt to give `value` to `q`: the inverse of parse_reply."""
     if value is None:
-        return render.KEYS["skip"]
+        return render.keys()["skip"]
     return kind_of(q).keys(q, value)
 
 
@@ -94,7 +94,8 @@ def play(
     banner = render.demo_banner(persona.name)
     pause = sleep or time.sleep
     last: list[str] = []
-    own = {render.KEYS["emergency"], render.KEYS["why"], render.KEYS["quit"], render.HELP_KEY}
+    counselor = render.keys()
+    own = {counselor["emergency"], counselor["why"], counselor["quit"], counselor["help"]}
     confirming = False  # the counselor typed q: the "leave now?" question is theirs
 
     def ask(prompt: str) -> str:
@@ -110,7 +111,7 @@ def play(
             typed = wait()
             if typed.lower() in own:  # the counselor's key, as at a real prompt
                 out.print(prompt + typed, markup=False)
-                confirming = typed.lower() == render.KEYS["quit"]
+                confirming = typed.lower() == counselor["quit"]
                 return typed
         if last and last[-1] == q.id:  # the interview refused the answer: never loop on it
             raise AnswersError(

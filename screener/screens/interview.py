@@ -16,7 +16,7 @@ from typing import NamedTuple
 from rich.console import RenderableType
 
 from screener.core.conditions import applicable, possible
-from screener.core.kinds import is_no, is_yes, kind_of, typed_no, typed_yes
+from screener.core.kinds import help_words, is_no, is_yes, kind_of, typed_no, typed_yes
 from screener.core.model import Answers, Bank, Question, Role, Value
 from screener.core.safetext import clean
 from screener.errors import ExportError, Interrupted, Quit
@@ -30,8 +30,6 @@ Show = Callable[[RenderableType], None]
 Save = Callable[[Path, Answers, bool], None]
 
 PROMPT = "> "
-COMMANDS = {key: command for command, key in render.KEYS.items()}
-HELP = frozenset({render.HELP_KEY, "help"})
 
 
 def _yes_no_keys() -> dict[str, str]:
@@ -51,9 +49,10 @@ def parse_reply(q: Question, raw: str, answered: bool = False) -> Reply:
     """Read one typed line for question `q`. Pure: no I/O."""
     text = raw.strip()
     low = text.lower()
-    if low in COMMANDS:
-        return Reply(command=COMMANDS[low])
-    if low in HELP:
+    commands = {key: command for command, key in render.keys().items()}
+    if low in commands:
+        return Reply(command=commands[low])
+    if low in help_words():
         return Reply(command="help")
     if not text:
         if answered:
@@ -223,7 +222,8 @@ class Interview:
                     needs = _(
                         "This one needs a {yes} or {no}. Type {quit} if you would rather stop."
                     )
-                    self.show(render.hint(needs.format(quit=render.KEYS["quit"], **_yes_no_keys())))
+                    quit_key = render.keys()["quit"]
+                    self.show(render.hint(needs.format(quit=quit_key, **_yes_no_keys())))
                     continue
                 self.values[q.id] = None
                 return "skip"
@@ -260,7 +260,7 @@ class Interview:
                 raise Quit(_("You left the screening. Nothing was saved."))
             if is_no(answer) or answer == "":
                 return
-            if answer == render.KEYS["emergency"]:  # one key away on every screen, this one too
+            if answer == render.keys()["emergency"]:  # one key away on every screen, this one too
                 self.show(render.emergency(self.bank, self.plain))
             again = _("Type {yes} to leave, or {no} to go back to the question.")
             self.show(render.hint(again.format(**_yes_no_keys())))
@@ -307,7 +307,7 @@ class Interview:
             )
             self.show(render.hint(where.format(path=self.save_to, no=_yes_no_keys()["no"])))
             reply = self.read().strip()
-            if reply == render.KEYS["emergency"]:
+            if reply == render.keys()["emergency"]:
                 self.show(render.emergency(self.bank, self.plain))
                 continue
             if is_no(reply.lower()):
@@ -341,7 +341,7 @@ class Interview:
                 return False
             if answer == "":
                 return default
-            if answer == render.KEYS["emergency"]:
+            if answer == render.keys()["emergency"]:
                 self.show(render.emergency(self.bank, self.plain))
             self.show(render.hint(_("Type {yes} for yes or {no} for no.").format(**_yes_no_keys())))
 

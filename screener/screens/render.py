@@ -19,7 +19,7 @@ from rich.rule import Rule
 from rich.text import Text
 
 from screener.core import wording
-from screener.core.kinds import kind_of
+from screener.core.kinds import command_keys, kind_of
 from screener.core.model import (
     CRITERIA,
     WITHDRAWAL_SCALE,
@@ -40,10 +40,9 @@ from screener.i18n import _, pgettext
 # shared screen, or a summary made from one, is never taken for a real person's result.
 DEMO_STYLE = "bold reverse magenta"  # reverse keeps it visible under NO_COLOR too
 
-# The keys typed at a question, by what they do. They stay the same in every language (the
-# interview reads them from here); the words around them are messages with a place for each.
-KEYS = {"back": "b", "skip": "s", "why": "?", "emergency": "!", "quit": "q"}
-HELP_KEY = "h"
+# The keys typed at a question, by what they do, in the language in use (the interview reads
+# them from here); the words around them are messages with a place for each.
+keys = command_keys
 
 STATUS_STYLE = {
     Status.MET: "bold",
@@ -81,7 +80,7 @@ def keys_help(plain: bool = False) -> str:
             "{back} back · {skip} skip · {why} why we ask · {emergency} emergency help · "
             "{quit} quit"
         )
-    return text.format(**KEYS)
+    return text.format(**keys())
 
 
 answer_label = wording.answer_label
@@ -278,7 +277,7 @@ def emergency(bank: Bank, plain: bool, compact: bool = False) -> RenderableType:
     parts += [Text("\n" + _("What to do:"), style="bold"), steps]
     if compact:
         again = _("Type {key} at any question for helplines and this box again.")
-        parts.append(Text("\n" + again.format(key=KEYS["emergency"]), style="bold"))
+        parts.append(Text("\n" + again.format(key=keys()["emergency"]), style="bold"))
     else:
         if e.note:
             parts.append(_t("\n" + e.note))
