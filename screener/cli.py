@@ -257,13 +257,20 @@ def _safe_lines(message: str) -> str:
     return "\n".join(one_line(line, LINE_LIMIT) for line in message.splitlines())
 
 
-def _export_plan(targets: list[str] | None, fmt: str | None, force: bool) -> list[tuple[str, str]]:
+def _export_plan(
+    targets: list[str] | None, fmt: str | None, force: bool, language: str | None = None
+) -> list[tuple[str, str]]:
     """(target, format) for each --export, checked before anything is asked.
 
     Nobody should answer fifty questions to learn then that the folder does not exist.
     """
     if not targets:
-        for given, name in ((fmt is not None, "--format"), (force, "--force")):
+        given_options = (
+            (fmt is not None, "--format"),
+            (force, "--force"),
+            (language is not None, "--export-lang"),
+        )
+        for given, name in given_options:
             if given:
                 raise ScreenerError(
                     _("{option} only applies to --export: add --export PATH").format(option=name)
@@ -313,9 +320,13 @@ def _write_exports(
     res: "Result",
     force: bool,
     notes: "Callable[[str], None]",
+    language: str | None = None,
+    bank_path: Path | None = None,
 ) -> None:
     """Write each planned export, made now; `-` goes to standard output, each file gets one
-    line on `notes`."""
+    line on `notes`. With `language` (`--export-lang`) the summaries are in that language,
+    the bank's words too, whatever the language of the screening: the answers and the result
+    are ids and numbers, so they read the same in either."""
     if not plan:
         return
     from datetime import datetime
@@ -324,9 +335,15 @@ def _write_exports(
     from screener.files import safefile
     from screener.summaries import export
 
-    summary = Summary(bank, answers, res, datetime.now().astimezone())
-    for target, fmt in plan:
-        text = export.render(fmt, summary)
+    made = datetime.now().astimezone()
+    if language is not None and language != i18n.language():
+        with i18n.speaking(language):
+            summary = Summary(_bank(bank_path), answers, res, made)
+            texts = [export.render(fmt, summary) for _target, fmt in plan]
+    else:
+        summary = Summary(bank, answers, res, made)
+        texts = [export.render(fmt, summary) for _target, fmt in plan]
+    for (target, fmt), text in zip(plan, texts, strict=True):
         if target == "-":
             streams.write_document(text)
         else:
@@ -349,6 +366,49 @@ def _json(data: object) -> str:
     import json
 
     return json.dumps(data, indent=2, ensure_ascii=not streams.unicode_ok(sys.stdout))
+
+
+def _bank(path: Path | None) -> "Bank":
+    """The bank at `path` (the built-in one by default) in the language in use, with a warning
+    when it cannot speak that language, or not every one of its words."""
+    from screener.files.bank import load_bank
+
+    the_bank = load_bank(path)
+    wanted = i18n.language()
+    if the_bank.language != wanted:
+        _warn(
+            [
+                _("the question bank has no {language} text: its questions are in {own}").format(
+                    language=i18n.language_name(wanted), own=i18n.language_name(the_bank.language)
+                )
+            ]
+        )
+    elif the_bank.untranslated:
+        n = len(the_bank.untranslated)
+        _warn(
+            [
+                ngettext(
+                    "{n} text of the question bank has no {language} translation yet, so it is "
+                    "shown in {own} (screener validate lists it)",
+                    "{n} texts of the question bank have no {language} translation yet, so they "
+                    "are shown in {own} (screener validate lists them)",
+                    n,
+                ).format(
+                    n=n,
+                    language=i18n.language_name(wanted),
+                    own=i18n.language_name(the_bank.languages[0]),
+                )
+            ]
+        )
+    return the_bank
+
+
+def _either(choices: list[str]) -> str:
+    """ "en or es"; "en, es or fr"."""
+    *first, last = choices
+    if not first:
+        return last
+    return _("{choices} or {last}").format(choices=", ".join(first), last=last)
 
 
 def _warn(lines: list[str]) -> None:
@@ -379,16 +439,15 @@ def run(
     """Take the screening, one question at a time (the default command)."""
     from screener.core.model import Answers, Value
     from screener.files import answers as answers_io
-    from screener.files.bank import load_bank
     from screener.screens import render
     from screener.screens.interview import Interview
 
     interactive = sys.stdin.isatty()
     with guarded():
-        plan = _export_plan(export, fmt, force)
+        plan = _export_plan(export, fmt, force, export_lang)
         # With `--export -` standard output holds the summary alone: the run goes to stderr.
         out = console(plain, stderr=_to_stdout(plan))
-        the_bank = load_bank(bank)
+        the_bank = _bank(bank)
         prefill: dict[str, Value] = {}
         created: str | None = None
         persona: str | None = None  # set when the file holds a demo's fictional answers
@@ -461,6 +520,7 @@ def run(
                 banner,
                 opening,
                 program=_program() if interactive else "screener",
+                switch=_program() if interactive else "screener",
             ).run()
             if taken is not None and persona is not None:  # fictional answers stay marked
                 taken = taken._replace(demo=persona)
@@ -471,7 +531,7 @@ def run(
 
         res = score(the_bank, taken)
         out.print(render.result(the_bank, res, plain, banner))
-        _write_exports(plan, the_bank, taken, res, force, _notes(out))
+        _write_exports(plan, the_bank, taken, res, force, _notes(out), export_lang, bank)
         if interactive and answers is not None and todo and res.complete:
             _offer_to_delete(answers, out)
 
@@ -588,19 +648,18 @@ def score_cmd(
                         "or leave out --export for a caseload"
                     )
                 )
-            _export_plan(None, fmt, force)  # --format or --force alone: say they need --export
+            _export_plan(None, fmt, force, export_lang)  # alone, they say they need --export
         _score_caseload(files, bank, "csv" if as_csv else "json" if as_json else "lines")
         return
     from screener.core.scoring import result_json, score
     from screener.files.answers import read_answers
-    from screener.files.bank import load_bank
 
     with guarded():
-        plan = _export_plan(export, fmt, force)
+        plan = _export_plan(export, fmt, force, export_lang)
         to_stdout = _to_stdout(plan)
         if to_stdout and as_json:
             raise ScreenerError(_("--json and --export - both write to standard output: pick one"))
-        the_bank = load_bank(bank)
+        the_bank = _bank(bank)
         given, warnings = read_answers(files[0], the_bank)
         _warn(warnings)
         res = score(the_bank, given)
@@ -614,16 +673,16 @@ def score_cmd(
             banner = render.demo_banner(given.demo)
             console(plain).print(render.result(the_bank, res, plain, banner))
         stream = "stderr" if as_json or to_stdout else "stdout"
-        _write_exports(plan, the_bank, given, res, force, lambda text: say(text, stream))
+        notes = lambda text: say(text, stream)  # noqa: E731
+        _write_exports(plan, the_bank, given, res, force, notes, export_lang, bank)
 
 
 def _score_caseload(files: list[Path], bank: Path | None, form: str) -> None:
     """Many files: a row each; a bad file is reported by name and the rest still scored."""
-    from screener.files.bank import load_bank
     from screener.summaries import caseload
 
     with guarded():
-        the_bank = load_bank(bank)
+        the_bank = _bank(bank)
         failed = caseload.write(files, the_bank, form, sys.stdout, sys.stderr)
         if failed:
             sys.stdout.flush()
@@ -661,12 +720,11 @@ def questions(
     lang: LangOption = None,
 ) -> None:
     """List the questions in the bank, in the order they are asked."""
-    from screener.files.bank import load_bank
 
     with guarded():
         if as_json and as_fhir:
             raise ScreenerError(_("--json and --fhir cannot be used together: choose one"))
-        the_bank = load_bank(bank)
+        the_bank = _bank(bank)
         if as_fhir:
             from screener.summaries import fhir
 
@@ -693,13 +751,28 @@ def validate(
     from screener.files.bank import load_bank
 
     with guarded():
-        b = load_bank(path)
+        # Every language the bank declares, each text of it translated: `validate` is where
+        # a translation that lacks a text is a problem (a run shows the bank's own words).
+        b = load_bank(path, every_language=True)
         n = len(b.questions)
-        print(
-            _(
+        said = _(
+            "{path}: OK: bank {id} version {version}, {n} questions in {sections} "
+            "sections, all 11 criteria covered."
+        )
+        if len(b.languages) > 1:
+            said = _(
                 "{path}: OK: bank {id} version {version}, {n} questions in {sections} "
-                "sections, all 11 criteria covered."
-            ).format(path=b.path, id=b.id, version=b.version, n=n, sections=len(b.sections))
+                "sections, all 11 criteria covered, every text in {languages}."
+            )
+        print(
+            said.format(
+                path=b.path,
+                id=b.id,
+                version=b.version,
+                n=n,
+                sections=len(b.sections),
+                languages=_either(list(b.languages)),
+            )
         )
 
 
@@ -752,12 +825,11 @@ def demo(
     """Play a fictional persona's walk-through, for a counselor to show; no name lists them."""
     import math
 
-    from screener.files.bank import load_bank
     from screener.screens import demo as personas_io
     from screener.screens import render
 
     with guarded():
-        plan = _export_plan(export, fmt, force)
+        plan = _export_plan(export, fmt, force, export_lang)
         if plan and name is None:
             raise ScreenerError(_("--export saves a played demo: name the persona to play"))
         # With `--export -` standard output holds the summary alone: the demo goes to stderr.
@@ -770,7 +842,7 @@ def demo(
             )
         if as_json and name is not None:
             raise ScreenerError(_("--json lists the personas: leave out the name to use it"))
-        the_bank = load_bank(bank)
+        the_bank = _bank(bank)
         cast = personas_io.load_personas(personas, the_bank)
         if name is None:
             if as_json:
@@ -806,7 +878,7 @@ def demo(
         res = score(the_bank, taken)
         out.print(render.result(the_bank, res, plain, render.demo_banner(taken.demo)))
         # The summary says DEMO at the top: `taken.demo` names the persona.
-        _write_exports(plan, the_bank, taken, res, force, _notes(out))
+        _write_exports(plan, the_bank, taken, res, force, _notes(out), export_lang, bank)
 
 
 @app.command(
@@ -830,11 +902,10 @@ def explain(
     lang: LangOption = None,
 ) -> None:
     """Show, in plain words, how answers become a result: criteria, thresholds, rules, sources."""
-    from screener.files.bank import load_bank
     from screener.screens import explain as explaining
 
     with guarded():
-        the_bank = load_bank(bank)
+        the_bank = _bank(bank)
         if key is None:
             shown = explaining.explain(the_bank, plain)
         else:

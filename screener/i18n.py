@@ -72,6 +72,16 @@ def N_plural(singular: str, plural: str) -> tuple[str, str]:
     return singular, plural
 
 
+# Each language's name, translated where it is used (language_name).
+NAMES = {"en": N_("English"), "es": N_("Spanish")}
+
+
+def language_name(code: str) -> str:
+    """A language's name in the language in use ("Spanish"), or its code if it has none."""
+    name = NAMES.get(code)
+    return _(name) if name is not None else code
+
+
 def catalog_path(language: str) -> Path:
     return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 

@@ -151,7 +151,12 @@ class Option(NamedTuple):
 class Band(NamedTuple):
     low: int
     high: int
-    label: str
+    label: str  # also its id: results, answers conditions and JSON name a band by its label
+    text: str = ""  # the words shown for it, when they differ (the bank in another language)
+
+    @property
+    def shown(self) -> str:
+        return self.text or self.label
 
 
 class Scale(NamedTuple):
@@ -263,6 +268,11 @@ class Bank(NamedTuple):
     criteria: Mapping[str, str] = MappingProxyType({})  # key -> plain meaning
     path: str = ""
     canonical: str = ""  # as written in the bank; see `url`
+    # Every language the bank has words in, its own first (`language` is the one these are in).
+    languages: tuple[str, ...] = ()
+    # Where this bank's words are a translation: the texts it lacks, shown in the bank's own
+    # language instead (as the translation file would name them, like `questions.craving.why`).
+    untranslated: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
@@ -296,6 +306,12 @@ class Bank(NamedTuple):
 
     def caveat(self, cid: str) -> Caveat:
         return next(c for c in self.caveats if c.id == cid)
+
+    def band_text(self, scale: str, label: str) -> str:
+        """The words shown for a band of `scale`, given its label (a result's `band`)."""
+        found = self.scales.get(scale)
+        band = next((b for b in found.bands if b.label == label), None) if found else None
+        return band.shown if band is not None else label
 
 
 # --- answers and results ----------------------------------------------------------------

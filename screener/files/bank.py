@@ -13,10 +13,11 @@ criteria, scales, sections and questions.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
+from screener import i18n
 from screener.core.kinds import kind_of
 from screener.core.model import (
     CRITERIA,
@@ -33,10 +34,10 @@ from screener.core.model import (
 )
 from screener.core.safetext import clean, one_line, show_value
 from screener.errors import BankError
-from screener.files import yamlsrc
+from screener.files import bank_language, yamlsrc
 from screener.files.bank_fields import ID, describe
 from screener.files.bank_results import Results
-from screener.files.problems import Hint, at
+from screener.files.problems import Hint, Problems, at
 from screener.files.readfile import read_text
 from screener.i18n import N_, _, ngettext
 
@@ -45,8 +46,8 @@ BANK_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s|]+")
 
 TOP_KEYS = {
-    "id", "version", "title", "canonical", "language", "perspectives", "sources", "criteria",
-    "scales", "sections", "flags", "referrals", "caveats", "emergency", "helplines",
+    "id", "version", "title", "canonical", "language", "languages", "perspectives", "sources",
+    "criteria", "scales", "sections", "flags", "referrals", "caveats", "emergency", "helplines",
 }  # fmt: skip
 SECTION_KEYS = {"id", "title", "intro", "show_if", "show_emergency", "questions"}
 QUESTION_KEYS = {
@@ -64,25 +65,106 @@ def default_path() -> Path:
     return package / BANK_FILE
 
 
-def load_bank(path: Path | None = None) -> Bank:
-    """Read and validate a bank. Raises BankError listing every problem found."""
+# The text of a bank's translation file for a language, and its name for messages.
+Translations: TypeAlias = Callable[[str], tuple[str, str]]
+
+
+def load_bank(
+    path: Path | None = None, language: str | None = None, every_language: bool = False
+) -> Bank:
+    """Read and validate a bank, in `language` (the language in use unless given) when it has
+    that language. Raises BankError listing every problem found. `every_language` also checks
+    every translation the bank declares, and counts a text one of them lacks as a problem
+    (`screener validate`)."""
     path = path or default_path()
-    return parse_bank(read_text(path, "bank", BankError), one_line(str(path)))
+    name = one_line(str(path))
+
+    def translation(code: str) -> tuple[str, str]:
+        where = path.with_name(bank_language.file_name(path.name, code))
+        return read_text(where, "translation", BankError), one_line(str(where))
+
+    return parse_bank(
+        read_text(path, "bank", BankError),
+        name,
+        i18n.language() if language is None else language,
+        translation,
+        every_language,
+    )
 
 
-def parse_bank(text: str, filename: str = BANK_FILE) -> Bank:
-    """Validate bank text; `filename` is only used in messages."""
-    try:
-        doc = yamlsrc.load(text)
-    except yamlsrc.ParseError as exc:
-        message = _("not valid YAML: {problem}").format(problem=exc.message)
-        raise BankError([at(filename, exc.line or 1, message)]) from None
+def parse_bank(
+    text: str,
+    filename: str = BANK_FILE,
+    language: str | None = None,
+    translations: Translations | None = None,
+    every_language: bool = False,
+) -> Bank:
+    """Validate bank text; `filename` is only used in messages. With `language` (one the bank
+    declares) and `translations` to read its file, the bank comes in that language."""
+    doc = _parse(text, filename)
     reader = _Reader(filename, doc)
     reader.problems.add_all(doc.problems)
     bank = reader.bank(doc.data)
     if reader.problems or bank is None:
         raise BankError(reader.problems.lines() or [at(filename, 1, _("the bank is empty"))])
-    return bank
+    if translations is None:
+        return bank
+    wanted = [language] if language in bank.languages[1:] else []
+    if every_language:
+        wanted = list(bank.languages[1:])
+    problems: list[str] = []
+    shown = bank
+    for code in wanted:
+        translated, found = _translated(bank, doc, filename, code, translations, every_language)
+        problems += found
+        if code == language:
+            shown = translated
+    if problems:
+        raise BankError(problems)
+    return shown
+
+
+def _parse(text: str, filename: str) -> yamlsrc.Located:
+    try:
+        return yamlsrc.load(text)
+    except yamlsrc.ParseError as exc:
+        message = _("not valid YAML: {problem}").format(problem=exc.message)
+        raise BankError([at(filename, exc.line or 1, message)]) from None
+
+
+def _translated(
+    bank: Bank,
+    doc: yamlsrc.Located,
+    filename: str,
+    language: str,
+    translations: Translations,
+    strict: bool,
+) -> tuple[Bank, list[str]]:
+    """The bank in `language`, from its translation file, and the problems found (with
+    `strict`, every text the translation lacks is one, at its line in the bank file)."""
+    text, name = translations(language)
+    overlay = bank_language.Overlay(doc.data, language, name, _parse(text, name), bank.id)
+    data = overlay.apply()
+    problems = overlay.problems.lines()
+    if strict and overlay.missing:
+        missing = Problems(filename, doc)
+        for path, there in overlay.missing:
+            missing.add(
+                path,
+                _("no {language} text: add {place} to {file}"),
+                language=language,
+                place=there,
+                file=name,
+            )
+        problems += missing.lines()
+    if problems:
+        return bank, problems
+    reader = _Reader(filename, yamlsrc.Located(data, doc.lines, []))
+    translated = reader.bank(data)
+    if reader.problems or translated is None:  # what the translation says broke the bank
+        return bank, reader.problems.lines()
+    untranslated = tuple(there for _path, there in overlay.missing)
+    return translated._replace(language=language, untranslated=untranslated), []
 
 
 class _Reader(Results):
@@ -132,12 +214,14 @@ class _Reader(Results):
             )
         elif isinstance(version, str) and clean(version) != version:
             self.error(("version",), _("must not contain control characters"))
+        language = self.text(top, "language", (), required=False) or "en"
         return Bank(
             id=self.bank_id(top),
             version=str(version),
             title=self.text(top, "title", ()),
             canonical=self.canonical(top),
-            language=self.text(top, "language", (), required=False) or "en",
+            language=language,
+            languages=self.languages(top.get("languages"), language),
             perspectives=self.perspectives,
             sources=sources,
             scales=self.scales,
@@ -160,6 +244,29 @@ class _Reader(Results):
                 value=show_value(value),
             )
         return str(value)
+
+    def languages(self, value: object, own: str) -> tuple[str, ...]:
+        """The languages the bank has words in, its own first; each other one's words are in
+        a translation file beside the bank (README: "The bank in other languages")."""
+        if value is None:
+            return (own,)
+        out = [own]
+        for i, code in enumerate(self.items(value, ("languages",))):
+            if not isinstance(code, str) or not bank_language.LANGUAGE_CODE.match(code):
+                self.error(
+                    ("languages", i),
+                    _("{value} is not a language code (two or three lowercase letters, like es)"),
+                    value=show_value(code),
+                )
+            elif code not in out:
+                out.append(code)
+        if isinstance(value, list) and own not in value:
+            self.error(
+                ("languages",),
+                _("list the bank's own language, {language}, among its languages"),
+                language=own,
+            )
+        return tuple(out)
 
     def canonical(self, top: Mapping[str, Any]) -> str:
         """The bank's canonical URI (FHIR `Questionnaire.url`); empty means derived from the id."""
@@ -305,7 +412,7 @@ class _Reader(Results):
         expect = 0
         for i, item in enumerate(self.items(m.get("ranges"), (*path, "ranges"))):
             where = (*path, "ranges", i)
-            r = self.mapping(item, where, {"min", "max", "label"}, ("min", "max", "label"))
+            r = self.mapping(item, where, {"min", "max", "label", "text"}, ("min", "max", "label"))
             if r is None:
                 continue
             lo, hi = r.get("min"), r.get("max")
@@ -318,7 +425,8 @@ class _Reader(Results):
                     where, _("ranges must run on without gaps: expected min {min}"), min=expect
                 )
             expect = hi + 1
-            bands.append(Band(lo, hi, self.text(r, "label", where)))
+            label = self.text(r, "label", where)
+            bands.append(Band(lo, hi, label, self.text(r, "text", where, required=False)))
         if bands and expect - 1 != total:
             self.error(
                 (*path, "ranges"), _("ranges must end at the scale total, {total}"), total=total

@@ -137,7 +137,15 @@ def play(
         out.print()
         return keys
 
-    interview = Interview(bank, ask, out.print, persona.perspective, plain=plain, banner=banner)
+    interview = Interview(
+        bank,
+        ask,
+        out.print,
+        persona.perspective,
+        plain=plain,
+        banner=banner,
+        switch=f"screener demo {persona.name}",
+    )
     taken = interview.run()
     if taken is None:  # cannot happen: the demo answers yes to begin
         raise ScreenerError(_("persona {name} did not begin").format(name=repr(persona.name)))

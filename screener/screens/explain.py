@@ -163,7 +163,9 @@ def _result_words(bank: Bank, leaf: Leaf) -> str:
     words = fact.words.get(op)
     if words is None:
         return describe(leaf)
-    values = _either([str(w) for w in want]) if isinstance(want, list | tuple) else str(want)
+    wanted = list(want) if isinstance(want, list | tuple) else [want]
+    shown = [_fact_value(bank, fact.takes, w) for w in wanted]
+    values = _either(shown) if isinstance(want, list | tuple) else shown[0]
     item = ""
     if op == "contains":
         if fact.takes == "flags":
@@ -174,6 +176,16 @@ def _result_words(bank: Bank, leaf: Leaf) -> str:
         count = want if isinstance(want, int) else 2
         return ngettext(words[0], words[1], count).format(values=values)
     return _(words).format(values=values, item=item)
+
+
+def _fact_value(bank: Bank, takes: str, value: object) -> str:
+    """A value a rule compares a result fact with, as a person reads it: a severity or a band
+    in the language in use, not its id."""
+    if takes == "severity" and str(value) in {s.value for s in Severity}:
+        return wording.severity_word(Severity(str(value)))
+    if takes == "band":
+        return clean(bank.band_text(WITHDRAWAL_SCALE, str(value)))
+    return str(value)
 
 
 # --- building blocks --------------------------------------------------------------------
@@ -456,9 +468,9 @@ def _withdrawal_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableTy
     ]
     if scale.bands:
         bands = "; ".join(
-            f"{b.low} {b.label}"
+            f"{b.low} {b.shown}"
             if b.low == b.high
-            else _("{low} to {high} {label}").format(low=b.low, high=b.high, label=b.label)
+            else _("{low} to {high} {label}").format(low=b.low, high=b.high, label=b.shown)
             for b in scale.bands
         )
         lines += ["", _("Bands for the total: {bands}.").format(bands=bands)]

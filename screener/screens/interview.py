@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from rich.console import RenderableType
 
+from screener import i18n
 from screener.core.conditions import applicable, possible
 from screener.core.kinds import help_words, is_no, is_yes, kind_of, typed_no, typed_yes
 from screener.core.model import Answers, Bank, Question, Role, Value
@@ -78,13 +79,17 @@ class Interview:
         banner: str | None = None,
         opening: str | None = None,
         program: str = "screener",
+        switch: str | None = None,
     ) -> None:
         """`save` and `save_to` (the suggested file) offer, on `q`, to keep the answers so far;
         without them (no terminal to confirm a path on) leaving writes nothing. `opening` is
         shown once the person has agreed to begin (e.g. "Carrying on from FILE"). `program` is
-        how to start screener again, as this run was started, for the command to carry on."""
+        how to start screener again, as this run was started, for the command to carry on.
+        `switch`, when given, is the command the welcome names, in each other language, to
+        start again in that language (`screener` gives "En español: screener --lang es")."""
         self.opening = opening
         self.program = program
+        self.switch = switch
         # A demo's banner is on the screen already (shown with the welcome or a section's
         # start): the next piece leaves it out, so a screen shows it once.
         self.banner_up = False
@@ -105,7 +110,8 @@ class Interview:
         self.current: Question | None = None  # the question being asked, for a scripted `ask`
 
     def run(self) -> Answers | None:
-        self.show(render.welcome(self.bank, self.plain, self.banner))
+        switch = i18n.switch_lines(self.switch) if self.switch is not None else []
+        self.show(render.welcome(self.bank, self.plain, self.banner, switch))
         self.banner_up = self.banner is not None
         i = 0
         while True:

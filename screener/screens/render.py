@@ -178,16 +178,21 @@ def _labelled(label: str, text: str, sep: str = ": ") -> Text:
 # --- during the run ---------------------------------------------------------------------
 
 
-def welcome(bank: Bank, plain: bool, banner: str | None = None) -> RenderableType:
+def welcome(
+    bank: Bank, plain: bool, banner: str | None = None, switch: Iterable[str] = ()
+) -> RenderableType:
+    """The bank's title and version; `switch` are lines (each in its own language) that say
+    how to start again in another language."""
     title = _t(bank.title, "" if plain else "bold")
+    others = [_t(line) for line in switch]
     if plain:
         version = _t(
             _("Question bank {id}, version {version}").format(id=bank.id, version=bank.version)
         )
-        return _with_banner(banner, plain, title, version)
+        return _with_banner(banner, plain, title, version, *others)
     line = _("{id} version {version}").format(id=bank.id, version=bank.version)
     title.append_text(_t("\n" + line, "dim"))
-    return _with_banner(banner, plain, Panel(title, box=box.ROUNDED, expand=False))
+    return _with_banner(banner, plain, Panel(title, box=box.ROUNDED, expand=False), *others)
 
 
 def section_start(
@@ -444,7 +449,8 @@ def withdrawal_text(bank: Bank, res: Result) -> Text:
     scale = bank.scales.get(WITHDRAWAL_SCALE)
     out = Text(wording.withdrawal_sentence(w, clean(scale.title) if scale else ""))
     if w is not None and w.answered and w.band and scale is not None:
-        out.append("\n" + wording.band_sentence(w._replace(band=clean(w.band))))
+        band = clean(bank.band_text(WITHDRAWAL_SCALE, w.band))
+        out.append("\n" + wording.band_sentence(w._replace(band=band)))
         if scale.band_note:
             out.append(f" {clean(scale.band_note)}")
     return out
