@@ -28,7 +28,7 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 # The languages screener speaks: English, the source text, first. Each other one has its
 # catalog in LOCALE_DIR (a test checks that every catalog there is listed here and complete).
-LANGUAGES: tuple[str, ...] = ("en",)
+LANGUAGES: tuple[str, ...] = ("en", "es")
 SOURCE = "en"
 # The environment variables that name a language, in the order gettext reads them: the first
 # one set decides (LANGUAGE may list several, like `es_MX:es:en`, the first one known wins).
