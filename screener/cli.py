@@ -411,6 +411,14 @@ def _either(choices: list[str]) -> str:
     return _("{choices} or {last}").format(choices=", ".join(first), last=last)
 
 
+def _both(items: list[str]) -> str:
+    """ "en and es"; "en, es and fr"."""
+    *first, last = items
+    if not first:
+        return last
+    return _("{items} and {last}").format(items=", ".join(first), last=last)
+
+
 def _warn(lines: list[str]) -> None:
     for line in lines:
         say(_("Warning: {message}").format(message=one_line(line, LINE_LIMIT)))
@@ -771,7 +779,7 @@ def validate(
                 version=b.version,
                 n=n,
                 sections=len(b.sections),
-                languages=_either(list(b.languages)),
+                languages=_both(list(b.languages)),
             )
         )
 

@@ -152,8 +152,7 @@ def leaks(output: str) -> list[str]:
 # (i18n.SWITCH): the command they name is not prose.
 SWITCH_LINES = re.compile(
     "|".join(
-        re.escape(line).replace(re.escape("{command}"), r"[^\n]*")
-        for line in i18n.SWITCH.values()
+        re.escape(line).replace(re.escape("{command}"), r"[^\n]*") for line in i18n.SWITCH.values()
     )
 )
 

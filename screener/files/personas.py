@@ -20,6 +20,7 @@ from screener.core.safetext import close_match, did_you_mean, one_line, show_val
 from screener.errors import AnswersError
 from screener.files import yamlsrc
 from screener.files.answers import check_value, missing
+from screener.files.bank_language import LANGUAGE_CODE
 from screener.files.problems import Problems
 from screener.files.readfile import read_text
 from screener.i18n import _
@@ -184,19 +185,20 @@ class _Checker:
         return Persona(name, sketch, str(perspective), values, self.doc.line(path), sketches)
 
     def sketches(self, value: object, path: yamlsrc.Path) -> dict[str, str]:
-        """The sketch, one line: text in the bank's own language, or one per language the bank
-        speaks (`{en: ..., es: ...}`), which the demo shows in the language in use."""
+        """The sketch, one line: text in the bank's own language, or one per language
+        (`{en: ..., es: ...}`): the demo shows the one in the bank's language, else the one in
+        the bank's own."""
         given = value if isinstance(value, dict) else {None: value}
         languages = self.bank.languages or (self.bank.language,)
         out: dict[str, str] = {}
         for code, sketch in given.items():
             where = path if code is None else (*path, code)
-            if code is not None and code not in languages:
+            if code is not None and not (isinstance(code, str) and LANGUAGE_CODE.match(code)):
                 self.error(
                     where,
-                    _("{value} is not a language of the bank ({languages})").format(
-                        value=_show(code), languages=", ".join(languages)
-                    ),
+                    _(
+                        "{value} is not a language code (two or three lowercase letters, like es)"
+                    ).format(value=_show(code)),
                 )
             elif not isinstance(sketch, str) or not sketch.strip():
                 self.error(where, _("expected one line saying who the persona is"))

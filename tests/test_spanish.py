@@ -1,0 +1,397 @@
+"""The whole screening in Spanish: every screen, result, explanation, demo and summary, checked
+for English left behind; the glossary held to every Spanish text; readability measured."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from test_cli import COMPLETE, WALK, piped, write_answers
+from test_pseudo_locale import SEGMENTS
+from typer.testing import CliRunner
+
+from screener import i18n
+from screener.cli import app
+from screener.core.model import Bank
+from screener.files.bank import load_bank
+from screener.files.personas import load_personas
+
+ROOT = Path(__file__).resolve().parent.parent
+GLOSSARY = i18n.LOCALE_DIR / "es" / "glossary.yaml"
+sys.path.insert(0, str(ROOT / "tools"))
+import readability  # noqa: E402  (tools/ is not a package)
+
+# The English walk (test_cli.WALK) as a Spanish speaker types it: s for si.
+WALK_ES = ["s" if line == "y" else line for line in WALK]
+
+
+@pytest.fixture(autouse=True)
+def english_after() -> Iterator[None]:
+    yield
+    i18n.use("en")
+
+
+@pytest.fixture(scope="module")
+def english() -> Bank:
+    return load_bank(language="en")
+
+
+@pytest.fixture(scope="module")
+def spanish() -> Bank:
+    return load_bank(language="es")
+
+
+def pairs(en: Bank, es: Bank) -> list[tuple[str, str, str]]:
+    """(where, English, Spanish) for every text of the bank that a person reads."""
+    out: list[tuple[str, str, str]] = [("title", en.title, es.title)]
+
+    def add(where: str, a: object, b: object) -> None:
+        if isinstance(a, dict) and isinstance(b, dict):
+            for key in a:
+                add(f"{where}.{key}", a[key], b[key])
+        elif isinstance(a, str) and a:
+            assert isinstance(b, str)
+            out.append((where, a, b))
+
+    for key in en.perspectives:
+        add(f"perspectives.{key}", en.perspectives[key], es.perspectives[key])
+    for key in en.criteria:
+        add(f"criteria.{key}", en.criteria[key], es.criteria[key])
+    for sid, source in en.sources.items():
+        add(f"sources.{sid}.title", source.title, es.sources[sid].title)
+        add(f"sources.{sid}.ref", source.ref or "", es.sources[sid].ref)
+    for sid, scale in en.scales.items():
+        other = es.scales[sid]
+        add(f"scales.{sid}.title", scale.title, other.title)
+        add(f"scales.{sid}.note", scale.band_note, other.band_note)
+        for a, b in zip(scale.options, other.options, strict=True):
+            add(f"scales.{sid}.options.{a.value}", a.label, b.label)
+        for x, y in zip(scale.bands, other.bands, strict=True):
+            add(f"scales.{sid}.bands.{x.label}", x.shown, y.shown)
+    for s, t in zip(en.sections, es.sections, strict=True):
+        add(f"sections.{s.id}.title", s.title, t.title)
+        add(f"sections.{s.id}.intro", s.intro, t.intro)
+        for q, r in zip(s.questions, t.questions, strict=True):
+            for field in ("text", "short", "why"):
+                add(f"questions.{q.id}.{field}", getattr(q, field), getattr(r, field))
+            if q.kind != "yes_no":
+                for a, b in zip(q.options, r.options, strict=True):
+                    add(f"questions.{q.id}.options.{a.value}", a.label, b.label)
+    for group in ("flags", "referrals", "caveats", "helplines"):
+        for a, b in zip(getattr(en, group), getattr(es, group), strict=True):
+            for field in ("label", "detail", "title", "brief", "text", "name", "contact"):
+                add(f"{group}.{a.id}.{field}", getattr(a, field, ""), getattr(b, field, ""))
+    e, f = en.emergency, es.emergency
+    for field in ("title", "note"):
+        add(f"emergency.{field}", getattr(e, field), getattr(f, field))
+    for field in ("signs", "steps"):
+        for i, (a, b) in enumerate(zip(getattr(e, field), getattr(f, field), strict=True)):
+            add(f"emergency.{field}[{i}]", a, b)
+    return out
+
+
+def catalog_pairs() -> list[tuple[str, str, str]]:
+    """(msgid, English, Spanish) for every message of the Spanish catalog (each plural form
+    against its English form)."""
+    entries = i18n.parse_po(i18n.catalog_path("es").read_text(encoding="utf-8"))
+    out = []
+    for key, value in entries.items():
+        if not key:
+            continue
+        english = key.rpartition("\x04")[2].split("\0")
+        for n, form in enumerate(value.split("\0")):
+            # Placeholders ({withdrawal}) are names, not words to translate.
+            source = re.sub(r"\{[a-z_]+\}", "", english[min(n, len(english) - 1)])
+            out.append((english[0], source, form))
+    return out
+
+
+def glossary() -> dict[str, Any]:
+    data = yaml.safe_load(GLOSSARY.read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def english_bank_sentences(bank: Bank) -> set[str]:
+    """The English bank's sentences of four words or more, except source titles and references
+    (which a Spanish bank keeps in the language they were published in)."""
+    found = set()
+    for where, text, _es in pairs(bank, bank):
+        if where.startswith("sources."):
+            continue
+        for sentence in re.split(r"(?<=[.!?:])\s+", " ".join(text.split())):
+            sentence = sentence.strip(" .:")
+            if len(sentence.split()) >= 4:
+                found.add(sentence)
+    return found
+
+
+class TestTheBankInSpanish:
+    """questions.es.yaml: every text of the default bank, in the glossary's terms."""
+
+    def test_validate_finds_every_text_of_the_bank_in_spanish(self) -> None:
+        bank = load_bank(every_language=True)
+        assert bank.languages == ("en", "es")
+
+    def test_the_spanish_bank_has_spanish_words_and_the_same_records(
+        self, english: Bank, spanish: Bank
+    ) -> None:
+        assert spanish.language == "es"
+        assert spanish.untranslated == ()
+        assert [q.id for q in spanish.questions] == [q.id for q in english.questions]
+        assert spanish.question("craving").source == english.question("craving").source
+        assert spanish.question("consent").text == "¿Quiere empezar?"
+
+    def test_every_spanish_text_differs_from_its_english_one(
+        self, english: Bank, spanish: Bank
+    ) -> None:
+        same_by_nature = re.compile(r"^[\d\s()+-]+$|^[A-Z][\w-]*$|^Handelsman|1-800-662-4357")
+        same = [
+            where
+            for where, en, es in pairs(english, spanish)
+            if en == es and not same_by_nature.search(en)
+        ]
+        assert same == []
+
+    def test_the_helplines_are_given_as_they_serve_spanish_speakers(self, spanish: Bank) -> None:
+        lines = {h.id: h for h in spanish.helplines}
+        assert lines["lifeline_988"].contact == (
+            "Llame al 988 y marque 2, o envíe AYUDA por mensaje de texto al 988"
+        )
+        assert "en español" in lines["samhsa"].detail
+        assert lines["samhsa"].contact.startswith("1-800-662-4357")
+        assert spanish.emergency.steps[0] == "Llame al 911 ahora."
+
+    def test_the_welcome_lists_the_keys_the_spanish_catalog_reads(self, spanish: Bank) -> None:
+        from screener.core.kinds import command_keys
+
+        i18n.use("es")
+        intro = str(spanish.section("welcome").intro)
+        listed = re.findall(r"^\s+(\S)\s{3}", intro, flags=re.M)
+        keys = command_keys()
+        assert listed == [keys[k] for k in ("back", "skip", "why", "emergency", "quit")]
+
+    def test_the_question_texts_read_fairly_easily(self, spanish: Bank) -> None:
+        figures = readability.report(spanish, "es")
+        assert figures["score"] >= readability.TARGET, figures
+
+
+class TestGlossary:
+    """One term, said one way; no stigmatising word; usted, never tu."""
+
+    @pytest.mark.parametrize("source", ["bank", "catalog"])
+    def test_every_term_is_translated_as_the_glossary_says(
+        self, source: str, english: Bank, spanish: Bank
+    ) -> None:
+        texts = pairs(english, spanish) if source == "bank" else catalog_pairs()
+        wrong = []
+        for term in glossary()["terms"]:
+            check = term.get("check")
+            if not check:
+                continue
+            for where, en, es in texts:
+                if re.search(check["en"], en, re.I) and not re.search(check["es"], es, re.I):
+                    wrong.append(f"{term['en']!r} -> {term['es']!r} in {where}: {es!r}")
+        assert wrong == []
+
+    @pytest.mark.parametrize("source", ["bank", "catalog"])
+    def test_no_spanish_text_uses_a_word_to_avoid(
+        self, source: str, english: Bank, spanish: Bank
+    ) -> None:
+        texts = pairs(english, spanish) if source == "bank" else catalog_pairs()
+        avoid = re.compile(r"\b(" + "|".join(glossary()["avoid"]) + r")\b", re.I)
+        found = [(where, m.group(0)) for where, _en, es in texts if (m := avoid.search(es))]
+        assert found == []
+
+    def test_the_personas_sketches_use_the_glossary_too(self) -> None:
+        avoid = re.compile(r"\b(" + "|".join(glossary()["avoid"]) + r")\b", re.I)
+        i18n.use("es")
+        sketches = [p.sketches["es"] for p in load_personas(None, load_bank())]
+        assert [s for s in sketches if avoid.search(s)] == []
+
+
+# --- everything a person reads, in Spanish ------------------------------------------------
+
+
+@pytest.fixture
+def invoke() -> Any:
+    runner = CliRunner(env={"COLUMNS": "80", "LINES": "24", "FORCE_COLOR": None, "NO_COLOR": "1"})
+
+    def run(args: list[str], input: str | None = None, code: int = 0) -> str:
+        result = runner.invoke(app, [*args, "--lang", "es"], input=input)
+        assert "Traceback" not in result.stdout + result.stderr, result.stderr
+        assert result.exit_code == code, result.stdout + result.stderr
+        return result.stdout + result.stderr
+
+    return run
+
+
+ENGLISH_SENTENCES = english_bank_sentences(load_bank(language="en"))
+SWITCH = re.compile(re.escape(i18n.SWITCH["en"]).replace(re.escape("{command}"), r"[^\n]*"))
+
+
+def english_in(output: str) -> list[str]:
+    """The English catalog's sentences, and the English bank's, that `output` holds."""
+    flat = " ".join(SWITCH.sub("", output).split())
+    found = [f"catalog: {seg!r}" for seg in SEGMENTS if seg in flat]
+    found += [f"bank: {s!r}" for s in ENGLISH_SENTENCES if s in flat]
+    return found
+
+
+def words_of(written: str, fmt: str) -> str:
+    if fmt == "html":  # the words, not the markup and the style sheet
+        written = re.sub(r"<style.*?</style>|<[^>]+>", "\n", written, flags=re.S)
+        return html.unescape(written)
+    if fmt in ("fhir", "json"):  # the text values
+        return "\n".join(_strings(json.loads(written)))
+    return written
+
+
+def _strings(data: object) -> Iterator[str]:
+    if isinstance(data, dict):
+        for value in data.values():
+            yield from _strings(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _strings(value)
+    elif isinstance(data, str):
+        yield data
+
+
+class TestEverythingInSpanish:
+    """No English catalog sentence and no English bank sentence anywhere a person looks."""
+
+    def test_a_whole_run_with_every_key(self, invoke: Any) -> None:
+        walk = [WALK_ES[0], "?", "a", "!", "quizás", WALK_ES[1], "v", *WALK_ES[1:]]
+        shown = invoke(["run"], input=piped(walk))
+        assert english_in(shown) == []
+        assert "¿Quiere empezar?" in shown
+        assert "Escriba s para sí o n para no." in shown
+        assert "In English: screener --lang en" in shown  # the way back, in English
+        assert "6 de 11 criterios: un patrón compatible con un trastorno por consumo de" in shown
+
+    def test_declining_and_leaving(self, invoke: Any) -> None:
+        assert english_in(invoke(["run"], input=piped(["n"]))) == []
+        left = invoke(["run"], input=piped(["s", "x", "s"]), code=1)
+        assert english_in(left) == []
+        assert "Salió de la evaluación. No se guardó nada." in left
+
+    def test_the_result_and_every_summary(self, invoke: Any, tmp_path: Path) -> None:
+        answers = write_answers(tmp_path / "a.yaml", COMPLETE)
+        assert english_in(invoke(["score", str(answers)])) == []
+        for fmt in ("md", "html", "txt", "fhir", "json"):
+            out = tmp_path / f"s.{fmt}"
+            shown = invoke(["score", str(answers), "--export", str(out), "--format", fmt])
+            written = out.read_text(encoding="utf-8")
+            assert english_in(shown + words_of(written, fmt)) == [], fmt
+        page = (tmp_path / "s.html").read_text(encoding="utf-8")
+        assert '<html lang="es">' in page
+        bundle = json.loads((tmp_path / "s.fhir").read_text(encoding="utf-8"))
+        assert {e["resource"].get("language") for e in bundle["entry"]} >= {"es"}
+
+    def test_explain_and_the_question_list(self, invoke: Any) -> None:
+        for args in (["explain"], ["explain", "craving"], ["questions"]):
+            assert english_in(invoke(args)) == [], args
+
+    def test_the_demo_types_spanish_answers(self, invoke: Any, tmp_path: Path) -> None:
+        listing = invoke(["demo"])
+        assert english_in(listing) == []
+        out = tmp_path / "d.md"
+        shown = invoke(["demo", "riley", "--pace", "0", "--export", str(out)])
+        assert english_in(shown + out.read_text(encoding="utf-8")) == []
+        assert "\n> s\n" in shown and "\n> n\n" in shown
+        assert "\n> y\n" not in shown
+        assert "Riley, 34 años" in shown  # the sketch, in Spanish
+
+    def test_errors(self, invoke: Any, tmp_path: Path) -> None:
+        shown = invoke(["score", str(tmp_path / "none.yaml")], code=4)
+        assert "no existe ese archivo de respuestas" in shown
+        assert english_in(shown) == []
+
+
+class TestSummaryLanguage:
+    """A summary may be in another language than the screening; answers stay the same."""
+
+    def test_a_spanish_screening_with_an_english_summary(self, invoke: Any, tmp_path: Path) -> None:
+        out = tmp_path / "s.html"
+        shown = invoke(["run", "--export", str(out), "--export-lang", "en"], input=piped(WALK_ES))
+        assert "Se guardó un resumen HTML en" in shown  # the screening's own language
+        page = out.read_text(encoding="utf-8")
+        assert '<html lang="en">' in page
+        assert "a pattern consistent with severe opioid use disorder" in page
+        assert "trastorno" not in page
+
+    def test_an_english_screening_with_a_spanish_summary(self, tmp_path: Path) -> None:
+        out = tmp_path / "s.md"
+        result = CliRunner().invoke(
+            app, ["run", "--export", str(out), "--export-lang", "es"], input=piped(WALK)
+        )
+        assert result.exit_code == 0, result.stderr
+        assert "Saved a Markdown summary to" in result.stdout
+        written = out.read_text(encoding="utf-8")
+        assert "un patrón compatible con un trastorno por consumo de opioides grave" in written
+        assert english_in(written) == []
+
+    def test_answers_files_are_the_same_in_either_language(self, tmp_path: Path) -> None:
+        answers = write_answers(tmp_path / "a.yaml", COMPLETE)
+        docs = []
+        for lang in ("en", "es"):
+            out = tmp_path / f"{lang}.json"
+            result = CliRunner().invoke(
+                app, ["score", str(answers), "--export", str(out), "--lang", lang]
+            )
+            assert result.exit_code == 0, result.stderr
+            doc = json.loads(out.read_text(encoding="utf-8"))
+            doc.pop("created")
+            docs.append(doc)
+        assert docs[0] == docs[1]
+
+    def test_export_lang_needs_an_export(self, invoke: Any, tmp_path: Path) -> None:
+        shown = invoke(["score", str(tmp_path / "a.yaml"), "--export-lang", "en"], code=2)
+        assert "--export-lang solo sirve con --export" in shown
+
+
+class TestPersonas:
+    def test_every_persona_has_a_spanish_sketch(self) -> None:
+        personas = load_personas(None, load_bank(language="en"))
+        assert [p.name for p in personas if "es" not in p.sketches] == []
+
+
+class TestLocale:
+    """The language from the locale, chosen before the help is built."""
+
+    def run(self, args: list[str], env: dict[str, str], stdin: str = "") -> str:
+        from conftest import limited_env
+
+        done = subprocess.run(
+            [sys.executable, "-m", "screener", *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env=limited_env({"LANGUAGE": None, "LC_ALL": None, "LC_MESSAGES": None, **env}),
+            timeout=60,
+            check=False,
+        )
+        return done.stdout + done.stderr
+
+    @pytest.mark.parametrize("lang", ["es_US.UTF-8", "es_MX", "es"])
+    def test_a_spanish_locale_gives_spanish_help_and_questions(self, lang: str) -> None:
+        assert "Hacer la evaluación, una pregunta a la vez" in self.run(["--help"], {"LANG": lang})
+        shown = self.run([], {"LANG": lang, "NO_COLOR": "1"}, "n\n")
+        assert "¿Quiere empezar?" in shown
+
+    def test_lang_wins_over_the_locale(self) -> None:
+        shown = self.run(["run", "--lang", "en"], {"LANG": "es_MX.UTF-8"}, "n\n")
+        assert "Would you like to begin?" in shown
+        assert "En español: screener --lang es" in shown
+        help_text = self.run(["--lang", "es", "score", "--help"], {"LANG": "en_US.UTF-8"})
+        assert "Calcular el resultado de archivos de respuestas" in help_text
