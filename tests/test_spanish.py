@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pexpect
 import pytest
 import yaml
 from test_cli import COMPLETE, WALK, piped, write_answers
@@ -395,3 +397,58 @@ class TestLocale:
         assert "En español: screener --lang es" in shown
         help_text = self.run(["--lang", "es", "score", "--help"], {"LANG": "en_US.UTF-8"})
         assert "Calcular el resultado de archivos de respuestas" in help_text
+
+
+class TestOnATerminal:
+    """A Spanish speaker at a real terminal, the locale set to Spanish: welcome to result."""
+
+    def spawn(self, tmp_path: Path) -> pexpect.spawn:
+        env = {
+            "PATH": os.environ.get("PATH", os.defpath),
+            "HOME": str(tmp_path),
+            "LANG": "es_MX.UTF-8",
+            "TERM": "dumb",
+            "NO_COLOR": "1",
+        }
+        return pexpect.spawn(
+            sys.executable,
+            ["-m", "screener"],
+            cwd=str(tmp_path),
+            env=env,
+            dimensions=(24, 80),
+            encoding="utf-8",
+            timeout=15,
+        )
+
+    def test_a_walk_through_from_welcome_to_result(self, tmp_path: Path) -> None:
+        child = self.spawn(tmp_path)
+        child.expect_exact("¿Quiere empezar?")
+        child.expect_exact("In English:")
+        for line in WALK_ES:
+            child.expect_exact("> ")
+            child.sendline(line)
+        child.expect_exact("Resultado de su evaluación")
+        child.expect_exact("En resumen:")
+        child.expect(r"6 de 11 criterios:\s+un patrón compatible con un trastorno")
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 0
+
+    def test_leaving_asks_in_spanish_and_takes_s_for_yes(self, tmp_path: Path) -> None:
+        child = self.spawn(tmp_path)
+        child.expect_exact("> ")
+        child.sendline("s")
+        child.expect_exact("> ")
+        child.sendline("s")  # use_any: yes
+        child.expect_exact("> ")
+        child.sendline("x")
+        child.expect_exact("¿Desea salir ahora? (s/n)")
+        child.sendline("s")
+        child.expect_exact("¿Desea guardar sus respuestas hasta ahora")
+        child.expect_exact("(s/N)")
+        child.sendline("")
+        child.expect_exact("Salió de la evaluación. No se guardó nada.")
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 1
+        assert list(tmp_path.iterdir()) == []

@@ -102,6 +102,14 @@ def parse_bank(
     """Validate bank text; `filename` is only used in messages. With `language` (one the bank
     declares) and `translations` to read its file, the bank comes in that language."""
     doc = _parse(text, filename)
+    if translations is not None and language is not None and not every_language:
+        # The usual case of a run in another language, read once: the translated data. Only
+        # if that finds a problem is the bank read as it is, to say where it lies.
+        quick = _declared(doc, language)
+        if quick:
+            translated, found = _translated(quick, doc, filename, language, translations, False)
+            if translated is not None and not found and not doc.problems:
+                return translated
     reader = _Reader(filename, doc)
     reader.problems.add_all(doc.problems)
     bank = reader.bank(doc.data)
@@ -115,13 +123,24 @@ def parse_bank(
     problems: list[str] = []
     shown = bank
     for code in wanted:
-        translated, found = _translated(bank, doc, filename, code, translations, every_language)
+        translated, found = _translated(bank.id, doc, filename, code, translations, every_language)
         problems += found
-        if code == language:
+        if code == language and translated is not None:
             shown = translated
     if problems:
         raise BankError(problems)
     return shown
+
+
+def _declared(doc: yamlsrc.Located, language: str) -> str:
+    """The bank's id when its raw data declares `language` as one of its translations."""
+    data = doc.data
+    if not isinstance(data, dict):
+        return ""
+    languages, own = data.get("languages"), data.get("language") or "en"
+    if not isinstance(languages, list) or language not in languages or language == own:
+        return ""
+    return str(data.get("id"))
 
 
 def _parse(text: str, filename: str) -> yamlsrc.Located:
@@ -133,17 +152,17 @@ def _parse(text: str, filename: str) -> yamlsrc.Located:
 
 
 def _translated(
-    bank: Bank,
+    bank_id: str,
     doc: yamlsrc.Located,
     filename: str,
     language: str,
     translations: Translations,
     strict: bool,
-) -> tuple[Bank, list[str]]:
+) -> tuple[Bank | None, list[str]]:
     """The bank in `language`, from its translation file, and the problems found (with
     `strict`, every text the translation lacks is one, at its line in the bank file)."""
     text, name = translations(language)
-    overlay = bank_language.Overlay(doc.data, language, name, _parse(text, name), bank.id)
+    overlay = bank_language.Overlay(doc.data, language, name, _parse(text, name), bank_id)
     data = overlay.apply()
     problems = overlay.problems.lines()
     if strict and overlay.missing:
@@ -158,11 +177,11 @@ def _translated(
             )
         problems += missing.lines()
     if problems:
-        return bank, problems
+        return None, problems
     reader = _Reader(filename, yamlsrc.Located(data, doc.lines, []))
     translated = reader.bank(data)
-    if reader.problems or translated is None:  # what the translation says broke the bank
-        return bank, reader.problems.lines()
+    if reader.problems or translated is None:  # the bank, or what the translation says in it
+        return None, reader.problems.lines()
     untranslated = tuple(there for _path, there in overlay.missing)
     return translated._replace(language=language, untranslated=untranslated), []
 

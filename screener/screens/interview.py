@@ -85,8 +85,8 @@ class Interview:
         without them (no terminal to confirm a path on) leaving writes nothing. `opening` is
         shown once the person has agreed to begin (e.g. "Carrying on from FILE"). `program` is
         how to start screener again, as this run was started, for the command to carry on.
-        `switch`, when given, is the command the welcome names, in each other language, to
-        start again in that language (`screener` gives "En español: screener --lang es")."""
+        `switch`, when given, is the command that the first question names, in each other
+        language, to start again in that language ("En español: screener --lang es")."""
         self.opening = opening
         self.program = program
         self.switch = switch
@@ -110,8 +110,7 @@ class Interview:
         self.current: Question | None = None  # the question being asked, for a scripted `ask`
 
     def run(self) -> Answers | None:
-        switch = i18n.switch_lines(self.switch) if self.switch is not None else []
-        self.show(render.welcome(self.bank, self.plain, self.banner, switch))
+        self.show(render.welcome(self.bank, self.plain, self.banner))
         self.banner_up = self.banner is not None
         i = 0
         while True:
@@ -209,8 +208,17 @@ class Interview:
             where = self.where(q)
             banner = None if self.banner_up else self.banner
             self.banner_up = False  # the next question is a screen of its own
+            # How to switch language, said in that language, under the first question: the
+            # one place sure to be on screen before anything is answered.
+            switch = (
+                i18n.switch_lines(self.switch)
+                if q.role is Role.CONSENT and self.switch is not None
+                else []
+            )
             self.show(
-                render.question(q, self.perspective, where, current, answered, self.plain, banner)
+                render.question(
+                    q, self.perspective, where, current, answered, self.plain, banner, switch
+                )
             )
 
         present()

@@ -178,21 +178,16 @@ def _labelled(label: str, text: str, sep: str = ": ") -> Text:
 # --- during the run ---------------------------------------------------------------------
 
 
-def welcome(
-    bank: Bank, plain: bool, banner: str | None = None, switch: Iterable[str] = ()
-) -> RenderableType:
-    """The bank's title and version; `switch` are lines (each in its own language) that say
-    how to start again in another language."""
+def welcome(bank: Bank, plain: bool, banner: str | None = None) -> RenderableType:
     title = _t(bank.title, "" if plain else "bold")
-    others = [_t(line) for line in switch]
     if plain:
         version = _t(
             _("Question bank {id}, version {version}").format(id=bank.id, version=bank.version)
         )
-        return _with_banner(banner, plain, title, version, *others)
+        return _with_banner(banner, plain, title, version)
     line = _("{id} version {version}").format(id=bank.id, version=bank.version)
     title.append_text(_t("\n" + line, "dim"))
-    return _with_banner(banner, plain, Panel(title, box=box.ROUNDED, expand=False), *others)
+    return _with_banner(banner, plain, Panel(title, box=box.ROUNDED, expand=False))
 
 
 def section_start(
@@ -217,8 +212,10 @@ def question(
     answered: bool = False,
     plain: bool = False,
     banner: str | None = None,
+    switch: Iterable[str] = (),
 ) -> RenderableType:
-    """One question: progress, wording, how to answer, the keys."""
+    """One question: progress, wording, how to answer, the keys; `switch` are lines, each in
+    its own language, that say how to start again in another language."""
     parts: list[RenderableType] = []
     if not plain:
         parts.append(Rule(style="dim"))
@@ -235,6 +232,7 @@ def question(
         so_far = _("Your answer so far: {answer}. Press Enter to keep it.")
         parts.append(_t(so_far.format(answer=answer_label(q, current))))
     parts.append(_t(keys_help(plain), "dim"))
+    parts += [_t(line, "" if plain else "bold") for line in switch]
     return Group(*parts)
 
 
