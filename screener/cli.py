@@ -759,10 +759,12 @@ def validate(
     from screener.files.bank import load_bank
 
     with guarded():
-        # Every language the bank declares, each text of it translated: `validate` is where
-        # a translation that lacks a text is a problem (a run shows the bank's own words).
+        # Every language the bank declares: a text one of them lacks is a warning here (a run
+        # shows the bank's own words for it), a mistake in a translation file a problem.
         b = load_bank(path, every_language=True)
         n = len(b.questions)
+        for line in b.warnings:
+            say(line)
         said = _(
             "{path}: OK: bank {id} version {version}, {n} questions in {sections} "
             "sections, all 11 criteria covered."
@@ -770,7 +772,7 @@ def validate(
         if len(b.languages) > 1:
             said = _(
                 "{path}: OK: bank {id} version {version}, {n} questions in {sections} "
-                "sections, all 11 criteria covered, every text in {languages}."
+                "sections, all 11 criteria covered, in {languages}."
             )
         print(
             said.format(

@@ -8,8 +8,9 @@ import pytest
 import yaml
 from conftest import yes_to_values
 
+from screener.core import wording
 from screener.core.model import CRITERIA
-from screener.core.scoring import score
+from screener.core.scoring import result_json, score
 from screener.errors import AnswersError, ExitCode
 from screener.files.answers import (
     FORMAT,
@@ -22,7 +23,7 @@ from screener.files.answers import (
 
 HEAD = (
     "format: screener-answers/1\n"
-    'bank: {id: oud-self-screen, version: "1.0.0"}\n'
+    'bank: {id: oud-self-screen, version: "2.0.0"}\n'
     "perspective: self\n"
     "answers:\n"
 )
@@ -54,7 +55,7 @@ class TestValidFiles:
         assert warnings == []
         assert (answers.bank_id, answers.bank_version, answers.perspective) == (
             "oud-self-screen",
-            "1.0.0",
+            "2.0.0",
             "self",
         )
         assert dict(answers.values) == {
@@ -71,7 +72,7 @@ class TestValidFiles:
         text = json.dumps(
             {
                 "format": FORMAT,
-                "bank": {"id": "oud-self-screen", "version": "1.0.0"},
+                "bank": {"id": "oud-self-screen", "version": "2.0.0"},
                 "perspective": "self",
                 "answers": {"use_any": True, "opioids_which": ["heroin"], "sows_nose": 0},
             },
@@ -223,14 +224,14 @@ class TestVersion:
     """Answers given to another version of the bank are checked with a warning."""
 
     def test_a_version_mismatch_is_a_warning_not_an_error(self, bank):
-        text = HEAD.replace('"1.0.0"', '"0.9.0"') + "  use_any: true\n"
+        text = HEAD.replace('"2.0.0"', '"0.9.0"') + "  use_any: true\n"
         answers, warnings = parse_answers(text, bank, "answers.yaml")
         assert dict(answers.values) == {"use_any": True}
         assert answers.bank_version == "0.9.0"  # what they were given to, kept for the record
-        assert score(bank, answers).bank_version == "1.0.0"  # what scored them
+        assert score(bank, answers).bank_version == "2.0.0"  # what scored them
         assert warnings == [
             "answers.yaml: answers were given to version '0.9.0' of the bank; "
-            "checking them against version '1.0.0'"
+            "checking them against version '2.0.0'"
         ]
 
 
@@ -273,7 +274,7 @@ class TestCheckValue:
 
 
 ANSWERS_HEAD = (
-    "format: screener-answers/1\nbank: {id: oud-self-screen, version: '1.0.0'}\n"
+    "format: screener-answers/1\nbank: {id: oud-self-screen, version: '2.0.0'}\n"
     "perspective: self\n\n"
 )
 
@@ -331,7 +332,7 @@ class TestDocument:
         )
         assert doc == {
             "format": "screener-answers/1",
-            "bank": {"id": "oud-self-screen", "version": "1.0.0"},
+            "bank": {"id": "oud-self-screen", "version": "2.0.0"},
             "perspective": "self",
             "answers": {"use_any": True, "opioids_which": ["heroin"], "craving": True},
         }
@@ -436,3 +437,35 @@ class TestSavePartial:
         assert first == tmp_path / "screener-answers-2026-11-21.yaml"
         first.write_text("")
         assert suggest_save_path(tmp_path, day) == tmp_path / "screener-answers-2026-11-21-2.yaml"
+
+
+class TestChangedMeaning:
+    """Answers given to an earlier version still score, with a note on the questions whose
+    meaning has changed since."""
+
+    OLD = HEAD.replace('"2.0.0"', '"1.0.0"')
+
+    def test_old_answers_score_and_name_the_changed_questions(self, bank):
+        text = self.OLD + "  use_any: true\n  cut_down: true\n  craving: true\n  tolerance: false\n"
+        answers, warnings = parse_answers(text, bank, "answers.yaml")
+        assert warnings[-1] == (
+            "answers.yaml: 2 answered questions have changed meaning since that version: "
+            "cut_down, tolerance; their answers are counted as given"
+        )
+        result = score(bank, answers)
+        assert result.changed_since == ("cut_down", "tolerance")
+        assert result.count == 2  # counted as given
+        assert result_json(result)["changed_since"] == ["cut_down", "tolerance"]
+        note = wording.changed_since(bank, result)
+        assert "Trouble cutting down, Needing more" in note
+        assert "2.0.0" not in note and "1.0.0" not in note  # no versions on a person's screen
+        assert "version 1.0.0 of the questions" in wording.changed_since(bank, result, "summary")
+
+    def test_answers_to_the_current_version_carry_no_note(self, bank):
+        answers, warnings = parse_answers(HEAD + "  use_any: true\n  cut_down: true\n", bank)
+        assert warnings == []
+        assert score(bank, answers).changed_since == ()
+
+    def test_a_skipped_changed_question_needs_no_note(self, bank):
+        answers, _ = parse_answers(self.OLD + "  use_any: true\n  cut_down: null\n", bank)
+        assert score(bank, answers).changed_since == ()

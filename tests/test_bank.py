@@ -592,3 +592,77 @@ class TestCanonical:
         assert len(problems) == 1
         assert problems[0].startswith(f"bank.yaml:{line_of(text, 'canonical:', 1)}: canonical: ")
         assert "expected an absolute URI" in problems[0]
+
+
+class TestEveryQuestionIsRead:
+    """A question nothing reads costs the person time for nothing: `validate` warns, with its
+    line, and the bank still loads."""
+
+    def test_the_default_bank_has_no_unread_question(self) -> None:
+        assert load_bank().warnings == ()
+
+    def test_an_unread_question_is_a_located_warning_not_an_error(self) -> None:
+        def add(data: dict[str, Any]) -> None:
+            data["sections"][0]["questions"].append(
+                {"id": "hobby", "kind": "text", "text": "Any hobbies?", "source": ["dsm5"]}
+            )
+
+        text = bank_text(add)
+        b = parse_bank(text, "bank.yaml")
+        assert b.warnings == (
+            f"bank.yaml:{line_of(text, 'id: hobby')}: sections[0].questions[3]: warning: "
+            "question 'hobby' feeds no criterion, scale, flag, referral or caveat, and no "
+            "other question depends on it: use its answer or remove it",
+        )
+
+    def test_a_question_read_only_by_another_questions_show_if_counts_as_read(self) -> None:
+        def add(data: dict[str, Any]) -> None:
+            qs = data["sections"][0]["questions"]
+            qs.append({"id": "gate2", "kind": "yes_no", "text": "More?", "source": ["dsm5"]})
+            qs.append(
+                {
+                    "id": "then",
+                    "kind": "yes_no",
+                    "text": "Then?",
+                    "show_if": {"question": "gate2", "equals": True},
+                    "source": ["dsm5"],
+                }
+            )
+
+        warnings = parse_bank(bank_text(add), "bank.yaml").warnings
+        assert [w.split("question ")[1].split(" ")[0] for w in warnings] == ["'then'"]
+
+    def test_validate_prints_the_warning_and_still_exits_0(self, tmp_path: Path) -> None:
+        from typer.testing import CliRunner
+
+        from screener.cli import app
+
+        def add(data: dict[str, Any]) -> None:
+            data["sections"][0]["questions"].append(
+                {"id": "hobby", "kind": "text", "text": "Any hobbies?", "source": ["dsm5"]}
+            )
+
+        path = tmp_path / "bank.yaml"
+        path.write_text(bank_text(add))
+        result = CliRunner().invoke(app, ["validate", str(path)])
+        assert result.exit_code == 0
+        assert "warning: question 'hobby' feeds no criterion" in result.stderr
+        assert ": OK: bank mini" in result.stdout
+
+
+class TestChangedIn:
+    """`changed_in` marks the version in which a question last changed meaning."""
+
+    def test_a_version_later_than_the_bank_is_an_error(self) -> None:
+        problems = bank_problems(bank_text(set_in((*question(0, 0), "changed_in"), "9.0.0")))
+        assert len(problems) == 1
+        assert (
+            "sections[0].questions[0].changed_in: '9.0.0' is later than the bank's" in (problems[0])
+        )
+
+    def test_it_must_be_a_quoted_version(self) -> None:
+        problems = bank_problems(bank_text(set_in((*question(0, 0), "changed_in"), 2)))
+        assert problems[0].endswith(
+            'sections[0].questions[0].changed_in: expected a quoted bank version like "2.0.0", '
+            "got the number 2"
+        )

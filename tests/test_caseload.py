@@ -27,7 +27,7 @@ def caseload(tmp_path: Path) -> list[Path]:
     severe.write_text(json.dumps(doc))
     none = write_answers(tmp_path / "none.yaml", {"use_any": False})
     old = write_answers(tmp_path / "prescribed.yaml", PRESCRIBED)
-    old.write_text(old.read_text().replace("version: 1.0.0", "version: 0.9.0"))
+    old.write_text(old.read_text().replace("version: 2.0.0", "version: 0.9.0"))
     return [severe, none, old]
 
 
@@ -46,7 +46,7 @@ class TestCsv:
             {
                 "file": str(caseload[0]),
                 "date": "2026-11-20T21:15:00+01:00",
-                "bank_version": "1.0.0",
+                "bank_version": "2.0.0",
                 "severity": "severe",
                 "count": "6",
                 "count_max": "6",
@@ -58,7 +58,7 @@ class TestCsv:
             {
                 "file": str(caseload[1]),
                 "date": "",
-                "bank_version": "1.0.0",
+                "bank_version": "2.0.0",
                 "severity": "none",
                 "count": "0",
                 "count_max": "0",
@@ -82,7 +82,10 @@ class TestCsv:
         ]
         assert result.stderr == (
             f"Warning: {caseload[2]}: answers were given to version '0.9.0' of the bank; "
-            "checking them against version '1.0.0'\n"
+            "checking them against version '2.0.0'\n"
+            f"Warning: {caseload[2]}: 6 answered questions have changed meaning since that "
+            "version: cut_down, role_failure, hazardous_use, despite_harm, tolerance, "
+            "withdrawal; their answers are counted as given\n"
         )
 
     def test_a_bad_file_is_named_on_stderr_and_the_rest_still_scored(
@@ -156,7 +159,7 @@ class TestOtherForms:
         data = json.loads(result.stdout)
         assert [d["file"] for d in data] == list(map(str, caseload))
         assert [d["created"] for d in data] == ["2026-11-20T21:15:00+01:00", None, None]
-        assert [d["answers_bank_version"] for d in data] == ["1.0.0", "1.0.0", "0.9.0"]
+        assert [d["answers_bank_version"] for d in data] == ["2.0.0", "2.0.0", "0.9.0"]
         assert [d["result"]["severity"] for d in data] == ["severe", "none", "none"]
         single = runner.invoke(app, ["score", "--json", str(caseload[0])])
         assert data[0]["result"] == json.loads(single.stdout)

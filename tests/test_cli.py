@@ -22,7 +22,7 @@ from screener.core.model import CRITERIA
 from screener.files.bank import default_path
 
 BANK_ID = "oud-self-screen"
-BANK_VERSION = "1.0.0"
+BANK_VERSION = "2.0.0"
 
 # The default bank's questions, in the order they are asked.
 QUESTION_IDS = [
@@ -51,6 +51,7 @@ QUESTION_IDS = [
     "ctx_home",
     "ctx_support",
     "ctx_mood",
+    "ctx_mood_serious",
     "ctx_other_substances",
     "ctx_pregnant",
 ]
@@ -105,7 +106,7 @@ WALK = [
     *("y", "y", "n", "n", "y"),  # alone, supply, break, overdose, naloxone
     "1",  # ctx_attempts: never (so ctx_relapse is not asked)
     *("n", "y", "y", "n"),  # treatment, home, support, mood
-    "5",  # ctx_other_substances: none of these
+    "6",  # ctx_other_substances: none of these
     "4",  # ctx_pregnant: does not apply
 ]
 
@@ -257,7 +258,7 @@ class TestValidate:
         assert_clean_exit(result, 0)
         assert result.stdout == (
             f"{default_path()}: OK: bank {BANK_ID} version {BANK_VERSION}, "
-            "52 questions in 7 sections, all 11 criteria covered, every text in en and es.\n"
+            "53 questions in 7 sections, all 11 criteria covered, in en and es.\n"
         )
         assert result.stderr == ""
 
@@ -280,7 +281,7 @@ class TestValidate:
     ) -> None:
         text = default_path().read_text(encoding="utf-8")
         text = text.replace("criterion: tolerance", "criterion: tolerence", 1)
-        text = text.replace('version: "1.0.0"', "version: 1.5", 1)
+        text = text.replace('version: "2.0.0"', "version: 1.5", 1)
         broken = tmp_path / "broken.yaml"
         broken.write_text(text, encoding="utf-8")
         typo = line_of(broken, "criterion: tolerence")
@@ -391,7 +392,7 @@ class TestQuestions:
         assert result.stderr == ""
         listed = re.findall(r"\[([a-z][a-z0-9_]*)\]", result.stdout)
         assert listed == QUESTION_IDS
-        assert result.stdout.startswith(f"Opioid use self-screening ({BANK_ID} version 1.0.0)")
+        assert result.stdout.startswith(f"Opioid use self-screening ({BANK_ID} version 2.0.0)")
 
 
 # (answers, count, count_max, severity, severity_max, supervised_exclusion, withdrawal)
@@ -537,7 +538,10 @@ class TestScore:
         assert json.loads(result.stdout)["severity"] == "severe"
         assert result.stderr == (
             f"Warning: {path}: answers were given to version '0.9.0' of the bank; "
-            "checking them against version '1.0.0'\n"
+            "checking them against version '2.0.0'\n"
+            f"Warning: {path}: 6 answered questions have changed meaning since that version: "
+            "cut_down, role_failure, hazardous_use, despite_harm, tolerance, withdrawal; their "
+            "answers are counted as given\n"
         )
 
     def test_an_unknown_question_id_is_named_with_its_line(
@@ -645,7 +649,7 @@ class TestScore:
         path = tmp_path / "a.yaml"
         path.write_text(
             "format: screener-answers/1\n"
-            "bank: {id: oud-self-screen, version: '1.0.0'}\n"
+            "bank: {id: oud-self-screen, version: '2.0.0'}\n"
             "answers:\n"
             "  use_any: true\n"
             "  ctx_pregnant: yes\n",
@@ -688,8 +692,9 @@ class TestRunWithAnswers:
         result = runner.invoke(app, ["run", "--answers", str(path)], input=piped(["y"] * 20))
         assert_clean_exit(result, 4)
         assert result.stdout == ""
-        # ctx_relapse only applies once ctx_attempts says there was a try, so it is not missing.
-        missing = [q for q in CTX_IDS if q != "ctx_relapse"]
+        # ctx_relapse only applies once ctx_attempts says there was a try, and ctx_mood_serious
+        # once ctx_mood is yes, so they are not missing.
+        missing = [q for q in CTX_IDS if q not in ("ctx_relapse", "ctx_mood_serious")]
         assert result.stderr == (
             f"Error: {path}: no answer for: {', '.join(missing)} (answer them in a terminal)\n"
         )
@@ -937,7 +942,7 @@ class TestDefaultCommand:
     def test_a_named_command_is_run_as_itself(self, tmp_path: Path) -> None:
         done = python_m_screener(["validate"], tmp_path)
         assert done.returncode == 0, done.stderr
-        assert ": OK: bank oud-self-screen version 1.0.0" in done.stdout
+        assert ": OK: bank oud-self-screen version 2.0.0" in done.stdout
 
     def test_an_unknown_word_exits_2_naming_it(self, tmp_path: Path) -> None:
         done = python_m_screener(["frobnicate"], tmp_path)

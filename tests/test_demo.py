@@ -46,9 +46,12 @@ EXPECTED = {
         5,
         "4 to 5 of 11 criteria (1 not answered): a pattern consistent with moderate",
     ),
+    "alex": (Severity.MODERATE, 5, 5, "5 of 11 criteria: a pattern consistent with moderate"),
     "riley": (Severity.SEVERE, 9, 9, "9 of 11 criteria: a pattern consistent with severe"),
     "morgan": (Severity.NONE, 1, 1, "1 of 11 criteria: below the threshold"),
     "casey": (Severity.MILD, 3, 3, "3 of 11 criteria: a pattern consistent with mild"),
+    "pat": (Severity.NONE, 1, 1, "1 of 11 criteria: below the threshold"),
+    "lee": (Severity.MILD, 3, 3, "3 of 11 criteria: a pattern consistent with mild"),
 }
 
 
@@ -67,7 +70,7 @@ def ok(result: RunResult) -> str:
     return result.stdout
 
 
-def personas_text(change: Any = None, version: str = "1.0.0") -> str:
+def personas_text(change: Any = None, version: str = "2.0.0") -> str:
     """A small valid personas file for the default bank, changed by `change(doc)`."""
     doc: dict[str, Any] = {
         "format": "screener-personas/1",
@@ -195,7 +198,7 @@ class TestKeys:
             ("sows_aches", 0, "0"),
             ("ctx_attempts", "a_few", "3"),
             ("opioids_which", ("heroin", "fentanyl"), "1 2"),
-            ("ctx_other_substances", ("none",), "5"),
+            ("ctx_other_substances", ("none",), "6"),
         ],
     )
     def test_keys_are_what_a_person_would_type(
@@ -267,7 +270,7 @@ class TestChecking:
         text = personas_text(version="0.9.0")
         assert problems(text, bank) == [
             f"p.yaml:{line_of(text, 'version')}: bank.version: these personas answer version "
-            "'0.9.0' of the bank, which is now version '1.0.0': check their answers against it, "
+            "'0.9.0' of the bank, which is now version '2.0.0': check their answers against it, "
             "then update the version here"
         ]
 
@@ -426,7 +429,7 @@ class TestDemoCommand:
         assert result.stdout == ""
         assert result.stderr == (
             "Error: no persona called 'rilley' (did you mean 'riley'?); the personas are: "
-            "dana, sam, jordan, riley, morgan, casey\n"
+            "dana, sam, jordan, alex, riley, morgan, casey, pat, lee\n"
         )
 
     @pytest.mark.parametrize("pace", ["-1", "nan", "inf", "61"])

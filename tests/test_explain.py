@@ -116,8 +116,11 @@ class TestWhole:
             assert r.title in whole
             if r.when is not None:
                 assert f"In the bank: {flat(describe(r.when))}" in whole
-        assert "Now: Lower your overdose risk Shown when any safety flag is raised." in whole
-        assert "Shown when 2 or more criteria are met, or tolerance or withdrawal" in whole
+        assert "Now: Lower your overdose risk Shown when 'Heroin' is chosen" in whole
+        assert "Shown when the highest severity still possible is mild or higher, or" in whole
+
+    def test_a_skipped_prescribed_use_answer_is_explained(self, whole: str) -> None:
+        assert "it stays open and widens the range" in whole
 
     def test_referrals_come_most_urgent_first(self, whole: str) -> None:
         now = [m.start() for m in re.finditer(r"- Now: ", whole)]

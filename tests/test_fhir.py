@@ -311,7 +311,7 @@ class TestResponse:
     ) -> None:
         qr = response(bundle_of(bank, {"use_any": False}))
         assert qr["questionnaire"] == f"{form['url']}|{form['version']}"
-        assert qr["questionnaire"] == "urn:screener:bank:oud-self-screen|1.0.0"
+        assert qr["questionnaire"] == "urn:screener:bank:oud-self-screen|2.0.0"
 
     @pytest.mark.parametrize(
         ("created", "authored"),
@@ -502,7 +502,7 @@ class TestQuestionnaire:
     def test_it_names_the_bank(self, form: dict[str, Any]) -> None:
         assert {k: form[k] for k in ("url", "version", "name", "title", "status", "language")} == {
             "url": "urn:screener:bank:oud-self-screen",
-            "version": "1.0.0",
+            "version": "2.0.0",
             "name": "OudSelfScreen",
             "title": "Opioid use self-screening",
             "status": "active",

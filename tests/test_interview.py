@@ -110,7 +110,7 @@ class TestParseReply:
             ("opioids_which", "1,3", ("heroin", "pills_not_prescribed")),
             ("opioids_which", "3, 1", ("heroin", "pills_not_prescribed")),
             ("opioids_which", "2 2", ("fentanyl",)),
-            ("ctx_other_substances", "5", ("none",)),
+            ("ctx_other_substances", "6", ("none",)),
         ],
     )
     def test_an_answer_is_read_for_its_kind_of_question(self, bank, qid, typed, value):
@@ -148,7 +148,7 @@ class TestParseReply:
             ("sows_anxious", "   ", "Please type an answer. Type a number from 0 to 4."),
             (
                 "ctx_other_substances",
-                "1 5",
+                "1 6",
                 "'None' cannot go with other choices. Type it alone, or leave it out.",
             ),
         ],
@@ -210,7 +210,7 @@ class TestFlow:
         shown = screen.text()
         assert "have you used any opioids" not in shown
         assert "have you had strong urges or cravings" not in shown
-        assert "have you needed much more to feel the effect" in shown
+        assert "have you needed much more than before to get the effect" in shown
 
     def test_back_at_the_first_open_question_goes_into_the_kept_answers(self, bank):
         # Carrying on at tolerance: b goes to craving's kept answer (Enter keeps it, y changes
@@ -292,9 +292,9 @@ class TestBackAndSkip:
         assert answers is not None
         assert (answers.values["tolerance"], answers.values["withdrawal"]) == (True, False)
         back = screen.after(3)
-        assert "have you needed much more to feel the effect" in back
+        assert "have you needed much more than before to get the effect" in back
         assert "Your answer so far: yes. Press Enter to keep it." in back
-        assert "when you went without or cut down" in screen.after(4)
+        assert "when you stopped or cut down after using regularly" in screen.after(4)
 
     def test_back_at_the_first_question_does_not_return_to_the_welcome(self, bank):
         screen = Screen("y", "b", "n")

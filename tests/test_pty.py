@@ -90,16 +90,16 @@ HOW = "How have you taken them in the past 12 months?"
 PRESCRIBED = "was all of your opioid use prescribed to you"
 CRITERIA = [
     "have you often ended up using more opioids",
-    "have you wanted to cut down or stop",
+    "have you kept wanting to cut down or control your use",
     "has a lot of your time gone to opioids",
     "have you had strong urges or cravings to use?",
-    "has using kept you from doing what you need to do",
+    "has using again and again kept you from doing what you are expected to do",
     "have you kept using even though it was causing or worsening problems with people",
     "have you given up or cut back on things that used to matter",
-    "have you used more than once in a way that could put you in physical danger?",
-    "have you kept using even though you knew it was causing or worsening a health problem",
-    "have you needed much more to feel the effect you want",
-    "when you went without or cut down, have you felt sick with withdrawal?",
+    "have you more than once been high in a situation where that was physically dangerous?",
+    "have you kept using even though you knew it was causing or worsening a lasting problem",
+    "have you needed much more than before to get the effect you want",
+    "when you stopped or cut down after using regularly, have you been sick with opioid",
 ]
 OFFER = "Would you like to rate how you feel right now?"
 CRITERION_TEXT = "In the past 12 months, have you often ended up"
@@ -205,7 +205,7 @@ class TestResume:
         }
         doc = {
             "format": "screener-answers/1",
-            "bank": {"id": "oud-self-screen", "version": "1.0.0"},
+            "bank": {"id": "oud-self-screen", "version": "2.0.0"},
             "perspective": "self",
             "answers": answered,
         }
@@ -386,7 +386,7 @@ class TestSaveForLater:
     ) -> None:
         saved = tmp_path / "kept.yaml"
         saved.write_text(
-            "format: screener-answers/1\nbank: {id: oud-self-screen, version: 1.0.0}\n"
+            "format: screener-answers/1\nbank: {id: oud-self-screen, version: 2.0.0}\n"
             "perspective: self\nanswers:\n  use_any: true\n  opioids_which: [heroin]\n"
             "  opioids_how: [smoke]\n",
             encoding="utf-8",

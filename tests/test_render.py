@@ -277,13 +277,14 @@ class TestSafetyAndNextSteps:
         text = words(shown(render.result(bank, moderate)))
         titles = [
             "Now: Lower your overdose risk",
+            "Soon: Medicines for opioid use disorder",
             "Soon: Help with withdrawal",
             "Soon: Talk to a clinician",
-            "Soon: Medical detox",
             "When you are ready: Talking therapies",
         ]
         places = [text.index(t) for t in titles]
         assert places == sorted(places)
+        assert "Withdrawal management (detox)" not in text  # no physical dependence, no detox
 
     def test_the_result_always_shows_the_emergency_box(self, bank, moderate):
         text = words(shown(render.result(bank, moderate)))
@@ -385,7 +386,7 @@ class TestBankJson:
         doc = json.loads(json.dumps(bank_json(bank)))
         assert doc["bank"] == {
             "id": "oud-self-screen",
-            "version": "1.0.0",
+            "version": "2.0.0",
             "title": "Opioid use self-screening",
             "language": "en",
             "perspectives": {"self": "Myself"},
@@ -404,8 +405,21 @@ class TestBankJson:
             "show_if",
             "why",
             "source",
+            "changed_in",
         }
         assert all(set(q) == keys for q in doc["questions"])
+        changed = {q["id"]: q["changed_in"] for q in doc["questions"] if q["changed_in"]}
+        assert changed == dict.fromkeys(
+            (
+                "cut_down",
+                "role_failure",
+                "hazardous_use",
+                "despite_harm",
+                "tolerance",
+                "withdrawal",
+            ),
+            "2.0.0",
+        )
 
     def test_a_multi_question_lists_its_options_and_condition(self, bank):
         doc = json.loads(json.dumps(bank_json(bank)))

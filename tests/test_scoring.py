@@ -7,6 +7,7 @@ from conftest import SOWS_IDS, yes_to_values
 from hypothesis import given
 from hypothesis import strategies as st
 
+from screener.core import wording
 from screener.core.model import CRITERIA, Severity, Status
 from screener.core.scoring import result_json, score, severity_for
 
@@ -211,6 +212,52 @@ class TestPhysicalDependence:
         assert "physical_dependence" not in [r.id for r in result.referrals]
 
 
+class TestSupervisionUncertain:
+    """A skipped "all use was prescribed?" that nothing rules out leaves tolerance and
+    withdrawal open: they widen the range, and nothing claims what the person did not say."""
+
+    def test_prescribed_opioids_with_the_question_skipped_widen_the_range(self, bank, yes_to):
+        result = score(
+            bank,
+            yes_to(
+                "craving",
+                "tolerance",
+                "withdrawal",
+                opioids_which=("prescribed_pain",),
+                prescribed_only=None,
+            ),
+        )
+        assert result.supervision_uncertain is True
+        assert result.status_of("tolerance") is Status.UNCERTAIN
+        assert result.status_of("withdrawal") is Status.UNCERTAIN
+        assert (result.count, result.count_max) == (1, 3)
+        assert (result.severity, result.severity_max) == (Severity.NONE, Severity.MILD)
+        assert result.physical_dependence is False
+        assert "physical_dependence" not in [r.id for r in result.referrals]
+        assert result_json(result)["criteria"]["uncertain"] == ["tolerance", "withdrawal"]
+        assert result_json(result)["supervision_uncertain"] is True
+
+    def test_the_sentence_says_why_they_are_open_not_that_they_were_unanswered(self, bank, yes_to):
+        result = score(
+            bank,
+            yes_to("tolerance", opioids_which=("treatment_medication",), prescribed_only=None),
+        )
+        sentence = wording.result_sentence(result)
+        assert "depends on whether all use was prescribed" in sentence
+        assert "not answered" not in sentence
+
+    def test_heroin_rules_out_the_doubt(self, bank, yes_to):
+        result = score(bank, yes_to("tolerance", "withdrawal", prescribed_only=None))
+        assert result.supervision_uncertain is False
+        assert result.status_of("tolerance") is Status.MET
+        assert result.physical_dependence is True
+
+    def test_a_no_to_tolerance_stays_a_no(self, bank, yes_to):
+        result = score(bank, yes_to(opioids_which=("prescribed_pain",), prescribed_only=None))
+        assert result.status_of("tolerance") is Status.NOT_MET
+        assert result.count_max == 0
+
+
 class TestUnanswered:
     """A skipped criterion is never scored as no: the count becomes a range."""
 
@@ -238,6 +285,7 @@ class TestUnanswered:
             ],
             "excluded": [],
             "unanswered": ["tolerance", "withdrawal"],
+            "uncertain": [],
         }
 
     def test_nothing_answered_after_the_gate_leaves_every_criterion_open(self, bank, answers):
@@ -335,7 +383,11 @@ class TestScreenedOut:
         assert (result.count, result.count_max) == (0, 0)
         assert result.withdrawal is None
         assert [r.id for r in result.referrals] == ["no_recent_use"]
-        assert [c.id for c in result.caveats] == ["not_a_diagnosis", "good_samaritan"]
+        assert [c.id for c in result.caveats] == [
+            "not_a_diagnosis",
+            "tolerance_after_break",
+            "good_samaritan",
+        ]
 
     def test_answers_to_hidden_criteria_are_ignored(self, bank, answers):
         values = yes_to_values(*CRITERIA, safety_alone=True, safety_naloxone=False)
@@ -382,7 +434,8 @@ class TestFlags:
             ),
         )
         assert result.flags == ()
-        assert "overdose_safety" not in [r.id for r in result.referrals]
+        # Heroin was reported: the overdose step is there even with no safety flag.
+        assert "overdose_safety" in [r.id for r in result.referrals]
 
     def test_sharing_gear_counts_only_for_people_who_inject(self, bank, yes_to):
         smoking = score(bank, yes_to(opioids_how=("smoke",), safety_sharing=True))
@@ -412,8 +465,6 @@ class TestReferrals:
             ("now", "pregnancy"),
             ("soon", "withdrawal_care"),
             ("soon", "talk_to_clinician"),
-            ("soon", "medical_detox"),
-            ("soon", "mat"),
             ("soon", "dual_diagnosis"),
             ("when_ready", "therapy"),
             ("when_ready", "aftercare_support"),
@@ -421,10 +472,13 @@ class TestReferrals:
 
     def test_below_threshold_answers_get_the_keep_an_eye_referral(self, bank, yes_to):
         result = score(bank, yes_to("craving"))
-        assert [r.id for r in result.referrals] == ["keep_an_eye"]
+        assert [r.id for r in result.referrals] == ["overdose_safety", "keep_an_eye"]
 
-    def test_many_attempts_suggest_residential_care(self, bank, yes_to):
-        result = score(bank, yes_to("craving", "cut_down", ctx_attempts="many"))
+    def test_many_attempts_suggest_residential_care_only_when_use_is_severe(self, bank, yes_to):
+        severe = ("craving", "cut_down", "larger_longer", "time_spent", "role_failure")
+        mild = score(bank, yes_to(*severe[:2], ctx_attempts="many"))
+        assert "inpatient" not in [r.id for r in mild.referrals]
+        result = score(bank, yes_to(*severe, "social_problems", ctx_attempts="many"))
         assert "inpatient" in [r.id for r in result.referrals]
 
 
@@ -447,10 +501,11 @@ class TestResultJson:
             ),
         )
         assert result_json(result) == {
-            "bank": {"id": "oud-self-screen", "version": "1.0.0"},
+            "bank": {"id": "oud-self-screen", "version": "2.0.0"},
             "perspective": "self",
             "screened_out": False,
             "complete": False,  # only the questions this test is about were answered
+            "changed_since": [],
             "not_reached": [
                 "opioids_how",
                 *("extra_irritable", "extra_diarrhea", "extra_sleep", "extra_headache"),
@@ -472,10 +527,12 @@ class TestResultJson:
                 ],
                 "excluded": [],
                 "unanswered": ["withdrawal"],
+                "uncertain": [],
             },
             "severity": "moderate",
             "severity_max": "severe",
             "supervised_exclusion": False,
+            "supervision_uncertain": False,
             "supervision_overridden_by": [],
             "physical_dependence": True,
             "withdrawal": {
@@ -489,11 +546,11 @@ class TestResultJson:
             "flags": ["uses_alone"],
             "referrals": [
                 "overdose_safety",
+                "moud",
                 "withdrawal_care",
                 "talk_to_clinician",
                 "physical_dependence",
                 "medical_detox",
-                "mat",
                 "therapy",
                 "aftercare_support",
             ],
@@ -508,38 +565,49 @@ class TestResultJson:
             "because": {
                 "flags": {"uses_alone": [{"question": "safety_alone", "answer": True}]},
                 "referrals": {
-                    r: []
-                    for r in (
-                        "overdose_safety",
-                        "withdrawal_care",
-                        "talk_to_clinician",
-                        "physical_dependence",
-                        "medical_detox",
-                        "mat",
-                        "therapy",
-                        "aftercare_support",
-                    )
+                    "overdose_safety": [
+                        {"question": "opioids_which", "answer": "heroin"},
+                        {"question": "prescribed_only", "answer": False},
+                    ],
+                    **{
+                        r: []
+                        for r in (
+                            "moud",
+                            "withdrawal_care",
+                            "talk_to_clinician",
+                            "physical_dependence",
+                            "medical_detox",
+                            "therapy",
+                            "aftercare_support",
+                        )
+                    },
                 },
                 "caveats": {
-                    c: []
-                    for c in (
-                        "not_a_diagnosis",
-                        "relapse_common",
-                        "tolerance_after_break",
-                        "street_supply",
-                        "good_samaritan",
-                        "remission_not_judged",
-                    )
+                    "street_supply": [
+                        {"question": "opioids_which", "answer": "heroin"},
+                        {"question": "prescribed_only", "answer": False},
+                    ],
+                    **{
+                        c: []
+                        for c in (
+                            "not_a_diagnosis",
+                            "relapse_common",
+                            "tolerance_after_break",
+                            "good_samaritan",
+                            "remission_not_judged",
+                        )
+                    },
                 },
             },
         }
 
     def test_screened_out_json(self, bank, answers):
         assert result_json(score(bank, answers({"use_any": False}))) == {
-            "bank": {"id": "oud-self-screen", "version": "1.0.0"},
+            "bank": {"id": "oud-self-screen", "version": "2.0.0"},
             "perspective": "self",
             "screened_out": True,
             "complete": True,
+            "changed_since": [],
             "not_reached": [],
             "criteria": {
                 "count": 0,
@@ -548,20 +616,26 @@ class TestResultJson:
                 "not_met": list(CRITERIA),
                 "excluded": [],
                 "unanswered": [],
+                "uncertain": [],
             },
             "severity": "none",
             "severity_max": "none",
             "supervised_exclusion": False,
+            "supervision_uncertain": False,
             "supervision_overridden_by": [],
             "physical_dependence": False,
             "withdrawal": None,
             "flags": [],
             "referrals": ["no_recent_use"],
-            "caveats": ["not_a_diagnosis", "good_samaritan"],
+            "caveats": ["not_a_diagnosis", "tolerance_after_break", "good_samaritan"],
             "because": {
                 "flags": {},
                 "referrals": {"no_recent_use": []},
-                "caveats": {"not_a_diagnosis": [], "good_samaritan": []},
+                "caveats": {
+                    "not_a_diagnosis": [],
+                    "tolerance_after_break": [],
+                    "good_samaritan": [],
+                },
             },
         }
 

@@ -155,7 +155,7 @@ class TestTheBankInSpanish:
     def test_every_spanish_text_differs_from_its_english_one(
         self, english: Bank, spanish: Bank
     ) -> None:
-        same_by_nature = re.compile(r"^[\d\s()+-]+$|^[A-Z][\w-]*$|^Handelsman|1-800-662-4357")
+        same_by_nature = re.compile(r"^[\d\s()+-]+$|^[A-Z][\w-]*$| et al\., |1-800-662-4357")
         same = [
             where
             for where, en, es in pairs(english, spanish)

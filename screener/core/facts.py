@@ -35,6 +35,7 @@ class Tally(NamedTuple):
     supervised: bool
     overridden: bool
     physical: bool
+    uncertain: bool
 
 
 class Fact(NamedTuple):
@@ -180,6 +181,19 @@ FACTS: dict[str, Fact] = {
                     "use was reported"
                 ),
                 "false": N_("no prescribed-use answer was overridden"),
+            },
+        ),
+        Fact(
+            "supervision_uncertain",
+            "yes_no",
+            ("equals",),
+            lambda t: t.uncertain,
+            {
+                "true": N_(
+                    "'all use prescribed?' was skipped and no answer rules it out, so a yes to "
+                    "tolerance or withdrawal stays open"
+                ),
+                "false": N_("whether use was prescribed does not leave anything uncertain"),
             },
         ),
         Fact(

@@ -7,6 +7,7 @@ budget (README: Development). `Result` stays a dataclass: its `count` field woul
 `tuple.count`.
 """
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -76,6 +77,9 @@ class Status(StrEnum):
     NOT_MET = "not_met"
     EXCLUDED = "excluded"  # met or not, it is not counted under supervision
     UNANSWERED = "unanswered"
+    # Answered yes, but whether it counts hangs on a skipped "all use was prescribed?": it
+    # widens the range like an unanswered criterion, and is never reported as met.
+    UNCERTAIN = "uncertain"
 
 
 class Urgency(StrEnum):
@@ -191,6 +195,9 @@ class Question(NamedTuple):
     overridden_if: Condition | None = None
     required: bool = False
     line: int = 0
+    # The bank version in which the question last changed meaning ("" if never): answers given
+    # to an earlier version still score, with a note that this one was asked differently.
+    changed_in: str = ""
 
     def label_of(self, value: object) -> str:
         """The option label for a stored value (the value itself when it has none)."""
@@ -268,6 +275,8 @@ class Bank(NamedTuple):
     criteria: Mapping[str, str] = MappingProxyType({})  # key -> plain meaning
     path: str = ""
     canonical: str = ""  # as written in the bank; see `url`
+    # What `validate` reports without refusing the bank (FILE:LINE: path: message lines).
+    warnings: tuple[str, ...] = ()
     # Every language the bank has words in, its own first (`language` is the one these are in).
     languages: tuple[str, ...] = ()
     # Where this bank's words are a translation: the texts it lacks, shown in the bank's own
@@ -312,6 +321,13 @@ class Bank(NamedTuple):
         found = self.scales.get(scale)
         band = next((b for b in found.bands if b.label == label), None) if found else None
         return band.shown if band is not None else label
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """A version's numbers for comparing ("2.0.0" > "1.10" > "1.9"); text that holds none, or
+    more than a few, sorts first: answers from an unknown version are assumed to be older."""
+    numbers = re.findall(r"[0-9]{1,9}", version)
+    return tuple(int(n) for n in numbers[:4])
 
 
 # --- answers and results ----------------------------------------------------------------
@@ -378,6 +394,13 @@ class Result:
     # Questions that apply but were never answered, not even skipped (answers saved part-way):
     # empty when the screening was finished.
     not_reached: tuple[str, ...] = ()
+    # "All use was prescribed?" was skipped and nothing reported rules it out, so tolerance and
+    # withdrawal answered yes may or may not count (status UNCERTAIN).
+    supervision_uncertain: bool = False
+    # Questions answered for an earlier bank version that have changed meaning since (their
+    # `changed_in` is later than the answers' version): scored as given, with a note.
+    changed_since: tuple[str, ...] = ()
+    answered_version: str = ""  # the bank version the answers were given to
 
     @property
     def complete(self) -> bool:

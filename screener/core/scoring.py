@@ -28,6 +28,7 @@ from screener.core.model import (
     Status,
     Value,
     Withdrawal,
+    version_key,
 )
 
 
@@ -49,15 +50,19 @@ def score(bank: Bank, answers: Answers) -> Result:
 
     claimed, overridden_by = _supervision(bank, counted)
     supervised = claimed and not overridden_by
+    uncertain = not screened_out and _supervision_uncertain(bank, shown, counted)
 
     feeding: dict[str, list[Question]] = {key: [] for key in CRITERIA}
     for q in shown:
         if q.criterion is not None:
             feeding[q.criterion].append(q)
-    criteria = tuple(_criterion(key, feeding[key], counted, supervised) for key in CRITERIA)
+    criteria = tuple(
+        _criterion(key, feeding[key], counted, supervised, uncertain) for key in CRITERIA
+    )
     met = [c.key for c in criteria if c.status is Status.MET]
     open_ = [c.key for c in criteria if c.status is Status.UNANSWERED]
-    count, count_max = len(met), len(met) + len(open_)
+    doubtful = [c.key for c in criteria if c.status is Status.UNCERTAIN]
+    count, count_max = len(met), len(met) + len(open_) + len(doubtful)
     physical = not supervised and any(k in met for k in SUPERVISION_EXCLUDED)
 
     withdrawal = _withdrawal(bank, shown, counted)
@@ -77,6 +82,7 @@ def score(bank: Bank, answers: Answers) -> Result:
             supervised=supervised,
             overridden=claimed and bool(overridden_by),
             physical=physical,
+            uncertain=uncertain,
         )
     )
     order = _orders(bank)
@@ -108,6 +114,9 @@ def score(bank: Bank, answers: Answers) -> Result:
             q.id for q in shown if q.id not in answers.values and q.role is not Role.CONSENT
         ),
         answers=counted,
+        supervision_uncertain=uncertain,
+        changed_since=_changed_since(answers, shown, counted),
+        answered_version=answers.bank_version,
     )
 
 
@@ -123,6 +132,28 @@ def _supervision(
     if not passes(q.overridden_if, counted):
         return True, ()
     return True, tuple(_reason(leaf, counted) for leaf in true_leaves(q.overridden_if, counted))
+
+
+def _changed_since(
+    answers: Answers, shown: list[Question], counted: Mapping[str, Value]
+) -> tuple[str, ...]:
+    """The answered questions whose meaning changed after the version the answers were given
+    to."""
+    given = version_key(answers.bank_version)
+    return tuple(
+        q.id
+        for q in shown
+        if q.changed_in and counted.get(q.id) is not None and given < version_key(q.changed_in)
+    )
+
+
+def _supervision_uncertain(bank: Bank, shown: list[Question], counted: Mapping[str, Value]) -> bool:
+    """Whether "all use was prescribed" was asked and left unanswered while no answer rules it
+    out: then tolerance and withdrawal may be expected effects of prescribed medicine."""
+    q = bank.by_role(Role.PRESCRIBED_ONLY)
+    if q is None or q not in shown or counted.get(q.id) is not None:
+        return False
+    return q.overridden_if is None or not passes(q.overridden_if, counted)
 
 
 def _finding(fid: str, when: Condition | None, counted: Mapping[str, Value]) -> Finding:
@@ -154,14 +185,18 @@ def _reason(leaf: Leaf, counted: Mapping[str, Value]) -> tuple[str, Value]:
 
 
 def _criterion(
-    key: str, questions: list[Question], counted: Mapping[str, Value], supervised: bool
+    key: str,
+    questions: list[Question],
+    counted: Mapping[str, Value],
+    supervised: bool,
+    uncertain: bool,
 ) -> CriterionResult:
     answers = tuple((q.id, counted.get(q.id)) for q in questions)
     values = [v for _, v in answers]
     if supervised and key in SUPERVISION_EXCLUDED:
         status = Status.EXCLUDED
     elif any(v is True for v in values):
-        status = Status.MET
+        status = Status.UNCERTAIN if uncertain and key in SUPERVISION_EXCLUDED else Status.MET
     elif all(v is False for v in values):
         # Also when no question applies (e.g. no use in 12 months): nothing to meet.
         status = Status.NOT_MET
@@ -210,6 +245,7 @@ def result_json(result: Result) -> dict[str, object]:
         "screened_out": result.screened_out,
         "complete": result.complete,
         "not_reached": list(result.not_reached),
+        "changed_since": list(result.changed_since),
         "criteria": {
             "count": result.count,
             "count_max": result.count_max,
@@ -217,10 +253,12 @@ def result_json(result: Result) -> dict[str, object]:
             "not_met": result.ids(Status.NOT_MET),
             "excluded": result.ids(Status.EXCLUDED),
             "unanswered": result.ids(Status.UNANSWERED),
+            "uncertain": result.ids(Status.UNCERTAIN),
         },
         "severity": result.severity.value,
         "severity_max": result.severity_max.value,
         "supervised_exclusion": result.supervised_exclusion,
+        "supervision_uncertain": result.supervision_uncertain,
         "supervision_overridden_by": [
             {"question": qid, "answer": list(v) if isinstance(v, tuple) else v}
             for qid, v in result.overridden_by

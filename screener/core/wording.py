@@ -98,6 +98,9 @@ def result_sentence(res: Result, voice: Voice = "screen") -> str:
             "No opioid use in the past 12 months was reported, so the criteria were not asked."
         )
     count, top, open_ = res.count, res.count_max, res.count_max - res.count
+    doubtful = len(res.ids(Status.UNCERTAIN))
+    if doubtful:
+        return _doubtful_sentence(res, voice, doubtful)
     if voice == "summary":
         if count == top:
             return _("{count} of 11 criteria met: {meaning}.").format(
@@ -145,6 +148,43 @@ def result_sentence(res: Result, voice: Voice = "screen") -> str:
     )
 
 
+def _doubtful_sentence(res: Result, voice: Voice, doubtful: int) -> str:
+    """The result sentence when tolerance or withdrawal hang on a skipped "all use was
+    prescribed?": they are open, and the sentence says why rather than "not answered"."""
+    unanswered = res.count_max - res.count - doubtful
+    why = ngettext(
+        "{n} depends on whether all use was prescribed",
+        "{n} depend on whether all use was prescribed",
+        doubtful,
+    ).format(n=doubtful)
+    if unanswered:
+        why = _("{unanswered} not answered, {uncertain}").format(
+            unanswered=unanswered, uncertain=why
+        )
+    values = {
+        "count": res.count,
+        "top": res.count_max,
+        "open": why,
+        "meaning": meaning(res.severity),
+        "low": band_name(res.severity),
+        "high": band_name(res.severity_max),
+    }
+    if voice == "summary":
+        if res.severity is res.severity_max:
+            return _("{count} to {top} of 11 criteria met ({open}): {meaning} either way.").format(
+                **values
+            )
+        return _(
+            "{count} to {top} of 11 criteria met ({open}): {low} on the answers given, up to "
+            "{high}."
+        ).format(**values)
+    if res.severity is res.severity_max:
+        return _("{count} to {top} of 11 criteria ({open}): {meaning} either way").format(**values)
+    return _("{count} to {top} of 11 criteria ({open}): {low} as answered, up to {high}").format(
+        **values
+    )
+
+
 def _result_line(res: Result) -> str:
     if res.screened_out:
         return _("no opioid use in the past 12 months reported")
@@ -172,6 +212,47 @@ def not_a_diagnosis(voice: Voice = "screen") -> str:
     return _("This is a screening, not a diagnosis. Only a clinician can diagnose.")
 
 
+def uncertain_supervision(voice: Voice = "screen") -> str:
+    """Why tolerance and withdrawal answered yes are open: "all use was prescribed?" was
+    skipped, and nothing else the person said rules it out."""
+    if voice == "screen":
+        return _(
+            "You did not say whether all your opioid use was prescribed. Needing more and "
+            "withdrawal count only when it was not, so your yes to them is shown as open, not "
+            "as met."
+        )
+    return _(
+        "Whether all opioid use was prescribed was not answered, so tolerance and withdrawal "
+        "answered yes are left open rather than counted (the exclusion for use under medical "
+        "supervision may apply)."
+    )
+
+
+def changed_since(bank: Bank, res: Result, voice: Voice = "screen") -> str:
+    """The note for answers given to an earlier wording of questions that have changed meaning
+    since: they are counted as given. Empty when there are none."""
+    if not res.changed_since:
+        return ""
+    names = ", ".join(clean(bank.question(qid).short) for qid in res.changed_since)
+    if voice == "screen":
+        return ngettext(
+            "One of these answers was given to an earlier wording of its question, which has "
+            "changed meaning since: {names}. It is counted as given; you may want to answer "
+            "it again.",
+            "Some of these answers were given to an earlier wording of their questions, which "
+            "have changed meaning since: {names}. They are counted as given; you may want to "
+            "answer them again.",
+            len(res.changed_since),
+        ).format(names=names)
+    return ngettext(
+        "These answers were given to version {given} of the questions. Since then {n} "
+        "question has changed meaning: {names}. Its answer is counted as given.",
+        "These answers were given to version {given} of the questions. Since then {n} "
+        "questions have changed meaning: {names}. Their answers are counted as given.",
+        len(res.changed_since),
+    ).format(given=res.answered_version, n=len(res.changed_since), names=names)
+
+
 # --- criteria and answers ---------------------------------------------------------------
 
 
@@ -182,6 +263,7 @@ def status_label(status: Status) -> str:
         Status.NOT_MET: pgettext("criterion", "not met"),
         Status.EXCLUDED: pgettext("criterion", "not counted (prescribed use)"),
         Status.UNANSWERED: pgettext("criterion", "not answered"),
+        Status.UNCERTAIN: pgettext("criterion", "open (prescribed use not answered)"),
     }
     return labels[status]
 

@@ -14,13 +14,13 @@ from typing import Any
 from screener.core import wording
 from screener.core.conditions import applicable
 from screener.core.kinds import kind_of
-from screener.core.model import Answers, Bank, Kind, Question, Role, Value
+from screener.core.model import Answers, Bank, Kind, Question, Role, Value, version_key
 from screener.core.safetext import clean, one_line, show_value
 from screener.errors import AnswersError
 from screener.files import yamlsrc
 from screener.files.problems import Hint, Problems, at
 from screener.files.readfile import read_text
-from screener.i18n import _
+from screener.i18n import _, ngettext
 
 FORMAT = "screener-answers/1"
 # Keys a summary may carry beside the answers (a JSON export adds the result); ignored here.
@@ -139,6 +139,22 @@ class _Checker:
         if self.problems:
             raise AnswersError(self.problems.lines())
         answers = Answers(self.bank.id, version, str(perspective), values, created, demo)
+        changed = [
+            qid
+            for qid, value in values.items()
+            if value is not None
+            and (q := self.bank.question(qid)).changed_in
+            and version_key(version) < version_key(q.changed_in)
+        ]
+        if changed:
+            warning = ngettext(
+                "{n} answered question has changed meaning since that version: {ids}; its "
+                "answer is counted as given",
+                "{n} answered questions have changed meaning since that version: {ids}; their "
+                "answers are counted as given",
+                len(changed),
+            ).format(n=len(changed), ids=", ".join(changed))
+            self.warnings.append(f"{self.filename}: {warning}")
         return answers, self.warnings
 
     def demo(self, value: object) -> str | None:

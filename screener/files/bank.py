@@ -18,19 +18,24 @@ from pathlib import Path
 from typing import Any, TypeAlias
 
 from screener import i18n
+from screener.core.conditions import question_names
 from screener.core.kinds import kind_of
 from screener.core.model import (
     CRITERIA,
     WITHDRAWAL_SCALE,
     Band,
     Bank,
+    Caveat,
+    Flag,
     Kind,
     Option,
     Question,
+    Referral,
     Role,
     Scale,
     Section,
     Source,
+    version_key,
 )
 from screener.core.safetext import clean, one_line, show_value
 from screener.errors import BankError
@@ -52,7 +57,7 @@ TOP_KEYS = {
 SECTION_KEYS = {"id", "title", "intro", "show_if", "show_emergency", "questions"}
 QUESTION_KEYS = {
     "id", "kind", "text", "short", "why", "source", "criterion", "role", "scale", "options",
-    "show_if", "required", "overridden_if",
+    "show_if", "required", "overridden_if", "changed_in",
 }  # fmt: skip
 
 
@@ -107,7 +112,7 @@ def parse_bank(
         # if that finds a problem is the bank read as it is, to say where it lies.
         quick = _declared(doc, language)
         if quick:
-            translated, found = _translated(quick, doc, filename, language, translations, False)
+            translated, found, _ = _translated(quick, doc, filename, language, translations)
             if translated is not None and not found and not doc.problems:
                 return translated
     reader = _Reader(filename, doc)
@@ -121,15 +126,19 @@ def parse_bank(
     if every_language:
         wanted = list(bank.languages[1:])
     problems: list[str] = []
+    warnings: list[str] = []
     shown = bank
     for code in wanted:
-        translated, found = _translated(bank.id, doc, filename, code, translations, every_language)
+        translated, found, missing = _translated(
+            bank.id, doc, filename, code, translations, every_language
+        )
         problems += found
+        warnings += missing
         if code == language and translated is not None:
             shown = translated
     if problems:
         raise BankError(problems)
-    return shown
+    return shown._replace(warnings=(*bank.warnings, *warnings)) if warnings else shown
 
 
 def _declared(doc: yamlsrc.Located, language: str) -> str:
@@ -157,33 +166,31 @@ def _translated(
     filename: str,
     language: str,
     translations: Translations,
-    strict: bool,
-) -> tuple[Bank | None, list[str]]:
-    """The bank in `language`, from its translation file, and the problems found (with
-    `strict`, every text the translation lacks is one, at its line in the bank file)."""
+    strict: bool = False,
+) -> tuple[Bank | None, list[str], list[str]]:
+    """The bank in `language` from its translation file, the problems found, and (`strict`)
+    one warning for each text the translation lacks, at its line in the bank file."""
     text, name = translations(language)
     overlay = bank_language.Overlay(doc.data, language, name, _parse(text, name), bank_id)
     data = overlay.apply()
-    problems = overlay.problems.lines()
+    warnings: list[str] = []
     if strict and overlay.missing:
         missing = Problems(filename, doc)
         for path, there in overlay.missing:
-            missing.add(
-                path,
-                _("no {language} text: add {place} to {file}"),
-                language=language,
-                place=there,
-                file=name,
+            said = _("no {language} text: add {place} to {file}").format(
+                language=language, place=there, file=name
             )
-        problems += missing.lines()
+            missing.add(path, _("warning: {message}"), message=said)
+        warnings = missing.lines()
+    problems = overlay.problems.lines()
     if problems:
-        return None, problems
+        return None, problems, warnings
     reader = _Reader(filename, yamlsrc.Located(data, doc.lines, []))
     translated = reader.bank(data)
     if reader.problems or translated is None:  # the bank, or what the translation says in it
-        return None, reader.problems.lines()
+        return None, reader.problems.lines(), warnings
     untranslated = tuple(there for _path, there in overlay.missing)
-    return translated._replace(language=language, untranslated=untranslated), []
+    return translated._replace(language=language, untranslated=untranslated), [], warnings
 
 
 class _Reader(Results):
@@ -214,6 +221,7 @@ class _Reader(Results):
         flags = self.read_flags(top.get("flags"))
         referrals = self.read_referrals(top.get("referrals"))
         caveats = self.read_caveats(top.get("caveats"))
+        self.check_every_question_is_read(sections, [*flags, *referrals, *caveats])
         emergency = self.read_emergency(top.get("emergency"))
         helplines = self.read_helplines(top.get("helplines"))
         for where, sid in self.source_uses:
@@ -233,6 +241,15 @@ class _Reader(Results):
             )
         elif isinstance(version, str) and clean(version) != version:
             self.error(("version",), _("must not contain control characters"))
+        elif isinstance(version, str):
+            for q in self.questions.values():
+                if q.changed_in and version_key(q.changed_in) > version_key(version):
+                    self.error(
+                        self.question_path(q, "changed_in"),
+                        _("{value} is later than the bank's version {version}"),
+                        value=show_value(q.changed_in),
+                        version=show_value(version),
+                    )
         language = self.text(top, "language", (), required=False) or "en"
         return Bank(
             id=self.bank_id(top),
@@ -252,6 +269,7 @@ class _Reader(Results):
             helplines=tuple(helplines),
             criteria=criteria,
             path=self.filename,
+            warnings=tuple(self.warnings.lines()),
         )
 
     def bank_id(self, top: Mapping[str, Any]) -> str:
@@ -534,6 +552,16 @@ class _Reader(Results):
                 )
             overridden_if = self.condition(m["overridden_if"], (*path, "overridden_if"), earlier)
         required = self.flag(m, "required", path)
+        changed_in = m.get("changed_in")
+        if changed_in is not None and (
+            not isinstance(changed_in, str) or not _VERSION.fullmatch(changed_in)
+        ):
+            self.error(
+                (*path, "changed_in"),
+                _('expected a quoted bank version like "2.0.0", got {value}'),
+                value=describe(changed_in),
+            )
+            changed_in = None
         q = Question(
             id=qid,
             section=section,
@@ -550,6 +578,7 @@ class _Reader(Results):
             overridden_if=overridden_if,
             required=required,
             line=self.doc.line(path),
+            changed_in=changed_in or "",
         )
         self.read_questions.append(q)
         if qid not in self.questions:
@@ -633,8 +662,34 @@ class _Reader(Results):
                 )
                 self.error(("scales", sid, "items"), says, items=scale.items, n=n)
 
+    def check_every_question_is_read(
+        self, sections: list[Section], results: list[Flag | Referral | Caveat]
+    ) -> None:
+        """Warn about a question whose answer nothing uses: no criterion, scale or role, and
+        no condition (another question's or section's `show_if`, an `overridden_if`, or a
+        flag's, referral's or caveat's `when`) names it. Asking it would cost the person time
+        for nothing."""
+        conditions = [s.show_if for s in sections]
+        conditions += [c for q in self.questions.values() for c in (q.show_if, q.overridden_if)]
+        conditions += [r.when for r in results]
+        named = set().union(*(question_names(c) for c in conditions if c is not None))
+        for q in self.questions.values():
+            if q.criterion or q.scale or q.role or q.id in named:
+                continue
+            self.warn(
+                self.question_paths[q.id],
+                _(
+                    "question {id} feeds no criterion, scale, flag, referral or caveat, and no "
+                    "other question depends on it: use its answer or remove it"
+                ),
+                id=show_value(q.id),
+            )
+
     def question_path(self, q: Question, key: str) -> yamlsrc.Path:
         return (*self.question_paths[q.id], key)
+
+
+_VERSION = re.compile(r"[0-9]{1,9}(\.[0-9]{1,9}){0,3}")
 
 
 def _question_ids(sections: object) -> set[str]:

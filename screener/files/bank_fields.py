@@ -29,12 +29,19 @@ class Fields:
         self.filename = filename
         self.doc = doc
         self.problems = Problems(filename, doc)
+        self.warnings = Problems(filename, doc)
         self.perspectives: dict[str, str] = {}
         self.source_uses: list[tuple[yamlsrc.Path, str]] = []  # checked once all are read
 
     def error(self, path: yamlsrc.Path, message: str, /, **values: object) -> None:
         """Note a problem at `path` (see `Problems.add`)."""
         self.problems.add(path, message, **values)
+
+    def warn(self, path: yamlsrc.Path, message: str, /, **values: object) -> None:
+        """Note something worth fixing that does not stop the bank from working: `validate`
+        lists it as `FILE:LINE: path: warning: message`."""
+        text = message.format(**values) if values else message
+        self.warnings.add(path, _("warning: {message}"), message=text)
 
     def mapping(
         self, value: object, path: yamlsrc.Path, allowed: set[str], required: Iterable[str] = ()

@@ -20,7 +20,7 @@ from rich.text import Text
 
 from screener.core import wording
 from screener.core.kinds import kind_of, typed_yes
-from screener.core.model import Answers, Bank, Question, Result, Role, Severity, Value
+from screener.core.model import Answers, Bank, Question, Result, Role, Severity, Status, Value
 from screener.core.safetext import clean, did_you_mean, show_value
 from screener.core.scoring import score
 from screener.errors import AnswersError, ScreenerError
@@ -182,7 +182,7 @@ def leads_to(res: Result) -> str:
         criteria = _("{count} to {count_max} of 11 criteria").format(
             count=res.count, count_max=res.count_max
         )
-    open_ = res.count_max - res.count
+    open_ = len(res.ids(Status.UNANSWERED))
     if open_:
         criteria = ngettext(
             "{criteria}, {n} not answered", "{criteria}, {n} not answered", open_
@@ -190,6 +190,10 @@ def leads_to(res: Result) -> str:
     if res.supervised_exclusion:
         criteria = _(
             "{criteria}; prescribed use, so tolerance and withdrawal are not counted"
+        ).format(criteria=criteria)
+    elif res.supervision_uncertain:
+        criteria = _(
+            "{criteria}; tolerance and withdrawal open: 'all prescribed' was skipped"
         ).format(criteria=criteria)
     elif res.supervision_claimed and res.overridden_by:
         criteria = _(

@@ -437,6 +437,13 @@ def _supervision_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableT
             ).format(condition=said(bank, q.overridden_if)),
             _rule(q.overridden_if),
         ]
+    lines.append(
+        _(
+            "If this question is skipped and no answer rules the rule out, a yes to tolerance or "
+            "withdrawal is neither counted nor dropped: it stays open and widens the range, as "
+            "an unanswered criterion does, and the result says why."
+        )
+    )
     lines.append(cite(q.source))
     parts.append(_block(*lines))
     return parts

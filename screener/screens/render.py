@@ -49,6 +49,7 @@ STATUS_STYLE = {
     Status.NOT_MET: "",
     Status.EXCLUDED: "dim",
     Status.UNANSWERED: "yellow",
+    Status.UNCERTAIN: "yellow",
 }
 
 
@@ -345,6 +346,8 @@ def result(
     parts.append(_t(summary_line(res), "" if plain else "bold cyan"))
     if not res.complete:
         parts.append(_t(wording.not_finished(res), "" if plain else "yellow"))
+    if res.changed_since:
+        parts.append(_t(wording.changed_since(bank, res), "" if plain else "yellow"))
     if res.supervised_exclusion:
         parts.append(
             _t(
@@ -355,6 +358,8 @@ def result(
                 )
             )
         )
+    elif res.supervision_uncertain:
+        parts.append(_t(wording.uncertain_supervision()))
     elif res.supervision_claimed and res.overridden_by:
         reasons = "; ".join(_override_reason(bank, qid, v) for qid, v in res.overridden_by)
         parts.append(

@@ -38,4 +38,5 @@ def _question_json(bank: Bank, q: Question, perspective: str) -> dict[str, objec
         "show_if": to_dict(show_if) if show_if else None,
         "why": q.why,
         "source": list(q.source),
+        "changed_in": q.changed_in or None,
     }

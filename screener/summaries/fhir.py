@@ -56,6 +56,7 @@ from screener.core.model import (
     Role,
     Section,
     Severity,
+    Status,
     Summary,
     Value,
     word,
@@ -474,8 +475,10 @@ def _notes(summary: Summary) -> list[str]:
         notes.append(
             _("No opioid use in the past 12 months was reported, so no criterion applies.")
         )
-    if r.count_max > r.count:
-        n = r.count_max - r.count
+    if r.supervision_uncertain:
+        notes.append(wording.uncertain_supervision("record"))
+    n = len(r.ids(Status.UNANSWERED))
+    if n:
         notes.append(
             ngettext(
                 "{n} of the 11 criteria was not answered: the count is {count} as answered and "

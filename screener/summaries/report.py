@@ -180,6 +180,8 @@ def result_sentence(res: Result) -> str:
 
 def _result(bank: Bank, res: Result) -> list[Block]:
     blocks: list[Block] = [Heading(_("Result"), 2), Para(result_sentence(res), "strong")]
+    if res.changed_since:
+        blocks.append(Para(wording.changed_since(bank, res, "summary")))
     if res.supervised_exclusion:
         blocks.append(
             Para(
@@ -190,6 +192,8 @@ def _result(bank: Bank, res: Result) -> list[Block]:
                 )
             )
         )
+    elif res.supervision_uncertain:
+        blocks.append(Para(wording.uncertain_supervision("summary")))
     elif res.supervision_claimed and res.overridden_by:
         blocks.append(
             Para(
