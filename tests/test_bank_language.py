@@ -341,3 +341,75 @@ def test_the_helper_translation_is_complete() -> None:
     data = spanish_bank()
     overlay = copy.deepcopy(overlay_for(data))
     assert parse(data, overlay, strict=True).untranslated == ()
+
+
+class TestMarks:
+    """`translated_from` remembers the English each text was translated from: a text whose
+    English changed since is a validate warning, however good its old translation was."""
+
+    def marked(self, data: dict[str, Any]) -> dict[str, Any]:
+        from screener.files.bank_language import fingerprint
+
+        overlay = overlay_for(data)
+        overlay["translated_from"] = {
+            "questions.craving.text": fingerprint("In the past 12 months: craving?"),
+            "title": fingerprint("Mini screen"),
+        }
+        return overlay
+
+    def test_a_text_whose_english_is_unchanged_is_current(self) -> None:
+        data = spanish_bank()
+        bank = parse(data, self.marked(data), strict=True)
+        stale = [w for w in bank.warnings if "changed since" in w]
+        # Only the texts without a mark are listed: the two marked ones are current.
+        assert not any("questions.craving.text" in w or " title " in w for w in stale)
+
+    def test_a_text_whose_english_changed_is_a_warning_at_its_line(self) -> None:
+        data = spanish_bank()
+        overlay = self.marked(data)
+        data["sections"][1]["questions"][3]["text"] = "In the past 12 months: strong urges?"
+        line = line_in(dump(data), "strong urges?")
+        warnings = parse(data, overlay, strict=True).warnings
+        assert (
+            f"bank.yaml:{line}: sections[1].questions[3].text: warning: changed since its es "
+            "text was written: check questions.craving.text in bank.es.yaml, then update its "
+            "mark under translated_from"
+        ) in warnings
+
+    def test_a_run_shows_the_old_translation_without_a_word(self) -> None:
+        data = spanish_bank()
+        overlay = self.marked(data)
+        data["sections"][1]["questions"][3]["text"] = "In the past 12 months: strong urges?"
+        bank = parse(data, overlay)
+        assert bank.question("craving").text == "ES In the past 12 months: craving?"
+        assert bank.warnings == ()
+
+    def test_a_mark_that_is_not_a_fingerprint_is_a_problem(self) -> None:
+        data = spanish_bank()
+        overlay = self.marked(data)
+        overlay["translated_from"]["title"] = 12345678
+        found = problems(data, overlay, strict=False)
+        assert found[0].endswith(
+            "translated_from.title: expected a place like questions.craving.text and 8 hex digits"
+        )
+
+    def test_the_tool_marks_every_text_and_then_nothing_has_changed(self, tmp_path: Path) -> None:
+        import subprocess
+        import sys
+
+        data = spanish_bank()
+        (tmp_path / "clinic.yaml").write_text(dump(data), encoding="utf-8")
+        (tmp_path / "clinic.es.yaml").write_text(dump(overlay_for(data)), encoding="utf-8")
+        tool = [sys.executable, "tools/bank_translation.py", "es", "--bank", "clinic.yaml"]
+        root = Path(__file__).resolve().parent.parent
+        tool[1] = str(root / tool[1])
+        run = lambda *more: subprocess.run(  # noqa: E731
+            [*tool, *more], cwd=tmp_path, capture_output=True, text=True, check=False
+        )
+        assert run("--mark").returncode == 0
+        assert load_bank(tmp_path / "clinic.yaml", every_language=True).warnings == ()
+        data["title"] = "Mini screen, revised"
+        (tmp_path / "clinic.yaml").write_text(dump(data), encoding="utf-8")
+        done = run()
+        assert done.returncode == 1
+        assert "Changed since (1):\n  title\n      Mini screen, revised" in done.stdout

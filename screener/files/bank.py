@@ -174,14 +174,20 @@ def _translated(
     overlay = bank_language.Overlay(doc.data, language, name, _parse(text, name), bank_id)
     data = overlay.apply()
     warnings: list[str] = []
-    if strict and overlay.missing:
-        missing = Problems(filename, doc)
+    if strict and (overlay.missing or overlay.stale):
+        noted = Problems(filename, doc)
         for path, there in overlay.missing:
             said = _("no {language} text: add {place} to {file}").format(
                 language=language, place=there, file=name
             )
-            missing.add(path, _("warning: {message}"), message=said)
-        warnings = missing.lines()
+            noted.add(path, _("warning: {message}"), message=said)
+        for path, there in overlay.stale:
+            said = _(
+                "changed since its {language} text was written: check {place} in {file}, "
+                "then update its mark under translated_from"
+            ).format(language=language, place=there, file=name)
+            noted.add(path, _("warning: {message}"), message=said)
+        warnings = noted.lines()
     problems = overlay.problems.lines()
     if problems:
         return None, problems, warnings

@@ -17,6 +17,7 @@ each one, and a run shows the bank's own words for it. Nothing here prints or re
 from __future__ import annotations
 
 import copy
+import hashlib
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -32,7 +33,10 @@ LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 TOP_KEYS = (
     "format", "bank", "language", "title", "perspectives", "sources", "criteria", "scales",
     "sections", "questions", "flags", "referrals", "caveats", "emergency", "helplines",
+    "translated_from",
 )  # fmt: skip
+MARKS = "translated_from"
+MARK = re.compile(r"^[0-9a-f]{8}$")
 
 # The words of each record, by where its records are in the bank: (list in the bank, the
 # key that identifies an item, its text fields).
@@ -65,6 +69,11 @@ class Overlay:
         self.bank_id = bank_id
         # (the text's place in the bank file, its place in the translation file as written)
         self.missing: list[tuple[yamlsrc.Path, str]] = []
+        # Texts whose English has changed since they were translated, the same way.
+        self.stale: list[tuple[yamlsrc.Path, str]] = []
+        # The English each translated text now stands for: its place -> its fingerprint.
+        self.translated: dict[str, str] = {}
+        self.marks: dict[str, str] | None = None
         self.data: Any = copy.deepcopy(base)
 
     # --- reading ------------------------------------------------------------------------
@@ -75,6 +84,7 @@ class Overlay:
         if over is None:
             return self.data
         self.header(over)
+        self.read_marks(over.get(MARKS))
         base = self.data if isinstance(self.data, dict) else {}
         self.text(base, "title", ("title",), over, ())
         self.keyed_texts(base, "perspectives", over)
@@ -109,6 +119,26 @@ class Overlay:
                 expected=self.language,
                 value=show_value(over.get("language")),
             )
+
+    def read_marks(self, value: object) -> None:
+        """`translated_from`: the fingerprint of the English each text was translated from
+        (tools/bank_translation.py writes them). Without it, nothing is checked for change."""
+        if value is None:
+            return
+        if not isinstance(value, dict):
+            self.problems.add(
+                (MARKS,), _("expected a mapping, got {value}"), value=_describe(value)
+            )
+            return
+        self.marks = {}
+        for key, mark in value.items():
+            if isinstance(key, str) and isinstance(mark, str) and MARK.match(mark):
+                self.marks[key] = mark
+            else:
+                self.problems.add(
+                    (MARKS, key),
+                    _("expected a place like questions.craving.text and 8 hex digits"),
+                )
 
     def keyed_texts(self, base: dict[str, Any], name: str, over: Mapping[str, Any]) -> None:
         """A mapping of key -> text in the bank (perspectives, criteria): the same keys here."""
@@ -292,6 +322,11 @@ class Overlay:
         if not isinstance(given, str) or not given.strip():
             self.problems.add(where, _("expected text, got {value}"), value=_describe(given))
             return
+        place = yamlsrc.format_path(where)
+        mark = fingerprint(own)
+        self.translated[place] = mark
+        if self.marks is not None and self.marks.get(place) != mark:
+            self.stale.append((base_path, place))
         base[into or key] = given
 
     def labels(
@@ -352,6 +387,11 @@ class Overlay:
                 )
             else:
                 own[i] = text
+
+
+def fingerprint(text: str) -> str:
+    """Eight hex digits that change when the words of `text` change (not its line breaks)."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:8]
 
 
 def _get(mapping: Mapping[Any, Any] | None, key: Any) -> Any:
