@@ -528,6 +528,7 @@ def run(
                 banner,
                 opening,
                 program=_program() if interactive else "screener",
+                pause_after_emergency=interactive,
                 switch=_program() if interactive else "screener",
             ).run()
             if taken is not None and persona is not None:  # fictional answers stay marked
@@ -536,12 +537,47 @@ def run(
             out.print(render.declined(the_bank, plain))
             return
         from screener.core.scoring import score  # not needed until the questions are done
+        from screener.screens import result as result_screen
 
         res = score(the_bank, taken)
-        out.print(render.result(the_bank, res, plain, banner))
+        out.print(result_screen.result(the_bank, res, plain, banner))
         _write_exports(plan, the_bank, taken, res, force, _notes(out), export_lang, bank)
         if interactive and answers is not None and todo and res.complete:
             _offer_to_delete(answers, out)
+        if interactive:  # a person is there: offer to keep a summary (never asked of a pipe)
+            _after_result(the_bank, taken, res, out, plain, bool(plan), bank)
+
+
+def _after_result(
+    bank: "Bank",
+    taken: "Answers",
+    res: "Result",
+    out: "Console",
+    plain: bool,
+    saved_before: bool,
+    bank_path: Path | None = None,
+) -> None:
+    """At a terminal, after the result: save a summary for a clinician (in any language
+    screener speaks), see the emergency steps again, or leave."""
+    from datetime import date
+
+    from screener.screens.after import AfterResult
+
+    def show(renderable: "RenderableType") -> None:
+        out.print(renderable, soft_wrap=getattr(renderable, "soft_wrap", False))
+
+    AfterResult(
+        bank,
+        taken,
+        res,
+        out.input,
+        show,
+        Path.home(),
+        date.today(),
+        plain,
+        saved_before=saved_before,
+        bank_in=lambda code: _bank(bank_path),  # called in `code`: the bank speaks it too
+    ).run()
 
 
 def _offer_to_delete(path: Path, out: "Console") -> None:
@@ -677,9 +713,10 @@ def score_cmd(
             print(json.dumps(result_json(res), indent=2))
         elif not to_stdout:  # with `--export -` standard output holds the summary alone
             from screener.screens import render
+            from screener.screens import result as result_screen
 
             banner = render.demo_banner(given.demo)
-            console(plain).print(render.result(the_bank, res, plain, banner))
+            console(plain).print(result_screen.result(the_bank, res, plain, banner))
         stream = "stderr" if as_json or to_stdout else "stdout"
         notes = lambda text: say(text, stream)  # noqa: E731
         _write_exports(plan, the_bank, given, res, force, notes, export_lang, bank)
@@ -886,7 +923,9 @@ def demo(
         from screener.core.scoring import score
 
         res = score(the_bank, taken)
-        out.print(render.result(the_bank, res, plain, render.demo_banner(taken.demo)))
+        from screener.screens import result as result_screen
+
+        out.print(result_screen.result(the_bank, res, plain, render.demo_banner(taken.demo)))
         # The summary says DEMO at the top: `taken.demo` names the persona.
         _write_exports(plan, the_bank, taken, res, force, _notes(out), export_lang, bank)
 

@@ -35,6 +35,8 @@ SOURCE = "en"
 LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 LANG_OPTION = "--lang"
 
+# Each language's name in itself, for a choice of languages: deliberately not translated.
+ENDONYMS = {"en": "English", "es": "Español"}
 # How to switch to each language, said in that language (so a person who cannot read the
 # screen's language can still find it): deliberately not catalog messages.
 SWITCH = {

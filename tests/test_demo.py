@@ -22,6 +22,7 @@ from screener.errors import AnswersError
 from screener.files import yamlsrc
 from screener.files.answers import document, missing, parse_answers
 from screener.screens import render
+from screener.screens import result as result_screen
 from screener.screens.demo import (
     Persona,
     answers_of,
@@ -331,15 +332,15 @@ class TestRenderBanner:
             render.welcome(bank, False, BANNER),
             render.section_start(bank, bank.section("criteria"), "self", False, BANNER),
             render.question(q, "self", ("Criteria", 4, 11), banner=BANNER),
-            render.recap(res, False, BANNER),
+            result_screen.end_card(bank, res, False, BANNER),
         ]
         for screen in screens:
             out = Console(record=True, width=80, file=io.StringIO())
             out.print(screen)
             assert out.export_text().count(BANNER) == 1
         out = Console(record=True, width=80, file=io.StringIO())
-        out.print(render.result(bank, res, banner=BANNER))
-        assert out.export_text().count(BANNER) == 2  # the top and the closing recap
+        out.print(result_screen.result(bank, res, banner=BANNER))
+        assert out.export_text().count(BANNER) == 2  # the top and the closing card
 
     def test_the_banner_is_reverse_video_on_a_terminal_and_plain_words_otherwise(self) -> None:
         styled = Console(file=io.StringIO(), force_terminal=True, color_system="standard")
@@ -511,7 +512,7 @@ class TestStepKeys:
             app, ["demo", "sam", "--step", "--plain"], input="\n!\n\n?\n\n\n"
         )
         assert result.exit_code == 130  # end of input, as before
-        assert "Signs of an overdose" in result.stdout
+        assert "Signs:" in result.stdout
         assert "Why we ask:" in result.stdout
         typed = re.findall(r"^> (.*)$", result.stdout, re.MULTILINE)
         assert typed[:5] == ["y", "!", "y", "?", "3"]

@@ -153,7 +153,7 @@ class TestOneCriterion:
         assert f"Criterion 4 of 11: {bank.criteria['craving']}".upper() in out  # a heading
         assert flat(str(q.text)) in out
         assert f"Why it is asked: {flat(q.why)}" in out
-        assert "[6] DSM-5 criteria for opioid use disorder (paraphrased)" in out
+        assert "[6] The DSM-5 checklist for opioid use disorder, in our own words" in out
         assert "Counted whether or not the opioids were prescribed." in out
         for key in CRITERIA:
             if key != "craving":

@@ -273,7 +273,8 @@ class TestContent:
         text = " ".join(render(fmt, Summary(bank, given, score(bank, given), CREATED)).split())
         assert "32 out of 64 on the Subjective Opiate Withdrawal Scale (SOWS)" in text
         assert "Band: severe." in text
-        assert "Band source: NIDA CTN-0094 data harmonisation" in text
+        assert "These bands come from the NIDA CTN-0094 data harmonisation" in text
+        assert "Band source: Score ranges for the withdrawal rating" in text
 
     @pytest.mark.parametrize("fmt", HUMAN)
     def test_an_earlier_screening_shows_both_dates(

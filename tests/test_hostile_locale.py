@@ -122,7 +122,7 @@ class TestEveryCommandInALocaleThatIsNotUtf8:
         assert CAVEAT_END + MARKS_SHOWN in out
         assert "If someone may be overdosing" + MARKS_SHOWN in out
         assert "Call 911 now." in out
-        assert "so they don't choke" in out  # the curly apostrophe, straightened
+        assert "Can't be woken or can't stay awake" in out  # curly apostrophes, straightened
         assert "have you had strong urges or cravings to use?" in out
 
     def test_the_keys_line_uses_a_dash_where_ascii_has_no_middle_dot(self) -> None:
@@ -365,6 +365,9 @@ class TestInteractiveInTheCLocale:
                 child.expect_exact("> ")
                 child.sendline(reply)
             child.expect(r"6\s+of\s+11\s+criteria:")
+            child.expect_exact("Type a number, or press Enter to leave.")  # after the result
+            child.expect_exact("> ")
+            child.sendline("")
             child.expect(pexpect.EOF)
         finally:
             child.close(force=True)

@@ -62,6 +62,12 @@ class Session:
         self.child.expect_exact(PROMPT)
         self.child.sendline(reply)
 
+    def leave(self) -> None:
+        """Press Enter at the choices after the result: leave."""
+        self.see(AFTER)
+        self.child.expect_exact(PROMPT)
+        self.child.sendline("")
+
     def finish(self) -> int:
         """Wait for the process to end; its exit status."""
         self.child.expect(pexpect.EOF)
@@ -102,6 +108,7 @@ CRITERIA = [
     "when you stopped or cut down after using regularly, have you been sick with opioid",
 ]
 OFFER = "Would you like to rate how you feel right now?"
+AFTER = "Type a number, or press Enter to leave."  # the choices after the result
 CRITERION_TEXT = "In the past 12 months, have you often ended up"
 
 
@@ -142,12 +149,12 @@ class TestWalkThrough:
         session.answer("Besides opioids, which of these have you used", "5")
         session.answer("Are you pregnant, or could you be?", "3")
         session.see("Your screening result")
-        session.see("This is a screening, not a diagnosis.")
         session.see(
             "6 to 7 of 11 criteria (1 not answered): "
             "a pattern consistent with severe opioid use disorder"
         )
-
+        session.see("This is a screening, not a diagnosis.")
+        session.leave()
         assert session.finish() == 0
         text = flat(session.transcript)
         assert "skipped" in text  # the criterion answered with s
@@ -163,6 +170,7 @@ class TestWalkThrough:
         session.answer(USE_ANY, "n")
         session.see("Your screening result")
         session.see("No opioid use in the past 12 months was reported")
+        session.leave()
         assert session.finish() == 0
         text = flat(session.transcript)
         assert CRITERION_TEXT not in text
@@ -226,6 +234,7 @@ class TestResume:
             s.child.expect_exact(PROMPT)
             s.child.sendline("")  # Enter keeps it
             s.see("Kept")
+            s.leave()
             assert s.finish() == 0
         finally:
             s.close()
@@ -234,7 +243,8 @@ class TestResume:
         assert USE_ANY not in text
         assert CRITERION_TEXT not in text
         assert "have you used opioids when no one else was around?" not in text
-        assert text.count("> ") == 9
+        # 9 answers, and Enter to leave after the result
+        assert s.transcript.count("> ") == 10
 
 
 class TestKeys:
@@ -287,6 +297,10 @@ class TestKeys:
         session.answer(USE_ANY, "!")
         session.see("911")
         session.see("naloxone")
+        # The box stays on screen above one line and the prompt; Enter brings the question.
+        session.see("Press Enter to see the question again.")
+        session.child.expect_exact(PROMPT)
+        session.child.sendline("")
         session.see(USE_ANY)  # asked again, not skipped
         session.child.expect_exact(PROMPT)
         session.child.sendline("y")
@@ -320,6 +334,7 @@ class TestExport:
             s.answer(USE_ANY, "n")
             s.see("Your screening result")
             s.see("Saved an HTML summary to summary.html (only you can read it).")
+            s.leave()
             assert s.finish() == 0
         finally:
             s.close()
@@ -439,6 +454,7 @@ class TestSaveForLater:
             s.child.expect_exact(PROMPT)
             s.child.sendline(reply)
             s.see("Kept" if kept else "Deleted")
+            s.leave()
             assert s.finish() == 0
         finally:
             s.close()
@@ -469,4 +485,54 @@ class TestSaveForLater:
         session.child.sendintr()
         session.see("Stopped. Nothing was saved.")
         assert session.finish() == 130
+        assert list(tmp_path.iterdir()) == []
+
+
+class TestAfterResult:
+    """At a terminal, after the result: a summary to bring to a clinician, or the steps again."""
+
+    def test_a_summary_is_saved_owner_only_and_never_over_a_file_without_asking(
+        self, tmp_path: Path
+    ) -> None:
+        from datetime import date
+
+        home = tmp_path
+        taken = home / f"screening-summary-{date.today().isoformat()}.html"
+        taken.write_text("my own notes", encoding="utf-8")
+        s = Session([], home)
+        try:
+            s.answer(CONSENT, "y")
+            s.answer(USE_ANY, "n")
+            s.see("In short:")  # the closing card
+            s.answer("What would you like to do now?", "1")
+            s.answer("Which kind of file?", "")  # Enter: HTML
+            s.answer("In which language?", "")  # Enter: the screening's, English
+            # The name already taken is not suggested; typing it asks before replacing.
+            s.see("Save the summary as:")
+            s.see(str(taken.with_name(taken.stem + "-2.html")))
+            s.child.expect_exact(PROMPT)
+            s.child.sendline(str(taken))
+            s.answer("already exists. Replace it?", "")  # Enter is no
+            s.answer("Save the summary as:", "")  # the suggestion again: Enter takes it
+            s.see("which only you can read, as:")
+            s.answer("Type 1 to save a summary, 2 for the emergency steps", "2")
+            s.see("If someone may be overdosing")
+            s.answer("or press Enter to leave.", "")
+            assert s.finish() == 0
+        finally:
+            s.close()
+        assert taken.read_text("utf-8") == "my own notes"
+        saved = taken.with_name(taken.stem + "-2.html")
+        assert saved.stat().st_mode & 0o777 == 0o600
+        assert "No opioid use in the past 12 months was reported" in saved.read_text("utf-8")
+
+    def test_ctrl_c_at_the_choices_stops_calmly(self, session: Session, tmp_path: Path) -> None:
+        session.answer(CONSENT, "y")
+        session.answer(USE_ANY, "n")
+        session.see(AFTER)
+        session.child.expect_exact(PROMPT)
+        session.child.sendintr()
+        session.see("Stopped. Nothing was saved.")
+        assert session.finish() == 130
+        assert "Traceback" not in session.transcript
         assert list(tmp_path.iterdir()) == []

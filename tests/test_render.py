@@ -13,13 +13,10 @@ from rich.console import Console
 from screener.core.model import CRITERIA, Bank, Status
 from screener.core.scoring import score
 from screener.screens import render
+from screener.screens import result as result_screen
 from screener.summaries.bankjson import bank_json
 
 BOX = set("─│┃━╭╮╰╯┏┓┗┛")
-BAND_NOTE = (
-    "These bands come from the NIDA CTN-0094 data harmonisation, a research convention. "
-    "They are not part of the SOWS scale itself."
-)
 
 
 def shown(renderable, width: int = 80) -> str:
@@ -142,22 +139,29 @@ class TestSummary:
         ],
     )
     def test_summary_line(self, bank, answers, values, line):
-        assert render.summary_line(score(bank, answers(values))) == line
+        assert result_screen.summary_line(score(bank, answers(values))) == line
 
-    def test_the_result_opens_with_the_summary_and_the_not_a_diagnosis_line(self, bank, yes_to):
-        text = shown(render.result(bank, score(bank, yes_to(*CRITERIA[:5]))))
+    def test_the_result_opens_with_the_sentence_and_the_not_a_diagnosis_line(self, bank, yes_to):
+        text = shown(result_screen.result(bank, score(bank, yes_to(*CRITERIA[:5]))))
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         assert lines[:3] == [
             "Your screening result",
-            "This is a screening, not a diagnosis. Only a clinician can diagnose.",
             "5 of 11 criteria: a pattern consistent with moderate opioid use disorder",
+            "This is a screening, not a diagnosis. Only a clinician can diagnose.",
         ]
 
-    def test_the_result_ends_with_a_recap_of_the_summary(self, bank, moderate):
-        text = words(shown(render.result(bank, moderate)))
+    def test_the_result_ends_on_a_card_with_the_result_first_step_and_a_helpline(
+        self, bank, moderate
+    ):
+        text = words(shown(result_screen.result(bank, moderate)))
+        first = bank.referral(moderate.referrals[0].id)
         assert text.endswith(
             "In short: 5 of 11 criteria: a pattern consistent with moderate opioid use "
-            "disorder This is a screening, not a diagnosis. Scroll up to read the whole result."
+            "disorder This is a screening, not a diagnosis. Only a clinician can diagnose. "
+            f"First step: {first.title}{': ' + first.brief if first.brief else ''} "
+            "Emergency services: 911. For an overdose or any emergency. "
+            "SAMHSA National Helpline: 1-800-662-4357 (1-800-662-HELP). Free, confidential, "
+            "24/7. Scroll up to read the whole result."
         )
 
 
@@ -165,7 +169,7 @@ class TestCriteria:
     """Every criterion gets a row with its plain meaning, its status and the answer."""
 
     def test_each_criterion_has_a_row_with_its_status(self, bank, mixed):
-        rows = criteria_rows(shown(render.result(bank, mixed)))
+        rows = criteria_rows(shown(result_screen.result(bank, mixed)))
         assert sorted(rows) == list(range(1, 12))
         statuses = {key: rows[n][1] for n, key in enumerate(CRITERIA, 1)}
         assert statuses == {
@@ -188,7 +192,7 @@ class TestCriteria:
         assert rows[10][2] == "yes"
 
     def test_plain_mode_gives_one_sentence_per_criterion(self, bank, mixed):
-        text = words(shown(render.result(bank, mixed, plain=True)))
+        text = words(shown(result_screen.result(bank, mixed, plain=True)))
         label = {
             Status.MET: "met",
             Status.NOT_MET: "not met",
@@ -205,59 +209,59 @@ class TestCriteria:
         assert (
             "You said all your opioid use was prescribed and taken as prescribed, so tolerance "
             "and withdrawal are not counted: they are expected with prescribed opioids."
-        ) in words(shown(render.result(bank, mixed)))
+        ) in words(shown(result_screen.result(bank, mixed)))
 
     def test_an_overridden_supervision_claim_is_explained(self, bank, yes_to):
         res = score(bank, yes_to("tolerance", opioids_which=("heroin",), prescribed_only=True))
         assert (
             "You said all your use was prescribed, but you answered 'Heroin' to 'Opioids "
             "used'. Tolerance and withdrawal are therefore counted."
-        ) in words(shown(render.result(bank, res)))
+        ) in words(shown(result_screen.result(bank, res)))
 
     def test_a_screened_out_result_has_no_criteria_table(self, bank, answers):
-        text = words(shown(render.result(bank, score(bank, answers({"use_any": False})))))
+        text = words(shown(result_screen.result(bank, score(bank, answers({"use_any": False})))))
         assert "The 11 criteria" not in text
         assert "No opioid use reported" in text
         assert "Call 911 now." in text
 
 
 class TestWithdrawal:
-    """The SOWS score, with its band labelled as a research convention."""
+    """The withdrawal rating in plain words; its scale's name and where its ranges come from
+    are for clinicians (explain and the summaries)."""
 
-    def test_a_complete_rating_gives_the_score_and_the_labelled_band(self, bank, moderate):
-        assert render.withdrawal_text(bank, moderate).plain == (
-            "12 out of 64 on the Subjective Opiate Withdrawal Scale (SOWS), 16 of 16 items "
-            f"answered.\nBand: moderate. {BAND_NOTE}"
+    def test_a_complete_rating_gives_the_score_and_its_range(self, bank, moderate):
+        assert result_screen.withdrawal_text(bank, moderate).plain == (
+            "12 out of 64, 16 of 16 items answered. That is in the moderate range."
         )
 
     def test_a_partial_rating_is_a_lower_bound(self, bank, yes_to):
         res = score(bank, yes_to(withdrawal_offer=True, **dict.fromkeys(SOWS_IDS[:5], 3)))
-        assert render.withdrawal_text(bank, res).plain == (
-            "at least 15 out of 64 on the Subjective Opiate Withdrawal Scale (SOWS), 5 of 16 "
-            f"items answered.\nBand: moderate so far. {BAND_NOTE}"
+        assert result_screen.withdrawal_text(bank, res).plain == (
+            "at least 15 out of 64, 5 of 16 items answered. That is in the moderate range so far."
         )
 
     def test_declined_ratings_say_not_taken(self, bank, yes_to):
         res = score(bank, yes_to(withdrawal_offer=False))
-        assert render.withdrawal_text(bank, res).plain == "Not taken (it was optional)."
+        assert result_screen.withdrawal_text(bank, res).plain == "Not taken (it was optional)."
 
     def test_all_items_skipped_says_there_is_no_score(self, bank, yes_to):
         res = score(bank, yes_to(withdrawal_offer=True, **dict.fromkeys(SOWS_IDS)))
-        assert render.withdrawal_text(bank, res).plain == (
+        assert result_screen.withdrawal_text(bank, res).plain == (
             "You chose to rate how you feel, but skipped every item, so there is no score."
         )
 
-    def test_the_band_note_appears_in_the_result(self, bank, moderate):
-        text = words(shown(render.result(bank, moderate)))
-        assert f"Band: moderate. {BAND_NOTE}" in text
-        assert ".." not in text
+    def test_the_research_detail_stays_off_the_persons_screen(self, bank, moderate):
+        text = words(shown(result_screen.result(bank, moderate)))
+        assert "Withdrawal right now: 12 out of 64" in text
+        for research in ("CTN-0094", "harmonisation", "Subjective Opiate", "SOWS", "Band:"):
+            assert research not in text
 
 
 class TestSafetyAndNextSteps:
     """Flags, referrals, the emergency box, caveats and sources all reach the screen."""
 
     def test_flags_are_listed_with_their_detail(self, bank, moderate):
-        text = words(shown(render.result(bank, moderate)))
+        text = words(shown(result_screen.result(bank, moderate)))
         assert (
             "Safety - Using alone: If an overdose happens with no one around, nobody can give "
             "naloxone or call 911, and naloxone only works when it is given quickly."
@@ -266,15 +270,15 @@ class TestSafetyAndNextSteps:
     def test_no_flags_says_no_risks_were_reported(self, bank, yes_to):
         res = score(bank, yes_to(safety_alone=False, safety_naloxone=True))
         assert "Safety None of the overdose risks we asked about were reported." in words(
-            shown(render.result(bank, res))
+            shown(result_screen.result(bank, res))
         )
 
     def test_unanswered_safety_questions_are_not_called_safe(self, bank, yes_to):
-        text = words(shown(render.result(bank, score(bank, yes_to()))))
+        text = words(shown(result_screen.result(bank, score(bank, yes_to()))))
         assert "Safety The overdose-risk questions were not answered." in text
 
     def test_referrals_are_shown_most_urgent_first_with_their_urgency(self, bank, moderate):
-        text = words(shown(render.result(bank, moderate)))
+        text = words(shown(result_screen.result(bank, moderate)))
         titles = [
             "Now: Lower your overdose risk",
             "Soon: Medicines for opioid use disorder",
@@ -286,32 +290,40 @@ class TestSafetyAndNextSteps:
         assert places == sorted(places)
         assert "Withdrawal management (detox)" not in text  # no physical dependence, no detox
 
-    def test_the_result_always_shows_the_emergency_box(self, bank, moderate):
-        text = words(shown(render.result(bank, moderate)))
+    def test_the_result_always_shows_the_emergency_box_and_the_helplines(self, bank, moderate):
+        text = words(shown(result_screen.result(bank, moderate)))
         emergency = text[text.index("In an emergency") :]
         for line in (
             "If someone may be overdosing",
-            "Slow, shallow or stopped breathing",
+            "Slow, shallow or no breathing",
+            "Gurgling or snoring sounds",
+            "Limp body",
             "1. Call 911 now.",
             "2. Give naloxone (Narcan) if you have it.",
+            "Support their breathing",
+            "recovery position",
+            "Give a second dose",
+            "Naloxone wears off",
             "Good Samaritan laws",
-            "SAMHSA National Helpline: 1-800-662-4357 (1-800-662-HELP).",
+            "SAMHSA National Helpline: 1-800-662-4357 (1-800-662-HELP). Free, confidential, "
+            "24 hours a day",
             "988 Suicide & Crisis Lifeline: Call or text 988.",
             "Never Use Alone hotline: 1-800-484-3731.",
         ):
             assert line in emergency
 
     def test_caveats_are_listed(self, bank, moderate):
-        text = words(shown(render.result(bank, moderate)))
+        text = words(shown(result_screen.result(bank, moderate)))
         keep_in_mind = text[text.index("Keep in mind") : text.index("Sources")]
         for caveat in moderate.caveats:
             assert words(bank.caveat(caveat.id).text) in keep_in_mind
 
-    def test_every_source_is_listed_with_its_file_or_reference(self, bank, moderate):
-        text = words(shown(render.result(bank, moderate)))
-        sources = text[text.index("Sources") :]
+    def test_sources_are_listed_by_title_only(self, bank, moderate):
+        text = words(shown(result_screen.result(bank, moderate)))
+        sources = text[text.rindex("Sources") :]
         for s in bank.sources.values():
-            assert words(f"{s.title} ({s.file or s.ref})") in sources
+            assert words(s.title) in sources
+            assert (s.file or s.ref) not in text
 
 
 class TestPlainAndSafeText:
@@ -323,13 +335,13 @@ class TestPlainAndSafeText:
             res = score(bank, answers({"use_any": False}))
         else:
             res = request.getfixturevalue(plain_result)
-        text = shown(render.result(bank, res, plain=True))
+        text = shown(result_screen.result(bank, res, plain=True))
         assert not set(text) & BOX
         assert "Call 911 now." in text
 
     def test_the_default_result_does_draw_boxes(self, bank, moderate):
         # The check above can fail: the same result outside plain mode has its boxes.
-        assert set(shown(render.result(bank, moderate))) & BOX
+        assert set(shown(result_screen.result(bank, moderate))) & BOX
 
     def _hostile_bank(self, make_bank) -> Bank:
         def change(data):
@@ -347,7 +359,8 @@ class TestPlainAndSafeText:
     def test_bank_text_with_markup_is_shown_literally(self, make_bank, answers, plain):
         mini = self._hostile_bank(make_bank)
         values = {"use_any": True, "craving": True, "cut_down": True, "safety_alone": True}
-        text = shown(render.result(mini, score(mini, answers(values)), plain=plain), width=200)
+        res = score(mini, answers(values))
+        text = shown(result_screen.result(mini, res, plain=plain), width=200)
         for literal in (
             "Cravings [bold red]x[/]",
             "Alone [link=http://example.com]click[/link]",
@@ -361,15 +374,16 @@ class TestPlainAndSafeText:
     def test_escape_characters_in_bank_text_never_reach_the_screen(self, make_bank, answers, plain):
         mini = self._hostile_bank(make_bank)
         values = {"use_any": True, "craving": True, "safety_alone": True}
-        text = shown(render.result(mini, score(mini, answers(values)), plain=plain))
+        text = shown(result_screen.result(mini, score(mini, answers(values)), plain=plain))
         assert "\x1b" not in text
         assert "\x07" not in text
 
-    def test_welcome_shows_the_bank_title_and_version_literally(self, make_bank):
+    def test_welcome_shows_the_bank_title_literally_and_not_its_id_or_version(self, make_bank):
         mini = make_bank({"title": "Mini [bold red]x[/]", "version": "[red]2.0[/red]"})
         text = shown(render.welcome(mini, plain=False))
         assert "Mini [bold red]x[/]" in text
-        assert "[red]2.0[/red]" in text
+        assert "2.0" not in text
+        assert mini.id not in text
 
     @pytest.mark.parametrize("plain", [False, True])
     def test_escapes_in_the_bank_version_never_reach_the_welcome(self, make_bank, plain):

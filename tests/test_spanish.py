@@ -172,14 +172,12 @@ class TestTheBankInSpanish:
         assert lines["samhsa"].contact.startswith("1-800-662-4357")
         assert spanish.emergency.steps[0] == "Llame al 911 ahora."
 
-    def test_the_welcome_lists_the_keys_the_spanish_catalog_reads(self, spanish: Bank) -> None:
-        from screener.core.kinds import command_keys
-
-        i18n.use("es")
+    def test_the_welcome_names_no_english_key(self, spanish: Bank) -> None:
+        """The keys are the catalog's (v, o, ?, !, x in Spanish), named under each question:
+        the welcome must not list the English ones."""
         intro = str(spanish.section("welcome").intro)
-        listed = re.findall(r"^\s+(\S)\s{3}", intro, flags=re.M)
-        keys = command_keys()
-        assert listed == [keys[k] for k in ("back", "skip", "why", "emergency", "quit")]
+        assert not re.search(r"^\s+[bsqh]\s{2,}", intro, flags=re.M)
+        assert "volver, omitir" in intro
 
     def test_the_question_texts_read_fairly_easily(self, spanish: Bank) -> None:
         figures = readability.report(spanish, "es")
@@ -420,19 +418,39 @@ class TestOnATerminal:
             timeout=15,
         )
 
-    def test_a_walk_through_from_welcome_to_result(self, tmp_path: Path) -> None:
+    def test_a_walk_through_from_welcome_to_result_and_an_english_summary(
+        self, tmp_path: Path
+    ) -> None:
         child = self.spawn(tmp_path)
         child.expect_exact("¿Quiere empezar?")
         child.expect_exact("In English:")
         for line in WALK_ES:
             child.expect_exact("> ")
             child.sendline(line)
-        child.expect_exact("Resultado de su evaluación")
-        child.expect_exact("En resumen:")
         child.expect(r"6 de 11 criterios:\s+un patrón compatible con un trastorno")
+        child.expect_exact("¿Qué quiere hacer ahora?")
+        child.expect_exact("> ")
+        child.sendline("1")  # save a summary
+        child.expect_exact("¿Qué tipo de archivo?")
+        child.expect_exact("> ")
+        child.sendline("")  # HTML
+        child.expect_exact("¿En qué idioma?")
+        child.expect_exact("2. English")
+        child.expect_exact("> ")
+        child.sendline("2")  # for an English-speaking clinician
+        child.expect_exact("Guardar el resumen como:")
+        child.expect_exact("> ")
+        child.sendline("")
+        child.expect_exact("Se guardó un resumen HTML, que solo usted puede leer, como:")
+        child.expect_exact("> ")
+        child.sendline("")  # leave
         child.expect(pexpect.EOF)
         child.close()
         assert child.exitstatus == 0
+        (saved,) = tmp_path.glob("screening-summary-*.html")
+        page = saved.read_text(encoding="utf-8")
+        assert '<html lang="en">' in page
+        assert "a pattern consistent with severe opioid use disorder" in page
 
     def test_leaving_asks_in_spanish_and_takes_s_for_yes(self, tmp_path: Path) -> None:
         child = self.spawn(tmp_path)
@@ -458,3 +476,48 @@ def test_every_spanish_text_of_the_default_bank_is_current() -> None:
     """No text lacks Spanish, and none has English newer than its Spanish: after a change to
     questions.yaml, translate, check, then `python tools/bank_translation.py es --mark`."""
     assert load_bank(every_language=True).warnings == ()
+
+
+# Fields of the bank's records that hold ids, numbers or rules, not words a person reads.
+NOT_WORDS = {
+    "id", "path", "version", "canonical", "language", "languages", "untranslated", "warnings",
+    "source", "band_source", "value", "criterion", "role", "scale", "section", "kind", "urgency",
+    "when", "show_if", "overridden_if", "file", "changed_in", "line", "required", "counted",
+    "items", "low", "high", "show_emergency", "emergency",
+}  # fmt: skip
+
+
+def leaves(record: object, where: str = "") -> Iterator[tuple[str, str]]:
+    """Every text in a bank record, wherever it is, by its place: a field added to the bank
+    later is walked too."""
+    if isinstance(record, str):
+        yield where, record
+    elif hasattr(record, "_fields"):
+        for name in record._fields:
+            if name not in NOT_WORDS:
+                yield from leaves(getattr(record, name), f"{where}.{name}")
+    elif isinstance(record, dict) or hasattr(record, "items"):
+        for key, value in record.items():
+            yield from leaves(value, f"{where}[{key}]")
+    elif isinstance(record, tuple | list):
+        for i, value in enumerate(record):
+            yield from leaves(value, f"{where}[{i}]")
+
+
+def test_no_text_of_the_spanish_bank_is_left_in_english(english: Bank, spanish: Bank) -> None:
+    """Whatever fields the bank has, each of its texts differs in Spanish (but for names,
+    numbers and citations, which read the same in either language)."""
+    same_by_nature = re.compile(r"^[\d\s()+-]+$|^[A-Z][\w-]*$| et al\., |^1-800-")
+    spanish_texts = dict(leaves(spanish))
+    # A band's label is its id (its words are in `text`); yes and no are the catalog's.
+    ids = re.compile(r"\.bands\[\d+\]\.label$|\.options\[[01]\]\.label$")
+    same = [
+        where
+        for where, text in leaves(english)
+        if text
+        and spanish_texts.get(where) == text
+        and not same_by_nature.search(text)
+        and not (ids.search(where) and text in ("yes", "no", "none", "mild", "moderate", "severe"))
+    ]
+    assert len(spanish_texts) > 300
+    assert same == []

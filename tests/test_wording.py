@@ -19,11 +19,11 @@ import yaml
 from screener import i18n
 from screener.core import wording
 from screener.core.model import Answers, Bank, Kind, Result, Role, Severity, Summary, Value
-from screener.core.safetext import clean
 from screener.core.scoring import score
 from screener.files.answers import document
 from screener.files.bank import default_path, parse_bank
 from screener.screens import render
+from screener.screens import result as result_screen
 from screener.screens.demo import answers_of, load_personas
 from screener.summaries import caseload, export, workers
 
@@ -64,15 +64,16 @@ class TestTheScreenCanSayItAsItDoes:
 
     def test_the_result_sentence(self, bank: Bank) -> None:
         for res in results(bank):
-            assert wording.result_sentence(res) == render.summary_line(res)
+            assert wording.result_sentence(res) == result_screen.summary_line(res)
 
     def test_the_withdrawal_sentence(self, bank: Bank) -> None:
-        title = clean(bank.scales["sows"].title)
         for res in results(bank):
-            shown = render.withdrawal_text(bank, res).plain
-            assert shown.split("\n")[0] == wording.withdrawal_sentence(res.withdrawal, title)
+            shown = result_screen.withdrawal_text(bank, res).plain
+            sentence = wording.withdrawal_sentence(res.withdrawal, voice="screen")
+            assert shown.startswith(sentence)
             if res.withdrawal is not None and res.withdrawal.band:
-                assert shown.split("\n")[1].startswith(wording.band_sentence(res.withdrawal))
+                band = wording.band_sentence(res.withdrawal, voice="screen")
+                assert shown == f"{sentence} {band}"
 
     def test_the_names_and_labels(self) -> None:
         for severity in Severity:
@@ -151,7 +152,7 @@ def in_foreign() -> Iterator[None]:
 # Bank keys whose strings are text a person reads (everything under them).
 BANK_TEXT = {
     "title", "text", "why", "short", "intro", "detail", "name", "contact", "note", "ref", "file",
-    "signs", "steps", "criteria", "perspectives",
+    "signs", "steps", "criteria", "perspectives", "formal_name", "brief",
 }  # fmt: skip
 
 

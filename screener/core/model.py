@@ -173,6 +173,14 @@ class Scale(NamedTuple):
     band_note: str = ""
     source: tuple[str, ...] = ()
     band_source: tuple[str, ...] = ()
+    # The scale's published name ("Subjective Opiate Withdrawal Scale (SOWS)"), for clinicians:
+    # `explain`, the summaries and the `?` help; the person's screens use the plain `title`.
+    formal_name: str = ""
+
+    @property
+    def formal(self) -> str:
+        """The published name, or the title when the bank gives none."""
+        return self.formal_name or self.title
 
     @property
     def top(self) -> int:
@@ -248,6 +256,10 @@ class Helpline(NamedTuple):
     contact: str
     detail: str
     source: tuple[str, ...]
+    # A few words for the result's first screen, its closing card and the `!` box ("" if none).
+    brief: str = ""
+    # The line to call in an overdose (911): first on the result when there is an overdose risk.
+    emergency: bool = False
 
 
 class Emergency(NamedTuple):
@@ -256,6 +268,8 @@ class Emergency(NamedTuple):
     steps: tuple[str, ...]
     note: str
     source: tuple[str, ...]
+    # The steps in one sentence, for the welcome's small box ("" if none: the steps are shown).
+    brief: str = ""
 
 
 class Bank(NamedTuple):

@@ -332,13 +332,16 @@ def urgency_label(urgency: Urgency, voice: Voice = "screen") -> str:
 
 
 def withdrawal_sentence(w: Withdrawal | None, scale: str = "", voice: Voice = "screen") -> str:
-    """The withdrawal rating in a sentence; `scale` is the scale's title (bank text).
+    """The withdrawal rating in a sentence; `scale` is the scale's name (bank text), which
+    the summary and the record name and the person's screen does not (it says the score
+    after "Withdrawal right now:").
 
-    "3 out of 64 on the Subjective Opiate Withdrawal Scale (SOWS), 16 of 16 items answered."
-    (the summary says "At least 3 ..." and the screen "at least 3 ..." while items are
-    unanswered); on a caseload line, "withdrawal score 3".
+    - summary: "3 out of 64 on the Subjective Opiate Withdrawal Scale (SOWS), 16 of 16 items
+      answered." ("At least 3 ..." while items are unanswered);
+    - screen: "3 out of 64, 16 of 16 items answered." ("at least 3 ...");
+    - line: "withdrawal score 3".
     """
-    summary = voice == "summary"
+    summary = voice in ("summary", "record")
     if w is None:
         if summary:
             return _("Not taken (the withdrawal rating was optional).")
@@ -352,30 +355,44 @@ def withdrawal_sentence(w: Withdrawal | None, scale: str = "", voice: Voice = "s
                 "score."
             )
         return _("You chose to rate how you feel, but skipped every item, so there is no score.")
-    if w.complete:
+    if not summary:
+        if w.complete:
+            text = ngettext(
+                "{score} out of {max}, {answered} of {items} item answered.",
+                "{score} out of {max}, {answered} of {items} items answered.",
+                w.items,
+            )
+        else:
+            text = ngettext(
+                "at least {score} out of {max}, {answered} of {items} item answered.",
+                "at least {score} out of {max}, {answered} of {items} items answered.",
+                w.items,
+            )
+    elif w.complete:
         text = ngettext(
             "{score} out of {max} on the {scale}, {answered} of {items} item answered.",
             "{score} out of {max} on the {scale}, {answered} of {items} items answered.",
             w.items,
         )
-    elif summary:
+    else:
         text = ngettext(
             "At least {score} out of {max} on the {scale}, {answered} of {items} item answered.",
             "At least {score} out of {max} on the {scale}, {answered} of {items} items answered.",
             w.items,
         )
-    else:
-        text = ngettext(
-            "at least {score} out of {max} on the {scale}, {answered} of {items} item answered.",
-            "at least {score} out of {max} on the {scale}, {answered} of {items} items answered.",
-            w.items,
-        )
     return text.format(score=w.score, max=w.max, scale=scale, answered=w.answered, items=w.items)
 
 
-def band_sentence(w: Withdrawal) -> str:
-    """ "Band: moderate." ("moderate so far" while items are unanswered); the band label is
-    bank text. Only for a withdrawal with a band."""
+def band_sentence(w: Withdrawal, voice: Voice = "summary") -> str:
+    """The band of a withdrawal with one; the band label is bank text.
+
+    summary: "Band: moderate." ("moderate so far" while items are unanswered); screen: "That
+    is in the moderate range." ("... range so far.").
+    """
+    if voice == "screen":
+        if w.complete:
+            return _("That is in the {band} range.").format(band=w.band)
+        return _("That is in the {band} range so far.").format(band=w.band)
     if w.complete:
         return _("Band: {band}.").format(band=w.band)
     return _("Band: {band} so far.").format(band=w.band)

@@ -279,13 +279,9 @@ def missing(bank: Bank, values: Mapping[str, Value]) -> list[str]:
 
 def suggest_save_path(folder: Path, today: date) -> Path:
     """A file name for answers saved part-way that is not taken yet, in `folder`."""
-    stem = f"screener-answers-{today.isoformat()}"
-    path = folder / f"{stem}.yaml"
-    n = 2
-    while path.exists() or path.is_symlink():
-        path = folder / f"{stem}-{n}.yaml"
-        n += 1
-    return path
+    from screener.files.safefile import unused_path
+
+    return unused_path(folder, f"screener-answers-{today.isoformat()}", ".yaml")
 
 
 def save_partial(

@@ -382,7 +382,7 @@ class _Reader(Results):
             if not isinstance(sid, str) or not ID.match(sid):
                 self.error(path, _("{value} is not a valid scale id"), value=show_value(sid))
                 continue
-            keys = {"title", "counted", "items", "options", "bands", "source"}
+            keys = {"title", "formal_name", "counted", "items", "options", "bands", "source"}
             m = self.mapping(body, path, keys, ("title", "options"))
             if m is None:
                 continue
@@ -412,6 +412,7 @@ class _Reader(Results):
                 band_note=note,
                 source=self.sources(m, path),
                 band_source=band_source,
+                formal_name=self.text(m, "formal_name", path, required=False),
             )
         if WITHDRAWAL_SCALE in out and not out[WITHDRAWAL_SCALE].counted:
             self.error(

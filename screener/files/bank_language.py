@@ -44,7 +44,7 @@ RECORDS = {
     "flags": ("label", "detail"),
     "referrals": ("title", "brief", "text"),
     "caveats": ("text",),
-    "helplines": ("name", "contact", "detail"),
+    "helplines": ("name", "contact", "brief", "detail"),
 }
 
 
@@ -168,8 +168,11 @@ class Overlay:
             if not isinstance(scale, dict):
                 continue
             where: yamlsrc.Path = ("scales", sid)
-            entry = self.entry(given, sid, ("scales",), ("title", "options", "bands"))
+            entry = self.entry(
+                given, sid, ("scales",), ("title", "formal_name", "options", "bands")
+            )
             self.text(scale, "title", (*where, "title"), entry, where)
+            self.text(scale, "formal_name", (*where, "formal_name"), entry, where)
             self.labels(scale.get("options"), "value", (*where, "options"), entry, where)
             bands = scale.get("bands")
             if isinstance(bands, dict):
@@ -226,11 +229,11 @@ class Overlay:
         block = base.get("emergency")
         if not isinstance(block, dict):
             return
-        keys = ("title", "signs", "steps", "note")
+        keys = ("title", "brief", "signs", "steps", "note")
         entry = self.mapping(
             over.get("emergency"), ("emergency",), keys, optional="emergency" not in over
         )
-        for key in ("title", "note"):
+        for key in ("title", "brief", "note"):
             self.text(block, key, ("emergency", key), entry, ("emergency",))
         for key in ("signs", "steps"):
             self.text_list(block, key, entry)
@@ -380,13 +383,10 @@ class Overlay:
                 n=len(own),
             )
             return
+        holder = dict(enumerate(own))  # each item as put() takes a text, marks and all
         for i, text in enumerate(given):
-            if not isinstance(text, str) or not text.strip():
-                self.problems.add(
-                    (*where, i), _("expected text, got {value}"), value=_describe(text)
-                )
-            else:
-                own[i] = text
+            self.put(holder, i, (*where, i), text, (*where, i))
+            own[i] = holder[i]
 
 
 def fingerprint(text: str) -> str:

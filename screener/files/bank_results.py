@@ -93,7 +93,7 @@ class Results(Conditions):
         if value is None:
             self.error(path, _("the bank needs an emergency block (overdose signs and what to do)"))
             return Emergency("", (), (), "", ())
-        keys = {"title", "signs", "steps", "note", "source"}
+        keys = {"title", "brief", "signs", "steps", "note", "source"}
         m = self.mapping(value, path, keys, ("title", "signs", "steps")) or {}
         return Emergency(
             title=self.text(m, "title", path),
@@ -101,6 +101,7 @@ class Results(Conditions):
             steps=self.text_list(m.get("steps"), (*path, "steps")),
             note=self.text(m, "note", path, required=False),
             source=self.sources(m, path),
+            brief=self.text(m, "brief", path, required=False),
         )
 
     def read_helplines(self, value: object) -> list[Helpline]:
@@ -111,7 +112,7 @@ class Results(Conditions):
             self.error(("helplines",), _("the bank needs at least one helpline"))
         for i, item in enumerate(items):
             path: yamlsrc.Path = ("helplines", i)
-            keys = {"id", "name", "contact", "detail", "source"}
+            keys = {"id", "name", "contact", "detail", "brief", "emergency", "source"}
             m = self.mapping(item, path, keys, ("id", "name", "contact"))
             if m is None:
                 continue
@@ -122,6 +123,8 @@ class Results(Conditions):
                     contact=self.text(m, "contact", path),
                     detail=self.text(m, "detail", path, required=False),
                     source=self.sources(m, path),
+                    brief=self.text(m, "brief", path, required=False),
+                    emergency=self.flag(m, "emergency", path),
                 )
             )
         return out

@@ -25,6 +25,17 @@ MODE = 0o600  # the answers are health information: readable by their owner only
 _NO_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS, errno.EXDEV, errno.EMLINK}
 
 
+def unused_path(folder: Path, stem: str, suffix: str) -> Path:
+    """`folder/stem+suffix`, or `stem-2`, `stem-3`... when that name is taken (by anything, a
+    dangling link too): a name to suggest, which the person may still change."""
+    path = folder / f"{stem}{suffix}"
+    n = 2
+    while os.path.lexists(path):
+        path = folder / f"{stem}-{n}{suffix}"
+        n += 1
+    return path
+
+
 def _exists(path: Path) -> ExportError:
     return ExportError(
         _("{path} already exists; choose another name, or add --force to replace it").format(

@@ -33,13 +33,14 @@ from screener.core.model import (
     Question,
     Role,
     Severity,
+    Source,
     word,
 )
 from screener.core.safetext import clean, did_you_mean
 from screener.core.scoring import severity_for
 from screener.errors import ScreenerError
 from screener.i18n import N_, _, ngettext
-from screener.screens.render import heading, marked, meaning, source_item, urgency_label
+from screener.screens.render import bank_text, heading, marked, meaning, urgency_label
 
 HOW_IT_COUNTS = N_(
     "A criterion is met when any of its questions is answered yes, and not met when all of "
@@ -462,7 +463,7 @@ def _withdrawal_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableTy
         _(
             "The {scale} is optional. It asks how the person feels right now, at this moment, "
             "not over the past year, and it does not change the count of criteria."
-        ).format(scale=scale.title),
+        ).format(scale=scale.formal),
         ngettext(
             "It has {n} item, rated {ratings}. The ratings add up to a total from 0 to {top}; "
             "if some are skipped, the total is a lower bound ('at least').",
@@ -636,3 +637,12 @@ def explain_criterion(bank: Bank, key: str, plain: bool = False) -> RenderableTy
     else:
         parts.append(Text(_("Counted whether or not the opioids were prescribed.")))
     return Group(*parts)
+
+
+def source_item(source: Source) -> Text:
+    """A source's title, then its file or reference, dimmed: the detail a clinician checks."""
+    item = bank_text(source.title)
+    detail = source.file or source.ref
+    if detail:
+        item.append(f" ({clean(detail)})", style="dim")
+    return item

@@ -79,14 +79,20 @@ class Interview:
         banner: str | None = None,
         opening: str | None = None,
         program: str = "screener",
+        pause_after_emergency: bool = False,
         switch: str | None = None,
     ) -> None:
         """`save` and `save_to` (the suggested file) offer, on `q`, to keep the answers so far;
         without them (no terminal to confirm a path on) leaving writes nothing. `opening` is
         shown once the person has agreed to begin (e.g. "Carrying on from FILE"). `program` is
         how to start screener again, as this run was started, for the command to carry on.
-        `switch`, when given, is the command that the first question names, in each other
-        language, to start again in that language ("En español: screener --lang es")."""
+        `pause_after_emergency` (a person at a terminal): after `!` the box stays on screen
+        above one line and the prompt, and Enter shows the question again; the question
+        under it would push the top of the box off a 24-line screen. Piped answers never
+        pause: every line is an answer. `switch`, when given, is the command that the first
+        question names, in each other language, to start again in that language ("En
+        español: screener --lang es")."""
+        self.pause_after_emergency = pause_after_emergency
         self.opening = opening
         self.program = program
         self.switch = switch
@@ -222,8 +228,10 @@ class Interview:
             )
 
         present()
+        typed: str | None = None  # a line typed at the pause after `!`, read as a reply here
         while True:
-            reply = parse_reply(q, self.read(), answered)
+            line, typed = (self.read(), None) if typed is None else (typed, None)
+            reply = parse_reply(q, line, answered)
             if reply.hint:
                 self.show(render.hint(reply.hint))
                 continue
@@ -245,6 +253,12 @@ class Interview:
                 self.show(render.why(self.bank, q, self.plain))
             elif reply.command == "emergency":
                 self.show(render.emergency(self.bank, self.plain))
+                if self.pause_after_emergency:
+                    self.show(render.hint(_("Press Enter to see the question again.")))
+                    line = self.read()
+                    if line.strip():  # typed as at the question: a reply, a key, an answer
+                        typed = line
+                        continue
             elif reply.command == "help":
                 keys = render.keys_help(plain=True)
                 self.show(render.hint(_("{keys}. Then press Enter.").format(keys=keys)))

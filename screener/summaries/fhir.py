@@ -542,7 +542,7 @@ def _severity(made: _Made) -> dict[str, Any]:
 def _withdrawal(made: _Made) -> dict[str, Any]:
     bank, w = made.summary.bank, made.summary.result.withdrawal
     assert w is not None
-    title = clean(bank.scales[WITHDRAWAL_SCALE].title)
+    title = clean(bank.scales[WITHDRAWAL_SCALE].formal)
     obs = _observation(made, f"{WITHDRAWAL_SCALE}-total", _("{scale}: total").format(scale=title))
     obs["valueInteger"] = w.score
     obs["component"] = [

@@ -77,6 +77,7 @@ thead th {
 td:nth-child(4) { white-space: nowrap; }
 td:first-child { color: #7b8794; text-align: right; width: 2.5rem; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .85em; }
+td code { overflow-wrap: normal; }  /* an id stays whole on one line */
 tr.met td:nth-child(4) { font-weight: 700; }
 tr.excluded td, tr.unanswered td:nth-child(4) { font-style: italic; }
 .qa { padding-left: 2.25rem; }

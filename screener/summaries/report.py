@@ -283,7 +283,7 @@ def _criteria(bank: Bank, res: Result) -> Table:
 def _withdrawal(bank: Bank, res: Result) -> str:
     w = res.withdrawal
     scale = bank.scales[WITHDRAWAL_SCALE] if w is not None and w.answered else None
-    text = wording.withdrawal_sentence(w, scale.title if scale else "", "summary")
+    text = wording.withdrawal_sentence(w, scale.formal if scale else "", "summary")
     if w is None or scale is None or not w.band:
         return text
     text += " " + wording.band_sentence(w._replace(band=bank.band_text(WITHDRAWAL_SCALE, w.band)))

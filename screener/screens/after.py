@@ -1,0 +1,284 @@
+"""After the result, at a terminal: save a summary to bring to a clinician, see the emergency
+steps again, or leave.
+
+Only a person at a terminal is asked (`run` on a tty): piped input is never asked anything and
+nothing is written. The prompt (`ask`) and the screen (`show`) are passed in, as for the
+interview. A summary is written by the safe writer (files/safefile.py: mode 0600, whole or
+absent, never over a file unless the person said so). Ctrl-C or end of input raise
+`Interrupted`, which leaves at once with one calm line (exit 130), as at any question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+from rich.console import RenderableType
+
+from screener import i18n
+from screener.core.kinds import is_no, is_yes, typed_no, typed_yes
+from screener.core.model import Answers, Bank, Result, Summary
+from screener.core.safetext import clean, one_line
+from screener.errors import ExportError, Interrupted
+from screener.files import safefile
+from screener.i18n import N_, _
+from screener.screens import render
+from screener.summaries import export
+
+Ask = Callable[[str], str]
+Show = Callable[[RenderableType], None]
+# The bank in another language, for a summary in that language.
+BankIn = Callable[[str], Bank]
+
+PROMPT = "> "
+
+# The formats offered, in this order (the first is what Enter takes), with what each is.
+OFFERED = (
+    ("html", N_("HTML: a page that opens in any web browser and prints well")),
+    ("md", N_("Markdown: plain text with a little formatting")),
+    ("txt", N_("Plain text")),
+)
+SAVE, EMERGENCY, LEAVE = "1", "2", "3"
+
+
+def summary_stem(today: date) -> str:
+    """The suggested file name without its ending: `screening-summary-2026-12-01`."""
+    return f"screening-summary-{today.isoformat()}"
+
+
+class AfterResult:
+    """The choices after the result; `run()` returns the files saved, in order."""
+
+    def __init__(
+        self,
+        bank: Bank,
+        answers: Answers,
+        res: Result,
+        ask: Ask,
+        show: Show,
+        home: Path,
+        today: date,
+        plain: bool = False,
+        saved_before: bool = False,
+        bank_in: BankIn | None = None,
+    ) -> None:
+        """`home` is the folder the suggested name is in; `saved_before` says a summary of
+        this run was already written (`--export`), for the words on Ctrl-C. `bank_in(code)`
+        gives the bank in another language: with it, the summary may be in any language
+        screener speaks (a Spanish screening, an English summary for the clinician)."""
+        self.bank_in = bank_in
+        self.bank = bank
+        self.answers = answers
+        self.res = res
+        self.ask = ask
+        self.show = show
+        self.home = home
+        self.today = today
+        self.plain = plain
+        self.saved: list[Path] = []
+        self.saved_before = saved_before
+
+    def run(self) -> list[Path]:
+        self.show(self.menu())
+        while True:
+            choice = self.read().strip().lower()
+            if choice in ("", LEAVE, render.keys()["quit"]):
+                return self.saved
+            if choice == SAVE:
+                self.save()
+            elif choice in (EMERGENCY, render.keys()["emergency"]):
+                # The box and one line under it: the prompt stays on a 24-line screen with it.
+                self.show(render.emergency(self.bank, self.plain))
+            else:
+                self.show(render.hint(_("Please type 1, 2 or 3.")))
+            self.show(render.hint(self.again()))
+
+    def menu(self) -> RenderableType:
+        from rich.console import Group
+        from rich.text import Text
+
+        rows = [
+            (f"{SAVE}.", Text(_("Save a summary to bring to a clinician"))),
+            (f"{EMERGENCY}.", Text(_("See the emergency steps again"))),
+            (f"{LEAVE}.", Text(_("Leave"))),
+        ]
+        return Group(
+            Text("\n" + _("What would you like to do now?"), style="" if self.plain else "bold"),
+            render.marked(rows, self.plain),
+            render.hint(_("Type a number, or press Enter to leave.")),
+        )
+
+    def again(self) -> str:
+        """The choices in one line, under the box or a saved file's name."""
+        return _(
+            "Type {save} to save a summary, {emergency} for the emergency steps, or press Enter "
+            "to leave."
+        ).format(save=SAVE, emergency=EMERGENCY)
+
+    # --- saving -------------------------------------------------------------------------
+
+    def save(self) -> None:
+        """Ask which kind of file and where, and write it; back to the menu either way."""
+        fmt = self.choose_format()
+        if fmt is None:
+            return
+        language = self.choose_language()
+        if language is None:
+            return
+        suffix = export.WRITERS[fmt].SUFFIXES[0]
+        suggested = safefile.unused_path(self.home, summary_stem(self.today), suffix)
+        while True:
+            self.show(render.hint(_("Save the summary as:")))
+            self.show(render.Unwrapped(f"  {suggested}"))  # whole, to read or copy
+            self.show(
+                render.hint(
+                    _(
+                        "Press Enter for yes, type another file name, or {no} not to save it."
+                    ).format(no=typed_no())
+                )
+            )
+            reply = self.read().strip()
+            if is_no(reply.lower()):
+                self.show(render.hint(_("Not saved.")))
+                return
+            path = self.typed_path(reply, suffix) if reply else suggested
+            replace = False
+            # A file, or a link (the link is replaced, never what it points to); a folder or
+            # a device is refused by check_target below, in its own words.
+            if path.is_file() or path.is_symlink():
+                keys = {"yes": typed_yes(), "default_no": typed_no().upper()}
+                replace = self.yes_no(
+                    _("{path} already exists. Replace it? ({yes}/{default_no})").format(
+                        path=one_line(str(path)), **keys
+                    )
+                )
+                if not replace:
+                    continue
+            try:
+                safefile.check_target(path, replace)
+                text = self.render(fmt, language)
+                safefile.write_private(path, text, replace)
+            except ExportError as exc:
+                self.show(render.hint(_("Not saved: {reason}").format(reason=exc.message)))
+                continue
+            self.saved.append(path)
+            self.show(
+                render.hint(
+                    _("Saved {what}, which only you can read, as:").format(
+                        what=export.DESCRIPTION[fmt]
+                    )
+                )
+            )
+            self.show(render.Unwrapped(f"  {one_line(str(path))}"))
+            return
+
+    def choose_format(self) -> str | None:
+        from rich.console import Group
+        from rich.text import Text
+
+        rows = [(f"{i}.", Text(_(words))) for i, (_fmt, words) in enumerate(OFFERED, 1)]
+        self.show(
+            Group(
+                Text(_("Which kind of file?")),
+                render.marked(rows, self.plain),
+                render.hint(
+                    _("Type a number, press Enter for 1, or {no} not to save one.").format(
+                        no=typed_no()
+                    )
+                ),
+            )
+        )
+        while True:
+            reply = self.read().strip().lower()
+            if reply == "":
+                return OFFERED[0][0]
+            if reply.isdigit() and 1 <= int(reply) <= len(OFFERED):
+                return OFFERED[int(reply) - 1][0]
+            if is_no(reply) or reply == render.keys()["quit"]:
+                self.show(render.hint(_("Not saved.")))
+                return None
+            if reply == render.keys()["emergency"]:
+                self.show(render.emergency(self.bank, self.plain))
+            self.show(render.hint(_("Please type 1, 2 or 3.")))
+
+    def choose_language(self) -> str | None:
+        """The summary's language: the screening's (Enter), or another one screener speaks.
+        Each is named in its own language, so the person can pick the clinician's."""
+        from rich.console import Group
+        from rich.text import Text
+
+        here = i18n.language()
+        codes = [here, *(code for code in i18n.LANGUAGES if code != here)]
+        if self.bank_in is None or len(codes) < 2:
+            return here
+        rows = [(f"{i}.", Text(i18n.ENDONYMS[code])) for i, code in enumerate(codes, 1)]
+        self.show(
+            Group(
+                Text(_("In which language? (The person who reads it may need another one.)")),
+                render.marked(rows, self.plain),
+                render.hint(
+                    _("Type a number, press Enter for 1, or {no} not to save one.").format(
+                        no=typed_no()
+                    )
+                ),
+            )
+        )
+        while True:
+            reply = self.read().strip().lower()
+            if reply == "":
+                return codes[0]
+            if reply.isdigit() and 1 <= int(reply) <= len(codes):
+                return codes[int(reply) - 1]
+            if is_no(reply) or reply == render.keys()["quit"]:
+                self.show(render.hint(_("Not saved.")))
+                return None
+            if reply == render.keys()["emergency"]:
+                self.show(render.emergency(self.bank, self.plain))
+            self.show(render.hint(_("Type a number from 1 to {count}.").format(count=len(codes))))
+
+    def render(self, fmt: str, language: str) -> str:
+        """The summary in `fmt`, in `language` (its words and the bank's)."""
+        if language == i18n.language() or self.bank_in is None:
+            return export.render(fmt, self.summary())
+        with i18n.speaking(language):
+            bank = self.bank_in(language)
+            made = datetime.now().astimezone()
+            return export.render(fmt, Summary(bank, self.answers, self.res, made))
+
+    def typed_path(self, reply: str, suffix: str) -> Path:
+        """A typed name, from the current folder or `~`; the format's ending added when the
+        name has none, so the file opens in the right program."""
+        path = Path(reply).expanduser()
+        if not path.suffix:
+            path = path.with_name(path.name + suffix)
+        return path.absolute()
+
+    def summary(self) -> Summary:
+        return Summary(self.bank, self.answers, self.res, datetime.now().astimezone())
+
+    # --- reading ------------------------------------------------------------------------
+
+    def yes_no(self, question: str) -> bool:
+        """A yes or no; Enter is no."""
+        self.show(render.hint(question))
+        while True:
+            answer = self.read().strip().lower()
+            if is_yes(answer):
+                return True
+            if is_no(answer) or answer == "":
+                return False
+            self.show(
+                render.hint(
+                    _("Type {yes} for yes or {no} for no.").format(yes=typed_yes(), no=typed_no())
+                )
+            )
+
+    def read(self) -> str:
+        """The next line, cleaned; Ctrl-C or end of input leave at once."""
+        try:
+            return clean(self.ask(PROMPT))
+        except (EOFError, KeyboardInterrupt):
+            if self.saved or self.saved_before:
+                raise Interrupted(_("Stopped.")) from None
+            raise Interrupted(_("Stopped. Nothing was saved.")) from None
