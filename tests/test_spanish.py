@@ -422,8 +422,8 @@ class TestOnATerminal:
         self, tmp_path: Path
     ) -> None:
         child = self.spawn(tmp_path)
+        child.expect_exact("In English:")  # above the first question, in the line over it
         child.expect_exact("¿Quiere empezar?")
-        child.expect_exact("In English:")
         for line in WALK_ES:
             child.expect_exact("> ")
             child.sendline(line)
@@ -521,3 +521,46 @@ def test_no_text_of_the_spanish_bank_is_left_in_english(english: Bank, spanish: 
     ]
     assert len(spanish_texts) > 300
     assert same == []
+
+
+class TestOneScreen:
+    """What the English screens promise at 80x24, the Spanish keeps (tests/test_result_screen.py
+    holds the English): the welcome with the way to switch language, and the `!` box."""
+
+    @pytest.mark.parametrize("language", ["en", "es"])
+    @pytest.mark.parametrize("plain", [False, True])
+    def test_the_welcome_fits_24_lines_with_the_way_to_switch_language(
+        self, language: str, plain: bool
+    ) -> None:
+        from test_result_screen import HEIGHT, flat, lines_of
+
+        from screener.screens.interview import Interview
+
+        i18n.use(language)
+        bank = load_bank(language=language)
+        shown: list[str] = []
+
+        def ask(prompt: str) -> str:
+            shown.append(prompt)
+            return "n"
+
+        def show(renderable: Any) -> None:
+            shown.extend(lines_of(renderable, plain))
+
+        Interview(bank, ask, show, plain=plain, switch="screener").run()
+        screen = shown[: shown.index("> ") + 1]
+        assert len(screen) <= HEIGHT, "\n".join(screen)
+        text = flat(screen)
+        other = "es" if language == "en" else "en"
+        assert i18n.SWITCH[other].format(command="screener") in text
+        assert str(bank.section("welcome").intro).split(".")[0] in text
+        assert bank.emergency.title in text
+
+    def test_the_emergency_box_fits_24_lines_with_its_prompt(self) -> None:
+        from test_result_screen import HEIGHT, lines_of
+
+        from screener.screens import render
+
+        i18n.use("es")
+        box = lines_of(render.emergency(load_bank(language="es"), False))
+        assert len(box) + 2 <= HEIGHT, "\n".join(box)

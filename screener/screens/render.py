@@ -192,11 +192,13 @@ def question(
     banner: str | None = None,
     switch: Iterable[str] = (),
 ) -> RenderableType:
-    """One question: progress, wording, how to answer, the keys; `switch` are lines, each in
-    its own language, that say how to start again in another language."""
+    """One question: progress, wording, how to answer, the keys. `switch` are lines, each in
+    its own language, that say how to start again in another language: the title of the rule
+    above the question (no line of its own on a full screen), or lines under the keys."""
     parts: list[RenderableType] = []
     if not plain:
-        parts.append(Rule(style="dim"))
+        title = bank_text("  ·  ".join(switch), "bold") if switch else ""
+        parts.append(Rule(title, style="dim"))
     if banner is not None:
         parts.append(banner_line(banner, plain))
     if where is not None:
@@ -212,7 +214,8 @@ def question(
         so_far = _("Your answer so far: {answer}. Press Enter to keep it.")
         parts.append(bank_text(so_far.format(answer=answer_label(q, current))))
     parts.append(bank_text(keys_help(plain), "dim"))
-    parts += [bank_text(line, "" if plain else "bold") for line in switch]
+    if plain:
+        parts += [bank_text(line) for line in switch]
     return Group(*parts)
 
 
