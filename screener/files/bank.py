@@ -171,7 +171,9 @@ def _translated(
     """The bank in `language` from its translation file, the problems found, and (`strict`)
     one warning for each text the translation lacks, at its line in the bank file."""
     text, name = translations(language)
-    overlay = bank_language.Overlay(doc.data, language, name, _parse(text, name), bank_id)
+    overlay = bank_language.Overlay(
+        doc.data, language, name, _parse(text, name), bank_id, checking=strict
+    )
     data = overlay.apply()
     warnings: list[str] = []
     if strict and (overlay.missing or overlay.stale):

@@ -17,7 +17,6 @@ each one, and a run shows the bank's own words for it. Nothing here prints or re
 from __future__ import annotations
 
 import copy
-import hashlib
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -60,8 +59,17 @@ class Overlay:
     """The translation in `doc` (its file called `filename`) laid over the bank's raw data."""
 
     def __init__(
-        self, base: Any, language: str, filename: str, doc: yamlsrc.Located, bank_id: str
+        self,
+        base: Any,
+        language: str,
+        filename: str,
+        doc: yamlsrc.Located,
+        bank_id: str,
+        checking: bool = True,
     ) -> None:
+        """`checking`: compare each text's English with its mark (`validate`, the tool); a
+        run skips it, and the hashing with it."""
+        self.checking = checking
         self.language = language
         self.problems = Problems(filename, doc)
         self.problems.add_all(doc.problems)
@@ -325,11 +333,12 @@ class Overlay:
         if not isinstance(given, str) or not given.strip():
             self.problems.add(where, _("expected text, got {value}"), value=_describe(given))
             return
-        place = yamlsrc.format_path(where)
-        mark = fingerprint(own)
-        self.translated[place] = mark
-        if self.marks is not None and self.marks.get(place) != mark:
-            self.stale.append((base_path, place))
+        if self.checking:
+            place = yamlsrc.format_path(where)
+            mark = fingerprint(own)
+            self.translated[place] = mark
+            if self.marks is not None and self.marks.get(place) != mark:
+                self.stale.append((base_path, place))
         base[into or key] = given
 
     def labels(
@@ -391,6 +400,8 @@ class Overlay:
 
 def fingerprint(text: str) -> str:
     """Eight hex digits that change when the words of `text` change (not its line breaks)."""
+    import hashlib  # only where marks are checked: not on the way to a first screen
+
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:8]
 
 
