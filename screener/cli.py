@@ -435,7 +435,13 @@ def run(
         ),
     ] = None,
     perspective: Annotated[
-        str | None, typer.Option(help=_("Whose use the questions are about (the bank lists them)."))
+        str | None,
+        typer.Option(
+            help=_(
+                "Who the screening is about: self, or other for someone you care about (a bank "
+                "may offer its own); asked first when left out."
+            )
+        ),
     ] = None,
     plain: PlainOption = False,
     export: ExportOption = None,
@@ -473,12 +479,23 @@ def run(
                     "Only the questions still open will be asked.",
                     n,
                 ).format(name=one_line(str(answers)), n=n)
-            perspective = perspective or given.perspective
+            if perspective is not None and perspective != given.perspective:
+                raise ScreenerError(
+                    _(
+                        "--perspective {wanted}: {name} holds answers in perspective {given}; "
+                        "leave out --perspective to carry on with them"
+                    ).format(
+                        wanted=show_value(perspective),
+                        name=one_line(str(answers)),
+                        given=show_value(given.perspective),
+                    )
+                )
+            perspective = given.perspective
             created, persona = given.created, given.demo
         banner = render.demo_banner(persona)
         who = _perspective(the_bank.perspectives, perspective)
-        todo = answers_io.missing(the_bank, prefill)
-        if answers is not None and not todo:
+        todo = answers_io.missing(the_bank, prefill, who)
+        if answers is not None and who is not None and not todo:
             # Nothing asked: the screening is the one the file recorded, when it did.
             taken: Answers | None = Answers(
                 the_bank.id, the_bank.version, who, prefill, created, persona
@@ -641,9 +658,13 @@ def _save_partial(
     save_partial(path, answers._replace(demo=persona), bank, replace, program)
 
 
-def _perspective(known: Mapping[str, str], wanted: str | None) -> str:
+def _perspective(known: Mapping[str, str], wanted: str | None) -> str | None:
+    """The perspective asked for; None when none was and the bank offers several (the run
+    asks "Who is this about?")."""
     names = list(known)
     if wanted is None:
+        if len(names) > 1:
+            return None
         return names[0] if names else "self"
     if wanted not in names:
         raise ScreenerError(

@@ -185,7 +185,7 @@ class TestProblems:
     def test_an_unknown_perspective_is_rejected(self, bank):
         text = HEAD.replace("perspective: self", "perspective: friend")
         assert problems(text, bank) == [
-            "answers.yaml:3: perspective: 'friend' is not a perspective of this bank (self)"
+            "answers.yaml:3: perspective: 'friend' is not a perspective of this bank (self, other)"
         ]
 
     def test_an_unknown_top_level_key_gets_a_suggestion(self, bank):

@@ -65,9 +65,13 @@ class TestDefaultBank:
         assert path.is_file()
 
     def test_default_bank_covers_all_11_criteria_once(self, bank):
-        keys = [q.criterion for q in bank.questions if q.criterion]
+        keys = [q.criterion for q in bank.about("self").questions if q.criterion]
         assert sorted(keys) == sorted(CRITERIA)
         assert list(bank.criteria) == list(CRITERIA)
+
+    def test_about_someone_else_each_criterion_is_asked_at_most_once(self, bank):
+        keys = [q.criterion for q in bank.about("other").questions if q.criterion]
+        assert len(keys) == len(set(keys)) == 8
 
     def test_default_bank_has_the_16_sows_items_in_the_published_order(self, bank):
         items = [q for q in bank.questions if q.scale == "sows"]

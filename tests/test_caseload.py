@@ -54,6 +54,7 @@ class TestCsv:
                 "flags": "uses_alone;unknown_supply;injecting",
                 "complete": "true",
                 "demo": "",
+                "perspective": "self",
             },
             {
                 "file": str(caseload[1]),
@@ -66,6 +67,7 @@ class TestCsv:
                 "flags": "",
                 "complete": "true",
                 "demo": "",
+                "perspective": "self",
             },
             {
                 "file": str(caseload[2]),
@@ -78,6 +80,7 @@ class TestCsv:
                 "flags": "",
                 "complete": "false",  # the answers stop before the end
                 "demo": "",
+                "perspective": "self",
             },
         ]
         assert result.stderr == (

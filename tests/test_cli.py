@@ -55,6 +55,32 @@ QUESTION_IDS = [
     "ctx_other_substances",
     "ctx_pregnant",
 ]
+# The questions about someone else (perspective `other`), in the order they are asked.
+OTHER_IDS = [
+    "about_consent",
+    "about_use_any",
+    "about_which",
+    "about_prescribed_only",
+    "about_cut_down",
+    "about_time_spent",
+    "about_role_failure",
+    "about_social_problems",
+    "about_activities_given_up",
+    "about_hazardous_use",
+    "about_despite_harm",
+    "about_withdrawal",
+    "about_nodding",
+    "about_marks",
+    "about_gear",
+    "about_money",
+    "about_overdose",
+    "about_alone",
+    "about_break",
+    "about_mixing",
+    "about_naloxone",
+    "about_unsafe",
+    "about_open",
+]
 EXTRA_IDS = [q for q in QUESTION_IDS if q.startswith("extra_")]
 CTX_IDS = [q for q in QUESTION_IDS if q.startswith("ctx_")]
 
@@ -96,6 +122,7 @@ COMPLETE_SUMMARY = "6 of 11 criteria: a pattern consistent with severe opioid us
 # One line per prompt for a piped run of the default bank: the same person as COMPLETE, except
 # that heroin is smoked (so the sharing question is not asked).
 WALK = [
+    "1",  # who it is about: myself
     "y",  # consent
     "y",  # use_any
     "1",  # opioids_which: heroin
@@ -246,7 +273,7 @@ class TestUsageErrors:
         assert_clean_exit(result, 2)
         assert result.stdout == ""
         assert result.stderr == (
-            "Error: --perspective: 'partner' is not offered by this bank (self)\n"
+            "Error: --perspective: 'partner' is not offered by this bank (self, other)\n"
         )
 
 
@@ -258,7 +285,7 @@ class TestValidate:
         assert_clean_exit(result, 0)
         assert result.stdout == (
             f"{default_path()}: OK: bank {BANK_ID} version {BANK_VERSION}, "
-            "53 questions in 7 sections, all 11 criteria covered, in en and es.\n"
+            "76 questions in 12 sections, all 11 criteria covered, in en and es.\n"
         )
         assert result.stderr == ""
 
@@ -341,7 +368,13 @@ class TestQuestions:
         data = json.loads(result.stdout)
         assert data["bank"]["id"] == BANK_ID
         assert data["bank"]["version"] == BANK_VERSION
-        assert [q["id"] for q in data["questions"]] == QUESTION_IDS
+        assert [q["id"] for q in data["questions"]] == QUESTION_IDS + OTHER_IDS
+        by_id = {q["id"]: q for q in data["questions"]}
+        assert by_id["craving"]["perspective"] == "self"
+        assert by_id["about_cut_down"]["perspective"] == "other"
+        assert by_id["about_cut_down"]["unknown"] is True
+        assert by_id["cut_down"]["unknown"] is False
+        assert by_id["about_cut_down"]["text"].startswith("Have they tried to stop")
 
     def test_fhir_prints_the_bank_as_a_valid_r4_questionnaire(self, runner: CliRunner) -> None:
         result = runner.invoke(app, ["questions", "--fhir"])
@@ -350,8 +383,14 @@ class TestQuestions:
         data = json.loads(result.stdout)
         Questionnaire.model_validate(data)
         assert (data["url"], data["version"]) == (f"urn:screener:bank:{BANK_ID}", BANK_VERSION)
-        asked = [i["linkId"] for g in data["item"] for i in g["item"] if i["type"] != "display"]
-        assert asked == QUESTION_IDS[1:]  # all but the consent question
+        asked = [
+            i["linkId"]
+            for g in data["item"]
+            for i in g.get("item", [g])
+            if i["type"] not in ("display", "group")
+        ]
+        # "Who is this about?" first, then all but the consent questions
+        assert asked == ["about-whom", *QUESTION_IDS[1:], *OTHER_IDS[1:]]
 
     def test_fhir_and_json_together_is_a_usage_error(self, runner: CliRunner) -> None:
         result = runner.invoke(app, ["questions", "--fhir", "--json"])
@@ -391,7 +430,8 @@ class TestQuestions:
         assert_clean_exit(result, 0)
         assert result.stderr == ""
         listed = re.findall(r"\[([a-z][a-z0-9_]*)\]", result.stdout)
-        assert listed == QUESTION_IDS
+        assert listed == QUESTION_IDS + OTHER_IDS
+        assert "(about: Someone I care about)" in result.stdout
         assert result.stdout.startswith(f"Opioid use self-screening ({BANK_ID} version 2.0.0)")
 
 
@@ -738,11 +778,11 @@ class TestPipedRun:
     def test_empty_input_exits_130_at_the_first_question(self, runner: CliRunner) -> None:
         result = runner.invoke(app, ["run"], input="")
         assert_clean_exit(result, 130)
-        assert "Would you like to begin?" in result.stdout
+        assert "Who is this screening about?" in result.stdout
         assert_stopped(result.stderr)
 
     def test_declining_consent_exits_0_with_the_helplines(self, runner: CliRunner) -> None:
-        result = runner.invoke(app, ["run"], input="n\n")
+        result = runner.invoke(app, ["run"], input="1\nn\n")
         assert_clean_exit(result, 0)
         assert result.stderr == ""
         out = flat(result.stdout)
@@ -753,33 +793,33 @@ class TestPipedRun:
         assert "have you used any opioids" not in out
 
     def test_consent_cannot_be_skipped(self, runner: CliRunner) -> None:
-        result = runner.invoke(app, ["run"], input="s\nn\n")
+        result = runner.invoke(app, ["run"], input="1\ns\nn\n")
         assert_clean_exit(result, 0)
         assert "This one needs a y or n." in flat(result.stdout)
 
     def test_quitting_and_confirming_exits_1(self, runner: CliRunner) -> None:
-        result = runner.invoke(app, ["run"], input="y\nq\ny\n")
+        result = runner.invoke(app, ["run"], input="1\ny\nq\ny\n")
         assert_clean_exit(result, 1)
         assert result.stderr == "You left the screening. Nothing was saved.\n"
         assert "Leave now?" in result.stdout
         assert "Your screening result" not in result.stdout
 
     def test_quitting_and_thinking_better_of_it_carries_on(self, runner: CliRunner) -> None:
-        result = runner.invoke(app, ["run"], input=piped(["y", "q", "n", *WALK[1:]]))
+        result = runner.invoke(app, ["run"], input=piped(["1", "y", "q", "n", *WALK[2:]]))
         assert_clean_exit(result, 0)
         out = flat(result.stdout)
         assert "Alright, carrying on." in out
         assert COMPLETE_SUMMARY in out
 
     def test_an_answer_that_does_not_fit_asks_again(self, runner: CliRunner) -> None:
-        result = runner.invoke(app, ["run"], input=piped(["y", "maybe", *WALK[1:]]))
+        result = runner.invoke(app, ["run"], input=piped(["1", "y", "maybe", *WALK[2:]]))
         assert_clean_exit(result, 0)
         out = flat(result.stdout)
         assert "'maybe' is not an answer here." in out
         assert COMPLETE_SUMMARY in out
 
     def test_no_use_goes_straight_to_the_result(self, runner: CliRunner) -> None:
-        result = runner.invoke(app, ["run"], input="y\nn\n")
+        result = runner.invoke(app, ["run"], input="1\ny\nn\n")
         assert_clean_exit(result, 0)
         out = flat(result.stdout)
         assert "No opioid use in the past 12 months was reported" in out
@@ -911,7 +951,7 @@ class TestDefaultCommand:
         assert COMPLETE_SUMMARY in out
 
     def test_options_alone_are_options_of_run(self, tmp_path: Path) -> None:
-        done = python_m_screener(["--plain"], tmp_path, "n\n")
+        done = python_m_screener(["--plain"], tmp_path, "1\nn\n")
         assert done.returncode == 0, done.stderr
         assert done.stderr == ""
         assert "Would you like to begin?" in done.stdout

@@ -99,7 +99,9 @@ class TestFiles:
         assert json.loads(again.read_text(encoding="utf-8"))["demo"] == "Sam"
 
     def test_declining_to_begin_writes_nothing(self, runner: CliRunner, tmp_path: Path) -> None:
-        result = runner.invoke(app, ["run", "--export", str(tmp_path / "s.md")], input=piped(["n"]))
+        result = runner.invoke(
+            app, ["run", "--export", str(tmp_path / "s.md")], input=piped(["1", "n"])
+        )
         assert_clean_exit(result, 0)
         assert names(tmp_path) == []
         assert "Saved" not in result.stdout

@@ -54,6 +54,13 @@ EXPECTED = {
     "pat": (Severity.NONE, 1, 1, "1 of 11 criteria: below the threshold"),
     "lee": (Severity.MILD, 3, 3, "3 of 11 criteria: a pattern consistent with mild"),
 }
+# About someone else: name -> (count, count_max, the result's sentence); never a severity.
+THEIRS = {
+    "terry": (6, 10, "What you have seen matches 6 to 10 of the 11 signs clinicians look for"),
+    "jamie": (7, 11, "What you have seen matches 7 to 11 of the 11 signs clinicians look for"),
+}
+ALL = [*EXPECTED, *THEIRS]
+SENTENCE = {**{n: e[3] for n, e in EXPECTED.items()}, **{n: t[2] for n, t in THEIRS.items()}}
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +113,17 @@ class TestShippedPersonas:
     def test_the_shipped_personas_validate_against_the_shipped_bank(
         self, personas: dict[str, Persona]
     ) -> None:
-        assert list(personas) == list(EXPECTED)
+        assert list(personas) == ALL
+
+    @pytest.mark.parametrize("name", list(THEIRS))
+    def test_each_persona_about_someone_else_reaches_its_range_of_signs(
+        self, bank: Bank, personas: dict[str, Persona], name: str
+    ) -> None:
+        count, count_max, sentence = THEIRS[name]
+        res = outcome(bank, personas[name])
+        assert personas[name].perspective == "other"
+        assert (res.count, res.count_max) == (count, count_max)
+        assert result_screen.summary_line(res) == sentence
 
     @pytest.mark.parametrize("name", list(EXPECTED))
     def test_each_persona_reaches_its_intended_severity(
@@ -116,7 +133,7 @@ class TestShippedPersonas:
         res = outcome(bank, personas[name])
         assert (res.severity, res.count, res.count_max) == (severity, count, count_max)
 
-    @pytest.mark.parametrize("name", list(EXPECTED))
+    @pytest.mark.parametrize("name", ALL)
     def test_scored_as_an_answers_file_a_persona_gives_the_same_result(
         self, bank: Bank, personas: dict[str, Persona], name: str
     ) -> None:
@@ -131,7 +148,7 @@ class TestShippedPersonas:
         self, bank: Bank, personas: dict[str, Persona]
     ) -> None:
         for p in personas.values():
-            assert missing(bank, p.values) == [], p.name
+            assert missing(bank, p.values, p.perspective) == [], p.name
         skipped = {p.name: [q for q, v in p.values.items() if v is None] for p in personas.values()}
         assert skipped.pop("jordan") == ["role_failure", "ctx_pregnant"]
         assert all(s == [] for s in skipped.values())
@@ -316,8 +333,8 @@ class TestPlay:
         pauses: list[float] = []
         out = Console(file=io.StringIO(), width=80)
         play(bank, personas["dana"], out, pace=0.5, sleep=pauses.append)
-        # consent "y" and the gate "n": one pause before each, then one per key typed
-        assert pauses == [0.5, 0.05, 0.5, 0.05]
+        # who "1", consent "y" and the gate "n": one pause before each, then one per key typed
+        assert pauses == [0.5, 0.05, 0.5, 0.05, 0.5, 0.05]
 
 
 class TestRenderBanner:
@@ -374,26 +391,32 @@ class TestDemoCommand:
 
     def test_json_lists_each_persona_for_scripts(self, runner: CliRunner) -> None:
         data = json.loads(ok(runner.invoke(app, ["demo", "--json"])))
-        assert [d["name"] for d in data] == list(EXPECTED)
+        assert [d["name"] for d in data] == ALL
         for d in data:
             assert set(d) == {
                 "name", "sketch", "perspective", "severity", "severity_max", "count",
                 "count_max", "screened_out",
             }  # fmt: skip
+            if d["name"] in THEIRS:  # no severity for someone who was not asked
+                count, count_max, _ = THEIRS[d["name"]]
+                assert (d["severity"], d["severity_max"]) == (None, None)
+                assert (d["count"], d["count_max"], d["perspective"]) == (count, count_max, "other")
+                continue
             severity, count, count_max, _ = EXPECTED[d["name"]]
             assert (d["severity"], d["count"], d["count_max"]) == (severity, count, count_max)
             assert d["perspective"] == "self" and d["sketch"]
 
-    @pytest.mark.parametrize("name", list(EXPECTED))
+    @pytest.mark.parametrize("name", ALL)
     def test_each_demo_runs_to_its_result(
         self, runner: CliRunner, personas: dict[str, Persona], name: str
     ) -> None:
         out = ok(runner.invoke(app, ["demo", name, "--pace", "0", "--plain"]))
-        assert EXPECTED[name][3] in flat(out)
+        assert SENTENCE[name] in flat(out)
         assert "In short:" in out
         typed = re.findall(r"^> (.*)$", out, re.MULTILINE)
-        assert typed[0] == "y"  # the consent
-        assert len(typed) == 1 + len(personas[name].values)
+        # who it is about (1 myself, 2 someone else), then the consent
+        assert typed[:2] == ["2" if name in THEIRS else "1", "y"]
+        assert len(typed) == 2 + len(personas[name].values)
 
     @pytest.mark.parametrize("plain", [True, False])
     def test_every_question_screen_says_demo(
@@ -404,23 +427,24 @@ class TestDemoCommand:
         lines = out.splitlines()
         screens = re.split(r"^> .*$", out, flags=re.MULTILINE)
         prompts = len(screens) - 1
-        assert prompts == 1 + len(personas["riley"].values)  # the consent and every answer
+        # who it is about, the consent and every answer
+        assert prompts == 2 + len(personas["riley"].values)
         for screen in screens[:-1]:  # once on every screen: a section's start or a question
             assert screen.count(BANNER) == 1, screen
         progress = [i for i, line in enumerate(lines) if PROGRESS.search(line)]
-        assert len(progress) == prompts - 1  # every question but the consent shows progress
+        assert len(progress) == prompts - 2  # all but who it is about and the consent
         result = screens[-1]
         assert result.count(BANNER) == 2  # the top of the result and the closing recap
         assert out.count(BANNER) == prompts + 2
 
-    @pytest.mark.parametrize(("args", "pauses"), [([], 0), (["--pace", "0.3"], 4)])
+    @pytest.mark.parametrize(("args", "pauses"), [([], 0), (["--pace", "0.3"], 6)])
     def test_piped_output_plays_without_pauses_unless_a_pace_is_given(
         self, runner: CliRunner, monkeypatch: pytest.MonkeyPatch, args: list[str], pauses: int
     ) -> None:
         slept: list[float] = []
         monkeypatch.setattr("screener.screens.demo.time.sleep", slept.append)
         ok(runner.invoke(app, ["demo", "dana", *args]))
-        assert len(slept) == pauses  # dana: two answers of one key each
+        assert len(slept) == pauses  # dana: three answers of one key each
 
     def test_an_unknown_name_exits_2_with_a_suggestion_and_the_names(
         self, runner: CliRunner
@@ -430,7 +454,7 @@ class TestDemoCommand:
         assert result.stdout == ""
         assert result.stderr == (
             "Error: no persona called 'rilley' (did you mean 'riley'?); the personas are: "
-            "dana, sam, jordan, alex, riley, morgan, casey, pat, lee\n"
+            "dana, sam, jordan, alex, riley, morgan, casey, pat, lee, terry, jamie\n"
         )
 
     @pytest.mark.parametrize("pace", ["-1", "nan", "inf", "61"])
@@ -447,7 +471,7 @@ class TestDemoCommand:
     ) -> None:
         result = runner.invoke(app, ["demo", "sam", "--step", "--plain"], input="\n" * 3)
         assert result.exit_code == 130
-        assert re.findall(r"^> (.*)$", result.stdout, re.MULTILINE) == ["y", "y", "3"]
+        assert re.findall(r"^> (.*)$", result.stdout, re.MULTILINE) == ["1", "y", "y"]
         assert result.stderr.strip() == "Stopped. Nothing was saved."
         assert "Press Enter to show each answer." in result.stdout
         assert "In short" not in result.stdout
@@ -455,7 +479,7 @@ class TestDemoCommand:
     def test_step_with_enough_enters_reaches_the_result(
         self, runner: CliRunner, personas: dict[str, Persona]
     ) -> None:
-        enters = "\n" * (1 + len(personas["sam"].values))
+        enters = "\n" * (2 + len(personas["sam"].values))
         out = ok(runner.invoke(app, ["demo", "sam", "--step"], input=enters))
         assert EXPECTED["sam"][3] in flat(out)
 
@@ -509,13 +533,13 @@ class TestStepKeys:
 
     def test_the_emergency_box_and_the_reason_show_and_the_walk_goes_on(self) -> None:
         result = CliRunner().invoke(
-            app, ["demo", "sam", "--step", "--plain"], input="\n!\n\n?\n\n\n"
+            app, ["demo", "sam", "--step", "--plain"], input="\n\n!\n\n?\n\n\n"
         )
         assert result.exit_code == 130  # end of input, as before
         assert "Signs:" in result.stdout
         assert "Why we ask:" in result.stdout
         typed = re.findall(r"^> (.*)$", result.stdout, re.MULTILINE)
-        assert typed[:5] == ["y", "!", "y", "?", "3"]
+        assert typed[:6] == ["1", "y", "!", "y", "?", "3"]
 
     def test_q_then_yes_leaves_as_a_person_would(self) -> None:
         result = CliRunner().invoke(app, ["demo", "sam", "--step", "--plain"], input="\nq\ny\n")

@@ -123,11 +123,13 @@ class TestWhole:
         assert "it stays open and widens the range" in whole
 
     def test_referrals_come_most_urgent_first(self, whole: str) -> None:
-        now = [m.start() for m in re.finditer(r"- Now: ", whole)]
-        soon = [m.start() for m in re.finditer(r"- Soon: ", whole)]
-        later = [m.start() for m in re.finditer(r"- When you are ready: ", whole)]
-        assert now and soon and later
-        assert max(now) < min(soon) and max(soon) < min(later)
+        own, theirs = whole.split("8. WHEN THE SCREENING IS ABOUT SOMEONE ELSE")
+        for part in (own, theirs):  # the screening of oneself, and about someone else
+            now = [m.start() for m in re.finditer(r"- Now: ", part)]
+            soon = [m.start() for m in re.finditer(r"- Soon: ", part)]
+            later = [m.start() for m in re.finditer(r"- When you are ready: ", part)]
+            assert now and soon and later
+            assert max(now) < min(soon) and max(soon) < min(later)
 
     def test_every_source_is_listed_and_numbered(self, bank: Bank, whole: str) -> None:
         for n, source in enumerate(bank.sources.values(), 1):

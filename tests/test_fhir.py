@@ -19,7 +19,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from screener.core.conditions import applicable
-from screener.core.model import CRITERIA, Answers, Bank, Kind, Question, Role, Summary, Value
+from screener.core.model import (
+    CRITERIA,
+    OTHER,
+    WHO,
+    Answers,
+    Bank,
+    Kind,
+    Question,
+    Role,
+    Summary,
+    Value,
+)
 from screener.core.scoring import score
 from screener.files.answers import missing
 from screener.summaries import fhir
@@ -144,8 +155,11 @@ def leaves(items: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
 
 
 def questions_of(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The bank's questions among `items`: not groups, displays or "Who is this about?"."""
     return [
-        i for i in leaves(items) if i.get("type") not in ("group", "display") and "item" not in i
+        i
+        for i in leaves(items)
+        if i.get("type") not in ("group", "display") and "item" not in i and i["linkId"] != WHO
     ]
 
 
@@ -214,7 +228,7 @@ class TestResponse:
         qr = response(bundle_of(bank, values))
         items = questions_of(qr["item"])
         ids = [i["linkId"] for i in items]
-        _, counted = applicable(bank, values)
+        _, counted = applicable(bank.about("self"), values)
         assert sorted(ids) == sorted(counted), "exactly the questions asked, each once"
         for item in items:
             q = bank.question(item["linkId"])
@@ -341,7 +355,11 @@ class TestResponse:
     ) -> None:
         qr = response(bundle_of(bank, sets[name]))
         form_groups = {g["linkId"]: g for g in form["item"]}
-        for group in qr["item"]:
+        who, *groups = qr["item"]
+        assert who["linkId"] == WHO
+        (chosen,) = who["answer"]
+        assert chosen == form_groups[WHO]["answerOption"][0]  # Myself
+        for group in groups:
             assert "answer" not in group
             children = {i["linkId"]: i for i in form_groups[group["linkId"]]["item"]}
             for item in group["item"]:
@@ -516,9 +534,11 @@ class TestQuestionnaire:
         assert len(set(ids)) == len(ids)
         asked = [i["linkId"] for i in questions_of(form["item"])]
         assert asked == [q.id for q in bank.questions if q.role is not Role.CONSENT]
-        assert all(g["type"] == "group" for g in form["item"])
-        assert [g["linkId"] for g in form["item"]] == [
-            f"section-{s.id}" for s in bank.sections if s.id != "welcome"
+        who, *groups = form["item"]
+        assert who["linkId"] == WHO
+        assert all(g["type"] == "group" for g in groups)
+        assert [g["linkId"] for g in groups] == [
+            f"section-{s.id}" for s in bank.sections if s.id not in ("welcome", "about_welcome")
         ]
 
     def test_each_kind_has_its_item_type(self, bank: Bank, form: dict[str, Any]) -> None:
@@ -558,7 +578,14 @@ class TestQuestionnaire:
         coded = {
             i["linkId"]: i["code"][0]["code"] for i in questions_of(form["item"]) if "code" in i
         }
-        assert coded == {key: key for key in CRITERIA}
+        theirs = {f"about_{key}": key for key in CRITERIA if f"about_{key}" in coded}
+        assert coded == {**{key: key for key in CRITERIA}, **theirs}
+        # what an observer cannot see is not asked about someone else
+        assert sorted(set(CRITERIA) - set(theirs.values())) == [
+            "craving",
+            "larger_longer",
+            "tolerance",
+        ]
 
     def test_every_enable_when_names_an_earlier_question_and_one_of_its_answers(
         self, form: dict[str, Any]
@@ -580,10 +607,20 @@ class TestQuestionnaire:
 
     def test_the_banks_conditions_come_out_as_enable_when(self, form: dict[str, Any]) -> None:
         by_id = {i["linkId"]: i for i in leaves(form["item"])}
-        not_no = [{"question": "use_any", "operator": "!=", "answerBoolean": False}]
+        myself = {
+            "question": WHO,
+            "operator": "=",
+            "answerCoding": {
+                "system": "urn:screener:bank:oud-self-screen/perspectives",
+                "code": "self",
+                "display": "Myself",
+            },
+        }
+        not_no = [myself, {"question": "use_any", "operator": "!=", "answerBoolean": False}]
         for section in ("supervision", "criteria", "withdrawal", "safety", "context"):
             assert by_id[f"section-{section}"]["enableWhen"] == not_no
-        assert "enableWhen" not in by_id["section-use"]
+            assert by_id[f"section-{section}"]["enableBehavior"] == "all"
+        assert by_id["section-use"]["enableWhen"] == [myself]
         assert by_id["opioids_which"]["enableWhen"] == [
             {"question": "use_any", "operator": "=", "answerBoolean": True}
         ]
@@ -685,11 +722,15 @@ def _holds(when: Mapping[str, Any], answers: list[dict[str, Any]]) -> bool:
 
 
 def fhir_answers(
-    form: Mapping[str, Any], bank: Bank, values: Mapping[str, Value]
+    form: Mapping[str, Any], bank: Bank, values: Mapping[str, Value], perspective: str = "self"
 ) -> dict[str, Any]:
-    """Each value as FHIR answers, codings taken from the Questionnaire's own answerOptions."""
+    """Each value as FHIR answers, codings taken from the Questionnaire's own answerOptions;
+    with several perspectives, "Who is this about?" answered `perspective` first."""
     items = {i["linkId"]: i for i in leaves(form["item"])}
     out: dict[str, list[dict[str, Any]]] = {}
+    if len(bank.perspectives) > 1:
+        options = {o["valueCoding"]["code"]: o["valueCoding"] for o in items[WHO]["answerOption"]}
+        out[WHO] = [{"valueCoding": options[perspective]}]
     for qid, value in values.items():
         q = bank.question(qid)
         if q.role is Role.CONSENT:
@@ -727,9 +768,10 @@ def values_for(bank: Bank) -> st.SearchStrategy[dict[str, Value]]:
     return st.fixed_dictionaries({}, optional={q.id: value_of(q) for q in asked})
 
 
-def screener_asks(bank: Bank, values: Mapping[str, Value]) -> list[str]:
-    shown, _ = applicable(bank, values)
-    return [q.id for q in shown if q.role is not Role.CONSENT]
+def screener_asks(bank: Bank, values: Mapping[str, Value], perspective: str = "self") -> list[str]:
+    shown, _ = applicable(bank.about(perspective), values)
+    first = [WHO] if len(bank.perspectives) > 1 else []
+    return first + [q.id for q in shown if q.role is not Role.CONSENT]
 
 
 class TestConditions:
@@ -749,10 +791,10 @@ class TestConditions:
     def test_for_any_answers_to_the_default_bank(
         self, bank: Bank, form: dict[str, Any], data: st.DataObject
     ) -> None:
-        values = data.draw(values_for(bank))
-        assert enabled_questions(form, fhir_answers(form, bank, values)) == screener_asks(
-            bank, values
-        )
+        perspective = data.draw(st.sampled_from(list(bank.perspectives)))
+        values = data.draw(values_for(bank.about(perspective)))
+        given = fhir_answers(form, bank, values, perspective)
+        assert enabled_questions(form, given) == screener_asks(bank, values, perspective)
 
     @settings(max_examples=40, deadline=None)
     @given(data=st.data())
@@ -928,3 +970,101 @@ class TestConditionShapes:
             f"({answers.format('sows_one')}.where(value.code = '3' or value.code = '4')"
             ".exists())",
         }
+
+
+# Someone worried about another person: every question of the `other` perspective answered
+# yes, "don't know" to one, skipped another.
+THEIRS: dict[str, Value] = {
+    "about_use_any": True,
+    "about_which": ("heroin",),
+    "about_cut_down": "unknown",
+    "about_time_spent": None,
+    "about_role_failure": True,
+    "about_social_problems": True,
+    "about_activities_given_up": False,
+    "about_hazardous_use": False,
+    "about_despite_harm": False,
+    "about_withdrawal": True,
+    "about_nodding": False,
+    "about_marks": False,
+    "about_gear": False,
+    "about_money": False,
+    "about_overdose": True,
+    "about_alone": False,
+    "about_break": False,
+    "about_mixing": False,
+    "about_naloxone": True,
+    "about_unsafe": False,
+    "about_open": False,
+}
+
+
+@pytest.fixture(scope="module")
+def theirs(bank: Bank) -> dict[str, Any]:
+    answers = Answers(bank.id, bank.version, OTHER, dict(THEIRS))
+    summary = Summary(bank, answers, score(bank, answers), CREATED)
+    data = fhir.response_bundle(summary, counter())
+    Bundle.model_validate(data)
+    return data
+
+
+class TestAboutSomeoneElse:
+    """Answers given about another person say so: `source` is a contained RelatedPerson."""
+
+    def test_the_answers_come_from_a_related_person_not_the_subject(
+        self, theirs: dict[str, Any]
+    ) -> None:
+        qr = response(theirs)
+        contained = {r["id"]: r for r in qr["contained"]}
+        assert qr["subject"]["reference"] == "#subject"
+        assert qr["source"]["reference"] == "#informant"
+        assert contained["informant"]["resourceType"] == "RelatedPerson"
+        assert contained["informant"]["patient"] == {"reference": "#subject"}
+        assert contained["subject"] == {"resourceType": "Patient", "id": "subject"}
+
+    def test_nothing_could_tell_who_either_person_is(self, theirs: dict[str, Any]) -> None:
+        for resource in response(theirs)["contained"]:
+            assert set(resource) <= {"resourceType", "id", "patient"}
+
+    def test_who_it_is_about_is_the_first_answer(self, theirs: dict[str, Any]) -> None:
+        who = response(theirs)["item"][0]
+        assert who["linkId"] == WHO
+        assert [a["valueCoding"]["code"] for a in who["answer"]] == ["other"]
+
+    def test_dont_know_is_marked_asked_unknown_and_a_skip_is_not(
+        self, theirs: dict[str, Any]
+    ) -> None:
+        by_id = {i["linkId"]: i for i in questions_of(response(theirs)["item"])}
+        unsure = by_id["about_cut_down"]
+        assert "answer" not in unsure
+        assert unsure["extension"] == [
+            {
+                "url": "http://hl7.org/fhir/StructureDefinition/data-absent-reason",
+                "valueCode": "asked-unknown",
+            }
+        ]
+        assert set(by_id["about_time_spent"]) == {"linkId", "text"}  # skipped: no answer, no mark
+
+    def test_there_is_no_severity_only_the_count_seen_with_its_range(
+        self, theirs: dict[str, Any]
+    ) -> None:
+        assert observation(theirs, "severity") is None
+        assert observation(theirs, "criteria-count") is None
+        seen = observation(theirs, "criteria-count-observed")
+        assert seen is not None
+        assert seen["valueInteger"] == 3  # role_failure, social_problems, withdrawal
+        (top,) = seen["component"]
+        assert top["valueInteger"] == 8  # and cut_down, time_spent, and the three unseen
+        notes = " ".join(n["text"] for n in seen["note"])
+        assert "not by the person themselves" in notes
+        assert "mild" not in notes and "severe" not in notes
+
+    def test_the_questionnaire_offers_both_perspectives(self, form: dict[str, Any]) -> None:
+        who = form["item"][0]
+        assert who["linkId"] == WHO
+        assert [o["valueCoding"]["code"] for o in who["answerOption"]] == ["self", "other"]
+        by_id = {i["linkId"]: i for i in leaves(form["item"])}
+        (chosen, use) = by_id["section-about_signs"]["enableWhen"]
+        assert chosen["answerCoding"]["code"] == "other"
+        assert use["question"] == "about_use_any"
+        assert by_id["about_cut_down"]["text"].startswith("Have they tried to stop")

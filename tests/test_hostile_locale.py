@@ -126,7 +126,7 @@ class TestEveryCommandInALocaleThatIsNotUtf8:
         assert "have you had strong urges or cravings to use?" in out
 
     def test_the_keys_line_uses_a_dash_where_ascii_has_no_middle_dot(self) -> None:
-        proc = run_limited([], input="n\n", env=C_LOCALE)
+        proc = run_limited([], input="1\nn\n", env=C_LOCALE)
         out = readable(proc, "ascii")
         assert "b back - s skip - ? why we ask - ! emergency help - q quit" in out
         assert "Okay. Nothing was saved." in out
@@ -314,7 +314,7 @@ class TestStrayBytesOnInput:
 
     @pytest.mark.parametrize("encoding", ["ascii", "utf-8"])
     def test_a_stray_byte_is_asked_again_and_the_run_carries_on(self, encoding: str) -> None:
-        lines = [WALK[0], "\udcff\udcfe", *WALK[1:]]
+        lines = [*WALK[:2], "\udcff\udcfe", *WALK[2:]]
         data = "".join(f"{line}\n" for line in lines).encode("utf-8", "surrogateescape")
         proc = run_limited([], input=data, env={"PYTHONIOENCODING": encoding})
         assert b"Traceback" not in proc.stdout + proc.stderr, proc.stderr

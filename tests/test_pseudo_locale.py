@@ -175,13 +175,19 @@ def test_the_pseudo_catalog_covers_every_message() -> None:
 
 
 def test_a_whole_run_with_every_key(invoke: Any, tmp_path: Path) -> None:
-    walk = [WALK[0], "?", "h", "!", "maybe", WALK[1], "b", *WALK[1:]]
+    walk = [WALK[0], WALK[1], "?", "h", "!", "maybe", WALK[2], "b", *WALK[2:]]
+    assert_no_english(invoke(["run"], input=piped(walk)))
+
+
+def test_a_whole_run_about_someone_else(invoke: Any) -> None:
+    # who: someone else; begin; yes to use; heroin; then "don't know", yes and no in turn
+    walk = ["s", "2", "y", "d", "1", "?", *(["d", "y", "n"] * 7)]
     assert_no_english(invoke(["run"], input=piped(walk)))
 
 
 def test_declining_and_leaving(invoke: Any) -> None:
-    assert_no_english(invoke(["run"], input=piped(["n"])))
-    assert_no_english(invoke(["run"], input=piped(["y", "q"])))
+    assert_no_english(invoke(["run"], input=piped(["1", "n"])))
+    assert_no_english(invoke(["run"], input=piped(["2", "y", "q"])))
     assert_no_english(invoke(["run"], input=""))
 
 

@@ -89,6 +89,7 @@ def session(tmp_path: Path) -> Iterator[Session]:
     s.close()
 
 
+WHO = "Who is this screening about?"
 CONSENT = "Would you like to begin?"
 USE_ANY = "In the past 12 months, have you used any opioids?"
 WHICH = "Which opioids have you used in the past 12 months?"
@@ -119,6 +120,7 @@ class TestWalkThrough:
         self, session: Session
     ) -> None:
         session.see("Opioid use self-screening")
+        session.answer(WHO, "1")
         session.see("It is a screening, not a diagnosis.")
         session.answer(CONSENT, "y")
         session.answer(USE_ANY, "y")
@@ -166,6 +168,7 @@ class TestWalkThrough:
         assert "Traceback" not in session.transcript
 
     def test_saying_no_to_any_use_goes_straight_to_the_result(self, session: Session) -> None:
+        session.answer(WHO, "1")
         session.answer(CONSENT, "y")
         session.answer(USE_ANY, "n")
         session.see("Your screening result")
@@ -178,6 +181,7 @@ class TestWalkThrough:
         assert OFFER not in text
 
     def test_declining_to_begin_shows_the_helplines_and_exits_0(self, session: Session) -> None:
+        session.answer(WHO, "1")
         session.answer(CONSENT, "n")
         session.see("Okay. Nothing was saved.")
         session.see("1-800-662-4357")
@@ -247,10 +251,33 @@ class TestResume:
         assert s.transcript.count("> ") == 10
 
 
+class TestAboutSomeoneElse:
+    """A worried parent who knows little: "don't know" to everything still reaches a result."""
+
+    def test_dont_know_throughout_reaches_a_range_and_no_label(self, session: Session) -> None:
+        session.answer(WHO, "2")
+        session.see("someone else's use of opioids")
+        session.answer(CONSENT, "y")
+        session.answer("do you know, or have good reason to think, that they have used", "d")
+        for _ in range(19):  # every sign, risk and question about you: "don't know"
+            session.see("Type d if you don't know.")
+            session.child.expect_exact(PROMPT)
+            session.child.sendline("d")
+        session.see("What you have seen matches 0 to 11 of the 11 signs clinicians look for")
+        session.answer("Save a summary to keep, or to show a counselor", "")  # Enter: leave
+        assert session.finish() == 0
+        text = flat(session.transcript)
+        assert "Your account of someone else · What you have noticed · 1 of 12" in text
+        assert "This is not a diagnosis. Only they, and a clinician who talks with them" in text
+        assert "opioid use disorder:" not in text and "pattern consistent" not in text
+        assert "Right now: I" not in text  # no self-rated withdrawal scale
+
+
 class TestKeys:
     """The keys that work at every question: ! for help, q to leave, Ctrl-C to stop."""
 
     def test_ctrl_c_at_a_question_exits_130_without_a_traceback(self, session: Session) -> None:
+        session.answer(WHO, "1")
         session.answer(CONSENT, "y")
         session.see(USE_ANY)
         session.child.expect_exact(PROMPT)
@@ -261,6 +288,7 @@ class TestKeys:
         assert "KeyboardInterrupt" not in session.transcript
 
     def test_ctrl_c_at_the_welcome_exits_130_too(self, session: Session) -> None:
+        session.answer(WHO, "1")
         session.see(CONSENT)
         session.child.expect_exact(PROMPT)
         session.child.sendintr()
@@ -269,6 +297,7 @@ class TestKeys:
         assert "Traceback" not in session.transcript
 
     def test_ctrl_d_at_a_question_exits_130(self, session: Session) -> None:
+        session.answer(WHO, "1")
         session.answer(CONSENT, "y")
         session.see(USE_ANY)
         session.child.expect_exact(PROMPT)
@@ -279,6 +308,7 @@ class TestKeys:
 
     @pytest.mark.parametrize("key", ["ctrl-c", "ctrl-d"])
     def test_the_stop_message_starts_on_a_line_of_its_own(self, session: Session, key: str) -> None:
+        session.answer(WHO, "1")
         session.answer(CONSENT, "y")
         session.see(USE_ANY)
         session.child.expect_exact(PROMPT)
@@ -293,6 +323,7 @@ class TestKeys:
         )
 
     def test_bang_shows_emergency_help_then_the_same_question(self, session: Session) -> None:
+        session.answer(WHO, "1")
         session.answer(CONSENT, "y")
         session.answer(USE_ANY, "!")
         session.see("911")
@@ -315,6 +346,7 @@ class TestKeys:
         assert session.finish() == 1
 
     def test_question_mark_explains_the_question_then_asks_it_again(self, session: Session) -> None:
+        session.answer(WHO, "1")
         session.answer(CONSENT, "y")
         session.answer(USE_ANY, "?")
         session.see("Why we ask:")
@@ -330,6 +362,7 @@ class TestExport:
     def test_a_summary_is_saved_after_the_result(self, tmp_path: Path) -> None:
         s = Session(["--export", "summary.html"], tmp_path)
         try:
+            s.answer(WHO, "1")
             s.answer(CONSENT, "y")
             s.answer(USE_ANY, "n")
             s.see("Your screening result")
@@ -345,6 +378,7 @@ class TestExport:
     def test_ctrl_c_during_the_questions_writes_nothing(self, tmp_path: Path) -> None:
         s = Session(["--export", "summary.md"], tmp_path)
         try:
+            s.answer(WHO, "1")
             s.answer(CONSENT, "y")
             s.see(USE_ANY)
             s.child.expect_exact(PROMPT)
@@ -362,6 +396,7 @@ class TestSaveForLater:
     def test_save_on_quit_then_carry_on_from_the_first_open_question(self, tmp_path: Path) -> None:
         s = Session([], tmp_path)  # HOME is tmp_path: the suggested file goes there
         try:
+            s.answer(WHO, "1")
             s.answer(CONSENT, "y")
             s.answer(USE_ANY, "y")
             s.answer(WHICH, "1")
@@ -461,6 +496,7 @@ class TestSaveForLater:
         assert saved.exists() is kept
 
     def test_saying_no_to_saving_writes_nothing(self, session: Session, tmp_path: Path) -> None:
+        session.answer(WHO, "1")
         session.answer(CONSENT, "y")
         session.answer(USE_ANY, "y")
         session.answer(WHICH, "q")
@@ -475,6 +511,7 @@ class TestSaveForLater:
     def test_ctrl_c_at_the_save_question_writes_nothing(
         self, session: Session, tmp_path: Path
     ) -> None:
+        session.answer(WHO, "1")
         session.answer(CONSENT, "y")
         session.answer(USE_ANY, "y")
         session.answer(WHICH, "q")
@@ -501,6 +538,7 @@ class TestAfterResult:
         taken.write_text("my own notes", encoding="utf-8")
         s = Session([], home)
         try:
+            s.answer(WHO, "1")
             s.answer(CONSENT, "y")
             s.answer(USE_ANY, "n")
             s.see("In short:")  # the closing card
@@ -527,6 +565,7 @@ class TestAfterResult:
         assert "No opioid use in the past 12 months was reported" in saved.read_text("utf-8")
 
     def test_ctrl_c_at_the_choices_stops_calmly(self, session: Session, tmp_path: Path) -> None:
+        session.answer(WHO, "1")
         session.answer(CONSENT, "y")
         session.answer(USE_ANY, "n")
         session.see(AFTER)

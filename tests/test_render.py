@@ -403,7 +403,7 @@ class TestBankJson:
             "version": "2.0.0",
             "title": "Opioid use self-screening",
             "language": "en",
-            "perspectives": {"self": "Myself"},
+            "perspectives": {"self": "Myself", "other": "Someone I care about"},
         }
         assert [q["id"] for q in doc["questions"]] == [q.id for q in bank.questions]
         keys = {
@@ -420,6 +420,8 @@ class TestBankJson:
             "why",
             "source",
             "changed_in",
+            "perspective",
+            "unknown",
         }
         assert all(set(q) == keys for q in doc["questions"])
         changed = {q["id"]: q["changed_in"] for q in doc["questions"] if q["changed_in"]}
@@ -482,4 +484,7 @@ class TestBankJson:
             "consent": "consent",
             "use_any": "gate",
             "prescribed_only": "prescribed_only",
+            "about_consent": "consent",
+            "about_use_any": "gate",
+            "about_prescribed_only": "prescribed_only",
         }

@@ -23,6 +23,7 @@ from screener.screens.interview import Interview
 WIDTH, HEIGHT = 80, 24
 BOX = set("─│┃━╭╮╰╯┏┓┗┛")
 NOT_A_DIAGNOSIS = "This is a screening, not a diagnosis."
+THEIRS_NOT_A_DIAGNOSIS = "This is not a diagnosis."  # about someone else
 SAMHSA = "SAMHSA National Helpline: 1-800-662-4357"
 EMERGENCY_LINE = "Emergency services: 911"
 # Words a person should never meet on their screens: they are for clinicians (explain, the
@@ -113,7 +114,8 @@ class TestFirstScreen:
                 lines_of(result_screen.result(the_bank, res, plain, banner), plain)[:HEIGHT]
             )
             assert flat([result_screen.summary_line(res)]) in first, name
-            assert NOT_A_DIAGNOSIS in first, name
+            notice = NOT_A_DIAGNOSIS if res.perspective == "self" else THEIRS_NOT_A_DIAGNOSIS
+            assert notice in first, name
             assert first_helpline(the_bank, res) in first, name
             if res.referrals:  # whether there is always one is the bank's rules' business
                 step = the_bank.referral(res.referrals[0].id)
@@ -268,6 +270,33 @@ class TestWelcome:
             "It is a screening, not a diagnosis.",
             "Nothing you type is sent anywhere",
             "If someone may be overdosing",
+            "Call 911",
+        ):
+            assert needed in text
+
+    @pytest.mark.parametrize("plain", [False, True])
+    def test_the_welcome_about_someone_else_fits_24_lines_too(
+        self, bank: Bank, plain: bool
+    ) -> None:
+        shown: list[str] = []
+
+        def show(renderable: RenderableType) -> None:
+            shown.extend(lines_of(renderable, plain))
+
+        def ask(prompt: str) -> str:
+            shown.append(prompt)
+            return "n"
+
+        Interview(bank, ask, show, "other", plain=plain).run()
+        screen = shown[: shown.index("> ") + 1]
+        assert len(screen) <= HEIGHT
+        text = flat(screen)
+        for needed in (
+            "Would you like to begin?",
+            "someone else's use of opioids",
+            '"don\'t know" is always an answer',
+            "It is not a diagnosis",
+            "Nothing is sent anywhere or saved unless you ask.",
             "Call 911",
         ):
             assert needed in text

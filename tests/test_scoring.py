@@ -286,6 +286,7 @@ class TestUnanswered:
             "excluded": [],
             "unanswered": ["tolerance", "withdrawal"],
             "uncertain": [],
+            "unknown": [],
         }
 
     def test_nothing_answered_after_the_gate_leaves_every_criterion_open(self, bank, answers):
@@ -528,6 +529,7 @@ class TestResultJson:
                 "excluded": [],
                 "unanswered": ["withdrawal"],
                 "uncertain": [],
+                "unknown": [],
             },
             "severity": "moderate",
             "severity_max": "severe",
@@ -617,6 +619,7 @@ class TestResultJson:
                 "excluded": [],
                 "unanswered": [],
                 "uncertain": [],
+                "unknown": [],
             },
             "severity": "none",
             "severity_max": "none",

@@ -279,8 +279,8 @@ class TestEverythingInSpanish:
         assert "6 de 11 criterios: un patrón compatible con un trastorno por consumo de" in shown
 
     def test_declining_and_leaving(self, invoke: Any) -> None:
-        assert english_in(invoke(["run"], input=piped(["n"]))) == []
-        left = invoke(["run"], input=piped(["s", "x", "s"]), code=1)
+        assert english_in(invoke(["run"], input=piped(["1", "n"]))) == []
+        left = invoke(["run"], input=piped(["1", "s", "x", "s"]), code=1)
         assert english_in(left) == []
         assert "Salió de la evaluación. No se guardó nada." in left
 
@@ -386,11 +386,12 @@ class TestLocale:
     @pytest.mark.parametrize("lang", ["es_US.UTF-8", "es_MX", "es"])
     def test_a_spanish_locale_gives_spanish_help_and_questions(self, lang: str) -> None:
         assert "Hacer la evaluación, una pregunta a la vez" in self.run(["--help"], {"LANG": lang})
-        shown = self.run([], {"LANG": lang, "NO_COLOR": "1"}, "n\n")
+        shown = self.run([], {"LANG": lang, "NO_COLOR": "1"}, "1\nn\n")
+        assert "¿Sobre quién es esta evaluación?" in shown
         assert "¿Quiere empezar?" in shown
 
     def test_lang_wins_over_the_locale(self) -> None:
-        shown = self.run(["run", "--lang", "en"], {"LANG": "es_MX.UTF-8"}, "n\n")
+        shown = self.run(["run", "--lang", "en"], {"LANG": "es_MX.UTF-8"}, "1\nn\n")
         assert "Would you like to begin?" in shown
         assert "En español: screener --lang es" in shown
         help_text = self.run(["--lang", "es", "score", "--help"], {"LANG": "en_US.UTF-8"})
@@ -423,7 +424,7 @@ class TestOnATerminal:
     ) -> None:
         child = self.spawn(tmp_path)
         child.expect_exact("In English:")  # above the first question, in the line over it
-        child.expect_exact("¿Quiere empezar?")
+        child.expect_exact("¿Sobre quién es esta evaluación?")
         for line in WALK_ES:
             child.expect_exact("> ")
             child.sendline(line)
@@ -455,6 +456,8 @@ class TestOnATerminal:
     def test_leaving_asks_in_spanish_and_takes_s_for_yes(self, tmp_path: Path) -> None:
         child = self.spawn(tmp_path)
         child.expect_exact("> ")
+        child.sendline("1")  # about myself
+        child.expect_exact("> ")
         child.sendline("s")
         child.expect_exact("> ")
         child.sendline("s")  # use_any: yes
@@ -483,7 +486,7 @@ NOT_WORDS = {
     "id", "path", "version", "canonical", "language", "languages", "untranslated", "warnings",
     "source", "band_source", "value", "criterion", "role", "scale", "section", "kind", "urgency",
     "when", "show_if", "overridden_if", "file", "changed_in", "line", "required", "counted",
-    "items", "low", "high", "show_emergency", "emergency",
+    "items", "low", "high", "show_emergency", "emergency", "perspective", "unknown",
 }  # fmt: skip
 
 

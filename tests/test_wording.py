@@ -18,7 +18,17 @@ import yaml
 
 from screener import i18n
 from screener.core import wording
-from screener.core.model import Answers, Bank, Kind, Result, Role, Severity, Summary, Value
+from screener.core.model import (
+    UNKNOWN,
+    Answers,
+    Bank,
+    Kind,
+    Result,
+    Role,
+    Severity,
+    Summary,
+    Value,
+)
 from screener.core.scoring import score
 from screener.files.answers import document
 from screener.files.bank import default_path, parse_bank
@@ -29,10 +39,13 @@ from screener.summaries import caseload, export, workers
 
 
 def random_answers(bank: Bank, seed: int) -> Answers:
-    """Answers to the default bank with some skipped and some never reached."""
+    """Answers to the default bank with some skipped, some never reached and some "don't
+    know"; every other seed about someone else."""
     rng = random.Random(seed)
+    perspectives = list(bank.perspectives)
+    perspective = perspectives[seed % len(perspectives)]
     values: dict[str, Value] = {}
-    for q in bank.questions:
+    for q in bank.about(perspective).questions:
         roll = rng.random()
         if q.role in (Role.CONSENT, Role.GATE):
             values[q.id] = True
@@ -40,6 +53,8 @@ def random_answers(bank: Bank, seed: int) -> Answers:
             continue
         elif roll < 0.2:
             values[q.id] = None
+        elif roll < 0.3 and q.unknown:
+            values[q.id] = UNKNOWN
         elif q.kind is Kind.YES_NO:
             values[q.id] = rng.random() < 0.6
         elif q.kind in (Kind.SCALE, Kind.CHOICE):
@@ -49,7 +64,7 @@ def random_answers(bank: Bank, seed: int) -> Answers:
             values[q.id] = tuple(rng.sample(choices, rng.randint(1, len(choices))))
         else:
             values[q.id] = "some text"
-    return Answers(bank.id, bank.version, "self", values)
+    return Answers(bank.id, bank.version, perspective, values)
 
 
 def results(bank: Bank) -> list[Result]:

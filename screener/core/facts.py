@@ -29,6 +29,7 @@ class Tally(NamedTuple):
     severity_max: Severity
     met: tuple[str, ...]
     open: tuple[str, ...]
+    unknown: tuple[str, ...]  # "I don't know", or not something this perspective can see
     flags: tuple[str, ...]
     withdrawal: Withdrawal | None
     screened_out: bool
@@ -115,6 +116,16 @@ FACTS: dict[str, Fact] = {
             {
                 "contains": N_("the criterion '{item}' is open (not answered)"),
                 "at_least": N_("{values} or more criteria are open (not answered)"),
+            },
+        ),
+        Fact(
+            "criteria_unknown",
+            "criteria",
+            ("contains", "at_least"),
+            lambda t: list(t.unknown),
+            {
+                "contains": N_("the criterion '{item}' is not known"),
+                "at_least": N_("{values} or more criteria are not known"),
             },
         ),
         Fact(

@@ -66,6 +66,20 @@ def command_keys() -> dict[str, str]:
     }
 
 
+def unknown_key() -> str:
+    """What is typed for "I don't know", at a question that takes it: d in English. Spanish
+    types ns ("no sé", as NS marks it on Spanish-language survey forms): its d would mean
+    nothing, and its n is no."""
+    return pgettext("key: I don't know", "d")
+
+
+def unknown_words() -> frozenset[str]:
+    """Every way "I don't know" may be typed (lowercased): the key, the words with and without
+    accents or apostrophe, and `unknown`, as an answers file stores it, in every language."""
+    words = pgettext("typed words: I don't know", "don't know")
+    return frozenset({unknown_key(), "unknown", *_words(words), *_words(words.replace("'", ""))})
+
+
 def help_words() -> frozenset[str]:
     """Words that list the keys, besides the help key: "help" in every language."""
     return frozenset({"help", pgettext("typed word: list the keys", "help")})

@@ -44,6 +44,21 @@ WITHDRAWAL_SCALE = "sows"
 # A multi option with this value ("none of these") cannot be chosen with others.
 NONE_OPTION = "none"
 
+# The perspective of answers about someone else, given by a person who knows them (a parent,
+# partner or friend). Its results are worded as that person's account: a range of signs seen,
+# never a severity or a diagnosis-like label for someone who was not asked. Part of the bank
+# format: any other perspective id is worded as a person answering about themselves.
+OTHER = "other"
+
+# The id of "Who is this screening about?", asked first when a bank offers more than one
+# perspective: the linkId of that question in FHIR, too. Not a bank question (a bank's ids
+# cannot hold a '-'): its answer is the run's perspective, never one of its answers.
+WHO = "about-whom"
+
+# "I don't know": the stored answer to a question whose bank entry allows it (`unknown: true`),
+# kept apart from a skip (None). In answers files it is this string.
+UNKNOWN = "unknown"
+
 
 class Kind(StrEnum):
     YES_NO = "yes_no"
@@ -80,6 +95,9 @@ class Status(StrEnum):
     # Answered yes, but whether it counts hangs on a skipped "all use was prescribed?": it
     # widens the range like an unanswered criterion, and is never reported as met.
     UNCERTAIN = "uncertain"
+    # "I don't know" was answered, or no question of this perspective can see it (an observer
+    # cannot know someone else's cravings): open, like unanswered, and kept apart from it.
+    UNKNOWN = "unknown"
 
 
 class Urgency(StrEnum):
@@ -203,6 +221,12 @@ class Question(NamedTuple):
     overridden_if: Condition | None = None
     required: bool = False
     line: int = 0
+    unknown: bool = False  # "I don't know" is an answer (stored as UNKNOWN)
+
+    def is_unknown(self, value: object) -> bool:
+        """Whether a stored answer to this question is "I don't know"."""
+        return self.unknown and isinstance(value, str) and value == UNKNOWN
+
     # The bank version in which the question last changed meaning ("" if never): answers given
     # to an earlier version still score, with a note that this one was asked differently.
     changed_in: str = ""
@@ -222,6 +246,7 @@ class Section(NamedTuple):
     show_if: Condition | None = None
     show_emergency: bool = False
     questions: tuple[Question, ...] = ()
+    perspective: str | None = None  # asked only in this perspective; None: in every one
 
 
 class Flag(NamedTuple):
@@ -230,6 +255,7 @@ class Flag(NamedTuple):
     detail: str
     when: Condition
     source: tuple[str, ...]
+    perspective: str | None = None  # raised only in this perspective; None: in every one
 
 
 class Referral(NamedTuple):
@@ -241,6 +267,7 @@ class Referral(NamedTuple):
     source: tuple[str, ...]
     # One short sentence for the first screen of the result and its closing card ("" if none).
     brief: str = ""
+    perspective: str | None = None  # shown only in this perspective; None: in every one
 
 
 class Caveat(NamedTuple):
@@ -248,6 +275,7 @@ class Caveat(NamedTuple):
     text: str
     when: Condition | None
     source: tuple[str, ...]
+    perspective: str | None = None
 
 
 class Helpline(NamedTuple):
@@ -335,6 +363,37 @@ class Bank(NamedTuple):
         found = self.scales.get(scale)
         band = next((b for b in found.bands if b.label == label), None) if found else None
         return band.shown if band is not None else label
+
+    def about(self, perspective: str) -> "Bank":
+        """The bank as it is asked in `perspective`: only the sections, flags, referrals and
+        caveats for it (or for every perspective). Made once per bank and perspective, so the
+        caches keyed by a bank (conditions, answers) stay warm through a caseload."""
+        key = (id(self), perspective)
+        hit = _VIEWS.get(key)
+        if hit is None or hit[0] is not self:
+
+            def keep(item: Section | Flag | Referral | Caveat) -> bool:
+                return item.perspective is None or item.perspective == perspective
+
+            parts = (self.sections, self.flags, self.referrals, self.caveats)
+            if all(keep(item) for part in parts for item in part):
+                view = self  # nothing is for another perspective
+            else:
+                view = self._replace(
+                    sections=tuple(s for s in self.sections if keep(s)),
+                    flags=tuple(f for f in self.flags if keep(f)),
+                    referrals=tuple(r for r in self.referrals if keep(r)),
+                    caveats=tuple(c for c in self.caveats if keep(c)),
+                )
+            hit = _VIEWS[key] = (self, view)  # holding `self` keeps its id from being reused
+        return hit[1]
+
+    def perspective_of(self, qid: str) -> str | None:
+        """The one perspective a question is asked in, or None when it is asked in every one."""
+        return self.section(self.question(qid).section).perspective
+
+
+_VIEWS: dict[tuple[int, str], tuple[Bank, Bank]] = {}
 
 
 def version_key(version: str) -> tuple[int, ...]:

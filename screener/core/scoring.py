@@ -12,6 +12,7 @@ from screener.core.conditions import applicable, check, passes, question_names, 
 from screener.core.facts import Tally, compute
 from screener.core.model import (
     CRITERIA,
+    OTHER,
     SEVERITY_ORDER,
     SUPERVISION_EXCLUDED,
     WITHDRAWAL_SCALE,
@@ -44,6 +45,7 @@ def severity_for(count: int) -> Severity:
 
 
 def score(bank: Bank, answers: Answers) -> Result:
+    bank = bank.about(answers.perspective)
     shown, counted = applicable(bank, answers.values)
     gate = bank.by_role(Role.GATE)
     screened_out = gate is not None and counted.get(gate.id) is False
@@ -56,13 +58,16 @@ def score(bank: Bank, answers: Answers) -> Result:
     for q in shown:
         if q.criterion is not None:
             feeding[q.criterion].append(q)
+    unseen = () if screened_out else _unseen(bank)
     criteria = tuple(
-        _criterion(key, feeding[key], counted, supervised, uncertain) for key in CRITERIA
+        _criterion(key, feeding[key], counted, supervised, uncertain, key in unseen)
+        for key in CRITERIA
     )
     met = [c.key for c in criteria if c.status is Status.MET]
     open_ = [c.key for c in criteria if c.status is Status.UNANSWERED]
     doubtful = [c.key for c in criteria if c.status is Status.UNCERTAIN]
-    count, count_max = len(met), len(met) + len(open_) + len(doubtful)
+    unknown = [c.key for c in criteria if c.status is Status.UNKNOWN]
+    count, count_max = len(met), len(met) + len(open_) + len(doubtful) + len(unknown)
     physical = not supervised and any(k in met for k in SUPERVISION_EXCLUDED)
 
     withdrawal = _withdrawal(bank, shown, counted)
@@ -76,6 +81,7 @@ def score(bank: Bank, answers: Answers) -> Result:
             severity_max=severity_for(count_max),
             met=tuple(met),
             open=tuple(open_),
+            unknown=tuple(unknown),
             flags=tuple(f.id for f in flags),
             withdrawal=withdrawal,
             screened_out=screened_out,
@@ -151,7 +157,10 @@ def _supervision_uncertain(bank: Bank, shown: list[Question], counted: Mapping[s
     """Whether "all use was prescribed" was asked and left unanswered while no answer rules it
     out: then tolerance and withdrawal may be expected effects of prescribed medicine."""
     q = bank.by_role(Role.PRESCRIBED_ONLY)
-    if q is None or q not in shown or counted.get(q.id) is not None:
+    if q is None or q not in shown:
+        return False
+    said = counted.get(q.id)
+    if said is not None and not q.is_unknown(said):  # "don't know" leaves it open too
         return False
     return q.overridden_if is None or not passes(q.overridden_if, counted)
 
@@ -190,19 +199,40 @@ def _criterion(
     counted: Mapping[str, Value],
     supervised: bool,
     uncertain: bool,
+    unseen: bool = False,
 ) -> CriterionResult:
+    """How one criterion came out. `unseen`: no question of this perspective looks at it (an
+    observer cannot see someone's cravings), so it is unknown rather than not met."""
     answers = tuple((q.id, counted.get(q.id)) for q in questions)
     values = [v for _, v in answers]
     if supervised and key in SUPERVISION_EXCLUDED:
         status = Status.EXCLUDED
     elif any(v is True for v in values):
         status = Status.UNCERTAIN if uncertain and key in SUPERVISION_EXCLUDED else Status.MET
+    elif unseen:
+        status = Status.UNKNOWN
     elif all(v is False for v in values):
         # Also when no question applies (e.g. no use in 12 months): nothing to meet.
         status = Status.NOT_MET
+    elif any(v is None for v in values):  # skipped, or never reached
+        status = Status.UNANSWERED
+    elif all(v is False or q.is_unknown(v) for q, v in zip(questions, values, strict=True)):
+        status = Status.UNKNOWN  # "I don't know", and no yes
     else:
         status = Status.UNANSWERED
     return CriterionResult(key, status, answers)
+
+
+_UNSEEN: dict[int, tuple[Bank, frozenset[str]]] = {}
+
+
+def _unseen(bank: Bank) -> frozenset[str]:
+    """The criteria no question of `bank` (a bank as asked in one perspective) looks at."""
+    hit = _UNSEEN.get(id(bank))
+    if hit is None or hit[0] is not bank:
+        covered = {q.criterion for q in bank.questions if q.criterion}
+        hit = _UNSEEN[id(bank)] = (bank, frozenset(k for k in CRITERIA if k not in covered))
+    return hit[1]
 
 
 def _withdrawal(
@@ -239,6 +269,7 @@ def _orders(bank: Bank) -> dict[str, list[str]]:
 def result_json(result: Result) -> dict[str, object]:
     """The stable JSON shape of `screener score --json` (README: JSON output)."""
     w = result.withdrawal
+    about_someone_else = result.perspective == OTHER
     return {
         "bank": {"id": result.bank_id, "version": result.bank_version},
         "perspective": result.perspective,
@@ -254,9 +285,11 @@ def result_json(result: Result) -> dict[str, object]:
             "excluded": result.ids(Status.EXCLUDED),
             "unanswered": result.ids(Status.UNANSWERED),
             "uncertain": result.ids(Status.UNCERTAIN),
+            "unknown": result.ids(Status.UNKNOWN),
         },
-        "severity": result.severity.value,
-        "severity_max": result.severity_max.value,
+        # No severity for someone who was not asked: answers about someone else give the count.
+        "severity": None if about_someone_else else result.severity.value,
+        "severity_max": None if about_someone_else else result.severity_max.value,
         "supervised_exclusion": result.supervised_exclusion,
         "supervision_uncertain": result.supervision_uncertain,
         "supervision_overridden_by": [

@@ -22,7 +22,18 @@ from typing import Literal
 
 from screener.core.conditions import question_names
 from screener.core.kinds import kind_of
-from screener.core.model import Bank, Question, Result, Severity, Status, Urgency, Value, Withdrawal
+from screener.core.model import (
+    OTHER,
+    Bank,
+    CriterionResult,
+    Question,
+    Result,
+    Severity,
+    Status,
+    Urgency,
+    Value,
+    Withdrawal,
+)
 from screener.core.safetext import clean
 from screener.i18n import N_, _, ngettext, pgettext
 
@@ -84,13 +95,15 @@ def severity_word(severity: Severity) -> str:
 
 
 def result_sentence(res: Result, voice: Voice = "screen") -> str:
-    """The result in one sentence.
+    """The result in one sentence (for answers about someone else, `seen_sentence`).
 
     - screen: "5 of 11 criteria: a pattern consistent with moderate opioid use disorder";
     - summary: "5 of 11 criteria met: a pattern consistent with moderate opioid use disorder.";
     - line: "moderate (5 of 11 criteria)", "mild to moderate (3-4 of 11 criteria)";
     - record: as on screen (FHIR says the result with codes and notes of its own instead).
     """
+    if res.perspective == OTHER:
+        return seen_sentence(res, voice)
     if voice == "line":
         return _result_line(res)
     if res.screened_out:
@@ -200,8 +213,10 @@ def _result_line(res: Result) -> str:
     )
 
 
-def not_a_diagnosis(voice: Voice = "screen") -> str:
-    """The reminder every result carries."""
+def not_a_diagnosis(voice: Voice = "screen", perspective: str = "self") -> str:
+    """The reminder every result carries; about someone else, that it is not theirs to give."""
+    if perspective == OTHER:
+        return _not_a_diagnosis_other(voice)
     if voice == "summary":
         return _(
             "This is a screening, not a diagnosis. Only a clinician can diagnose opioid use "
@@ -253,17 +268,233 @@ def changed_since(bank: Bank, res: Result, voice: Voice = "screen") -> str:
     ).format(given=res.answered_version, n=len(res.changed_since), names=names)
 
 
+# --- answers about someone else ---------------------------------------------------------
+#
+# A result about another person (perspective `other`) never labels them: it says how many of
+# the 11 signs what the person answering has seen matches, as a range (what they do not know,
+# and what no one can see from outside, could go either way), and no severity.
+
+
+def safety_heading(perspective: str) -> str:
+    """The heading over the safety flags on the result screen."""
+    if perspective == OTHER:
+        return _("Overdose risks you have seen")
+    return _("Safety")
+
+
+def save_offer(perspective: str) -> str:
+    """The first choice after the result at a terminal: what a summary is for."""
+    if perspective == OTHER:
+        return _("Save a summary to keep, or to show a counselor")
+    return _("Save a summary to bring to a clinician")
+
+
+def who_text() -> str:
+    """The question asked first when a bank offers more than one perspective."""
+    return _("Who is this screening about?")
+
+
+def whose_account(voice: Voice = "screen") -> str:
+    """Whose answers these are, and about whom: on every screen and summary of an `other` run."""
+    if voice == "summary":
+        return _(
+            "These answers are one person's account of someone else's opioid use. The person "
+            "they are about did not answer them."
+        )
+    if voice == "record":
+        return _(
+            "Answered by someone who knows the person (a family member, partner or friend), "
+            "not by the person themselves."
+        )
+    if voice == "line":
+        return _("someone else's account")
+    return _("Your account of someone else")
+
+
+def seen_sentence(res: Result, voice: Voice = "screen") -> str:
+    """What the person answering has seen, as the 11 signs: "What you have seen matches 3 to
+    7 of the 11 signs clinicians look for". Never a severity: the person it is about was not
+    asked."""
+    count, top = res.count, res.count_max
+    if voice == "line":
+        if res.screened_out:
+            return _("no reason to think they use opioids (someone else's account)")
+        if count == top:
+            return _("seen: {count} of 11 signs (someone else's account)").format(count=count)
+        return _("seen: {count}-{top} of 11 signs (someone else's account)").format(
+            count=count, top=top
+        )
+    if voice == "summary":
+        if res.screened_out:
+            return _(
+                "The person answering said they have no reason to think the other person has "
+                "used opioids in the past 12 months, so the signs were not asked about."
+            )
+        if count == top:
+            return _(
+                "What the person answering has seen matches {count} of the 11 signs clinicians "
+                "look for (the DSM-5 criteria)."
+            ).format(count=count)
+        return _(
+            "What the person answering has seen matches {count} to {top} of the 11 signs "
+            "clinicians look for (the DSM-5 criteria)."
+        ).format(count=count, top=top)
+    if res.screened_out:
+        return _(
+            "You said you have no reason to think they have used opioids in the past 12 months, "
+            "so the signs were not asked about."
+        )
+    if count == top:
+        return _("What you have seen matches {count} of the 11 signs clinicians look for").format(
+            count=count
+        )
+    return _(
+        "What you have seen matches {count} to {top} of the 11 signs clinicians look for"
+    ).format(count=count, top=top)
+
+
+def result_heading(perspective: str) -> str:
+    """The heading over a result on screen."""
+    if perspective == OTHER:
+        return _("What you have seen")
+    return _("Your screening result")
+
+
+def prescribed_note(res: Result, voice: Voice = "screen") -> str:
+    """About someone else whose opioids are all prescribed and taken as prescribed."""
+    if voice == "summary":
+        return _(
+            "The person answering said all the other person's opioid use is prescribed and taken "
+            "as prescribed, so withdrawal seen is not counted: it is expected with prescribed "
+            "opioids."
+        )
+    return _(
+        "You said all their opioid use is prescribed and taken as prescribed, so withdrawal you "
+        "have seen is not counted: it is expected with prescribed opioids."
+    )
+
+
+def prescribed_open_note(voice: Voice = "screen") -> str:
+    """About someone else whose only known opioids are prescribed, when whether they take them
+    as prescribed was not known or not answered."""
+    if voice == "summary":
+        return _(
+            "Whether all the other person's opioid use is prescribed was not known, so withdrawal "
+            "seen is left open: it may be expected with prescribed medicine."
+        )
+    return _(
+        "You did not say whether all their opioid use is prescribed, so withdrawal you have seen "
+        "is left open: it may be expected with prescribed medicine."
+    )
+
+
+def _not_a_diagnosis_other(voice: Voice) -> str:
+    if voice == "summary":
+        return _(
+            "This is not a diagnosis, and no one can be diagnosed through someone else's "
+            "answers. Only the person themselves, with a clinician who talks with them, can say "
+            "more."
+        )
+    if voice == "record":
+        return _("Someone else's account, not a diagnosis: only a clinician can diagnose.")
+    return _(
+        "This is not a diagnosis. Only they, and a clinician who talks with them, can say more."
+    )
+
+
+def sign_status(c: CriterionResult, res: Result) -> str:
+    """One of the 11 signs as the person answering saw it: "seen", "not seen", "don't know",
+    "can't be seen from outside" (no question can look at it), "skipped", "not answered"."""
+    if c.status is Status.MET:
+        return pgettext("sign", "seen")
+    if c.status is Status.NOT_MET:
+        return pgettext("sign", "not seen")
+    if c.status is Status.EXCLUDED:
+        return pgettext("sign", "not counted (prescribed use)")
+    if c.status is Status.UNCERTAIN:
+        return pgettext("sign", "seen, but may be from prescribed medicine")
+    if c.status is Status.UNKNOWN:
+        return dont_know() if c.answers else pgettext("sign", "can't be seen from outside")
+    if any(qid in res.answers for qid, _value in c.answers):
+        return skipped()
+    return not_answered()
+
+
+def open_counts(res: Result) -> tuple[int, int, int]:
+    """How many signs a range leaves open: (answered "don't know", no question can see them,
+    skipped or never reached, or seen but perhaps from prescribed medicine)."""
+    unknown = unseen = open_ = 0
+    for c in res.criteria:
+        if c.status is Status.UNKNOWN:
+            if c.answers:
+                unknown += 1
+            else:
+                unseen += 1
+        elif c.status in (Status.UNANSWERED, Status.UNCERTAIN):
+            open_ += 1
+    return unknown, unseen, open_
+
+
+def open_sentence(res: Result, voice: Voice = "screen") -> str:
+    """Why the count about someone else is a range ("" when it is not): what was not known,
+    what no one can see from outside, and what was not answered."""
+    unknown, unseen, open_ = open_counts(res)
+    if not (unknown or unseen or open_):
+        return ""
+    parts = []
+    if unknown:
+        parts.append(
+            ngettext("{n} you did not know about", "{n} you did not know about", unknown).format(
+                n=unknown
+            )
+            if voice == "screen"
+            else ngettext(
+                "{n} the person answering did not know about",
+                "{n} the person answering did not know about",
+                unknown,
+            ).format(n=unknown)
+        )
+    if unseen:
+        parts.append(
+            ngettext(
+                "{n} no one can see from outside (only they can tell)",
+                "{n} no one can see from outside (only they can tell)",
+                unseen,
+            ).format(n=unseen)
+        )
+    if open_:
+        parts.append(ngettext("{n} not answered", "{n} not answered", open_).format(n=open_))
+    listed = parts[0]
+    for part in parts[1:]:
+        listed = _("{first}, {second}").format(first=listed, second=part)
+    return _(
+        "Of the 11 signs, {listed}. Each of these could go either way, so the count is a range."
+    ).format(listed=listed)
+
+
 # --- criteria and answers ---------------------------------------------------------------
 
 
-def status_label(status: Status) -> str:
-    """How one criterion came out: "met", "not met", ..."""
+def status_label(status: Status, perspective: str = "self") -> str:
+    """How one criterion came out: "met", "not met", ...; about someone else, as what the
+    person answering has seen: "seen", "not seen", "not known"."""
+    if perspective == OTHER:
+        labels = {
+            Status.MET: pgettext("sign", "seen"),
+            Status.NOT_MET: pgettext("sign", "not seen"),
+            Status.EXCLUDED: pgettext("criterion", "not counted (prescribed use)"),
+            Status.UNANSWERED: pgettext("criterion", "not answered"),
+            Status.UNCERTAIN: pgettext("sign", "open (prescribed use not known)"),
+            Status.UNKNOWN: pgettext("sign", "not known"),
+        }
+        return labels[status]
     labels = {
         Status.MET: pgettext("criterion", "met"),
         Status.NOT_MET: pgettext("criterion", "not met"),
         Status.EXCLUDED: pgettext("criterion", "not counted (prescribed use)"),
         Status.UNANSWERED: pgettext("criterion", "not answered"),
         Status.UNCERTAIN: pgettext("criterion", "open (prescribed use not answered)"),
+        Status.UNKNOWN: pgettext("criterion", "not known"),
     }
     return labels[status]
 
@@ -272,6 +503,8 @@ def answer_label(q: Question, value: Value) -> str:
     """How an answer reads to a person; None is a question skipped on purpose."""
     if value is None:
         return skipped()
+    if q.is_unknown(value):
+        return dont_know()
     return kind_of(q).label(q, value)
 
 
@@ -280,6 +513,8 @@ def option_label(q: Question, value: object) -> str:
     the language in use (the yes/no labels are the program's words, not the bank's)."""
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if q.is_unknown(value):
+        return dont_know()
     return clean(q.label_of(value))
 
 
@@ -296,6 +531,11 @@ def not_finished(res: Result) -> str:
 def skipped() -> str:
     """An answer skipped on purpose."""
     return pgettext("answer", "skipped")
+
+
+def dont_know() -> str:
+    """ "I don't know", given as an answer (kept apart from a skip)."""
+    return pgettext("answer", "don't know")
 
 
 def not_answered() -> str:

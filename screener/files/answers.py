@@ -14,7 +14,7 @@ from typing import Any
 from screener.core import wording
 from screener.core.conditions import applicable
 from screener.core.kinds import kind_of
-from screener.core.model import Answers, Bank, Kind, Question, Role, Value, version_key
+from screener.core.model import UNKNOWN, Answers, Bank, Kind, Question, Role, Value, version_key
 from screener.core.safetext import clean, one_line, show_value
 from screener.errors import AnswersError
 from screener.files import yamlsrc
@@ -66,6 +66,14 @@ def check_value(q: Question, value: object) -> tuple[Value, str | None]:
     """The stored form of `value` for `q`, or an error message saying what it takes."""
     if value is None:
         return None, None
+    if isinstance(value, str) and value == UNKNOWN:
+        if q.unknown:
+            return UNKNOWN, None
+        _stored, problem = kind_of(q).check(q, value)
+        if problem is not None:  # a choice may have an option of that name
+            return None, _("{problem} ('unknown', I don't know, is not an answer here)").format(
+                problem=problem
+            )
     return kind_of(q).check(q, value)
 
 
@@ -126,7 +134,8 @@ class _Checker:
             )
         version = self.check_bank(data.get("bank"))
         perspective = data.get("perspective", next(iter(self.bank.perspectives)))
-        if perspective not in self.bank.perspectives:
+        # Not `in` a mapping first: a list or a mapping here would not even hash.
+        if not isinstance(perspective, str) or perspective not in self.bank.perspectives:
             self.error(
                 ("perspective",),
                 _("{value} is not a perspective of this bank ({perspectives})"),
@@ -135,7 +144,9 @@ class _Checker:
             )
         created = self.created(data.get("created"))
         demo = self.demo(data.get("demo"))
-        values = self.check_answers(data.get("answers"))
+        known = isinstance(perspective, str) and perspective in self.bank.perspectives
+        # Answers to another perspective's questions are problems only for a known one.
+        values = self.check_answers(data.get("answers"), str(perspective) if known else None)
         if self.problems:
             raise AnswersError(self.problems.lines())
         answers = Answers(self.bank.id, version, str(perspective), values, created, demo)
@@ -216,7 +227,7 @@ class _Checker:
             return one_line(clean(version), 40)  # it reaches CSV cells and summaries
         return self.bank.version
 
-    def check_answers(self, value: object) -> dict[str, Value]:
+    def check_answers(self, value: object, perspective: str | None) -> dict[str, Value]:
         if value is None:
             return {}
         if not isinstance(value, dict):
@@ -227,6 +238,7 @@ class _Checker:
             )
             return {}
         known = _index(self.bank)
+        where = _asked_in(self.bank)
         out: dict[str, Value] = {}
         yes_no = Kind.YES_NO
         for qid, raw in value.items():
@@ -240,6 +252,19 @@ class _Checker:
                 )
                 continue
             if q.role is Role.CONSENT:  # consent is asked afresh at every run, never stored
+                continue
+            asked_in = where.get(q.id)
+            if perspective is not None and asked_in is not None and asked_in != perspective:
+                self.error(
+                    ("answers", qid),
+                    _(
+                        "{value} is asked only in perspective {asked}, and these answers are in "
+                        "perspective {perspective}"
+                    ),
+                    value=show_value(qid),
+                    asked=show_value(asked_in),
+                    perspective=show_value(perspective),
+                )
                 continue
             if q.kind is yes_no and (raw is True or raw is False):  # most answers
                 out[q.id] = raw
@@ -263,6 +288,19 @@ def _index(bank: Bank) -> dict[str, Question]:
     return hit[1]
 
 
+_ASKED_IN: dict[int, tuple[Bank, dict[str, str]]] = {}
+
+
+def _asked_in(bank: Bank) -> dict[str, str]:
+    """Question id -> the one perspective it is asked in, for questions not asked in every
+    perspective; built once per bank."""
+    hit = _ASKED_IN.get(id(bank))
+    if hit is None or hit[0] is not bank:
+        only = {q.id: s.perspective for s in bank.sections if s.perspective for q in s.questions}
+        hit = _ASKED_IN[id(bank)] = (bank, only)
+    return hit[1]
+
+
 def _plain(value: Value) -> bool | int | str | list[str] | None:
     return list(value) if isinstance(value, tuple) else value
 
@@ -271,9 +309,10 @@ def _show(value: object) -> str:
     return show_value(value)
 
 
-def missing(bank: Bank, values: Mapping[str, Value]) -> list[str]:
-    """Ids of the questions that apply given `values` but have no answer (consent aside)."""
-    shown, _ = applicable(bank, values)
+def missing(bank: Bank, values: Mapping[str, Value], perspective: str | None = None) -> list[str]:
+    """Ids of the questions that apply given `values` but have no answer (consent aside), as
+    asked in `perspective` (the bank's first when None)."""
+    shown, _ = applicable(bank.about(perspective or next(iter(bank.perspectives))), values)
     return [q.id for q in shown if q.id not in values and q.role is not Role.CONSENT]
 
 

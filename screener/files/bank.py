@@ -22,6 +22,7 @@ from screener.core.conditions import question_names
 from screener.core.kinds import kind_of
 from screener.core.model import (
     CRITERIA,
+    UNKNOWN,
     WITHDRAWAL_SCALE,
     Band,
     Bank,
@@ -54,10 +55,12 @@ TOP_KEYS = {
     "id", "version", "title", "canonical", "language", "languages", "perspectives", "sources",
     "criteria", "scales", "sections", "flags", "referrals", "caveats", "emergency", "helplines",
 }  # fmt: skip
-SECTION_KEYS = {"id", "title", "intro", "show_if", "show_emergency", "questions"}
+SECTION_KEYS = {
+    "id", "title", "intro", "show_if", "show_emergency", "questions", "perspective", "unknown",
+}  # fmt: skip
 QUESTION_KEYS = {
     "id", "kind", "text", "short", "why", "source", "criterion", "role", "scale", "options",
-    "show_if", "required", "overridden_if", "changed_in",
+    "show_if", "required", "overridden_if", "unknown", "changed_in",
 }  # fmt: skip
 
 
@@ -226,6 +229,7 @@ class _Reader(Results):
         self.all_ids = _question_ids(top.get("sections"))
         sections = self.read_sections(top.get("sections"))
         self.check_roles_and_coverage()
+        self.check_perspectives_asked(sections)
         flags = self.read_flags(top.get("flags"))
         referrals = self.read_referrals(top.get("referrals"))
         caveats = self.read_caveats(top.get("caveats"))
@@ -490,11 +494,13 @@ class _Reader(Results):
             if m is None:
                 continue
             sid = self.unique(m, path, seen, N_("duplicate section id {id}"))
+            self.reading = self.perspective_key(m, path)
             show_if = self.condition(m.get("show_if"), (*path, "show_if"), self.earlier_only())
+            unknown = self.flag(m, "unknown", path)
             questions = [
                 q
                 for j, qitem in enumerate(self.items(m.get("questions"), (*path, "questions")))
-                if (q := self.question(qitem, (*path, "questions", j), sid)) is not None
+                if (q := self.question(qitem, (*path, "questions", j), sid, unknown)) is not None
             ]
             out.append(
                 Section(
@@ -504,13 +510,18 @@ class _Reader(Results):
                     show_if=show_if,
                     show_emergency=self.flag(m, "show_emergency", path),
                     questions=tuple(questions),
+                    perspective=self.reading,
                 )
             )
+            self.reading = None
         if value is not None and not out:
             self.error(("sections",), _("the bank has no sections"))
         return out
 
-    def question(self, value: object, path: yamlsrc.Path, section: str) -> Question | None:
+    def question(
+        self, value: object, path: yamlsrc.Path, section: str, unknown: bool = False
+    ) -> Question | None:
+        """One question; `unknown` is its section's `unknown`, which it may set otherwise."""
         m = self.mapping(value, path, QUESTION_KEYS, ("id", "kind", "text"))
         if m is None:
             return None
@@ -561,6 +572,7 @@ class _Reader(Results):
                 )
             overridden_if = self.condition(m["overridden_if"], (*path, "overridden_if"), earlier)
         required = self.flag(m, "required", path)
+        unknown = self.unknown(m, path, kind, role, options, unknown)
         changed_in = m.get("changed_in")
         if changed_in is not None and (
             not isinstance(changed_in, str) or not _VERSION.fullmatch(changed_in)
@@ -587,13 +599,49 @@ class _Reader(Results):
             overridden_if=overridden_if,
             required=required,
             line=self.doc.line(path),
+            unknown=unknown,
             changed_in=changed_in or "",
         )
         self.read_questions.append(q)
         if qid not in self.questions:
             self.questions[qid] = q
             self.question_paths[qid] = path
+            self.asked_in[qid] = self.reading
         return q
+
+    def unknown(
+        self,
+        m: Mapping[str, Any],
+        path: yamlsrc.Path,
+        kind: Kind,
+        role: Role | None,
+        options: tuple[Option, ...],
+        default: bool,
+    ) -> bool:
+        """Whether "I don't know" is an answer: the question's own `unknown`, else its
+        section's. A section's leaves out the consent question and text questions, which
+        cannot take it; the question's own says so as a problem."""
+        said = "unknown" in m
+        allowed = self.flag(m, "unknown", path) if said else default
+        if not allowed:
+            return False
+        if role is Role.CONSENT or kind_of(kind).options == "none":
+            if said:
+                self.error(
+                    (*path, "unknown"),
+                    _("the consent question and text questions cannot take 'I don't know'"),
+                )
+            return False
+        if any(o.value == UNKNOWN for o in options):
+            self.error(
+                (*path, "options"),
+                _(
+                    "{value} is the stored 'I don't know' answer of a question with unknown: "
+                    "true; give this option another value"
+                ),
+                value=show_value(UNKNOWN),
+            )
+        return True
 
     def question_options(
         self, m: Mapping[str, Any], path: yamlsrc.Path, kind: Kind
@@ -636,19 +684,38 @@ class _Reader(Results):
         return tuple(out)
 
     def check_roles_and_coverage(self) -> None:
-        seen: dict[Role, Question] = {}
+        # One question of each role wherever the questions are asked: a bank with two
+        # perspectives may have a consent (or gate) question in each one's own sections.
+        several = len(self.perspectives) > 1
+        reported: set[str] = set()
+        for perspective in self.perspectives or {"self": ""}:
+            seen: dict[Role, Question] = {}
+            for q in self.questions.values():
+                if q.role is None or self.asked_in.get(q.id) not in (None, perspective):
+                    continue
+                if q.role in seen and q.id not in reported:
+                    reported.add(q.id)
+                    if several:
+                        self.error(
+                            self.question_path(q, "role"),
+                            _(
+                                "only one {role} question is allowed in perspective "
+                                "{perspective} ({first} already is)"
+                            ),
+                            role=q.role.value,
+                            perspective=show_value(perspective),
+                            first=repr(seen[q.role].id),
+                        )
+                    else:
+                        self.error(
+                            self.question_path(q, "role"),
+                            _("only one {role} question is allowed ({first} already is)"),
+                            role=q.role.value,
+                            first=repr(seen[q.role].id),
+                        )
+                seen.setdefault(q.role, q)
         for q in self.questions.values():
-            if q.role is None:
-                continue
-            if q.role in seen:
-                self.error(
-                    self.question_path(q, "role"),
-                    _("only one {role} question is allowed ({first} already is)"),
-                    role=q.role.value,
-                    first=repr(seen[q.role].id),
-                )
-            seen[q.role] = q
-            if q.required and q.role is not Role.CONSENT:
+            if q.required and q.role is not None and q.role is not Role.CONSENT:
                 self.error(
                     self.question_path(q, "required"), _("only the consent question is required")
                 )
@@ -670,6 +737,19 @@ class _Reader(Results):
                     n,
                 )
                 self.error(("scales", sid, "items"), says, items=scale.items, n=n)
+
+    def check_perspectives_asked(self, sections: list[Section]) -> None:
+        """Every declared perspective is asked some questions."""
+        for perspective in self.perspectives:
+            if not any(s.perspective in (None, perspective) and s.questions for s in sections):
+                self.error(
+                    ("perspectives", perspective),
+                    _(
+                        "no section is asked in perspective {value}: give one 'perspective: "
+                        "{value}', or leave 'perspective' out of a section to ask it in every one"
+                    ),
+                    value=perspective,
+                )
 
     def check_every_question_is_read(
         self, sections: list[Section], results: list[Flag | Referral | Caveat]

@@ -15,6 +15,7 @@ from screener.core.facts import FACTS, Fact
 from screener.core.kinds import kind_of
 from screener.core.model import (
     CRITERIA,
+    UNKNOWN,
     WITHDRAWAL_SCALE,
     AllOf,
     AnyOf,
@@ -47,11 +48,45 @@ class Conditions(Fields):
         self.flag_ids: list[str] = []
         # Every question id in the file, to tell "comes later" from "unknown".
         self.all_ids: set[str] = set()
+        # The one perspective each question read so far is asked in (None: every one), and
+        # that of the section being read.
+        self.asked_in: dict[str, str | None] = {}
+        self.reading: str | None = None
+        # Reading the `when` of flags, referrals and caveats, which may test for "I don't
+        # know" (`unknown`); `show_if` and `overridden_if` may not (FHIR forms could not say it).
+        self.in_findings = False
 
     def earlier_only(self) -> Mapping[str, Question]:
         """The questions a condition read now may name: those already read (questions are read
-        in file order, and a question is added only after its own conditions are read)."""
-        return self.questions
+        in file order, and a question is added only after its own conditions are read) that are
+        asked wherever the section being read is."""
+        return self.asked_where(self.reading)
+
+    def asked_where(self, perspective: str | None) -> Mapping[str, Question]:
+        """The questions read so far that are asked in `perspective` (None: in every
+        perspective, so only those of sections for every one)."""
+        if all(p is None for p in self.asked_in.values()):
+            return self.questions
+        return {
+            qid: q
+            for qid, q in self.questions.items()
+            if self.asked_in.get(qid) in (None, perspective)
+        }
+
+    def perspective_key(self, m: Mapping[str, Any], path: yamlsrc.Path) -> str | None:
+        """A `perspective:` key: one of the declared perspectives, or None when absent."""
+        value = m.get("perspective")
+        if value is None:
+            return None
+        if not isinstance(value, str) or value not in self.perspectives:
+            self.error(
+                (*path, "perspective"),
+                _("{value} is not a declared perspective{hint}"),
+                value=show_value(value),
+                hint=Hint(value, self.perspectives),
+            )
+            return None
+        return value
 
     def condition(
         self,
@@ -121,7 +156,17 @@ class Conditions(Fields):
         if subject[0] == "result":
             return self.result_leaf(name, op, want, path)
         if name not in questions:
-            if name in self.all_ids:
+            if name in self.questions:
+                self.error(
+                    (*path, "question"),
+                    _(
+                        "{name} is asked only in perspective {perspective}; a condition here "
+                        "can name only questions asked wherever this is"
+                    ),
+                    name=show_value(name),
+                    perspective=show_value(self.asked_in.get(str(name))),
+                )
+            elif name in self.all_ids:
                 self.error(
                     (*path, "question"),
                     _("{name} comes later; only earlier questions can be named"),
@@ -162,6 +207,17 @@ class Conditions(Fields):
 
     def check_value(self, q: Question, want: object, where: yamlsrc.Path) -> None:
         """`want` must be a value question `q` can take."""
+        if q.unknown and isinstance(want, str) and want == UNKNOWN:
+            if not self.in_findings:
+                self.error(
+                    where,
+                    _(
+                        "only the 'when' of a flag, referral or caveat can test for {value} "
+                        "(I don't know)"
+                    ),
+                    value=show_value(UNKNOWN),
+                )
+            return
         if kind_of(q).options == "none":
             if not kind_of(q).takes(q, want):
                 self.error(

@@ -7,7 +7,9 @@ noted through `Fields`. Nothing here prints.
 
 from __future__ import annotations
 
-from screener.core.model import Caveat, Emergency, Flag, Helpline, Referral, Urgency
+from collections.abc import Mapping
+
+from screener.core.model import Caveat, Emergency, Flag, Helpline, Question, Referral, Urgency
 from screener.core.safetext import show_value
 from screener.files import yamlsrc
 from screener.files.bank_conditions import Conditions
@@ -17,11 +19,17 @@ from screener.i18n import N_, _
 class Results(Conditions):
     """Reads flags, referrals, caveats, the emergency block and the helplines."""
 
+    def readable(self, perspective: str | None) -> Mapping[str, Question]:
+        """The questions the `when` of a flag, referral or caveat for `perspective` may name:
+        any, for one shown in every perspective (it never holds where they are not asked)."""
+        return self.questions if perspective is None else self.asked_where(perspective)
+
     def read_flags(self, value: object) -> list[Flag]:
+        self.in_findings = True  # flags, referrals and caveats come after every question
         out: list[Flag] = []
         for i, item in enumerate(self.items(value, ("flags",), required=False)):
             path: yamlsrc.Path = ("flags", i)
-            keys = {"id", "label", "detail", "when", "source"}
+            keys = {"id", "label", "detail", "when", "source", "perspective"}
             m = self.mapping(item, path, keys, ("id", "label", "when"))
             if m is None:
                 continue
@@ -29,7 +37,8 @@ class Results(Conditions):
             if fid in self.flag_ids:
                 self.error((*path, "id"), _("duplicate flag id {id}"), id=show_value(fid))
             self.flag_ids.append(fid)
-            when = self.condition(m.get("when"), (*path, "when"), self.questions)
+            perspective = self.perspective_key(m, path)
+            when = self.condition(m.get("when"), (*path, "when"), self.readable(perspective))
             if when is None:
                 continue
             out.append(
@@ -39,6 +48,7 @@ class Results(Conditions):
                     detail=self.text(m, "detail", path, required=False),
                     when=when,
                     source=self.sources(m, path),
+                    perspective=perspective,
                 )
             )
         return out
@@ -48,13 +58,16 @@ class Results(Conditions):
         ids: set[str] = set()
         for i, item in enumerate(self.items(value, ("referrals",), required=False)):
             path: yamlsrc.Path = ("referrals", i)
-            keys = {"id", "title", "brief", "text", "urgency", "when", "source"}
+            keys = {"id", "title", "brief", "text", "urgency", "when", "source", "perspective"}
             m = self.mapping(item, path, keys, ("id", "title", "text", "urgency"))
             if m is None:
                 continue
             rid = self.unique(m, path, ids, N_("duplicate referral id {id}"))
             urgency = self.enum(Urgency, m, "urgency", path) or Urgency.WHEN_READY
-            when = self.condition(m.get("when"), (*path, "when"), self.questions, results=True)
+            perspective = self.perspective_key(m, path)
+            when = self.condition(
+                m.get("when"), (*path, "when"), self.readable(perspective), results=True
+            )
             out.append(
                 Referral(
                     id=rid,
@@ -64,6 +77,7 @@ class Results(Conditions):
                     brief=self.text(m, "brief", path, required=False),
                     when=when,
                     source=self.sources(m, path),
+                    perspective=perspective,
                 )
             )
         return out
@@ -73,17 +87,21 @@ class Results(Conditions):
         ids: set[str] = set()
         for i, item in enumerate(self.items(value, ("caveats",), required=False)):
             path: yamlsrc.Path = ("caveats", i)
-            m = self.mapping(item, path, {"id", "text", "when", "source"}, ("id", "text"))
+            keys = {"id", "text", "when", "source", "perspective"}
+            m = self.mapping(item, path, keys, ("id", "text"))
             if m is None:
                 continue
+            cid = self.unique(m, path, ids, N_("duplicate caveat id {id}"))
+            perspective = self.perspective_key(m, path)
             out.append(
                 Caveat(
-                    id=self.unique(m, path, ids, N_("duplicate caveat id {id}")),
+                    id=cid,
                     text=self.text(m, "text", path),
                     when=self.condition(
-                        m.get("when"), (*path, "when"), self.questions, results=True
+                        m.get("when"), (*path, "when"), self.readable(perspective), results=True
                     ),
                     source=self.sources(m, path),
+                    perspective=perspective,
                 )
             )
         return out

@@ -175,7 +175,8 @@ class _Checker:
                     suggestion=did_you_mean(perspective, perspectives),
                 ),
             )
-        values = self.answers(item.get("answers"), (*path, "answers"))
+        asked = str(perspective) if perspective in perspectives else perspectives[0]
+        values = self.answers(item.get("answers"), (*path, "answers"), asked)
         if name is None or not sketches:
             return None
         own = self.bank.languages[0] if self.bank.languages else self.bank.language
@@ -231,7 +232,8 @@ class _Checker:
         self.names[value] = self.doc.line(path)
         return value
 
-    def answers(self, value: object, path: yamlsrc.Path) -> dict[str, Value]:
+    def answers(self, value: object, path: yamlsrc.Path, perspective: str) -> dict[str, Value]:
+        """The persona's answers, checked as asked in `perspective`."""
         if not isinstance(value, dict):
             self.error(
                 path,
@@ -240,12 +242,23 @@ class _Checker:
                 ),
             )
             return {}
-        known = {q.id: q for q in self.bank.questions}
+        everywhere = {q.id: q for q in self.bank.questions}
+        bank = self.bank.about(perspective)
+        known = {q.id: q for q in bank.questions}
         out: dict[str, Value] = {}
         bad: set[str] = set()  # ids with a problem already reported: no second one for them
         for qid, raw in value.items():
             where: yamlsrc.Path = (*path, qid)
             q = known.get(str(qid))
+            if q is None and str(qid) in everywhere:
+                self.error(
+                    where,
+                    _("{id} is not asked in perspective {perspective}").format(
+                        id=show_value(qid), perspective=show_value(perspective)
+                    ),
+                )
+                bad.add(str(qid))
+                continue
             if q is None:
                 self.error(
                     where,
@@ -270,17 +283,17 @@ class _Checker:
                 bad.add(q.id)
                 continue
             out[q.id] = stored
-        shown, _counted = applicable(self.bank, out)
+        shown, _counted = applicable(bank, out)
         shown_ids = {q.id for q in shown}
 
         def hangs_on_a_problem(q: Question) -> bool:
-            cond = effective_show_if(self.bank, q)
+            cond = effective_show_if(bank, q)
             return cond is not None and bool(question_names(cond) & bad)
 
         for qid in out:
             q = known[qid]
             if qid not in shown_ids and not hangs_on_a_problem(q):
-                cond = effective_show_if(self.bank, q)
+                cond = effective_show_if(bank, q)
                 if cond is None:
                     problem = _(
                         "does not apply to this persona's answers, so it would never be asked: "
@@ -292,7 +305,7 @@ class _Checker:
                         "(it is asked only when {condition}): leave it out"
                     ).format(condition=describe(cond))
                 self.error((*path, qid), problem)
-        for qid in missing(self.bank, out):
+        for qid in missing(bank, out, perspective):
             if qid not in bad and not hangs_on_a_problem(known[qid]):
                 self.error(
                     path,
@@ -315,7 +328,7 @@ def _show(value: object) -> str:
 
 def _untypable_by_kind(q: Question, value: Value) -> str | None:
     """An answer that its question kind would not read back as itself from its keys."""
-    if value is None:
+    if value is None or q.is_unknown(value):  # "don't know" is typed d at any such question
         return None
     kind = kind_of(q)
     if kind.read(q, kind.keys(q, value)) == (value, None):

@@ -17,6 +17,7 @@ from pathlib import Path
 from rich.console import RenderableType
 
 from screener import i18n
+from screener.core import wording
 from screener.core.kinds import is_no, is_yes, typed_no, typed_yes
 from screener.core.model import Answers, Bank, Result, Summary
 from screener.core.safetext import clean, one_line
@@ -99,7 +100,7 @@ class AfterResult:
         from rich.text import Text
 
         rows = [
-            (f"{SAVE}.", Text(_("Save a summary to bring to a clinician"))),
+            (f"{SAVE}.", Text(wording.save_offer(self.res.perspective))),
             (f"{EMERGENCY}.", Text(_("See the emergency steps again"))),
             (f"{LEAVE}.", Text(_("Leave"))),
         ]

@@ -19,8 +19,19 @@ from rich.console import Console, RenderableType
 from rich.text import Text
 
 from screener.core import wording
-from screener.core.kinds import kind_of, typed_yes
-from screener.core.model import Answers, Bank, Question, Result, Role, Severity, Status, Value
+from screener.core.kinds import kind_of, typed_yes, unknown_key
+from screener.core.model import (
+    OTHER,
+    WHO,
+    Answers,
+    Bank,
+    Question,
+    Result,
+    Role,
+    Severity,
+    Status,
+    Value,
+)
 from screener.core.safetext import clean, did_you_mean, show_value
 from screener.core.scoring import score
 from screener.errors import AnswersError, ScreenerError
@@ -62,6 +73,8 @@ def keys_for(q: Question, value: Value) -> str:
     """What a person types at the prompt to give `value` to `q`: the inverse of parse_reply."""
     if value is None:
         return render.keys()["skip"]
+    if q.is_unknown(value):
+        return unknown_key()
     return kind_of(q).keys(q, value)
 
 
@@ -122,9 +135,14 @@ def play(
                 ]
             )
         last.append(q.id)
-        # The demo always begins: a yes to the consent, the persona's answer to the rest.
-        consent = q.role is Role.CONSENT
-        keys = typed_yes() if consent else keys_for(q, persona.values.get(q.id))
+        # The demo always begins: a yes to the consent, the persona's answer to the rest, and
+        # to "Who is this about?" the number of the persona's perspective.
+        if q.role is Role.CONSENT:
+            keys = typed_yes()
+        elif q.id == WHO:
+            keys = keys_for(q, persona.perspective)
+        else:
+            keys = keys_for(q, persona.values.get(q.id))
         out.print(prompt, end="", markup=False)
         out.file.flush()
         if pace:
@@ -137,11 +155,13 @@ def play(
         out.print()
         return keys
 
+    # With several perspectives the persona answers "Who is this about?" as a person would.
+    who = None if len(bank.perspectives) > 1 else persona.perspective
     interview = Interview(
         bank,
         ask,
         out.print,
-        persona.perspective,
+        who,
         plain=plain,
         banner=banner,
         switch=f"screener demo {persona.name}",
@@ -170,7 +190,10 @@ def severity_word(s: Severity) -> str:
 
 
 def leads_to(res: Result) -> str:
-    """A few words for a listing: "moderate (4 to 5 of 11, 1 skipped)"."""
+    """A few words for a listing: "moderate (4 to 5 of 11, 1 skipped)"; about someone else,
+    the signs seen, never a severity: "seen: 4-10 of 11 signs (someone else's account)"."""
+    if res.perspective == OTHER:
+        return wording.seen_sentence(res, "line")
     if res.screened_out:
         return _("no opioid use in the past 12 months")
     words = severity_word(res.severity)
@@ -226,8 +249,9 @@ def personas_json(bank: Bank, personas: tuple[Persona, ...]) -> list[dict[str, A
                 "name": p.name,
                 "sketch": p.sketch,
                 "perspective": p.perspective,
-                "severity": res.severity.value,
-                "severity_max": res.severity_max.value,
+                # none for someone who was not asked (perspective other), as in `score --json`
+                "severity": None if res.perspective == OTHER else res.severity.value,
+                "severity_max": None if res.perspective == OTHER else res.severity_max.value,
                 "count": res.count,
                 "count_max": res.count_max,
                 "screened_out": res.screened_out,

@@ -19,9 +19,10 @@ from rich.text import Text
 from screener.core import wording
 from screener.core.conditions import describe, effective_show_if
 from screener.core.facts import FACTS
-from screener.core.kinds import kind_of
+from screener.core.kinds import kind_of, unknown_key
 from screener.core.model import (
     CRITERIA,
+    OTHER,
     SUPERVISION_EXCLUDED,
     WITHDRAWAL_SCALE,
     AllOf,
@@ -254,7 +255,7 @@ def _block(*lines: Text | str) -> Text:
 
 
 def _asked_as(bank: Bank, q: Question) -> Text:
-    who = next(iter(bank.perspectives), "self")
+    who = bank.section(q.section).perspective or next(iter(bank.perspectives), "self")
     out = Text()
     out.append(clean(q.short or q.id), style="bold")
     out.append(f" ({q.id}): ", style="dim")
@@ -280,22 +281,138 @@ def _rule(cond: Condition) -> Text:
 
 
 def explain(bank: Bank, plain: bool = False) -> RenderableType:
-    """Every rule between the answers and the result, with sources."""
+    """Every rule between the answers and the result, with sources. Parts 1 to 7 are the
+    screening of oneself (the bank's first perspective); a bank that also asks about someone
+    else (perspective `other`) gets a part of its own for how that result is reached."""
     cite = _Cites(bank)
+    own = bank.about(next(iter(bank.perspectives), "self"))
     parts: list[RenderableType] = [_title(bank, plain)]
-    parts += _criteria_part(bank, cite, plain)
-    parts += _severity_part(bank, cite, plain)
-    parts += _supervision_part(bank, cite, plain)
-    parts += _withdrawal_part(bank, cite, plain)
+    parts += _criteria_part(own, cite, plain)
+    parts += _severity_part(own, cite, plain)
+    parts += _supervision_part(own, cite, plain)
+    parts += _withdrawal_part(own, cite, plain)
     parts += _skips_part(plain)
-    parts += _flags_part(bank, cite, plain)
-    parts += _referrals_part(bank, cite, plain)
+    parts += _flags_part(own, cite, plain)
+    parts += _referrals_part(own, cite, plain)
+    sources = _("8. Sources")
+    if OTHER in bank.perspectives and next(iter(bank.perspectives)) != OTHER:
+        parts += _someone_else_part(bank.about(OTHER), cite, plain)
+        sources = _("9. Sources")
     parts += [
-        heading(_("8. Sources"), plain),
+        heading(sources, plain),
         Text(_("Everything above rests on these (the numbers in brackets point here):")),
         cite.listing(plain),
     ]
     return Group(*parts)
+
+
+def _someone_else_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableType]:
+    """How a result about someone else is reached: `bank` as asked in perspective `other`."""
+    label = clean(bank.perspectives.get(OTHER, OTHER))
+    parts: list[RenderableType] = [
+        heading(_("8. When the screening is about someone else"), plain),
+        Text(
+            _(
+                "Choosing '{label}' at the start gives a screening for someone worried about "
+                "another person. It asks only what can be seen or heard from outside, in words "
+                'for the person asking, and any question can be answered "don\'t know" (typed '
+                "{key}, kept in answers files as 'unknown'). A \"don't know\" is never counted "
+                "as a yes or a no, and it is kept apart from a skipped question."
+            ).format(label=label, key=unknown_key())
+        ),
+        Text(""),
+        Text(
+            _(
+                "Each sign an observer can see is tied to the criterion it is evidence for. A "
+                "sign is seen when its question is answered yes, and not seen when it is "
+                "answered no. Cravings and other inner states cannot be seen, so those "
+                "criteria are never asked about and always stay open."
+            )
+        ),
+    ]
+    rows = []
+    for n, key in enumerate(CRITERIA, 1):
+        out = Text()
+        out.append(clean(bank.criteria.get(key, key)), style="bold")
+        out.append(f" ({key})", style="dim")
+        questions = criterion_questions(bank, key)
+        for q in questions:
+            out.append("\n")
+            out.append_text(_compose(_("Asked as {question}"), question=_asked_as(bank, q)))
+        if questions:
+            out.append("\n")
+            out.append_text(cite(s for q in questions for s in q.source))
+        else:
+            out.append("\n" + _("Not asked: no one can see it from outside, so it is always open."))
+        rows.append((f"{n}.", out))
+    parts.append(marked(rows, plain))
+    parts += [
+        Text(""),
+        Text(
+            _(
+                "The result is a range: 'What you have seen matches N to M of the 11 signs "
+                "clinicians look for'. N counts the signs seen; M adds every sign still open, "
+                'whether answered "don\'t know", skipped, or not something anyone can see. '
+                "No severity is given and no label is put on the person: they were not asked, "
+                "and only they, with a clinician who talks with them, can say more. There is "
+                "no withdrawal rating: that scale is for a person to rate how they feel."
+            )
+        ),
+    ]
+    prescribed = bank.by_role(Role.PRESCRIBED_ONLY)
+    if prescribed is not None:
+        text = _(
+            "If all their opioids are prescribed and taken as prescribed, withdrawal seen is not "
+            'counted (as in 3); a "don\'t know" there leaves it open.'
+        )
+        parts += [Text(""), _block(_compose(text), _asked_as(bank, prescribed))]
+    own_flags = [f for f in bank.flags if f.perspective == OTHER]
+    if own_flags:
+        parts += [
+            Text(""),
+            Text(
+                _(
+                    "Signs of overdose risk raise these flags. When any is raised, the result "
+                    "shows what to do in an overdose straight after its first screen."
+                )
+            ),
+        ]
+        frows = []
+        for f in own_flags:
+            raised = _when(
+                _("Raised when {condition}."), _("Raised unless {condition}."), bank, f.when
+            )
+            title = Text(clean(f.label), style="bold")
+            frows.append(("-", _block(title, raised, _rule(f.when), cite(f.source))))
+        parts.append(marked(frows, plain))
+    steps = sorted(
+        (r for r in bank.referrals if r.perspective == OTHER), key=lambda r: r.urgency.rank
+    )
+    if steps:
+        parts += [
+            Text(""),
+            Text(
+                _(
+                    "The next steps are for the person asking, never a plan for the person "
+                    "they are worried about, most urgent first:"
+                )
+            ),
+        ]
+        srows = []
+        for r in steps:
+            head = Text()
+            head.append(f"{urgency_label(r.urgency.value)}: ", style="dim")
+            head.append(clean(r.title), style="bold")
+            if r.when is None:
+                lines: list[Text | str] = [head, _("Always shown.")]
+            else:
+                shown = _when(
+                    _("Shown when {condition}."), _("Shown unless {condition}."), bank, r.when
+                )
+                lines = [head, shown, _rule(r.when)]
+            srows.append(("-", _block(*lines, cite(r.source))))
+        parts.append(marked(srows, plain))
+    return parts
 
 
 def _title(bank: Bank, plain: bool) -> RenderableType:

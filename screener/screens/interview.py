@@ -16,9 +16,28 @@ from typing import NamedTuple
 from rich.console import RenderableType
 
 from screener import i18n
+from screener.core import wording
 from screener.core.conditions import applicable, possible
-from screener.core.kinds import help_words, is_no, is_yes, kind_of, typed_no, typed_yes
-from screener.core.model import Answers, Bank, Question, Role, Value
+from screener.core.kinds import (
+    help_words,
+    is_no,
+    is_yes,
+    kind_of,
+    typed_no,
+    typed_yes,
+    unknown_words,
+)
+from screener.core.model import (
+    UNKNOWN,
+    WHO,
+    Answers,
+    Bank,
+    Kind,
+    Option,
+    Question,
+    Role,
+    Value,
+)
 from screener.core.safetext import clean
 from screener.errors import ExportError, Interrupted, Quit
 from screener.i18n import _
@@ -31,6 +50,25 @@ Show = Callable[[RenderableType], None]
 Save = Callable[[Path, Answers, bool], None]
 
 PROMPT = "> "
+
+
+def who_question(bank: Bank) -> Question:
+    """ "Who is this about?" as a question: one option per perspective the bank offers."""
+    return Question(
+        id=WHO,
+        section="",
+        kind=Kind.CHOICE,
+        text=wording.who_text(),
+        short=_("About"),
+        why=_(
+            "The questions and the result are worded for the person the screening is about. "
+            "About someone else, you are asked only what you can see or hear, and you can "
+            'answer "don\'t know".'
+        ),
+        source=(),
+        options=tuple(Option(p, label) for p, label in bank.perspectives.items()),
+        required=True,
+    )
 
 
 def _yes_no_keys() -> dict[str, str]:
@@ -59,6 +97,8 @@ def parse_reply(q: Question, raw: str, answered: bool = False) -> Reply:
         if answered:
             return Reply(command="keep")
         return Reply(hint=f"{_('Please type an answer.')} {kind_of(q).expected(q)}")
+    if q.unknown and low in unknown_words():
+        return Reply(value=UNKNOWN)
     answer = kind_of(q).read(q, text)
     return Reply(value=answer.value, hint=answer.hint)
 
@@ -71,7 +111,7 @@ class Interview:
         bank: Bank,
         ask: Ask,
         show: Show,
-        perspective: str = "self",
+        perspective: str | None = "self",
         prefill: Mapping[str, Value] | None = None,
         plain: bool = False,
         save: Save | None = None,
@@ -86,20 +126,25 @@ class Interview:
         without them (no terminal to confirm a path on) leaving writes nothing. `opening` is
         shown once the person has agreed to begin (e.g. "Carrying on from FILE"). `program` is
         how to start screener again, as this run was started, for the command to carry on.
-        `pause_after_emergency` (a person at a terminal): after `!` the box stays on screen
-        above one line and the prompt, and Enter shows the question again; the question
-        under it would push the top of the box off a 24-line screen. Piped answers never
-        pause: every line is an answer. `switch`, when given, is the command that the first
-        question names, in each other language, to start again in that language ("En
-        español: screener --lang es")."""
+        `perspective` None asks "Who is this about?" first when the bank offers more than one
+        (and takes the only one otherwise). `pause_after_emergency` (a person at a terminal):
+        after `!` the box stays on screen above one line and the prompt, and Enter shows the
+        question again; the question under it would push the top of the box off a 24-line
+        screen. Piped answers never pause: every line is an answer. `switch`, when given, is
+        the command that the first question names, in each other language, to start again in
+        that language ("En español: screener --lang es")."""
         self.pause_after_emergency = pause_after_emergency
         self.opening = opening
         self.program = program
         self.switch = switch
+        self.asked_who = False  # "Who is this about?" was asked: the switch is shown there
         # A demo's banner is on the screen already (shown with the welcome or a section's
         # start): the next piece leaves it out, so a screen shows it once.
         self.banner_up = False
-        self.bank = bank
+        self.everything = bank  # every perspective's questions; `bank` holds this run's
+        if perspective is None and len(bank.perspectives) == 1:
+            perspective = next(iter(bank.perspectives))
+        self.bank = bank if perspective is None else bank.about(perspective)
         self.save = save
         self.save_to = save_to
         self.ask = ask
@@ -118,6 +163,8 @@ class Interview:
     def run(self) -> Answers | None:
         self.show(render.welcome(self.bank, self.plain, self.banner))
         self.banner_up = self.banner is not None
+        if self.perspective is None:
+            self.choose_perspective()
         i = 0
         while True:
             nxt = self.next_index(i)
@@ -153,7 +200,24 @@ class Interview:
                 self.history.append(nxt)
             i = nxt + 1
         _shown, counted = applicable(self.bank, self.values)
-        return Answers(self.bank.id, self.bank.version, self.perspective, counted)
+        return Answers(self.bank.id, self.bank.version, self.about, counted)
+
+    @property
+    def about(self) -> str:
+        """The run's perspective ("" until "Who is this about?" is answered)."""
+        return self.perspective or ""
+
+    def choose_perspective(self) -> None:
+        """Ask who the screening is about, and narrow the bank to that perspective."""
+        q = who_question(self.everything)
+        self.asked_who = True
+        while self.ask_question(q) == "back":
+            self.show(render.hint(_("This is the first question; there is nothing before it.")))
+        chosen = self.values.pop(q.id)
+        assert isinstance(chosen, str)
+        self.perspective = chosen
+        self.bank = self.everything.about(chosen)
+        self.order = list(self.bank.questions)
 
     def next_index(self, start: int) -> int | None:
         """The first question from `start` on that applies and still needs asking."""
@@ -177,12 +241,13 @@ class Interview:
         return None
 
     def where(self, q: Question) -> tuple[str, int, int] | None:
-        """Section title and place in it ("Criteria · 7 of 11"); None for the consent.
+        """Section title and place in it ("Criteria · 7 of 11"); None for the consent and for
+        "Who is this about?".
 
         Items of a scale count among themselves ("1 of 16"), apart from the questions around
         them, so a rating scale reads as one set.
         """
-        if q.role is Role.CONSENT:
+        if q.role is Role.CONSENT or not q.section:
             return None
         group = [
             s
@@ -194,15 +259,13 @@ class Interview:
 
     def ask_question(self, q: Question) -> str:
         """Ask until there is an answer or a move; returns "answer", "skip" or "back"."""
-        if q.section != self.last_section:
+        if q.section and q.section != self.last_section:
             section = self.bank.section(q.section)
             if q.section in self.sections_seen:
                 self.show(render.heading(section.title, self.plain))
             else:
                 banner = None if self.banner_up else self.banner
-                self.show(
-                    render.section_start(self.bank, section, self.perspective, self.plain, banner)
-                )
+                self.show(render.section_start(self.bank, section, self.about, self.plain, banner))
                 self.banner_up = self.banner is not None
             self.sections_seen.add(q.section)
             self.last_section = q.section
@@ -214,17 +277,13 @@ class Interview:
             where = self.where(q)
             banner = None if self.banner_up else self.banner
             self.banner_up = False  # the next question is a screen of its own
-            # How to switch language, said in that language, under the first question: the
-            # one place sure to be on screen before anything is answered.
-            switch = (
-                i18n.switch_lines(self.switch)
-                if q.role is Role.CONSENT and self.switch is not None
-                else []
-            )
+            # How to switch language, said in that language, under the first question ("Who
+            # is this about?" when it is asked, else the consent): the one place sure to be on
+            # screen before anything is answered.
+            first = q.id == WHO or (q.role is Role.CONSENT and not self.asked_who)
+            switch = i18n.switch_lines(self.switch) if first and self.switch is not None else []
             self.show(
-                render.question(
-                    q, self.perspective, where, current, answered, self.plain, banner, switch
-                )
+                render.question(q, self.about, where, current, answered, self.plain, banner, switch)
             )
 
         present()
@@ -240,6 +299,10 @@ class Interview:
             if reply.command == "back":
                 return "back"
             if reply.command == "skip":
+                if q.required and q.kind is not Kind.YES_NO:
+                    needs = _("This one needs an answer. Type {quit} if you would rather stop.")
+                    self.show(render.hint(needs.format(quit=render.keys()["quit"])))
+                    continue
                 if q.required:
                     needs = _(
                         "This one needs a {yes} or {no}. Type {quit} if you would rather stop."
@@ -260,7 +323,7 @@ class Interview:
                         typed = line
                         continue
             elif reply.command == "help":
-                keys = render.keys_help(plain=True)
+                keys = render.keys_help(plain=True, unknown=q.unknown)
                 self.show(render.hint(_("{keys}. Then press Enter.").format(keys=keys)))
                 continue
             elif reply.command == "quit":
@@ -327,7 +390,7 @@ class Interview:
     def save_where(self) -> Path | None:
         """Ask for a file (Enter takes the suggestion) and save there; None: not saved."""
         assert self.save is not None and self.save_to is not None
-        answers = Answers(self.bank.id, self.bank.version, self.perspective, self.so_far())
+        answers = Answers(self.bank.id, self.bank.version, self.about, self.so_far())
         while True:
             where = _(
                 "Save to {path}? Press Enter for yes, type another file name, "

@@ -26,13 +26,16 @@ def bank_text(bank: Bank, plain: bool = False) -> RenderableType:
     n = 0
     for section in bank.sections:
         parts.append(Text(f"\n{clean(section.title)}", style="" if plain else "bold cyan"))
+        if section.perspective is not None and len(bank.perspectives) > 1:
+            about = bank.perspectives.get(section.perspective, section.perspective)
+            parts.append(Text("  " + _("(about: {who})").format(who=clean(about)), style="dim"))
         if section.show_if:
             when = _("(asked when {condition})").format(condition=describe(section.show_if))
             parts.append(Text(f"  {when}", style="dim"))
         rows = []
         for q in section.questions:
             n += 1
-            rows.append((f"{n}.", _question_text(q, who)))
+            rows.append((f"{n}.", _question_text(q, section.perspective or who)))
         parts.append(Items(rows))
     return Group(*parts)
 
@@ -46,6 +49,8 @@ def _question_text(q: Question, perspective: str) -> Text:
         tags.append(_("role: {role}").format(role=q.role.value))
     if q.scale:
         tags.append(_("scale: {scale}").format(scale=q.scale))
+    if q.unknown:
+        tags.append(_("takes don't know"))
     out.append(f"\n[{q.id}] " + ", ".join(tags), style="dim")
     if q.options and kind_of(q).options == "own":
         labels = "; ".join(f"{o.value} = {clean(o.label)}" for o in q.options)

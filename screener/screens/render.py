@@ -23,8 +23,9 @@ from rich.rule import Rule
 from rich.text import Text
 
 from screener.core import wording
-from screener.core.kinds import command_keys, kind_of
+from screener.core.kinds import command_keys, kind_of, unknown_key
 from screener.core.model import (
+    OTHER,
     Bank,
     Helpline,
     Question,
@@ -43,6 +44,8 @@ DEMO_STYLE = "bold reverse magenta"  # reverse keeps it visible under NO_COLOR t
 # The keys typed at a question, by what they do, in the language in use (the interview reads
 # them from here); the words around them are messages with a place for each.
 keys = command_keys
+# "I don't know" (kinds.unknown_key) is typed at a question that takes it
+# (`unknown: true` in the bank); elsewhere it is whatever the question makes of it.
 
 
 def bank_text(text: str, style: str = "") -> Text:
@@ -63,8 +66,9 @@ def urgency_label(urgency: str) -> str:
     return wording.urgency_label(Urgency(urgency))
 
 
-def keys_help(plain: bool = False) -> str:
-    """The line under every question that names the keys."""
+def keys_help(plain: bool = False, unknown: bool = False) -> str:
+    """The line under every question that names the keys; `unknown` leads with the key for
+    "I don't know", at a question that takes it."""
     if plain:
         text = _(
             "{back} back, {skip} skip, {why} why we ask, {emergency} emergency help, {quit} quit"
@@ -74,7 +78,12 @@ def keys_help(plain: bool = False) -> str:
             "{back} back · {skip} skip · {why} why we ask · {emergency} emergency help · "
             "{quit} quit"
         )
-    return text.format(**keys())
+    text = text.format(**keys())
+    if not unknown:
+        return text
+    if plain:
+        return _("{unknown} don't know, {keys}").format(unknown=unknown_key(), keys=text)
+    return _("{unknown} don't know · {keys}").format(unknown=unknown_key(), keys=text)
 
 
 answer_label = wording.answer_label
@@ -203,17 +212,18 @@ def question(
         parts.append(banner_line(banner, plain))
     if where is not None:
         section, n, total = where
-        parts.append(
-            bank_text(
-                _("{section} · {n} of {total}").format(section=section, n=n, total=total), "dim"
+        place = _("{section} · {n} of {total}").format(section=section, n=n, total=total)
+        if perspective == OTHER:  # every screen says whose account this is
+            place = _("{account} · {place}").format(
+                account=wording.whose_account("screen"), place=place
             )
-        )
+        parts.append(bank_text(place, "dim"))
     parts.append(bank_text(word(q.text, perspective), "" if plain else "bold"))
     parts.append(_how_to_answer(q, plain))
     if answered:
         so_far = _("Your answer so far: {answer}. Press Enter to keep it.")
         parts.append(bank_text(so_far.format(answer=answer_label(q, current))))
-    parts.append(bank_text(keys_help(plain), "dim"))
+    parts.append(bank_text(keys_help(plain, q.unknown), "dim"))
     if plain:
         parts += [bank_text(line) for line in switch]
     return Group(*parts)
@@ -234,7 +244,12 @@ def _how_to_answer(q: Question, plain: bool) -> RenderableType:
             grid.add_row("", Text(line))
         else:
             grid.add_row(Text(marker.group(0)), Text(line[marker.end() :]))
-    return Group(grid, Text(kind.instruction(q)))
+    instruction = kind.instruction(q)
+    if q.unknown:
+        instruction = _("{instruction} Type {key} if you don't know.").format(
+            instruction=instruction, key=unknown_key()
+        )
+    return Group(grid, Text(instruction))
 
 
 _CHOICE = re.compile(r"\s*\S+\s+")  # "  1  " before a choice's label
@@ -263,8 +278,11 @@ def why(bank: Bank, q: Question, plain: bool) -> RenderableType:
             )
         else:
             body.append(clean(scale.title))
-    body.append("\n" + _("From:"), style="bold")
-    parts = Group(body, bullets((source_title(bank, s) for s in q.source), plain=plain))
+    if q.source:  # "Who is this about?" is the program's own question: it has none
+        body.append("\n" + _("From:"), style="bold")
+        parts = Group(body, bullets((source_title(bank, s) for s in q.source), plain=plain))
+    else:
+        parts = Group(body)
     if plain:
         return parts
     return Panel(parts, title=_("Why this question"), box=box.ROUNDED, border_style="cyan")

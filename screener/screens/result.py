@@ -9,6 +9,11 @@ withdrawal rating), things to keep in mind, and the sources by title. It ends on
 (`end_card`) with the result, the first next step and a helpline, since a terminal shows the
 end of what was printed.
 
+About someone else (perspective `other`) the result is that person's account: what they have
+seen as a range of the 11 signs, never a severity; the emergency box comes straight after the
+first screen when anything seen raises the risk of an overdose, and the signs table says, for
+each sign, whether it was seen, not seen, not known, or cannot be seen from outside.
+
 Research detail (bank ids and versions, criterion keys, the withdrawal scale's published name
 and where its score ranges come from, source files and references) is for clinicians: explain
 and the summaries show it, these screens do not.
@@ -24,6 +29,7 @@ from rich.text import Text
 from screener.core import wording
 from screener.core.model import (
     CRITERIA,
+    OTHER,
     WITHDRAWAL_SCALE,
     Bank,
     Helpline,
@@ -55,6 +61,7 @@ STATUS_STYLE = {
     Status.EXCLUDED: "dim",
     Status.UNANSWERED: "yellow",
     Status.UNCERTAIN: "yellow",
+    Status.UNKNOWN: "yellow",
 }
 
 # How many next steps the first screen names (title and brief); all of them follow in full.
@@ -100,18 +107,31 @@ def result(
     """The whole result; `banner` (see `render.demo_banner`) marks it at the top and at the end."""
     steps = [bank.referral(f.id) for f in res.referrals]
     parts: list[RenderableType] = [*first_screen(bank, res, plain, banner)]
+    # About someone else at risk of an overdose, what to do in one comes before anything else.
+    risk_first = res.perspective == OTHER and overdose_risk(bank, res)
+    if risk_first:
+        parts.append(heading(_("If they overdose"), plain))
+        parts.append(emergency(bank, plain, "result"))
     # The detail, most urgent first.
     if steps:
         parts.append(heading(_("What you can do next"), plain))
         parts.append(referrals_text(steps, plain))
     if not res.screened_out:
-        parts.append(heading(_("Safety"), plain))
+        parts.append(heading(wording.safety_heading(res.perspective), plain))
         parts.append(flags_text(bank, res, plain))
-    parts.append(heading(_("In an emergency"), plain))
-    parts.append(emergency(bank, plain, "result"))
+    if not risk_first:
+        parts.append(heading(_("In an emergency"), plain))
+        parts.append(emergency(bank, plain, "result"))
     parts.append(heading(_("Helplines (US)"), plain))
     parts.append(helplines(bank, plain))
-    if not res.screened_out:
+    if not res.screened_out and res.perspective == OTHER:
+        parts.append(heading(_("The 11 signs, as you have seen them"), plain))
+        parts += counting_notes(bank, res)
+        parts.append(signs_table(bank, res, plain))
+        still_open = wording.open_sentence(res)
+        if still_open:
+            parts += [Text(""), bank_text(still_open)]
+    elif not res.screened_out:
         parts.append(heading(_("How your answers were counted"), plain))
         parts += counting_notes(bank, res)
         parts.append(criteria_table(bank, res, plain))
@@ -132,11 +152,13 @@ def first_screen(
     bank: Bank, res: Result, plain: bool = False, banner: str | None = None
 ) -> list[RenderableType]:
     """The top of the result: what someone who reads nothing else needs."""
-    parts: list[RenderableType] = [heading(_("Your screening result"), plain)]
+    parts: list[RenderableType] = [heading(wording.result_heading(res.perspective), plain)]
     if banner is not None:
         parts.append(banner_line(banner, plain))
+    if res.perspective == OTHER:
+        parts.append(bank_text(wording.whose_account("screen"), "dim"))
     parts.append(bank_text(summary_line(res), "" if plain else "bold"))
-    parts.append(bank_text(wording.not_a_diagnosis()))
+    parts.append(bank_text(wording.not_a_diagnosis("screen", res.perspective)))
     if not res.complete:
         parts.append(bank_text(wording.not_finished(res), "" if plain else "yellow"))
     steps = [bank.referral(f.id) for f in res.referrals[:FIRST_STEPS]]
@@ -159,7 +181,7 @@ def end_card(
         text.append("\n")
     text.append(_("In short:") + " ", style="bold")
     text.append(clean(summary_line(res)))
-    text.append("\n" + wording.not_a_diagnosis())
+    text.append("\n" + wording.not_a_diagnosis("screen", res.perspective))
     if res.referrals:
         first = bank.referral(res.referrals[0].id)
         text.append("\n" + _("First step:") + " ", style="bold")
@@ -203,6 +225,12 @@ def counting_notes(bank: Bank, res: Result) -> list[RenderableType]:
 
 
 def _supervision_notes(bank: Bank, res: Result) -> list[RenderableType]:
+    if res.perspective == OTHER:
+        if res.supervised_exclusion:
+            return [bank_text(wording.prescribed_note(res))]
+        if res.supervision_uncertain:
+            return [bank_text(wording.prescribed_open_note())]
+        return []
     if res.supervised_exclusion:
         return [
             bank_text(
@@ -236,6 +264,30 @@ def _override_reason(bank: Bank, qid: str, value: Value) -> str:
     return _("you answered '{answer}' to '{question}'").format(
         answer=wording.option_label(q, value), question=q.short
     )
+
+
+def signs_table(bank: Bank, res: Result, plain: bool) -> RenderableType:
+    """The 11 criteria as signs someone else has seen or not: each sign, and what they saw."""
+    rows = [
+        (i, bank.criteria.get(c.key, c.key), wording.sign_status(c, res), STATUS_STYLE[c.status])
+        for i, c in enumerate(res.criteria, 1)
+    ]
+    if plain:
+        out = Text()
+        line = _("{number}. {sign}: {seen}")
+        for i, sign, seen, _style in rows:
+            out.append(line.format(number=i, sign=clean(sign), seen=seen) + "\n")
+        out.rstrip()
+        return out
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=True)
+    table.add_column("#", justify="right", style="dim", width=2)
+    table.add_column(pgettext("column", "Sign"), ratio=3)
+    table.add_column(pgettext("column", "What you saw"), ratio=1)
+    for i, sign, seen, style in rows:
+        table.add_row(str(i), bank_text(sign), bank_text(seen, style))
+    return table
 
 
 def criteria_table(bank: Bank, res: Result, plain: bool) -> RenderableType:

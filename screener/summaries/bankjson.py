@@ -10,6 +10,8 @@ from screener.core.model import Bank, Question, word
 
 
 def bank_json(bank: Bank, perspective: str | None = None) -> dict[str, object]:
+    """Every question of every perspective; each says the one it is asked in (null: every
+    one), and its text is in that perspective's words (else `perspective`'s, or the first's)."""
     who = perspective or next(iter(bank.perspectives))
     return {
         "bank": {
@@ -25,11 +27,12 @@ def bank_json(bank: Bank, perspective: str | None = None) -> dict[str, object]:
 
 def _question_json(bank: Bank, q: Question, perspective: str) -> dict[str, object]:
     show_if = effective_show_if(bank, q)
+    asked_in = bank.section(q.section).perspective
     return {
         "id": q.id,
         "section": q.section,
         "kind": q.kind.value,
-        "text": word(q.text, perspective),
+        "text": word(q.text, asked_in or perspective),
         "short": q.short,
         "options": [{"value": o.value, "label": o.label} for o in q.options],
         "criterion": q.criterion,
@@ -39,4 +42,6 @@ def _question_json(bank: Bank, q: Question, perspective: str) -> dict[str, objec
         "why": q.why,
         "source": list(q.source),
         "changed_in": q.changed_in or None,
+        "perspective": asked_in,
+        "unknown": q.unknown,
     }

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO, NamedTuple
 
 from screener.core import wording
-from screener.core.model import Answers, Bank, Result
+from screener.core.model import OTHER, Answers, Bank, Result
 from screener.core.safetext import LINE_LIMIT, one_line
 from screener.core.scoring import result_json, score
 from screener.errors import AnswersError
@@ -38,6 +38,7 @@ COLUMNS = (
     "flags",
     "complete",  # false for answers saved part-way (added in 0.2; columns are only added)
     "demo",  # the persona's name for a demo's fictional answers, else empty
+    "perspective",  # whose account: `self`, or `other` for someone else's (added in 0.3)
 )
 
 
@@ -148,13 +149,14 @@ def row(item: Scored) -> tuple[str | int, ...]:
         _cell(one_line(str(item.path), None)),
         item.answers.created or "",
         _cell(item.answers.bank_version),
-        res.severity.value,
+        "" if res.perspective == OTHER else res.severity.value,  # no label for someone not asked
         res.count,
         res.count_max,
         "" if w is None or w.answered == 0 else w.score,
         ";".join(f.id for f in res.flags),
         "true" if res.complete else "false",
         _cell(one_line(item.answers.demo or "", None)),
+        _cell(one_line(res.perspective, None)),
     )
 
 

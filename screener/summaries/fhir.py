@@ -45,6 +45,8 @@ from screener.core import wording
 from screener.core.conditions import applicable, describe
 from screener.core.kinds import fhir_answer, kind_of
 from screener.core.model import (
+    OTHER,
+    WHO,
     WITHDRAWAL_SCALE,
     AllOf,
     AnyOf,
@@ -78,6 +80,10 @@ ACT_REASON = "http://terminology.hl7.org/CodeSystem/v3-ActReason"
 TEST_DATA = {"system": ACT_REASON, "code": "HTEST", "display": "test health data"}
 
 COUNT_TEXT = N_("DSM-5 opioid use disorder criteria endorsed (self-screen)")
+OBSERVED_TEXT = N_(
+    "DSM-5 opioid use disorder criteria matched by what someone else has seen (their account, "
+    "not a diagnosis)"
+)
 SEVERITY_TEXT = N_("Provisional DSM-5 opioid use disorder severity (self-screen, not a diagnosis)")
 
 # --- code systems ---------------------------------------------------------------------
@@ -119,11 +125,27 @@ def _coding(bank: Bank, q: Question, value: object) -> dict[str, Any]:
 def questionnaire(bank: Bank) -> dict[str, Any]:
     """The bank as an R4 Questionnaire: one group per section, the consent question left out.
 
-    Text is in the bank's first perspective. Each section's intro is a `display` item.
+    A bank with more than one perspective starts with "Who is this screening about?" (linkId
+    `about-whom`, one option per perspective), and each section asked in one perspective is
+    enabled when that option is chosen. Text is in the section's perspective, else the bank's
+    first. Each section's intro is a `display` item.
     """
-    who = next(iter(bank.perspectives), "self")
+    first = next(iter(bank.perspectives), "self")
     items = []
+    if len(bank.perspectives) > 1:
+        items.append(
+            {
+                "linkId": WHO,
+                "text": clean(wording.who_text()),
+                "type": "choice",
+                "required": True,
+                "answerOption": [
+                    {"valueCoding": perspective_coding(bank, p)} for p in bank.perspectives
+                ],
+            }
+        )
     for section in bank.sections:
+        who = section.perspective or first
         questions = [_q_item(bank, q, who) for q in section.questions if q.role is not Role.CONSENT]
         if not questions:
             continue
@@ -132,8 +154,7 @@ def questionnaire(bank: Bank) -> dict[str, Any]:
             "text": clean(section.title),
             "type": "group",
         }
-        if section.show_if is not None:
-            group.update(_enable(bank, section.show_if))
+        group.update(_section_enable(bank, section))
         intro = clean(word(section.intro, who)) if section.intro else ""
         if intro:
             questions.insert(
@@ -189,7 +210,47 @@ def _q_item(bank: Bank, q: Question, perspective: str) -> dict[str, Any]:
     return item
 
 
+def perspectives_system(bank: Bank) -> str:
+    return f"{bank.url}/perspectives"
+
+
+def perspective_coding(bank: Bank, perspective: str) -> dict[str, Any]:
+    label = bank.perspectives.get(perspective, perspective)
+    return {"system": perspectives_system(bank), "code": perspective, "display": clean(label)}
+
+
 # --- show_if as enableWhen ------------------------------------------------------------
+
+
+def _section_enable(bank: Bank, section: Section) -> dict[str, Any]:
+    """A group's enableWhen: its `show_if`, and in a bank with several perspectives the
+    answer to "Who is this screening about?" that it is asked for."""
+    base = _enable(bank, section.show_if) if section.show_if is not None else {}
+    if section.perspective is None or len(bank.perspectives) <= 1:
+        return base
+    who = {
+        "question": WHO,
+        "operator": "=",
+        "answerCoding": perspective_coding(bank, section.perspective),
+    }
+    whens = base.get("enableWhen")
+    if not base:
+        return {"enableWhen": [who]}
+    if whens is not None and (len(whens) == 1 or base.get("enableBehavior") == "all"):
+        return {"enableWhen": [who, *whens], "enableBehavior": "all"}
+    # show_if needs an expression (or is an `any`): say the perspective in it too.
+    assert section.show_if is not None
+    chosen = (
+        f"%resource.repeat(item).where(linkId = {_quote(WHO)}).answer"
+        f".where(value.code = {_quote(section.perspective)}).exists()"
+    )
+    expression = {
+        "description": describe(section.show_if),
+        "language": "text/fhirpath",
+        "expression": f"({chosen}) and ({fhirpath(bank, section.show_if)})",
+    }
+    return {"extension": [{"url": ENABLE_WHEN_EXPRESSION, "valueExpression": expression}]}
+
 
 # (enableBehavior, enableWhen list); the behavior only matters with more than one entry.
 _Parts = tuple[str, list[dict[str, Any]]]
@@ -349,7 +410,10 @@ def response_bundle(summary: Summary, new_id: Callable[[], str] | None = None) -
         authored=_when(summary.answers.created, summary.created),
     )
     qr = _response(made)
-    observations = [_count(made), _severity(made)]
+    if summary.answers.perspective == OTHER:  # no severity for someone who was not asked
+        observations = [_count(made)]
+    else:
+        observations = [_count(made), _severity(made)]
     w = summary.result.withdrawal
     if w is not None and w.answered:
         observations.append(_withdrawal(made))
@@ -411,7 +475,7 @@ def _response(made: _Made) -> dict[str, Any]:
     from screener.files.answers import missing  # its YAML reader is not needed here
 
     bank, answers = made.summary.bank, made.summary.answers
-    shown, counted = applicable(bank, answers.values)
+    shown, counted = applicable(bank.about(answers.perspective), answers.values)
     asked = {q.id for q in shown if q.id in counted and q.role is not Role.CONSENT}
     groups = []
     for section in bank.sections:
@@ -424,22 +488,58 @@ def _response(made: _Made) -> dict[str, Any]:
             groups.append(
                 {"linkId": group_id(section), "text": clean(section.title), "item": items}
             )
-    status = "in-progress" if missing(bank, answers.values) else "completed"
+    if len(bank.perspectives) > 1:  # "Who is this screening about?", as the Questionnaire
+        who = {"valueCoding": perspective_coding(bank, answers.perspective)}
+        groups.insert(0, {"linkId": WHO, "text": clean(wording.who_text()), "answer": [who]})
+    status = "in-progress" if missing(bank, answers.values, answers.perspective) else "completed"
     qr: dict[str, Any] = {"resourceType": "QuestionnaireResponse", **_labels(answers.demo)}
+    if answers.perspective == OTHER:
+        qr["contained"] = _about_someone_else()
     qr.update(
         {
             "language": bank.language,
             "questionnaire": f"{bank.url}|{bank.version}",
             "status": status,
-            "authored": made.authored,
-            "item": groups,
         }
     )
+    if answers.perspective == OTHER:
+        qr["subject"] = {"reference": f"#{SUBJECT_ID}", "display": _("the person it is about")}
+    qr["authored"] = made.authored
+    if answers.perspective == OTHER:
+        qr["source"] = {"reference": f"#{INFORMANT_ID}", "display": wording.whose_account("record")}
+    qr["item"] = groups
     return qr
+
+
+# Answers about someone else: the QuestionnaireResponse's `subject` is the person they are
+# about and its `source` (who gave the answers) a RelatedPerson of theirs, both contained in
+# the response, with no name, identifier or anything else that could tell who they are or
+# link this response to any other.
+SUBJECT_ID = "subject"
+INFORMANT_ID = "informant"
+
+
+def _about_someone_else() -> list[dict[str, Any]]:
+    return [
+        {"resourceType": "Patient", "id": SUBJECT_ID},
+        {
+            "resourceType": "RelatedPerson",
+            "id": INFORMANT_ID,
+            "patient": {"reference": f"#{SUBJECT_ID}"},
+        },
+    ]
+
+
+# Marks an answer "I don't know" (kept apart from a skipped question, which has no answer and
+# no mark): the HL7 data-absent-reason extension on the item, with no answer beside it.
+DATA_ABSENT_REASON = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
 
 
 def _answer_item(bank: Bank, q: Question, value: Value, perspective: str) -> dict[str, Any]:
     item: dict[str, Any] = {"linkId": q.id, "text": clean(word(q.text, perspective))}
+    if q.is_unknown(value):
+        item["extension"] = [{"url": DATA_ABSENT_REASON, "valueCode": "asked-unknown"}]
+        return item
     answers = _typed(bank, q, value)
     if answers:
         item["answer"] = answers
@@ -471,6 +571,8 @@ def _notes(summary: Summary) -> list[str]:
     """What a reader of the count or severity needs to know to read it right."""
     r = summary.result
     notes = []
+    if r.perspective == OTHER:
+        notes.append(wording.whose_account("record"))
     if r.screened_out:
         notes.append(
             _("No opioid use in the past 12 months was reported, so no criterion applies.")
@@ -488,6 +590,17 @@ def _notes(summary: Summary) -> list[str]:
                 n,
             ).format(n=n, count=r.count, top=r.count_max)
         )
+    unknown = len(r.ids(Status.UNKNOWN))
+    if unknown:
+        notes.append(
+            ngettext(
+                '{n} of the 11 criteria is not known (answered "don\'t know", or not something '
+                "anyone else can see): the count is {count} and could be as high as {top}.",
+                '{n} of the 11 criteria are not known (answered "don\'t know", or not something '
+                "anyone else can see): the count is {count} and could be as high as {top}.",
+                unknown,
+            ).format(n=unknown, count=r.count, top=r.count_max)
+        )
     if r.supervised_exclusion:
         notes.append(
             _(
@@ -495,14 +608,17 @@ def _notes(summary: Summary) -> list[str]:
                 "prescribed and taken under medical care."
             )
         )
-    notes.append(wording.not_a_diagnosis("record"))
+    notes.append(wording.not_a_diagnosis("record", r.perspective))
     return notes
 
 
 def _count(made: _Made) -> dict[str, Any]:
     summary = made.summary
     r = summary.result
-    obs = _observation(made, "criteria-count", _(COUNT_TEXT))
+    if r.perspective == OTHER:
+        obs = _observation(made, "criteria-count-observed", _(OBSERVED_TEXT))
+    else:
+        obs = _observation(made, "criteria-count", _(COUNT_TEXT))
     obs["valueInteger"] = r.count
     if r.count_max != r.count:
         obs["component"] = [

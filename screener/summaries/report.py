@@ -15,6 +15,7 @@ from typing import NamedTuple, TypeAlias
 from screener.core import wording
 from screener.core.conditions import true_leaves
 from screener.core.model import (
+    OTHER,
     WITHDRAWAL_SCALE,
     Bank,
     Result,
@@ -110,10 +111,13 @@ def build(summary: Summary) -> Document:
                     _("{id}, version {version}").format(id=bank.id, version=bank.version),
                 ),
                 (_("Perspective"), perspective),
+                *_whose(answers.perspective),
             )
         )
     )
-    blocks.append(Para(wording.not_a_diagnosis("summary"), "notice"))
+    if answers.perspective == OTHER:
+        blocks.append(Para(wording.whose_account("summary"), "notice"))
+    blocks.append(Para(wording.not_a_diagnosis("summary", answers.perspective), "notice"))
     if not res.complete:
         blocks.append(Para(wording.not_finished(res), "notice"))
     blocks += _result(bank, res)
@@ -137,6 +141,20 @@ def build(summary: Summary) -> Document:
         Items(tuple(Item("", _source(s.title, s.file, s.ref)) for s in bank.sources.values()))
     )
     return Document(title, bank.language, answers.demo is not None, tuple(blocks))
+
+
+def _whose(perspective: str) -> tuple[tuple[str, str], ...]:
+    """Whose answers these are, and about whom. Nothing names either person, and nothing here
+    could link this summary to another screening by the same person."""
+    if perspective == OTHER:
+        return (
+            (_("Answers given by"), _("someone who knows the person (family, partner or friend)")),
+            (_("About"), _("another person, not named, who did not answer")),
+        )
+    return (
+        (_("Answers given by"), _("the person the screening is about")),
+        (_("About"), _("the person who answered")),
+    )
 
 
 def _next_step(title: str, urgency: Urgency) -> str:
@@ -182,6 +200,8 @@ def _result(bank: Bank, res: Result) -> list[Block]:
     blocks: list[Block] = [Heading(_("Result"), 2), Para(result_sentence(res), "strong")]
     if res.changed_since:
         blocks.append(Para(wording.changed_since(bank, res, "summary")))
+    if res.perspective == OTHER:
+        return blocks + _seen(bank, res)
     if res.supervised_exclusion:
         blocks.append(
             Para(
@@ -221,9 +241,33 @@ def _result(bank: Bank, res: Result) -> list[Block]:
     return blocks
 
 
+def _seen(bank: Bank, res: Result) -> list[Block]:
+    """The result about someone else: the signs seen, what is open, the risks seen. No
+    severity and no withdrawal rating: the person was not asked."""
+    blocks: list[Block] = []
+    if res.supervised_exclusion:
+        blocks.append(Para(wording.prescribed_note(res, "summary")))
+    elif res.supervision_uncertain:
+        blocks.append(Para(wording.prescribed_open_note("summary")))
+    if res.screened_out:
+        return blocks
+    blocks += [Heading(_("The 11 signs (DSM-5 criteria), as seen by the person answering"), 3)]
+    blocks.append(_criteria(bank, res))
+    still_open = wording.open_sentence(res, "summary")
+    if still_open:
+        blocks.append(Para(still_open))
+    blocks.append(Heading(_("Overdose risks seen"), 3))
+    if res.flags:
+        flags = (bank.flag(f.id) for f in res.flags)
+        blocks.append(Items(tuple(Item(f.label, f.detail) for f in flags)))
+    else:
+        blocks.append(Para(wording.no_flags_sentence(bank, res, "summary")))
+    return blocks
+
+
 def _override_reasons(bank: Bank, res: Result) -> str:
     """Which answers undo "all use was prescribed", in the third person."""
-    q = bank.by_role(Role.PRESCRIBED_ONLY)
+    q = bank.about(res.perspective).by_role(Role.PRESCRIBED_ONLY)
     if q is None or q.overridden_if is None:
         return ""
     reasons = []
@@ -263,7 +307,10 @@ def _criteria(bank: Bank, res: Result) -> Table:
                 for q, label in answers
             )
         meaning = bank.criteria.get(c.key, c.key)
-        status = wording.status_label(c.status)
+        if res.perspective == OTHER:
+            status = wording.sign_status(c, res)
+        else:
+            status = wording.status_label(c.status)
         rows.append((str(i), meaning, c.key, status, shown or wording.not_asked()))
     columns = (
         pgettext("column", "#"),
