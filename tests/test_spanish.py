@@ -317,6 +317,115 @@ class TestEverythingInSpanish:
         assert english_in(shown) == []
 
 
+# About someone else, as a Spanish speaker answers: 2 for "Sobre alguien que me importa",
+# s to begin, s (use known), heroin, then "no sé" (typed ns) to every sign and risk.
+OTHER_WALK_ES = ["2", "s", "s", "1", *(["ns"] * 19)]
+
+
+class TestAboutSomeoneElseInSpanish:
+    """The observer's screening (perspective `other`) in Spanish: ns for "no sé", and no
+    English from the first question to the summaries."""
+
+    def test_a_whole_run_about_someone_else(self, invoke: Any, tmp_path: Path) -> None:
+        out = tmp_path / "s.json"
+        shown = invoke(["run", "--export", str(out)], input=piped(OTHER_WALK_ES))
+        assert english_in(shown) == []
+        flat = " ".join(shown.split())
+        assert "¿Sobre quién es esta evaluación?" in flat
+        assert "ns no sé · v volver · o omitir" in flat
+        assert "Escriba s para sí o n para no. Escriba ns si no sabe." in flat
+        assert "Sus respuestas sobre otra persona · Lo que ha notado · 1 de 12" in flat
+        assert (
+            "Lo que usted ha visto coincide con 0 a 11 de las 11 señales que buscan los "
+            "profesionales de la salud" in flat
+        )
+        assert "no se ve desde afuera" in flat
+        # "no sé" is stored as every language stores it: `unknown`, apart from a skip.
+        answers = json.loads(out.read_text(encoding="utf-8"))["answers"]
+        assert answers["about_withdrawal"] == "unknown"
+        assert answers["about_which"] == ["heroin"]
+
+    @pytest.mark.parametrize("typed", ["ns", "NS", "no sé", "no se", "unknown"])
+    def test_no_se_is_typed_as_a_spanish_speaker_would(self, typed: str) -> None:
+        from screener.screens.interview import parse_reply
+
+        q = load_bank(language="es").question("about_cut_down")
+        i18n.use("es")
+        assert parse_reply(q, typed).value == "unknown"
+
+    @pytest.mark.parametrize("typed", ["d", "don't know"])
+    def test_the_english_key_for_dont_know_is_no_answer_in_spanish(self, typed: str) -> None:
+        """In Spanish d means nothing: it is not taken for "no sé" (nor for anything else)."""
+        from screener.screens.interview import parse_reply
+
+        q = load_bank(language="es").question("about_cut_down")
+        i18n.use("es")
+        reply = parse_reply(q, typed)
+        assert reply.value is None
+        assert reply.hint is not None
+        assert f"'{typed}' no es una respuesta válida aquí." in reply.hint
+
+    def test_the_key_for_no_se_clashes_with_no_other_spanish_key(self) -> None:
+        from screener.core.kinds import command_keys, typed_no, typed_yes, unknown_key
+
+        i18n.use("es")
+        others = {*command_keys().values(), typed_yes(), typed_no()}
+        assert unknown_key() == "ns"
+        assert unknown_key() not in others
+        assert len(others) == len(command_keys()) + 2  # and none of them clash either
+
+    @pytest.mark.parametrize("name", ["terry", "jamie"])
+    def test_the_demo_about_someone_else(self, invoke: Any, tmp_path: Path, name: str) -> None:
+        out = tmp_path / "d.md"
+        shown = invoke(["demo", name, "--pace", "0", "--export", str(out)])
+        assert english_in(shown + out.read_text(encoding="utf-8")) == []
+        assert "\n> 2\n" in shown  # "Sobre alguien que me importa"
+        assert "\n> d\n" not in shown and "\n> y\n" not in shown
+        sketch = {"terry": "Terry, 48 años", "jamie": "Jamie, 34 años"}[name]
+        assert sketch in shown
+        if name == "terry":  # terry does not know some things: the demo types ns
+            assert "\n> ns\n" in shown
+
+    def test_the_result_and_every_summary_about_someone_else(
+        self, invoke: Any, tmp_path: Path
+    ) -> None:
+        answers = tmp_path / "a.yaml"
+        doc = {
+            "format": "screener-answers/1",
+            "bank": {"id": "oud-self-screen", "version": "2.0.0"},
+            "perspective": "other",
+            "answers": {
+                "about_use_any": True,
+                "about_which": ["heroin", "fentanyl"],
+                "about_cut_down": True,
+                "about_withdrawal": "unknown",
+                "about_overdose": True,
+                "about_unsafe": True,
+                "about_open": True,
+            },
+        }
+        answers.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+        assert english_in(invoke(["score", str(answers)])) == []
+        for fmt in ("md", "html", "txt", "fhir", "json"):
+            out = tmp_path / f"s.{fmt}"
+            shown = invoke(["score", str(answers), "--export", str(out), "--format", fmt])
+            written = words_of(out.read_text(encoding="utf-8"), fmt)
+            assert english_in(shown + written) == [], fmt
+            if fmt != "json":  # the JSON holds ids and numbers
+                assert "otra persona" in written, fmt
+        bundle = json.loads((tmp_path / "s.fhir").read_text(encoding="utf-8"))
+        contained = [c for e in bundle["entry"] for c in e["resource"].get("contained", [])]
+        assert "RelatedPerson" in {c["resourceType"] for c in contained}
+        steps = " ".join((tmp_path / "s.txt").read_text(encoding="utf-8").split())
+        assert "Línea Nacional contra la Violencia Doméstica (1-800-799-7233" in steps
+        assert "Grupos de Familia Nar-Anon" in steps
+
+    def test_explain_names_the_spanish_key(self, invoke: Any) -> None:
+        shown = " ".join(invoke(["explain"]).split())
+        assert "8. Cuando la evaluación es sobre otra persona" in shown
+        assert 'responder "no sé" (se escribe ns,' in shown
+
+
 class TestSummaryLanguage:
     """A summary may be in another language than the screening; answers stay the same."""
 
