@@ -355,7 +355,7 @@ class TestAboutSomeoneElseInSpanish:
 
     @pytest.mark.parametrize("typed", ["d", "don't know"])
     def test_the_english_key_for_dont_know_is_no_answer_in_spanish(self, typed: str) -> None:
-        """In Spanish d means nothing: it is not taken for "no sé" (nor for anything else)."""
+        """In Spanish d means nothing: it is not taken for "no sé", and the hint names ns."""
         from screener.screens.interview import parse_reply
 
         q = load_bank(language="es").question("about_cut_down")
@@ -364,6 +364,7 @@ class TestAboutSomeoneElseInSpanish:
         assert reply.value is None
         assert reply.hint is not None
         assert f"'{typed}' no es una respuesta válida aquí." in reply.hint
+        assert reply.hint.endswith("Escriba ns si no sabe.")  # what it may have meant
 
     def test_the_key_for_no_se_clashes_with_no_other_spanish_key(self) -> None:
         from screener.core.kinds import command_keys, typed_no, typed_yes, unknown_key
@@ -419,6 +420,21 @@ class TestAboutSomeoneElseInSpanish:
         steps = " ".join((tmp_path / "s.txt").read_text(encoding="utf-8").split())
         assert "Línea Nacional contra la Violencia Doméstica (1-800-799-7233" in steps
         assert "Grupos de Familia Nar-Anon" in steps
+
+    def test_the_files_suggested_are_named_in_spanish(self) -> None:
+        from datetime import date
+
+        from screener.files.answers import suggest_save_path
+        from screener.screens.after import summary_stem
+
+        i18n.use("es")
+        day = date(2026, 12, 1)
+        assert summary_stem(day) == "resumen-evaluacion-2026-12-01"
+        assert (
+            suggest_save_path(Path("/nowhere"), day).name == "screener-respuestas-2026-12-01.yaml"
+        )
+        i18n.use("en")
+        assert summary_stem(day) == "screening-summary-2026-12-01"
 
     def test_explain_names_the_spanish_key(self, invoke: Any) -> None:
         shown = " ".join(invoke(["explain"]).split())
@@ -557,7 +573,7 @@ class TestOnATerminal:
         child.expect(pexpect.EOF)
         child.close()
         assert child.exitstatus == 0
-        (saved,) = tmp_path.glob("screening-summary-*.html")
+        (saved,) = tmp_path.glob("resumen-evaluacion-*.html")  # named in Spanish
         page = saved.read_text(encoding="utf-8")
         assert '<html lang="en">' in page
         assert "a pattern consistent with severe opioid use disorder" in page

@@ -23,7 +23,7 @@ from screener.core.model import Answers, Bank, Result, Summary
 from screener.core.safetext import clean, one_line
 from screener.errors import ExportError, Interrupted
 from screener.files import safefile
-from screener.i18n import N_, _
+from screener.i18n import N_, _, pgettext
 from screener.screens import render
 from screener.summaries import export
 
@@ -44,8 +44,9 @@ SAVE, EMERGENCY, LEAVE = "1", "2", "3"
 
 
 def summary_stem(today: date) -> str:
-    """The suggested file name without its ending: `screening-summary-2026-12-01`."""
-    return f"screening-summary-{today.isoformat()}"
+    """The suggested file name without its ending, in the language in use:
+    `screening-summary-2026-12-01` (`resumen-evaluacion-2026-12-01` in Spanish)."""
+    return f"{pgettext('file name', 'screening-summary')}-{today.isoformat()}"
 
 
 class AfterResult:

@@ -25,6 +25,7 @@ from screener.core.kinds import (
     kind_of,
     typed_no,
     typed_yes,
+    unknown_key,
     unknown_words,
 )
 from screener.core.model import (
@@ -100,7 +101,12 @@ def parse_reply(q: Question, raw: str, answered: bool = False) -> Reply:
     if q.unknown and low in unknown_words():
         return Reply(value=UNKNOWN)
     answer = kind_of(q).read(q, text)
-    return Reply(value=answer.value, hint=answer.hint)
+    hint = answer.hint
+    if hint and q.unknown:  # a reply that did not fit may have meant "I don't know"
+        hint = _("{instruction} Type {key} if you don't know.").format(
+            instruction=hint, key=unknown_key()
+        )
+    return Reply(value=answer.value, hint=hint)
 
 
 class Interview:
