@@ -4,6 +4,7 @@ Measures, as medians over --runs runs (default 21, at least 10) with this interp
   baseline      python -c "import typer, rich.console, yaml", run to the end
   baseline pty  the same, spawned on a pty like the first screen and read to its end
   first screen  python -m screener on a pty, from spawn to the first "> " prompt
+  first screen, Spanish  the same with LANG=es_MX.UTF-8 (catalog and bank translation read)
   score --json  python -m screener score FILE --json on a complete answers file
 
 The first screen is compared with the pty baseline, so the pty's own cost is on both sides;
@@ -77,7 +78,8 @@ ANSWERS = {
 def environment() -> dict[str, str]:
     # PYTHONDONTWRITEBYTECODE would make every run recompile the package: an installed
     # screener has its .pyc files, so the warm-up run must be able to write them.
-    dropped = ("FORCE_COLOR", "PYTHONSTARTUP", "PYTHONDONTWRITEBYTECODE")
+    dropped = ("FORCE_COLOR", "PYTHONSTARTUP", "PYTHONDONTWRITEBYTECODE", "LANGUAGE", "LC_ALL")
+    dropped += ("LC_MESSAGES",)  # LANG decides the language of each probe
     env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update({"TERM": "dumb", "NO_COLOR": "1", "LANG": "C.UTF-8"})
     return env
@@ -99,6 +101,10 @@ def timed_run(argv: list[str], env: dict[str, str], cwd: str) -> float:
 def timed_first_screen(env: dict[str, str], cwd: str) -> float:
     """Seconds from spawning `python -m screener` on a pty to its first prompt."""
     return timed_pty(["-m", "screener"], "> ", env, cwd)
+
+
+def spanish(env: dict[str, str]) -> dict[str, str]:
+    return {**env, "LANG": "es_MX.UTF-8"}
 
 
 def timed_pty(
@@ -140,6 +146,7 @@ def measure(runs: int) -> dict[str, list[float]]:
                 ["-c", "import typer, rich.console, yaml"], pexpect.EOF, env, tmp
             ),
             "first_screen": lambda: timed_first_screen(env, tmp),
+            "first_screen_es": lambda: timed_first_screen(spanish(env), tmp),
             "score_json": lambda: timed_run(
                 [sys.executable, "-m", "screener", "score", str(answers), "--json"], env, tmp
             ),
@@ -157,11 +164,16 @@ LABELS = {
     "baseline": "baseline: import typer, rich.console, yaml",
     "baseline_pty": "baseline on a pty",
     "first_screen": 'first screen: python -m screener to "> "',
+    "first_screen_es": "first screen in Spanish (LANG=es_MX.UTF-8)",
     "score_json": "python -m screener score FILE --json",
 }
 
 
-BASE = {"first_screen": "baseline_pty", "score_json": "baseline"}
+BASE = {
+    "first_screen": "baseline_pty",
+    "first_screen_es": "baseline_pty",
+    "score_json": "baseline",
+}
 
 
 def report(times: dict[str, list[float]], runs: int) -> dict[str, object]:

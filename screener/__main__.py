@@ -1,5 +1,5 @@
 """Lets `python -m screener` behave exactly like the `screener` command."""
 
-from screener.cli import main
+from screener.launch import main
 
 main()

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from screener import __version__
+from screener import __version__, i18n
 from screener.core.safetext import LINE_LIMIT, clean, one_line, show_value
 from screener.errors import AnswersError, ExitCode, Interrupted, Quit, ScreenerError
 from screener.i18n import _, ngettext
@@ -92,6 +92,58 @@ SubjectOption = Annotated[
 ]
 
 
+def _language(value: str | None) -> str | None:
+    """`--lang`: speak that language from here on (the entry point has already chosen it from
+    the command line, before this module's help was translated; this covers a direct call)."""
+    if value is not None:
+        i18n.use(_check_language(value, "--lang"))
+    return value
+
+
+def _check_language(value: str, option: str) -> str:
+    if value not in i18n.LANGUAGES:
+        raise typer.BadParameter(
+            _("{value} is not a language screener speaks; use {languages}").format(
+                value=show_value(value), languages=" or ".join(i18n.LANGUAGES)
+            ),
+            param_hint=f"'{option}'",
+        )
+    return value
+
+
+def _export_language(value: str | None) -> str | None:
+    return None if value is None else _check_language(value, "--export-lang")
+
+
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        metavar="<es|en>",
+        help=_(
+            "The language to use: es (Spanish) or en (English). Without it, the language "
+            "comes from LANGUAGE, LC_ALL, LC_MESSAGES or LANG."
+        ),
+        callback=_language,
+        is_eager=True,
+        show_default=False,
+    ),
+]
+ExportLangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--export-lang",
+        metavar="<es|en>",
+        help=_(
+            "Write the --export summaries in this language (es or en) instead of the "
+            "language of the screening."
+        ),
+        callback=_export_language,
+        show_default=False,
+    ),
+]
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: `screener` with no command (or only options) means `screener run`."""
     # Everything imported so far lives until exit: moving it out of the cyclic collector's way
@@ -100,10 +152,21 @@ def main(argv: list[str] | None = None) -> None:
     gc.freeze()
     streams.prepare()  # any locale can print anything; stderr never fails
     args = list(sys.argv[1:] if argv is None else argv)
+    # `--lang` may come before the command (`screener --lang es score FILE`): it is taken out
+    # here and given to the command, like any of its options, so that it never hides which
+    # command was meant.
+    leading: list[str] = []
+    while args and (args[0] == i18n.LANG_OPTION or args[0].startswith(i18n.LANG_OPTION + "=")):
+        taken = 1 if "=" in args[0] else 2
+        leading += args[:taken]
+        del args[:taken]
     # Only options (or nothing) imply `run`: a mistyped command must still say so.
     implied = not args or (args[0].startswith("-") and args[0] not in ("-h", "--help"))
     if implied:
         args = ["--version"] if "--version" in args else ["run", *args]
+    if leading:
+        at = 1 if args[0] in COMMANDS else 0
+        args[at:at] = leading
     code: int | str | None = None
     stdout = sys.stdout
     try:
@@ -138,6 +201,7 @@ def _root(
             "--version", help=_("Show the version and exit."), callback=_version, is_eager=True
         ),
     ] = False,
+    lang: LangOption = None,
 ) -> None:
     """A private, offline self-screening for opioid (heroin) use disorder.
 
@@ -205,14 +269,23 @@ def _safe_lines(message: str) -> str:
 
 
 def _export_plan(
-    targets: list[str] | None, fmt: str | None, force: bool, subject: str | None = None
+    targets: list[str] | None,
+    fmt: str | None,
+    force: bool,
+    language: str | None = None,
+    subject: str | None = None,
 ) -> list[tuple[str, str]]:
     """(target, format) for each --export, checked before anything is asked.
 
     Nobody should answer fifty questions to learn then that the folder does not exist.
     """
     if not targets:
-        for given, name in ((fmt is not None, "--format"), (force, "--force")):
+        given_options = (
+            (fmt is not None, "--format"),
+            (force, "--force"),
+            (language is not None, "--export-lang"),
+        )
+        for given, name in given_options:
             if given:
                 raise ScreenerError(
                     _("{option} only applies to --export: add --export PATH").format(option=name)
@@ -282,10 +355,15 @@ def _write_exports(
     res: "Result",
     force: bool,
     notes: "Callable[[str], None]",
+    language: str | None = None,
+    bank_path: Path | None = None,
     subject: str | None = None,
 ) -> None:
     """Write each planned export, made now; `-` goes to standard output, each file gets one
-    line on `notes`. `subject` (from --subject) wins over the one the answers came with."""
+    line on `notes`. With `language` (`--export-lang`) the summaries are in that language,
+    the bank's words too, whatever the language of the screening: the answers and the result
+    are ids and numbers, so they read the same in either. `subject` (from --subject) wins over
+    the one the answers came with."""
     if not plan:
         return
     if subject is not None:
@@ -296,9 +374,15 @@ def _write_exports(
     from screener.files import safefile
     from screener.summaries import export
 
-    summary = Summary(bank, answers, res, datetime.now().astimezone())
-    for target, fmt in plan:
-        text = export.render(fmt, summary)
+    made = datetime.now().astimezone()
+    if language is not None and language != i18n.language():
+        with i18n.speaking(language):
+            summary = Summary(_bank(bank_path), answers, res, made)
+            texts = [export.render(fmt, summary) for _target, fmt in plan]
+    else:
+        summary = Summary(bank, answers, res, made)
+        texts = [export.render(fmt, summary) for _target, fmt in plan]
+    for (target, fmt), text in zip(plan, texts, strict=True):
         if target == "-":
             streams.write_document(text)
         else:
@@ -321,6 +405,57 @@ def _json(data: object) -> str:
     import json
 
     return json.dumps(data, indent=2, ensure_ascii=not streams.unicode_ok(sys.stdout))
+
+
+def _bank(path: Path | None) -> "Bank":
+    """The bank at `path` (the built-in one by default) in the language in use, with a warning
+    when it cannot speak that language, or not every one of its words."""
+    from screener.files.bank import load_bank
+
+    the_bank = load_bank(path)
+    wanted = i18n.language()
+    if the_bank.language != wanted:
+        _warn(
+            [
+                _("the question bank has no {language} text: its questions are in {own}").format(
+                    language=i18n.language_name(wanted), own=i18n.language_name(the_bank.language)
+                )
+            ]
+        )
+    elif the_bank.untranslated:
+        n = len(the_bank.untranslated)
+        _warn(
+            [
+                ngettext(
+                    "{n} text of the question bank has no {language} translation yet, so it is "
+                    "shown in {own} (screener validate lists it)",
+                    "{n} texts of the question bank have no {language} translation yet, so they "
+                    "are shown in {own} (screener validate lists them)",
+                    n,
+                ).format(
+                    n=n,
+                    language=i18n.language_name(wanted),
+                    own=i18n.language_name(the_bank.languages[0]),
+                )
+            ]
+        )
+    return the_bank
+
+
+def _either(choices: list[str]) -> str:
+    """ "en or es"; "en, es or fr"."""
+    *first, last = choices
+    if not first:
+        return last
+    return _("{choices} or {last}").format(choices=", ".join(first), last=last)
+
+
+def _both(items: list[str]) -> str:
+    """ "en and es"; "en, es and fr"."""
+    *first, last = items
+    if not first:
+        return last
+    return _("{items} and {last}").format(items=", ".join(first), last=last)
 
 
 def _warn(lines: list[str]) -> None:
@@ -355,20 +490,21 @@ def run(
     fmt: FormatOption = None,
     force: ForceOption = False,
     subject: SubjectOption = None,
+    export_lang: ExportLangOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Take the screening, one question at a time (the default command)."""
     from screener.core.model import Answers, Value
     from screener.files import answers as answers_io
-    from screener.files.bank import load_bank
     from screener.screens import render
     from screener.screens.interview import Interview
 
     interactive = sys.stdin.isatty()
     with guarded():
-        plan = _export_plan(export, fmt, force, subject)
+        plan = _export_plan(export, fmt, force, export_lang, subject)
         # With `--export -` standard output holds the summary alone: the run goes to stderr.
         out = console(plain, stderr=_to_stdout(plan))
-        the_bank = load_bank(bank)
+        the_bank = _bank(bank)
         prefill: dict[str, Value] = {}
         created: str | None = None
         persona: str | None = None  # set when the file holds a demo's fictional answers
@@ -457,6 +593,7 @@ def run(
                 opening,
                 program=_program() if interactive else "screener",
                 pause_after_emergency=interactive,
+                switch=_program() if interactive else "screener",
             ).run()
             if taken is not None and persona is not None:  # fictional answers stay marked
                 taken = taken._replace(demo=persona)
@@ -470,11 +607,12 @@ def run(
 
         res = score(the_bank, taken)
         out.print(result_screen.result(the_bank, res, plain, banner))
-        _write_exports(plan, the_bank, taken, res, force, _notes(out), subject)
+        notes = _notes(out)
+        _write_exports(plan, the_bank, taken, res, force, notes, export_lang, bank, subject)
         if interactive and answers is not None and todo and res.complete and not from_fhir:
             _offer_to_delete(answers, out)
         if interactive:  # a person is there: offer to keep a summary (never asked of a pipe)
-            _after_result(the_bank, taken, res, out, plain, saved_before=bool(plan))
+            _after_result(the_bank, taken, res, out, plain, bool(plan), bank)
 
 
 def _after_result(
@@ -484,9 +622,10 @@ def _after_result(
     out: "Console",
     plain: bool,
     saved_before: bool,
+    bank_path: Path | None = None,
 ) -> None:
-    """At a terminal, after the result: save a summary for a clinician, see the emergency
-    steps again, or leave."""
+    """At a terminal, after the result: save a summary for a clinician (in any language
+    screener speaks), see the emergency steps again, or leave."""
     from datetime import date
 
     from screener.screens.after import AfterResult
@@ -504,6 +643,7 @@ def _after_result(
         date.today(),
         plain,
         saved_before=saved_before,
+        bank_in=lambda code: _bank(bank_path),  # called in `code`: the bank speaks it too
     ).run()
 
 
@@ -610,6 +750,8 @@ def score_cmd(
     fmt: FormatOption = None,
     force: ForceOption = False,
     subject: SubjectOption = None,
+    export_lang: ExportLangOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Score answers files without asking anything."""
     if as_json and as_csv:
@@ -623,20 +765,19 @@ def score_cmd(
                         "or leave out --export for a caseload"
                     )
                 )
-            # --format, --force or --subject alone: say they need --export
-            _export_plan(None, fmt, force, subject)
+            # --format, --force, --export-lang or --subject alone: say they need --export
+            _export_plan(None, fmt, force, export_lang, subject)
         _score_caseload(files, bank, "csv" if as_csv else "json" if as_json else "lines")
         return
     from screener.core.scoring import result_json, score
     from screener.files.answers import read_answers
-    from screener.files.bank import load_bank
 
     with guarded():
-        plan = _export_plan(export, fmt, force, subject)
+        plan = _export_plan(export, fmt, force, export_lang, subject)
         to_stdout = _to_stdout(plan)
         if to_stdout and as_json:
             raise ScreenerError(_("--json and --export - both write to standard output: pick one"))
-        the_bank = load_bank(bank)
+        the_bank = _bank(bank)
         given, warnings = read_answers(files[0], the_bank)
         _warn(warnings)
         res = score(the_bank, given)
@@ -651,16 +792,16 @@ def score_cmd(
             banner = render.demo_banner(given.demo)
             console(plain).print(result_screen.result(the_bank, res, plain, banner))
         stream = "stderr" if as_json or to_stdout else "stdout"
-        _write_exports(plan, the_bank, given, res, force, lambda text: say(text, stream), subject)
+        notes = lambda text: say(text, stream)  # noqa: E731
+        _write_exports(plan, the_bank, given, res, force, notes, export_lang, bank, subject)
 
 
 def _score_caseload(files: list[Path], bank: Path | None, form: str) -> None:
     """Many files: a row each; a bad file is reported by name and the rest still scored."""
-    from screener.files.bank import load_bank
     from screener.summaries import caseload
 
     with guarded():
-        the_bank = load_bank(bank)
+        the_bank = _bank(bank)
         failed = caseload.write(files, the_bank, form, sys.stdout, sys.stderr)
         if failed:
             sys.stdout.flush()
@@ -695,14 +836,14 @@ def questions(
         typer.Option("--fhir", help=_("Print the bank as a FHIR R4 Questionnaire (JSON).")),
     ] = False,
     plain: PlainOption = False,
+    lang: LangOption = None,
 ) -> None:
     """List the questions in the bank, in the order they are asked."""
-    from screener.files.bank import load_bank
 
     with guarded():
         if as_json and as_fhir:
             raise ScreenerError(_("--json and --fhir cannot be used together: choose one"))
-        the_bank = load_bank(bank)
+        the_bank = _bank(bank)
         if as_fhir:
             from screener.summaries import fhir
 
@@ -723,20 +864,36 @@ def validate(
         Path | None,
         typer.Argument(help=_("The bank to check (default: the built-in one).")),
     ] = None,
+    lang: LangOption = None,
 ) -> None:
     """Check a question bank and list every problem as FILE:LINE: path: message."""
     from screener.files.bank import load_bank
 
     with guarded():
-        b = load_bank(path)
+        # Every language the bank declares: a text one of them lacks is a warning here (a run
+        # shows the bank's own words for it), a mistake in a translation file a problem.
+        b = load_bank(path, every_language=True)
         n = len(b.questions)
         for line in b.warnings:
             say(line)
-        print(
-            _(
+        said = _(
+            "{path}: OK: bank {id} version {version}, {n} questions in {sections} "
+            "sections, all 11 criteria covered."
+        )
+        if len(b.languages) > 1:
+            said = _(
                 "{path}: OK: bank {id} version {version}, {n} questions in {sections} "
-                "sections, all 11 criteria covered."
-            ).format(path=b.path, id=b.id, version=b.version, n=n, sections=len(b.sections))
+                "sections, all 11 criteria covered, in {languages}."
+            )
+        print(
+            said.format(
+                path=b.path,
+                id=b.id,
+                version=b.version,
+                n=n,
+                sections=len(b.sections),
+                languages=_both(list(b.languages)),
+            )
         )
 
 
@@ -807,16 +964,17 @@ def demo(
     export: ExportOption = None,
     fmt: FormatOption = None,
     force: ForceOption = False,
+    export_lang: ExportLangOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Play a fictional persona's walk-through, for a counselor to show; no name lists them."""
     import math
 
-    from screener.files.bank import load_bank
     from screener.screens import demo as personas_io
     from screener.screens import render
 
     with guarded():
-        plan = _export_plan(export, fmt, force)
+        plan = _export_plan(export, fmt, force, export_lang)
         if plan and name is None:
             raise ScreenerError(_("--export saves a played demo: name the persona to play"))
         # With `--export -` standard output holds the summary alone: the demo goes to stderr.
@@ -829,7 +987,7 @@ def demo(
             )
         if as_json and name is not None:
             raise ScreenerError(_("--json lists the personas: leave out the name to use it"))
-        the_bank = load_bank(bank)
+        the_bank = _bank(bank)
         cast = personas_io.load_personas(personas, the_bank)
         if name is None:
             if as_json:
@@ -853,9 +1011,9 @@ def demo(
                         "Press Enter to show each answer. Ctrl-C stops the demo. "
                         "{emergency}, {why} and {quit} work as at any question."
                     ).format(
-                        emergency=render.KEYS["emergency"],
-                        why=render.KEYS["why"],
-                        quit=render.KEYS["quit"],
+                        emergency=render.keys()["emergency"],
+                        why=render.keys()["why"],
+                        quit=render.keys()["quit"],
                     )
                 )
             )
@@ -867,7 +1025,7 @@ def demo(
 
         out.print(result_screen.result(the_bank, res, plain, render.demo_banner(taken.demo)))
         # The summary says DEMO at the top: `taken.demo` names the persona.
-        _write_exports(plan, the_bank, taken, res, force, _notes(out))
+        _write_exports(plan, the_bank, taken, res, force, _notes(out), export_lang, bank)
 
 
 @app.command(
@@ -888,13 +1046,13 @@ def explain(
     ] = None,
     bank: BankOption = None,
     plain: PlainOption = False,
+    lang: LangOption = None,
 ) -> None:
     """Show, in plain words, how answers become a result: criteria, thresholds, rules, sources."""
-    from screener.files.bank import load_bank
     from screener.screens import explain as explaining
 
     with guarded():
-        the_bank = load_bank(bank)
+        the_bank = _bank(bank)
         if key is None:
             shown = explaining.explain(the_bank, plain)
         else:

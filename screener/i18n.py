@@ -19,13 +19,34 @@ from __future__ import annotations
 
 import gettext
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 DOMAIN = "screener"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
+# The languages screener speaks: English, the source text, first. Each other one has its
+# catalog in LOCALE_DIR (a test checks that every catalog there is listed here and complete).
+LANGUAGES: tuple[str, ...] = ("en", "es")
+SOURCE = "en"
+# The environment variables that name a language, in the order gettext reads them: the first
+# one set decides (LANGUAGE may list several, like `es_MX:es:en`, the first one known wins).
+LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+LANG_OPTION = "--lang"
+
+# Each language's name in itself, for a choice of languages: deliberately not translated.
+ENDONYMS = {"en": "English", "es": "Español"}
+# How to switch to each language, said in that language (so a person who cannot read the
+# screen's language can still find it): deliberately not catalog messages.
+SWITCH = {
+    "en": "In English: {command} --lang en",
+    "es": "En español: {command} --lang es",
+}
+
 _active: gettext.NullTranslations = gettext.NullTranslations()
+_language = SOURCE
+_loaded: dict[str, gettext.NullTranslations] = {}
 
 
 def _(message: str) -> str:
@@ -53,24 +74,114 @@ def N_plural(singular: str, plural: str) -> tuple[str, str]:
     return singular, plural
 
 
+# Each language's name, translated where it is used (language_name).
+NAMES = {"en": N_("English"), "es": N_("Spanish")}
+
+
+def language_name(code: str) -> str:
+    """A language's name in the language in use ("Spanish"), or its code if it has none."""
+    name = NAMES.get(code)
+    return _(name) if name is not None else code
+
+
 def catalog_path(language: str) -> Path:
     return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
 def use(language: str | None) -> None:
-    """Speak `language` from now on (None or "en": the English source text)."""
-    global _active
-    if language in (None, "en"):
-        _active = gettext.NullTranslations()
+    """Speak `language` from now on (None or "en": the English source text). A catalog is read
+    once, the first time its language is used."""
+    global _active, _language
+    if language in (None, SOURCE):
+        _active, _language = gettext.NullTranslations(), SOURCE
         return
     assert language is not None
-    _active = load(catalog_path(language).read_text(encoding="utf-8"))
+    found = _loaded.get(language)
+    if found is None:
+        found = _loaded[language] = load(catalog_path(language).read_text(encoding="utf-8"))
+    _active, _language = found, language
 
 
-def install(translations: gettext.NullTranslations) -> None:
-    """Speak through `translations` (tests use a made-up catalog)."""
-    global _active
-    _active = translations
+def install(translations: gettext.NullTranslations, language: str = SOURCE) -> None:
+    """Speak through `translations` (tests use a made-up catalog); `language` is the code the
+    rest of the program sees (which bank text to show), English unless given."""
+    global _active, _language
+    _active, _language = translations, language
+
+
+def language() -> str:
+    """The code of the language in use: "en", "es"."""
+    return _language
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Speak `language` inside the block, then the language spoken before (a summary written
+    in another language than the screening)."""
+    before = _active, _language
+    use(language)
+    try:
+        yield
+    finally:
+        _restore(*before)
+
+
+def _restore(translations: gettext.NullTranslations, code: str) -> None:
+    global _active, _language
+    _active, _language = translations, code
+
+
+def known(locale: str) -> str | None:
+    """The language of a locale name, if screener speaks it: `es_US.UTF-8`, `es_MX`, `es`
+    and `es-419` are "es"; `C`, `POSIX` and languages without a catalog are None."""
+    base = locale.strip().split(".", 1)[0].split("@", 1)[0]
+    code = re.split(r"[_-]", base, maxsplit=1)[0].lower()
+    return code if code in LANGUAGES else None
+
+
+def from_environment(environ: Mapping[str, str]) -> str:
+    """The language the locale variables ask for, as gettext reads them: the first of
+    LANGUAGE, LC_ALL, LC_MESSAGES and LANG that is set decides; English if it names none that
+    screener speaks."""
+    for name in LOCALE_VARIABLES:
+        value = environ.get(name)
+        if value:
+            for item in value.split(":"):
+                code = known(item)
+                if code is not None:
+                    return code
+            return SOURCE
+    return SOURCE
+
+
+def from_arguments(args: Sequence[str]) -> str | None:
+    """The language a `--lang LANG` (or `--lang=LANG`) on the command line asks for, the last
+    one given; None without one, or when it names no language screener speaks (the command
+    line then says so)."""
+    found: str | None = None
+    wanted = False
+    for arg in args:
+        if arg == "--":
+            break
+        if wanted:
+            found, wanted = arg, False
+        elif arg == LANG_OPTION:
+            wanted = True
+        elif arg.startswith(LANG_OPTION + "="):
+            found = arg.partition("=")[2]
+    if found is None:
+        return None
+    return found if found in LANGUAGES else None
+
+
+def choose(args: Sequence[str], environ: Mapping[str, str]) -> str:
+    """The language of a run: `--lang` first, then the locale variables."""
+    return from_arguments(args) or from_environment(environ)
+
+
+def switch_lines(program: str) -> list[str]:
+    """How to switch to each other language, each line in its own language."""
+    return [SWITCH[code].format(command=program) for code in LANGUAGES if code != _language]
 
 
 class Catalog(gettext.NullTranslations):

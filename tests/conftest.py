@@ -19,6 +19,11 @@ from screener.core.model import CRITERIA, Answers, Bank, Value
 from screener.errors import BankError
 from screener.files.bank import load_bank, parse_bank
 
+# Every screener these tests start, in this process or as a child, speaks English unless a test
+# says otherwise: the language comes from the locale variables (LANGUAGE first), and a
+# developer's own locale must not turn the English the tests expect into Spanish.
+os.environ["LANGUAGE"] = "en"
+
 # A change to the minimal bank: a function that edits the dict in place, or a mapping of
 # top-level keys to replace.
 Change: TypeAlias = Callable[[dict[str, Any]], None] | Mapping[str, Any] | None

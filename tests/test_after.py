@@ -176,3 +176,44 @@ class TestPiped:
         assert "In short:" in done.stdout
         assert "What would you like to do now?" not in done.stdout
         assert list(tmp_path.iterdir()) == []
+
+
+class TestSummaryLanguage:
+    """With the bank in every language at hand, the summary may be in any of them."""
+
+    def run(self, bank: Bank, tmp_path: Path, *replies: str) -> tuple[Person, list[Path]]:
+        from screener.files.bank import load_bank
+
+        answers = Answers(bank.id, bank.version, "self", yes_to_values("craving", "cut_down"))
+        person = Person(*replies)
+        saved = AfterResult(
+            bank,
+            answers,
+            score(bank, answers),
+            person.ask,
+            person.show,
+            tmp_path,
+            TODAY,
+            bank_in=lambda code: load_bank(language=code),
+        ).run()
+        return person, saved
+
+    def test_the_language_is_asked_and_enter_keeps_the_screenings(
+        self, bank: Bank, tmp_path: Path
+    ) -> None:
+        person, saved = self.run(bank, tmp_path, "1", "", "", "", "")
+        assert "In which language?" in person.text
+        assert "1. English 2. Español" in person.text
+        assert '<html lang="en">' in saved[0].read_text(encoding="utf-8")
+
+    def test_a_summary_in_spanish_from_an_english_screening(
+        self, bank: Bank, tmp_path: Path
+    ) -> None:
+        from screener import i18n
+
+        person, saved = self.run(bank, tmp_path, "1", "", "2", "", "")
+        page = saved[0].read_text(encoding="utf-8")
+        assert '<html lang="es">' in page
+        assert "un patrón compatible con un trastorno por consumo de opioides leve" in page
+        assert "Saved an HTML summary, which only you can read, as:" in person.text
+        assert i18n.language() == "en"  # the screen speaks English again

@@ -285,7 +285,7 @@ class TestValidate:
         assert_clean_exit(result, 0)
         assert result.stdout == (
             f"{default_path()}: OK: bank {BANK_ID} version {BANK_VERSION}, "
-            "76 questions in 12 sections, all 11 criteria covered.\n"
+            "76 questions in 12 sections, all 11 criteria covered, in en and es.\n"
         )
         assert result.stderr == ""
 
@@ -294,6 +294,11 @@ class TestValidate:
     ) -> None:
         copy = tmp_path / "mine.yaml"
         copy.write_text(default_path().read_text(encoding="utf-8"), encoding="utf-8")
+        result = runner.invoke(app, ["validate", str(copy)])
+        assert_clean_exit(result, 3)  # it declares Spanish: its Spanish file must come too
+        assert result.stderr == f"Error: {tmp_path}/mine.es.yaml: no such bank translation file\n"
+        spanish = default_path().with_name("questions.es.yaml").read_text(encoding="utf-8")
+        (tmp_path / "mine.es.yaml").write_text(spanish, encoding="utf-8")
         result = runner.invoke(app, ["validate", str(copy)])
         assert_clean_exit(result, 0)
         assert result.stdout.startswith(f"{copy}: OK: bank {BANK_ID} version {BANK_VERSION}")

@@ -72,6 +72,7 @@ def typographic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     curly apostrophes throughout, and MARKS after the title, the emergency box's title, the
     first caveat and the craving question."""
     data = curl(yaml.safe_load(default_path().read_text(encoding="utf-8")))
+    del data["languages"]  # its words are changed: English only, no Spanish file beside it
     data["title"] += MARKS
     data["emergency"]["title"] += MARKS
     data["caveats"][0]["text"] += MARKS

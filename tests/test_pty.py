@@ -606,6 +606,7 @@ class TestAfterResult:
             s.see("In short:")  # the closing card
             s.answer("What would you like to do now?", "1")
             s.answer("Which kind of file?", "")  # Enter: HTML
+            s.answer("In which language?", "")  # Enter: the screening's, English
             # The name already taken is not suggested; typing it asks before replacing.
             s.see("Save the summary as:")
             s.see(str(taken.with_name(taken.stem + "-2.html")))

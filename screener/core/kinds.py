@@ -32,12 +32,57 @@ def typed_no() -> str:
 
 def is_yes(typed: str) -> bool:
     """A typed line (lowercased) that means yes: at a yes/no question or any confirmation;
-    the English words work in every language."""
-    return typed in YES_WORDS or typed == typed_yes()
+    the language's letter and word (s, sí or si in Spanish), and the English y and yes."""
+    return typed in YES_WORDS or typed in _words(typed_yes(), pgettext("typed answer", "yes"))
 
 
 def is_no(typed: str) -> bool:
-    return typed in NO_WORDS or typed == typed_no()
+    return typed in NO_WORDS or typed in _words(typed_no(), pgettext("typed answer", "no"))
+
+
+def _words(*words: str) -> set[str]:
+    """Typed words as a person may type them: also without accents (si for sí)."""
+    return {w for word in words for w in (word, _plain(word))}
+
+
+def _plain(word: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def command_keys() -> dict[str, str]:
+    """The keys typed at a question, by what they do, in the language in use: b, s, ?, !, q
+    and h in English. A translation picks letters that do not clash with its own letters for
+    yes and no (Spanish types s for sí, so it skips with o)."""
+    return {
+        "back": pgettext("key: go back", "b"),
+        "skip": pgettext("key: skip a question", "s"),
+        "why": "?",
+        "emergency": "!",
+        "quit": pgettext("key: quit", "q"),
+        "help": pgettext("key: list the keys", "h"),
+    }
+
+
+def unknown_key() -> str:
+    """What is typed for "I don't know", at a question that takes it: d in English. Spanish
+    types ns ("no sé", as NS marks it on Spanish-language survey forms): its d would mean
+    nothing, and its n is no."""
+    return pgettext("key: I don't know", "d")
+
+
+def unknown_words() -> frozenset[str]:
+    """Every way "I don't know" may be typed (lowercased): the key, the words with and without
+    accents or apostrophe, and `unknown`, as an answers file stores it, in every language."""
+    words = pgettext("typed words: I don't know", "don't know")
+    return frozenset({unknown_key(), "unknown", *_words(words), *_words(words.replace("'", ""))})
+
+
+def help_words() -> frozenset[str]:
+    """Words that list the keys, besides the help key: "help" in every language."""
+    return frozenset({"help", pgettext("typed word: list the keys", "help")})
 
 
 # Where a kind's options come from: fixed (yes, no), the question's own list, its scale's, or
@@ -151,10 +196,13 @@ class YesNo(QuestionKind):
         return []
 
     def instruction(self, q: Question) -> str:
-        return _("Type y for yes or n for no.")
+        return _("Type {yes} for yes or {no} for no.").format(yes=typed_yes(), no=typed_no())
 
     def expected(self, q: Question) -> str:
-        return _("Type y or n (or ? for why we ask, h for all keys).")
+        keys = command_keys()
+        return _("Type {yes} or {no} (or {why} for why we ask, {help} for all keys).").format(
+            yes=typed_yes(), no=typed_no(), why=keys["why"], help=keys["help"]
+        )
 
     def takes(self, q: Question, want: object) -> bool:
         return isinstance(want, bool)
@@ -317,7 +365,7 @@ class Text(QuestionKind):
         return []
 
     def instruction(self, q: Question) -> str:
-        return _("Type your answer, or s to skip.")
+        return _("Type your answer, or {skip} to skip.").format(skip=command_keys()["skip"])
 
     def expected(self, q: Question) -> str:
         return _("Type your answer.")

@@ -173,7 +173,12 @@ class Option(NamedTuple):
 class Band(NamedTuple):
     low: int
     high: int
-    label: str
+    label: str  # also its id: results, answers conditions and JSON name a band by its label
+    text: str = ""  # the words shown for it, when they differ (the bank in another language)
+
+    @property
+    def shown(self) -> str:
+        return self.text or self.label
 
 
 class Scale(NamedTuple):
@@ -316,6 +321,11 @@ class Bank(NamedTuple):
     date: str = ""  # when the bank's content last changed, YYYY-MM-DD, if it says
     # What `validate` reports without refusing the bank (FILE:LINE: path: message lines).
     warnings: tuple[str, ...] = ()
+    # Every language the bank has words in, its own first (`language` is the one these are in).
+    languages: tuple[str, ...] = ()
+    # Where this bank's words are a translation: the texts it lacks, shown in the bank's own
+    # language instead (as the translation file would name them, like `questions.craving.why`).
+    untranslated: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
@@ -349,6 +359,12 @@ class Bank(NamedTuple):
 
     def caveat(self, cid: str) -> Caveat:
         return next(c for c in self.caveats if c.id == cid)
+
+    def band_text(self, scale: str, label: str) -> str:
+        """The words shown for a band of `scale`, given its label (a result's `band`)."""
+        found = self.scales.get(scale)
+        band = next((b for b in found.bands if b.label == label), None) if found else None
+        return band.shown if band is not None else label
 
     def about(self, perspective: str) -> "Bank":
         """The bank as it is asked in `perspective`: only the sections, flags, referrals and

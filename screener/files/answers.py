@@ -21,7 +21,7 @@ from screener.errors import AnswersError
 from screener.files import yamlsrc
 from screener.files.problems import Hint, Problems, at
 from screener.files.readfile import read_text
-from screener.i18n import _, ngettext
+from screener.i18n import _, ngettext, pgettext
 
 FORMAT = "screener-answers/1"
 # Keys a summary may carry beside the answers (a JSON export adds the result); ignored here.
@@ -351,7 +351,8 @@ def suggest_save_path(folder: Path, today: date) -> Path:
     """A file name for answers saved part-way that is not taken yet, in `folder`."""
     from screener.files.safefile import unused_path
 
-    return unused_path(folder, f"screener-answers-{today.isoformat()}", ".yaml")
+    stem = pgettext("file name", "screener-answers")  # screener-respuestas in Spanish
+    return unused_path(folder, f"{stem}-{today.isoformat()}", ".yaml")
 
 
 def save_partial(

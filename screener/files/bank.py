@@ -13,11 +13,12 @@ criteria, scales, sections and questions.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
+from screener import i18n
 from screener.core.conditions import question_names
 from screener.core.kinds import kind_of
 from screener.core.model import (
@@ -40,10 +41,10 @@ from screener.core.model import (
 )
 from screener.core.safetext import clean, one_line, show_value
 from screener.errors import BankError
-from screener.files import yamlsrc
+from screener.files import bank_language, yamlsrc
 from screener.files.bank_fields import ID, describe
 from screener.files.bank_results import Results
-from screener.files.problems import Hint, at
+from screener.files.problems import Hint, Problems, at
 from screener.files.readfile import read_text
 from screener.i18n import N_, _, ngettext
 
@@ -54,9 +55,9 @@ _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s|]+")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 TOP_KEYS = {
-    "id", "version", "title", "canonical", "publisher", "date", "language", "perspectives",
-    "sources", "criteria", "scales", "sections", "flags", "referrals", "caveats", "emergency",
-    "helplines",
+    "id", "version", "title", "canonical", "publisher", "date", "language", "languages",
+    "perspectives", "sources", "criteria", "scales", "sections", "flags", "referrals", "caveats",
+    "emergency", "helplines",
 }  # fmt: skip
 SECTION_KEYS = {
     "id", "title", "intro", "show_if", "show_emergency", "questions", "perspective", "unknown",
@@ -77,25 +78,135 @@ def default_path(name: str = BANK_FILE) -> Path:
     return package / name
 
 
-def load_bank(path: Path | None = None) -> Bank:
-    """Read and validate a bank. Raises BankError listing every problem found."""
+# The text of a bank's translation file for a language, and its name for messages.
+Translations: TypeAlias = Callable[[str], tuple[str, str]]
+
+
+def load_bank(
+    path: Path | None = None, language: str | None = None, every_language: bool = False
+) -> Bank:
+    """Read and validate a bank, in `language` (the language in use unless given) when it has
+    that language. Raises BankError listing every problem found. `every_language` also checks
+    every translation the bank declares, and counts a text one of them lacks as a problem
+    (`screener validate`)."""
     path = path or default_path()
-    return parse_bank(read_text(path, "bank", BankError), one_line(str(path)))
+    name = one_line(str(path))
+
+    def translation(code: str) -> tuple[str, str]:
+        where = path.with_name(bank_language.file_name(path.name, code))
+        return read_text(where, "translation", BankError), one_line(str(where))
+
+    return parse_bank(
+        read_text(path, "bank", BankError),
+        name,
+        i18n.language() if language is None else language,
+        translation,
+        every_language,
+    )
 
 
-def parse_bank(text: str, filename: str = BANK_FILE) -> Bank:
-    """Validate bank text; `filename` is only used in messages."""
-    try:
-        doc = yamlsrc.load(text)
-    except yamlsrc.ParseError as exc:
-        message = _("not valid YAML: {problem}").format(problem=exc.message)
-        raise BankError([at(filename, exc.line or 1, message)]) from None
+def parse_bank(
+    text: str,
+    filename: str = BANK_FILE,
+    language: str | None = None,
+    translations: Translations | None = None,
+    every_language: bool = False,
+) -> Bank:
+    """Validate bank text; `filename` is only used in messages. With `language` (one the bank
+    declares) and `translations` to read its file, the bank comes in that language."""
+    doc = _parse(text, filename)
+    if translations is not None and language is not None and not every_language:
+        # The usual case of a run in another language, read once: the translated data. Only
+        # if that finds a problem is the bank read as it is, to say where it lies.
+        quick = _declared(doc, language)
+        if quick:
+            translated, found, _ = _translated(quick, doc, filename, language, translations)
+            if translated is not None and not found and not doc.problems:
+                return translated
     reader = _Reader(filename, doc)
     reader.problems.add_all(doc.problems)
     bank = reader.bank(doc.data)
     if reader.problems or bank is None:
         raise BankError(reader.problems.lines() or [at(filename, 1, _("the bank is empty"))])
-    return bank
+    if translations is None:
+        return bank
+    wanted = [language] if language in bank.languages[1:] else []
+    if every_language:
+        wanted = list(bank.languages[1:])
+    problems: list[str] = []
+    warnings: list[str] = []
+    shown = bank
+    for code in wanted:
+        translated, found, missing = _translated(
+            bank.id, doc, filename, code, translations, every_language
+        )
+        problems += found
+        warnings += missing
+        if code == language and translated is not None:
+            shown = translated
+    if problems:
+        raise BankError(problems)
+    return shown._replace(warnings=(*bank.warnings, *warnings)) if warnings else shown
+
+
+def _declared(doc: yamlsrc.Located, language: str) -> str:
+    """The bank's id when its raw data declares `language` as one of its translations."""
+    data = doc.data
+    if not isinstance(data, dict):
+        return ""
+    languages, own = data.get("languages"), data.get("language") or "en"
+    if not isinstance(languages, list) or language not in languages or language == own:
+        return ""
+    return str(data.get("id"))
+
+
+def _parse(text: str, filename: str) -> yamlsrc.Located:
+    try:
+        return yamlsrc.load(text)
+    except yamlsrc.ParseError as exc:
+        message = _("not valid YAML: {problem}").format(problem=exc.message)
+        raise BankError([at(filename, exc.line or 1, message)]) from None
+
+
+def _translated(
+    bank_id: str,
+    doc: yamlsrc.Located,
+    filename: str,
+    language: str,
+    translations: Translations,
+    strict: bool = False,
+) -> tuple[Bank | None, list[str], list[str]]:
+    """The bank in `language` from its translation file, the problems found, and (`strict`)
+    one warning for each text the translation lacks, at its line in the bank file."""
+    text, name = translations(language)
+    overlay = bank_language.Overlay(
+        doc.data, language, name, _parse(text, name), bank_id, checking=strict
+    )
+    data = overlay.apply()
+    warnings: list[str] = []
+    if strict and (overlay.missing or overlay.stale):
+        noted = Problems(filename, doc)
+        for path, there in overlay.missing:
+            said = _("no {language} text: add {place} to {file}").format(
+                language=language, place=there, file=name
+            )
+            noted.add(path, _("warning: {message}"), message=said)
+        for path, there in overlay.stale:
+            said = _(
+                "changed since its {language} text was written: check {place} in {file}, "
+                "then update its mark under translated_from"
+            ).format(language=language, place=there, file=name)
+            noted.add(path, _("warning: {message}"), message=said)
+        warnings = noted.lines()
+    problems = overlay.problems.lines()
+    if problems:
+        return None, problems, warnings
+    reader = _Reader(filename, yamlsrc.Located(data, doc.lines, []))
+    translated = reader.bank(data)
+    if reader.problems or translated is None:  # the bank, or what the translation says in it
+        return None, reader.problems.lines(), warnings
+    untranslated = tuple(there for _path, there in overlay.missing)
+    return translated._replace(language=language, untranslated=untranslated), [], warnings
 
 
 class _Reader(Results):
@@ -156,6 +267,7 @@ class _Reader(Results):
                         value=show_value(q.changed_in),
                         version=show_value(version),
                     )
+        language = self.text(top, "language", (), required=False) or "en"
         return Bank(
             id=self.bank_id(top),
             version=str(version),
@@ -163,7 +275,8 @@ class _Reader(Results):
             canonical=self.canonical(top),
             publisher=self.text(top, "publisher", (), required=False),
             date=self.bank_date(top.get("date")),
-            language=self.text(top, "language", (), required=False) or "en",
+            language=language,
+            languages=self.languages(top.get("languages"), language),
             perspectives=self.perspectives,
             sources=sources,
             scales=self.scales,
@@ -187,6 +300,29 @@ class _Reader(Results):
                 value=show_value(value),
             )
         return str(value)
+
+    def languages(self, value: object, own: str) -> tuple[str, ...]:
+        """The languages the bank has words in, its own first; each other one's words are in
+        a translation file beside the bank (README: "The bank in other languages")."""
+        if value is None:
+            return (own,)
+        out = [own]
+        for i, code in enumerate(self.items(value, ("languages",))):
+            if not isinstance(code, str) or not bank_language.LANGUAGE_CODE.match(code):
+                self.error(
+                    ("languages", i),
+                    _("{value} is not a language code (two or three lowercase letters, like es)"),
+                    value=show_value(code),
+                )
+            elif code not in out:
+                out.append(code)
+        if isinstance(value, list) and own not in value:
+            self.error(
+                ("languages",),
+                _("list the bank's own language, {language}, among its languages"),
+                language=own,
+            )
+        return tuple(out)
 
     def canonical(self, top: Mapping[str, Any]) -> str:
         """The bank's canonical URI (FHIR `Questionnaire.url`); empty means derived from the id."""
@@ -352,7 +488,7 @@ class _Reader(Results):
         expect = 0
         for i, item in enumerate(self.items(m.get("ranges"), (*path, "ranges"))):
             where = (*path, "ranges", i)
-            r = self.mapping(item, where, {"min", "max", "label"}, ("min", "max", "label"))
+            r = self.mapping(item, where, {"min", "max", "label", "text"}, ("min", "max", "label"))
             if r is None:
                 continue
             lo, hi = r.get("min"), r.get("max")
@@ -365,7 +501,8 @@ class _Reader(Results):
                     where, _("ranges must run on without gaps: expected min {min}"), min=expect
                 )
             expect = hi + 1
-            bands.append(Band(lo, hi, self.text(r, "label", where)))
+            label = self.text(r, "label", where)
+            bands.append(Band(lo, hi, label, self.text(r, "text", where, required=False)))
         if bands and expect - 1 != total:
             self.error(
                 (*path, "ranges"), _("ranges must end at the scale total, {total}"), total=total

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import NamedTuple
 
 from screener.core.conditions import applicable, describe, effective_show_if, question_names
@@ -19,6 +20,7 @@ from screener.core.safetext import close_match, did_you_mean, one_line, show_val
 from screener.errors import AnswersError
 from screener.files import yamlsrc
 from screener.files.answers import check_value, missing
+from screener.files.bank_language import LANGUAGE_CODE
 from screener.files.problems import Problems
 from screener.files.readfile import read_text
 from screener.i18n import _
@@ -39,8 +41,9 @@ class Persona(NamedTuple):
     name: str
     sketch: str
     perspective: str
-    values: Mapping[str, Value]  # None: skipped on purpose (typed as `s`)
+    values: Mapping[str, Value]  # None: skipped on purpose (typed as the skip key)
     line: int = 0
+    sketches: Mapping[str, str] = MappingProxyType({})  # language -> the sketch in it
 
 
 def default_path() -> Path:
@@ -160,11 +163,7 @@ class _Checker:
             if key not in PERSONA_KEYS:
                 self.error((*path, key), _unknown_key(key, PERSONA_KEYS))
         name = self.name(item.get("name"), (*path, "name"), path)
-        sketch = item.get("sketch")
-        if not isinstance(sketch, str) or not sketch.strip():
-            self.error((*path, "sketch"), _("expected one line saying who the persona is"))
-        elif "\n" in sketch.strip():
-            self.error((*path, "sketch"), _("expected one line (use a folded >- block)"))
+        sketches = self.sketches(item.get("sketch"), (*path, "sketch"))
         perspectives = list(self.bank.perspectives)
         perspective = item.get("perspective", perspectives[0] if perspectives else "self")
         if perspective not in perspectives:
@@ -178,9 +177,37 @@ class _Checker:
             )
         asked = str(perspective) if perspective in perspectives else perspectives[0]
         values = self.answers(item.get("answers"), (*path, "answers"), asked)
-        if name is None or not isinstance(sketch, str):
+        if name is None or not sketches:
             return None
-        return Persona(name, sketch.strip(), str(perspective), values, self.doc.line(path))
+        own = self.bank.languages[0] if self.bank.languages else self.bank.language
+        sketch = (
+            sketches.get(self.bank.language) or sketches.get(own) or next(iter(sketches.values()))
+        )
+        return Persona(name, sketch, str(perspective), values, self.doc.line(path), sketches)
+
+    def sketches(self, value: object, path: yamlsrc.Path) -> dict[str, str]:
+        """The sketch, one line: text in the bank's own language, or one per language
+        (`{en: ..., es: ...}`): the demo shows the one in the bank's language, else the one in
+        the bank's own."""
+        given = value if isinstance(value, dict) else {None: value}
+        languages = self.bank.languages or (self.bank.language,)
+        out: dict[str, str] = {}
+        for code, sketch in given.items():
+            where = path if code is None else (*path, code)
+            if code is not None and not (isinstance(code, str) and LANGUAGE_CODE.match(code)):
+                self.error(
+                    where,
+                    _(
+                        "{value} is not a language code (two or three lowercase letters, like es)"
+                    ).format(value=_show(code)),
+                )
+            elif not isinstance(sketch, str) or not sketch.strip():
+                self.error(where, _("expected one line saying who the persona is"))
+            elif "\n" in sketch.strip():
+                self.error(where, _("expected one line (use a folded >- block)"))
+            else:
+                out[languages[0] if code is None else str(code)] = sketch.strip()
+        return out
 
     def name(self, value: object, path: yamlsrc.Path, parent: yamlsrc.Path) -> str | None:
         if value is None:

@@ -22,7 +22,7 @@ from screener.i18n import N_, _, pgettext
 # 50 KiB and an answers file a few KiB, so this leaves room while bounding the work.
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
-FileKind = Literal["bank", "answers", "personas"]
+FileKind = Literal["bank", "translation", "answers", "personas"]
 
 
 class _Refusals(NamedTuple):
@@ -43,6 +43,13 @@ _REFUSALS: dict[str, _Refusals] = {
         folder=N_("is a folder, not a bank file"),
         special=N_("is {kind}, not a bank file"),
         too_big=N_("is larger than {limit} MiB, too large for a bank file"),
+    ),
+    "translation": _Refusals(
+        missing=N_("no such bank translation file"),
+        unreadable=N_("cannot read the bank translation: {reason}"),
+        folder=N_("is a folder, not a bank translation file"),
+        special=N_("is {kind}, not a bank translation file"),
+        too_big=N_("is larger than {limit} MiB, too large for a bank translation file"),
     ),
     "answers": _Refusals(
         missing=N_("no such answers file"),

@@ -16,18 +16,21 @@ from pathlib import Path
 
 from rich.console import RenderableType
 
+from screener import i18n
 from screener.core import wording
 from screener.core.kinds import is_no, is_yes, typed_no, typed_yes
 from screener.core.model import Answers, Bank, Result, Summary
 from screener.core.safetext import clean, one_line
 from screener.errors import ExportError, Interrupted
 from screener.files import safefile
-from screener.i18n import N_, _
+from screener.i18n import N_, _, pgettext
 from screener.screens import render
 from screener.summaries import export
 
 Ask = Callable[[str], str]
 Show = Callable[[RenderableType], None]
+# The bank in another language, for a summary in that language.
+BankIn = Callable[[str], Bank]
 
 PROMPT = "> "
 
@@ -41,8 +44,9 @@ SAVE, EMERGENCY, LEAVE = "1", "2", "3"
 
 
 def summary_stem(today: date) -> str:
-    """The suggested file name without its ending: `screening-summary-2026-12-01`."""
-    return f"screening-summary-{today.isoformat()}"
+    """The suggested file name without its ending, in the language in use:
+    `screening-summary-2026-12-01` (`resumen-evaluacion-2026-12-01` in Spanish)."""
+    return f"{pgettext('file name', 'screening-summary')}-{today.isoformat()}"
 
 
 class AfterResult:
@@ -59,9 +63,13 @@ class AfterResult:
         today: date,
         plain: bool = False,
         saved_before: bool = False,
+        bank_in: BankIn | None = None,
     ) -> None:
         """`home` is the folder the suggested name is in; `saved_before` says a summary of
-        this run was already written (`--export`), for the words on Ctrl-C."""
+        this run was already written (`--export`), for the words on Ctrl-C. `bank_in(code)`
+        gives the bank in another language: with it, the summary may be in any language
+        screener speaks (a Spanish screening, an English summary for the clinician)."""
+        self.bank_in = bank_in
         self.bank = bank
         self.answers = answers
         self.res = res
@@ -77,11 +85,11 @@ class AfterResult:
         self.show(self.menu())
         while True:
             choice = self.read().strip().lower()
-            if choice in ("", LEAVE, render.KEYS["quit"]):
+            if choice in ("", LEAVE, render.keys()["quit"]):
                 return self.saved
             if choice == SAVE:
                 self.save()
-            elif choice in (EMERGENCY, render.KEYS["emergency"]):
+            elif choice in (EMERGENCY, render.keys()["emergency"]):
                 # The box and one line under it: the prompt stays on a 24-line screen with it.
                 self.show(render.emergency(self.bank, self.plain))
             else:
@@ -117,6 +125,9 @@ class AfterResult:
         fmt = self.choose_format()
         if fmt is None:
             return
+        language = self.choose_language()
+        if language is None:
+            return
         suffix = export.WRITERS[fmt].SUFFIXES[0]
         suggested = safefile.unused_path(self.home, summary_stem(self.today), suffix)
         while True:
@@ -148,7 +159,8 @@ class AfterResult:
                     continue
             try:
                 safefile.check_target(path, replace)
-                safefile.write_private(path, export.render(fmt, self.summary()), replace)
+                text = self.render(fmt, language)
+                safefile.write_private(path, text, replace)
             except ExportError as exc:
                 self.show(render.hint(_("Not saved: {reason}").format(reason=exc.message)))
                 continue
@@ -185,12 +197,56 @@ class AfterResult:
                 return OFFERED[0][0]
             if reply.isdigit() and 1 <= int(reply) <= len(OFFERED):
                 return OFFERED[int(reply) - 1][0]
-            if is_no(reply) or reply == render.KEYS["quit"]:
+            if is_no(reply) or reply == render.keys()["quit"]:
                 self.show(render.hint(_("Not saved.")))
                 return None
-            if reply == render.KEYS["emergency"]:
+            if reply == render.keys()["emergency"]:
                 self.show(render.emergency(self.bank, self.plain))
             self.show(render.hint(_("Please type 1, 2 or 3.")))
+
+    def choose_language(self) -> str | None:
+        """The summary's language: the screening's (Enter), or another one screener speaks.
+        Each is named in its own language, so the person can pick the clinician's."""
+        from rich.console import Group
+        from rich.text import Text
+
+        here = i18n.language()
+        codes = [here, *(code for code in i18n.LANGUAGES if code != here)]
+        if self.bank_in is None or len(codes) < 2:
+            return here
+        rows = [(f"{i}.", Text(i18n.ENDONYMS[code])) for i, code in enumerate(codes, 1)]
+        self.show(
+            Group(
+                Text(_("In which language? (The person who reads it may need another one.)")),
+                render.marked(rows, self.plain),
+                render.hint(
+                    _("Type a number, press Enter for 1, or {no} not to save one.").format(
+                        no=typed_no()
+                    )
+                ),
+            )
+        )
+        while True:
+            reply = self.read().strip().lower()
+            if reply == "":
+                return codes[0]
+            if reply.isdigit() and 1 <= int(reply) <= len(codes):
+                return codes[int(reply) - 1]
+            if is_no(reply) or reply == render.keys()["quit"]:
+                self.show(render.hint(_("Not saved.")))
+                return None
+            if reply == render.keys()["emergency"]:
+                self.show(render.emergency(self.bank, self.plain))
+            self.show(render.hint(_("Type a number from 1 to {count}.").format(count=len(codes))))
+
+    def render(self, fmt: str, language: str) -> str:
+        """The summary in `fmt`, in `language` (its words and the bank's)."""
+        if language == i18n.language() or self.bank_in is None:
+            return export.render(fmt, self.summary())
+        with i18n.speaking(language):
+            bank = self.bank_in(language)
+            made = datetime.now().astimezone()
+            return export.render(fmt, Summary(bank, self.answers, self.res, made))
 
     def typed_path(self, reply: str, suffix: str) -> Path:
         """A typed name, from the current folder or `~`; the format's ending added when the

@@ -19,7 +19,7 @@ from rich.console import Console, RenderableType
 from rich.text import Text
 
 from screener.core import wording
-from screener.core.kinds import kind_of, typed_yes
+from screener.core.kinds import kind_of, typed_yes, unknown_key
 from screener.core.model import (
     OTHER,
     WHO,
@@ -72,9 +72,9 @@ def _untypable(q: Question, value: Value) -> str | None:
 def keys_for(q: Question, value: Value) -> str:
     """What a person types at the prompt to give `value` to `q`: the inverse of parse_reply."""
     if value is None:
-        return render.KEYS["skip"]
+        return render.keys()["skip"]
     if q.is_unknown(value):
-        return render.UNKNOWN_KEY
+        return unknown_key()
     return kind_of(q).keys(q, value)
 
 
@@ -107,7 +107,8 @@ def play(
     banner = render.demo_banner(persona.name)
     pause = sleep or time.sleep
     last: list[str] = []
-    own = {render.KEYS["emergency"], render.KEYS["why"], render.KEYS["quit"], render.HELP_KEY}
+    counselor = render.keys()
+    own = {counselor["emergency"], counselor["why"], counselor["quit"], counselor["help"]}
     confirming = False  # the counselor typed q: the "leave now?" question is theirs
 
     def ask(prompt: str) -> str:
@@ -123,7 +124,7 @@ def play(
             typed = wait()
             if typed.lower() in own:  # the counselor's key, as at a real prompt
                 out.print(prompt + typed, markup=False)
-                confirming = typed.lower() == render.KEYS["quit"]
+                confirming = typed.lower() == counselor["quit"]
                 return typed
         if last and last[-1] == q.id:  # the interview refused the answer: never loop on it
             raise AnswersError(
@@ -156,7 +157,15 @@ def play(
 
     # With several perspectives the persona answers "Who is this about?" as a person would.
     who = None if len(bank.perspectives) > 1 else persona.perspective
-    interview = Interview(bank, ask, out.print, who, plain=plain, banner=banner)
+    interview = Interview(
+        bank,
+        ask,
+        out.print,
+        who,
+        plain=plain,
+        banner=banner,
+        switch=f"screener demo {persona.name}",
+    )
     taken = interview.run()
     if taken is None:  # cannot happen: the demo answers yes to begin
         raise ScreenerError(_("persona {name} did not begin").format(name=repr(persona.name)))

@@ -19,7 +19,7 @@ from rich.text import Text
 from screener.core import wording
 from screener.core.conditions import describe, effective_show_if
 from screener.core.facts import FACTS
-from screener.core.kinds import kind_of
+from screener.core.kinds import kind_of, unknown_key
 from screener.core.model import (
     CRITERIA,
     OTHER,
@@ -165,7 +165,9 @@ def _result_words(bank: Bank, leaf: Leaf) -> str:
     words = fact.words.get(op)
     if words is None:
         return describe(leaf)
-    values = _either([str(w) for w in want]) if isinstance(want, list | tuple) else str(want)
+    wanted = list(want) if isinstance(want, list | tuple) else [want]
+    shown = [_fact_value(bank, fact.takes, w) for w in wanted]
+    values = _either(shown) if isinstance(want, list | tuple) else shown[0]
     item = ""
     if op == "contains":
         if fact.takes == "flags":
@@ -176,6 +178,16 @@ def _result_words(bank: Bank, leaf: Leaf) -> str:
         count = want if isinstance(want, int) else 2
         return ngettext(words[0], words[1], count).format(values=values)
     return _(words).format(values=values, item=item)
+
+
+def _fact_value(bank: Bank, takes: str, value: object) -> str:
+    """A value a rule compares a result fact with, as a person reads it: a severity or a band
+    in the language in use, not its id."""
+    if takes == "severity" and str(value) in {s.value for s in Severity}:
+        return wording.severity_word(Severity(str(value)))
+    if takes == "band":
+        return clean(bank.band_text(WITHDRAWAL_SCALE, str(value)))
+    return str(value)
 
 
 # --- building blocks --------------------------------------------------------------------
@@ -304,9 +316,9 @@ def _someone_else_part(bank: Bank, cite: _Cites, plain: bool) -> list[Renderable
                 "Choosing '{label}' at the start gives a screening for someone worried about "
                 "another person. It asks only what can be seen or heard from outside, in words "
                 'for the person asking, and any question can be answered "don\'t know" (typed '
-                "d, kept in answers files as 'unknown'). A \"don't know\" is never counted as "
-                "a yes or a no, and it is kept apart from a skipped question."
-            ).format(label=label)
+                "{key}, kept in answers files as 'unknown'). A \"don't know\" is never counted "
+                "as a yes or a no, and it is kept apart from a skipped question."
+            ).format(label=label, key=unknown_key())
         ),
         Text(""),
         Text(
@@ -581,9 +593,9 @@ def _withdrawal_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableTy
     ]
     if scale.bands:
         bands = "; ".join(
-            f"{b.low} {b.label}"
+            f"{b.low} {b.shown}"
             if b.low == b.high
-            else _("{low} to {high} {label}").format(low=b.low, high=b.high, label=b.label)
+            else _("{low} to {high} {label}").format(low=b.low, high=b.high, label=b.shown)
             for b in scale.bands
         )
         lines += ["", _("Bands for the total: {bands}.").format(bands=bands)]

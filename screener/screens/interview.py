@@ -15,9 +15,19 @@ from typing import NamedTuple
 
 from rich.console import RenderableType
 
+from screener import i18n
 from screener.core import wording
 from screener.core.conditions import applicable, possible
-from screener.core.kinds import is_no, is_yes, kind_of, typed_no, typed_yes
+from screener.core.kinds import (
+    help_words,
+    is_no,
+    is_yes,
+    kind_of,
+    typed_no,
+    typed_yes,
+    unknown_key,
+    unknown_words,
+)
 from screener.core.model import (
     UNKNOWN,
     WHO,
@@ -41,10 +51,6 @@ Show = Callable[[RenderableType], None]
 Save = Callable[[Path, Answers, bool], None]
 
 PROMPT = "> "
-COMMANDS = {key: command for command, key in render.KEYS.items()}
-HELP = frozenset({render.HELP_KEY, "help"})
-# What "I don't know" may be typed as, at a question that takes it.
-DONT_KNOW = frozenset({render.UNKNOWN_KEY, "don't know", "dont know", "unknown"})
 
 
 def who_question(bank: Bank) -> Question:
@@ -83,18 +89,24 @@ def parse_reply(q: Question, raw: str, answered: bool = False) -> Reply:
     """Read one typed line for question `q`. Pure: no I/O."""
     text = raw.strip()
     low = text.lower()
-    if low in COMMANDS:
-        return Reply(command=COMMANDS[low])
-    if low in HELP:
+    commands = {key: command for command, key in render.keys().items()}
+    if low in commands:
+        return Reply(command=commands[low])
+    if low in help_words():
         return Reply(command="help")
     if not text:
         if answered:
             return Reply(command="keep")
         return Reply(hint=f"{_('Please type an answer.')} {kind_of(q).expected(q)}")
-    if q.unknown and low in DONT_KNOW:
+    if q.unknown and low in unknown_words():
         return Reply(value=UNKNOWN)
     answer = kind_of(q).read(q, text)
-    return Reply(value=answer.value, hint=answer.hint)
+    hint = answer.hint
+    if hint and q.unknown:  # a reply that did not fit may have meant "I don't know"
+        hint = _("{instruction} Type {key} if you don't know.").format(
+            instruction=hint, key=unknown_key()
+        )
+    return Reply(value=answer.value, hint=hint)
 
 
 class Interview:
@@ -114,6 +126,7 @@ class Interview:
         opening: str | None = None,
         program: str = "screener",
         pause_after_emergency: bool = False,
+        switch: str | None = None,
     ) -> None:
         """`save` and `save_to` (the suggested file) offer, on `q`, to keep the answers so far;
         without them (no terminal to confirm a path on) leaving writes nothing. `opening` is
@@ -123,10 +136,14 @@ class Interview:
         (and takes the only one otherwise). `pause_after_emergency` (a person at a terminal):
         after `!` the box stays on screen above one line and the prompt, and Enter shows the
         question again; the question under it would push the top of the box off a 24-line
-        screen. Piped answers never pause: every line is an answer."""
+        screen. Piped answers never pause: every line is an answer. `switch`, when given, is
+        the command that the first question names, in each other language, to start again in
+        that language ("En español: screener --lang es")."""
         self.pause_after_emergency = pause_after_emergency
         self.opening = opening
         self.program = program
+        self.switch = switch
+        self.asked_who = False  # "Who is this about?" was asked: the switch is shown there
         # A demo's banner is on the screen already (shown with the welcome or a section's
         # start): the next piece leaves it out, so a screen shows it once.
         self.banner_up = False
@@ -199,6 +216,7 @@ class Interview:
     def choose_perspective(self) -> None:
         """Ask who the screening is about, and narrow the bank to that perspective."""
         q = who_question(self.everything)
+        self.asked_who = True
         while self.ask_question(q) == "back":
             self.show(render.hint(_("This is the first question; there is nothing before it.")))
         chosen = self.values.pop(q.id)
@@ -265,7 +283,14 @@ class Interview:
             where = self.where(q)
             banner = None if self.banner_up else self.banner
             self.banner_up = False  # the next question is a screen of its own
-            self.show(render.question(q, self.about, where, current, answered, self.plain, banner))
+            # How to switch language, said in that language, under the first question ("Who
+            # is this about?" when it is asked, else the consent): the one place sure to be on
+            # screen before anything is answered.
+            first = q.id == WHO or (q.role is Role.CONSENT and not self.asked_who)
+            switch = i18n.switch_lines(self.switch) if first and self.switch is not None else []
+            self.show(
+                render.question(q, self.about, where, current, answered, self.plain, banner, switch)
+            )
 
         present()
         typed: str | None = None  # a line typed at the pause after `!`, read as a reply here
@@ -282,13 +307,14 @@ class Interview:
             if reply.command == "skip":
                 if q.required and q.kind is not Kind.YES_NO:
                     needs = _("This one needs an answer. Type {quit} if you would rather stop.")
-                    self.show(render.hint(needs.format(quit=render.KEYS["quit"])))
+                    self.show(render.hint(needs.format(quit=render.keys()["quit"])))
                     continue
                 if q.required:
                     needs = _(
                         "This one needs a {yes} or {no}. Type {quit} if you would rather stop."
                     )
-                    self.show(render.hint(needs.format(quit=render.KEYS["quit"], **_yes_no_keys())))
+                    quit_key = render.keys()["quit"]
+                    self.show(render.hint(needs.format(quit=quit_key, **_yes_no_keys())))
                     continue
                 self.values[q.id] = None
                 return "skip"
@@ -303,7 +329,7 @@ class Interview:
                         typed = line
                         continue
             elif reply.command == "help":
-                keys = render.keys_help(plain=True)
+                keys = render.keys_help(plain=True, unknown=q.unknown)
                 self.show(render.hint(_("{keys}. Then press Enter.").format(keys=keys)))
                 continue
             elif reply.command == "quit":
@@ -331,7 +357,7 @@ class Interview:
                 raise Quit(_("You left the screening. Nothing was saved."))
             if is_no(answer) or answer == "":
                 return
-            if answer == render.KEYS["emergency"]:  # one key away on every screen, this one too
+            if answer == render.keys()["emergency"]:  # one key away on every screen, this one too
                 self.show(render.emergency(self.bank, self.plain))
             again = _("Type {yes} to leave, or {no} to go back to the question.")
             self.show(render.hint(again.format(**_yes_no_keys())))
@@ -378,7 +404,7 @@ class Interview:
             )
             self.show(render.hint(where.format(path=self.save_to, no=_yes_no_keys()["no"])))
             reply = self.read().strip()
-            if reply == render.KEYS["emergency"]:
+            if reply == render.keys()["emergency"]:
                 self.show(render.emergency(self.bank, self.plain))
                 continue
             if is_no(reply.lower()):
@@ -412,7 +438,7 @@ class Interview:
                 return False
             if answer == "":
                 return default
-            if answer == render.KEYS["emergency"]:
+            if answer == render.keys()["emergency"]:
                 self.show(render.emergency(self.bank, self.plain))
             self.show(render.hint(_("Type {yes} for yes or {no} for no.").format(**_yes_no_keys())))
 

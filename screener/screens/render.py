@@ -23,7 +23,7 @@ from rich.rule import Rule
 from rich.text import Text
 
 from screener.core import wording
-from screener.core.kinds import kind_of
+from screener.core.kinds import command_keys, kind_of, unknown_key
 from screener.core.model import (
     OTHER,
     Bank,
@@ -41,13 +41,11 @@ from screener.i18n import _
 # shared screen, or a summary made from one, is never taken for a real person's result.
 DEMO_STYLE = "bold reverse magenta"  # reverse keeps it visible under NO_COLOR too
 
-# The keys typed at a question, by what they do. They stay the same in every language (the
-# interview reads them from here); the words around them are messages with a place for each.
-KEYS = {"back": "b", "skip": "s", "why": "?", "emergency": "!", "quit": "q"}
-HELP_KEY = "h"
-# "I don't know", at a question that takes it (`unknown: true` in the bank); elsewhere it is
-# whatever the question makes of it.
-UNKNOWN_KEY = "d"
+# The keys typed at a question, by what they do, in the language in use (the interview reads
+# them from here); the words around them are messages with a place for each.
+keys = command_keys
+# "I don't know" (kinds.unknown_key) is typed at a question that takes it
+# (`unknown: true` in the bank); elsewhere it is whatever the question makes of it.
 
 
 def bank_text(text: str, style: str = "") -> Text:
@@ -80,12 +78,12 @@ def keys_help(plain: bool = False, unknown: bool = False) -> str:
             "{back} back · {skip} skip · {why} why we ask · {emergency} emergency help · "
             "{quit} quit"
         )
-    text = text.format(**KEYS)
+    text = text.format(**keys())
     if not unknown:
         return text
     if plain:
-        return _("{unknown} don't know, {keys}").format(unknown=UNKNOWN_KEY, keys=text)
-    return _("{unknown} don't know · {keys}").format(unknown=UNKNOWN_KEY, keys=text)
+        return _("{unknown} don't know, {keys}").format(unknown=unknown_key(), keys=text)
+    return _("{unknown} don't know · {keys}").format(unknown=unknown_key(), keys=text)
 
 
 answer_label = wording.answer_label
@@ -201,11 +199,15 @@ def question(
     answered: bool = False,
     plain: bool = False,
     banner: str | None = None,
+    switch: Iterable[str] = (),
 ) -> RenderableType:
-    """One question: progress, wording, how to answer, the keys."""
+    """One question: progress, wording, how to answer, the keys. `switch` are lines, each in
+    its own language, that say how to start again in another language: the title of the rule
+    above the question (no line of its own on a full screen), or lines under the keys."""
     parts: list[RenderableType] = []
     if not plain:
-        parts.append(Rule(style="dim"))
+        title = bank_text("  ·  ".join(switch), "bold") if switch else ""
+        parts.append(Rule(title, style="dim"))
     if banner is not None:
         parts.append(banner_line(banner, plain))
     if where is not None:
@@ -222,6 +224,8 @@ def question(
         so_far = _("Your answer so far: {answer}. Press Enter to keep it.")
         parts.append(bank_text(so_far.format(answer=answer_label(q, current))))
     parts.append(bank_text(keys_help(plain, q.unknown), "dim"))
+    if plain:
+        parts += [bank_text(line) for line in switch]
     return Group(*parts)
 
 
@@ -243,7 +247,7 @@ def _how_to_answer(q: Question, plain: bool) -> RenderableType:
     instruction = kind.instruction(q)
     if q.unknown:
         instruction = _("{instruction} Type {key} if you don't know.").format(
-            instruction=instruction, key=UNKNOWN_KEY
+            instruction=instruction, key=unknown_key()
         )
     return Group(grid, Text(instruction))
 
@@ -313,7 +317,7 @@ def emergency(bank: Bank, plain: bool, form: EmergencyForm = "help") -> Renderab
         parts.append(bullets(e.steps, numbered=True, plain=plain))
     if form == "welcome":
         again = _("Type {key} at any question for every step, the signs and helplines.")
-        parts.append(Text(again.format(key=KEYS["emergency"]), style="bold"))
+        parts.append(Text(again.format(key=keys()["emergency"]), style="bold"))
     else:
         if e.note:
             parts.append(bank_text(e.note))

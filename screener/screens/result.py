@@ -340,7 +340,8 @@ def withdrawal_text(bank: Bank, res: Result) -> Text:
     scale = bank.scales.get(WITHDRAWAL_SCALE)
     out = Text(wording.withdrawal_sentence(w, voice="screen"))
     if w is not None and w.answered and w.band and scale is not None:
-        out.append(" " + wording.band_sentence(w._replace(band=clean(w.band)), voice="screen"))
+        band = clean(bank.band_text(WITHDRAWAL_SCALE, w.band))
+        out.append(" " + wording.band_sentence(w._replace(band=band), voice="screen"))
     return out
 
 

@@ -333,7 +333,7 @@ def _withdrawal(bank: Bank, res: Result) -> str:
     text = wording.withdrawal_sentence(w, scale.formal if scale else "", "summary")
     if w is None or scale is None or not w.band:
         return text
-    text += " " + wording.band_sentence(w)
+    text += " " + wording.band_sentence(w._replace(band=bank.band_text(WITHDRAWAL_SCALE, w.band)))
     if scale.band_note:
         text += f" {_sentence(scale.band_note)}"
     if scale.band_source:
