@@ -30,7 +30,11 @@ from test_fhir import (
     with_condition,
 )
 
+from screener import i18n
 from screener.core.model import OTHER, Bank
+from screener.core.scoring import result_json, score
+from screener.files.answers import parse_answers
+from screener.files.bank import load_bank
 from screener.screens.demo import load_personas
 from screener.summaries import fhir
 
@@ -157,6 +161,24 @@ class TestEveryExport:
     def test_any_answers_about_someone_else(self, bank: Bank, data: st.DataObject) -> None:
         values = data.draw(values_for(bank, OTHER))
         check(fhir.response_bundle(summary_of(bank, values, perspective=OTHER), counter()))
+
+
+def test_in_spanish_they_pass_too_and_read_back_in_english(bank: Bank) -> None:
+    """A Spanish run's Questionnaire and Bundle (about someone else, with a subject) pass both
+    validators, say `es`, and score the same read by screener in English: codes carry the
+    answers, not words."""
+    with i18n.speaking("es"):
+        spanish = load_bank(language="es")
+        form = fhir.questionnaire(spanish)
+        bundle = fhir.response_bundle(with_subject(spanish, THEIRS, perspective=OTHER), counter())
+    check(form)
+    check(bundle)
+    assert form["language"] == bundle["entry"][0]["resource"]["language"] == "es"
+    assert form["item"][0]["text"] == "¿Sobre quién es esta evaluación?"
+    again, _ = parse_answers(json.dumps(bundle), bank, "es.json")
+    assert (again.perspective, again.subject) == (OTHER, "Patient/123")
+    before = summary_of(bank, THEIRS, perspective=OTHER).result
+    assert result_json(score(bank, again)) == result_json(before)
 
 
 @pytest.mark.parametrize("name", ["lhc-forms-response.json", "lhc-forms-other.json"])
