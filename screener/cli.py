@@ -817,7 +817,7 @@ def _score_caseload(files: list[Path], bank: Path | None, form: str) -> None:
             else:
                 say(
                     ngettext(
-                        "{failed} of {total} file could not be scored (listed above); "
+                        "{failed} of {total} files could not be scored (listed above); "
                         "the others were.",
                         "{failed} of {total} files could not be scored (listed above); "
                         "the others were.",

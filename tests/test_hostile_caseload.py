@@ -64,10 +64,9 @@ def assert_only_bad_ones_missing(
     assert done.returncode == 4, stderr
     good = [str(p) for i, p in enumerate(paths) if i not in bad]
     assert scored_files(form, stdout) == good
-    which = "file" if len(bad) == 1 else "files"
     assert stderr.splitlines() == [
         *(f"Error: {paths[i]}: could not be scored: {REASONS[bad[i]]}" for i in sorted(bad)),
-        f"{len(bad)} of {len(paths)} {which} could not be scored (listed above); the others were.",
+        f"{len(bad)} of {len(paths)} files could not be scored (listed above); the others were.",
     ]
 
 
