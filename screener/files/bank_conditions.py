@@ -55,6 +55,7 @@ class Conditions(Fields):
         # Reading the `when` of flags, referrals and caveats, which may test for "I don't
         # know" (`unknown`); `show_if` and `overridden_if` may not (FHIR forms could not say it).
         self.in_findings = False
+        self._asked_where: dict[tuple[str | None, int, int], Mapping[str, Question]] = {}
 
     def earlier_only(self) -> Mapping[str, Question]:
         """The questions a condition read now may name: those already read (questions are read
@@ -65,13 +66,22 @@ class Conditions(Fields):
     def asked_where(self, perspective: str | None) -> Mapping[str, Question]:
         """The questions read so far that are asked in `perspective` (None: in every
         perspective, so only those of sections for every one)."""
+        # Asked for every condition of every question: kept while no question is added, so
+        # that reading a bank does not grow with the square of its questions.
+        key = (perspective, len(self.questions), len(self.asked_in))
+        hit = self._asked_where.get(key)
+        if hit is not None:
+            return hit
         if all(p is None for p in self.asked_in.values()):
-            return self.questions
-        return {
-            qid: q
-            for qid, q in self.questions.items()
-            if self.asked_in.get(qid) in (None, perspective)
-        }
+            found: Mapping[str, Question] = self.questions
+        else:
+            found = {
+                qid: q
+                for qid, q in self.questions.items()
+                if self.asked_in.get(qid) in (None, perspective)
+            }
+        self._asked_where[key] = found
+        return found
 
     def perspective_key(self, m: Mapping[str, Any], path: yamlsrc.Path) -> str | None:
         """A `perspective:` key: one of the declared perspectives, or None when absent."""
