@@ -59,7 +59,8 @@ def random_values(bank: Bank, rng: random.Random) -> dict[str, Value]:
 
 
 def write_caseload(folder: Path, n: int, seed: int = 1) -> list[Path]:
-    bank = load_bank()
+    # The questions of one perspective: a person's own screening, as a clinic's caseload is.
+    bank = load_bank().about("self")
     rng = random.Random(seed)
     paths = []
     for i in range(n):
