@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Literal, NamedTuple, TypeAlias
 
@@ -337,10 +338,15 @@ class Bank(NamedTuple):
         return tuple(q for s in self.sections for q in s.questions)
 
     def question(self, qid: str) -> Question:
-        for q in self.questions:
-            if q.id == qid:
-                return q
-        raise KeyError(qid)
+        """The question with id `qid` (KeyError if none): looked up in an index made once per
+        bank, since a caseload asks for thousands."""
+        hit = _INDEXES.get(id(self))
+        if hit is None or hit[0] is not self:
+            index: dict[str, Question] = {}
+            for q in self.questions:
+                index.setdefault(q.id, q)  # the first of an id, as the scan found it
+            hit = _INDEXES[id(self)] = (self, index)  # holding `self` keeps its id unreused
+        return hit[1][qid]
 
     def section(self, sid: str) -> Section:
         for s in self.sections:
@@ -396,8 +402,10 @@ class Bank(NamedTuple):
 
 
 _VIEWS: dict[tuple[int, str], tuple[Bank, Bank]] = {}
+_INDEXES: dict[int, tuple[Bank, dict[str, Question]]] = {}
 
 
+@lru_cache(maxsize=256)  # a caseload compares the same few versions thousands of times
 def version_key(version: str) -> tuple[int, ...]:
     """A version's numbers for comparing ("2.0.0" > "1.10" > "1.9"); text that holds none, or
     more than a few, sorts first: answers from an unknown version are assumed to be older."""
