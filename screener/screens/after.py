@@ -176,48 +176,34 @@ class AfterResult:
             return
 
     def choose_format(self) -> str | None:
-        from rich.console import Group
-        from rich.text import Text
-
-        rows = [(f"{i}.", Text(_(words))) for i, (_fmt, words) in enumerate(OFFERED, 1)]
-        self.show(
-            Group(
-                Text(_("Which kind of file?")),
-                render.marked(rows, self.plain),
-                render.hint(
-                    _("Type a number, press Enter for 1, or {no} not to save one.").format(
-                        no=typed_no()
-                    )
-                ),
-            )
-        )
-        while True:
-            reply = self.read().strip().lower()
-            if reply == "":
-                return OFFERED[0][0]
-            if reply.isdigit() and 1 <= int(reply) <= len(OFFERED):
-                return OFFERED[int(reply) - 1][0]
-            if is_no(reply) or reply == render.keys()["quit"]:
-                self.show(render.hint(_("Not saved.")))
-                return None
-            if reply == render.keys()["emergency"]:
-                self.show(render.emergency(self.bank, self.plain))
-            self.show(render.hint(_("Please type 1, 2 or 3.")))
+        labels = [_(words) for _fmt, words in OFFERED]
+        chosen = self.choose(_("Which kind of file?"), labels, _("Please type 1, 2 or 3."))
+        return None if chosen is None else OFFERED[chosen][0]
 
     def choose_language(self) -> str | None:
         """The summary's language: the screening's (Enter), or another one screener speaks.
         Each is named in its own language, so the person can pick the clinician's."""
-        from rich.console import Group
-        from rich.text import Text
-
         here = i18n.language()
         codes = [here, *(code for code in i18n.LANGUAGES if code != here)]
         if self.bank_in is None or len(codes) < 2:
             return here
-        rows = [(f"{i}.", Text(i18n.ENDONYMS[code])) for i, code in enumerate(codes, 1)]
+        chosen = self.choose(
+            _("In which language? (The person who reads it may need another one.)"),
+            [i18n.ENDONYMS[code] for code in codes],
+            _("Type a number from 1 to {count}.").format(count=len(codes)),
+        )
+        return None if chosen is None else codes[chosen]
+
+    def choose(self, title: str, labels: list[str], retry: str) -> int | None:
+        """One numbered choice on the way to saving: the index chosen (Enter: the first), or
+        None when the person says no or quits ("Not saved."); `!` shows the emergency box."""
+        from rich.console import Group
+        from rich.text import Text
+
+        rows = [(f"{i}.", Text(label)) for i, label in enumerate(labels, 1)]
         self.show(
             Group(
-                Text(_("In which language? (The person who reads it may need another one.)")),
+                Text(title),
                 render.marked(rows, self.plain),
                 render.hint(
                     _("Type a number, press Enter for 1, or {no} not to save one.").format(
@@ -229,15 +215,15 @@ class AfterResult:
         while True:
             reply = self.read().strip().lower()
             if reply == "":
-                return codes[0]
-            if reply.isdigit() and 1 <= int(reply) <= len(codes):
-                return codes[int(reply) - 1]
+                return 0
+            if reply.isdigit() and 1 <= int(reply) <= len(labels):
+                return int(reply) - 1
             if is_no(reply) or reply == render.keys()["quit"]:
                 self.show(render.hint(_("Not saved.")))
                 return None
             if reply == render.keys()["emergency"]:
                 self.show(render.emergency(self.bank, self.plain))
-            self.show(render.hint(_("Type a number from 1 to {count}.").format(count=len(codes))))
+            self.show(render.hint(retry))
 
     def render(self, fmt: str, language: str) -> str:
         """The summary in `fmt`, in `language` (its words and the bank's)."""

@@ -32,6 +32,7 @@ from screener.core.model import (
     Leaf,
     Not,
     Question,
+    Referral,
     Role,
     Severity,
     Source,
@@ -398,20 +399,7 @@ def _someone_else_part(bank: Bank, cite: _Cites, plain: bool) -> list[Renderable
                 )
             ),
         ]
-        srows = []
-        for r in steps:
-            head = Text()
-            head.append(f"{urgency_label(r.urgency.value)}: ", style="dim")
-            head.append(clean(r.title), style="bold")
-            if r.when is None:
-                lines: list[Text | str] = [head, _("Always shown.")]
-            else:
-                shown = _when(
-                    _("Shown when {condition}."), _("Shown unless {condition}."), bank, r.when
-                )
-                lines = [head, shown, _rule(r.when)]
-            srows.append(("-", _block(*lines, cite(r.source))))
-        parts.append(marked(srows, plain))
+        parts.append(marked([_referral_row(bank, r, cite) for r in steps], plain))
     return parts
 
 
@@ -675,22 +663,21 @@ def _referrals_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableTyp
             )
         ),
     ]
-    rows = []
-    for r in sorted(bank.referrals, key=lambda r: r.urgency.rank):
-        head = Text()
-        head.append(f"{urgency_label(r.urgency.value)}: ", style="dim")
-        head.append(clean(r.title), style="bold")
-        if r.when is None:
-            lines: list[Text | str] = [head, _("Always shown.")]
-        else:
-            shown = _when(
-                _("Shown when {condition}."), _("Shown unless {condition}."), bank, r.when
-            )
-            lines = [head, shown, _rule(r.when)]
-        lines.append(cite(r.source))
-        rows.append(("-", _block(*lines)))
-    parts.append(marked(rows, plain))
+    steps = sorted(bank.referrals, key=lambda r: r.urgency.rank)
+    parts.append(marked([_referral_row(bank, r, cite) for r in steps], plain))
     return parts
+
+
+def _referral_row(bank: Bank, r: Referral, cite: _Cites) -> tuple[str, Text]:
+    """One next step as explain lists it: its urgency and title, when it is shown (in words,
+    then as the bank writes it), and its sources."""
+    head = Text()
+    head.append(f"{urgency_label(r.urgency.value)}: ", style="dim")
+    head.append(clean(r.title), style="bold")
+    if r.when is None:
+        return ("-", _block(head, _("Always shown."), cite(r.source)))
+    shown = _when(_("Shown when {condition}."), _("Shown unless {condition}."), bank, r.when)
+    return ("-", _block(head, shown, _rule(r.when), cite(r.source)))
 
 
 # --- one criterion ----------------------------------------------------------------------

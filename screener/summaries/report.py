@@ -233,11 +233,7 @@ def _result(bank: Bank, res: Result) -> list[Block]:
         Para(_withdrawal(bank, res)),
         Heading(_("Safety flags"), 3),
     ]
-    if res.flags:
-        flags = (bank.flag(f.id) for f in res.flags)
-        blocks.append(Items(tuple(Item(f.label, f.detail) for f in flags)))
-    else:
-        blocks.append(Para(wording.no_flags_sentence(bank, res, "summary")))
+    blocks.append(_flags(bank, res))
     return blocks
 
 
@@ -257,12 +253,17 @@ def _seen(bank: Bank, res: Result) -> list[Block]:
     if still_open:
         blocks.append(Para(still_open))
     blocks.append(Heading(_("Overdose risks seen"), 3))
-    if res.flags:
-        flags = (bank.flag(f.id) for f in res.flags)
-        blocks.append(Items(tuple(Item(f.label, f.detail) for f in flags)))
-    else:
-        blocks.append(Para(wording.no_flags_sentence(bank, res, "summary")))
+    blocks.append(_flags(bank, res))
     return blocks
+
+
+def _flags(bank: Bank, res: Result) -> Block:
+    """The safety flags raised, each with why it matters; or a sentence saying there are none
+    (or that the questions were not answered)."""
+    if not res.flags:
+        return Para(wording.no_flags_sentence(bank, res, "summary"))
+    flags = (bank.flag(f.id) for f in res.flags)
+    return Items(tuple(Item(f.label, f.detail) for f in flags))
 
 
 def _override_reasons(bank: Bank, res: Result) -> str:
