@@ -321,9 +321,13 @@ class TestSafetyAndNextSteps:
     def test_sources_are_listed_by_title_only(self, bank, moderate):
         text = words(shown(result_screen.result(bank, moderate)))
         sources = text[text.rindex("Sources") :]
+        cited = bank.about("self").cited()
+        assert {s.id for s in cited} >= {"s000", "s004", "dsm5", "sows", "asam2020", "helplines"}
         for s in bank.sources.values():
-            assert words(s.title) in sources
             assert (s.file or s.ref) not in text
+            # A result about oneself cites its own sources, not the family-support ones.
+            assert (words(s.title) in sources) is (s in cited)
+        assert "CRAFT" not in sources
 
 
 class TestPlainAndSafeText:

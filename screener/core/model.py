@@ -372,6 +372,24 @@ class Bank(NamedTuple):
         band = next((b for b in found.bands if b.label == label), None) if found else None
         return band.shown if band is not None else label
 
+    def cited(self) -> tuple[Source, ...]:
+        """The sources this bank's texts cite, in the order the bank lists them: for a view
+        made by `about`, those of one perspective (a result about oneself does not list the
+        family-support references, nor one about someone else the withdrawal scale's)."""
+        ids = {sid for q in self.questions for sid in q.source}
+        for scale in {q.scale for q in self.questions if q.scale}:
+            ids.update(self.scales[scale].source, self.scales[scale].band_source)
+        cite: tuple[Flag | Referral | Caveat | Helpline, ...] = (
+            *self.flags,
+            *self.referrals,
+            *self.caveats,
+            *self.helplines,
+        )
+        for item in cite:
+            ids.update(item.source)
+        ids.update(self.emergency.source)
+        return tuple(s for sid, s in self.sources.items() if sid in ids)
+
     def about(self, perspective: str) -> "Bank":
         """The bank as it is asked in `perspective`: only the sections, flags, referrals and
         caveats for it (or for every perspective). Made once per bank and perspective, so the

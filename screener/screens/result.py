@@ -143,7 +143,7 @@ def result(
         parts.append(heading(_("Keep in mind"), plain))
         parts.append(bullets((bank.caveat(c.id).text for c in res.caveats), plain=plain))
     parts.append(heading(_("Sources"), plain))
-    parts.append(sources_text(bank, plain))
+    parts.append(sources_text(bank.about(res.perspective), plain))
     parts.append(end_card(bank, res, plain, banner))
     return Group(*parts)
 
@@ -346,7 +346,8 @@ def withdrawal_text(bank: Bank, res: Result) -> Text:
 
 
 def sources_text(bank: Bank, plain: bool) -> RenderableType:
-    """The sources by title only, as one paragraph: they come last and take little room (their
-    files and references are in explain and the summaries)."""
-    titles = pgettext("list separator", "; ").join(clean(s.title) for s in bank.sources.values())
+    """The sources `bank` cites (give it the view of one perspective), by title only, as one
+    paragraph: they come last and take little room (their files and references are in explain
+    and the summaries)."""
+    titles = pgettext("list separator", "; ").join(clean(s.title) for s in bank.cited())
     return Text(titles)

@@ -138,7 +138,12 @@ def build(summary: Summary) -> Document:
     blocks += _questions(bank, res, answers.perspective)
     blocks.append(Heading(_("Sources"), 2))
     blocks.append(
-        Items(tuple(Item("", _source(s.title, s.file, s.ref)) for s in bank.sources.values()))
+        Items(
+            tuple(
+                Item("", _source(s.title, s.file, s.ref))
+                for s in bank.about(answers.perspective).cited()
+            )
+        )
     )
     return Document(title, bank.language, answers.demo is not None, tuple(blocks))
 
