@@ -169,6 +169,12 @@ def main(argv: list[str] | None = None) -> None:
         args[at:at] = leading
     code: int | str | None = None
     stdout = sys.stdout
+    every = app.registered_commands
+    if args[0] in COMMANDS:
+        # Typer builds a command from each function's signature as it starts: only the one
+        # asked for is built (a few milliseconds of every start), the others as usual for
+        # the overall help or a mistyped name.
+        app.registered_commands = [c for c in every if _command_name(c) == args[0]]
     try:
         app(args=args, prog_name="screener")
     except SystemExit as exc:
@@ -182,9 +188,16 @@ def main(argv: list[str] | None = None) -> None:
         if not streams.is_output_error(exc):
             raise
         code = streams.output_failed(exc)
+    finally:
+        app.registered_commands = every
     # Output still buffered is written now, where a failure can still be one line and exit 6,
     # not at interpreter exit, where it would be "Exception ignored" and exit 120.
     sys.exit(streams.settle(code))
+
+
+def _command_name(command: "typer.models.CommandInfo") -> str:
+    callback = command.callback
+    return command.name or (callback.__name__ if callback is not None else "")
 
 
 def _version(value: bool) -> None:
@@ -410,10 +423,12 @@ def _json(data: object) -> str:
 def _bank(path: Path | None) -> "Bank":
     """The bank at `path` (the built-in one by default) in the language in use, with a warning
     when it cannot speak that language, or not every one of its words."""
-    from screener.files.bank import load_bank
-
-    the_bank = load_bank(path)
     wanted = i18n.language()
+    the_bank = _built_in(wanted) if path is None else None
+    if the_bank is None:
+        from screener.files.bank import load_bank
+
+        the_bank = load_bank(path)
     if the_bank.language != wanted:
         _warn(
             [
@@ -440,6 +455,14 @@ def _bank(path: Path | None) -> "Bank":
             ]
         )
     return the_bank
+
+
+def _built_in(language: str) -> "Bank | None":
+    """The built-in bank from its prepared form, without loading the YAML reader; None when
+    that form is not current (then `load_bank` reads the YAML, and says what is wrong)."""
+    from screener.files import prepared
+
+    return prepared.read(language)
 
 
 def _either(choices: list[str]) -> str:
@@ -557,7 +580,7 @@ def run(
                 )
 
             def ask(prompt: str) -> str:
-                line = out.input(prompt)
+                line = out.input(prompt, emoji=False)
                 if not interactive:  # echo piped answers so a transcript reads like a session
                     out.print(one_line(line, None), markup=False)
                 return line
@@ -663,7 +686,7 @@ def _offer_to_delete(path: Path, out: "Console") -> None:
         )
     )
     try:
-        reply = out.input("> ").strip().lower()
+        reply = out.input("> ", emoji=False).strip().lower()
     except (EOFError, KeyboardInterrupt):
         out.print()
         reply = ""
@@ -906,7 +929,7 @@ def validate(
 def schema() -> None:
     """Print the JSON Schema (draft 2020-12) of the bank format, for editors to complete and
     check a bank against."""
-    from screener.files.bank import SCHEMA_FILE, default_path
+    from screener.files.prepared import SCHEMA_FILE, default_path
 
     with guarded():
         path = default_path(SCHEMA_FILE)

@@ -18,7 +18,7 @@ from screener.core.kinds import kind_of
 from screener.core.model import UNKNOWN, Answers, Bank, Kind, Question, Role, Value, version_key
 from screener.core.safetext import clean, one_line, show_value
 from screener.errors import AnswersError
-from screener.files import yamlsrc
+from screener.files import located
 from screener.files.problems import Hint, Problems, at
 from screener.files.readfile import read_text
 from screener.i18n import _, ngettext, pgettext
@@ -66,17 +66,19 @@ def parse(text: str, bank: Bank, filename: str = "answers") -> Read:
     looks_json = text.lstrip().startswith("{")
     if looks_json:
         try:
-            located = yamlsrc.load_json(text)
-            if not located.problems:
-                return _check(filename, located, bank)
-        except (yamlsrc.ParseError, AnswersError):
+            doc = located.load_json(text)
+            if not doc.problems:
+                return _check(filename, doc, bank)
+        except (located.ParseError, AnswersError):
             pass
+    from screener.files import yamlsrc  # only now: a path that reads JSON never loads YAML
+
     try:
         doc = yamlsrc.load(text)  # YAML is a superset of JSON, and it keeps line numbers
     except yamlsrc.ParseError as yaml_exc:
         try:
-            doc = yamlsrc.load_json(text)
-        except yamlsrc.ParseError as json_exc:
+            doc = located.load_json(text)
+        except located.ParseError as json_exc:
             # JSON's own word on a file that looks like JSON, YAML's on any other
             exc = json_exc if looks_json else yaml_exc
             message = _("not valid YAML or JSON: {problem}").format(problem=exc.message)
@@ -84,7 +86,7 @@ def parse(text: str, bank: Bank, filename: str = "answers") -> Read:
     return _check(filename, doc, bank)
 
 
-def _check(filename: str, doc: yamlsrc.Located, bank: Bank) -> Read:
+def _check(filename: str, doc: located.Located, bank: Bank) -> Read:
     """An answers file, or a FHIR QuestionnaireResponse (or a Bundle holding one)."""
     from screener.files import fhirin
 
@@ -127,14 +129,14 @@ def document(answers: Answers, bank: Bank) -> dict[str, Any]:
 class _Checker:
     """Checks one answers file against the bank, collecting every problem with its line."""
 
-    def __init__(self, filename: str, doc: yamlsrc.Located, bank: Bank) -> None:
+    def __init__(self, filename: str, doc: located.Located, bank: Bank) -> None:
         self.filename = filename
         self.doc = doc
         self.bank = bank
         self.problems = Problems(filename, doc)
         self.warnings: list[str] = []
 
-    def error(self, path: yamlsrc.Path, message: str, /, **values: object) -> None:
+    def error(self, path: located.Path, message: str, /, **values: object) -> None:
         """Note a problem at `path` (see `Problems.add`)."""
         self.problems.add(path, message, **values)
 
@@ -385,4 +387,6 @@ def save_partial(
     header = "".join(f"# {line}\n" for line in lines)
     if not replace:
         safefile.check_target(path, False)
+    from screener.files import yamlsrc
+
     safefile.write_private(path, header + yamlsrc.dump(doc), force=replace)

@@ -13,7 +13,7 @@ import heapq
 from collections.abc import Iterable
 
 from screener.core.safetext import did_you_mean
-from screener.files import yamlsrc
+from screener.files.located import Located, Path, format_path
 from screener.i18n import ngettext
 
 MAX_PROBLEMS = 100  # lines a person can read through; more only repeat one mistake
@@ -46,7 +46,7 @@ class Problems:
     """The problems of one file, `filename` as messages name it, `located` its parsed text
     (which gives each path its line)."""
 
-    def __init__(self, filename: str, located: yamlsrc.Located, limit: int = MAX_PROBLEMS) -> None:
+    def __init__(self, filename: str, located: Located, limit: int = MAX_PROBLEMS) -> None:
         self.filename = filename
         self.located = located
         self.limit = limit
@@ -62,7 +62,7 @@ class Problems:
     def __bool__(self) -> bool:
         return self.count > 0
 
-    def add(self, path: yamlsrc.Path, message: str, /, **values: object) -> None:
+    def add(self, path: Path, message: str, /, **values: object) -> None:
         """Note a problem at `path`. With `values`, `message` is a format text whose
         placeholders they fill (a value may be a `Hint`); without, it is used as it is."""
         self.count += 1
@@ -75,13 +75,13 @@ class Problems:
                 return
             self._left_off(last_line)
         text = message.format(**values) if values else message
-        entry = (-line, -order, f"{at(self.filename, line, yamlsrc.format_path(path))}: {text}")
+        entry = (-line, -order, f"{at(self.filename, line, format_path(path))}: {text}")
         if len(self._kept) >= self.limit:
             heapq.heapreplace(self._kept, entry)
         else:
             heapq.heappush(self._kept, entry)
 
-    def add_all(self, problems: Iterable[tuple[yamlsrc.Path, str]]) -> None:
+    def add_all(self, problems: Iterable[tuple[Path, str]]) -> None:
         """Note problems whose messages are written already (`Located.problems`)."""
         for path, message in problems:
             self.add(path, message)
