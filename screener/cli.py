@@ -755,7 +755,8 @@ def score_cmd(
         typer.Argument(
             help=_(
                 "Answers files (YAML or JSON, or FHIR QuestionnaireResponses): one for its "
-                "full result, several for a caseload."
+                "full result, several for a caseload. A .ndjson file, or - for standard "
+                "input, holds one response a line, each scored as one row of a caseload."
             ),
             show_default=False,
         ),
@@ -779,7 +780,9 @@ def score_cmd(
     """Score answers files without asking anything."""
     if as_json and as_csv:
         raise typer.BadParameter(_("choose one of --json and --csv"), param_hint="'--csv'")
-    if as_csv or len(files) > 1:
+    from screener.summaries.caseload import is_bulk
+
+    if as_csv or len(files) > 1 or any(is_bulk(f) for f in files):
         with guarded():
             if export:
                 raise ScreenerError(
@@ -825,10 +828,21 @@ def _score_caseload(files: list[Path], bank: Path | None, form: str) -> None:
 
     with guarded():
         the_bank = _bank(bank)
-        failed = caseload.write(files, the_bank, form, sys.stdout, sys.stderr)
+        failed, total = caseload.write_all(files, the_bank, form, sys.stdout, sys.stderr)
+        if failed and any(caseload.is_bulk(f) for f in files):
+            sys.stdout.flush()  # the records of a bulk file, and any file beside them
+            say(
+                ngettext(
+                    "{failed} of {total} records could not be scored (listed above); "
+                    "the others were.",
+                    "{failed} of {total} records could not be scored (listed above); "
+                    "the others were.",
+                    failed,
+                ).format(failed=failed, total=total)
+            )
+            raise typer.Exit(ExitCode.ANSWERS)
         if failed:
             sys.stdout.flush()
-            total = len(files)
             if failed == total:
                 say(
                     ngettext(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeAlias, cast
 
 from screener.core import wording
 from screener.core.conditions import applicable
@@ -83,6 +83,24 @@ def parse(text: str, bank: Bank, filename: str = "answers") -> Read:
             exc = json_exc if looks_json else yaml_exc
             message = _("not valid YAML or JSON: {problem}").format(problem=exc.message)
             raise AnswersError([at(filename, exc.line or 1, message)]) from None
+    return _check(filename, doc, bank)
+
+
+def parse_record(data: bytes, bank: Bank, filename: str, line: int) -> Read:
+    """Answers from one line of a bulk file (`filename`, line `line`): a FHIR
+    QuestionnaireResponse or an answers document as JSON, checked as a file is, every
+    problem placed at that line."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        reason = _("cannot read the answers: {reason}").format(reason=_("not UTF-8 text"))
+        raise AnswersError([at(filename, line, reason)]) from None
+    try:
+        doc = located.load_json(text)
+    except located.ParseError as exc:
+        message = _("not valid JSON: {problem}").format(problem=exc.message)
+        raise AnswersError([at(filename, line, message)]) from None
+    doc.lines = {(): line}  # one line holds it all: every path is on it
     return _check(filename, doc, bank)
 
 
@@ -183,12 +201,12 @@ class _Checker:
         if self.problems:
             raise AnswersError(self.problems.lines())
         answers = Answers(self.bank.id, version, str(perspective), values, created, demo)
+        since = _changed(self.bank)
+        given = version_key(version)
         changed = [
             qid
             for qid, value in values.items()
-            if value is not None
-            and (q := self.bank.question(qid)).changed_in
-            and version_key(version) < version_key(q.changed_in)
+            if value is not None and qid in since and given < since[qid]
         ]
         if changed:
             warning = ngettext(
@@ -270,23 +288,21 @@ class _Checker:
                 value=_show(value),
             )
             return {}
-        known = _index(self.bank)
-        where = _asked_in(self.bank)
+        table = _accepted(self.bank)
         out: dict[str, Value] = {}
-        yes_no = Kind.YES_NO
         for qid, raw in value.items():
-            q = known.get(str(qid))
-            if q is None:
+            entry = table.get(str(qid))
+            if entry is None:
                 self.error(
                     ("answers", qid),
                     _("{value} is not a question in this bank{hint}"),
                     value=show_value(qid),
-                    hint=Hint(qid, known),
+                    hint=Hint(qid, table),
                 )
                 continue
-            if q.role is Role.CONSENT:  # consent is asked afresh at every run, never stored
+            q, asked_in, consent, plain_type, plain = entry
+            if consent:  # consent is asked afresh at every run, never stored
                 continue
-            asked_in = where.get(q.id)
             if perspective is not None and asked_in is not None and asked_in != perspective:
                 self.error(
                     ("answers", qid),
@@ -299,8 +315,8 @@ class _Checker:
                     perspective=show_value(perspective),
                 )
                 continue
-            if q.kind is yes_no and (raw is True or raw is False):  # most answers
-                out[q.id] = raw
+            if raw is None or (type(raw) is plain_type and raw in plain):
+                out[q.id] = cast(Value, raw)  # most answers: stored as written (None: skipped)
                 continue
             stored, problem = check_value(q, raw)
             if problem:
@@ -310,14 +326,43 @@ class _Checker:
         return out
 
 
-_INDEXES: dict[int, tuple[Bank, dict[str, Question]]] = {}
+# For each question: the question, the one perspective it is asked in (None: every one),
+# whether it is the consent question, and the type and values of the answers that are stored
+# just as they are written (true/false; an option's id; a number on the scale). Any other
+# answer is checked by its kind, which says what is wrong with it.
+Accepted: TypeAlias = tuple[Question, str | None, bool, type | None, frozenset[object]]
+_ACCEPTED: dict[int, tuple[Bank, dict[str, Accepted]]] = {}
+_CHANGED: dict[int, tuple[Bank, dict[str, tuple[int, ...]]]] = {}
 
 
-def _index(bank: Bank) -> dict[str, Question]:
-    """Question id -> question, built once per bank (a caseload checks thousands of files)."""
-    hit = _INDEXES.get(id(bank))
+def _accepted(bank: Bank) -> dict[str, Accepted]:
+    """Question id -> what it accepts (above), built once per bank: a caseload checks
+    thousands of files against it."""
+    hit = _ACCEPTED.get(id(bank))
     if hit is None or hit[0] is not bank:
-        hit = _INDEXES[id(bank)] = (bank, {q.id: q for q in bank.questions})
+        where = _asked_in(bank)
+        table: dict[str, Accepted] = {}
+        for q in bank.questions:
+            plain_type: type | None = None
+            plain: frozenset[object] = frozenset()
+            if q.kind is Kind.YES_NO:
+                plain_type, plain = bool, frozenset((True, False))
+            elif q.kind is Kind.CHOICE:
+                plain_type, plain = str, frozenset(str(o.value) for o in q.options)
+            elif q.kind is Kind.SCALE and all(type(o.value) is int for o in q.options):
+                plain_type, plain = int, frozenset(o.value for o in q.options)
+            entry = (q, where.get(q.id), q.role is Role.CONSENT, plain_type, plain)
+            table.setdefault(q.id, entry)  # the first of an id, as the bank reader keeps it
+        hit = _ACCEPTED[id(bank)] = (bank, table)
+    return hit[1]
+
+
+def _changed(bank: Bank) -> dict[str, tuple[int, ...]]:
+    """Question id -> the version it last changed meaning in, for those that did."""
+    hit = _CHANGED.get(id(bank))
+    if hit is None or hit[0] is not bank:
+        found = {q.id: version_key(q.changed_in) for q in bank.questions if q.changed_in}
+        hit = _CHANGED[id(bank)] = (bank, found)
     return hit[1]
 
 

@@ -74,11 +74,13 @@ def load_json(text: str) -> Located:
     problems: list[tuple[Path, str]] = []
 
     def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key, value in pairs:
-            if key in out:
-                problems.append(((), duplicate_key(key)))
-            out[key] = value
+        out = dict(pairs)
+        if len(out) < len(pairs):  # rare: only then are the keys looked at one by one
+            seen: set[str] = set()
+            for key, _value in pairs:
+                if key in seen:
+                    problems.append(((), duplicate_key(key)))
+                seen.add(key)
         return out
 
     # json names no place for what its hooks see: the first place the token is written gives
