@@ -101,13 +101,38 @@ def load_json(text: str) -> Located:
         raise exc.placed(text) from None
     except RecursionError:
         raise ParseError(1, too_deep()) from None
-    # Most files have a handful of brackets and no escaped surrogate: only others are walked.
-    if text.count("[") + text.count("{") > MAX_DEPTH or _SURROGATE_ESCAPE.search(text):
+    # The tree is walked only when the text could break a bound: an escaped surrogate, room
+    # for more values than allowed, or brackets nested deeper than allowed (a FHIR response
+    # has hundreds of brackets, nested a dozen deep: counting them beats walking its values).
+    if (
+        _SURROGATE_ESCAPE.search(text)
+        or len(text) > 2 * MAX_VALUES  # a value and its comma take two characters at least
+        or (text.count("[") + text.count("{") >= MAX_DEPTH and _nests(text, MAX_DEPTH))
+    ):
         try:
             _check_tree(data)
         except ParseError as exc:
             raise exc.placed(text) from None
     return Located(data, {(): 1}, problems)
+
+
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_PAIR = re.compile(r"\[\]|\{\}")
+
+
+def _nests(text: str, depth: int) -> bool:
+    """Whether brackets nest `depth` deep in JSON text (already parsed, so valid), outside
+    its strings: each pass takes away the innermost pairs, so it takes `depth` passes to
+    empty brackets nested that deep."""
+    # Without escaped backslashes, then escaped quotes, every quote left opens or closes a
+    # string: what is outside the strings is every other piece between quotes.
+    unquoted = text.replace("\\\\", "").replace('\\"', "")
+    brackets = _NOT_BRACKET.sub("", "".join(unquoted.split('"')[::2]))
+    for _pass in range(depth - 1):
+        if not brackets:
+            return False
+        brackets = _PAIR.sub("", brackets)  # one level: what that leaves is for the next pass
+    return bool(brackets)
 
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
