@@ -780,7 +780,7 @@ def score_cmd(
     """Score answers files without asking anything."""
     if as_json and as_csv:
         raise typer.BadParameter(_("choose one of --json and --csv"), param_hint="'--csv'")
-    from screener.summaries.caseload import is_bulk
+    from screener.files.readfile import is_bulk
 
     if as_csv or len(files) > 1 or any(is_bulk(f) for f in files):
         with guarded():
@@ -824,12 +824,13 @@ def score_cmd(
 
 def _score_caseload(files: list[Path], bank: Path | None, form: str) -> None:
     """Many files: a row each; a bad file is reported by name and the rest still scored."""
+    from screener.files.readfile import is_bulk
     from screener.summaries import caseload
 
     with guarded():
         the_bank = _bank(bank)
         failed, total = caseload.write_all(files, the_bank, form, sys.stdout, sys.stderr)
-        if failed and any(caseload.is_bulk(f) for f in files):
+        if failed and any(is_bulk(f) for f in files):
             sys.stdout.flush()  # the records of a bulk file, and any file beside them
             say(
                 ngettext(

@@ -191,9 +191,9 @@ class TestOnlyWhileCurrent:
 
     def test_validate_always_reads_the_yaml(self, checkout: Path) -> None:
         ready = checkout / prepared.PREPARED_FILE
-        text = ready.read_text(encoding="utf-8")
-        ready.write_text(text.replace('"self":"Myself"', '"self":"Tampered"', 1), "utf-8")
-        assert prepared.read("en").perspectives["self"] == "Tampered"  # type: ignore[union-attr]
+        text = ready.read_text(encoding="utf-8")  # the same length: each line stays in place
+        ready.write_text(text.replace('"self":"Myself"', '"self":"Mxself"', 1), "utf-8")
+        assert prepared.read("en").perspectives["self"] == "Mxself"  # type: ignore[union-attr]
         checked = bank_io.load_bank(every_language=True)
         assert checked.perspectives["self"] == "Myself"
 

@@ -12,7 +12,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple, TypeAlias, cast
 
-from screener.core import wording
 from screener.core.conditions import applicable
 from screener.core.kinds import kind_of
 from screener.core.model import UNKNOWN, Answers, Bank, Kind, Question, Role, Value, version_key
@@ -106,10 +105,11 @@ def parse_record(data: bytes, bank: Bank, filename: str, line: int) -> Read:
 
 def _check(filename: str, doc: located.Located, bank: Bank) -> Read:
     """An answers file, or a FHIR QuestionnaireResponse (or a Bundle holding one)."""
-    from screener.files import fhirin
+    if isinstance(doc.data, dict) and "resourceType" in doc.data:  # FHIR's reader, if it may be
+        from screener.files import fhirin
 
-    if fhirin.is_resource(doc.data):
-        return Read(*fhirin.read_response(doc, bank, filename), fhir=True)
+        if fhirin.is_resource(doc.data):
+            return Read(*fhirin.read_response(doc, bank, filename), fhir=True)
     return Read(*_Checker(filename, doc, bank).check())
 
 
@@ -412,6 +412,7 @@ def save_partial(
     """
     import shlex
 
+    from screener.core import wording
     from screener.files import safefile
 
     now = datetime.now().astimezone()

@@ -2,8 +2,9 @@
 
 `questions.prepared.jsonl` sits beside `questions.yaml` (in the wheel, inside the package):
 the `Bank` the YAML reader makes from `questions.yaml`, and from it with each translation file
-laid over it (`questions.es.yaml`), one language a line, so a run reads one small JSON line
-instead of parsing 90 KB of YAML or two with line tracking. `tools/prepared_bank.py` writes it;
+laid over it (`questions.es.yaml`), one language a line, so a run reads one JSON line (its
+first line says where each starts) instead of parsing 90 KB of YAML or two with line
+tracking. `tools/prepared_bank.py` writes it;
 `tools/prepared_bank.py --check` (run by the tests) holds it to what the reader makes.
 
 The prepared form is used only while it is the bank's own: its first line holds the size and
@@ -115,20 +116,20 @@ def read(language: str) -> Bank | None:
     that language, or it is not the bank's own (then the YAML is read, as for any bank)."""
     prepared = default_path(PREPARED_FILE)
     try:
-        lines = prepared.read_text(encoding="utf-8").split("\n")
-        head = json.loads(lines[0])
-        if head.get("format") != FORMAT or head.get("shape") != shape():
-            return None
+        with prepared.open("rb") as stream:
+            head = json.loads(stream.readline())
+            if head.get("format") != FORMAT or head.get("shape") != shape():
+                return None
+            languages = head["languages"]
+            if language not in languages:
+                return None
+            start, size = head["at"][languages.index(language)]
+            stream.seek(start)
+            line = stream.read(size)
         bank_file = default_path(BANK_FILE)
-        files = sources(
-            bank_file, [code for code in head["languages"] if code != head["languages"][0]]
-        )
-        if fingerprint(files) != head["sources"]:
+        if fingerprint(sources(bank_file, languages[1:])) != head["sources"]:
             return None
-        at = head["languages"].index(language) if language in head["languages"] else -1
-        if at < 0 or at + 1 >= len(lines):
-            return None
-        bank = json.loads(lines[at + 1], object_hook=_decode)
+        bank = json.loads(line, object_hook=_decode)
     except (OSError, ValueError, LookupError, TypeError, AttributeError):
         return None  # no prepared form, or a broken one: the YAML it was made from decides
     if not isinstance(bank, Bank) or bank.language != language:
@@ -139,17 +140,28 @@ def read(language: str) -> Bank | None:
 def write_text(banks: Mapping[str, Bank], files: list[Path]) -> str:
     """The prepared file for `banks` (language -> the bank in it, the bank's own language
     first), made from `files`: the same text for the same banks, every time."""
+    lines = [
+        json.dumps(encode(bank._replace(path="", warnings=())), separators=(",", ":")) + "\n"
+        for bank in banks.values()
+    ]  # ASCII: a line's length in characters is its length in bytes
     head = {
         "format": FORMAT,
         "shape": shape(),
         "languages": list(banks),
         "sources": fingerprint(files),
+        "at": [],  # where each language's line starts in the file, and its length
     }
-    lines = [json.dumps(head, ensure_ascii=False, separators=(",", ":"))]
-    for bank in banks.values():
-        data = encode(bank._replace(path="", warnings=()))
-        lines.append(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-    return "\n".join(lines) + "\n"
+    width = 0
+    while True:  # the head's own length decides where the lines start
+        start, at = width, []
+        for line in lines:
+            at.append([start, len(line)])
+            start += len(line)
+        head["at"] = at
+        text = json.dumps(head, separators=(",", ":")) + "\n"
+        if len(text) == width:
+            return text + "".join(lines)
+        width = len(text)
 
 
 def encode(value: object) -> Any:
@@ -199,7 +211,10 @@ def _decode(data: dict[str, Any]) -> Any:
         return data
     cls = _RECORDS.get(name)
     if cls is not None:
-        return cls(**{k: tuple(v) if type(v) is list else v for k, v in data.items()})
+        for key, value in data.items():
+            if type(value) is list:  # a record's field written as a list was a tuple
+                data[key] = tuple(value)
+        return cls(**data)
     if name == _TUPLE:
         return tuple(data["v"])
     if name == _PROXY:

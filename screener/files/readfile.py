@@ -69,6 +69,16 @@ _REFUSALS: dict[str, _Refusals] = {
 
 _NO_CTTY = getattr(os, "O_NOCTTY", 0)
 
+# A bulk file holds one record a line (FHIR Bulk Data's NDJSON); `-` is standard input, read
+# the same way.
+BULK_SUFFIXES = (".ndjson", ".jsonl")
+STDIN = "-"
+
+
+def is_bulk(path: Path) -> bool:
+    """Whether `path` names a file of one record a line (or standard input)."""
+    return str(path) == STDIN or path.suffix.lower() in BULK_SUFFIXES
+
 
 def read_text(path: Path, what: FileKind, error: Callable[[list[str]], ScreenerError]) -> str:
     """The UTF-8 text of a `what` file; anything that is not a readable regular file of at

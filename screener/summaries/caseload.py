@@ -26,7 +26,7 @@ from screener.core.safetext import LINE_LIMIT, one_line
 from screener.core.scoring import Counted, result_json, score, tally
 from screener.errors import AnswersError
 from screener.files.answers import parse_record, read_answers
-from screener.files.readfile import MAX_FILE_BYTES, open_stream
+from screener.files.readfile import MAX_FILE_BYTES, STDIN, is_bulk, open_stream
 from screener.i18n import _
 from screener.screens.streams import unicode_ok
 
@@ -86,14 +86,7 @@ PARALLEL_FROM = 500
 # Bulk input: a file of one FHIR QuestionnaireResponse (or answers document) a line, as FHIR
 # Bulk Data exports them, or the same on standard input (`-`). Each line is scored as a file
 # would be, and named in the output as NAME:LINE.
-BULK_SUFFIXES = (".ndjson", ".jsonl")
-STDIN = "-"
 STDIN_NAME = "<stdin>"
-
-
-def is_bulk(path: Path) -> bool:
-    """Whether `path` names a file of one record a line (or standard input)."""
-    return str(path) == STDIN or path.suffix.lower() in BULK_SUFFIXES
 
 
 class Record(NamedTuple):
