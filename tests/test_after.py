@@ -90,6 +90,16 @@ class TestChoices:
         assert "Enter to leave" in rest[prompt - 1]
         assert "Call 911 now." in person.text
 
+    @pytest.mark.parametrize("typed", ["²", "\uff13", "٢"])
+    def test_a_digit_from_another_script_is_asked_again_not_a_crash(
+        self, after, tmp_path: Path, typed: str
+    ) -> None:
+        """At the menu and at the choice of file: a ² key is no number, and nothing is lost."""
+        person, saved = after(typed, "1", typed, "n", "")
+        assert saved == []
+        assert person.text.count("Please type 1, 2 or 3.") == 2
+        assert list(tmp_path.iterdir()) == []
+
     @pytest.mark.parametrize("stop", [KeyboardInterrupt, EOFError])
     def test_ctrl_c_or_end_of_input_leaves_calmly(self, after, stop) -> None:
         with pytest.raises(Interrupted) as caught:

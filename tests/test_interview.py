@@ -129,6 +129,22 @@ class TestParseReply:
             ("sows_anxious", "two", "'two' is not on the scale. Type a number from 0 to 4."),
             ("ctx_attempts", "0", "'0' is not one of the choices. Type a number from 1 to 4."),
             ("ctx_attempts", "5", "'5' is not one of the choices. Type a number from 1 to 4."),
+            # One key on French and Belgian keyboards; digits that str.isdigit() takes and
+            # int() refuses, or int() reads though a person would not type them.
+            ("ctx_attempts", "²", "'²' is not one of the choices. Type a number from 1 to 4."),
+            ("ctx_attempts", "٣", "'٣' is not one of the choices. Type a number from 1 to 4."),
+            (
+                "ctx_attempts",
+                "\uff11",
+                "'\uff11' is not one of the choices. Type a number from 1 to 4.",
+            ),
+            ("sows_anxious", "³", "'³' is not on the scale. Type a number from 0 to 4."),
+            ("sows_anxious", "0001", "'0001' is not on the scale. Type a number from 0 to 4."),
+            (
+                "opioids_which",
+                "1 ²",
+                "'1 ²' is not a list of choices. Type one or more numbers from 1 to 6, like 1 3.",
+            ),
             (
                 "opioids_which",
                 "1 7",

@@ -84,6 +84,7 @@ def test_any_dumped_document_reads_back_as_pyyaml_reads_it(doc: Any, flow: bool)
     [
         ("a: !custom x\n", "cannot read this value: could not determine a constructor"),
         ("a: !!int abc\n", "cannot read 'abc' as a whole number"),
+        ("a: !!int ²\n", "cannot read '²' as a whole number"),  # isdigit(), not int()
         ("a: !!int\n", "cannot read '' as a whole number"),
         ("a: !!bool maybe\n", "cannot read 'maybe' as true or false"),
         ("a: 2026-13-45\n", "cannot read '2026-13-45' as a date"),
@@ -121,3 +122,36 @@ def test_a_second_document_or_an_undefined_alias_is_a_located_error(
         yamlsrc.load(text)
     assert caught.value.line == line
     assert message in caught.value.message
+
+
+class TestWorkIsBounded:
+    """Merges are built again wherever they are merged, as aliases are: each counts."""
+
+    def test_empty_mappings_merged_ten_times_a_level_end_at_the_merge_line(self) -> None:
+        lines = ["a0: &a0 {}"]
+        lines += [f"a{i}: &a{i} {{<<: [{', '.join([f'*a{i - 1}'] * 10)}]}}" for i in range(1, 12)]
+        text = "\n".join(lines) + "\n"
+        assert len(text.encode()) < 800
+        with pytest.raises(yamlsrc.ParseError) as caught:
+            yamlsrc.load(text)
+        assert caught.value.message.startswith("more than 200,000 values")
+        assert 2 <= caught.value.line <= 12  # a line with a `<<`, not the empty anchor's
+
+    def test_a_chain_of_merges_is_nesting_and_has_its_limit(self) -> None:
+        lines = ["a0: &a0 {x: 1}"]
+        lines += [f"a{i}: &a{i} {{<<: *a{i - 1}}}" for i in range(1, 3000)]
+        with pytest.raises(yamlsrc.ParseError) as caught:
+            yamlsrc.load("\n".join(lines) + "\n")
+        assert caught.value.message == "nested more than 64 levels deep"
+
+    def test_duplicate_keys_count_against_the_same_budget(self) -> None:
+        """A mapping of a thousand duplicate keys merged 300 times: problems cost work too."""
+        dup = "{" + ", ".join(["k: 1"] * 1000) + "}"
+        text = f"d: &d {dup}\n" + "".join(f"m{i}: {{<<: *d}}\n" for i in range(300))
+        with pytest.raises(yamlsrc.ParseError) as caught:
+            yamlsrc.load(text)
+        assert caught.value.message.startswith("more than 200,000 values")
+
+    def test_a_few_sensible_merges_still_read(self) -> None:
+        text = "base: &b {x: 1, y: 2}\none: {<<: *b, y: 3}\ntwo: {<<: [*b, {z: 4}]}\n"
+        assert yamlsrc.load(text).data == yaml.safe_load(text)

@@ -231,6 +231,8 @@ class _Builder:
         self.count = 0  # values built: an alias visits its node again, so it counts again
         self.seen: set[int] = set()  # ids of the nodes built so far: a second visit is an alias
         self.alias_at = 0  # while an alias is built again, the line where it was written
+        self.merging = 0  # merges within merges being built
+        self.merge_at = 0  # the line of the outermost of them
 
     def build(self, node: Node) -> Located:
         data = self.value(node, (), 1)
@@ -267,13 +269,14 @@ class _Builder:
 
     def mapping(self, node: MappingNode, path: Path) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
-        merges: list[MappingNode] = []
+        merges: list[tuple[MappingNode, int]] = []  # with the line of their `<<`
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:  # `<<: *anchor`: merged after, under the keys given
-                merges.extend(_merge_sources(value_node))
+                merge_line = key_node.start_mark.line + 1
+                merges.extend((source, merge_line) for source in _merge_sources(value_node))
                 continue
             if not isinstance(key_node, ScalarNode):
-                self.problems.append((path, _("a key must be a plain value")))
+                self.problem(path, _("a key must be a plain value"))
                 continue
             key = self.scalar(key_node, path)
             if not isinstance(key, str | int | bool) or key is None:
@@ -282,7 +285,7 @@ class _Builder:
             key_line = key_node.start_mark.line + 1
             if key in out:
                 self.lines[where] = key_line
-                self.problems.append((where, _duplicate(key)))
+                self.problem(where, _duplicate(key))
                 continue
             if type(value_node) is ScalarNode and self.count < MAX_VALUES:
                 # Most values, built here rather than through `value`: a plain scalar is no
@@ -293,11 +296,36 @@ class _Builder:
                 out[key] = self.value(value_node, where, key_line)
             # Point at the key's line: a block value starts on the next line.
             self.lines[where] = key_line
-        for source in merges:  # a key written in the mapping wins, wherever it stands
+        for source, merge_line in merges:  # a key written in the mapping wins, wherever
+            # A merge is built again at each place it is merged, as an alias is: each costs
+            # its keys, and one at least, or empty mappings merged ten times a level would
+            # cost ten times more each level and never count a value. A problem is told at
+            # the outermost `<<` being built (or alias), where the file can be mended.
+            if not self.merging:
+                self.merge_at = merge_line
+            at = self.alias_at or self.merge_at
+            self.spend(1, at)
+            self.merging += 1  # a merge of a merge of ... nests as deeply as a value
+            if self.merging + len(path) >= MAX_DEPTH:
+                raise ParseError(at, _too_deep())
             merged = self.mapping(source, path)
+            self.merging -= 1
+            self.spend(len(merged), at)
             for k, v in merged.items():
                 out.setdefault(k, v)
         return out
+
+    def spend(self, n: int, line: int) -> None:
+        """Count `n` more units of work (values built, merges, keys merged, problems) against
+        the one budget, MAX_VALUES, stopping at `line` once it is spent."""
+        self.count += n
+        if self.count > MAX_VALUES:
+            raise ParseError(line, _too_many())
+
+    def problem(self, path: Path, message: str) -> None:
+        """Note a problem; each costs work to keep, so each counts against the budget."""
+        self.problems.append((path, message))
+        self.spend(1, self.lines.get(path, 0) or 1)
 
 
 def _scalar(
@@ -315,7 +343,7 @@ def _scalar(
         return text
     if tag == _BOOL and text.lower() in SafeConstructor.bool_values:
         return SafeConstructor.bool_values[text.lower()]
-    if tag == _INT and text.isdigit() and len(text) <= MAX_DIGITS:
+    if tag == _INT and text.isascii() and text.isdigit() and len(text) <= MAX_DIGITS:
         return int(text)
     if tag == _INT and sum(c.isdigit() for c in text) > MAX_DIGITS:
         raise ParseError(0, _too_long(text), text)

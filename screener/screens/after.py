@@ -17,7 +17,7 @@ from pathlib import Path
 from rich.console import RenderableType
 
 from screener import i18n
-from screener.core import wording
+from screener.core import typed, wording
 from screener.core.kinds import is_no, is_yes, typed_no, typed_yes
 from screener.core.model import Answers, Bank, Result, Summary
 from screener.core.safetext import clean, one_line
@@ -216,8 +216,9 @@ class AfterResult:
             reply = self.read().strip().lower()
             if reply == "":
                 return 0
-            if reply.isdigit() and 1 <= int(reply) <= len(labels):
-                return int(reply) - 1
+            chosen = typed.number(reply, 1, len(labels))
+            if chosen is not None:
+                return chosen - 1
             if is_no(reply) or reply == render.keys()["quit"]:
                 self.show(render.hint(_("Not saved.")))
                 return None
