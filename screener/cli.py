@@ -51,7 +51,13 @@ MAX_WIDTH = 100
 
 BankOption = Annotated[
     Path | None,
-    typer.Option("--bank", help=_("Use this question bank instead of the built-in one.")),
+    typer.Option(
+        "--bank",
+        help=_("Use this question bank instead of the built-in one."),
+        # Typer would refuse a file it cannot read with a usage error (exit 2) before
+        # screener's own reader could say so as a located error with the file's exit code.
+        readable=False,
+    ),
 ]
 PlainOption = Annotated[
     bool,
@@ -474,6 +480,7 @@ def run(
                 "Start from the answers in this file (or a FHIR QuestionnaireResponse) and ask "
                 "only what is missing."
             ),
+            readable=False,
         ),
     ] = None,
     perspective: Annotated[
@@ -735,6 +742,7 @@ def score_cmd(
                 "full result, several for a caseload."
             ),
             show_default=False,
+            readable=False,
         ),
     ],
     bank: BankOption = None,
@@ -862,7 +870,7 @@ def questions(
 def validate(
     path: Annotated[
         Path | None,
-        typer.Argument(help=_("The bank to check (default: the built-in one).")),
+        typer.Argument(help=_("The bank to check (default: the built-in one)."), readable=False),
     ] = None,
     lang: LangOption = None,
 ) -> None:
@@ -903,7 +911,7 @@ def validate(
         "and check a bank against."
     )
 )
-def schema() -> None:
+def schema(lang: LangOption = None) -> None:
     """Print the JSON Schema (draft 2020-12) of the bank format, for editors to complete and
     check a bank against."""
     from screener.files.bank import SCHEMA_FILE, default_path
@@ -943,6 +951,7 @@ def demo(
         typer.Option(
             "--personas",
             help=_("Use this personas file (for your own bank) instead of the built-in one."),
+            readable=False,
         ),
     ] = None,
     as_json: Annotated[

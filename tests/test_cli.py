@@ -17,7 +17,7 @@ from fhir.resources.R4B.questionnaire import Questionnaire
 from typer.testing import CliRunner, Result
 
 from screener import __version__
-from screener.cli import app
+from screener.cli import COMMANDS, app
 from screener.core.model import CRITERIA
 from screener.files.bank import default_path
 
@@ -235,6 +235,26 @@ class TestHelp:
         assert_clean_exit(result, 0)
         for command in ("run", "score", "questions", "validate"):
             assert re.search(rf"^\W*{command}\s", result.stdout, re.MULTILINE), command
+
+    def test_no_file_is_checked_by_the_framework_before_screener_reads_it(self) -> None:
+        """Typer refuses a file it cannot read with a usage error (exit 2); screener's own
+        reader names it with the file's exit code, and in a caseload as one row."""
+        import typer.main
+
+        group = typer.main.get_command(app)
+        checked = [
+            (name, param.name)
+            for name, command in group.commands.items()  # type: ignore[attr-defined]
+            for param in command.params
+            if getattr(param.type, "readable", False) or getattr(param.type, "exists", False)
+        ]
+        assert checked == []
+
+    @pytest.mark.parametrize("command", COMMANDS)
+    def test_every_command_takes_lang(self, runner: CliRunner, command: str) -> None:
+        result = runner.invoke(app, [command, "--lang", "es", "--help"])
+        assert_clean_exit(result, 0)
+        assert "--lang" in result.stdout
 
     def test_version_prints_the_package_version_on_one_line(self, runner: CliRunner) -> None:
         result = runner.invoke(app, ["--version"])

@@ -276,11 +276,40 @@ class TestSpecialFiles:
         err = assert_one_error(result, code, name=str(target))
         assert f"{target}: is {kind}, not {what} file" in err
 
-    @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
-    def test_an_unreadable_file_is_named_and_refused(self, answers_file: Path) -> None:
-        answers_file.chmod(0)
-        err = assert_one_error(run_limited(["score", str(answers_file)]), 4)
-        assert "cannot read the answers: Permission denied" in err
+    @pytest.mark.parametrize(
+        ("args", "code", "what"),
+        [
+            (["score", "{file}"], 4, "answers"),
+            (["score", "--json", "{file}"], 4, "answers"),
+            (["score", "{good}", "{file}"], 4, "answers"),
+            (["score", "--csv", "{file}", "{good}"], 4, "answers"),
+            (["run", "--answers", "{file}"], 4, "answers"),
+            (["validate", "{file}"], 3, "bank"),
+            (["questions", "--bank", "{file}"], 3, "bank"),
+            (["explain", "--bank", "{file}"], 3, "bank"),
+            (["run", "--bank", "{file}"], 3, "bank"),
+            (["demo", "--personas", "{file}"], 4, "personas"),
+        ],
+    )
+    def test_an_unreadable_file_is_named_and_refused_by_screener_not_the_framework(
+        self, answers_file: Path, unreadable: Any, args: list[str], code: int, what: str
+    ) -> None:
+        """Mode 000, read by a user who is not root: the file's own exit code and a located
+        line, never Typer's usage error (exit 2)."""
+        answers_file.chmod(0o644)
+        answers_file.parent.chmod(0o755)
+        locked = unreadable("locked.yaml", answers_file.read_text(encoding="utf-8"))
+        good = unreadable("good.yaml", "")
+        good.chmod(0o644)
+        good.write_text(answers_file.read_text(encoding="utf-8"), encoding="utf-8")
+        argv = [a.format(file=locked, good=good) for a in args]
+        result = run_limited(argv, input="", unprivileged=True)
+        out, err = text(result.stdout), text(result.stderr)
+        assert result.returncode == code, (out, err)
+        assert f"Error: {locked}: cannot read the {what}: Permission denied\n" in err
+        assert "Usage:" not in err and "Traceback" not in err
+        if str(good) in argv:  # a caseload: the good file is still scored
+            assert "good.yaml" in out
 
     @pytest.mark.parametrize(
         ("command", "code", "what"), [("score", 4, "answers"), ("validate", 3, "bank")]
