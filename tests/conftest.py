@@ -292,6 +292,7 @@ def run_limited(
     stderr: IO[bytes] | int | None = None,
     program: Sequence[str] = ("-m", "screener"),
     unprivileged: bool = False,
+    closed: Sequence[int] = (),
 ) -> subprocess.CompletedProcess[bytes]:
     """`python -m screener ARGS` in a child with capped memory, CPU time and wall time.
 
@@ -301,7 +302,8 @@ def run_limited(
     captured. `program` is what Python runs instead of `-m screener` (a test driver script,
     say). A run past `timeout` fails the test. `unprivileged` runs it as a user who cannot
     read every file: as itself, or as `nobody` when the tests run as root (who reads any file
-    whatever its mode).
+    whatever its mode). `closed` lists the standard streams (0, 1, 2) the child starts
+    with closed, as after `>&-` in a shell.
     """
     data = input.encode() if isinstance(input, str) else input
     command = [sys.executable, *program, *args]
@@ -324,7 +326,7 @@ def run_limited(
             env=limited_env(env),
             cwd=cwd,
             timeout=timeout,
-            preexec_fn=partial(_limit, timeout, memory),
+            preexec_fn=partial(_limit, timeout, memory, tuple(closed)),
             check=False,
         )
     except subprocess.TimeoutExpired:
@@ -391,9 +393,13 @@ def limited_env(env: Mapping[str, str | None] | None = None) -> dict[str, str]:
     return full_env
 
 
-def _limit(seconds: float, memory: int) -> None:
-    """In the child, before it starts: cap its address space and its CPU time."""
+def _limit(seconds: float, memory: int, closed: tuple[int, ...] = ()) -> None:
+    """In the child, before it starts: cap its address space and its CPU time, and close
+    the standard streams in `closed`."""
     import resource
+
+    for fd in closed:
+        os.close(fd)
 
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     cpu = int(seconds) + 1
