@@ -570,6 +570,27 @@ class TestStreamsClosedBeforeTheStart:
         assert proc.stdout == b""
 
 
+class TestScreenSizeSettings:
+    """COLUMNS and LINES too small to show anything, or no number at all, are ignored."""
+
+    @pytest.mark.parametrize("columns", ["0", "1", "19", "-5", "\u00b2", "abc", "99999999"])
+    def test_a_screen_too_small_or_no_number_is_ignored(self, columns: str) -> None:
+        proc = run_limited(["explain"], env={"COLUMNS": columns, "LINES": "0"})
+        assert proc.returncode == 0
+        out = proc.stdout.decode("utf-8")
+        assert "How the screening reaches a result" in out
+        assert max(len(line) for line in out.splitlines()) == 80
+
+    def test_a_run_with_columns_0_still_shows_the_first_question(self) -> None:
+        proc = run_limited(["run"], input="", env={"COLUMNS": "0", "LINES": "0"})
+        assert "Who is this screening about?" in proc.stdout.decode("utf-8")
+
+    def test_a_narrow_screen_that_is_sane_is_kept(self) -> None:
+        proc = run_limited(["explain"], env={"COLUMNS": "40"})
+        lines = proc.stdout.decode("utf-8").splitlines()
+        assert max(len(line) for line in lines) == 40
+
+
 class TestExportToStdoutInAnyLocale:
     """`--export -` writes the summary as the file would hold it: UTF-8, whatever the locale."""
 

@@ -186,9 +186,29 @@ def _fill_closed_descriptors() -> None:
                 os.close(null)
 
 
+# The smallest screen a setting of COLUMNS or LINES may claim; below it (COLUMNS=0 made every
+# screen empty), or when it is no number at all, the setting is ignored and the terminal's own
+# size is used, or 80 by 25.
+MIN_COLUMNS = 20
+MIN_LINES = 5
+
+
+def _sane_screen_size() -> None:
+    """Drop COLUMNS and LINES from the environment when they claim a screen too small to show
+    anything, or are not whole numbers in ASCII digits (Rich and shutil both read them)."""
+    for name, least in (("COLUMNS", MIN_COLUMNS), ("LINES", MIN_LINES)):
+        value = os.environ.get(name)
+        if value is None:
+            continue
+        value = value.strip()
+        if not (value.isascii() and value.isdigit() and len(value) <= 5 and int(value) >= least):
+            del os.environ[name]
+
+
 def prepare() -> None:
     """Set up the standard streams, before anything is read or written."""
     codecs.register_error(HANDLER, _replace)
+    _sane_screen_size()
     if sys.stdin is None or sys.stdout is None or sys.stderr is None:
         _fill_closed_descriptors()
         if sys.stdin is None:
