@@ -151,7 +151,7 @@ class _Closed(io.TextIOBase):
     def _fail(self, *args: object) -> NoReturn:
         raise StreamClosed(self.name)
 
-    write = read = readline = fileno = _fail  # type: ignore[assignment]
+    write = read = readline = fileno = _fail
 
     def flush(self) -> None:  # nothing is held, and Python flushes it again at exit
         return None
