@@ -382,8 +382,9 @@ def _write_exports(
 
     made = datetime.now().astimezone()
     if language is not None and language != i18n.language():
+        other = _bank_in(bank_path, language)  # loaded before the first question
         with i18n.speaking(language):
-            summary = Summary(_bank(bank_path), answers, res, made)
+            summary = Summary(other, answers, res, made)
             texts = [export.render(fmt, summary) for _target, fmt in plan]
     else:
         summary = Summary(bank, answers, res, made)
@@ -398,6 +399,52 @@ def _write_exports(
                     what=_(export.DESCRIPTION[fmt]), name=one_line(target)
                 )
             )
+
+
+# The bank in another language than the run's, by (bank path, language): what a summary in that
+# language needs, loaded before the first question (see _load_languages).
+_IN_LANGUAGE: "dict[tuple[Path | None, str], Bank | ScreenerError]" = {}
+
+
+def _load_languages(bank_path: Path | None, languages: "list[str]", strict: bool) -> None:
+    """Load the bank in each of `languages` other than the run's, its translation file
+    included, before anything is asked: nobody should answer fifty questions to learn then
+    that the Spanish file is broken. `strict` (an --export-lang given) raises the problem at
+    once; otherwise it is kept, for the summary menu to say when that language is chosen."""
+    for code in languages:
+        key = (bank_path, code)
+        if code == i18n.language() or key in _IN_LANGUAGE:
+            continue
+        from screener.files.bank import load_bank
+
+        try:  # its problems are told in the run's language, as any other
+            _IN_LANGUAGE[key] = found = load_bank(bank_path, language=code)
+        except ScreenerError as exc:
+            _IN_LANGUAGE[key] = exc
+            if strict:
+                raise
+            continue
+        if strict and found.language != code:
+            _warn(
+                [
+                    _(
+                        "the question bank has no {language} text: its questions are in {own}"
+                    ).format(
+                        language=i18n.language_name(code), own=i18n.language_name(found.language)
+                    )
+                ]
+            )
+
+
+def _bank_in(bank_path: Path | None, code: str) -> "Bank":
+    """The bank in `code`, as loaded before the first question (loaded now if it was not)."""
+    _load_languages(bank_path, [code], strict=False)
+    found = _IN_LANGUAGE.get((bank_path, code))
+    if found is None:  # the run's own language
+        return _bank(bank_path)
+    if isinstance(found, ScreenerError):
+        raise found
+    return found
 
 
 def _notes(out: "Console") -> "Callable[[str], None]":
@@ -512,6 +559,10 @@ def run(
         # With `--export -` standard output holds the summary alone: the run goes to stderr.
         out = console(plain, stderr=_to_stdout(plan))
         the_bank = _bank(bank)
+        if plan and export_lang is not None:
+            _load_languages(bank, [export_lang], strict=True)
+        if interactive:  # the summary menu after the result offers every language
+            _load_languages(bank, list(i18n.LANGUAGES), strict=False)
         prefill: dict[str, Value] = {}
         created: str | None = None
         persona: str | None = None  # set when the file holds a demo's fictional answers
@@ -650,7 +701,7 @@ def _after_result(
         date.today(),
         plain,
         saved_before=saved_before,
-        bank_in=lambda code: _bank(bank_path),  # called in `code`: the bank speaks it too
+        bank_in=lambda code: _bank_in(bank_path, code),
     ).run()
 
 
@@ -786,6 +837,8 @@ def score_cmd(
         if to_stdout and as_json:
             raise ScreenerError(_("--json and --export - both write to standard output: pick one"))
         the_bank = _bank(bank)
+        if plan and export_lang is not None:
+            _load_languages(bank, [export_lang], strict=True)
         given, warnings = read_answers(files[0], the_bank)
         _warn(warnings)
         res = score(the_bank, given)
@@ -997,6 +1050,8 @@ def demo(
         if as_json and name is not None:
             raise ScreenerError(_("--json lists the personas: leave out the name to use it"))
         the_bank = _bank(bank)
+        if plan and export_lang is not None:
+            _load_languages(bank, [export_lang], strict=True)
         cast = personas_io.load_personas(personas, the_bank)
         if name is None:
             if as_json:

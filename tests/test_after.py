@@ -216,6 +216,27 @@ class TestSummaryLanguage:
         assert "1. English 2. Español" in person.text
         assert '<html lang="en">' in saved[0].read_text(encoding="utf-8")
 
+    def test_a_language_whose_bank_cannot_be_read_is_one_line_then_the_menu_again(
+        self, bank: Bank, tmp_path: Path
+    ) -> None:
+        """Choosing Español with a broken translation file must not end the program."""
+        from screener.errors import BankError
+
+        def broken(code: str) -> Bank:
+            raise BankError(["questions.es.yaml:3: not valid YAML: oops", "second line"])
+
+        answers = Answers(bank.id, bank.version, "self", yes_to_values("craving", "cut_down"))
+        person = Person("1", "", "2", "1", "", "", "", "")
+        saved = AfterResult(
+            bank, answers, score(bank, answers), person.ask, person.show, tmp_path, TODAY,
+            bank_in=broken,
+        ).run()  # fmt: skip
+        assert "Not saved: questions.es.yaml:3: not valid YAML: oops" in person.text
+        assert "second line" not in person.text
+        # Back at the menu: saved in English the second time.
+        assert len(saved) == 1
+        assert '<html lang="en">' in saved[0].read_text(encoding="utf-8")
+
     def test_a_summary_in_spanish_from_an_english_screening(
         self, bank: Bank, tmp_path: Path
     ) -> None:
