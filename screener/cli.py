@@ -568,12 +568,14 @@ def run(
         persona: str | None = None  # set when the file holds a demo's fictional answers
         opening: str | None = None
         given_subject: str | None = None
+        given_version: str | None = None  # the bank version the file's answers were given to
         from_fhir = False
         if answers is not None:
             given, warnings, from_fhir = answers_io.read_file(answers, the_bank)
             _warn(warnings)
             prefill = dict(given.values)
             given_subject = given.subject
+            given_version = given.bank_version
             if prefill:
                 n = len(prefill)
                 opening = ngettext(
@@ -602,7 +604,7 @@ def run(
         if answers is not None and who is not None and not todo:
             # Nothing asked: the screening is the one the file recorded, when it did.
             taken: Answers | None = Answers(
-                the_bank.id, the_bank.version, who, prefill, created, persona, given_subject
+                the_bank.id, given.bank_version, who, prefill, created, persona, given_subject
             )
         else:
             if answers is not None and not interactive:
@@ -652,6 +654,7 @@ def run(
                 program=_program() if interactive else "screener",
                 pause_after_emergency=interactive,
                 switch=_program() if interactive else "screener",
+                given_version=given_version,
             ).run()
             if taken is not None and persona is not None:  # fictional answers stay marked
                 taken = taken._replace(demo=persona)

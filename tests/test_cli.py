@@ -604,6 +604,22 @@ class TestScore:
             "answers are counted as given\n"
         )
 
+    def test_run_answers_gives_the_changed_meaning_note_as_score_does(
+        self, runner: CliRunner, tmp_path: Path
+    ) -> None:
+        doc = answers_doc(COMPLETE)
+        doc["bank"]["version"] = "0.9.0"
+        path = tmp_path / "old.yaml"
+        path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+        scored = runner.invoke(app, ["score", str(path)])
+        ran = runner.invoke(app, ["run", "--answers", str(path)], input="y\n")
+        assert_clean_exit(scored, 0)
+        assert_clean_exit(ran, 0)
+        note = "changed meaning"
+        assert note in flat(scored.stdout)
+        assert note in flat(ran.stdout)
+        assert ran.stderr == scored.stderr
+
     def test_an_unknown_question_id_is_named_with_its_line(
         self, runner: CliRunner, tmp_path: Path
     ) -> None:
