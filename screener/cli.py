@@ -88,12 +88,37 @@ FormatOption = Annotated[
 ForceOption = Annotated[
     bool, typer.Option("--force", help=_("Let --export replace a file that already exists."))
 ]
+
+
+def _subject(value: str | None) -> str | None:
+    """`--subject`, checked as a FHIR reference when it is parsed: a control character or a
+    byte the locale cannot read would otherwise reach the export, or fail there as if the
+    file name were wrong."""
+    from screener.core.fhirnames import valid_reference
+
+    if value is not None and not valid_reference(value):
+        # One line, as the other --subject mistakes are said (not Click's usage block).
+        with guarded():
+            raise ScreenerError(f"--subject: {_bad_subject(value)}")
+    return value
+
+
+def _bad_subject(value: str) -> str:
+    from screener.core.fhirnames import MAX_REFERENCE
+
+    return _(
+        "expected a reference like Patient/123, or an absolute URI, in printable characters "
+        "and at most {limit} of them, got {value}"
+    ).format(limit=MAX_REFERENCE, value=show_value(value))
+
+
 SubjectOption = Annotated[
     str | None,
     typer.Option(
         "--subject",
         metavar="<reference>",
         help=_("Whom the screening is about, for a FHIR export: a reference such as Patient/123."),
+        callback=_subject,
     ),
 ]
 
@@ -328,12 +353,8 @@ def _check_subject(subject: str, plan: list[tuple[str, str]]) -> None:
         raise ScreenerError(
             _("--subject only applies to a FHIR export: add --export NAME.fhir.json")
         )
-    if not valid_reference(subject):
-        raise ScreenerError(
-            _(
-                "--subject: expected a reference like Patient/123, or an absolute URI, got {value}"
-            ).format(value=show_value(subject))
-        )
+    if not valid_reference(subject):  # checked as it was parsed; this is for a direct call
+        raise ScreenerError(f"--subject: {_bad_subject(subject)}")
 
 
 def _same_file(target: str, first: str) -> str:

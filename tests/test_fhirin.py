@@ -777,8 +777,30 @@ class TestCommandLine:
             ),
             (
                 ["--subject", "patient 1", "--export", "s.fhir.json"],
-                "--subject: expected a reference like Patient/123, or an absolute URI, "
-                "got 'patient 1'",
+                "--subject: expected a reference like Patient/123, or an absolute URI, in "
+                "printable characters and at most 1024 of them, got 'patient 1'",
+            ),
+            # Checked as it is parsed: not blamed on the file name when the export is written,
+            # and no escape sequence, bidi override or undecodable byte reaches the export.
+            (
+                ["--subject", "urn:x\x1b[31m", "--export", "s.fhir.json"],
+                "--subject: expected a reference like Patient/123, or an absolute URI, in "
+                "printable characters and at most 1024 of them, got 'urn:x\\x1b[31m'",
+            ),
+            (
+                ["--subject", "urn:x\u202e", "--export", "s.fhir.json"],
+                "--subject: expected a reference like Patient/123, or an absolute URI, in "
+                "printable characters and at most 1024 of them, got 'urn:x\\u202e'",
+            ),
+            (
+                ["--subject", "urn:\udcff", "--export", "s.fhir.json"],
+                "--subject: expected a reference like Patient/123, or an absolute URI, in "
+                "printable characters and at most 1024 of them, got 'urn:\\udcff'",
+            ),
+            (
+                ["--subject", "urn:" + "x" * 1100, "--export", "s.fhir.json"],
+                "--subject: expected a reference like Patient/123, or an absolute URI, in "
+                "printable characters and at most 1024 of them, got 'urn:xxxxxxxxxxxx",
             ),
         ],
     )
@@ -798,7 +820,8 @@ class TestCommandLine:
         result = runner.invoke(app, [*head, *args], input="y\n")
         assert result.exit_code == 2
         assert result.stdout == ""
-        assert result.stderr == f"Error: {error}\n"
+        assert result.stderr.startswith(f"Error: {error}")
+        assert len(result.stderr.splitlines()) == 1
         assert sorted(p.name for p in tmp_path.iterdir()) == ["screening.fhir.json"]
 
     def test_a_collection_can_be_asked_for_by_name_or_format(
