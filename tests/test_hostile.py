@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import bank_text, run_limited
+from conftest import bank_problems, bank_text, run_limited
 from test_cli import COMPLETE, WALK, answers_doc, piped, write_answers
 
 from screener.files.bank import parse_bank
@@ -416,3 +416,39 @@ def test_the_limits_the_readme_states_are_the_ones_enforced() -> None:
     assert f"{MAX_FILE_BYTES // (1 << 20)} MiB" in readme
     assert f"{MAX_DEPTH} levels" in readme
     assert f"{MAX_VALUES:,} values" in readme
+
+
+class TestIdsAreWholeMatches:
+    """An id pattern matches the whole id: `re.match` with `$` let one ending in a newline
+    through, which then reached ids in exports, CSV cells and FHIR linkIds."""
+
+    @pytest.mark.parametrize(
+        ("change", "path"),
+        [
+            (lambda d: d.update(id="mini\n"), "id"),
+            (lambda d: d["sections"][0].update(id="use\n"), "sections[0].id"),
+            (lambda d: d["sections"][0]["questions"][0].update(id="use_any\n"), "questions[0].id"),
+            (lambda d: d["sources"][0].update(id="dsm5\n"), "sources[0].id"),
+            (lambda d: d.update(languages=["en", "es\n"]), "languages[1]"),
+        ],
+        ids=["bank", "section", "question", "source", "language"],
+    )
+    def test_an_id_ending_in_a_newline_is_refused(
+        self, change: Callable[[dict[str, Any]], None], path: str
+    ) -> None:
+        problems = bank_problems(bank_text(change))
+        assert any(path in p for p in problems), problems
+
+    def test_a_persona_name_ending_in_a_newline_is_refused(self, tmp_path: Path) -> None:
+        from screener.errors import ScreenerError
+        from screener.files.bank import load_bank
+        from screener.screens.demo import parse_personas
+
+        root = Path(__file__).parent.parent
+        text = (root / "screener" / "personas.yaml").read_text(encoding="utf-8")
+        first = re.search(r"name: (\S+)", text)
+        assert first is not None
+        bad = text.replace(first.group(0), f'name: "{first.group(1)}\\n"', 1)
+        with pytest.raises(ScreenerError) as caught:
+            parse_personas(bad, load_bank(), "p.yaml")
+        assert "name" in str(caught.value)
