@@ -383,6 +383,23 @@ class TestNothingRawReachesTheTerminal:
         listed = run_limited(["questions", "--bank", str(path)])
         assert not UNSAFE.search(text(listed.stdout)), repr(listed.stdout)
 
+    @pytest.mark.parametrize("args", [["demo", "--json"], ["demo"], ["questions", "--json"]])
+    def test_a_persona_sketch_full_of_escapes_shows_none_of_them(
+        self, tmp_path: Path, args: list[str]
+    ) -> None:
+        root = Path(__file__).parent.parent
+        personas = yaml.safe_load((root / "screener" / "personas.yaml").read_text(encoding="utf-8"))
+        personas["personas"][0]["sketch"]["en"] = f"Evil {NASTY}"
+        path = tmp_path / "p.yaml"
+        path.write_text(yaml.safe_dump(personas, allow_unicode=True), encoding="utf-8")
+        result = run_limited([*args, "--personas", str(path)] if args[0] == "demo" else args)
+        out = text(result.stdout)
+        assert result.returncode == 0, text(result.stderr)
+        if args[0] == "demo":
+            assert "Evil" in out
+        assert not UNSAFE.search(out), repr(out)
+        assert "\\u202e" not in out and "\\u001b" not in out  # nor escaped in the JSON
+
     def test_typed_escapes_reach_neither_the_screen_nor_the_summary(self, tmp_path: Path) -> None:
         export = tmp_path / "s.md"
         typed = [f"{WALK[0]}\x1b[A", *WALK[1:3], f"x{NASTY}", *WALK[3:]]
