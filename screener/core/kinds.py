@@ -352,9 +352,13 @@ class Text(QuestionKind):
     fhir_value = "valueString"
 
     def read(self, q: Question, text: str) -> Reply:
+        if len(text) > MAX_TEXT_ANSWER:
+            return Reply(hint=_too_long_answer(len(text)))
         return Reply(_as_typed(text))
 
     def check(self, q: Question, value: object) -> tuple[Value, str | None]:
+        if isinstance(value, str) and len(value) > MAX_TEXT_ANSWER:
+            return None, _too_long_answer(len(value))
         if isinstance(value, str):
             return clean(value), None  # it reaches screens, summaries and CSV cells
         return None, _("expected text, got {value}").format(value=show_value(value))
@@ -373,6 +377,18 @@ class Text(QuestionKind):
 
     def takes(self, q: Question, want: object) -> bool:
         return isinstance(want, str)
+
+
+# The longest written answer: a few paragraphs. A summary holds each answer several times
+# (the answer, the FHIR narrative, escaped), and every summary must stay small enough for
+# screener to read back (README: Limits).
+MAX_TEXT_ANSWER = 2000
+
+
+def _too_long_answer(length: int) -> str:
+    return _("expected text of at most {limit} characters, got {n}").format(
+        limit=f"{MAX_TEXT_ANSWER:,}", n=f"{length:,}"
+    )
 
 
 def _as_typed(text: str) -> str:
