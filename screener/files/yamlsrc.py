@@ -130,6 +130,14 @@ def _load(text: str) -> Located:
         raise ParseError(line, _yaml_message(exc)) from None
     except yaml.YAMLError as exc:  # e.g. a reader error for a control character
         raise ParseError(0, str(exc).splitlines()[0]) from None
+    except UnicodeEncodeError:  # a lone surrogate in text given to the library, not a file
+        found = _SURROGATE.search(text)
+        escape = f"\\u{ord(found.group()):04x}" if found else "?"
+        raise ParseError(
+            0,
+            _("{escape} is a lone surrogate, not a character").format(escape=escape),
+            found.group() if found else None,
+        ) from None
     except RecursionError:  # pragma: no cover - the depth check comes first
         raise ParseError(0, _too_deep()) from None
     if node is None:
@@ -233,6 +241,8 @@ class _Builder:
         self.alias_at = 0  # while an alias is built again, the line where it was written
         self.merging = 0  # merges within merges being built
         self.merge_at = 0  # the line of the outermost of them
+        # Each merge source built so far, by node: its data and the line of each key.
+        self.merged: dict[int, tuple[dict[Any, Any], dict[Any, int]]] = {}
 
     def build(self, node: Node) -> Located:
         data = self.value(node, (), 1)
@@ -297,22 +307,30 @@ class _Builder:
             # Point at the key's line: a block value starts on the next line.
             self.lines[where] = key_line
         for source, merge_line in merges:  # a key written in the mapping wins, wherever
-            # A merge is built again at each place it is merged, as an alias is: each costs
-            # its keys, and one at least, or empty mappings merged ten times a level would
-            # cost ten times more each level and never count a value. A problem is told at
-            # the outermost `<<` being built (or alias), where the file can be mended.
+            # Each merge costs its keys, and one at least: empty mappings merged ten times a
+            # level once cost ten times more each level and never counted a value. A source
+            # is built once and its keys reused wherever it is merged again (anchors are what
+            # merges name), so merges of merges cost what they build, not 10**levels. A
+            # problem is told at the outermost `<<` being built (or alias).
             if not self.merging:
                 self.merge_at = merge_line
             at = self.alias_at or self.merge_at
             self.spend(1, at)
-            self.merging += 1  # a merge of a merge of ... nests as deeply as a value
-            if self.merging + len(path) >= MAX_DEPTH:
-                raise ParseError(at, _too_deep())
-            merged = self.mapping(source, path)
-            self.merging -= 1
+            built = self.merged.get(id(source))
+            if built is None:
+                self.merging += 1  # a merge of a merge of ... nests as deeply as a value
+                if self.merging + len(path) >= MAX_DEPTH:
+                    raise ParseError(at, _too_deep())
+                merged = self.mapping(source, path)
+                self.merging -= 1
+                key_lines = {k: self.lines.get((*path, k), at) for k in merged}
+                self.merged[id(source)] = built = (merged, key_lines)
+            merged, key_lines = built
             self.spend(len(merged), at)
             for k, v in merged.items():
-                out.setdefault(k, v)
+                if k not in out:
+                    out[k] = v
+                    self.lines[(*path, k)] = key_lines[k]
         return out
 
     def spend(self, n: int, line: int) -> None:
@@ -323,9 +341,11 @@ class _Builder:
             raise ParseError(line, _too_many())
 
     def problem(self, path: Path, message: str) -> None:
-        """Note a problem; each costs work to keep, so each counts against the budget."""
-        self.problems.append((path, message))
-        self.spend(1, self.lines.get(path, 0) or 1)
+        """Note a problem; each costs work, so each counts against the budget. One found again
+        while an alias builds a node again was noted where the node is written."""
+        self.spend(1, self.alias_at or self.lines.get(path, 0) or 1)
+        if not self.alias_at:
+            self.problems.append((path, message))
 
 
 def _scalar(
