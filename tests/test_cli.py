@@ -252,7 +252,12 @@ class TestHelp:
 
     @pytest.mark.parametrize("command", COMMANDS)
     def test_every_command_takes_lang(self, runner: CliRunner, command: str) -> None:
-        result = runner.invoke(app, [command, "--lang", "es", "--help"])
+        from screener import i18n
+
+        try:
+            result = runner.invoke(app, [command, "--lang", "es", "--help"])
+        finally:
+            i18n.use("en")  # --lang changes the language of the whole process
         assert_clean_exit(result, 0)
         assert "--lang" in result.stdout
 
