@@ -580,6 +580,7 @@ def run(
         # With `--export -` standard output holds the summary alone: the run goes to stderr.
         out = console(plain, stderr=_to_stdout(plan))
         the_bank = _bank(bank)
+        _IN_LANGUAGE.clear()  # as the files are now, not as an earlier call found them
         if plan and export_lang is not None:
             _load_languages(bank, [export_lang], strict=True)
         if interactive:  # the summary menu after the result offers every language
@@ -861,6 +862,7 @@ def score_cmd(
         if to_stdout and as_json:
             raise ScreenerError(_("--json and --export - both write to standard output: pick one"))
         the_bank = _bank(bank)
+        _IN_LANGUAGE.clear()  # as the files are now, not as an earlier call found them
         if plan and export_lang is not None:
             _load_languages(bank, [export_lang], strict=True)
         given, warnings = read_answers(files[0], the_bank)
@@ -1074,6 +1076,7 @@ def demo(
         if as_json and name is not None:
             raise ScreenerError(_("--json lists the personas: leave out the name to use it"))
         the_bank = _bank(bank)
+        _IN_LANGUAGE.clear()  # as the files are now, not as an earlier call found them
         if plan and export_lang is not None:
             _load_languages(bank, [export_lang], strict=True)
         cast = personas_io.load_personas(personas, the_bank)
