@@ -434,7 +434,12 @@ def _load_languages(bank_path: Path | None, languages: "list[str]", strict: bool
     once; otherwise it is kept, for the summary menu to say when that language is chosen."""
     for code in languages:
         key = (bank_path, code)
-        if code == i18n.language() or key in _IN_LANGUAGE:
+        if code == i18n.language():
+            continue
+        known = _IN_LANGUAGE.get(key)
+        if strict and isinstance(known, ScreenerError):
+            raise known
+        if known is not None:
             continue
         from screener.files.bank import load_bank
 
