@@ -146,6 +146,10 @@ class TestWorkIsBounded:
         }
         assert located.line(("two", "x")) == 2
         assert located.line(("two", "y")) == 8
+        # The first to merge it, with a key of its own that wins.
+        first = yamlsrc.load("base: &b\n  x: 1\n  y: 2\ntwo:\n  y: 3\n  <<: *b\n")
+        assert first.line(("two", "y")) == 5
+        assert first.line(("two", "x")) == 2
 
     def test_merges_written_inside_merges_are_nesting_and_have_its_limit(self) -> None:
         text = "a: " + "{<<: " * 500 + "{x: 1}" + "}" * 500 + "\n"

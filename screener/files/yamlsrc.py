@@ -4,8 +4,10 @@ Banks and answers files share it so that every problem can be reported as `FILE:
 It reads and writes nothing itself and knows nothing about what the data means.
 
 The files come from other people, so the work is bounded (README: Limits): nesting deeper than
-MAX_DEPTH, or more than MAX_VALUES values once aliases are expanded (an "alias bomb" of a few
-hundred bytes would otherwise build billions), is a ParseError at the line where it happens.
+MAX_DEPTH (merges within merges included), or more than MAX_VALUES units of work, is a
+ParseError at the line where it happens. Every value built counts, an alias built again
+counts again (an "alias bomb" of a few hundred bytes would otherwise build billions), and so
+does each merge, each key it merges and each problem noted; a merge source is built once.
 Numbers too long to read, and NaN or lone surrogates in JSON, are located errors.
 
 One builder turns the composed node tree into data (an event-stream builder beside it saved
@@ -280,6 +282,7 @@ class _Builder:
     def mapping(self, node: MappingNode, path: Path) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
         merges: list[tuple[MappingNode, int]] = []  # with the line of their `<<`
+        line_of: dict[Any, int] = {}  # the line of each key kept
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:  # `<<: *anchor`: merged after, under the keys given
                 merge_line = key_node.start_mark.line + 1
@@ -305,7 +308,7 @@ class _Builder:
             else:
                 out[key] = self.value(value_node, where, key_line)
             # Point at the key's line: a block value starts on the next line.
-            self.lines[where] = key_line
+            self.lines[where] = line_of[key] = key_line
         for source, merge_line in merges:  # a key written in the mapping wins, wherever
             # Each merge costs its keys, and one at least: empty mappings merged ten times a
             # level once cost ten times more each level and never counted a value. A source
@@ -330,7 +333,9 @@ class _Builder:
             for k, v in merged.items():
                 if k not in out:
                     out[k] = v
-                    self.lines[(*path, k)] = key_lines[k]
+                # Where the key that is kept was written (the source was built at this path,
+                # over the lines of keys this mapping holds already).
+                self.lines[(*path, k)] = line_of.setdefault(k, key_lines[k])
         return out
 
     def spend(self, n: int, line: int) -> None:
