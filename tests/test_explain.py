@@ -116,7 +116,10 @@ class TestWhole:
             assert r.title in whole
             if r.when is not None:
                 assert f"In the bank: {flat(describe(r.when))}" in whole
-        assert "Now: Lower your overdose risk Shown when 'Heroin' is chosen" in whole
+        assert (
+            "Now: Lower your overdose risk Shown when the prescribed-use rule does not apply "
+            "and ('Heroin' is chosen"
+        ) in whole
         assert "Shown when the highest severity still possible is mild or higher, or" in whole
 
     def test_a_skipped_prescribed_use_answer_is_explained(self, whole: str) -> None:

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from conftest import SOWS_IDS, yes_to_values
+from conftest import NO_USE, SOWS_IDS, yes_to_values
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhirpathpy import evaluate
@@ -71,7 +71,7 @@ def answer_sets(bank: Bank) -> dict[str, dict[str, Value]]:
             bank,
             yes_to_values(*SEVERE, withdrawal_offer=True, **ratings),
         ),
-        "screened_out": {"use_any": False},
+        "screened_out": NO_USE,
         "partial_with_skips": {
             **{k: v for k, v in yes_to_values("craving").items() if k not in ("withdrawal",)},
             "tolerance": None,
@@ -327,7 +327,7 @@ class TestResponse:
     ) -> None:
         qr = response(bundle_of(bank, {"use_any": False}))
         assert qr["questionnaire"] == f"{form['url']}|{form['version']}"
-        assert qr["questionnaire"] == "urn:screener:bank:oud-self-screen|2.0.0"
+        assert qr["questionnaire"] == "urn:screener:bank:oud-self-screen|3.0.0"
 
     @pytest.mark.parametrize(
         ("created", "authored"),
@@ -522,7 +522,7 @@ class TestQuestionnaire:
     def test_it_names_the_bank(self, form: dict[str, Any]) -> None:
         assert {k: form[k] for k in ("url", "version", "name", "title", "status", "language")} == {
             "url": "urn:screener:bank:oud-self-screen",
-            "version": "2.0.0",
+            "version": "3.0.0",
             "name": "OudSelfScreen",
             "title": "Opioid use self-screening",
             "status": "active",
@@ -1064,7 +1064,7 @@ class TestNarrative:
     ) -> None:
         text = xhtml(response(bundle_of(bank, sets["partial_with_skips"])))
         assert f"{bank.question('tolerance').short}: skipped" in text
-        assert text.endswith("This screening was not finished: 32 questions were not reached.")
+        assert text.endswith("This screening was not finished: 30 questions were not reached.")
 
     def test_each_observation_narrative_says_its_value_and_notes(
         self, bank: Bank, sets: dict[str, dict[str, Value]]
@@ -1122,7 +1122,7 @@ class TestFormHints:
     def test_it_says_who_published_it_when_and_about_whom(self, form: dict[str, Any]) -> None:
         assert form["subjectType"] == ["Patient"]
         assert form["publisher"] == "screener developers"
-        assert form["date"] == "2026-12-01"
+        assert form["date"] == "2026-12-07"
         assert form["language"] == "en"
 
     def test_a_bank_without_publisher_or_date_leaves_them_out(

@@ -54,7 +54,7 @@ from screener.core.model import OTHER, UNKNOWN, WHO, Answers, Bank, Kind, Questi
 from screener.core.safetext import clean, one_line, show_value
 from screener.errors import AnswersError
 from screener.files import yamlsrc
-from screener.files.answers import missing
+from screener.files.answers import missing, older_version_notes
 from screener.files.problems import Hint, Problems
 from screener.i18n import _
 
@@ -170,6 +170,8 @@ class _Reader:
         if self.problems:
             return None
         values = dict(self.values)
+        given = Answers(self.bank.id, version, perspective, values)
+        self.warnings += older_version_notes(self.bank, given, self.filename)
         if finished:
             _passed_over(self.bank, values, perspective)
         return Answers(

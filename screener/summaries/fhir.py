@@ -737,7 +737,7 @@ def _notes(summary: Summary) -> list[str]:
         notes.append(
             _("No opioid use in the past 12 months was reported, so no criterion applies.")
         )
-    if r.supervision_uncertain:
+    if r.ids(Status.UNCERTAIN):
         notes.append(wording.uncertain_supervision("record"))
     n = len(r.ids(Status.UNANSWERED))
     if n:
