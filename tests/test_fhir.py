@@ -556,13 +556,21 @@ class TestQuestionnaire:
             if q.role is Role.CONSENT:
                 continue
             item = by_id[q.id]
+            # "I don't know" where the terminal offers it: a yes/no that takes it is a choice
+            # of three (HL7's Y, N and asked-unknown), and every other kind gets one more option.
+            dont_know = ["asked-unknown"] if q.unknown else []
+            if q.kind is Kind.YES_NO and q.unknown:
+                assert item["type"] == "choice", q.id
+                codes = [o["valueCoding"]["code"] for o in item["answerOption"]]
+                assert codes == ["Y", "N", "asked-unknown"], q.id
+                continue
             assert item["type"] == expected[q.kind], q.id
             assert item.get("repeats", False) is (q.kind is Kind.MULTI), q.id
             if q.kind is Kind.YES_NO:
                 assert "answerOption" not in item
             else:
                 codes = [o["valueCoding"]["code"] for o in item["answerOption"]]
-                assert codes == [str(o.value) for o in q.options], q.id
+                assert codes == [str(o.value) for o in q.options] + dont_know, q.id
 
     def test_scale_options_carry_their_score_as_item_weight(
         self, bank: Bank, form: dict[str, Any]
@@ -1280,14 +1288,16 @@ class TestFormHints:
         for item in questions_of(form["item"]):
             q = bank.question(item["linkId"])
             controls = [e for e in item.get("extension", []) if e["url"] == ITEM_CONTROL]
-            if q.kind is Kind.YES_NO:
+            if q.kind is Kind.YES_NO and not q.unknown:
                 assert controls == [], q.id
                 continue
-            (control,) = controls
+            (control,) = controls  # a yes/no with "don't know" is a choice of three
             code = control["valueCodeableConcept"]["coding"][0]["code"]
             assert code == ("check-box" if q.kind is Kind.MULTI else "radio-button"), q.id
 
-    def test_only_none_of_these_is_exclusive(self, bank: Bank, form: dict[str, Any]) -> None:
+    def test_only_none_of_these_and_dont_know_are_exclusive(
+        self, bank: Bank, form: dict[str, Any]
+    ) -> None:
         exclusive = [
             (item["linkId"], option["valueCoding"]["code"])
             for item in questions_of(form["item"])
@@ -1299,7 +1309,11 @@ class TestFormHints:
             for q in bank.questions
             if q.kind is Kind.MULTI and any(o.value == "none" for o in q.options)
         ]
-        assert exclusive == nones
+        dont_know = [
+            (q.id, "asked-unknown") for q in bank.questions if q.kind is Kind.MULTI and q.unknown
+        ]
+        assert sorted(exclusive) == sorted(nones + dont_know)
+        assert dont_know  # about_which takes "don't know"
         assert nones  # the default bank has at least one
 
 

@@ -11,6 +11,7 @@ the Spanish result says the same things in its own words.
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -23,8 +24,10 @@ from rich.console import Console
 from screener import i18n
 from screener.core.model import CRITERIA, Answers, Bank, Result, Value
 from screener.core.scoring import result_json, score
+from screener.files.answers import parse_answers
 from screener.files.bank import load_bank
 from screener.screens import result as result_screen
+from screener.summaries import fhir
 
 WIDTH, HEIGHT = 80, 24
 BOX = set("─│┃━╭╮╰╯┏┓┗┛")
@@ -604,3 +607,72 @@ def test_no_result_about_medicine_taken_as_directed_names_street_drugs(
 
 def test_the_profiles_cover_both_perspectives() -> None:
     assert {p.perspective for p in PROFILES} == {"self", "other"}
+
+
+class TestFhirDontKnow:
+    """The FHIR Questionnaire offers "don't know" wherever the terminal does, and a response
+    that picks it scores the same as the terminal's "don't know"."""
+
+    @staticmethod
+    def response(bank: Bank, answers: dict[str, object]) -> dict[str, object]:
+        """A completed QuestionnaireResponse as a form tool writes it: one item per answer."""
+        return {
+            "resourceType": "QuestionnaireResponse",
+            "questionnaire": f"{bank.url}|{bank.version}",
+            "status": "completed",
+            "item": [
+                {"linkId": "about-whom", "answer": [{"valueCoding": {"code": "other"}}]},
+                *({"linkId": qid, "answer": [a]} for qid, a in answers.items()),
+            ],
+        }
+
+    def test_every_question_that_takes_dont_know_offers_it_in_the_questionnaire(
+        self, bank: Bank
+    ) -> None:
+        form = fhir.questionnaire(bank)
+
+        def items(group: list[dict[str, object]]) -> Iterator[dict[str, object]]:
+            for i in group:
+                yield i
+                yield from items(i.get("item", []))  # type: ignore[arg-type]
+
+        by_id = {i["linkId"]: i for i in items(form["item"])}
+        takes = [q for q in bank.questions if q.unknown]
+        assert {q.id for q in takes} >= {"about_unsafe", "about_crisis", "about_pregnant"}
+        for q in takes:
+            options = by_id[q.id].get("answerOption", [])
+            codes = [o["valueCoding"]["code"] for o in options]  # type: ignore[index]
+            assert "asked-unknown" in codes, q.id
+            assert by_id[q.id]["type"] == "choice", q.id
+
+    def test_a_relative_not_sure_whether_they_are_safe_gets_the_safety_step(
+        self, bank: Bank
+    ) -> None:
+        dont_know = {
+            "system": "http://terminology.hl7.org/CodeSystem/data-absent-reason",
+            "code": "asked-unknown",
+        }
+        yes = {"system": "http://terminology.hl7.org/CodeSystem/v2-0136", "code": "Y"}
+        qr = self.response(
+            bank,
+            {
+                "about_use_any": {"valueCoding": yes},
+                "about_unsafe": {"valueCoding": dont_know},
+                "about_pregnant": {"valueCoding": dont_know},
+            },
+        )
+        read, _ = parse_answers(json.dumps(qr), bank, "form.json")
+        assert read.values["about_use_any"] is True
+        assert read.values["about_unsafe"] == "unknown"
+        assert read.values["about_pregnant"] == "unknown"
+        at_terminal = scored(
+            bank, "other", {**dict(read.values), "about_unsafe": "unknown"}
+        ).referrals
+        from_form = score(bank, read).referrals
+        assert "your_safety" in [r.id for r in from_form]
+        assert [r.id for r in from_form] == [r.id for r in at_terminal]
+
+    def test_a_yes_or_no_written_as_a_boolean_still_reads(self, bank: Bank) -> None:
+        qr = self.response(bank, {"about_use_any": {"valueBoolean": True}})
+        read, _ = parse_answers(json.dumps(qr), bank, "form.json")
+        assert read.values["about_use_any"] is True
