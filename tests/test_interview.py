@@ -260,6 +260,7 @@ class TestFlow:
         # Only despite_harm kept among the changed ones: b goes into it, and Enter gives it
         # again, now to this version's question.
         prefill |= {"cut_down": None, "role_failure": None, "hazardous_use": None}
+        prefill |= {"ctx_home": None}  # changed in 3.0.0 too
         screen = Screen("y", "b", "", "y", "n")
         again = Interview(
             bank, screen.ask, screen.show, "self", prefill, given_version="1.0.0"
