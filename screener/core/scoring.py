@@ -157,6 +157,7 @@ def tally(bank: Bank, answers: Answers) -> Counted:
             open=open_,
             unknown=unknown,
             flags=tuple(f.id for f in flags),
+            overdose_flags=tuple(f.id for f in flags if f.overdose),
             withdrawal=_withdrawal(bank, shown, counted),
             screened_out=screened_out,
             supervised=supervised,
