@@ -94,9 +94,11 @@ def _subject(value: str | None) -> str | None:
     """`--subject`, checked as a FHIR reference when it is parsed: a control character or a
     byte the locale cannot read would otherwise reach the export, or fail there as if the
     file name were wrong."""
+    if value is None:  # Click asks even when it was not given
+        return value
     from screener.core.fhirnames import valid_reference
 
-    if value is not None and not valid_reference(value):
+    if not valid_reference(value):
         # One line, as the other --subject mistakes are said (not Click's usage block).
         with guarded():
             raise ScreenerError(f"--subject: {_bad_subject(value)}")
@@ -454,10 +456,8 @@ def _load_languages(bank_path: Path | None, languages: "list[str]", strict: bool
             raise known
         if known is not None:
             continue
-        from screener.files.bank import load_bank
-
         try:  # its problems are told in the run's language, as any other
-            _IN_LANGUAGE[key] = found = load_bank(bank_path, language=code)
+            _IN_LANGUAGE[key] = found = _load_bank(bank_path, code)
         except ScreenerError as exc:
             _IN_LANGUAGE[key] = exc
             if strict:
@@ -503,11 +503,7 @@ def _bank(path: Path | None) -> "Bank":
     """The bank at `path` (the built-in one by default) in the language in use, with a warning
     when it cannot speak that language, or not every one of its words."""
     wanted = i18n.language()
-    the_bank = _built_in(wanted) if path is None else None
-    if the_bank is None:
-        from screener.files.bank import load_bank
-
-        the_bank = load_bank(path)
+    the_bank = _load_bank(path, wanted)
     if the_bank.language != wanted:
         _warn(
             [
@@ -536,12 +532,19 @@ def _bank(path: Path | None) -> "Bank":
     return the_bank
 
 
-def _built_in(language: str) -> "Bank | None":
-    """The built-in bank from its prepared form, without loading the YAML reader; None when
-    that form is not current (then `load_bank` reads the YAML, and says what is wrong)."""
-    from screener.files import prepared
+def _load_bank(path: Path | None, language: str) -> "Bank":
+    """The bank at `path` (the built-in one by default) in `language`, when it has it. The
+    built-in bank comes from its prepared form without loading the YAML reader at all, while
+    that form is current; otherwise `load_bank` reads the YAML, and says what is wrong."""
+    if path is None:
+        from screener.files import prepared
 
-    return prepared.read(language)
+        ready = prepared.read(language)
+        if ready is not None:
+            return ready
+    from screener.files.bank import load_bank
+
+    return load_bank(path, language=language)
 
 
 def _either(choices: list[str]) -> str:

@@ -211,3 +211,56 @@ class TestShipped:
 
     def test_a_source_checkout_finds_it(self) -> None:
         assert prepared.default_path(prepared.PREPARED_FILE) == ROOT / prepared.PREPARED_FILE
+
+
+# Run screener, then say on stderr, as the process ends, whether PyYAML was ever imported.
+WATCH = (
+    "import atexit, sys; "
+    "atexit.register(lambda: print('YAML:', 'yaml' in sys.modules, file=sys.stderr)); "
+    "from screener.launch import main; main(sys.argv[1:])"
+)
+
+
+class TestNoYamlWhereNoneIsRead:
+    """The paths that read only the built-in bank and JSON never load PyYAML."""
+
+    @pytest.mark.parametrize("lang", ["C.UTF-8", "es_MX.UTF-8"])
+    def test_the_first_screen_at_a_terminal(self, lang: str, tmp_path: Path) -> None:
+        import os
+
+        import pexpect
+
+        env = {**os.environ, "LANG": lang, "TERM": "dumb", "NO_COLOR": "1", "HOME": str(tmp_path)}
+        env.pop("LC_ALL", None)
+        env.pop("LANGUAGE", None)
+        child = pexpect.spawn(
+            sys.executable, ["-c", WATCH], env=env, dimensions=(40, 100), encoding="utf-8",
+            timeout=60,
+        )  # fmt: skip
+        try:
+            child.expect_exact("> ")
+            child.sendintr()
+            child.expect_exact("YAML: ")
+            child.expect(r"(True|False)")
+            assert child.match.group(1) == "False"
+        finally:
+            child.close(force=True)
+
+    def test_scoring_a_json_file(self, tmp_path: Path) -> None:
+        import json
+        import subprocess
+
+        answers = tmp_path / "a.json"
+        doc = {
+            "format": "screener-answers/1",
+            "bank": {"id": "oud-self-screen", "version": "3.0.0"},
+            "perspective": "self",
+            "answers": {"use_any": False},
+        }
+        answers.write_text(json.dumps(doc), encoding="utf-8")
+        for args in (["score", str(answers), "--json"], ["score", "--csv", str(answers)]):
+            done = subprocess.run(
+                [sys.executable, "-c", WATCH, *args], capture_output=True, text=True, timeout=60
+            )
+            assert done.returncode == 0, done.stderr
+            assert "YAML: False" in done.stderr
