@@ -442,14 +442,22 @@ def _write_exports(
 _IN_LANGUAGE: "dict[tuple[Path | None, str], Bank | ScreenerError]" = {}
 
 
-def _load_languages(bank_path: Path | None, languages: "list[str]", strict: bool) -> None:
+def _load_languages(
+    bank_path: Path | None, languages: "list[str]", strict: bool, ahead: bool = False
+) -> None:
     """Load the bank in each of `languages` other than the run's, its translation file
     included, before anything is asked: nobody should answer fifty questions to learn then
     that the Spanish file is broken. `strict` (an --export-lang given) raises the problem at
-    once; otherwise it is kept, for the summary menu to say when that language is chosen."""
+    once; otherwise it is kept, for the summary menu to say when that language is chosen.
+    `ahead` (the summary menu's languages, before the first question): the built-in bank's
+    prepared form, while current, is known good, and is read only when a summary asks."""
+    from screener.files import prepared
+
     for code in languages:
         key = (bank_path, code)
         if code == i18n.language():
+            continue
+        if ahead and bank_path is None and prepared.current(code):
             continue
         known = _IN_LANGUAGE.get(key)
         if strict and isinstance(known, ScreenerError):
@@ -615,7 +623,7 @@ def run(
         if plan and export_lang is not None:
             _load_languages(bank, [export_lang], strict=True)
         if interactive:  # the summary menu after the result offers every language
-            _load_languages(bank, list(i18n.LANGUAGES), strict=False)
+            _load_languages(bank, list(i18n.LANGUAGES), strict=False, ahead=True)
         prefill: dict[str, Value] = {}
         created: str | None = None
         persona: str | None = None  # set when the file holds a demo's fictional answers

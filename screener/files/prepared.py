@@ -111,30 +111,50 @@ def sources(bank_file: Path, languages: Iterable[str]) -> list[Path]:
     ]
 
 
+def current(language: str) -> bool:
+    """Whether the prepared form holds the built-in bank in `language` and is still its own
+    (all `read` checks before it decodes it)."""
+    return _located(language) is not None
+
+
 def read(language: str) -> Bank | None:
     """The built-in bank in `language` from its prepared form; None when there is none for
     that language, or it is not the bank's own (then the YAML is read, as for any bank)."""
-    prepared = default_path(PREPARED_FILE)
+    found = _located(language)
+    if found is None:
+        return None
+    bank_file, start, size = found
     try:
-        with prepared.open("rb") as stream:
-            head = json.loads(stream.readline())
-            if head.get("format") != FORMAT or head.get("shape") != shape():
-                return None
-            languages = head["languages"]
-            if language not in languages:
-                return None
-            start, size = head["at"][languages.index(language)]
+        with default_path(PREPARED_FILE).open("rb") as stream:
             stream.seek(start)
-            line = stream.read(size)
-        bank_file = default_path(BANK_FILE)
-        if fingerprint(sources(bank_file, languages[1:])) != head["sources"]:
-            return None
-        bank = json.loads(line, object_hook=_decode)
+            bank = json.loads(stream.read(size), object_hook=_decode)
     except (OSError, ValueError, LookupError, TypeError, AttributeError):
-        return None  # no prepared form, or a broken one: the YAML it was made from decides
+        return None  # a broken prepared form: the YAML it was made from decides
     if not isinstance(bank, Bank) or bank.language != language:
         return None
     return bank._replace(path=one_line(str(bank_file)))
+
+
+def _located(language: str) -> tuple[Path, int, int] | None:
+    """The bank file, and where the line of `language` is in the prepared file, when that
+    file is current and holds it."""
+    try:
+        with default_path(PREPARED_FILE).open("rb") as stream:
+            head = json.loads(stream.readline())
+        if head.get("format") != FORMAT or head.get("shape") != shape():
+            return None
+        languages = head["languages"]
+        if language not in languages:
+            return None
+        start, size = head["at"][languages.index(language)]
+        bank_file = default_path(BANK_FILE)
+        if fingerprint(sources(bank_file, languages[1:])) != head["sources"]:
+            return None
+    except (OSError, ValueError, LookupError, TypeError, AttributeError):
+        return None  # no prepared form, or a broken one
+    if not (isinstance(start, int) and isinstance(size, int)):
+        return None
+    return bank_file, start, size
 
 
 def write_text(banks: Mapping[str, Bank], files: list[Path]) -> str:
