@@ -276,7 +276,7 @@ class TestEverythingInSpanish:
         assert "¿Quiere empezar?" in shown
         assert "Escriba s para sí o n para no." in shown
         assert "In English: screener --lang en" in shown  # the way back, in English
-        assert "6 de 11 criterios: un patrón compatible con un trastorno por consumo de" in shown
+        assert "6 de 11 criterios: un patrón que se parece a un trastorno por consumo de" in shown
 
     def test_declining_and_leaving(self, invoke: Any) -> None:
         assert english_in(invoke(["run"], input=piped(["1", "n"]))) == []
@@ -462,7 +462,7 @@ class TestSummaryLanguage:
         assert result.exit_code == 0, result.stderr
         assert "Saved a Markdown summary to" in result.stdout
         written = out.read_text(encoding="utf-8")
-        assert "un patrón compatible con un trastorno por consumo de opioides grave" in written
+        assert "un patrón que se parece a un trastorno por consumo de opioides grave" in written
         assert english_in(written) == []
 
     def test_answers_files_are_the_same_in_either_language(self, tmp_path: Path) -> None:
@@ -553,7 +553,7 @@ class TestOnATerminal:
         for line in WALK_ES:
             child.expect_exact("> ")
             child.sendline(line)
-        child.expect(r"6 de 11 criterios:\s+un patrón compatible con un trastorno")
+        child.expect(r"6 de 11 criterios:\s+un\s+patrón\s+que\s+se\s+parece\s+a\s+un\s+trastorno")
         child.expect_exact("¿Qué quiere hacer ahora?")
         child.expect_exact("> ")
         child.sendline("1")  # save a summary
@@ -692,3 +692,132 @@ class TestOneScreen:
         i18n.use("es")
         box = lines_of(render.emergency(load_bank(language="es"), False))
         assert len(box) + 2 <= HEIGHT, "\n".join(box)
+
+
+# Words a Spanish speaker must not meet in the framework's help and usage errors: Click's and
+# Typer's own ("Usage", "Show this message and exit.") and common English. Option names
+# (--help), values to type (self, other, md) and names (JSON, FHIR, Patient/123) are left out.
+ENGLISH_WORDS = frozenset(
+    [
+        "usage",
+        "options",
+        "arguments",
+        "commands",
+        "show",
+        "this",
+        "message",
+        "exit",
+        "try",
+        "help",
+        "missing",
+        "argument",
+        "option",
+        "invalid",
+        "value",
+        "such",
+        "did",
+        "you",
+        "mean",
+        "possible",
+        "got",
+        "unexpected",
+        "required",
+        "default",
+        "aborted",
+        "enter",
+        "the",
+        "and",
+        "with",
+        "not",
+        "is",
+        "are",
+        "of",
+        "to",
+        "for",
+        "file",
+        "files",
+        "path",
+        "text",
+        "float",
+        "integer",
+        "command",
+        "args",
+        "draft",
+        "number",
+        "recognized",
+        "values",
+        "given",
+    ]
+)
+_NOT_WORDS = re.compile(r"(?<!\S)-{1,2}[\w-]+|'[^']*'|\S+\.(?:gov|org|json|yaml|md)\b")
+
+
+def english_words(text: str) -> list[str]:
+    """The words of `text` that are in ENGLISH_WORDS (option names and quoted values aside)."""
+    words = re.findall(r"[^\W\d_]+", _NOT_WORDS.sub(" ", text))
+    return sorted({w for w in words if w.lower() in ENGLISH_WORDS})
+
+
+class TestTheFrameworkInSpanish:
+    """`--help` of every command and the usage errors of Typer and Click, in Spanish, with the
+    locale saying nothing (LANG=C): no English word."""
+
+    def run(self, args: list[str]) -> tuple[int, str]:
+        from conftest import limited_env
+
+        done = subprocess.run(
+            [sys.executable, "-m", "screener", "--lang", "es", *args],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env=limited_env(
+                {"LANGUAGE": None, "LC_ALL": None, "LC_MESSAGES": None, "LANG": "C"}
+                | {"COLUMNS": "80"}
+            ),
+            timeout=60,
+            check=False,
+        )
+        return done.returncode, done.stdout + done.stderr
+
+    @pytest.mark.parametrize("command", [None, *__import__("screener.cli").cli.COMMANDS])
+    def test_every_commands_help_is_spanish(self, command: str | None) -> None:
+        code, shown = self.run([command, "--help"] if command else ["--help"])
+        assert code == 0, shown
+        assert shown.startswith("Uso: screener"), shown
+        assert "Opciones:" in shown and "Mostrar esta ayuda y salir." in shown
+        assert english_words(shown) == [], shown
+
+    @pytest.mark.parametrize(
+        ("args", "said"),
+        [
+            (["score", "--bogus"], "Error: No existe la opción --bogus"),
+            (["frobnicate"], "Error: No existe el comando 'frobnicate'."),
+            (["scor"], "¿Quiso decir 'score'?"),
+            (["score"], "Error: Falta el argumento 'ARCHIVOS...'."),
+            (["demo", "--pace", "abc"], "'abc' no es un número válido."),
+            (["demo", "a", "b"], "Error: Sobran argumentos (b)"),
+            (["run", "--bank"], "Error: La opción '--bank' necesita un valor."),
+            (["score", "a.yaml", "--json", "--csv"], "Valor no válido para '--csv'"),
+            (["run", "--lang", "fr"], "no es un idioma de screener; use en o es"),
+        ],
+    )
+    def test_usage_errors_are_spanish(self, args: list[str], said: str) -> None:
+        code, shown = self.run(args)
+        assert code == 2, shown
+        assert said in shown, shown
+        assert english_words(shown) == [], shown
+        assert "Traceback" not in shown
+
+    def test_the_word_list_finds_the_frameworks_english(self) -> None:
+        """The check can fail: Click's own words, as an English run prints them, are found."""
+        from conftest import limited_env
+
+        done = subprocess.run(
+            [sys.executable, "-m", "screener", "score", "--bogus"],
+            capture_output=True,
+            text=True,
+            env=limited_env({"LANGUAGE": None, "LC_ALL": None, "LC_MESSAGES": None, "LANG": "C"}),
+            timeout=60,
+            check=False,
+        )
+        assert {"Usage", "Try", "for", "help", "such", "option"} <= set(english_words(done.stderr))

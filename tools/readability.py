@@ -172,8 +172,7 @@ def result_texts(bank: Any) -> list[tuple[str, str]]:
 def results_report(bank: Any, language: str) -> dict[str, Any]:
     """Each result text's figure, the easiest last; the ones under RESULT_TARGET by name."""
     figures = {
-        what: round(score(counts(text, language), language), 1)
-        for what, text in result_texts(bank)
+        what: round(score(counts(text, language), language), 1) for what, text in result_texts(bank)
     }
     return {
         "language": language,

@@ -465,8 +465,10 @@ def open_sentence(res: Result, voice: Voice = "screen") -> str:
     if open_:
         parts.append(ngettext("{n} not answered", "{n} not answered", open_).format(n=open_))
     listed = parts[0]
-    for part in parts[1:]:
-        listed = _("{first}, {second}").format(first=listed, second=part)
+    for n, part in enumerate(parts[1:], start=2):
+        # The last one joined as the language joins a list's last item ("2 ..., 3 ... y 1 ...").
+        joiner = pgettext("list, last", "{first}, {second}") if n == len(parts) else None
+        listed = (joiner or _("{first}, {second}")).format(first=listed, second=part)
     return _(
         "Of the 11 signs, {listed}. Each of these could go either way, so the count is a range."
     ).format(listed=listed)
