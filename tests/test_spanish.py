@@ -821,3 +821,59 @@ class TestTheFrameworkInSpanish:
             check=False,
         )
         assert {"Usage", "Try", "for", "help", "such", "option"} <= set(english_words(done.stderr))
+
+
+class TestCarryingOnInSpanish:
+    """Answers saved part-way in a run chosen with --lang es: the file's comment and the line
+    on screen say --lang es, and carrying on with that command is in Spanish, whatever the
+    locale."""
+
+    def spawn(self, tmp_path: Path, args: list[str], lang: str) -> pexpect.spawn:
+        env = {
+            "PATH": os.environ.get("PATH", os.defpath),
+            "HOME": str(tmp_path),
+            "LANG": lang,
+            "TERM": "dumb",
+            "NO_COLOR": "1",
+        }
+        return pexpect.spawn(
+            sys.executable,
+            ["-m", "screener", *args],
+            cwd=str(tmp_path),
+            env=env,
+            dimensions=(24, 80),
+            encoding="utf-8",
+            timeout=15,
+        )
+
+    def test_the_saved_file_and_the_screen_carry_lang_es(self, tmp_path: Path) -> None:
+        child = self.spawn(tmp_path, ["--lang", "es"], "en_US.UTF-8")
+        for reply in ("1", "s", "s"):  # about myself; begin; used opioids: yes
+            child.expect_exact("> ")
+            child.sendline(reply)
+        child.expect_exact("> ")
+        child.sendline("x")
+        child.expect_exact("¿Desea salir ahora? (s/n)")
+        child.sendline("s")
+        child.expect_exact("¿Desea guardar sus respuestas hasta ahora")
+        child.sendline("s")
+        child.expect_exact("¿Guardar en")
+        child.sendline("")
+        child.expect_exact("Para continuar donde lo dejó:")
+        child.expect(pexpect.EOF)
+        child.close()
+        [saved] = tmp_path.glob("screener-respuestas-*.yaml")
+        command = f"{sys.executable} -m screener --lang es run --answers {saved}"
+        assert command in " ".join(str(child.before).split())
+        assert f"# Para continuar donde lo dejó: {command}\n" in saved.read_text("utf-8")
+
+        # The command as saved, on a machine whose locale is English: Spanish still.
+        again = self.spawn(tmp_path, ["--lang", "es", "run", "--answers", str(saved)], "C")
+        again.expect_exact("¿Quiere empezar?")
+        again.expect_exact("> ")
+        again.sendline("s")
+        again.expect_exact("Se continúa desde")
+        again.expect_exact("> ")
+        again.sendintr()
+        again.expect(pexpect.EOF)
+        again.close()
