@@ -183,6 +183,13 @@ class TestTheBankInSpanish:
         figures = readability.report(spanish, "es")
         assert figures["score"] >= readability.TARGET, figures
 
+    def test_each_result_text_reads_at_65_or_more(self, spanish: Bank) -> None:
+        """The welcome, every next step, flag and caveat, each on its own (Fernández-Huerta,
+        tools/readability.py --results): what a clinic hands a patient."""
+        figures = readability.results_report(spanish, "es")
+        assert figures["below"] == [], figures["texts"]
+        assert len(figures["texts"]) >= 50
+
 
 class TestGlossary:
     """One term, said one way; no stigmatising word; usted, never tu."""
@@ -210,6 +217,37 @@ class TestGlossary:
         avoid = re.compile(r"\b(" + "|".join(glossary()["avoid"]) + r")\b", re.I)
         found = [(where, m.group(0)) for where, _en, es in texts if (m := avoid.search(es))]
         assert found == []
+
+    @pytest.mark.parametrize("source", ["bank", "catalog"])
+    def test_no_spanish_text_uses_a_masculine_only_form(
+        self, source: str, english: Bank, spanish: Bank
+    ) -> None:
+        """Gender-neutral Spanish: "cuando quiera", not "cuando esté listo"."""
+        texts = pairs(english, spanish) if source == "bank" else catalog_pairs()
+        masculine = re.compile(r"\b(" + "|".join(glossary()["masculine"]) + r")\b", re.I)
+        found = [(where, m.group(0)) for where, _en, es in texts if (m := masculine.search(es))]
+        assert found == []
+
+    @pytest.mark.parametrize("source", ["bank", "catalog"])
+    def test_abstinencia_never_stands_alone(
+        self, source: str, english: Bank, spanish: Bank
+    ) -> None:
+        """Alone, "abstinencia" reads as *not using*: "Ayuda con la abstinencia" as its
+        opposite. It stands only in its phrases: "síntomas de abstinencia"."""
+        texts = pairs(english, spanish) if source == "bank" else catalog_pairs()
+        found = []
+        for word, phrases in glossary()["never_alone"].items():
+            alone = re.compile(
+                "".join(f"(?<!{re.escape(p)} )" for p in phrases) + rf"\b{word}\b", re.I
+            )
+            found += [(where, es) for where, _en, es in texts if alone.search(es)]
+        assert found == []
+
+    def test_the_masculine_check_finds_a_masculine_form(self) -> None:
+        masculine = re.compile(r"\b(" + "|".join(glossary()["masculine"]) + r")\b", re.I)
+        assert masculine.search("Cuando esté listo, llame.")
+        assert masculine.search("¿Se ha sentido deprimido?")
+        assert not masculine.search("un lugar seguro; el sistema nervioso central")
 
     def test_the_personas_sketches_use_the_glossary_too(self) -> None:
         avoid = re.compile(r"\b(" + "|".join(glossary()["avoid"]) + r")\b", re.I)
