@@ -915,3 +915,36 @@ class TestCarryingOnInSpanish:
         again.sendintr()
         again.expect(pexpect.EOF)
         again.close()
+
+
+class TestTheScaleIsATranslation:
+    """A clinician reading a Spanish summary learns once that the withdrawal items are a
+    translation of the scale, not a validated Spanish version; an English one says nothing."""
+
+    NOTE = "no una versión validada en español"
+
+    def rated(self) -> dict[str, Any]:
+        """COMPLETE with the withdrawal items rated."""
+        items = [q.id for q in load_bank(language="en").questions if q.scale == "sows"]
+        return {**COMPLETE, "withdrawal_offer": True, **dict.fromkeys(items, 2)}
+
+    @pytest.mark.parametrize("fmt", ["md", "html", "txt", "fhir"])
+    def test_every_clinician_summary_says_so_once(
+        self, invoke: Any, tmp_path: Path, fmt: str
+    ) -> None:
+        answers = write_answers(tmp_path / "a.yaml", self.rated())
+        out = tmp_path / f"s.{fmt}"
+        invoke(["score", str(answers), "--export", str(out), "--format", fmt])
+        written = words_of(out.read_text(encoding="utf-8"), fmt)
+        if fmt == "fhir":  # a resource's narrative shows its note again: the note counts
+            written = re.sub(r"<div.*?</div>", "", written, flags=re.S)
+        assert " ".join(written.split()).count(self.NOTE) == 1, written
+
+    def test_an_english_summary_and_the_persons_screen_do_not(
+        self, invoke: Any, tmp_path: Path
+    ) -> None:
+        answers = write_answers(tmp_path / "a.yaml", self.rated())
+        out = tmp_path / "s.md"
+        shown = invoke(["score", str(answers), "--export", str(out), "--export-lang", "en"])
+        assert self.NOTE not in shown
+        assert "validated" not in out.read_text(encoding="utf-8")

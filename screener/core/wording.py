@@ -573,6 +573,17 @@ def urgency_label(urgency: Urgency, voice: Voice = "screen") -> str:
 # --- withdrawal -------------------------------------------------------------------------
 
 
+def translated_scale_note(bank: Bank) -> str:
+    """For a clinician, once: the withdrawal items of a bank in another language than its own
+    are a translation, not a validated version of the scale ("" in the bank's own language)."""
+    if not bank.languages or bank.language == bank.languages[0]:
+        return ""
+    return _(
+        "The withdrawal items were asked in a translation of the scale made for this screening, "
+        "not in a validated version in this language."
+    )
+
+
 def withdrawal_sentence(w: Withdrawal | None, scale: str = "", voice: Voice = "screen") -> str:
     """The withdrawal rating in a sentence; `scale` is the scale's name (bank text), which
     the summary and the record name and the person's screen does not (it says the score
