@@ -948,3 +948,23 @@ class TestTheScaleIsATranslation:
         shown = invoke(["score", str(answers), "--export", str(out), "--export-lang", "en"])
         assert self.NOTE not in shown
         assert "validated" not in out.read_text(encoding="utf-8")
+
+
+class TestNoEnglishWords:
+    """No word of ENGLISH_WORDS in any Spanish text of the catalog or the bank: placeholders,
+    places in a file (questions.craving.text), a source's original title given after the
+    Spanish ("en inglés: ...") and the one gloss of the Enter key aside."""
+
+    def test_the_catalog(self) -> None:
+        found = [
+            (msgid, english_words(re.sub(r"\{\w+(?:!r)?\}|\b\w+(?:\.\w+)+\b", " ", es)))
+            for msgid, _en, es in catalog_pairs()
+        ]
+        assert [f for f in found if f[1]] == []
+
+    def test_the_bank(self, english: Bank, spanish: Bank) -> None:
+        found = [
+            (where, english_words(re.sub(r"\(en inglés: [^)]*\)|\(Enter\)", " ", es)))
+            for where, _en, es in pairs(english, spanish)
+        ]
+        assert [f for f in found if f[1]] == []
