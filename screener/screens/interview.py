@@ -38,6 +38,7 @@ from screener.core.model import (
     Question,
     Role,
     Value,
+    version_key,
 )
 from screener.core.safetext import clean
 from screener.errors import ExportError, Interrupted, Quit
@@ -127,6 +128,7 @@ class Interview:
         program: str = "screener",
         pause_after_emergency: bool = False,
         switch: str | None = None,
+        given_version: str | None = None,
     ) -> None:
         """`save` and `save_to` (the suggested file) offer, on `q`, to keep the answers so far;
         without them (no terminal to confirm a path on) leaving writes nothing. `opening` is
@@ -138,7 +140,8 @@ class Interview:
         question again; the question under it would push the top of the box off a 24-line
         screen. Piped answers never pause: every line is an answer. `switch`, when given, is
         the command that the first question names, in each other language, to start again in
-        that language ("En español: screener --lang es")."""
+        that language ("En español: screener --lang es"). `given_version` is the bank
+        version `prefill` was given to, in the file carried on from (see `version`)."""
         self.pause_after_emergency = pause_after_emergency
         self.opening = opening
         self.program = program
@@ -159,6 +162,7 @@ class Interview:
         self.plain = plain
         self.values: dict[str, Value] = dict(prefill or {})
         self.prefilled = set(self.values)
+        self.given_version = given_version
         self.order = list(bank.questions)
         self.history: list[int] = []  # indexes of the questions asked in this run
         self.sections_seen: set[str] = set()
@@ -206,7 +210,23 @@ class Interview:
                 self.history.append(nxt)
             i = nxt + 1
         _shown, counted = applicable(self.bank, self.values)
-        return Answers(self.bank.id, self.bank.version, self.about, counted)
+        return Answers(self.bank.id, self.version(), self.about, counted)
+
+    def version(self) -> str:
+        """The bank version the answers are for: the file's own while it keeps an answer, not
+        asked again here, to a question whose meaning has changed since that version (so the
+        result says so, and a file saved again keeps saying so); the bank's otherwise."""
+        given = self.given_version
+        if given is None or given == self.bank.version:
+            return self.bank.version
+        before = version_key(given)
+        index = {q.id: q for q in self.everything.questions}
+        for qid in self.prefilled:
+            q = index.get(qid)
+            changed = q is not None and q.changed_in and before < version_key(q.changed_in)
+            if changed and self.values.get(qid) is not None:
+                return given
+        return self.bank.version
 
     @property
     def about(self) -> str:
@@ -396,7 +416,7 @@ class Interview:
     def save_where(self) -> Path | None:
         """Ask for a file (Enter takes the suggestion) and save there; None: not saved."""
         assert self.save is not None and self.save_to is not None
-        answers = Answers(self.bank.id, self.bank.version, self.about, self.so_far())
+        answers = Answers(self.bank.id, self.version(), self.about, self.so_far())
         while True:
             where = _(
                 "Save to {path}? Press Enter for yes, type another file name, "
