@@ -243,6 +243,15 @@ class TestGlossary:
             found += [(where, es) for where, _en, es in texts if alone.search(es)]
         assert found == []
 
+    def test_the_personas_sketches_never_say_abstinencia_alone(self) -> None:
+        i18n.use("es")
+        phrases = glossary()["never_alone"]["abstinencia"]
+        alone = re.compile(
+            "".join(f"(?<!{re.escape(p)} )" for p in phrases) + r"\babstinencia\b", re.I
+        )
+        sketches = [p.sketches["es"] for p in load_personas(None, load_bank())]
+        assert [s for s in sketches if alone.search(s)] == []
+
     def test_the_masculine_check_finds_a_masculine_form(self) -> None:
         masculine = re.compile(r"\b(" + "|".join(glossary()["masculine"]) + r")\b", re.I)
         assert masculine.search("Cuando esté listo, llame.")
