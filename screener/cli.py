@@ -562,17 +562,21 @@ def run(
                     out.print(one_line(line, None), markup=False)
                 return line
 
+            from functools import partial
+
+            from screener.screens import reader
+
             save = save_to = None
+            update = False
             if interactive:  # saving part-way needs a person to confirm where
                 from datetime import date
-                from functools import partial
 
                 save = partial(_save_partial, bank=the_bank, persona=persona, program=_program())
                 # Carrying on from a file: leaving again offers that file (replacing it is
                 # asked), not a new one beside it. A FHIR response is the clinic's record, not
                 # answers saved part-way: a new answers file beside it is offered instead.
                 if answers is not None and not from_fhir:
-                    save_to = answers.absolute()
+                    save_to, update = answers.absolute(), True
                 else:
                     folder = answers.absolute().parent if answers is not None else Path.home()
                     save_to = answers_io.suggest_save_path(folder, date.today())
@@ -594,6 +598,8 @@ def run(
                 program=_program() if interactive else "screener",
                 pause_after_emergency=interactive,
                 switch=_program() if interactive else "screener",
+                pager=partial(reader.page_if_long, out) if interactive else None,
+                update=update,
             ).run()
             if taken is not None and persona is not None:  # fictional answers stay marked
                 taken = taken._replace(demo=persona)
@@ -606,13 +612,20 @@ def run(
         from screener.screens import result as result_screen
 
         res = score(the_bank, taken)
-        out.print(result_screen.result(the_bank, res, plain, banner))
-        notes = _notes(out)
+        # A person at a terminal reads the result page by page (the reader, with its menu);
+        # output that is not a terminal gets it whole, as it always has.
+        paged = interactive and out.is_terminal
+        if not paged:
+            out.print(result_screen.result(the_bank, res, plain, banner))
+        said: list[str] = []
+        notes = said.append if paged else _notes(out)
         _write_exports(plan, the_bank, taken, res, force, notes, export_lang, bank, subject)
+        if interactive:  # a person is there: offer to keep a summary (never asked of a pipe)
+            _after_result(the_bank, taken, res, out, plain, bool(plan), bank, banner)
+        for line in said:  # under the reader's last page, where they stay on screen
+            _notes(out)(line)
         if interactive and answers is not None and todo and res.complete and not from_fhir:
             _offer_to_delete(answers, out)
-        if interactive:  # a person is there: offer to keep a summary (never asked of a pipe)
-            _after_result(the_bank, taken, res, out, plain, bool(plan), bank)
 
 
 def _after_result(
@@ -623,9 +636,11 @@ def _after_result(
     plain: bool,
     saved_before: bool,
     bank_path: Path | None = None,
+    banner: str | None = None,
 ) -> None:
-    """At a terminal, after the result: save a summary for a clinician (in any language
-    screener speaks), see the emergency steps again, or leave."""
+    """At a terminal, the result in the reader (page by page, when the output is the
+    terminal): read on, go back, save a summary for a clinician (in any language screener
+    speaks), see the emergency steps again, or leave."""
     from datetime import date
 
     from screener.screens.after import AfterResult
@@ -644,7 +659,8 @@ def _after_result(
         plain,
         saved_before=saved_before,
         bank_in=lambda code: _bank(bank_path),  # called in `code`: the bank speaks it too
-    ).run()
+        banner=banner,
+    ).run(out, whole=not out.is_terminal)
 
 
 def _offer_to_delete(path: Path, out: "Console") -> None:

@@ -403,8 +403,10 @@ class TestAfterTheResult:
                 if perspective == OTHER
                 else Answers(bank.id, bank.version, "self", {"use_any": False})
             )
+            said: list[Any] = []
             after = AfterResult(
-                bank, answers, score(bank, answers), lambda _p: "", print, Path("/nowhere"),
-                date(2026, 12, 1),
+                bank, answers, score(bank, answers), lambda _p: "n", said.append,
+                Path("/nowhere"), date(2026, 12, 1),
             )  # fmt: skip
-            assert offer in shown(after.menu())
+            assert after.choose_format() is None  # n: not saved
+            assert offer in shown(said[0])

@@ -365,9 +365,9 @@ class TestInteractiveInTheCLocale:
                 child.expect_exact("> ")
                 child.sendline(reply)
             child.expect(r"6\s+of\s+11\s+criteria:")
-            child.expect_exact("Type a number, or press Enter to leave.")  # after the result
+            child.expect_exact("Enter: next - s: save - !: emergency - q: leave")  # the reader
             child.expect_exact("> ")
-            child.sendline("")
+            child.sendline("q")
             child.expect(pexpect.EOF)
         finally:
             child.close(force=True)
