@@ -235,6 +235,8 @@ class Interview:
         self.perspective = chosen
         self.bank = self.everything.about(chosen)
         self.order = list(self.bank.questions)
+        if self.bank.title != self.everything.title:  # the perspective's own title, from here
+            self.show(render.welcome(self.bank, self.plain))
 
     def next_index(self, start: int) -> int | None:
         """The first question from `start` on that applies and still needs asking."""

@@ -69,7 +69,10 @@ FIRST_STEPS = 2
 
 
 def summary_line(res: Result) -> str:
-    """ "5 of 11 criteria: a pattern consistent with moderate opioid use disorder"."""
+    """ "5 of 11 criteria: a pattern consistent with moderate opioid use disorder"; about
+    someone else, what was seen and what could not be told, apart."""
+    if res.perspective == OTHER:
+        return wording.seen_headline(res)
     return wording.result_sentence(res)
 
 
@@ -137,7 +140,11 @@ def result_blocks(
         part(_("In an emergency"), emergency(bank, plain, "result"))
     part(_("Helplines (US)"), helplines(bank, plain))
     if not res.screened_out and res.perspective == OTHER:
-        body: list[RenderableType] = [*counting_notes(bank, res), signs_table(bank, res, plain)]
+        body: list[RenderableType] = [
+            bank_text(wording.seen_sentence(res) + "."),  # the range, for the record
+            *counting_notes(bank, res),
+            signs_table(bank, res, plain),
+        ]
         still_open = wording.open_sentence(res)
         if still_open:
             body += [Text(""), bank_text(still_open)]
@@ -173,6 +180,8 @@ def first_screen(
     if res.perspective == OTHER:
         parts.append(bank_text(wording.whose_account("screen"), "dim"))
     parts.append(bank_text(summary_line(res), "" if plain else "bold"))
+    if res.perspective == OTHER and not res.screened_out:
+        parts.append(bank_text(wording.seen_meaning(res)))
     parts.append(bank_text(wording.not_a_diagnosis("screen", res.perspective)))
     if not res.complete:
         parts.append(bank_text(wording.not_finished(res), "" if plain else "yellow"))
@@ -362,8 +371,15 @@ def withdrawal_text(bank: Bank, res: Result) -> Text:
     scale = bank.scales.get(WITHDRAWAL_SCALE)
     out = Text(wording.withdrawal_sentence(w, voice="screen"))
     if w is not None and w.answered and w.band and scale is not None:
-        band = clean(bank.band_text(WITHDRAWAL_SCALE, w.band))
-        out.append(" " + wording.band_sentence(w._replace(band=band), voice="screen"))
+        shown = clean(bank.band_text(WITHDRAWAL_SCALE, w.band))
+        band = next((b for b in scale.bands if b.label == w.band), None)
+        if band is None:
+            out.append(" " + wording.band_sentence(w._replace(band=shown), voice="screen"))
+        else:
+            out.append(" " + wording.band_meaning(w, shown, band.low, band.high))
+        helpline = next((h for h in bank.helplines if not h.emergency), None)
+        if w.score > 0 and helpline is not None:
+            out.append(" " + wording.withdrawal_treatable(clean(helpline.name), helpline.contact))
     return out
 
 

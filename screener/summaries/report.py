@@ -93,7 +93,7 @@ class Document(NamedTuple):
 def build(summary: Summary) -> Document:
     """The neutral document every human format is written from."""
     bank, answers, res = summary.bank, summary.answers, summary.result
-    title = _("{title}: screening summary").format(title=bank.title)
+    title = _("{title}: screening summary").format(title=bank.about(answers.perspective).title)
     blocks: list[Block] = [Heading(title, 1)]
     if answers.demo is not None:
         detail = _(
@@ -154,12 +154,9 @@ def _whose(perspective: str) -> tuple[tuple[str, str], ...]:
     if perspective == OTHER:
         return (
             (_("Answers given by"), _("someone who knows the person (family, partner or friend)")),
-            (_("About"), _("another person, not named, who did not answer")),
+            (_("About"), _("someone they care about, not named, who did not answer")),
         )
-    return (
-        (_("Answers given by"), _("the person the screening is about")),
-        (_("About"), _("the person who answered")),
-    )
+    return ((_("About"), _("the person who answered, about themselves")),)
 
 
 def _next_step(title: str, urgency: Urgency) -> str:
