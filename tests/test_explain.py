@@ -13,7 +13,7 @@ from screener.core.conditions import describe
 from screener.core.model import CRITERIA, SUPERVISION_EXCLUDED, Bank, Role, Severity
 from screener.core.scoring import severity_for
 from screener.core.wording import MEANING
-from screener.screens.explain import thresholds
+from screener.screens.explain import PART_NAMES, thresholds
 
 BOX_DRAWING = re.compile("[\u2500-\u257f]")
 
@@ -175,8 +175,8 @@ class TestOneCriterion:
         assert result.exit_code == 2
         assert result.stdout == ""
         assert result.stderr == (
-            "Error: no criterion called 'tolerence' (did you mean 'tolerance'?); the criteria "
-            f"are: {', '.join(CRITERIA)}\n"
+            "Error: no criterion or part called 'tolerence' (did you mean 'tolerance'?); the "
+            f"criteria are: {', '.join(CRITERIA)}; the parts are: {', '.join(PART_NAMES)}\n"
         )
 
 
@@ -204,5 +204,29 @@ def test_a_number_outside_1_to_11_or_an_unknown_key_is_still_an_error(
     from screener.errors import ScreenerError
     from screener.screens.explain import explain_criterion
 
-    with pytest.raises(ScreenerError, match="no criterion called"):
+    with pytest.raises(ScreenerError, match="no criterion or part called"):
         explain_criterion(bank, given)
+
+
+class TestParts:
+    """`explain NAME` shows one part of the explanation, with the sources it cites."""
+
+    def test_next_steps_alone(self, runner: CliRunner) -> None:
+        whole = explained(runner)
+        part = explained(runner, "next-steps")
+        assert "7. What to do next" in part
+        assert "1. The 11 criteria" not in part and "6. Safety flags" not in part
+        assert "This part rests on these" in part
+        assert len(part) < len(whole) / 3
+        assert part.split("7. What to do next", 1)[1].split("Sources")[0] in whole
+
+    @pytest.mark.parametrize("name", PART_NAMES)
+    def test_every_part_can_be_asked_for_in_any_letter_case(
+        self, runner: CliRunner, name: str
+    ) -> None:
+        result = runner.invoke(app, ["explain", name.upper().replace("-", "_")])
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout.strip()
+
+    def test_withdrawal_is_still_the_criterion(self, runner: CliRunner) -> None:
+        assert "Criterion 11 of 11" in explained(runner, "withdrawal")

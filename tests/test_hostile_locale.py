@@ -73,7 +73,7 @@ def typographic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     first caveat and the craving question."""
     data = curl(yaml.safe_load(default_path().read_text(encoding="utf-8")))
     del data["languages"]  # its words are changed: English only, no Spanish file beside it
-    data["title"] += MARKS
+    data["title"] = {p: title + MARKS for p, title in data["title"].items()}  # per perspective
     data["emergency"]["title"] += MARKS
     data["caveats"][0]["text"] += MARKS
     for section in data["sections"]:

@@ -107,7 +107,8 @@ class AfterResult:
             Action(keys["emergency"], _("emergency"), lambda: self.emergency(out)),
             Action(keys["quit"], _("leave"), lambda: None, leaves=True),
         ]
-        Reader(out, lambda: self.read(), blocks, actions, fill=not whole).run()
+        read = self.read
+        Reader(out, read, blocks, actions, fill=not whole, plain=self.plain).run()
         return self.saved
 
     def emergency(self, out: Console) -> None:
@@ -115,7 +116,8 @@ class AfterResult:
         from screener.screens.reader import Reader
 
         box = render.emergency(self.bank, self.plain)
-        Reader(out, lambda: self.read(), [[box]], last=_("Enter: back to the result")).run()
+        last = _("Enter: back to the result")
+        Reader(out, self.read, [[box]], last=last, plain=self.plain).run()
 
     def save_and_pause(self) -> None:
         """Save, then wait for Enter: the page comes back over what was said."""

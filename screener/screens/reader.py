@@ -23,8 +23,13 @@ from rich.console import Console, RenderableType
 from rich.segment import Segment, SegmentLines
 from rich.text import Text
 
+from screener.core.model import Bank
+from screener.core.safetext import clean
+from screener.errors import Interrupted
 from screener.i18n import _
 from screener.screens import render
+
+PROMPT = "> "
 
 Line = list[Segment]
 Read = Callable[[], str]
@@ -120,6 +125,7 @@ class Reader:
         last: str | None = None,
         more: str | None = None,
         fill: bool = True,
+        plain: bool = False,
     ) -> None:
         """`fill`: each page fills the terminal's height, the menu on its last lines; without
         it (output that is not a terminal) the menu follows what is shown as it is."""
@@ -131,6 +137,7 @@ class Reader:
         self.more = more if more is not None else _("Enter: next")
         self.page = 0
         self.fill = fill
+        self.plain = plain  # a screen reader: the menu's parts apart by commas, not dots
 
     # --- layout -------------------------------------------------------------------------
 
@@ -147,7 +154,7 @@ class Reader:
         end = at + 1 >= total
         # On the last page Enter leaves: a key that leaves too would say it twice.
         parts += [f"{a.key}: {a.words}" for a in self.actions if not (end and a.leaves)]
-        return Text(" · ".join(parts), style="yellow")
+        return Text((", " if self.plain else " · ").join(parts), style="yellow")
 
     def layout(self) -> tuple[list[list[Line]], int]:
         """The pages, and the number of lines the menu takes under each."""
@@ -207,12 +214,46 @@ def fits(out: Console, renderable: RenderableType, spare: int) -> bool:
     return len(lines_of(out, renderable, width)) + spare <= height
 
 
-def page_if_long(out: Console, renderable: RenderableType, read: Read, last: str) -> bool:
+def page_if_long(
+    out: Console, renderable: RenderableType, read: Read, last: str, plain: bool = False
+) -> bool:
     """Show `renderable` page by page when it does not fit the terminal with two lines under
     it (a line and the prompt), Enter for the rest, the last page's menu saying `last` (what
     Enter does then); True when it was paged. False, and nothing shown, when it fits: the
     caller shows it as it is, with its own line and prompt under it."""
     if not out.is_terminal or fits(out, renderable, 2):
         return False
-    Reader(out, read, [[renderable]], last=last).run()
+    Reader(out, read, [[renderable]], last=last, plain=plain).run()
     return True
+
+
+def read_line(out: Console, stopped: str | None = None) -> Read:
+    """A prompt at `out` for a reader: the line typed, cleaned; Ctrl-C or end of input stop
+    at once (`Interrupted`, exit 130) with `stopped` (by default "Stopped.")."""
+
+    def read() -> str:
+        try:
+            return clean(out.input(PROMPT))
+        except (EOFError, KeyboardInterrupt):
+            raise Interrupted(stopped or _("Stopped.")) from None
+
+    return read
+
+
+def page_blocks(
+    out: Console, bank: Bank, plain: bool, blocks: Sequence[Sequence[RenderableType]]
+) -> None:
+    """Blocks in the reader with the keys every long screen has: Enter, back, the emergency
+    steps (`!`, page by page where they do not fit) and leave."""
+    read = read_line(out)
+    keys = render.keys()
+
+    def emergency() -> None:
+        box = render.emergency(bank, plain)
+        Reader(out, read, [[box]], last=_("Enter: back to where you were"), plain=plain).run()
+
+    actions = [
+        Action(keys["emergency"], _("emergency"), emergency),
+        Action(keys["quit"], _("leave"), lambda: None, leaves=True),
+    ]
+    Reader(out, read, blocks, actions, plain=plain).run()
