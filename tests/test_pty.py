@@ -279,8 +279,9 @@ class TestAboutSomeoneElse:
             session.see("Type d if you don't know.")
             session.child.expect_exact(PROMPT)
             session.child.sendline("d")
-        session.see("What you have seen matches 0 to 11 of the 11 signs clinicians look for")
+        session.see("You have seen 0 of the 11 signs; 11 you could not tell.")
         session.read_through()
+        assert "What you have seen matches 0 to 11 of the 11 signs" in flat(session.transcript)
         assert session.finish() == 0
         text = flat(session.transcript)
         assert "Your account of someone else · What you have noticed · 1 of 12" in text

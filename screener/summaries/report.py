@@ -140,8 +140,7 @@ def build(summary: Summary) -> Document:
     blocks.append(
         Items(
             tuple(
-                Item("", _source(s.title, s.file, s.ref))
-                for s in bank.about(answers.perspective).cited()
+                Item("", _source(s.title, s.ref)) for s in bank.about(answers.perspective).cited()
             )
         )
     )
@@ -394,9 +393,10 @@ def _questions(bank: Bank, res: Result, perspective: str) -> list[Block]:
     return blocks
 
 
-def _source(title: str, file: str | None, ref: str | None) -> str:
-    detail = "; ".join(d for d in (file, ref) if d)
-    return _("{title} ({detail})").format(title=title, detail=detail) if detail else title
+def _source(title: str, ref: str | None) -> str:
+    """A source as a reader of the summary needs it: its title, and its reference when it has
+    one; never the file it was saved as, which only `explain` shows."""
+    return _("{title} ({detail})").format(title=title, detail=ref) if ref else title
 
 
 def _source_title(bank: Bank, sid: str) -> str:
