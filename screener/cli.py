@@ -51,7 +51,13 @@ MAX_WIDTH = 100
 
 BankOption = Annotated[
     Path | None,
-    typer.Option("--bank", help=_("Use this question bank instead of the built-in one.")),
+    typer.Option(
+        "--bank",
+        help=_("Use this question bank instead of the built-in one."),
+        # Typer would refuse a file it cannot read with a usage error (exit 2) before
+        # screener's own reader could say so as a located error with the file's exit code.
+        readable=False,
+    ),
 ]
 PlainOption = Annotated[
     bool,
@@ -82,12 +88,37 @@ FormatOption = Annotated[
 ForceOption = Annotated[
     bool, typer.Option("--force", help=_("Let --export replace a file that already exists."))
 ]
+
+
+def _subject(value: str | None) -> str | None:
+    """`--subject`, checked as a FHIR reference when it is parsed: a control character or a
+    byte the locale cannot read would otherwise reach the export, or fail there as if the
+    file name were wrong."""
+    from screener.core.fhirnames import valid_reference
+
+    if value is not None and not valid_reference(value):
+        # One line, as the other --subject mistakes are said (not Click's usage block).
+        with guarded():
+            raise ScreenerError(f"--subject: {_bad_subject(value)}")
+    return value
+
+
+def _bad_subject(value: str) -> str:
+    from screener.core.fhirnames import MAX_REFERENCE
+
+    return _(
+        "expected a reference like Patient/123, or an absolute URI, in printable characters "
+        "and at most {limit} of them, got {value}"
+    ).format(limit=MAX_REFERENCE, value=show_value(value))
+
+
 SubjectOption = Annotated[
     str | None,
     typer.Option(
         "--subject",
         metavar="<reference>",
         help=_("Whom the screening is about, for a FHIR export: a reference such as Patient/123."),
+        callback=_subject,
     ),
 ]
 
@@ -322,12 +353,8 @@ def _check_subject(subject: str, plan: list[tuple[str, str]]) -> None:
         raise ScreenerError(
             _("--subject only applies to a FHIR export: add --export NAME.fhir.json")
         )
-    if not valid_reference(subject):
-        raise ScreenerError(
-            _(
-                "--subject: expected a reference like Patient/123, or an absolute URI, got {value}"
-            ).format(value=show_value(subject))
-        )
+    if not valid_reference(subject):  # checked as it was parsed; this is for a direct call
+        raise ScreenerError(f"--subject: {_bad_subject(subject)}")
 
 
 def _same_file(target: str, first: str) -> str:
@@ -376,8 +403,9 @@ def _write_exports(
 
     made = datetime.now().astimezone()
     if language is not None and language != i18n.language():
+        other = _bank_in(bank_path, language)  # loaded before the first question
         with i18n.speaking(language):
-            summary = Summary(_bank(bank_path), answers, res, made)
+            summary = Summary(other, answers, res, made)
             texts = [export.render(fmt, summary) for _target, fmt in plan]
     else:
         summary = Summary(bank, answers, res, made)
@@ -392,6 +420,57 @@ def _write_exports(
                     what=_(export.DESCRIPTION[fmt]), name=one_line(target)
                 )
             )
+
+
+# The bank in another language than the run's, by (bank path, language): what a summary in that
+# language needs, loaded before the first question (see _load_languages).
+_IN_LANGUAGE: "dict[tuple[Path | None, str], Bank | ScreenerError]" = {}
+
+
+def _load_languages(bank_path: Path | None, languages: "list[str]", strict: bool) -> None:
+    """Load the bank in each of `languages` other than the run's, its translation file
+    included, before anything is asked: nobody should answer fifty questions to learn then
+    that the Spanish file is broken. `strict` (an --export-lang given) raises the problem at
+    once; otherwise it is kept, for the summary menu to say when that language is chosen."""
+    for code in languages:
+        key = (bank_path, code)
+        if code == i18n.language():
+            continue
+        known = _IN_LANGUAGE.get(key)
+        if strict and isinstance(known, ScreenerError):
+            raise known
+        if known is not None:
+            continue
+        from screener.files.bank import load_bank
+
+        try:  # its problems are told in the run's language, as any other
+            _IN_LANGUAGE[key] = found = load_bank(bank_path, language=code)
+        except ScreenerError as exc:
+            _IN_LANGUAGE[key] = exc
+            if strict:
+                raise
+            continue
+        if strict and found.language != code:
+            _warn(
+                [
+                    _(
+                        "the question bank has no {language} text: its questions are in {own}"
+                    ).format(
+                        language=i18n.language_name(code), own=i18n.language_name(found.language)
+                    )
+                ]
+            )
+
+
+def _bank_in(bank_path: Path | None, code: str) -> "Bank":
+    """The bank in `code`, as loaded before the first question (loaded now if it was not)."""
+    _load_languages(bank_path, [code], strict=False)
+    found = _IN_LANGUAGE.get((bank_path, code))
+    if found is None:  # the run's own language
+        return _bank(bank_path)
+    if isinstance(found, ScreenerError):
+        raise found
+    return found
 
 
 def _notes(out: "Console") -> "Callable[[str], None]":
@@ -474,6 +553,7 @@ def run(
                 "Start from the answers in this file (or a FHIR QuestionnaireResponse) and ask "
                 "only what is missing."
             ),
+            readable=False,
         ),
     ] = None,
     perspective: Annotated[
@@ -505,17 +585,24 @@ def run(
         # With `--export -` standard output holds the summary alone: the run goes to stderr.
         out = console(plain, stderr=_to_stdout(plan))
         the_bank = _bank(bank)
+        _IN_LANGUAGE.clear()  # as the files are now, not as an earlier call found them
+        if plan and export_lang is not None:
+            _load_languages(bank, [export_lang], strict=True)
+        if interactive:  # the summary menu after the result offers every language
+            _load_languages(bank, list(i18n.LANGUAGES), strict=False)
         prefill: dict[str, Value] = {}
         created: str | None = None
         persona: str | None = None  # set when the file holds a demo's fictional answers
         opening: str | None = None
         given_subject: str | None = None
+        given_version: str | None = None  # the bank version the file's answers were given to
         from_fhir = False
         if answers is not None:
             given, warnings, from_fhir = answers_io.read_file(answers, the_bank)
             _warn(warnings)
             prefill = dict(given.values)
             given_subject = given.subject
+            given_version = given.bank_version
             if prefill:
                 n = len(prefill)
                 opening = ngettext(
@@ -544,7 +631,7 @@ def run(
         if answers is not None and who is not None and not todo:
             # Nothing asked: the screening is the one the file recorded, when it did.
             taken: Answers | None = Answers(
-                the_bank.id, the_bank.version, who, prefill, created, persona, given_subject
+                the_bank.id, given.bank_version, who, prefill, created, persona, given_subject
             )
         else:
             if answers is not None and not interactive:
@@ -600,6 +687,7 @@ def run(
                 switch=_program() if interactive else "screener",
                 pager=partial(reader.page_if_long, out, plain=plain) if interactive else None,
                 update=update,
+                given_version=given_version,
             ).run()
             if taken is not None and persona is not None:  # fictional answers stay marked
                 taken = taken._replace(demo=persona)
@@ -658,7 +746,7 @@ def _after_result(
         date.today(),
         plain,
         saved_before=saved_before,
-        bank_in=lambda code: _bank(bank_path),  # called in `code`: the bank speaks it too
+        bank_in=lambda code: _bank_in(bank_path, code),
         banner=banner,
     ).run(out, whole=not out.is_terminal)
 
@@ -751,6 +839,7 @@ def score_cmd(
                 "full result, several for a caseload."
             ),
             show_default=False,
+            readable=False,
         ),
     ],
     bank: BankOption = None,
@@ -794,6 +883,9 @@ def score_cmd(
         if to_stdout and as_json:
             raise ScreenerError(_("--json and --export - both write to standard output: pick one"))
         the_bank = _bank(bank)
+        _IN_LANGUAGE.clear()  # as the files are now, not as an earlier call found them
+        if plan and export_lang is not None:
+            _load_languages(bank, [export_lang], strict=True)
         given, warnings = read_answers(files[0], the_bank)
         _warn(warnings)
         res = score(the_bank, given)
@@ -878,7 +970,7 @@ def questions(
 def validate(
     path: Annotated[
         Path | None,
-        typer.Argument(help=_("The bank to check (default: the built-in one).")),
+        typer.Argument(help=_("The bank to check (default: the built-in one)."), readable=False),
     ] = None,
     lang: LangOption = None,
 ) -> None:
@@ -919,7 +1011,7 @@ def validate(
         "and check a bank against."
     )
 )
-def schema() -> None:
+def schema(lang: LangOption = None) -> None:
     """Print the JSON Schema (draft 2020-12) of the bank format, for editors to complete and
     check a bank against."""
     from screener.files.bank import SCHEMA_FILE, default_path
@@ -959,6 +1051,7 @@ def demo(
         typer.Option(
             "--personas",
             help=_("Use this personas file (for your own bank) instead of the built-in one."),
+            readable=False,
         ),
     ] = None,
     as_json: Annotated[
@@ -1004,6 +1097,9 @@ def demo(
         if as_json and name is not None:
             raise ScreenerError(_("--json lists the personas: leave out the name to use it"))
         the_bank = _bank(bank)
+        _IN_LANGUAGE.clear()  # as the files are now, not as an earlier call found them
+        if plan and export_lang is not None:
+            _load_languages(bank, [export_lang], strict=True)
         cast = personas_io.load_personas(personas, the_bank)
         if name is None:
             if as_json:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial
+from pathlib import Path
 from typing import IO, Any, TypeAlias
 
 import pytest
@@ -290,6 +291,8 @@ def run_limited(
     stdout: IO[bytes] | int | None = None,
     stderr: IO[bytes] | int | None = None,
     program: Sequence[str] = ("-m", "screener"),
+    unprivileged: bool = False,
+    closed: Sequence[int] = (),
 ) -> subprocess.CompletedProcess[bytes]:
     """`python -m screener ARGS` in a child with capped memory, CPU time and wall time.
 
@@ -297,12 +300,25 @@ def run_limited(
     environment: a None value removes the variable. `stdout` or `stderr`, when given, is where
     that stream goes instead (a file such as /dev/full, or a pipe's end); it is then not
     captured. `program` is what Python runs instead of `-m screener` (a test driver script,
-    say). A run past `timeout` fails the test.
+    say). A run past `timeout` fails the test. `unprivileged` runs it as a user who cannot
+    read every file: as itself, or as `nobody` when the tests run as root (who reads any file
+    whatever its mode). `closed` lists the standard streams (0, 1, 2) the child starts
+    with closed, as after `>&-` in a shell.
     """
     data = input.encode() if isinstance(input, str) else input
+    command = [sys.executable, *program, *args]
+    if unprivileged and os.geteuid() == 0:
+        import shutil
+
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:  # pragma: no cover - util-linux is on every machine the tests run
+            pytest.skip("no setpriv to leave root with")
+        # The interpreter may live where only root can look (/root/.pyenv): setpriv gives up
+        # root's rights as it starts it, not before.
+        command = [setpriv, "--reuid=nobody", "--regid=nogroup", "--clear-groups", *command]
     try:
         return subprocess.run(
-            [sys.executable, *program, *args],
+            command,
             input=data,
             stdin=None if data is not None else subprocess.DEVNULL,
             stdout=subprocess.PIPE if stdout is None else stdout,
@@ -310,7 +326,7 @@ def run_limited(
             env=limited_env(env),
             cwd=cwd,
             timeout=timeout,
-            preexec_fn=partial(_limit, timeout, memory),
+            preexec_fn=partial(_limit, timeout, memory, tuple(closed)),
             check=False,
         )
     except subprocess.TimeoutExpired:
@@ -377,10 +393,34 @@ def limited_env(env: Mapping[str, str | None] | None = None) -> dict[str, str]:
     return full_env
 
 
-def _limit(seconds: float, memory: int) -> None:
-    """In the child, before it starts: cap its address space and its CPU time."""
+def _limit(seconds: float, memory: int, closed: tuple[int, ...] = ()) -> None:
+    """In the child, before it starts: cap its address space and its CPU time, and close
+    the standard streams in `closed`."""
     import resource
+
+    for fd in closed:
+        os.close(fd)
 
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     cpu = int(seconds) + 1
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+
+
+@pytest.fixture
+def unreadable() -> Iterator[Callable[[str, str], Path]]:
+    """Make files of mode 000 that an unprivileged run (run_limited(unprivileged=True)) can
+    reach but not read: in a folder anyone may enter, since pytest's own are the owner's only."""
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="screener-unreadable-"))
+    folder.chmod(0o755)
+
+    def make(name: str, content: str) -> Path:
+        path = folder / name
+        path.write_text(content, encoding="utf-8")
+        path.chmod(0)
+        return path
+
+    yield make
+    shutil.rmtree(folder)

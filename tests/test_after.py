@@ -151,6 +151,17 @@ class TestReader:
         assert all(len(line) <= width for page in pages for line in page)
         assert "This is the end of the result." in " ".join(pages[-1])
 
+    @pytest.mark.parametrize("typed", ["²", "\uff13", "٢"])
+    def test_a_digit_from_another_script_is_asked_again_not_a_crash(
+        self, after, tmp_path: Path, typed: str
+    ) -> None:
+        """At the menu and at the choice of file: a ² key is no number, and nothing is lost."""
+        person, saved = after(typed, "s", typed, "n", "", "q")
+        assert saved == []
+        assert person.text.count("Please type one of the keys below.") == 1
+        assert person.text.count("Please type 1, 2 or 3.") == 1
+        assert list(tmp_path.iterdir()) == []
+
     @pytest.mark.parametrize("stop", [KeyboardInterrupt, EOFError])
     def test_ctrl_c_or_end_of_input_leaves_calmly(self, after, stop) -> None:
         with pytest.raises(Interrupted) as caught:
@@ -265,6 +276,27 @@ class TestSummaryLanguage:
         person, saved = self.run(bank, tmp_path, "s", "", "", "", "", "q")
         assert "In which language?" in person.text
         assert "1. English 2. Español" in person.text
+        assert '<html lang="en">' in saved[0].read_text(encoding="utf-8")
+
+    def test_a_language_whose_bank_cannot_be_read_is_one_line_then_the_menu_again(
+        self, bank: Bank, tmp_path: Path
+    ) -> None:
+        """Choosing Español with a broken translation file must not end the program."""
+        from screener.errors import BankError
+
+        def broken(code: str) -> Bank:
+            raise BankError(["questions.es.yaml:3: not valid YAML: oops", "second line"])
+
+        answers = Answers(bank.id, bank.version, "self", yes_to_values("craving", "cut_down"))
+        person = Person("s", "", "2", "", "s", "", "1", "", "", "q")
+        saved = AfterResult(
+            bank, answers, score(bank, answers), person.ask, person.show, tmp_path, TODAY,
+            bank_in=broken,
+        ).run(person.console)  # fmt: skip
+        assert "Not saved: questions.es.yaml:3: not valid YAML: oops" in person.text
+        assert "second line" not in person.text
+        # Back at the result's menu: saved in English the second time.
+        assert len(saved) == 1
         assert '<html lang="en">' in saved[0].read_text(encoding="utf-8")
 
     def test_a_summary_in_spanish_from_an_english_screening(

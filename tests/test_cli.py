@@ -17,7 +17,7 @@ from fhir.resources.R4B.questionnaire import Questionnaire
 from typer.testing import CliRunner, Result
 
 from screener import __version__
-from screener.cli import app
+from screener.cli import COMMANDS, app
 from screener.core.model import CRITERIA
 from screener.files.bank import default_path
 
@@ -235,6 +235,31 @@ class TestHelp:
         assert_clean_exit(result, 0)
         for command in ("run", "score", "questions", "validate"):
             assert re.search(rf"^\W*{command}\s", result.stdout, re.MULTILINE), command
+
+    def test_no_file_is_checked_by_the_framework_before_screener_reads_it(self) -> None:
+        """Typer refuses a file it cannot read with a usage error (exit 2); screener's own
+        reader names it with the file's exit code, and in a caseload as one row."""
+        import typer.main
+
+        group = typer.main.get_command(app)
+        checked = [
+            (name, param.name)
+            for name, command in group.commands.items()  # type: ignore[attr-defined]
+            for param in command.params
+            if getattr(param.type, "readable", False) or getattr(param.type, "exists", False)
+        ]
+        assert checked == []
+
+    @pytest.mark.parametrize("command", COMMANDS)
+    def test_every_command_takes_lang(self, runner: CliRunner, command: str) -> None:
+        from screener import i18n
+
+        try:
+            result = runner.invoke(app, [command, "--lang", "es", "--help"])
+        finally:
+            i18n.use("en")  # --lang changes the language of the whole process
+        assert_clean_exit(result, 0)
+        assert "--lang" in result.stdout
 
     def test_version_prints_the_package_version_on_one_line(self, runner: CliRunner) -> None:
         result = runner.invoke(app, ["--version"])
@@ -583,6 +608,22 @@ class TestScore:
             "cut_down, role_failure, hazardous_use, despite_harm, tolerance, withdrawal; their "
             "answers are counted as given\n"
         )
+
+    def test_run_answers_gives_the_changed_meaning_note_as_score_does(
+        self, runner: CliRunner, tmp_path: Path
+    ) -> None:
+        doc = answers_doc(COMPLETE)
+        doc["bank"]["version"] = "0.9.0"
+        path = tmp_path / "old.yaml"
+        path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+        scored = runner.invoke(app, ["score", str(path)])
+        ran = runner.invoke(app, ["run", "--answers", str(path)], input="y\n")
+        assert_clean_exit(scored, 0)
+        assert_clean_exit(ran, 0)
+        note = "changed meaning"
+        assert note in flat(scored.stdout)
+        assert note in flat(ran.stdout)
+        assert ran.stderr == scored.stderr
 
     def test_an_unknown_question_id_is_named_with_its_line(
         self, runner: CliRunner, tmp_path: Path

@@ -409,3 +409,39 @@ class TestMore:
             f"Error: cannot save to {target}"
         )
         assert not target.exists()
+
+
+class TestEverythingAnExportNeedsComesFirst:
+    """The bank in the --export-lang language, translation file included, is loaded and
+    checked before the first question: not after a whole screening."""
+
+    @pytest.fixture
+    def broken_spanish(self, tmp_path: Path) -> Path:
+        root = Path(__file__).parent.parent
+        folder = tmp_path / "bank"
+        folder.mkdir()
+        (folder / "questions.yaml").write_text(
+            (root / "questions.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+        )
+        spanish = (root / "questions.es.yaml").read_text(encoding="utf-8")
+        (folder / "questions.es.yaml").write_text(spanish + "  bogus: [\n", encoding="utf-8")
+        return folder / "questions.yaml"
+
+    @pytest.mark.parametrize("command", ["run", "score", "demo"])
+    def test_a_broken_translation_stops_before_anything_is_asked_or_written(
+        self, runner: CliRunner, broken_spanish: Path, complete_file: Path, command: str
+    ) -> None:
+        out = complete_file.parent / "s.md"
+        args = {"run": ["run"], "score": ["score", str(complete_file)], "demo": ["demo", "sam"]}
+        result = runner.invoke(
+            app,
+            [*args[command], "--bank", str(broken_spanish), "--export", str(out)]
+            + ["--export-lang", "es", "--perspective", "self"] * (command == "run")
+            + ["--export-lang", "es"] * (command != "run"),
+            input=piped(WALK),
+        )
+        assert result.exit_code == 3, result.output
+        assert result.stderr.startswith(f"Error: {broken_spanish.parent}/questions.es.yaml:")
+        assert "not valid YAML" in result.stderr  # in the run's language, English
+        assert "?" not in result.stdout  # no question was asked
+        assert not out.exists()

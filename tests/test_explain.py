@@ -175,9 +175,20 @@ class TestOneCriterion:
         assert result.exit_code == 2
         assert result.stdout == ""
         assert result.stderr == (
-            "Error: no criterion or part called 'tolerence' (did you mean 'tolerance'?); the "
-            f"criteria are: {', '.join(CRITERIA)}; the parts are: {', '.join(PART_NAMES)}\n"
+            "Error: no criterion or part called 'tolerence' (did you mean 'tolerance'?); give a "
+            f"criterion's number from 1 to 11 or its key: {', '.join(CRITERIA)}; or a part: "
+            f"{', '.join(PART_NAMES)}\n"
         )
+
+    @pytest.mark.parametrize("given", ["³", "²", "٣", "\uff11", "0", "12", "1000"])
+    def test_a_number_not_in_ascii_digits_or_out_of_range_says_what_it_expected(
+        self, runner: CliRunner, given: str
+    ) -> None:
+        result = runner.invoke(app, ["explain", given])
+        assert result.exit_code == 2
+        assert result.stderr.startswith(f"Error: no criterion or part called {given!r}")
+        assert "give a criterion's number from 1 to 11" in result.stderr
+        assert "Traceback" not in result.output
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 import json
 import uuid
@@ -980,6 +981,93 @@ class TestConditionShapes:
 # --- a Bundle a server takes, whom it is about, and what a person reads ------------------
 
 
+def ident(resource: Mapping[str, Any]) -> str:
+    """The value of a resource's one identifier."""
+    identifier = resource["identifier"]
+    if isinstance(identifier, list):
+        (identifier,) = identifier
+    return str(identifier["value"])
+
+
+class StandInServer:
+    """The part of a FHIR server a transaction meets, in memory: each entry a conditional
+    create (`ifNoneExist` searched by identifier), then every string in the stored resources
+    that holds a fullUrl of the Bundle rewritten to `Type/id`, as servers do (the references,
+    and any other element that happens to hold one)."""
+
+    def __init__(self) -> None:
+        self.stored: dict[str, dict[str, Any]] = {}
+
+    def search(self, value: str) -> list[dict[str, Any]]:
+        return [r for r in self.stored.values() if ident(r) == value]
+
+    def transaction(self, bundle: dict[str, Any]) -> list[dict[str, str]]:
+        assert bundle["type"] == "transaction"
+        ids: dict[str, str] = {}  # fullUrl -> Type/id
+        replies: list[dict[str, str]] = []
+        created: list[str] = []
+        for entry in bundle["entry"]:
+            request = entry["request"]
+            system_value = request["ifNoneExist"].removeprefix("identifier=")
+            value = system_value.split("|", 1)[1]
+            found = self.search(value)
+            if found:
+                where = f"{found[0]['resourceType']}/{found[0]['id']}"
+                replies.append({"status": "200 OK", "location": where})
+            else:
+                resource = entry["resource"]
+                resource["id"] = str(len(self.stored) + 1)
+                where = f"{resource['resourceType']}/{resource['id']}"
+                self.stored[where] = resource
+                created.append(where)
+                replies.append({"status": "201 Created", "location": where})
+            ids[entry["fullUrl"]] = where
+
+        def rewrite(value: Any) -> Any:
+            if isinstance(value, str):
+                return ids.get(value, value)
+            if isinstance(value, list):
+                return [rewrite(v) for v in value]
+            if isinstance(value, dict):
+                return {k: rewrite(v) for k, v in value.items()}
+            return value
+
+        for where in created:
+            self.stored[where] = rewrite(self.stored[where])
+        return replies
+
+
+class TestVersionAlgorithm:
+    """SDC's sdc-2: a Questionnaire with a `version` says how versions compare."""
+
+    @pytest.mark.parametrize(
+        ("version", "code"),
+        [
+            ("2.0.0", "semver"),
+            ("1.2.3-rc.1+build.5", "semver"),
+            ("3", "natural"),
+            ("2.0", "natural"),
+        ],
+    )
+    def test_the_questionnaire_carries_the_r5_version_algorithm(
+        self, make_bank: Callable[..., Bank], version: str, code: str
+    ) -> None:
+        form = fhir.questionnaire(make_bank({"version": version}))
+        assert form["version"] == version
+        assert form["extension"] == [
+            {
+                "url": "http://hl7.org/fhir/5.0/StructureDefinition/"
+                "extension-Questionnaire.versionAlgorithm[x]",
+                "valueCoding": {
+                    "system": "http://hl7.org/fhir/version-algorithm",
+                    "code": code,
+                    "display": {"semver": "SemVer", "natural": "Natural"}[code],
+                },
+            }
+        ]
+        Questionnaire.model_validate(form)
+
+
 class TestTransaction:
     """The default Bundle is a transaction a FHIR server takes as it is; a collection too."""
 
@@ -989,20 +1077,75 @@ class TestTransaction:
         data = bundle_of(bank, sets["severe_with_withdrawal"])
         assert data["type"] == "transaction"
         qr_url = data["entry"][0]["fullUrl"]
+        full_urls = {entry["fullUrl"] for entry in data["entry"]}
+        values = set()
         for entry in data["entry"]:
             resource = entry["resource"]
             identifier = resource["identifier"]
             if isinstance(identifier, list):  # Observation.identifier repeats; the QR's does not
                 (identifier,) = identifier
-            assert identifier == {"system": "urn:ietf:rfc:3986", "value": entry["fullUrl"]}
+            assert identifier["system"] == "urn:ietf:rfc:3986"
+            assert identifier["value"].startswith("urn:uuid:")
+            # Never a fullUrl: a server rewrites every string that holds one.
+            assert identifier["value"] not in full_urls
+            values.add(identifier["value"])
             assert entry["request"] == {
                 "method": "POST",
                 "url": resource["resourceType"],
-                "ifNoneExist": f"identifier=urn:ietf:rfc:3986|{entry['fullUrl']}",
+                "ifNoneExist": f"identifier=urn:ietf:rfc:3986|{identifier['value']}",
             }
+        assert len(values) == len(full_urls) == len(data["entry"])
         # References between entries are the fullUrls, which the server rewrites to its ids.
         for obs in resources(data, "Observation"):
             assert obs["derivedFrom"] == [{"reference": qr_url}]
+
+    def test_each_export_has_fresh_full_urls_and_identifiers(self, bank: Bank) -> None:
+        summary = summary_of(bank, {"use_any": False})
+        first, second = (fhir.response_bundle(summary) for _ in range(2))
+        ids = [
+            {e["fullUrl"] for e in b["entry"]} | {ident(e["resource"]) for e in b["entry"]}
+            for b in (first, second)
+        ]
+        assert not ids[0] & ids[1]
+
+    def test_posting_the_same_transaction_twice_keeps_one_copy(
+        self, bank: Bank, sets: dict[str, dict[str, Value]]
+    ) -> None:
+        """Against a stand-in for what FHIR servers (Medplum, HAPI) do with a transaction:
+        conditional creates by `ifNoneExist`, and every string that holds a fullUrl rewritten
+        to the id the server gives its resource."""
+        server = StandInServer()
+        data = bundle_of(bank, sets["severe_with_withdrawal"])
+        first = server.transaction(copy.deepcopy(data))
+        second = server.transaction(copy.deepcopy(data))
+        assert [r["status"] for r in first] == ["201 Created"] * len(data["entry"])
+        assert [r["status"] for r in second] == ["200 OK"] * len(data["entry"])
+        assert len(server.stored) == len(data["entry"])
+        # A search by identifier finds each resource, its identifier kept as written.
+        for entry in data["entry"]:
+            found = server.search(ident(entry["resource"]))
+            assert len(found) == 1
+            assert found[0]["resourceType"] == entry["resource"]["resourceType"]
+        qr_id = first[0]["location"]
+        for obs in (r for r in server.stored.values() if r["resourceType"] == "Observation"):
+            assert obs["derivedFrom"] == [{"reference": qr_id}]
+
+    def test_the_stand_in_server_duplicates_a_bundle_whose_identifiers_are_its_full_urls(
+        self, bank: Bank
+    ) -> None:
+        """What the stand-in does to the old export, where each identifier was its fullUrl:
+        the test above could fail."""
+        server = StandInServer()
+        data = bundle_of(bank, {"use_any": False})
+        for entry in data["entry"]:
+            resource = entry["resource"]
+            same = {"system": "urn:ietf:rfc:3986", "value": entry["fullUrl"]}
+            resource["identifier"] = same if resource["resourceType"] != "Observation" else [same]
+            entry["request"]["ifNoneExist"] = f"identifier=urn:ietf:rfc:3986|{entry['fullUrl']}"
+        server.transaction(copy.deepcopy(data))
+        server.transaction(copy.deepcopy(data))
+        assert len(server.stored) == 2 * len(data["entry"])
+        assert server.search(data["entry"][0]["fullUrl"]) == []
 
     def test_a_collection_holds_the_same_resources_without_requests(
         self, bank: Bank, sets: dict[str, dict[str, Value]]

@@ -31,7 +31,7 @@ from screener.cli import app
 from screener.core.conditions import applicable
 from screener.core.model import NONE_OPTION, OTHER, UNKNOWN, WHO, Bank, Role, Value
 from screener.core.scoring import result_json, score
-from screener.errors import AnswersError
+from screener.errors import AnswersError, ExportError
 from screener.files.answers import parse_answers
 from screener.screens.demo import load_personas
 from screener.summaries import fhir
@@ -675,6 +675,61 @@ class TestProblems:
         assert read(qr, small).values["notes"] == "okthen"
 
 
+NOTES = 140  # written answers in a bank: enough for a FHIR export of the longest past 2 MiB
+
+
+class TestTextAnswersAreBounded:
+    """A written answer is at most MAX_TEXT_ANSWER characters, so every export reads back."""
+
+    @pytest.fixture
+    def many_notes(self, make_bank: Callable[..., Bank]) -> Bank:
+        def add_text(data: dict[str, Any]) -> None:
+            data["sections"][-1]["questions"].extend(
+                {"id": f"notes_{i}", "kind": "text", "text": "Anything else?", "source": ["dsm5"]}
+                for i in range(NOTES)
+            )
+
+        return make_bank(add_text)
+
+    def test_the_longest_answers_export_and_read_back_in_every_format(
+        self, many_notes: Bank
+    ) -> None:
+        """Many written answers of the longest, in 4-byte characters: what would be over the
+        limit is refused (the FHIR formats here), what is written reads back (JSON)."""
+        from screener.core.kinds import MAX_TEXT_ANSWER
+        from screener.files.readfile import MAX_FILE_BYTES
+        from screener.summaries import export
+
+        long = "\U0001d54f" * MAX_TEXT_ANSWER
+        values: dict[str, Value] = {"use_any": True}
+        values |= {f"notes_{i}": long for i in range(NOTES)}
+        summary = summary_of(many_notes, values)
+        refused = []
+        for fmt in sorted(export.READ_BACK):
+            try:
+                text = export.render(fmt, summary)
+            except ExportError as exc:  # refused, never written too large to read
+                assert "more than the 2 MiB screener can read back" in exc.message
+                refused.append(fmt)
+                continue
+            assert len(text.encode("utf-8")) <= MAX_FILE_BYTES
+            assert parse_answers(text, many_notes)[0].values["notes_0"] == long
+        assert refused == ["fhir", "fhir-collection"]
+
+    def test_a_longer_answer_in_a_file_is_a_located_problem(self, many_notes: Bank) -> None:
+        qr = response_of(exported(many_notes, {"use_any": True, "notes_3": "fine"}))
+        item(qr, "notes_3")["answer"] = [{"valueString": "x" * 1_900_000}]
+        found = problems(qr, many_notes)
+        assert any("expected text of at most 2,000 characters, got 1,900,000" in p for p in found)
+
+    def test_a_longer_typed_answer_is_asked_again(self, many_notes: Bank) -> None:
+        from screener.screens.interview import parse_reply
+
+        reply = parse_reply(many_notes.question("notes_0"), "y" * 2001)
+        assert reply.value is None
+        assert reply.hint == "expected text of at most 2,000 characters, got 2,001"
+
+
 class TestCommandLine:
     """score, run --answers and the caseload read FHIR files as they read answers files."""
 
@@ -777,8 +832,30 @@ class TestCommandLine:
             ),
             (
                 ["--subject", "patient 1", "--export", "s.fhir.json"],
-                "--subject: expected a reference like Patient/123, or an absolute URI, "
-                "got 'patient 1'",
+                "--subject: expected a reference like Patient/123, or an absolute URI, in "
+                "printable characters and at most 1024 of them, got 'patient 1'",
+            ),
+            # Checked as it is parsed: not blamed on the file name when the export is written,
+            # and no escape sequence, bidi override or undecodable byte reaches the export.
+            (
+                ["--subject", "urn:x\x1b[31m", "--export", "s.fhir.json"],
+                "--subject: expected a reference like Patient/123, or an absolute URI, in "
+                "printable characters and at most 1024 of them, got 'urn:x\\x1b[31m'",
+            ),
+            (
+                ["--subject", "urn:x\u202e", "--export", "s.fhir.json"],
+                "--subject: expected a reference like Patient/123, or an absolute URI, in "
+                "printable characters and at most 1024 of them, got 'urn:x\\u202e'",
+            ),
+            (
+                ["--subject", "urn:\udcff", "--export", "s.fhir.json"],
+                "--subject: expected a reference like Patient/123, or an absolute URI, in "
+                "printable characters and at most 1024 of them, got 'urn:\\udcff'",
+            ),
+            (
+                ["--subject", "urn:" + "x" * 1100, "--export", "s.fhir.json"],
+                "--subject: expected a reference like Patient/123, or an absolute URI, in "
+                "printable characters and at most 1024 of them, got 'urn:xxxxxxxxxxxx",
             ),
         ],
     )
@@ -798,7 +875,8 @@ class TestCommandLine:
         result = runner.invoke(app, [*head, *args], input="y\n")
         assert result.exit_code == 2
         assert result.stdout == ""
-        assert result.stderr == f"Error: {error}\n"
+        assert result.stderr.startswith(f"Error: {error}")
+        assert len(result.stderr.splitlines()) == 1
         assert sorted(p.name for p in tmp_path.iterdir()) == ["screening.fhir.json"]
 
     def test_a_collection_can_be_asked_for_by_name_or_format(

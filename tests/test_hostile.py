@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import bank_text, run_limited
+from conftest import bank_problems, bank_text, run_limited
 from test_cli import COMPLETE, WALK, answers_doc, piped, write_answers
 
 from screener.files.bank import parse_bank
@@ -276,11 +276,40 @@ class TestSpecialFiles:
         err = assert_one_error(result, code, name=str(target))
         assert f"{target}: is {kind}, not {what} file" in err
 
-    @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
-    def test_an_unreadable_file_is_named_and_refused(self, answers_file: Path) -> None:
-        answers_file.chmod(0)
-        err = assert_one_error(run_limited(["score", str(answers_file)]), 4)
-        assert "cannot read the answers: Permission denied" in err
+    @pytest.mark.parametrize(
+        ("args", "code", "what"),
+        [
+            (["score", "{file}"], 4, "answers"),
+            (["score", "--json", "{file}"], 4, "answers"),
+            (["score", "{good}", "{file}"], 4, "answers"),
+            (["score", "--csv", "{file}", "{good}"], 4, "answers"),
+            (["run", "--answers", "{file}"], 4, "answers"),
+            (["validate", "{file}"], 3, "bank"),
+            (["questions", "--bank", "{file}"], 3, "bank"),
+            (["explain", "--bank", "{file}"], 3, "bank"),
+            (["run", "--bank", "{file}"], 3, "bank"),
+            (["demo", "--personas", "{file}"], 4, "personas"),
+        ],
+    )
+    def test_an_unreadable_file_is_named_and_refused_by_screener_not_the_framework(
+        self, answers_file: Path, unreadable: Any, args: list[str], code: int, what: str
+    ) -> None:
+        """Mode 000, read by a user who is not root: the file's own exit code and a located
+        line, never Typer's usage error (exit 2)."""
+        answers_file.chmod(0o644)
+        answers_file.parent.chmod(0o755)
+        locked = unreadable("locked.yaml", answers_file.read_text(encoding="utf-8"))
+        good = unreadable("good.yaml", "")
+        good.chmod(0o644)
+        good.write_text(answers_file.read_text(encoding="utf-8"), encoding="utf-8")
+        argv = [a.format(file=locked, good=good) for a in args]
+        result = run_limited(argv, input="", unprivileged=True)
+        out, err = text(result.stdout), text(result.stderr)
+        assert result.returncode == code, (out, err)
+        assert f"Error: {locked}: cannot read the {what}: Permission denied\n" in err
+        assert "Usage:" not in err and "Traceback" not in err
+        if str(good) in argv:  # a caseload: the good file is still scored
+            assert "good.yaml" in out
 
     @pytest.mark.parametrize(
         ("command", "code", "what"), [("score", 4, "answers"), ("validate", 3, "bank")]
@@ -354,6 +383,23 @@ class TestNothingRawReachesTheTerminal:
         listed = run_limited(["questions", "--bank", str(path)])
         assert not UNSAFE.search(text(listed.stdout)), repr(listed.stdout)
 
+    @pytest.mark.parametrize("args", [["demo", "--json"], ["demo"], ["questions", "--json"]])
+    def test_a_persona_sketch_full_of_escapes_shows_none_of_them(
+        self, tmp_path: Path, args: list[str]
+    ) -> None:
+        root = Path(__file__).parent.parent
+        personas = yaml.safe_load((root / "screener" / "personas.yaml").read_text(encoding="utf-8"))
+        personas["personas"][0]["sketch"]["en"] = f"Evil {NASTY}"
+        path = tmp_path / "p.yaml"
+        path.write_text(yaml.safe_dump(personas, allow_unicode=True), encoding="utf-8")
+        result = run_limited([*args, "--personas", str(path)] if args[0] == "demo" else args)
+        out = text(result.stdout)
+        assert result.returncode == 0, text(result.stderr)
+        if args[0] == "demo":
+            assert "Evil" in out
+        assert not UNSAFE.search(out), repr(out)
+        assert "\\u202e" not in out and "\\u001b" not in out  # nor escaped in the JSON
+
     def test_typed_escapes_reach_neither_the_screen_nor_the_summary(self, tmp_path: Path) -> None:
         export = tmp_path / "s.md"
         typed = [f"{WALK[0]}\x1b[A", *WALK[1:3], f"x{NASTY}", *WALK[3:]]
@@ -387,3 +433,39 @@ def test_the_limits_the_readme_states_are_the_ones_enforced() -> None:
     assert f"{MAX_FILE_BYTES // (1 << 20)} MiB" in readme
     assert f"{MAX_DEPTH} levels" in readme
     assert f"{MAX_VALUES:,} values" in readme
+
+
+class TestIdsAreWholeMatches:
+    """An id pattern matches the whole id: `re.match` with `$` let one ending in a newline
+    through, which then reached ids in exports, CSV cells and FHIR linkIds."""
+
+    @pytest.mark.parametrize(
+        ("change", "path"),
+        [
+            (lambda d: d.update(id="mini\n"), "id"),
+            (lambda d: d["sections"][0].update(id="use\n"), "sections[0].id"),
+            (lambda d: d["sections"][0]["questions"][0].update(id="use_any\n"), "questions[0].id"),
+            (lambda d: d["sources"][0].update(id="dsm5\n"), "sources[0].id"),
+            (lambda d: d.update(languages=["en", "es\n"]), "languages[1]"),
+        ],
+        ids=["bank", "section", "question", "source", "language"],
+    )
+    def test_an_id_ending_in_a_newline_is_refused(
+        self, change: Callable[[dict[str, Any]], None], path: str
+    ) -> None:
+        problems = bank_problems(bank_text(change))
+        assert any(path in p for p in problems), problems
+
+    def test_a_persona_name_ending_in_a_newline_is_refused(self, tmp_path: Path) -> None:
+        from screener.errors import ScreenerError
+        from screener.files.bank import load_bank
+        from screener.screens.demo import parse_personas
+
+        root = Path(__file__).parent.parent
+        text = (root / "screener" / "personas.yaml").read_text(encoding="utf-8")
+        first = re.search(r"name: (\S+)", text)
+        assert first is not None
+        bad = text.replace(first.group(0), f'name: "{first.group(1)}\\n"', 1)
+        with pytest.raises(ScreenerError) as caught:
+            parse_personas(bad, load_bank(), "p.yaml")
+        assert "name" in str(caught.value)

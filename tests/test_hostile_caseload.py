@@ -10,6 +10,7 @@ import signal
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import run_limited, start_limited
@@ -181,3 +182,71 @@ def test_the_readme_gives_the_bounds_screener_applies() -> None:
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     assert f"held to two bounds: {module.FILE_SECONDS:g} seconds," in readme
     assert f"and {module.FILE_MEMORY_MIB} MiB of memory beyond" in readme
+
+
+def merge_bomb() -> str:
+    """Empty mappings merged ten times a level: under 800 bytes, 10**11 merges unbounded."""
+    lines = ["a0: &a0 {}"]
+    lines += [f"a{i}: &a{i} {{<<: [{', '.join([f'*a{i - 1}'] * 10)}]}}" for i in range(1, 12)]
+    return "\n".join(lines) + "\n"
+
+
+def reverse_problems(size: int) -> str:
+    """An answers file whose merges list `size` unknown questions last line first."""
+    lines = ["format: screener-answers/1", "bank: {id: oud-self-screen, version: '2.0.0'}"]
+    lines += ["defs:", *(f"  - &k{i} {{not_a_question_{i}: 1}}" for i in range(size))]
+    lines += ["answers:", "  <<: [" + ", ".join(f"*k{i}" for i in reversed(range(size))) + "]"]
+    return "\n".join(lines) + "\n"
+
+
+class TestOneFileOfEachHostileKind:
+    """The real command, no stand-in driver: a file of each hostile kind among good ones."""
+
+    def test_every_good_file_is_scored_and_every_bad_one_named_with_exit_4(
+        self, unreadable: Any, tmp_path: Path
+    ) -> None:
+        good_text = write_answers(tmp_path / "good.yaml", COMPLETE).read_text(encoding="utf-8")
+        locked = unreadable("locked.yaml", good_text)  # mode 000, read as a user who is not root
+        folder = locked.parent
+        bad_texts = {
+            "merge-bomb.yaml": merge_bomb(),
+            "merge-chain.yaml": "a0: &a0 {x: 1}\n"
+            + "".join(f"a{i}: &a{i} {{<<: *a{i - 1}}}\n" for i in range(1, 3000)),
+            "reverse-problems.yaml": reverse_problems(41_000),  # 1.9 MB
+            "superscript.yaml": good_text.replace("use_any: true", "use_any: !!int ²"),
+            "empty-response.json": json.dumps({"resourceType": "QuestionnaireResponse"}),
+        }
+        paths: list[Path] = []
+        for i in range(3):
+            path = folder / f"person-{i}.yaml"
+            path.write_text(good_text, encoding="utf-8")
+            paths.append(path)
+        bad: list[Path] = [locked]
+        for name, text in bad_texts.items():
+            path = folder / name
+            path.write_text(text, encoding="utf-8")
+            bad.append(path)
+        fifo = folder / "fifo.yaml"
+        os.mkfifo(fifo)
+        bad.append(fifo)
+        for path in folder.iterdir():
+            if path != locked:
+                path.chmod(0o644)
+        order = [paths[0], *bad[:3], paths[1], *bad[3:], paths[2]]
+        assert (folder / "reverse-problems.yaml").stat().st_size > 1_800_000
+        done = run_limited(
+            ["score", "--csv", *map(str, order)], unprivileged=True, timeout=60, input=""
+        )
+        out, err = done.stdout.decode(), done.stderr.decode()
+        assert done.returncode == 4, err
+        assert scored_files("csv", out) == [str(p) for p in paths]
+        for path in bad:
+            assert f"Error: {path}" in err, path
+        # Each is refused for what it is, at a line, not for running out its time bound.
+        assert "took longer than" not in err
+        assert f"Error: {folder}/merge-bomb.yaml:" in err
+        assert f"Error: {locked}: cannot read the answers: Permission denied" in err
+        assert "Traceback" not in err
+        assert err.splitlines()[-1] == (
+            f"{len(bad)} of {len(order)} files could not be scored (listed above); the others were."
+        )

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import bank_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -34,6 +35,8 @@ PIECES = [
     "9" * 120, "-0", ".nan", ".inf", "NaN", "Infinity", "1e999", "0x1F", "0o17", "2026-13-45",
     "yes", "no", "~", "null", "true", "answers", "format", "bank", "perspective", "use_any",
     "screener-answers/1", "oud-self-screen", "mini", "version", "1.0.0", "personas", "name",
+    "&a {}", "<<: [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]", "{<<: [*a, *b]}", "<<: *b",
+    "!!int \u00b2", "\u00b2", "\u0663", "\uff11", "\ud800", "id\n",
 ]  # fmt: skip
 
 BANK = load_bank()  # not a fixture: hypothesis would print all of it with every failure
@@ -200,3 +203,60 @@ def test_any_json_value_in_a_fhir_response_is_a_result_or_located_errors(
     mappings[where % len(mappings)][key] = value
     text = json.dumps(doc, allow_nan=True)
     outcome("answers", lambda: parse_answers(text, BANK, "a.yaml"))
+
+
+def _merge_bomb(levels: int) -> str:
+    lines = ["a0: &a0 {}"]
+    lines += [f"a{i}: &a{i} {{<<: [{', '.join([f'*a{i - 1}'] * 10)}]}}" for i in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+def _reverse_problems(size: int) -> str:
+    lines = ["format: screener-answers/1", "bank: {id: oud-self-screen, version: '2.0.0'}"]
+    lines += ["defs:", *(f"  - &k{i} {{not_a_question_{i}: 1}}" for i in range(size))]
+    lines += ["answers:", "  <<: [" + ", ".join(f"*k{i}" for i in reversed(range(size))) + "]"]
+    return "\n".join(lines) + "\n"
+
+
+# The cases of the second round, by name: each must end within the bounds, as a result or
+# located errors, in every reader.
+ROUND_TWO = {
+    "empty mappings merged ten times a level": _merge_bomb(12),
+    "a merge of a merge, 3000 deep": "a0: &a0 {x: 1}\n"
+    + "".join(f"a{i}: &a{i} {{<<: *a{i - 1}}}\n" for i in range(1, 3000)),
+    "problems listed last line first": _reverse_problems(10_000),
+    "a superscript digit as a whole number": "a: !!int \u00b2\nb: !!int 1\u00b3\n",
+    "duplicate keys merged again and again": "d: &d {"
+    + ", ".join(["k: 1"] * 1000)
+    + "}\n"
+    + "".join(f"m{i}: {{<<: *d}}\n" for i in range(300)),
+}
+
+
+@pytest.mark.parametrize("reader", ["answers", "bank", "personas"])
+@pytest.mark.parametrize("case", ROUND_TWO)
+def test_the_second_round_of_hostile_files_ends_within_the_bounds(case: str, reader: str) -> None:
+    text = ROUND_TWO[case]
+    read = {
+        "answers": lambda: parse_answers(text, BANK, "a.yaml"),
+        "bank": lambda: parse_bank(text, "bank.yaml"),
+        "personas": lambda: parse_personas(text, BANK, "p.yaml"),
+    }[reader]
+    outcome(reader, read)
+
+
+@FUZZ
+@given(
+    text=st.text(max_size=8) | st.sampled_from(["\u00b2", "\u00b3", "\u0663", "\uff13", "1 \u00b2"])
+)
+def test_a_typed_number_is_ascii_digits_in_range_or_nothing(text: str) -> None:
+    """Every typed reply at every kind of question is an answer, a command or a hint, and
+    a number is read only from ASCII digits (isdigit() also takes ², which int() refuses)."""
+    from screener.core import typed
+    from screener.screens.interview import parse_reply
+
+    value = typed.number(text, 1, 11)
+    if value is not None:
+        assert text.strip().isascii() and text.strip().isdigit() and 1 <= value <= 11
+    for q in BANK.questions:
+        parse_reply(q, text)

@@ -509,6 +509,88 @@ class TestOutputThatCannotBeWritten:
         assert proc.returncode == 6
 
 
+CLOSED_OUTPUT = "Error: standard output is closed: nothing could be shown"
+CLOSED_INPUT = "Error: standard input is closed: nothing can be typed or piped in"
+
+
+class TestStreamsClosedBeforeTheStart:
+    """`>&-` and `<&-`: Python gives None for the stream; one line and exit 6, never a
+    traceback, and never exit 0 with the output lost."""
+
+    @pytest.mark.parametrize(("args", "stdin"), WRITERS)
+    def test_a_closed_stdout_is_one_line_and_exit_6(
+        self, complete: Path, args: list[str], stdin: str | None
+    ) -> None:
+        proc = run_limited(filled(args, complete), input=stdin, closed=[1])
+        assert proc.stderr.decode().splitlines() == [CLOSED_OUTPUT]
+        assert proc.returncode == 6
+
+    @pytest.mark.parametrize(
+        "args",
+        [
+            ["score", "{complete}", "--export", "{out}"],
+            ["score", "--csv", "{complete}", "{complete}"],
+            ["schema"],
+            ["run"],
+        ],
+    )
+    def test_nothing_is_written_when_the_result_cannot_be_shown(
+        self, complete: Path, tmp_path: Path, args: list[str]
+    ) -> None:
+        out = tmp_path / "o.md"
+        argv = [a.replace("{out}", str(out)) for a in filled(args, complete)]
+        proc = run_limited(argv, input=answers_walk(), closed=[1])
+        assert proc.stderr.decode().splitlines() == [CLOSED_OUTPUT]
+        assert proc.returncode == 6
+        assert not out.exists()
+
+    @pytest.mark.parametrize("args", [["run"], ["demo", "riley", "--step"]])
+    def test_a_closed_stdin_where_answers_are_read_is_one_line_and_exit_6(
+        self, args: list[str]
+    ) -> None:
+        proc = run_limited(args, closed=[0])
+        assert proc.stderr.decode().splitlines() == [CLOSED_INPUT]
+        assert proc.returncode == 6
+
+    def test_a_closed_stdin_does_not_matter_where_nothing_is_read(self, complete: Path) -> None:
+        proc = run_limited(["score", str(complete)], closed=[0])
+        assert proc.returncode == 0, proc.stderr
+        assert COMPLETE_SUMMARY in flat(proc.stdout.decode("utf-8"))
+
+    @pytest.mark.parametrize(("args", "code"), [(["score", "{complete}"], 6), (["schema"], 6)])
+    def test_both_closed_is_the_exit_code_in_silence(
+        self, complete: Path, args: list[str], code: int
+    ) -> None:
+        proc = run_limited(filled(args, complete), closed=[1, 2])
+        assert proc.returncode == code
+
+    def test_a_closed_stderr_keeps_the_exit_code_of_the_error_it_could_not_show(self) -> None:
+        proc = run_limited(["score", "missing.yaml"], closed=[2])
+        assert proc.returncode == 4
+        assert proc.stdout == b""
+
+
+class TestScreenSizeSettings:
+    """COLUMNS and LINES too small to show anything, or no number at all, are ignored."""
+
+    @pytest.mark.parametrize("columns", ["0", "1", "19", "-5", "\u00b2", "abc", "99999999"])
+    def test_a_screen_too_small_or_no_number_is_ignored(self, columns: str) -> None:
+        proc = run_limited(["explain"], env={"COLUMNS": columns, "LINES": "0"})
+        assert proc.returncode == 0
+        out = proc.stdout.decode("utf-8")
+        assert "How the screening reaches a result" in out
+        assert max(len(line) for line in out.splitlines()) == 80
+
+    def test_a_run_with_columns_0_still_shows_the_first_question(self) -> None:
+        proc = run_limited(["run"], input="", env={"COLUMNS": "0", "LINES": "0"})
+        assert "Who is this screening about?" in proc.stdout.decode("utf-8")
+
+    def test_a_narrow_screen_that_is_sane_is_kept(self) -> None:
+        proc = run_limited(["explain"], env={"COLUMNS": "40"})
+        lines = proc.stdout.decode("utf-8").splitlines()
+        assert max(len(line) for line in lines) == 40
+
+
 class TestExportToStdoutInAnyLocale:
     """`--export -` writes the summary as the file would hold it: UTF-8, whatever the locale."""
 

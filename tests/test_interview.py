@@ -10,6 +10,7 @@ from conftest import yes_to_values
 from rich.console import Console
 
 from screener.core.model import Answers, Value
+from screener.core.scoring import score
 from screener.errors import ExitCode, ExportError, Interrupted, Quit
 from screener.screens.interview import Interview, Reply, parse_reply
 
@@ -129,6 +130,22 @@ class TestParseReply:
             ("sows_anxious", "two", "'two' is not on the scale. Type a number from 0 to 4."),
             ("ctx_attempts", "0", "'0' is not one of the choices. Type a number from 1 to 4."),
             ("ctx_attempts", "5", "'5' is not one of the choices. Type a number from 1 to 4."),
+            # One key on French and Belgian keyboards; digits that str.isdigit() takes and
+            # int() refuses, or int() reads though a person would not type them.
+            ("ctx_attempts", "²", "'²' is not one of the choices. Type a number from 1 to 4."),
+            ("ctx_attempts", "٣", "'٣' is not one of the choices. Type a number from 1 to 4."),
+            (
+                "ctx_attempts",
+                "\uff11",
+                "'\uff11' is not one of the choices. Type a number from 1 to 4.",
+            ),
+            ("sows_anxious", "³", "'³' is not on the scale. Type a number from 0 to 4."),
+            ("sows_anxious", "0001", "'0001' is not on the scale. Type a number from 0 to 4."),
+            (
+                "opioids_which",
+                "1 ²",
+                "'1 ²' is not a list of choices. Type one or more numbers from 1 to 6, like 1 3.",
+            ),
             (
                 "opioids_which",
                 "1 7",
@@ -220,6 +237,26 @@ class TestFlow:
         assert answers is not None
         assert dict(answers.values) == FULL | {"tolerance": True, "withdrawal": False}
         assert "This is the first question" not in screen.text()
+        assert "Your answer so far:" in screen.after(2)
+
+    def test_answers_carried_from_an_older_version_keep_it_while_a_changed_one_is_kept(self, bank):
+        """despite_harm changed meaning in 2.0.0: kept as given in 1.0.0, the answers stay
+        1.0.0 (the result notes it); asked again here, they are the bank's."""
+        prefill = all_but("tolerance", "withdrawal")
+        kept = Interview(
+            bank, Screen("y", "y", "n").ask, Screen().show, "self", prefill,
+            given_version="1.0.0",
+        ).run()  # fmt: skip
+        assert kept is not None and kept.bank_version == "1.0.0"
+        assert "despite_harm" in score(bank, kept).changed_since
+        # Only despite_harm kept among the changed ones: b goes into it, and Enter gives it
+        # again, now to this version's question.
+        prefill |= {"cut_down": None, "role_failure": None, "hazardous_use": None}
+        screen = Screen("y", "b", "", "y", "n")
+        again = Interview(
+            bank, screen.ask, screen.show, "self", prefill, given_version="1.0.0"
+        ).run()
+        assert again is not None and again.bank_version == bank.version
         assert "Your answer so far:" in screen.after(2)
 
     def test_back_with_nothing_kept_before_is_still_the_first_question(self, bank):

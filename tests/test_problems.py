@@ -94,8 +94,25 @@ def test_a_hint_is_worked_out_only_for_a_problem_that_is_kept(searches: list[obj
     found = collector(limit=1)
     for key in "abcd":
         found.add((key,), "unknown key {key}{hint}", key=key, hint=Hint(key, ["aa", "bb"]))
-    assert searches == ["a"]
+    assert searches == []
     assert found.lines()[0] == "f.yaml:1: a: unknown key a (did you mean 'aa'?)"
+    assert searches == ["a"]
+
+
+def test_problems_found_last_line_first_are_worded_only_once_written(
+    searches: list[object],
+) -> None:
+    """Merges can list problems in reverse file order: each pushes the last kept one out,
+    and none of them is worded (a did-you-mean search each) until the list is written."""
+    text = "".join(f"k{i}: 1\n" for i in range(5_000))
+    found = Problems("f.yaml", yamlsrc.load(text))
+    for i in reversed(range(5_000)):
+        found.add((f"k{i}",), "unknown key {key}{hint}", key=f"k{i}", hint=Hint(f"k{i}", ["x"]))
+    assert searches == []
+    lines = found.lines()
+    assert len(searches) == MAX_PROBLEMS
+    assert lines[0] == "f.yaml:1: k0: unknown key k0"
+    assert lines[-1] == "f.yaml:101: ... and 4900 more problems"
 
 
 def test_a_hint_with_no_close_match_says_what_it_was_told_to() -> None:

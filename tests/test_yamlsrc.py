@@ -84,6 +84,7 @@ def test_any_dumped_document_reads_back_as_pyyaml_reads_it(doc: Any, flow: bool)
     [
         ("a: !custom x\n", "cannot read this value: could not determine a constructor"),
         ("a: !!int abc\n", "cannot read 'abc' as a whole number"),
+        ("a: !!int ²\n", "cannot read '²' as a whole number"),  # isdigit(), not int()
         ("a: !!int\n", "cannot read '' as a whole number"),
         ("a: !!bool maybe\n", "cannot read 'maybe' as true or false"),
         ("a: 2026-13-45\n", "cannot read '2026-13-45' as a date"),
@@ -121,3 +122,50 @@ def test_a_second_document_or_an_undefined_alias_is_a_located_error(
         yamlsrc.load(text)
     assert caught.value.line == line
     assert message in caught.value.message
+
+
+class TestWorkIsBounded:
+    """Merges are built again wherever they are merged, as aliases are: each counts."""
+
+    def test_empty_mappings_merged_ten_times_a_level_read_as_the_little_they_hold(self) -> None:
+        """Each level once cost ten times the one before (10**11 merges): a source is now
+        built once, wherever it is merged again."""
+        lines = ["a0: &a0 {}"]
+        lines += [f"a{i}: &a{i} {{<<: [{', '.join([f'*a{i - 1}'] * 10)}]}}" for i in range(1, 12)]
+        text = "\n".join(lines) + "\n"
+        assert len(text.encode()) < 800
+        assert yamlsrc.load(text).data == {f"a{i}": {} for i in range(12)}
+
+    def test_merged_keys_point_at_the_line_they_are_written_on(self) -> None:
+        text = "base: &b\n  x: 1\n  y: 2\none:\n  <<: *b\ntwo:\n  <<: *b\n  y: 3\n"
+        located = yamlsrc.load(text)
+        assert located.data == {
+            "base": {"x": 1, "y": 2},
+            "one": {"x": 1, "y": 2},
+            "two": {"x": 1, "y": 3},
+        }
+        assert located.line(("two", "x")) == 2
+        assert located.line(("two", "y")) == 8
+        # The first to merge it, with a key of its own that wins.
+        first = yamlsrc.load("base: &b\n  x: 1\n  y: 2\ntwo:\n  y: 3\n  <<: *b\n")
+        assert first.line(("two", "y")) == 5
+        assert first.line(("two", "x")) == 2
+
+    def test_merges_written_inside_merges_are_nesting_and_have_its_limit(self) -> None:
+        text = "a: " + "{<<: " * 500 + "{x: 1}" + "}" * 500 + "\n"
+        with pytest.raises(yamlsrc.ParseError) as caught:
+            yamlsrc.load(text)
+        assert caught.value.message in ("nested more than 64 levels deep",)
+
+    def test_merges_that_build_much_still_count_every_key(self) -> None:
+        """Four thousand keys merged into a hundred mappings: 400,000 keys built."""
+        keys = "{" + ", ".join(f"k{i}: 1" for i in range(4000)) + "}"
+        text = f"d: &d {keys}\n" + "".join(f"m{i}: {{<<: *d}}\n" for i in range(100))
+        with pytest.raises(yamlsrc.ParseError) as caught:
+            yamlsrc.load(text)
+        assert caught.value.message.startswith("more than 200,000 values")
+        assert caught.value.line > 40  # at the `<<` that crossed the bound
+
+    def test_a_few_sensible_merges_still_read(self) -> None:
+        text = "base: &b {x: 1, y: 2}\none: {<<: *b, y: 3}\ntwo: {<<: [*b, {z: 4}]}\n"
+        assert yamlsrc.load(text).data == yaml.safe_load(text)

@@ -24,12 +24,15 @@ def intro_id(section_id: str) -> str:
 
 
 # A FHIR Reference.reference screener takes for a subject: `Type/id` (relative, optionally a
-# version), or an absolute URI such as `urn:uuid:...` or `https://ehr.example/fhir/Patient/1`.
+# version), or an absolute URI such as `urn:uuid:...` or `https://ehr.example/fhir/Patient/1`,
+# written in printable ASCII as URIs are (anything else percent-encoded): no control character,
+# escape sequence, bidi override or undecodable byte, and at most MAX_REFERENCE characters.
+MAX_REFERENCE = 1024
 REFERENCE = re.compile(
     r"[A-Z][A-Za-z]{1,63}/[A-Za-z0-9\-.]{1,64}(/_history/[A-Za-z0-9\-.]{1,64})?"
-    r"|[A-Za-z][A-Za-z0-9+.-]*:[^\s|]{1,2000}"
+    r"|[A-Za-z][A-Za-z0-9+.-]*:[\x21-\x7b\x7d\x7e]+"  # printable ASCII but `|`
 )
 
 
 def valid_reference(text: str) -> bool:
-    return REFERENCE.fullmatch(text) is not None
+    return len(text) <= MAX_REFERENCE and REFERENCE.fullmatch(text) is not None

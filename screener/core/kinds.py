@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal, NamedTuple, assert_never
 
+from screener.core import typed
 from screener.core.model import NONE_OPTION, Kind, Question, Value
 from screener.core.safetext import clean, did_you_mean, one_line, show_value
 from screener.i18n import _, pgettext
@@ -233,8 +234,9 @@ class Scale(QuestionKind):
 
     def read(self, q: Question, text: str) -> Reply:
         allowed = [int(o.value) for o in q.options]
-        if text.isdigit() and len(text) < 4 and int(text) in allowed:
-            return Reply(int(text))
+        value = typed.number(text, min(allowed, default=0), max(allowed, default=-1))
+        if value is not None and value in allowed:
+            return Reply(value)
         return self.retry(q, _("'{reply}' is not on the scale.").format(reply=_short(text)))
 
     def check(self, q: Question, value: object) -> tuple[Value, str | None]:
@@ -265,9 +267,9 @@ class Choice(QuestionKind):
     options = "own"
 
     def read(self, q: Question, text: str) -> Reply:
-        n = len(q.options)
-        if text.isdigit() and len(text) < 4 and 1 <= int(text) <= n:
-            return Reply(q.options[int(text) - 1].value)
+        chosen = typed.number(text, 1, len(q.options))
+        if chosen is not None:
+            return Reply(q.options[chosen - 1].value)
         return self.retry(q, _("'{reply}' is not one of the choices.").format(reply=_short(text)))
 
     def check(self, q: Question, value: object) -> tuple[Value, str | None]:
@@ -308,10 +310,9 @@ class Multi(QuestionKind):
     repeats = True
 
     def read(self, q: Question, text: str) -> Reply:
-        parts = text.replace(",", " ").split()
-        n = len(q.options)
-        if parts and all(p.isdigit() and len(p) < 4 and 1 <= int(p) <= n for p in parts):
-            picked = {int(p) for p in parts}
+        chosen = typed.numbers(text, 1, len(q.options))
+        if chosen is not None:
+            picked = set(chosen)
             value = tuple(str(o.value) for i, o in enumerate(q.options, 1) if i in picked)
             if NONE_OPTION in value and len(value) > 1:
                 return Reply(
@@ -369,9 +370,13 @@ class Text(QuestionKind):
     fhir_value = "valueString"
 
     def read(self, q: Question, text: str) -> Reply:
+        if len(text) > MAX_TEXT_ANSWER:
+            return Reply(hint=_too_long_answer(len(text)))
         return Reply(_as_typed(text))
 
     def check(self, q: Question, value: object) -> tuple[Value, str | None]:
+        if isinstance(value, str) and len(value) > MAX_TEXT_ANSWER:
+            return None, _too_long_answer(len(value))
         if isinstance(value, str):
             return clean(value), None  # it reaches screens, summaries and CSV cells
         return None, _("expected text, got {value}").format(value=show_value(value))
@@ -390,6 +395,18 @@ class Text(QuestionKind):
 
     def takes(self, q: Question, want: object) -> bool:
         return isinstance(want, str)
+
+
+# The longest written answer: a few paragraphs. A summary holds each answer several times
+# (the answer, the FHIR narrative, escaped), and every summary must stay small enough for
+# screener to read back (README: Limits).
+MAX_TEXT_ANSWER = 2000
+
+
+def _too_long_answer(length: int) -> str:
+    return _("expected text of at most {limit} characters, got {n}").format(
+        limit=f"{MAX_TEXT_ANSWER:,}", n=f"{length:,}"
+    )
 
 
 def _as_typed(text: str) -> str:

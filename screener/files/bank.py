@@ -51,7 +51,7 @@ from screener.i18n import N_, _, ngettext
 
 BANK_FILE = "questions.yaml"
 SCHEMA_FILE = "bank.schema.json"  # the JSON Schema of the format, beside the default bank
-BANK_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+BANK_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")  # used with fullmatch
 _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s|]+")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -297,7 +297,7 @@ class _Reader(Results):
 
     def bank_id(self, top: Mapping[str, Any]) -> str:
         value = top.get("id")
-        if not isinstance(value, str) or not BANK_ID.match(value):
+        if not isinstance(value, str) or not BANK_ID.fullmatch(value):
             self.error(
                 ("id",),
                 _("{value} is not a valid bank id (lowercase letters, digits, . _ -)"),
@@ -312,7 +312,7 @@ class _Reader(Results):
             return (own,)
         out = [own]
         for i, code in enumerate(self.items(value, ("languages",))):
-            if not isinstance(code, str) or not bank_language.LANGUAGE_CODE.match(code):
+            if not isinstance(code, str) or not bank_language.LANGUAGE_CODE.fullmatch(code):
                 self.error(
                     ("languages", i),
                     _("{value} is not a language code (two or three lowercase letters, like es)"),
@@ -371,7 +371,7 @@ class _Reader(Results):
         m = self.mapping(value, ("perspectives",), set(value) if isinstance(value, dict) else set())
         out: dict[str, str] = {}
         for key in m or {}:
-            if not isinstance(key, str) or not ID.match(key):
+            if not isinstance(key, str) or not ID.fullmatch(key):
                 self.error(
                     ("perspectives", key),
                     _("{value} is not a valid perspective id"),
@@ -415,7 +415,7 @@ class _Reader(Results):
         top = self.mapping(value, ("scales",), set(value) if isinstance(value, dict) else set())
         for sid, body in (top or {}).items():
             path: yamlsrc.Path = ("scales", sid)
-            if not isinstance(sid, str) or not ID.match(sid):
+            if not isinstance(sid, str) or not ID.fullmatch(sid):
                 self.error(path, _("{value} is not a valid scale id"), value=show_value(sid))
                 continue
             keys = {"title", "formal_name", "counted", "items", "options", "bands", "source"}
@@ -697,7 +697,7 @@ class _Reader(Results):
             if o is None:
                 continue
             v = o.get("value")
-            if not isinstance(v, str) or not ID.match(v):
+            if not isinstance(v, str) or not ID.fullmatch(v):
                 self.error(
                     (*where, "value"),
                     _("{value} is not a valid option value"),

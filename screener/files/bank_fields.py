@@ -19,7 +19,7 @@ from screener.files import yamlsrc
 from screener.files.problems import Hint, Problems
 from screener.i18n import _, pgettext
 
-ID = re.compile(r"^[a-z][a-z0-9_]*$")
+ID = re.compile(r"[a-z][a-z0-9_]*")  # used with fullmatch
 
 
 class Fields:
@@ -112,7 +112,7 @@ class Fields:
 
     def ident(self, m: Mapping[str, Any], key: str, path: yamlsrc.Path) -> str:
         value = m.get(key)
-        if not isinstance(value, str) or not ID.match(value):
+        if not isinstance(value, str) or not ID.fullmatch(value):
             self.error(
                 (*path, key),
                 _("{value} is not a valid id (lowercase letters, digits, _)"),

@@ -26,7 +26,7 @@ from screener.files.problems import Hint, Problems
 from screener.i18n import _
 
 FORMAT = "screener-bank-translation/1"
-LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")  # used with fullmatch
 
 TOP_KEYS = (
     "format", "bank", "language", "title", "publisher", "perspectives", "sources", "criteria",
@@ -34,7 +34,7 @@ TOP_KEYS = (
     "translated_from",
 )  # fmt: skip
 MARKS = "translated_from"
-MARK = re.compile(r"^[0-9a-f]{8}$")
+MARK = re.compile(r"[0-9a-f]{8}")  # used with fullmatch
 
 # The words of each record, by where its records are in the bank: (list in the bank, the
 # key that identifies an item, its text fields).
@@ -140,7 +140,7 @@ class Overlay:
             return
         self.marks = {}
         for key, mark in value.items():
-            if isinstance(key, str) and isinstance(mark, str) and MARK.match(mark):
+            if isinstance(key, str) and isinstance(mark, str) and MARK.fullmatch(mark):
                 self.marks[key] = mark
             else:
                 self.problems.add(

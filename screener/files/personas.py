@@ -32,7 +32,7 @@ FORMAT = "screener-personas/1"
 PERSONAS_FILE = "personas.yaml"
 TOP_KEYS = {"format", "bank", "personas"}
 PERSONA_KEYS = {"name", "sketch", "perspective", "answers"}
-NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
+NAME = re.compile(r"[a-z][a-z0-9_-]*")  # used with fullmatch
 
 
 class Persona(NamedTuple):
@@ -194,7 +194,7 @@ class _Checker:
         out: dict[str, str] = {}
         for code, sketch in given.items():
             where = path if code is None else (*path, code)
-            if code is not None and not (isinstance(code, str) and LANGUAGE_CODE.match(code)):
+            if code is not None and not (isinstance(code, str) and LANGUAGE_CODE.fullmatch(code)):
                 self.error(
                     where,
                     _(
@@ -213,7 +213,7 @@ class _Checker:
         if value is None:
             self.error(parent, _("missing required key 'name'"))
             return None
-        if not isinstance(value, str) or not NAME.match(value):
+        if not isinstance(value, str) or not NAME.fullmatch(value):
             self.error(
                 path,
                 _("expected a short lowercase name like 'sam', got {value}").format(

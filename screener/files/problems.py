@@ -42,6 +42,20 @@ class Hint:
         return format(self)
 
 
+class _Pending:
+    """A problem kept, to be worded when the problems are written out."""
+
+    __slots__ = ("message", "path", "values")
+
+    def __init__(self, path: yamlsrc.Path, message: str, values: dict[str, object]) -> None:
+        self.path = path
+        self.message = message
+        self.values = values
+
+    def text(self) -> str:
+        return self.message.format(**self.values) if self.values else self.message
+
+
 class Problems:
     """The problems of one file, `filename` as messages name it, `located` its parsed text
     (which gives each path its line)."""
@@ -53,7 +67,7 @@ class Problems:
         self.count = 0  # every problem found, kept or not
         # The kept problems as (-line, -order, text): the first to give way (the last in the
         # file, of those found at one line the last found) is at the top of the heap.
-        self._kept: list[tuple[int, int, str]] = []
+        self._kept: list[tuple[int, int, _Pending]] = []
         self._first_left_off = 0  # the line of the first problem not kept
 
     def __len__(self) -> int:
@@ -74,8 +88,9 @@ class Problems:
                 self._left_off(line)
                 return
             self._left_off(last_line)
-        text = message.format(**values) if values else message
-        entry = (-line, -order, f"{at(self.filename, line, yamlsrc.format_path(path))}: {text}")
+        # Written out only in `lines()`: problems found last-in-file first would otherwise
+        # each be worded (a did-you-mean search) only to give way to the next.
+        entry = (-line, -order, _Pending(path, message, values))
         if len(self._kept) >= self.limit:
             heapq.heapreplace(self._kept, entry)
         else:
@@ -93,7 +108,10 @@ class Problems:
     def lines(self) -> list[str]:
         """The problems kept, by line (those at one line in the order found), then how many
         more there are, at the line where they begin."""
-        out = [text for _, _, text in sorted(self._kept, key=lambda e: (-e[0], -e[1]))]
+        out = [
+            f"{at(self.filename, -line, yamlsrc.format_path(p.path))}: {p.text()}"
+            for line, _, p in sorted(self._kept, key=lambda e: (-e[0], -e[1]))
+        ]
         more = self.count - len(self._kept)
         if more:
             words = ngettext("... and {n} more problem", "... and {n} more problems", more)

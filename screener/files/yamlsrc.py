@@ -4,8 +4,10 @@ Banks and answers files share it so that every problem can be reported as `FILE:
 It reads and writes nothing itself and knows nothing about what the data means.
 
 The files come from other people, so the work is bounded (README: Limits): nesting deeper than
-MAX_DEPTH, or more than MAX_VALUES values once aliases are expanded (an "alias bomb" of a few
-hundred bytes would otherwise build billions), is a ParseError at the line where it happens.
+MAX_DEPTH (merges within merges included), or more than MAX_VALUES units of work, is a
+ParseError at the line where it happens. Every value built counts, an alias built again
+counts again (an "alias bomb" of a few hundred bytes would otherwise build billions), and so
+does each merge, each key it merges and each problem noted; a merge source is built once.
 Numbers too long to read, and NaN or lone surrogates in JSON, are located errors.
 
 One builder turns the composed node tree into data (an event-stream builder beside it saved
@@ -130,6 +132,14 @@ def _load(text: str) -> Located:
         raise ParseError(line, _yaml_message(exc)) from None
     except yaml.YAMLError as exc:  # e.g. a reader error for a control character
         raise ParseError(0, str(exc).splitlines()[0]) from None
+    except UnicodeEncodeError:  # a lone surrogate in text given to the library, not a file
+        found = _SURROGATE.search(text)
+        escape = f"\\u{ord(found.group()):04x}" if found else "?"
+        raise ParseError(
+            0,
+            _("{escape} is a lone surrogate, not a character").format(escape=escape),
+            found.group() if found else None,
+        ) from None
     except RecursionError:  # pragma: no cover - the depth check comes first
         raise ParseError(0, _too_deep()) from None
     if node is None:
@@ -231,6 +241,10 @@ class _Builder:
         self.count = 0  # values built: an alias visits its node again, so it counts again
         self.seen: set[int] = set()  # ids of the nodes built so far: a second visit is an alias
         self.alias_at = 0  # while an alias is built again, the line where it was written
+        self.merging = 0  # merges within merges being built
+        self.merge_at = 0  # the line of the outermost of them
+        # Each merge source built so far, by node: its data and the line of each key.
+        self.merged: dict[int, tuple[dict[Any, Any], dict[Any, int]]] = {}
 
     def build(self, node: Node) -> Located:
         data = self.value(node, (), 1)
@@ -267,13 +281,15 @@ class _Builder:
 
     def mapping(self, node: MappingNode, path: Path) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
-        merges: list[MappingNode] = []
+        merges: list[tuple[MappingNode, int]] = []  # with the line of their `<<`
+        line_of: dict[Any, int] = {}  # the line of each key kept
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:  # `<<: *anchor`: merged after, under the keys given
-                merges.extend(_merge_sources(value_node))
+                merge_line = key_node.start_mark.line + 1
+                merges.extend((source, merge_line) for source in _merge_sources(value_node))
                 continue
             if not isinstance(key_node, ScalarNode):
-                self.problems.append((path, _("a key must be a plain value")))
+                self.problem(path, _("a key must be a plain value"))
                 continue
             key = self.scalar(key_node, path)
             if not isinstance(key, str | int | bool) or key is None:
@@ -282,7 +298,7 @@ class _Builder:
             key_line = key_node.start_mark.line + 1
             if key in out:
                 self.lines[where] = key_line
-                self.problems.append((where, _duplicate(key)))
+                self.problem(where, _duplicate(key))
                 continue
             if type(value_node) is ScalarNode and self.count < MAX_VALUES:
                 # Most values, built here rather than through `value`: a plain scalar is no
@@ -292,12 +308,49 @@ class _Builder:
             else:
                 out[key] = self.value(value_node, where, key_line)
             # Point at the key's line: a block value starts on the next line.
-            self.lines[where] = key_line
-        for source in merges:  # a key written in the mapping wins, wherever it stands
-            merged = self.mapping(source, path)
+            self.lines[where] = line_of[key] = key_line
+        for source, merge_line in merges:  # a key written in the mapping wins, wherever
+            # Each merge costs its keys, and one at least: empty mappings merged ten times a
+            # level once cost ten times more each level and never counted a value. A source
+            # is built once and its keys reused wherever it is merged again (anchors are what
+            # merges name), so merges of merges cost what they build, not 10**levels. A
+            # problem is told at the outermost `<<` being built (or alias).
+            if not self.merging:
+                self.merge_at = merge_line
+            at = self.alias_at or self.merge_at
+            self.spend(1, at)
+            built = self.merged.get(id(source))
+            if built is None:
+                self.merging += 1  # a merge of a merge of ... nests as deeply as a value
+                if self.merging + len(path) >= MAX_DEPTH:
+                    raise ParseError(at, _too_deep())
+                merged = self.mapping(source, path)
+                self.merging -= 1
+                key_lines = {k: self.lines.get((*path, k), at) for k in merged}
+                self.merged[id(source)] = built = (merged, key_lines)
+            merged, key_lines = built
+            self.spend(len(merged), at)
             for k, v in merged.items():
-                out.setdefault(k, v)
+                if k not in out:
+                    out[k] = v
+                # Where the key that is kept was written (the source was built at this path,
+                # over the lines of keys this mapping holds already).
+                self.lines[(*path, k)] = line_of.setdefault(k, key_lines[k])
         return out
+
+    def spend(self, n: int, line: int) -> None:
+        """Count `n` more units of work (values built, merges, keys merged, problems) against
+        the one budget, MAX_VALUES, stopping at `line` once it is spent."""
+        self.count += n
+        if self.count > MAX_VALUES:
+            raise ParseError(line, _too_many())
+
+    def problem(self, path: Path, message: str) -> None:
+        """Note a problem; each costs work, so each counts against the budget. One found again
+        while an alias builds a node again was noted where the node is written."""
+        self.spend(1, self.alias_at or self.lines.get(path, 0) or 1)
+        if not self.alias_at:
+            self.problems.append((path, message))
 
 
 def _scalar(
@@ -315,7 +368,7 @@ def _scalar(
         return text
     if tag == _BOOL and text.lower() in SafeConstructor.bool_values:
         return SafeConstructor.bool_values[text.lower()]
-    if tag == _INT and text.isdigit() and len(text) <= MAX_DIGITS:
+    if tag == _INT and text.isascii() and text.isdigit() and len(text) <= MAX_DIGITS:
         return int(text)
     if tag == _INT and sum(c.isdigit() for c in text) > MAX_DIGITS:
         raise ParseError(0, _too_long(text), text)

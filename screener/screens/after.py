@@ -18,11 +18,11 @@ from rich.console import Console, RenderableType
 from rich.text import Text
 
 from screener import i18n
-from screener.core import wording
+from screener.core import typed, wording
 from screener.core.kinds import is_no, is_yes, typed_no, typed_yes, yes_or_no_anywhere
 from screener.core.model import Answers, Bank, Result, Summary
 from screener.core.safetext import clean, one_line
-from screener.errors import ExportError, Interrupted
+from screener.errors import ExportError, Interrupted, ScreenerError
 from screener.files import safefile
 from screener.i18n import N_, _, pgettext
 from screener.screens import render
@@ -208,7 +208,17 @@ class AfterResult:
             [i18n.ENDONYMS[code] for code in codes],
             _("Type a number from 1 to {count}.").format(count=len(codes)),
         )
-        return None if chosen is None else codes[chosen]
+        if chosen is None:
+            return None
+        if codes[chosen] != here:
+            try:  # loaded before the first question: a broken translation file is said here
+                with i18n.speaking(codes[chosen]):
+                    self.bank_in(codes[chosen])
+            except ScreenerError as exc:
+                first = exc.message.splitlines()[0] if exc.message else ""
+                self.show(render.hint(_("Not saved: {reason}").format(reason=first)))
+                return None
+        return codes[chosen]
 
     def choose(self, title: str, labels: list[str], retry: str) -> int | None:
         """One numbered choice on the way to saving: the index chosen (Enter: the first), or
@@ -232,8 +242,9 @@ class AfterResult:
             reply = self.read().strip().lower()
             if reply == "":
                 return 0
-            if reply.isdigit() and 1 <= int(reply) <= len(labels):
-                return int(reply) - 1
+            chosen = typed.number(reply, 1, len(labels))
+            if chosen is not None:
+                return chosen - 1
             if is_no(reply) or reply == render.keys()["quit"]:
                 self.show(render.hint(_("Not saved.")))
                 return None

@@ -291,7 +291,7 @@ def personas_json(bank: Bank, personas: tuple[Persona, ...]) -> list[dict[str, A
         out.append(
             {
                 "name": p.name,
-                "sketch": p.sketch,
+                "sketch": clean(p.sketch),  # as `questions --json` gives bank text
                 "perspective": p.perspective,
                 # none for someone who was not asked (perspective other), as in `score --json`
                 "severity": None if res.perspective == OTHER else res.severity.value,

@@ -16,7 +16,7 @@ from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
-from screener.core import wording
+from screener.core import typed, wording
 from screener.core.conditions import describe, effective_show_if
 from screener.core.facts import FACTS
 from screener.core.kinds import kind_of, unknown_key
@@ -38,7 +38,7 @@ from screener.core.model import (
     Source,
     word,
 )
-from screener.core.safetext import clean, did_you_mean
+from screener.core.safetext import clean, did_you_mean, show_value
 from screener.core.scoring import severity_for
 from screener.errors import ScreenerError
 from screener.i18n import N_, _, ngettext
@@ -721,8 +721,9 @@ def criterion_key(given: str) -> str:
     """The criterion key a person meant: `7` and ` Activities_Given_Up ` both mean
     `activities_given_up`; anything else is returned as typed, for the error to name."""
     text = given.strip()
-    if text.isdigit() and 1 <= int(text) <= len(CRITERIA):
-        return CRITERIA[int(text) - 1]
+    number = typed.number(text, 1, len(CRITERIA))
+    if number is not None:
+        return CRITERIA[number - 1]
     lowered = text.lower().replace("-", "_").replace(" ", "_")
     return lowered if lowered in CRITERIA else given
 
@@ -734,11 +735,12 @@ def explain_criterion(bank: Bank, key: str, plain: bool = False) -> RenderableTy
     if key not in CRITERIA:
         raise ScreenerError(
             _(
-                "no criterion or part called {key}{suggestion}; the criteria are: {criteria}; "
-                "the parts are: {parts}"
+                "no criterion or part called {key}{suggestion}; give a criterion's number from "
+                "1 to {count} or its key: {criteria}; or a part: {parts}"
             ).format(
-                key=repr(key),
+                key=show_value(key),
                 suggestion=did_you_mean(key, [*CRITERIA, *PART_NAMES]),
+                count=len(CRITERIA),
                 criteria=", ".join(CRITERIA),
                 parts=", ".join(PART_NAMES),
             )

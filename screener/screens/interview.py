@@ -39,6 +39,7 @@ from screener.core.model import (
     Question,
     Role,
     Value,
+    version_key,
 )
 from screener.core.safetext import clean
 from screener.errors import ExportError, Interrupted, Quit
@@ -133,6 +134,7 @@ class Interview:
         switch: str | None = None,
         pager: Pager | None = None,
         update: bool = False,
+        given_version: str | None = None,
     ) -> None:
         """`save` and `save_to` (the suggested file) offer, on `q`, to keep the answers so far;
         without them (no terminal to confirm a path on) leaving writes nothing. `opening` is
@@ -147,7 +149,8 @@ class Interview:
         that language ("En español: screener --lang es"). `pager` (a terminal) shows the
         emergency box page by page where it does not fit the screen, its title and first step
         on the first page. `update`: `save_to` is the file this run carried on from, and
-        leaving offers to update it."""
+        leaving offers to update it. `given_version` is the bank version `prefill` was given
+        to, in the file carried on from (see `version`)."""
         self.pager = pager
         self.update = update
         self.pause_after_emergency = pause_after_emergency
@@ -170,6 +173,7 @@ class Interview:
         self.plain = plain
         self.values: dict[str, Value] = dict(prefill or {})
         self.prefilled = set(self.values)
+        self.given_version = given_version
         self.order = list(bank.questions)
         self.history: list[int] = []  # indexes of the questions asked in this run
         self.sections_seen: set[str] = set()
@@ -217,7 +221,23 @@ class Interview:
                 self.history.append(nxt)
             i = nxt + 1
         _shown, counted = applicable(self.bank, self.values)
-        return Answers(self.bank.id, self.bank.version, self.about, counted)
+        return Answers(self.bank.id, self.version(), self.about, counted)
+
+    def version(self) -> str:
+        """The bank version the answers are for: the file's own while it keeps an answer, not
+        asked again here, to a question whose meaning has changed since that version (so the
+        result says so, and a file saved again keeps saying so); the bank's otherwise."""
+        given = self.given_version
+        if given is None or given == self.bank.version:
+            return self.bank.version
+        before = version_key(given)
+        index = {q.id: q for q in self.everything.questions}
+        for qid in self.prefilled:
+            q = index.get(qid)
+            changed = q is not None and q.changed_in and before < version_key(q.changed_in)
+            if changed and self.values.get(qid) is not None:
+                return given
+        return self.bank.version
 
     @property
     def about(self) -> str:
@@ -415,7 +435,7 @@ class Interview:
         assert self.save is not None and self.save_to is not None
         from screener.files.safefile import taken, typed_path
 
-        answers = Answers(self.bank.id, self.bank.version, self.about, self.so_far())
+        answers = Answers(self.bank.id, self.version(), self.about, self.so_far())
         no = _yes_no_keys()["no"]
         while True:
             if self.update:

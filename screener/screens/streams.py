@@ -127,9 +127,96 @@ class _Messages:
         return getattr(self._stream, name)
 
 
+class StreamClosed(OSError):
+    """A standard stream that was closed before screener started (`>&-`, `<&-`)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(errno.EBADF, os.strerror(errno.EBADF))
+        self.name = name  # stdin, stdout or stderr
+
+
+class _Closed(io.TextIOBase):
+    """What stands for a standard stream that was closed before screener started, where
+    Python gives None: any read or write raises StreamClosed, which ends the run as output
+    that cannot be written does (one line, exit 6), not as a traceback (None has no `write`)
+    or silently (Rich writes to nowhere when `sys.stdout` is None)."""
+
+    encoding = "utf-8"
+    errors = "strict"
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+    def _fail(self, *args: object) -> NoReturn:
+        raise StreamClosed(self.name)
+
+    write = read = readline = fileno = _fail
+
+    def flush(self) -> None:  # nothing is held, and Python flushes it again at exit
+        return None
+
+    def close(self) -> None:  # as for flush: an object that cannot close, at exit either
+        return None
+
+    def isatty(self) -> bool:
+        return False
+
+    def readable(self) -> bool:
+        return self.name == "stdin"
+
+    def writable(self) -> bool:
+        return self.name != "stdin"
+
+
+def _fill_closed_descriptors() -> None:
+    """Point standard descriptors that are closed (0, 1 or 2) at /dev/null, so that no file
+    screener opens later (an export, a worker's pipe) is given the number of one and so
+    written by whatever writes there."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            try:
+                null = os.open(os.devnull, os.O_RDWR)
+            except OSError:  # pragma: no cover - no descriptor left: nothing better to do
+                return
+            if null != fd:  # the lowest free number, so `fd` unless one before it was free
+                os.dup2(null, fd)
+                os.close(null)
+
+
+# The smallest screen a setting of COLUMNS or LINES may claim; below it (COLUMNS=0 made every
+# screen empty), or when it is no number at all, the setting is ignored and the terminal's own
+# size is used, or 80 by 25.
+MIN_COLUMNS = 20
+MIN_LINES = 5
+
+
+def _sane_screen_size() -> None:
+    """Drop COLUMNS and LINES from the environment when they claim a screen too small to show
+    anything, or are not whole numbers in ASCII digits (Rich and shutil both read them)."""
+    for name, least in (("COLUMNS", MIN_COLUMNS), ("LINES", MIN_LINES)):
+        value = os.environ.get(name)
+        if value is None:
+            continue
+        value = value.strip()
+        if not (value.isascii() and value.isdigit() and len(value) <= 5 and int(value) >= least):
+            del os.environ[name]
+
+
 def prepare() -> None:
     """Set up the standard streams, before anything is read or written."""
     codecs.register_error(HANDLER, _replace)
+    _sane_screen_size()
+    if sys.stdin is None or sys.stdout is None or sys.stderr is None:
+        _fill_closed_descriptors()
+        if sys.stdin is None:
+            sys.stdin = cast(TextIO, _Closed("stdin"))
+        if sys.stdout is None:
+            sys.stdout = cast(TextIO, _Closed("stdout"))
+        if sys.stderr is None:
+            sys.stderr = cast(TextIO, _Closed("stderr"))
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors=HANDLER)
@@ -154,7 +241,9 @@ def unicode_ok(stream: IO[str] | None) -> bool:
 
 
 def is_output_error(exc: OSError) -> bool:
-    return exc.errno in OUTPUT_ERRNOS
+    """Whether `exc` is a standard stream failing: output that went nowhere, or a stream
+    closed before screener started."""
+    return isinstance(exc, StreamClosed) or exc.errno in OUTPUT_ERRNOS
 
 
 def silence(stream: IO[Any] | None) -> None:
@@ -202,7 +291,11 @@ def output_failed(exc: OSError) -> ExitCode:
     lost, and the exit code alone would not tell a script's reader why.
     """
     silence(sys.__stdout__)
-    if isinstance(exc, BrokenPipeError):
+    if isinstance(exc, StreamClosed) and exc.name == "stdin":
+        message = _("Error: standard input is closed: nothing can be typed or piped in")
+    elif isinstance(exc, StreamClosed):
+        message = _("Error: standard output is closed: nothing could be shown")
+    elif isinstance(exc, BrokenPipeError):
         message = _("Error: standard output was closed before everything was written")
     else:
         reason = exc.strerror or str(exc)

@@ -21,8 +21,9 @@ from typing import Any, Protocol
 from screener import __version__
 from screener.core.model import Summary
 from screener.core.scoring import result_json
-from screener.errors import ScreenerError
+from screener.errors import ExportError, ScreenerError
 from screener.files.answers import document
+from screener.files.readfile import MAX_FILE_BYTES
 from screener.i18n import N_, _
 from screener.summaries import fhir, html, markdown, text
 
@@ -135,7 +136,21 @@ def render(fmt: str, summary: Summary) -> str:
     writer = WRITERS.get(fmt)
     if writer is None:
         raise _not_a_format(fmt)
-    return writer.render(summary)
+    text = writer.render(summary)
+    if fmt in READ_BACK and len(text) * 4 > MAX_FILE_BYTES:  # UTF-8 is at most 4 bytes each
+        size = len(text.encode("utf-8"))
+        if size > MAX_FILE_BYTES:
+            raise ExportError(
+                _(
+                    "this summary would be {size} bytes, more than the {limit} MiB screener "
+                    "can read back: the written answers are too long"
+                ).format(size=f"{size:,}", limit=MAX_FILE_BYTES // (1024 * 1024))
+            )
+    return text
+
+
+# The formats screener reads back (score, run --answers): never written larger than it reads.
+READ_BACK = frozenset({"json", "fhir", "fhir-collection"})
 
 
 def json_document(summary: Summary) -> dict[str, Any]:

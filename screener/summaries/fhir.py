@@ -170,6 +170,9 @@ def questionnaire(bank: Bank) -> dict[str, Any]:
         "resourceType": "Questionnaire",
         "language": bank.language,
         "text": _form_text(bank, first),
+        # How versions compare, which SDC asks beside a `version` (sdc-2): R5's
+        # `versionAlgorithm`, carried into R4 by its cross-version extension.
+        "extension": [{"url": VERSION_ALGORITHM, "valueCoding": _version_algorithm(bank.version)}],
         "url": bank.url,
         "version": bank.version,
         "name": computable_name(bank.id),
@@ -184,6 +187,24 @@ def questionnaire(bank: Bank) -> dict[str, Any]:
         form["publisher"] = clean(bank.publisher)
     form["item"] = items
     return form
+
+
+VERSION_ALGORITHM = (
+    "http://hl7.org/fhir/5.0/StructureDefinition/extension-Questionnaire.versionAlgorithm[x]"
+)
+VERSION_ALGORITHMS = "http://hl7.org/fhir/version-algorithm"
+_SEMVER = re.compile(
+    r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)"
+    r"(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?"
+)
+
+
+def _version_algorithm(version: str) -> dict[str, str]:
+    """`semver` for a version such as 2.0.0 (the bank format's own); a bank whose version has
+    another shape (`3`, `2026-12`) says that its versions compare as `natural` text."""
+    if _SEMVER.fullmatch(version):
+        return {"system": VERSION_ALGORITHMS, "code": "semver", "display": "SemVer"}
+    return {"system": VERSION_ALGORITHMS, "code": "natural", "display": "Natural"}
 
 
 def _form_text(bank: Bank, first: str) -> dict[str, Any]:
@@ -461,8 +482,9 @@ def response_bundle(
     to its base URL, all or nothing, and turns the `urn:uuid:` references into its own ids) or
     `collection` (the same resources, to be stored as they are). In a transaction every entry
     is a conditional create on its identifier (`ifNoneExist`), so posting the same file twice
-    adds nothing the second time. `new_id` makes the UUIDs (fullUrls, identifiers and the
-    Bundle identifier); tests pass a counter.
+    adds nothing the second time. Each fullUrl and each identifier is a UUID of its own.
+    `new_id` makes the UUIDs (fullUrls, identifiers and the Bundle identifier); tests pass a
+    counter.
 
     Observations: the criteria count and the severity are always there, a screened-out result
     included: "no opioid use in 12 months" gives a count of 0 and severity none, which is a
@@ -481,7 +503,6 @@ def response_bundle(
         authored=_when(summary.answers.created, summary.created),
     )
     qr = _response(made)
-    qr["identifier"] = _identifier(made.qr_url)
     if summary.answers.perspective == OTHER:  # no severity for someone who was not asked
         observations = [_count(made)]
     else:
@@ -495,14 +516,18 @@ def response_bundle(
     made_urls = [made.qr_url] + [f"urn:uuid:{make_id()}" for _ in observations]
     entries = []
     for url, resource in zip(made_urls, [qr, *observations], strict=True):
-        if resource is not qr:
-            resource["identifier"] = [_identifier(url)]
+        # An identifier of its own, never the fullUrl: a server rewrites every string that
+        # holds a fullUrl into the id it gives the resource (`QuestionnaireResponse/1`), so an
+        # identifier equal to it would be stored changed, `ifNoneExist` would never match it
+        # again, and posting the file twice would keep two of everything.
+        identifier = _identifier(f"urn:uuid:{make_id()}")
+        resource["identifier"] = identifier if resource is qr else [identifier]
         entry: dict[str, Any] = {"fullUrl": url, "resource": _ordered(resource)}
         if kind == TRANSACTION:
             entry["request"] = {
                 "method": "POST",
                 "url": resource["resourceType"],
-                "ifNoneExist": f"identifier={IDENTIFIER_SYSTEM}|{url}",
+                "ifNoneExist": f"identifier={IDENTIFIER_SYSTEM}|{identifier['value']}",
             }
         entries.append(entry)
     bundle: dict[str, Any] = {"resourceType": "Bundle"}
