@@ -735,3 +735,56 @@ class TestReader:
             assert s.finish() == 130
         finally:
             s.close()
+
+
+class TestPresenter:
+    """A counselor's demo and explanation on a real terminal."""
+
+    def test_step_prompt_keys_are_echoed_once_r_jumps_to_the_result(self, tmp_path: Path) -> None:
+        s = Session(["demo", "riley", "--step"], tmp_path, (24, 80))
+        try:
+            s.see("Enter: next answer · r: result · ?: why · !: emergency · q: stop the demo")
+            s.child.sendline("")  # the persona answers "Who is this about?"
+            s.see("Would you like to begin?")
+            s.see("q: stop the demo")
+            s.child.sendline("?")
+            s.see("Why we ask:")
+            s.see("q: stop the demo")
+            s.child.sendline("r")
+            s.see("Your screening result")
+            s.see("9 of 11 criteria")
+            s.see(AFTER)
+            s.child.expect_exact(PROMPT)
+            s.child.sendline("q")
+            assert s.finish() == 0
+        finally:
+            s.close()
+        # The ? shows once, as the terminal echoed it after the prompt: never printed again.
+        assert s.transcript.count("q: stop the demo ?\r\n") == 1
+        assert "> ?" not in s.transcript
+        assert "have you often ended up using more opioids" not in s.transcript  # jumped
+
+    def test_q_at_the_step_prompt_stops_the_demo(self, tmp_path: Path) -> None:
+        s = Session(["demo", "sam", "--step"], tmp_path, (24, 80))
+        try:
+            s.see("q: stop the demo")
+            s.child.sendline("q")
+            s.see("The demo stopped. Its answers are made up: nothing to save or clear.")
+            assert s.finish() == 1
+        finally:
+            s.close()
+        assert "cleared" not in s.transcript
+
+    @pytest.mark.parametrize("args", [["explain"], ["demo"], ["explain", "next-steps"]])
+    def test_explain_and_the_persona_list_are_read_page_by_page(
+        self, tmp_path: Path, args: list[str]
+    ) -> None:
+        s = Session(args, tmp_path, (24, 80))
+        try:
+            menus = s.read_through()
+            assert s.finish() == 0
+        finally:
+            s.close()
+        pages = screens_of(s.transcript)[:-1]
+        assert len(pages) == len(menus)
+        assert all(len(page) == 23 for page in pages)

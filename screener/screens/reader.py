@@ -19,6 +19,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from rich.cells import cell_len
 from rich.console import Console, RenderableType
 from rich.segment import Segment, SegmentLines
 from rich.text import Text
@@ -76,8 +77,8 @@ def _blank(line: Line) -> bool:
 
 
 def paginate(blocks: Sequence[list[Line]], rows: int) -> list[list[Line]]:
-    """Blocks of lines into pages of at most `rows` lines. The first block starts the first
-    page alone (the first screen of a result stays as it is); each later block goes on the
+    """Blocks of lines into pages of at most `rows` lines. The first block is the first page
+    alone when it fits (the first screen of a result stays as it is); each later block goes on the
     page so far if it fits there, else on a new page if it fits on one, else it is split,
     starting where it is when enough of it fits there. Blank lines never start a page."""
     pages: list[list[Line]] = []
@@ -91,7 +92,7 @@ def paginate(blocks: Sequence[list[Line]], rows: int) -> list[list[Line]]:
 
     for n, block in enumerate(blocks):
         lines = list(block)
-        if n == 1:  # the first screen is a page of its own
+        if n == 1 and not pages:  # the first screen is a page of its own, where it fits
             close()
         room = rows - len(page)
         if len(lines) > room and page and (len(lines) <= rows or room < MIN_START):
@@ -141,7 +142,9 @@ class Reader:
 
     # --- layout -------------------------------------------------------------------------
 
-    def menu(self, at: int, total: int, hint: str | None = None) -> Text:
+    def menu(self, at: int, total: int, hint: str | None = None, width: int = 0) -> Text:
+        """The menu for page `at` of `total`, its items wrapped whole at `width` (a key never
+        on one line and what it does on the next)."""
         keys = render.keys()
         parts = []
         if hint is not None:
@@ -154,13 +157,22 @@ class Reader:
         end = at + 1 >= total
         # On the last page Enter leaves: a key that leaves too would say it twice.
         parts += [f"{a.key}: {a.words}" for a in self.actions if not (end and a.leaves)]
-        return Text((", " if self.plain else " · ").join(parts), style="yellow")
+        sep = ", " if self.plain else " · "
+        lines = [parts[0]]
+        for part in parts[1:]:
+            joined = lines[-1] + sep + part
+            if width and cell_len(joined) > width:
+                lines.append(part)
+            else:
+                lines[-1] = joined
+        return Text("\n".join(lines), style="yellow")
 
     def layout(self) -> tuple[list[list[Line]], int]:
         """The pages, and the number of lines the menu takes under each."""
         width, height = size(self.out)
         # The longest menu this reading can show, for every page to leave room for it.
-        widest = [self.menu(1, 2, _("Please type one of the keys below.")), self.menu(0, 99)]
+        hint = _("Please type one of the keys below.")
+        widest = [self.menu(1, 2, hint, width), self.menu(0, 99, width=width)]
         menu_rows = max(len(lines_of(self.out, m, width)) for m in widest)
         rows = max(height - menu_rows - 1, 1)  # the last line is the prompt's
         blocks = [
@@ -198,7 +210,7 @@ class Reader:
     def draw(self, pages: list[list[Line]], menu_rows: int, hint: str | None) -> None:
         width, height = size(self.out)
         page = pages[self.page]
-        menu = lines_of(self.out, self.menu(self.page, len(pages), hint), width)
+        menu = lines_of(self.out, self.menu(self.page, len(pages), hint, width), width)
         rows = height - menu_rows - 1
         shown = list(page)
         if self.fill:
