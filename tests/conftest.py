@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from screener.core.model import CRITERIA, Answers, Bank, Value
 from screener.errors import BankError
-from screener.files.bank import load_bank, parse_bank
+from screener.files.bank import default_path, load_bank, parse_bank
 
 # Every screener these tests start, in this process or as a child, speaks English unless a test
 # says otherwise: the language comes from the locale variables (LANGUAGE first), and a
@@ -207,6 +207,18 @@ def bank() -> Bank:
 
 
 @pytest.fixture(scope="session")
+def asks_anyway() -> Bank:
+    """The default bank as a clinic might keep it, asking "all prescribed?" of everyone (as
+    version 2.0.0 did): then street use overrides a yes, and the result names why."""
+    data = yaml.safe_load(default_path().read_text(encoding="utf-8"))
+    for section in data["sections"]:
+        for q in section["questions"]:
+            if q["id"] == "prescribed_only":
+                del q["show_if"]
+    return parse_bank(yaml.safe_dump(data, sort_keys=False, width=1000), "asks-anyway.yaml")
+
+
+@pytest.fixture(scope="session")
 def make_bank() -> Callable[[Change], Bank]:
     """`make_bank(change)`: the minimal bank with `change` applied, parsed as bank.yaml."""
 
@@ -226,14 +238,18 @@ def answers(bank: Bank) -> Callable[..., Answers]:
     return build
 
 
+# A finished run on the "no use" path: the gate, "used before?" and thoughts of suicide.
+NO_USE: dict[str, Value] = {"use_any": False, "ever_used": False, "crisis_thoughts": False}
+
+
 def yes_to_values(*criteria: str, **more: Value) -> dict[str, Value]:
-    """Default-bank answers: recent heroin use, not prescribed, yes to exactly `criteria`."""
+    """Default-bank answers: recent heroin use (so "all prescribed?" is not asked), yes to
+    exactly `criteria`."""
     unknown = set(criteria) - set(CRITERIA)
     assert not unknown, f"not criteria: {unknown}"
     values: dict[str, Value] = {
         "use_any": True,
         "opioids_which": ("heroin",),
-        "prescribed_only": False,
     }
     values.update({key: key in criteria for key in CRITERIA})
     values.update(more)

@@ -66,6 +66,9 @@ FEEDS = {
     "about_naloxone": "no_naloxone_home",
     "about_unsafe": "your_safety",
     "about_open": "moment_of_openness",
+    "about_crisis": "their_suicide_risk",
+    "about_pregnant": "their_pregnancy",
+    "about_moud_status": "their_treatment",
 }
 # Words that would put a diagnosis-like label or a severity on the person.
 LABELS = re.compile(
@@ -98,6 +101,8 @@ def random_theirs(bank: Bank, seed: int) -> Answers:
             values[q.id] = UNKNOWN
         elif q.kind is Kind.YES_NO:
             values[q.id] = rng.random() < 0.6
+        elif q.kind is Kind.CHOICE:
+            values[q.id] = str(rng.choice(q.options).value)
         else:
             values[q.id] = tuple(
                 str(o.value) for o in rng.sample(list(q.options), rng.randint(1, 2))
@@ -309,7 +314,7 @@ class TestNoLabelForSomeoneWhoWasNotAsked:
 
 class TestTheCommandLine:
     def test_perspective_other_asks_the_observer_questions(self, runner: CliRunner) -> None:
-        walk = ["y", "y", "1", *(["d"] * 19)]
+        walk = ["y", "y", "1", *(["d"] * 21)]
         done = runner.invoke(app, ["run", "--perspective", "other"], input="\n".join(walk) + "\n")
         assert done.exit_code == 0, done.stdout
         out = " ".join(done.stdout.split())
@@ -355,7 +360,7 @@ class TestTheCommandLine:
     ) -> None:
         doc = {
             "format": "screener-answers/1",
-            "bank": {"id": "oud-self-screen", "version": "2.0.0"},
+            "bank": {"id": "oud-self-screen", "version": "3.0.0"},
             "perspective": "other",
             "answers": {"about_use_any": False, **answers},
         }
@@ -376,7 +381,7 @@ class TestTheCommandLine:
     ) -> None:
         doc = {
             "format": "screener-answers/1",
-            "bank": {"id": "oud-self-screen", "version": "2.0.0"},
+            "bank": {"id": "oud-self-screen", "version": "3.0.0"},
             "perspective": value,
             "answers": {},
         }

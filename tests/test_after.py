@@ -243,7 +243,7 @@ class TestPiped:
     ) -> None:
         monkeypatch.setenv("HOME", str(tmp_path))
         monkeypatch.chdir(tmp_path)
-        done = runner.invoke(app, ["run"], input="1\ny\nn\n")
+        done = runner.invoke(app, ["run"], input="1\ny\nn\nn\nn\n")  # no use, never, no
         assert done.exit_code == 0, done.output
         assert "In short:" in done.stdout
         assert "What would you like to do now?" not in done.stdout

@@ -23,7 +23,7 @@ from screener.files.answers import (
 
 HEAD = (
     "format: screener-answers/1\n"
-    'bank: {id: oud-self-screen, version: "2.0.0"}\n'
+    'bank: {id: oud-self-screen, version: "3.0.0"}\n'
     "perspective: self\n"
     "answers:\n"
 )
@@ -55,7 +55,7 @@ class TestValidFiles:
         assert warnings == []
         assert (answers.bank_id, answers.bank_version, answers.perspective) == (
             "oud-self-screen",
-            "2.0.0",
+            "3.0.0",
             "self",
         )
         assert dict(answers.values) == {
@@ -72,7 +72,7 @@ class TestValidFiles:
         text = json.dumps(
             {
                 "format": FORMAT,
-                "bank": {"id": "oud-self-screen", "version": "2.0.0"},
+                "bank": {"id": "oud-self-screen", "version": "3.0.0"},
                 "perspective": "self",
                 "answers": {"use_any": True, "opioids_which": ["heroin"], "sows_nose": 0},
             },
@@ -224,14 +224,14 @@ class TestVersion:
     """Answers given to another version of the bank are checked with a warning."""
 
     def test_a_version_mismatch_is_a_warning_not_an_error(self, bank):
-        text = HEAD.replace('"2.0.0"', '"0.9.0"') + "  use_any: true\n"
+        text = HEAD.replace('"3.0.0"', '"0.9.0"') + "  use_any: true\n"
         answers, warnings = parse_answers(text, bank, "answers.yaml")
         assert dict(answers.values) == {"use_any": True}
         assert answers.bank_version == "0.9.0"  # what they were given to, kept for the record
-        assert score(bank, answers).bank_version == "2.0.0"  # what scored them
+        assert score(bank, answers).bank_version == "3.0.0"  # what scored them
         assert warnings == [
             "answers.yaml: answers were given to version '0.9.0' of the bank; "
-            "checking them against version '2.0.0'"
+            "checking them against version '3.0.0'"
         ]
 
 
@@ -274,7 +274,7 @@ class TestCheckValue:
 
 
 ANSWERS_HEAD = (
-    "format: screener-answers/1\nbank: {id: oud-self-screen, version: '2.0.0'}\n"
+    "format: screener-answers/1\nbank: {id: oud-self-screen, version: '3.0.0'}\n"
     "perspective: self\n\n"
 )
 
@@ -332,7 +332,7 @@ class TestDocument:
         )
         assert doc == {
             "format": "screener-answers/1",
-            "bank": {"id": "oud-self-screen", "version": "2.0.0"},
+            "bank": {"id": "oud-self-screen", "version": "3.0.0"},
             "perspective": "self",
             "answers": {"use_any": True, "opioids_which": ["heroin"], "craving": True},
         }
@@ -342,6 +342,7 @@ SAFETY_ALWAYS = ["safety_alone", "safety_supply", "safety_break", "safety_overdo
 CONTEXT = [
     "ctx_attempts",
     "ctx_treatment",
+    "home_safety",
     "ctx_home",
     "ctx_support",
     "ctx_mood",
@@ -354,23 +355,29 @@ class TestMissing:
     """missing() lists the questions that apply but have no answer, following the branching."""
 
     def test_nothing_is_missing_after_no_recent_use(self, bank):
-        assert missing(bank, {"use_any": False}) == []
+        # Used before? and thoughts of suicide are asked on that path too.
+        assert missing(bank, {"use_any": False}) == ["ever_used", "crisis_thoughts"]
+        answered = {"use_any": False, "ever_used": False, "crisis_thoughts": False}
+        assert missing(bank, answered) == []
 
     def test_with_no_answers_the_gate_and_every_unconditional_question_are_missing(self, bank):
         assert missing(bank, {}) == [
             "use_any",
+            "controlled_setting",
             "prescribed_only",
             *CRITERIA,
             "withdrawal_offer",
             *SAFETY_ALWAYS,
             "safety_naloxone",
+            "crisis_thoughts",
             *CONTEXT,
         ]
 
     def test_a_yes_to_the_gate_brings_in_the_questions_it_opens(self, bank):
-        assert missing(bank, {"use_any": True})[:4] == [
+        assert missing(bank, {"use_any": True})[:5] == [
             "opioids_which",
             "opioids_how",
+            "controlled_setting",
             "prescribed_only",
             "larger_longer",
         ]
@@ -386,7 +393,9 @@ class TestMissing:
         offered = missing(bank, {**base, "withdrawal_offer": True})
         assert [q for q in declined if q.startswith(("sows_", "extra_"))] == []
         assert len([q for q in offered if q.startswith("sows_")]) == 16
-        assert len([q for q in offered if q.startswith("extra_")]) == 5
+        assert [q for q in offered if q.startswith("extra_")] == ["extra_offer"]
+        extra = missing(bank, {**base, "withdrawal_offer": True, "extra_offer": True})
+        assert len([q for q in extra if q.startswith("extra_")]) == 5  # their own yes
 
     def test_the_sharing_question_is_missing_only_for_people_who_inject(self, bank):
         smoking = missing(bank, yes_to_values(opioids_how=("smoke",)))
@@ -443,7 +452,7 @@ class TestChangedMeaning:
     """Answers given to an earlier version still score, with a note on the questions whose
     meaning has changed since."""
 
-    OLD = HEAD.replace('"2.0.0"', '"1.0.0"')
+    OLD = HEAD.replace('"3.0.0"', '"1.0.0"')
 
     def test_old_answers_score_and_name_the_changed_questions(self, bank):
         text = self.OLD + "  use_any: true\n  cut_down: true\n  craving: true\n  tolerance: false\n"
@@ -458,7 +467,7 @@ class TestChangedMeaning:
         assert result_json(result)["changed_since"] == ["cut_down", "tolerance"]
         note = wording.changed_since(bank, result)
         assert "Trouble cutting down, Needing more" in note
-        assert "2.0.0" not in note and "1.0.0" not in note  # no versions on a person's screen
+        assert "3.0.0" not in note and "1.0.0" not in note  # no versions on a person's screen
         assert "version 1.0.0 of the questions" in wording.changed_since(bank, result, "summary")
 
     def test_answers_to_the_current_version_carry_no_note(self, bank):

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from conftest import bank_problems, bank_text
 
 from screener.core.model import CRITERIA, Kind, Role
@@ -603,7 +604,7 @@ class TestPublisherAndDate:
     """`publisher` and `date` say who published the bank and when it last changed (for FHIR)."""
 
     def test_the_default_bank_says_both(self, bank):
-        assert (bank.publisher, bank.date) == ("screener developers", "2026-12-01")
+        assert (bank.publisher, bank.date) == ("screener developers", "2026-12-07")
 
     def test_both_are_optional(self, make_bank):
         assert (make_bank().publisher, make_bank().date) == ("", "")
@@ -679,6 +680,15 @@ class TestEveryQuestionIsRead:
 
         warnings = parse_bank(bank_text(add), "bank.yaml").warnings
         assert [w.split("question ")[1].split(" ")[0] for w in warnings] == ["'then'"]
+
+    def test_the_items_of_a_scale_that_is_not_counted_must_be_read_too(self) -> None:
+        data = yaml.safe_load(default_path().read_text(encoding="utf-8"))
+        data["caveats"] = [c for c in data["caveats"] if c["id"] != "extra_signs"]
+        warnings = parse_bank(yaml.safe_dump(data, sort_keys=False, width=1000)).warnings
+        unread = [w.split("question ")[1].split(" ")[0] for w in warnings]
+        assert unread == [
+            f"'extra_{n}'" for n in ("irritable", "diarrhea", "sleep", "headache", "heart")
+        ]
 
     def test_validate_prints_the_warning_and_still_exits_0(self, tmp_path: Path) -> None:
         from typer.testing import CliRunner

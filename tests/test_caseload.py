@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import NO_USE
 from test_cli import COMPLETE, SCORE_CASES, assert_clean_exit, write_answers
 from typer.testing import CliRunner
 
@@ -25,9 +26,9 @@ def caseload(tmp_path: Path) -> list[Path]:
     doc = json.loads(severe.read_text())
     doc["created"] = "2026-11-20T21:15:00+01:00"
     severe.write_text(json.dumps(doc))
-    none = write_answers(tmp_path / "none.yaml", {"use_any": False})
+    none = write_answers(tmp_path / "none.yaml", NO_USE)
     old = write_answers(tmp_path / "prescribed.yaml", PRESCRIBED)
-    old.write_text(old.read_text().replace("version: 2.0.0", "version: 0.9.0"))
+    old.write_text(old.read_text().replace("version: 3.0.0", "version: 0.9.0"))
     return [severe, none, old]
 
 
@@ -46,12 +47,12 @@ class TestCsv:
             {
                 "file": str(caseload[0]),
                 "date": "2026-11-20T21:15:00+01:00",
-                "bank_version": "2.0.0",
+                "bank_version": "3.0.0",
                 "severity": "severe",
                 "count": "6",
                 "count_max": "6",
                 "withdrawal_score": "",
-                "flags": "uses_alone;unknown_supply;injecting",
+                "flags": "uses_alone;injecting",
                 "complete": "true",
                 "demo": "",
                 "perspective": "self",
@@ -59,7 +60,7 @@ class TestCsv:
             {
                 "file": str(caseload[1]),
                 "date": "",
-                "bank_version": "2.0.0",
+                "bank_version": "3.0.0",
                 "severity": "none",
                 "count": "0",
                 "count_max": "0",
@@ -85,7 +86,7 @@ class TestCsv:
         ]
         assert result.stderr == (
             f"Warning: {caseload[2]}: answers were given to version '0.9.0' of the bank; "
-            "checking them against version '2.0.0'\n"
+            "checking them against version '3.0.0'\n"
             f"Warning: {caseload[2]}: 6 answered questions have changed meaning since that "
             "version: cut_down, role_failure, hazardous_use, despite_harm, tolerance, "
             "withdrawal; their answers are counted as given\n"
@@ -148,8 +149,7 @@ class TestOtherForms:
         result = runner.invoke(app, ["score", *map(str, caseload)])
         assert_clean_exit(result, 0)
         assert result.stdout.splitlines() == [
-            f"{caseload[0]}: severe (6 of 11 criteria); "
-            "flags: uses_alone, unknown_supply, injecting",
+            f"{caseload[0]}: severe (6 of 11 criteria); flags: uses_alone, injecting",
             f"{caseload[1]}: no opioid use in the past 12 months reported",
             f"{caseload[2]}: none (1 of 11 criteria); withdrawal score 16; not finished",
         ]
@@ -162,7 +162,7 @@ class TestOtherForms:
         data = json.loads(result.stdout)
         assert [d["file"] for d in data] == list(map(str, caseload))
         assert [d["created"] for d in data] == ["2026-11-20T21:15:00+01:00", None, None]
-        assert [d["answers_bank_version"] for d in data] == ["2.0.0", "2.0.0", "0.9.0"]
+        assert [d["answers_bank_version"] for d in data] == ["3.0.0", "3.0.0", "0.9.0"]
         assert [d["result"]["severity"] for d in data] == ["severe", "none", "none"]
         single = runner.invoke(app, ["score", "--json", str(caseload[0])])
         assert data[0]["result"] == json.loads(single.stdout)

@@ -22,18 +22,23 @@ from screener.core.model import CRITERIA
 from screener.files.bank import default_path
 
 BANK_ID = "oud-self-screen"
-BANK_VERSION = "2.0.0"
+BANK_VERSION = "3.0.0"
 
 # The default bank's questions, in the order they are asked.
 QUESTION_IDS = [
     "consent",
     "use_any",
+    "ever_used",
     "opioids_which",
+    "other_prescribed",
+    "moud_status",
     "opioids_how",
+    "controlled_setting",
     "prescribed_only",
     *CRITERIA,
     "withdrawal_offer",
     *SOWS_IDS,
+    "extra_offer",
     "extra_irritable",
     "extra_diarrhea",
     "extra_sleep",
@@ -45,14 +50,19 @@ QUESTION_IDS = [
     "safety_sharing",
     "safety_overdose",
     "safety_naloxone",
+    "crisis_thoughts",
+    "crisis_now",
     "ctx_attempts",
     "ctx_relapse",
     "ctx_treatment",
+    "home_safety",
     "ctx_home",
     "ctx_support",
     "ctx_mood",
     "ctx_mood_serious",
     "ctx_other_substances",
+    "sedatives_prescribed",
+    "alcohol_daily",
     "ctx_pregnant",
 ]
 # The questions about someone else (perspective `other`), in the order they are asked.
@@ -60,6 +70,7 @@ OTHER_IDS = [
     "about_consent",
     "about_use_any",
     "about_which",
+    "about_moud_status",
     "about_prescribed_only",
     "about_cut_down",
     "about_time_spent",
@@ -78,10 +89,12 @@ OTHER_IDS = [
     "about_break",
     "about_mixing",
     "about_naloxone",
+    "about_crisis",
+    "about_pregnant",
     "about_unsafe",
     "about_open",
 ]
-EXTRA_IDS = [q for q in QUESTION_IDS if q.startswith("extra_")]
+EXTRA_IDS = [q for q in QUESTION_IDS if q.startswith("extra_") and q != "extra_offer"]
 CTX_IDS = [q for q in QUESTION_IDS if q.startswith("ctx_")]
 
 # Heroin, injected, six criteria met (severe), withdrawal rating declined: every question that
@@ -90,7 +103,7 @@ COMPLETE: dict[str, Any] = {
     "use_any": True,
     "opioids_which": ["heroin"],
     "opioids_how": ["inject"],
-    "prescribed_only": False,
+    "controlled_setting": "no",
     "larger_longer": True,
     "cut_down": True,
     "time_spent": True,
@@ -104,13 +117,14 @@ COMPLETE: dict[str, Any] = {
     "withdrawal": True,
     "withdrawal_offer": False,
     "safety_alone": True,
-    "safety_supply": True,
     "safety_break": False,
     "safety_sharing": False,
     "safety_overdose": False,
     "safety_naloxone": True,
+    "crisis_thoughts": False,
     "ctx_attempts": "never",
     "ctx_treatment": False,
+    "home_safety": "safe",
     "ctx_home": True,
     "ctx_support": True,
     "ctx_mood": False,
@@ -127,12 +141,13 @@ WALK = [
     "y",  # use_any
     "1",  # opioids_which: heroin
     "1",  # opioids_how: smoking
-    "n",  # prescribed_only
+    "1",  # controlled_setting: no ("all prescribed?" is not asked after heroin)
     *("y", "y", "y", "y", "n", "n", "n", "n", "n", "y", "y"),  # the 11 criteria: 6 met
     "n",  # withdrawal_offer
-    *("y", "y", "n", "n", "y"),  # alone, supply, break, overdose, naloxone
+    *("y", "n", "n", "y"),  # alone, break, overdose, naloxone (the supply is known: heroin)
+    "n",  # crisis_thoughts
     "1",  # ctx_attempts: never (so ctx_relapse is not asked)
-    *("n", "y", "y", "n"),  # treatment, home, support, mood
+    *("n", "1", "y", "y", "n"),  # treatment, home safety, home, support, mood
     "6",  # ctx_other_substances: none of these
     "4",  # ctx_pregnant: does not apply
 ]
@@ -310,7 +325,7 @@ class TestValidate:
         assert_clean_exit(result, 0)
         assert result.stdout == (
             f"{default_path()}: OK: bank {BANK_ID} version {BANK_VERSION}, "
-            "76 questions in 12 sections, all 11 criteria covered, in en and es.\n"
+            "89 questions in 14 sections, all 11 criteria covered, in en and es.\n"
         )
         assert result.stderr == ""
 
@@ -333,7 +348,7 @@ class TestValidate:
     ) -> None:
         text = default_path().read_text(encoding="utf-8")
         text = text.replace("criterion: tolerance", "criterion: tolerence", 1)
-        text = text.replace('version: "2.0.0"', "version: 1.5", 1)
+        text = text.replace('version: "3.0.0"', "version: 1.5", 1)
         broken = tmp_path / "broken.yaml"
         broken.write_text(text, encoding="utf-8")
         typo = line_of(broken, "criterion: tolerence")
@@ -457,7 +472,7 @@ class TestQuestions:
         listed = re.findall(r"\[([a-z][a-z0-9_]*)\]", result.stdout)
         assert listed == QUESTION_IDS + OTHER_IDS
         assert "(about: Someone I care about)" in result.stdout
-        assert result.stdout.startswith(f"Opioid use self-screening ({BANK_ID} version 2.0.0)")
+        assert result.stdout.startswith(f"Opioid use self-screening ({BANK_ID} version 3.0.0)")
 
 
 # (answers, count, count_max, severity, severity_max, supervised_exclusion, withdrawal)
@@ -489,6 +504,7 @@ SCORE_CASES = {
             **{key: key in ("craving", "tolerance", "withdrawal") for key in CRITERIA},
             "withdrawal_offer": True,
             **dict.fromkeys(SOWS_IDS, 1),
+            "extra_offer": True,
             **dict.fromkeys(EXTRA_IDS, 4),  # rated, but never part of the score
         },
         1,
@@ -603,10 +619,10 @@ class TestScore:
         assert json.loads(result.stdout)["severity"] == "severe"
         assert result.stderr == (
             f"Warning: {path}: answers were given to version '0.9.0' of the bank; "
-            "checking them against version '2.0.0'\n"
-            f"Warning: {path}: 6 answered questions have changed meaning since that version: "
-            "cut_down, role_failure, hazardous_use, despite_harm, tolerance, withdrawal; their "
-            "answers are counted as given\n"
+            "checking them against version '3.0.0'\n"
+            f"Warning: {path}: 7 answered questions have changed meaning since that version: "
+            "cut_down, role_failure, hazardous_use, despite_harm, tolerance, withdrawal, "
+            "ctx_home; their answers are counted as given\n"
         )
 
     def test_run_answers_gives_the_changed_meaning_note_as_score_does(
@@ -730,7 +746,7 @@ class TestScore:
         path = tmp_path / "a.yaml"
         path.write_text(
             "format: screener-answers/1\n"
-            "bank: {id: oud-self-screen, version: '2.0.0'}\n"
+            "bank: {id: oud-self-screen, version: '3.0.0'}\n"
             "answers:\n"
             "  use_any: true\n"
             "  ctx_pregnant: yes\n",
@@ -860,7 +876,7 @@ class TestPipedRun:
         assert COMPLETE_SUMMARY in out
 
     def test_no_use_goes_straight_to_the_result(self, runner: CliRunner) -> None:
-        result = runner.invoke(app, ["run"], input="1\ny\nn\n")
+        result = runner.invoke(app, ["run"], input="1\ny\nn\nn\nn\n")  # used before? thoughts?
         assert_clean_exit(result, 0)
         out = flat(result.stdout)
         assert "No opioid use in the past 12 months was reported" in out
@@ -1023,7 +1039,7 @@ class TestDefaultCommand:
     def test_a_named_command_is_run_as_itself(self, tmp_path: Path) -> None:
         done = python_m_screener(["validate"], tmp_path)
         assert done.returncode == 0, done.stderr
-        assert ": OK: bank oud-self-screen version 2.0.0" in done.stdout
+        assert ": OK: bank oud-self-screen version 3.0.0" in done.stdout
 
     def test_an_unknown_word_exits_2_naming_it(self, tmp_path: Path) -> None:
         done = python_m_screener(["frobnicate"], tmp_path)

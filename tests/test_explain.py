@@ -116,8 +116,19 @@ class TestWhole:
             assert r.title in whole
             if r.when is not None:
                 assert f"In the bank: {flat(describe(r.when))}" in whole
-        assert "Now: Lower your overdose risk Shown when 'Heroin' is chosen" in whole
+        assert (
+            "Now: Lower your overdose risk Shown when the prescribed-use rule does not apply "
+            "and ('Heroin' is chosen"
+        ) in whole
         assert "Shown when the highest severity still possible is mild or higher, or" in whole
+
+    def test_a_crisis_flag_says_which_lines_it_calls_and_that_it_shows_at_once(
+        self, whole: str
+    ) -> None:
+        now = whole[whole.index("Thoughts of suicide right now") :]
+        assert "Shown at once, with 988 Suicide & Crisis Lifeline (Call or text 988)" in now
+        assert "Emergency services (911), right after the answer that raises it" in now
+        assert "Not an overdose risk: it brings no overdose steps of its own." in now
 
     def test_a_skipped_prescribed_use_answer_is_explained(self, whole: str) -> None:
         assert "it stays open and widens the range" in whole

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from conftest import SOWS_IDS, yes_to_values
+from conftest import NO_USE, SOWS_IDS, yes_to_values
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhirpathpy import evaluate
@@ -72,7 +72,7 @@ def answer_sets(bank: Bank) -> dict[str, dict[str, Value]]:
             bank,
             yes_to_values(*SEVERE, withdrawal_offer=True, **ratings),
         ),
-        "screened_out": {"use_any": False},
+        "screened_out": NO_USE,
         "partial_with_skips": {
             **{k: v for k, v in yes_to_values("craving").items() if k not in ("withdrawal",)},
             "tolerance": None,
@@ -328,7 +328,7 @@ class TestResponse:
     ) -> None:
         qr = response(bundle_of(bank, {"use_any": False}))
         assert qr["questionnaire"] == f"{form['url']}|{form['version']}"
-        assert qr["questionnaire"] == "urn:screener:bank:oud-self-screen|2.0.0"
+        assert qr["questionnaire"] == "urn:screener:bank:oud-self-screen|3.0.0"
 
     @pytest.mark.parametrize(
         ("created", "authored"),
@@ -523,7 +523,7 @@ class TestQuestionnaire:
     def test_it_names_the_bank(self, form: dict[str, Any]) -> None:
         assert {k: form[k] for k in ("url", "version", "name", "title", "status", "language")} == {
             "url": "urn:screener:bank:oud-self-screen",
-            "version": "2.0.0",
+            "version": "3.0.0",
             "name": "OudSelfScreen",
             "title": "Opioid use self-screening",
             "status": "active",
@@ -556,13 +556,21 @@ class TestQuestionnaire:
             if q.role is Role.CONSENT:
                 continue
             item = by_id[q.id]
+            # "I don't know" where the terminal offers it: a yes/no that takes it is a choice
+            # of three (HL7's Y, N and asked-unknown), and every other kind gets one more option.
+            dont_know = ["asked-unknown"] if q.unknown else []
+            if q.kind is Kind.YES_NO and q.unknown:
+                assert item["type"] == "choice", q.id
+                codes = [o["valueCoding"]["code"] for o in item["answerOption"]]
+                assert codes == ["Y", "N", "asked-unknown"], q.id
+                continue
             assert item["type"] == expected[q.kind], q.id
             assert item.get("repeats", False) is (q.kind is Kind.MULTI), q.id
             if q.kind is Kind.YES_NO:
                 assert "answerOption" not in item
             else:
                 codes = [o["valueCoding"]["code"] for o in item["answerOption"]]
-                assert codes == [str(o.value) for o in q.options], q.id
+                assert codes == [str(o.value) for o in q.options] + dont_know, q.id
 
     def test_scale_options_carry_their_score_as_item_weight(
         self, bank: Bank, form: dict[str, Any]
@@ -1207,7 +1215,7 @@ class TestNarrative:
     ) -> None:
         text = xhtml(response(bundle_of(bank, sets["partial_with_skips"])))
         assert f"{bank.question('tolerance').short}: skipped" in text
-        assert text.endswith("This screening was not finished: 32 questions were not reached.")
+        assert text.endswith("This screening was not finished: 30 questions were not reached.")
 
     def test_each_observation_narrative_says_its_value_and_notes(
         self, bank: Bank, sets: dict[str, dict[str, Value]]
@@ -1265,7 +1273,7 @@ class TestFormHints:
     def test_it_says_who_published_it_when_and_about_whom(self, form: dict[str, Any]) -> None:
         assert form["subjectType"] == ["Patient"]
         assert form["publisher"] == "screener developers"
-        assert form["date"] == "2026-12-01"
+        assert form["date"] == "2026-12-07"
         assert form["language"] == "en"
 
     def test_a_bank_without_publisher_or_date_leaves_them_out(
@@ -1280,14 +1288,16 @@ class TestFormHints:
         for item in questions_of(form["item"]):
             q = bank.question(item["linkId"])
             controls = [e for e in item.get("extension", []) if e["url"] == ITEM_CONTROL]
-            if q.kind is Kind.YES_NO:
+            if q.kind is Kind.YES_NO and not q.unknown:
                 assert controls == [], q.id
                 continue
-            (control,) = controls
+            (control,) = controls  # a yes/no with "don't know" is a choice of three
             code = control["valueCodeableConcept"]["coding"][0]["code"]
             assert code == ("check-box" if q.kind is Kind.MULTI else "radio-button"), q.id
 
-    def test_only_none_of_these_is_exclusive(self, bank: Bank, form: dict[str, Any]) -> None:
+    def test_only_none_of_these_and_dont_know_are_exclusive(
+        self, bank: Bank, form: dict[str, Any]
+    ) -> None:
         exclusive = [
             (item["linkId"], option["valueCoding"]["code"])
             for item in questions_of(form["item"])
@@ -1299,7 +1309,11 @@ class TestFormHints:
             for q in bank.questions
             if q.kind is Kind.MULTI and any(o.value == "none" for o in q.options)
         ]
-        assert exclusive == nones
+        dont_know = [
+            (q.id, "asked-unknown") for q in bank.questions if q.kind is Kind.MULTI and q.unknown
+        ]
+        assert sorted(exclusive) == sorted(nones + dont_know)
+        assert dont_know  # about_which takes "don't know"
         assert nones  # the default bank has at least one
 
 

@@ -147,7 +147,13 @@ class TestLhcForms:
 
     def test_it_reads_with_the_questions_left_blank_as_skipped(self, bank: Bank) -> None:
         answers, warnings = parse_answers(LHC_FORMS.read_text("utf-8"), bank, "lhc.json")
-        assert warnings == []
+        # Made with version 2.0.0: it still scores, and the warnings name what changed.
+        assert warnings == [
+            "lhc.json: answers were given to version '2.0.0' of the bank; checking them "
+            "against version '3.0.0'",
+            "lhc.json: 1 answer is to a question this version does not ask here: "
+            "prescribed_only; it is ignored",
+        ]
         values = dict(answers.values)
         assert values["opioids_which"] == ("heroin", "fentanyl")
         assert values["opioids_how"] == ("smoke", "inject")
@@ -165,7 +171,10 @@ class TestLhcForms:
 
     def test_answers_about_someone_else_read_by_about_whom(self, bank: Bank) -> None:
         answers, warnings = parse_answers(LHC_FORMS_OTHER.read_text("utf-8"), bank, "lhc.json")
-        assert warnings == []
+        assert warnings == [
+            "lhc.json: answers were given to version '2.0.0' of the bank; checking them "
+            "against version '3.0.0'"
+        ]
         assert answers.perspective == OTHER
         values = dict(answers.values)
         assert values["about_which"] == ("heroin", "fentanyl")
@@ -408,7 +417,7 @@ class TestAboutSomeoneElseProblems:
         craving["extension"] = [{"url": DAR, "valueCode": "asked-unknown"}]
         (problem,) = problems(qr, bank)
         assert problem.endswith(
-            'item[3].item[3].extension: craving cannot be answered "I don\'t know" '
+            'item[2].item[3].extension: craving cannot be answered "I don\'t know" '
             "(asked-unknown): the bank does not offer it on this question"
         )
 
@@ -466,7 +475,7 @@ class TestProblems:
         item(qr, "craving")["linkId"] = "cravings"
         (problem,) = problems(qr, bank)
         assert problem.endswith(
-            "item[3].item[3].linkId: 'cravings' is not a question in this bank "
+            "item[2].item[3].linkId: 'cravings' is not a question in this bank "
             "(did you mean 'craving'?)"
         )
 
@@ -491,13 +500,13 @@ class TestProblems:
             (
                 "craving",
                 {"valueString": "yes"},
-                "item[3].item[3].answer[0].valueString: craving is a yes_no question: expected "
+                "item[2].item[3].answer[0].valueString: craving is a yes_no question: expected "
                 "valueBoolean, not valueString",
             ),
             (
                 "craving",
                 {"valueBoolean": "true"},
-                "item[3].item[3].answer[0].valueBoolean: expected true or false, got 'true'",
+                "item[2].item[3].answer[0].valueBoolean: expected true or false, got 'true'",
             ),
             (
                 "ctx_attempts",
@@ -513,12 +522,12 @@ class TestProblems:
             (
                 "craving",
                 {"valueBoolean": True, "valueString": "yes"},
-                "item[3].item[3].answer[0]: expected one value (valueBoolean), got 2",
+                "item[2].item[3].answer[0]: expected one value (valueBoolean), got 2",
             ),
             (
                 "craving",
                 {},
-                "item[3].item[3].answer[0]: expected one value (valueBoolean), got 0",
+                "item[2].item[3].answer[0]: expected one value (valueBoolean), got 0",
             ),
         ],
     )
@@ -543,13 +552,13 @@ class TestProblems:
     def test_two_answers_to_a_one_answer_question(self, bank: Bank, qr: dict[str, Any]) -> None:
         item(qr, "craving")["answer"] = [{"valueBoolean": True}, {"valueBoolean": False}]
         (problem,) = problems(qr, bank)
-        assert problem.endswith("item[3].item[3].answer[1]: craving takes one answer, got 2")
+        assert problem.endswith("item[2].item[3].answer[1]: craving takes one answer, got 2")
 
     def test_a_question_answered_twice(self, bank: Bank, qr: dict[str, Any]) -> None:
         criteria = item(qr, "section-criteria")
         criteria["item"].append(copy.deepcopy(criteria["item"][0]))
         (problem,) = problems(qr, bank)
-        assert "larger_longer is answered twice (first at item[3].item[0], line " in problem
+        assert "larger_longer is answered twice (first at item[2].item[0], line " in problem
 
     def test_another_questionnaire_is_refused_and_another_version_warned_of(
         self, bank: Bank, qr: dict[str, Any]
@@ -565,7 +574,10 @@ class TestProblems:
         answers, warnings = parse_answers(json.dumps(qr), bank, "r.json")
         assert warnings == [
             "r.json: answers were given to version '0.9' of the bank; "
-            f"checking them against version {bank.version!r}"
+            f"checking them against version {bank.version!r}",
+            "r.json: 7 answered questions have changed meaning since that version: cut_down, "
+            "role_failure, hazardous_use, despite_harm, tolerance, withdrawal, ctx_home; their "
+            "answers are counted as given",
         ]
         assert answers.bank_version == "0.9"
         qr["questionnaire"] = "urn:screener:bank:oud-self-screen"  # no version: the bank's
@@ -617,8 +629,8 @@ class TestProblems:
         item(qr, "section-criteria")["answer"] = [{"valueBoolean": True}]
         item(qr, "craving")["item"] = [{"linkId": "tolerance"}]
         assert sorted(lines_of(problems(qr, bank))) == [
-            "r.json: item[3].answer: section-criteria is not a question: it takes no answer",
-            "r.json: item[3].item[3].item: craving is a question: it holds no items",
+            "r.json: item[2].answer: section-criteria is not a question: it takes no answer",
+            "r.json: item[2].item[3].item: craving is a question: it holds no items",
         ]
 
     def test_a_bundle_must_hold_exactly_one_response(self, bank: Bank) -> None:
@@ -641,7 +653,7 @@ class TestProblems:
         bundle = exported(bank, yes_to_values("craving"))
         item(bundle["entry"][0]["resource"], "craving")["answer"] = [{"valueInteger": 1}]
         (problem,) = problems(bundle, bank)
-        assert ": entry[0].resource.item[3].item[3].answer[0].valueInteger: " in problem
+        assert ": entry[0].resource.item[2].item[3].answer[0].valueInteger: " in problem
 
     def test_another_resource_is_not_answers(self, bank: Bank) -> None:
         (problem,) = problems(fhir.questionnaire(bank), bank)
@@ -815,7 +827,7 @@ class TestCommandLine:
         (line,) = result.stderr.splitlines()
         assert line.startswith(f"Error: {exported_file}:")
         assert line.endswith(
-            "entry[0].resource.item[3].item[3].linkId: 'carving' is not a question in this "
+            "entry[0].resource.item[2].item[3].linkId: 'carving' is not a question in this "
             "bank (did you mean 'craving'?)"
         )
 

@@ -415,7 +415,7 @@ class TestNothingRawReachesTheTerminal:
         self, tmp_path: Path, fmt: str
     ) -> None:
         doc = fresh_doc()
-        doc["bank"]["version"] = f"2.0.0{NASTY}"
+        doc["bank"]["version"] = f"3.0.0{NASTY}"
         path = tmp_path / "a.json"
         path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
         out = tmp_path / f"s.{fmt}"

@@ -90,7 +90,7 @@ def complete(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("answers") / "answers.yaml"
     doc = {
         "format": "screener-answers/1",
-        "bank": {"id": "oud-self-screen", "version": "2.0.0"},
+        "bank": {"id": "oud-self-screen", "version": "3.0.0"},
         "perspective": "self",
         "answers": COMPLETE,
     }
@@ -212,12 +212,12 @@ class TestEveryCommandInALocaleThatIsNotUtf8:
         self, tmp_path: Path, complete: Path
     ) -> None:
         doc = yaml.safe_load(complete.read_text(encoding="utf-8"))
-        doc["bank"]["version"] = "2.0.0\u2011\u03b2"  # a non-breaking hyphen and a beta
+        doc["bank"]["version"] = "3.0.0\u2011\u03b2"  # a non-breaking hyphen and a beta
         path = tmp_path / "beta.yaml"
         path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
         proc = run_limited(["score", "--csv", str(path)], env=C_LOCALE)
         rows = readable(proc, "ascii").splitlines()
-        assert ",2.0.0-?,severe," in rows[1]
+        assert ",3.0.0-?,severe," in rows[1]
         assert "Warning:" in proc.stderr.decode("ascii")
 
     @pytest.mark.parametrize(("env", "encoding"), LOCALES)
@@ -233,7 +233,7 @@ class TestEveryCommandInALocaleThatIsNotUtf8:
         assert proc.returncode == 0, proc.stderr
         # The path is written back as given in the C locale, with ? in latin-1 for the letters
         # it lacks: the rest of the line is ASCII either way.
-        assert "OK: bank oud-self-screen version 2.0.0" in proc.stdout.decode(encoding, "replace")
+        assert "OK: bank oud-self-screen version 3.0.0" in proc.stdout.decode(encoding, "replace")
 
     @pytest.mark.parametrize(("env", "encoding"), LOCALES)
     @pytest.mark.parametrize(

@@ -19,14 +19,16 @@ BOX = set("─│┃━╭╮╰╯┏┓┗┛┃┡┩╇╞╡")
 # Every question that applies to someone who used heroin, smokes it, and declined the ratings.
 FULL: dict[str, Value] = yes_to_values(
     opioids_how=("smoke",),
+    controlled_setting="no",
     withdrawal_offer=False,
     safety_alone=False,
-    safety_supply=False,
     safety_break=False,
     safety_overdose=False,
     safety_naloxone=True,
+    crisis_thoughts=False,
     ctx_attempts="never",
     ctx_treatment=False,
+    home_safety="safe",
     ctx_home=True,
     ctx_support=True,
     ctx_mood=False,
@@ -198,20 +200,26 @@ class TestFlow:
     """Which questions are asked, in which order, and what comes back."""
 
     def test_no_recent_use_asks_no_criterion_question(self, bank):
-        screen = Screen("y", "n")
+        screen = Screen("y", "n", "n", "n")
         answers = interview(bank, screen).run()
         assert answers is not None
-        assert dict(answers.values) == {"use_any": False}
-        assert screen.asked == ["y", "n"]
+        # Used before? and thoughts of suicide are asked on the "no use" path too.
+        assert dict(answers.values) == {
+            "use_any": False,
+            "ever_used": False,
+            "crisis_thoughts": False,
+        }
+        assert screen.asked == ["y", "n", "n", "n"]
         assert "Criteria" not in screen.text()
 
     def test_progress_counts_the_questions_a_section_may_still_ask(self, bank):
-        # Before the gate is answered its follow-ups may still come: "1 of 3", not "1 of 1".
+        # Before the gate is answered its follow-ups may still come (those after a yes, and
+        # "used before?" after a no): "1 of 7", not "1 of 1"; after the yes, "2 of 6".
         screen = Screen("y", "y")
         with pytest.raises(Interrupted):
             interview(bank, screen).run()
-        assert "Your opioid use · 1 of 3" in screen.after(1)
-        assert "Your opioid use · 2 of 3" in screen.after(2)
+        assert "Your opioid use · 1 of 7" in screen.after(1)
+        assert "Your opioid use · 2 of 6" in screen.after(2)
 
     def test_declining_to_begin_returns_nothing(self, bank):
         screen = Screen("n")
@@ -252,6 +260,7 @@ class TestFlow:
         # Only despite_harm kept among the changed ones: b goes into it, and Enter gives it
         # again, now to this version's question.
         prefill |= {"cut_down": None, "role_failure": None, "hazardous_use": None}
+        prefill |= {"ctx_home": None}  # changed in 3.0.0 too
         screen = Screen("y", "b", "", "y", "n")
         again = Interview(
             bank, screen.ask, screen.show, "self", prefill, given_version="1.0.0"
@@ -260,7 +269,7 @@ class TestFlow:
         assert "Your answer so far:" in screen.after(2)
 
     def test_back_with_nothing_kept_before_is_still_the_first_question(self, bank):
-        screen = Screen("y", "b", "n")
+        screen = Screen("y", "b", "n", "n", "n")
         interview(bank, screen).run()
         assert "This is the first question; there is nothing before it." in screen.text()
 
@@ -275,7 +284,7 @@ class TestFlow:
         assert "The past 12 months · 11 of 11" in screen.after(1)
 
     def test_rating_items_count_among_themselves(self, bank):
-        prefill = all_but("sows_anxious") | {"withdrawal_offer": True}
+        prefill = all_but("sows_anxious") | {"withdrawal_offer": True, "extra_offer": True}
         prefill |= {q.id: 0 for q in bank.questions if q.scale and q.id != "sows_anxious"}
         screen = Screen("y", "1")
         interview(bank, screen, prefill=prefill).run()
@@ -334,7 +343,7 @@ class TestBackAndSkip:
         assert "when you stopped or cut down after using regularly" in screen.after(4)
 
     def test_back_at_the_first_question_does_not_return_to_the_welcome(self, bank):
-        screen = Screen("y", "b", "n")
+        screen = Screen("y", "b", "n", "n", "n")
         answers = interview(bank, screen).run()
         assert answers is not None
         assert "This is the first question" in screen.after(2)
@@ -347,10 +356,14 @@ class TestBackAndSkip:
         assert answers.values["tolerance"] is False
 
     def test_changing_the_gate_to_no_drops_the_answers_it_had_opened(self, bank):
-        screen = Screen("y", "y", "1", "b", "b", "n")
+        screen = Screen("y", "y", "1", "b", "b", "n", "n", "n")
         answers = interview(bank, screen).run()
         assert answers is not None
-        assert dict(answers.values) == {"use_any": False}
+        assert dict(answers.values) == {
+            "use_any": False,
+            "ever_used": False,
+            "crisis_thoughts": False,
+        }
 
     def test_back_on_the_first_question_says_there_is_nothing_before_it(self, bank):
         screen = Screen("b", "y")
@@ -411,7 +424,7 @@ class TestHelpKeys:
         assert "(craving)" not in shown  # the key is for the JSON, not for the person
 
     def test_why_on_a_rating_names_the_scale(self, bank):
-        prefill = all_but("sows_anxious") | {"withdrawal_offer": True}
+        prefill = all_but("sows_anxious") | {"withdrawal_offer": True, "extra_offer": True}
         prefill |= {q.id: 0 for q in bank.questions if q.scale and q.id != "sows_anxious"}
         screen = Screen("y", "?", "2")
         answers = interview(bank, screen, prefill=prefill).run()
@@ -450,7 +463,7 @@ class TestLeaving:
     """q asks before leaving; Ctrl-C and end of input leave at once."""
 
     def test_emergency_help_works_at_the_leave_prompt_too(self, bank):
-        screen = Screen("y", "q", "!", "n", "n")
+        screen = Screen("y", "q", "!", "n", "n", "n", "n")
         interview(bank, screen, prefill=all_but("use_any")).run()
         assert "911" in screen.after(3)
         assert "naloxone" in screen.after(3).lower()

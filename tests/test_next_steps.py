@@ -36,6 +36,7 @@ SEVERE = ("larger_longer", "cut_down", "time_spent", "craving", "role_failure", 
 PILLS: dict[str, Any] = {"opioids_which": ("pills_not_prescribed",), "opioids_how": ("swallow",)}
 METHADONE: dict[str, Any] = {
     "opioids_which": ("treatment_medication",),
+    "moud_status": "taking_now",
     "opioids_how": ("swallow",),
     "prescribed_only": True,
 }
@@ -78,9 +79,10 @@ PROFILES: list[tuple[str, tuple[str, ...], dict[str, Any], set[str], set[str]]] 
     (
         "on methadone and using heroin on top",
         ("larger_longer", "craving", "tolerance", "withdrawal"),
-        {"opioids_which": ("treatment_medication", "heroin"), "prescribed_only": False},
-        {"current_treatment", "moud", "overdose_safety", "street_supply"},
-        {"medical_detox"},
+        {"opioids_which": ("treatment_medication", "heroin"), "moud_status": "taking_now"},
+        # Stay on it and tell the clinic (CLINICAL.md section 12): no "start a medicine".
+        {"current_treatment", "overdose_safety", "street_supply"},
+        {"medical_detox", "moud", "return_to_treatment"},
     ),
     (
         "heroin, physical dependence, moderate, not pregnant",
@@ -119,9 +121,10 @@ PROFILES: list[tuple[str, tuple[str, ...], dict[str, Any], set[str], set[str]]] 
     (
         "prescribed pain medicine with benzodiazepines",
         (),
-        {**PAIN_AS_PRESCRIBED, "ctx_other_substances": ("benzos",)},
-        {"mixing_depressants", "overdose_safety"},
-        {"street_supply"},
+        {**PAIN_AS_PRESCRIBED, "ctx_other_substances": ("benzos",), "sedatives_prescribed": True},
+        # Neither is to be stopped suddenly; naloxone at home, not the street-drug steps.
+        {"mixing_depressants", "dont_stop_suddenly", "naloxone_at_home"},
+        {"street_supply", "overdose_safety", "avoid_mixing"},
     ),
     (
         "heroin and alcohol",

@@ -138,7 +138,7 @@ def test_an_answers_file_with_thousands_of_unknown_questions_is_cut_short_too(
 ) -> None:
     text = (
         "format: screener-answers/1\n"
-        'bank: {id: oud-self-screen, version: "2.0.0"}\n'
+        'bank: {id: oud-self-screen, version: "3.0.0"}\n'
         "answers:\n" + "".join(f"  not_a_question_{i}: true\n" for i in range(20_000))
     )
     with pytest.raises(AnswersError) as caught:

@@ -115,12 +115,17 @@ CRITERIA = [
     "has using again and again kept you from doing what you are expected to do",
     "have you kept using even though it was causing or worsening problems with people",
     "have you given up or cut back on things that used to matter",
-    "have you more than once been high in a situation where that was physically dangerous?",
+    "have you more than once used in a way that was physically dangerous?",
     "have you kept using even though you knew it was causing or worsening a lasting problem",
     "have you needed much more than before to get the effect you want",
     "when you stopped or cut down after using regularly, have you been sick with opioid",
 ]
 OFFER = "Would you like to rate how you feel right now?"
+EVER_USED = "Have you used opioids at any time before that"
+RELEASED = "have you left jail or prison, a hospital"
+THOUGHTS = "In the past few weeks, have you wished you were dead"
+RIGHT_NOW = "Are you having thoughts of ending your life right now?"
+HOME_SAFETY = "Does anyone you live with, or a partner, hurt you"
 AFTER = "!: emergency"  # the result's reader: its menu, at the bottom of every page
 MENU_NEXT = re.compile(r"Enter: next[^\n]*")
 MENU_LAST = re.compile(r"Enter: leave[^\n]*")
@@ -146,20 +151,21 @@ class TestWalkThrough:
         session.child.expect_exact(PROMPT)
         session.child.sendline("")
         session.answer(HOW, "1")
-        session.answer(PRESCRIBED, "n")
+        session.answer(RELEASED, "1")
         replies = ["y", "y", "y", "y", "s", "n", "n", "n", "n", "y", "y"]  # one skipped
         for question, reply in zip(CRITERIA, replies, strict=True):
             session.answer(question, reply)
         session.answer(OFFER, "n")
         session.answer("have you used opioids when no one else was around?", "n")
-        session.answer("from a dealer or from the street", "y")
         session.answer("have you started using again after a break?", "n")
         session.answer("Have you ever overdosed", "n")
         session.answer("Do you have naloxone (Narcan)", "y")
+        session.answer(THOUGHTS, "n")
         session.answer("How many times have you tried to stop", "2")
         session.answer("After stopping, have you started using again?", "n")
         session.answer("Have you had treatment for opioid use before?", "n")
-        session.answer("Do you have a safe, stable place to live", "y")
+        session.answer(HOME_SAFETY, "1")
+        session.answer("Do you have a stable place to live", "y")
         session.answer("Is there someone in your life who would support you", "y")
         session.answer("have you often felt low, depressed, anxious or hopeless?", "n")
         session.answer("Besides opioids, which of these have you used", "5")
@@ -180,6 +186,8 @@ class TestWalkThrough:
         assert "Not taken (it was optional)." in text
         assert "Right now: I feel anxious" not in text  # the rating was declined
         assert "have you shared needles" not in text  # smoking, not injecting
+        assert PRESCRIBED not in text  # heroin was chosen: "all prescribed?" cannot matter
+        assert "from a dealer or from the street" not in text  # nor can the street supply
         assert "\x1b[" not in session.transcript
         assert "Traceback" not in session.transcript
 
@@ -187,6 +195,8 @@ class TestWalkThrough:
         session.answer(WHO, "1")
         session.answer(CONSENT, "y")
         session.answer(USE_ANY, "n")
+        session.answer(EVER_USED, "n")
+        session.answer(THOUGHTS, "n")
         session.see("Your screening result")
         session.see("No opioid use in the past 12 months was reported")
         session.leave()
@@ -195,6 +205,38 @@ class TestWalkThrough:
         assert CRITERION_TEXT not in text
         assert PRESCRIBED not in text
         assert OFFER not in text
+
+    def test_a_yes_to_thoughts_right_now_shows_988_and_911_before_anything_else(
+        self, session: Session
+    ) -> None:
+        session.answer(WHO, "1")
+        session.answer(CONSENT, "y")
+        session.answer(USE_ANY, "n")
+        session.answer(EVER_USED, "y")
+        session.answer(RELEASED, "1")
+        session.answer(THOUGHTS, "y")
+        session.answer(RIGHT_NOW, "y")
+        # At once, before any other question or the result: both lines, and a choice to go on.
+        session.see("Thoughts of suicide right now")
+        session.see("988 Suicide & Crisis Lifeline: Call or text 988.")
+        session.see("Emergency services: 911.")
+        session.see("When you are ready, press Enter to go on.")
+        session.child.expect_exact(PROMPT)
+        shown = flat(session.transcript)
+        assert "Your screening result" not in shown
+        at_once = shown[shown.index(flat(RIGHT_NOW)) :]
+        assert at_once.index("988") < at_once.index("When you are ready")
+        session.child.sendline("")
+        # The result opens with them too, above its heading.
+        session.see("Thoughts of suicide right now")
+        session.see("Your screening result")
+        session.leave()
+        assert session.finish() == 0
+        result = flat(session.transcript).split(flat("When you are ready, press Enter to go on."))[
+            1
+        ]
+        assert result.index("988") < result.index("Emergency services: 911")
+        assert result.index("Emergency services: 911") < result.index("Your screening result")
 
     def test_declining_to_begin_shows_the_helplines_and_exits_0(self, session: Session) -> None:
         session.answer(WHO, "1")
@@ -242,9 +284,12 @@ class TestResume:
         s = Session(["--answers", str(path)], tmp_path)
         try:
             s.answer(CONSENT, "y")  # consent is asked afresh every time
+            s.answer(RELEASED, "1")  # new since version 2.0.0: asked, as any gap is
+            s.answer(THOUGHTS, "n")
             s.answer("How many times have you tried to stop", "1")
             s.answer("Have you had treatment for opioid use before?", "n")
-            s.answer("Do you have a safe, stable place to live", "y")
+            s.answer(HOME_SAFETY, "1")
+            s.answer("Do you have a stable place to live", "y")
             s.answer("Is there someone in your life who would support you", "y")
             s.answer("have you often felt low, depressed, anxious or hopeless?", "n")
             s.answer("Besides opioids, which of these have you used", "5")
@@ -263,8 +308,9 @@ class TestResume:
         assert USE_ANY not in text
         assert CRITERION_TEXT not in text
         assert "have you used opioids when no one else was around?" not in text
-        # 8 answers, q to leave the result and Enter to keep the file
-        assert s.transcript.count("> ") == 10
+        # 12 replies (3 questions asked since version 2.0.0; Enter to keep the file), and q to
+        # leave the result
+        assert s.transcript.count("> ") == 13
 
 
 class TestAboutSomeoneElse:
@@ -275,7 +321,7 @@ class TestAboutSomeoneElse:
         session.see("someone else's use of opioids")
         session.answer(CONSENT, "y")
         session.answer("do you know, or have good reason to think, that they have used", "d")
-        for _ in range(19):  # every sign, risk and question about you: "don't know"
+        for _ in range(21):  # every sign, risk, their health and about you: "don't know"
             session.see("Type d if you don't know.")
             session.child.expect_exact(PROMPT)
             session.child.sendline("d")
@@ -382,6 +428,8 @@ class TestExport:
             s.answer(WHO, "1")
             s.answer(CONSENT, "y")
             s.answer(USE_ANY, "n")
+            s.answer(EVER_USED, "n")
+            s.answer(THOUGHTS, "n")
             s.see("Your screening result")
             s.leave()
             s.see("Saved an HTML summary to summary.html (only you can read it).")
@@ -418,7 +466,7 @@ class TestSaveForLater:
             s.answer(USE_ANY, "y")
             s.answer(WHICH, "1")
             s.answer(HOW, "s")
-            s.answer(PRESCRIBED, "q")
+            s.answer(RELEASED, "q")
             s.see("Leave now? (y/n)")
             s.child.sendline("y")
             s.see("Save your answers so far, so you can finish later?")
@@ -440,7 +488,7 @@ class TestSaveForLater:
         try:
             again.answer(CONSENT, "y")  # consent is asked afresh every time
             again.see(f"Carrying on from {saved}: 3 answers kept.")
-            again.see(PRESCRIBED)  # the first question without an answer
+            again.see(RELEASED)  # the first question without an answer
             again.child.expect_exact(PROMPT)
             again.child.sendintr()
             assert again.finish() == 130
@@ -462,7 +510,7 @@ class TestSaveForLater:
         s = Session(["run", "--answers", str(saved)], tmp_path)
         try:
             s.answer(CONSENT, "y")
-            s.answer(PRESCRIBED, "b")  # back from the first open question: into the file
+            s.answer(RELEASED, "b")  # back from the first open question: into the file
             s.see(HOW)
             s.see("Your answer so far: Smoking")
             s.child.expect_exact(PROMPT)
@@ -617,6 +665,8 @@ class TestAfterResult:
             s.answer(WHO, "1")
             s.answer(CONSENT, "y")
             s.answer(USE_ANY, "n")
+            s.answer(EVER_USED, "n")
+            s.answer(THOUGHTS, "n")
             s.answer(AFTER, "s")
             s.answer("Which kind of file?", "")  # Enter: HTML
             s.answer("In which language?", "")  # Enter: the screening's, English
@@ -645,6 +695,8 @@ class TestAfterResult:
         session.answer(WHO, "1")
         session.answer(CONSENT, "y")
         session.answer(USE_ANY, "n")
+        session.answer(EVER_USED, "n")
+        session.answer(THOUGHTS, "n")
         session.see(AFTER)
         session.child.expect_exact(PROMPT)
         session.child.sendintr()
@@ -698,6 +750,8 @@ class TestReader:
         session.answer(WHO, "1")
         session.answer(CONSENT, "y")
         session.answer(USE_ANY, "n")
+        session.answer(EVER_USED, "n")
+        session.answer(THOUGHTS, "n")
         session.see(AFTER)
         session.child.expect_exact(PROMPT)
         if stop == "ctrl-c":

@@ -8,7 +8,7 @@ import re
 
 import pytest
 import yaml
-from conftest import yes_to_values
+from conftest import NO_USE, yes_to_values
 from rich.console import Console, RenderableType
 
 from screener.core.model import CRITERIA, Answers, Bank, Result, Value
@@ -215,7 +215,7 @@ class TestEmergencyBox:
         self, bank: Bank
     ) -> None:
         shown: list[str] = []
-        replies = iter(["y", "!", "", "n"])  # begin; ! at the first question; Enter; no
+        replies = iter(["y", "!", "", "n", "n", "n"])  # begin; ! at the first question; Enter; no
 
         def ask(prompt: str) -> str:
             shown.append(prompt)
@@ -225,7 +225,7 @@ class TestEmergencyBox:
             shown.extend(lines_of(renderable))
 
         answers = Interview(bank, ask, show, pause_after_emergency=True).run()
-        assert answers is not None and answers.values == {"use_any": False}
+        assert answers is not None and answers.values == NO_USE
         # The last box titled so: the welcome's small one comes first.
         top = max(i for i, line in enumerate(shown) if "If someone may be overdosing" in line)
         prompt = next(i for i in range(top, len(shown)) if shown[i] == "> ")
@@ -236,11 +236,11 @@ class TestEmergencyBox:
         assert "In the past 12 months, have you used any opioids?" in again
 
     def test_piped_answers_never_pause_after_bang(self, bank: Bank) -> None:
-        replies = iter(["y", "!", "n"])
+        replies = iter(["y", "!", "n", "n", "n"])
         shown: list[str] = []
         interview = Interview(bank, lambda _p: next(replies), lambda r: shown.extend(lines_of(r)))
         answers = interview.run()
-        assert answers is not None and answers.values == {"use_any": False}
+        assert answers is not None and answers.values == NO_USE
         assert not any("Press Enter to see the question again." in line for line in shown)
 
 

@@ -87,7 +87,13 @@ class TestSupervision:
         assert result.physical_dependence is False
         assert result.supervised_exclusion is True
         assert result.overridden_by == ()
-        assert [r.id for r in result.referrals] == ["supervised_patient", "keep_an_eye"]
+        # Prescribed pain medicine: never stop it suddenly; tolerance expected, so not counted.
+        assert [r.id for r in result.referrals] == [
+            "dont_stop_suddenly",
+            "naloxone_at_home",
+            "supervised_patient",
+            "keep_an_eye",
+        ]
 
     def test_the_other_nine_criteria_still_count_under_supervision(self, bank, yes_to):
         result = score(
@@ -113,7 +119,15 @@ class TestSupervision:
         result = score(bank, yes_to(opioids_which=("prescribed_pain",), prescribed_only=True))
         assert result.ids(Status.EXCLUDED) == ["tolerance", "withdrawal"]
 
-    def test_heroin_use_overrides_a_prescribed_only_yes(self, bank, yes_to):
+    def test_all_prescribed_is_not_asked_once_street_use_was_chosen(self, bank, yes_to):
+        for opioid in ("heroin", "fentanyl", "pills_not_prescribed"):
+            result = score(bank, yes_to("tolerance", opioids_which=(opioid,), prescribed_only=True))
+            assert "prescribed_only" not in result.shown
+            assert result.supervision_claimed is False
+            assert result.status_of("tolerance") is Status.MET
+
+    def test_heroin_use_overrides_a_prescribed_only_yes(self, asks_anyway, yes_to):
+        bank = asks_anyway
         result = score(
             bank,
             yes_to(
@@ -147,15 +161,19 @@ class TestSupervision:
         ],
     )
     def test_street_fentanyl_or_unprescribed_pills_override_a_prescribed_only_yes(
-        self, bank, yes_to, opioid, label
+        self, asks_anyway, yes_to, opioid, label
     ):
-        result = score(bank, yes_to("tolerance", opioids_which=(opioid,), prescribed_only=True))
+        result = score(
+            asks_anyway, yes_to("tolerance", opioids_which=(opioid,), prescribed_only=True)
+        )
         assert result.overridden_by == (("opioids_which", opioid),)
         assert result.status_of("tolerance") is Status.MET
         assert result.physical_dependence is True
 
-    def test_every_overriding_answer_is_named(self, bank, yes_to):
-        result = score(bank, yes_to(opioids_which=("heroin", "fentanyl"), prescribed_only=True))
+    def test_every_overriding_answer_is_named(self, asks_anyway, yes_to):
+        result = score(
+            asks_anyway, yes_to(opioids_which=("heroin", "fentanyl"), prescribed_only=True)
+        )
         assert result.overridden_by == (
             ("opioids_which", "heroin"),
             ("opioids_which", "fentanyl"),
@@ -397,7 +415,8 @@ class TestScreenedOut:
         assert result.count == 0
         assert result.screened_out is True
         assert result.flags == ()
-        assert result.shown == ("consent", "use_any")
+        # Asked on the "no use" path too: used before? and thoughts of suicide.
+        assert result.shown == ("consent", "use_any", "ever_used", "crisis_thoughts")
         assert dict(result.answers) == {"use_any": False}
 
 
@@ -408,7 +427,7 @@ class TestFlags:
         ("more", "flag"),
         [
             ({"safety_alone": True}, "uses_alone"),
-            ({"safety_supply": True}, "unknown_supply"),
+            ({"opioids_which": ("pills_not_prescribed",), "safety_supply": True}, "unknown_supply"),
             ({"safety_break": True}, "recent_break"),
             ({"opioids_how": ("inject",)}, "injecting"),
             ({"safety_overdose": True}, "past_overdose"),
@@ -502,18 +521,16 @@ class TestResultJson:
             ),
         )
         assert result_json(result) == {
-            "bank": {"id": "oud-self-screen", "version": "2.0.0"},
+            "bank": {"id": "oud-self-screen", "version": "3.0.0"},
             "perspective": "self",
             "screened_out": False,
             "complete": False,  # only the questions this test is about were answered
             "changed_since": [],
             "not_reached": [
-                "opioids_how",
-                *("extra_irritable", "extra_diarrhea", "extra_sleep", "extra_headache"),
-                "extra_heart",
-                *("safety_supply", "safety_break", "safety_overdose", "safety_naloxone"),
-                *("ctx_attempts", "ctx_treatment", "ctx_home", "ctx_support", "ctx_mood"),
-                *("ctx_other_substances", "ctx_pregnant"),
+                *("opioids_how", "controlled_setting", "extra_offer"),
+                *("safety_break", "safety_overdose", "safety_naloxone", "crisis_thoughts"),
+                *("ctx_attempts", "ctx_treatment", "home_safety", "ctx_home", "ctx_support"),
+                *("ctx_mood", "ctx_other_substances", "ctx_pregnant"),
             ],
             "criteria": {
                 "count": 5,
@@ -567,10 +584,7 @@ class TestResultJson:
             "because": {
                 "flags": {"uses_alone": [{"question": "safety_alone", "answer": True}]},
                 "referrals": {
-                    "overdose_safety": [
-                        {"question": "opioids_which", "answer": "heroin"},
-                        {"question": "prescribed_only", "answer": False},
-                    ],
+                    "overdose_safety": [{"question": "opioids_which", "answer": "heroin"}],
                     **{
                         r: []
                         for r in (
@@ -585,10 +599,7 @@ class TestResultJson:
                     },
                 },
                 "caveats": {
-                    "street_supply": [
-                        {"question": "opioids_which", "answer": "heroin"},
-                        {"question": "prescribed_only", "answer": False},
-                    ],
+                    "street_supply": [{"question": "opioids_which", "answer": "heroin"}],
                     **{
                         c: []
                         for c in (
@@ -604,8 +615,9 @@ class TestResultJson:
         }
 
     def test_screened_out_json(self, bank, answers):
-        assert result_json(score(bank, answers({"use_any": False}))) == {
-            "bank": {"id": "oud-self-screen", "version": "2.0.0"},
+        values = {"use_any": False, "ever_used": False, "crisis_thoughts": False}
+        assert result_json(score(bank, answers(values))) == {
+            "bank": {"id": "oud-self-screen", "version": "3.0.0"},
             "perspective": "self",
             "screened_out": True,
             "complete": True,

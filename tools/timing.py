@@ -20,7 +20,7 @@ think of an answer once the question is read, KEY a deliberate typing pace. Toge
 set so that the longest path measured by hand (issue 17: a person checking themselves with the
 withdrawal rating, 53 questions, timed at 12 to 15 minutes) comes out within that range. The
 welcome screen promises the range of the self personas who go through the whole screening
-(those who report no use are done in a minute or two, and the welcome says so):
+(those who report no use are done in a few minutes, and the welcome says so):
 tests/test_timing.py holds the welcome's words to this estimate in both languages.
 Standard library and screener only; nothing is written.
 """
@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from screener import i18n  # noqa: E402
 from screener.core.model import WHO, Bank, Role, word  # noqa: E402
+from screener.core.scoring import score  # noqa: E402
 from screener.files.personas import Persona  # noqa: E402
 
 READING_WPM = 160  # words a minute, read with care
@@ -54,6 +55,7 @@ class Path_(NamedTuple):
     questions: int
     keys: int
     words: int
+    full: bool  # reached the criteria (not "no use in the past 12 months")
 
     @property
     def seconds(self) -> float:
@@ -106,14 +108,17 @@ def path_of(bank: Bank, persona: Persona) -> Path_:
 
     who = None if len(bank.perspectives) > 1 else persona.perspective
     interview = Interview(bank, ask, lambda _shown: None, who)
-    interview.run()
-    return Path_(persona.name, persona.perspective, **counts)
+    taken = interview.run()
+    assert taken is not None  # a persona always begins
+    full = not score(bank, taken).screened_out
+    return Path_(persona.name, persona.perspective, **counts, full=full)
 
 
 def promise(paths: list[Path_]) -> tuple[int, int]:
     """The range the welcome can promise: the self personas who go through the whole
-    screening (more than a handful of questions), rounded out to whole minutes."""
-    full = [p for p in paths if p.perspective == "self" and p.questions > 5]
+    screening (not those who report no use, done in a few minutes), rounded out to whole
+    minutes."""
+    full = [p for p in paths if p.perspective == "self" and p.full]
     return math.floor(min(p.minutes for p in full)), math.ceil(max(p.minutes for p in full))
 
 

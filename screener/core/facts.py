@@ -31,6 +31,7 @@ class Tally(NamedTuple):
     open: tuple[str, ...]
     unknown: tuple[str, ...]  # "I don't know", or not something this perspective can see
     flags: tuple[str, ...]
+    overdose_flags: tuple[str, ...]  # the raised flags that are overdose risks
     withdrawal: Withdrawal | None
     screened_out: bool
     supervised: bool
@@ -137,6 +138,18 @@ FACTS: dict[str, Fact] = {
                 "contains": N_("the safety flag '{item}' is raised"),
                 "at_least": N_plural(
                     "any safety flag is raised", "{values} or more safety flags are raised"
+                ),
+            },
+        ),
+        Fact(
+            "overdose_flags",
+            "flags",
+            ("contains", "at_least"),
+            lambda t: list(t.overdose_flags),
+            {
+                "contains": N_("the overdose risk '{item}' is raised"),
+                "at_least": N_plural(
+                    "any overdose risk is raised", "{values} or more overdose risks are raised"
                 ),
             },
         ),

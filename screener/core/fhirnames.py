@@ -13,6 +13,15 @@ TEST_DATA_CODE = "HTEST"
 PERSONA_TAG = "urn:screener:demo-persona"
 
 
+# "I don't know" as a form offers it: one more answer option on every question that takes it
+# (HL7's data-absent-reason code system), and a yes/no that takes it is a choice of three, as
+# a boolean item cannot offer a third answer. The codes of yes and no are HL7's (table 0136).
+ABSENT_SYSTEM = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
+ASKED_UNKNOWN = "asked-unknown"
+YES_NO_SYSTEM = "http://terminology.hl7.org/CodeSystem/v2-0136"
+YES_NO_CODES = {True: "Y", False: "N"}
+
+
 def group_id(section_id: str) -> str:
     """A section's linkId. Question ids never hold a '-', so it cannot clash with one."""
     return f"section-{section_id}"

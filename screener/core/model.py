@@ -257,6 +257,14 @@ class Flag(NamedTuple):
     when: Condition
     source: tuple[str, ...]
     perspective: str | None = None  # raised only in this perspective; None: in every one
+    # An overdose risk (the default): it puts the emergency line and the overdose steps first.
+    # A crisis flag (thoughts of suicide) is not one: its own lines (`call`) come first instead.
+    overdose: bool = True
+    # The helplines to call first when it is raised, in order (ids), before any other.
+    call: tuple[str, ...] = ()
+    # Shown at once, with its `call` lines, right after the answer that raises it, before the
+    # next question; the person chooses to go on. The result opens with it too.
+    immediate: bool = False
 
 
 class Referral(NamedTuple):
@@ -289,6 +297,9 @@ class Helpline(NamedTuple):
     brief: str = ""
     # The line to call in an overdose (911): first on the result when there is an overdose risk.
     emergency: bool = False
+    # Listed on a result only when it holds one of these next steps (referral ids); empty:
+    # always. The `!` box lists every line.
+    only_with: tuple[str, ...] = ()
 
 
 class Emergency(NamedTuple):
@@ -368,6 +379,13 @@ class Bank(NamedTuple):
 
     def caveat(self, cid: str) -> Caveat:
         return next(c for c in self.caveats if c.id == cid)
+
+    def listed(self, res: "Result") -> tuple[Helpline, ...]:
+        """The helplines a result lists: each one whose `only_with` is empty or names one of
+        the result's next steps (no Never Use Alone line for someone taking medicine as
+        directed)."""
+        steps = {f.id for f in res.referrals}
+        return tuple(h for h in self.helplines if not h.only_with or steps & set(h.only_with))
 
     def band_text(self, scale: str, label: str) -> str:
         """The words shown for a band of `scale`, given its label (a result's `band`)."""

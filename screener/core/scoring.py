@@ -83,6 +83,7 @@ def score(bank: Bank, answers: Answers) -> Result:
             open=tuple(open_),
             unknown=tuple(unknown),
             flags=tuple(f.id for f in flags),
+            overdose_flags=tuple(f.id for f in flags if f.overdose),
             withdrawal=withdrawal,
             screened_out=screened_out,
             supervised=supervised,

@@ -93,6 +93,48 @@ def _check(filename: str, doc: yamlsrc.Located, bank: Bank) -> Read:
     return Read(*_Checker(filename, doc, bank).check())
 
 
+def older_version_notes(bank: Bank, answers: Answers, filename: str) -> list[str]:
+    """Warnings for answers given to another version of the bank, each naming its questions:
+    answers the bank no longer asks of these answers (they are ignored), and answers to
+    questions whose meaning has changed since (they are counted as given)."""
+    if answers.bank_version == bank.version or answers.perspective not in bank.perspectives:
+        return []
+    values = answers.values
+    shown, _counted = applicable(bank.about(answers.perspective), values)
+    asked = {q.id for q in shown}
+    notes = []
+    ignored = [qid for qid, value in values.items() if value is not None and qid not in asked]
+    if ignored:
+        notes.append(
+            ngettext(
+                "{n} answer is to a question this version does not ask here: {ids}; it is ignored",
+                "{n} answers are to questions this version does not ask here: {ids}; they "
+                "are ignored",
+                len(ignored),
+            ).format(n=len(ignored), ids=", ".join(ignored))
+        )
+    given = version_key(answers.bank_version)
+    changed = [
+        qid
+        for qid, value in values.items()
+        if value is not None
+        and qid in asked
+        and (q := bank.question(qid)).changed_in
+        and given < version_key(q.changed_in)
+    ]
+    if changed:
+        notes.append(
+            ngettext(
+                "{n} answered question has changed meaning since that version: {ids}; its "
+                "answer is counted as given",
+                "{n} answered questions have changed meaning since that version: {ids}; their "
+                "answers are counted as given",
+                len(changed),
+            ).format(n=len(changed), ids=", ".join(changed))
+        )
+    return [f"{filename}: {note}" for note in notes]
+
+
 def check_value(q: Question, value: object) -> tuple[Value, str | None]:
     """The stored form of `value` for `q`, or an error message saying what it takes."""
     if value is None:
@@ -181,22 +223,7 @@ class _Checker:
         if self.problems:
             raise AnswersError(self.problems.lines())
         answers = Answers(self.bank.id, version, str(perspective), values, created, demo)
-        changed = [
-            qid
-            for qid, value in values.items()
-            if value is not None
-            and (q := self.bank.question(qid)).changed_in
-            and version_key(version) < version_key(q.changed_in)
-        ]
-        if changed:
-            warning = ngettext(
-                "{n} answered question has changed meaning since that version: {ids}; its "
-                "answer is counted as given",
-                "{n} answered questions have changed meaning since that version: {ids}; their "
-                "answers are counted as given",
-                len(changed),
-            ).format(n=len(changed), ids=", ".join(changed))
-            self.warnings.append(f"{self.filename}: {warning}")
+        self.warnings += older_version_notes(self.bank, answers, self.filename)
         return answers, self.warnings
 
     def demo(self, value: object) -> str | None:

@@ -786,16 +786,18 @@ class _Reader(Results):
     def check_every_question_is_read(
         self, sections: list[Section], results: list[Flag | Referral | Caveat]
     ) -> None:
-        """Warn about a question whose answer nothing uses: no criterion, scale or role, and
-        no condition (another question's or section's `show_if`, an `overridden_if`, or a
-        flag's, referral's or caveat's `when`) names it. Asking it would cost the person time
-        for nothing."""
+        """Warn about a question whose answer nothing uses: no criterion, counted scale or
+        role, and no condition (another question's or section's `show_if`, an `overridden_if`,
+        or a flag's, referral's or caveat's `when`) names it. Asking it would cost the person
+        time for nothing. The items of a scale that is not counted are read by nothing unless
+        a condition names them (a caveat that says what they are for, say)."""
         conditions = [s.show_if for s in sections]
         conditions += [c for q in self.questions.values() for c in (q.show_if, q.overridden_if)]
         conditions += [r.when for r in results]
         named = set().union(*(question_names(c) for c in conditions if c is not None))
         for q in self.questions.values():
-            if q.criterion or q.scale or q.role or q.id in named:
+            scale = self.scales.get(q.scale) if q.scale else None
+            if q.criterion or (scale is not None and scale.counted) or q.role or q.id in named:
                 continue
             self.warn(
                 self.question_paths[q.id],

@@ -46,6 +46,9 @@ class Conditions(Fields):
         self.questions: dict[str, Question] = {}  # read so far, in file order, first of an id
         self.scales: dict[str, Scale] = {}
         self.flag_ids: list[str] = []
+        # Helpline ids named by flags' `call`, checked once the helplines are read.
+        self.call_uses: list[tuple[yamlsrc.Path, str]] = []
+        self.referral_ids: list[str] = []  # read so far, for helplines' `only_with`
         # Every question id in the file, to tell "comes later" from "unknown".
         self.all_ids: set[str] = set()
         # The one perspective each question read so far is asked in (None: every one), and

@@ -13,6 +13,7 @@ from screener.core.model import Caveat, Emergency, Flag, Helpline, Question, Ref
 from screener.core.safetext import show_value
 from screener.files import yamlsrc
 from screener.files.bank_conditions import Conditions
+from screener.files.problems import Hint
 from screener.i18n import N_, _
 
 
@@ -29,7 +30,10 @@ class Results(Conditions):
         out: list[Flag] = []
         for i, item in enumerate(self.items(value, ("flags",), required=False)):
             path: yamlsrc.Path = ("flags", i)
-            keys = {"id", "label", "detail", "when", "source", "perspective"}
+            keys = {
+                "id", "label", "detail", "when", "source", "perspective", "overdose", "call",
+                "immediate",
+            }  # fmt: skip
             m = self.mapping(item, path, keys, ("id", "label", "when"))
             if m is None:
                 continue
@@ -49,9 +53,44 @@ class Results(Conditions):
                     when=when,
                     source=self.sources(m, path),
                     perspective=perspective,
+                    overdose=self.flag(m, "overdose", path) if "overdose" in m else True,
+                    call=self.calls(m.get("call"), (*path, "call")),
+                    immediate=self.flag(m, "immediate", path),
                 )
             )
         return out
+
+    def calls(self, value: object, path: yamlsrc.Path) -> tuple[str, ...]:
+        """A flag's `call`: helpline ids, checked once the helplines are read."""
+        if value is None:
+            return ()
+        out = []
+        for i, item in enumerate(self.items(value, path)):
+            if not isinstance(item, str):
+                self.error(
+                    (*path, i), _("expected a helpline id, got {value}"), value=show_value(item)
+                )
+                continue
+            self.call_uses.append(((*path, i), item))
+            out.append(item)
+        return tuple(out)
+
+    def steps_named(self, value: object, path: yamlsrc.Path) -> tuple[str, ...]:
+        """A helpline's `only_with`: referral ids, read after the referrals."""
+        if value is None:
+            return ()
+        out = []
+        for i, item in enumerate(self.items(value, path)):
+            if not isinstance(item, str) or item not in self.referral_ids:
+                self.error(
+                    (*path, i),
+                    _("{value} is not a referral{hint}"),
+                    value=show_value(item),
+                    hint=Hint(str(item), self.referral_ids),
+                )
+                continue
+            out.append(item)
+        return tuple(out)
 
     def read_referrals(self, value: object) -> list[Referral]:
         out: list[Referral] = []
@@ -63,6 +102,7 @@ class Results(Conditions):
             if m is None:
                 continue
             rid = self.unique(m, path, ids, N_("duplicate referral id {id}"))
+            self.referral_ids.append(rid)
             urgency = self.enum(Urgency, m, "urgency", path) or Urgency.WHEN_READY
             perspective = self.perspective_key(m, path)
             when = self.condition(
@@ -130,7 +170,9 @@ class Results(Conditions):
             self.error(("helplines",), _("the bank needs at least one helpline"))
         for i, item in enumerate(items):
             path: yamlsrc.Path = ("helplines", i)
-            keys = {"id", "name", "contact", "detail", "brief", "emergency", "source"}
+            keys = {
+                "id", "name", "contact", "detail", "brief", "emergency", "source", "only_with",
+            }  # fmt: skip
             m = self.mapping(item, path, keys, ("id", "name", "contact"))
             if m is None:
                 continue
@@ -143,6 +185,16 @@ class Results(Conditions):
                     source=self.sources(m, path),
                     brief=self.text(m, "brief", path, required=False),
                     emergency=self.flag(m, "emergency", path),
+                    only_with=self.steps_named(m.get("only_with"), (*path, "only_with")),
                 )
             )
+        known = [h.id for h in out]
+        for where, hid in self.call_uses:
+            if hid not in known:
+                self.error(
+                    where,
+                    _("{value} is not a helpline{hint}"),
+                    value=show_value(hid),
+                    hint=Hint(hid, known),
+                )
         return out

@@ -42,9 +42,11 @@ from datetime import datetime
 from typing import Any, NamedTuple, assert_never
 
 from screener.core.fhirnames import (
+    ABSENT_SYSTEM,
     ACT_REASON,
     PERSONA_TAG,
     TEST_DATA_CODE,
+    YES_NO_CODES,
     group_id,
     intro_id,
     valid_reference,
@@ -54,7 +56,7 @@ from screener.core.model import OTHER, UNKNOWN, WHO, Answers, Bank, Kind, Questi
 from screener.core.safetext import clean, one_line, show_value
 from screener.errors import AnswersError
 from screener.files import yamlsrc
-from screener.files.answers import missing
+from screener.files.answers import missing, older_version_notes
 from screener.files.problems import Hint, Problems
 from screener.i18n import _
 
@@ -170,6 +172,8 @@ class _Reader:
         if self.problems:
             return None
         values = dict(self.values)
+        given = Answers(self.bank.id, version, perspective, values)
+        self.warnings += older_version_notes(self.bank, given, self.filename)
         if finished:
             _passed_over(self.bank, values, perspective)
         return Answers(
@@ -698,11 +702,28 @@ class _Reader:
         return value
 
     def code(self, q: Question, coding: object, path: Path) -> object:
-        """The option a Coding names, by its code."""
+        """The option a Coding names, by its code; "I don't know" as HL7's asked-unknown
+        (the answer option the Questionnaire offers); yes or no by HL7's Y and N."""
         code = coding.get("code") if isinstance(coding, dict) else None
         if not isinstance(code, str) or not code:
             self.error(path, _("expected a Coding with a code"))
             return _BAD
+        assert isinstance(coding, dict)
+        if coding.get("system") == ABSENT_SYSTEM and code in DONT_KNOW:
+            return _UNKNOWN
+        if q.kind is Kind.YES_NO:
+            answer = next((v for v, c in YES_NO_CODES.items() if c == code), None)
+            if answer is None:
+                self.error(
+                    (*path, "code"),
+                    _("{value} is not an option of {id} ({codes}){hint}"),
+                    value=show_value(code),
+                    id=q.id,
+                    codes=", ".join(YES_NO_CODES.values()),
+                    hint=Hint(code, list(YES_NO_CODES.values())),
+                )
+                return _BAD
+            return answer
         if kind_of(q).options == "scale":
             match = next((o.value for o in q.options if str(o.value) == code), None)
             if match is None:
@@ -762,8 +783,8 @@ def _related_source(qr: Mapping[str, Any]) -> bool:
 def _takes(q: Question) -> tuple[str, ...]:
     """The value[x] keys an answer to `q` may use."""
     match q.kind:
-        case Kind.YES_NO:
-            return ("valueBoolean",)
+        case Kind.YES_NO:  # valueCoding when it takes "I don't know" (a choice of three)
+            return ("valueBoolean", "valueCoding") if q.unknown else ("valueBoolean",)
         case Kind.SCALE:
             return ("valueCoding", "valueInteger")
         case Kind.CHOICE | Kind.MULTI:

@@ -258,7 +258,7 @@ def leads_to(res: Result) -> str:
         criteria = _(
             "{criteria}; prescribed use, so tolerance and withdrawal are not counted"
         ).format(criteria=criteria)
-    elif res.supervision_uncertain:
+    elif res.ids(Status.UNCERTAIN):
         criteria = _(
             "{criteria}; tolerance and withdrawal open: 'all prescribed' was skipped"
         ).format(criteria=criteria)

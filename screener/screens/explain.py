@@ -669,8 +669,22 @@ def _flags_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableType]:
         ),
     ]
     rows = []
+    lines = {h.id: h for h in bank.helplines}
     for f in bank.flags:
         raised = _when(_("Raised when {condition}."), _("Raised unless {condition}."), bank, f.when)
+        called = ", ".join(clean(f"{lines[h].name} ({lines[h].contact})") for h in f.call)
+        shown: list[Text | str] = []
+        if f.immediate:
+            shown.append(
+                _(
+                    "Shown at once, with {lines}, right after the answer that raises it and "
+                    "before the next question; the result opens with it."
+                ).format(lines=called)
+            )
+        elif called:
+            shown.append(_("The result's first screen calls {lines} first.").format(lines=called))
+        if not f.overdose:
+            shown.append(_("Not an overdose risk: it brings no overdose steps of its own."))
         rows.append(
             (
                 "-",
@@ -678,6 +692,7 @@ def _flags_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableType]:
                     Text(clean(f.label), style="bold"),
                     f.detail,
                     raised,
+                    *shown,
                     _rule(f.when),
                     cite(f.source),
                 ),

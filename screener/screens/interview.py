@@ -17,7 +17,7 @@ from rich.console import RenderableType
 
 from screener import i18n
 from screener.core import wording
-from screener.core.conditions import applicable, possible
+from screener.core.conditions import applicable, passes, possible, question_names
 from screener.core.kinds import (
     help_words,
     is_no,
@@ -219,6 +219,8 @@ class Interview:
                     self.opening = None
             else:  # `b` goes back through questions, never back to "would you like to begin?"
                 self.history.append(nxt)
+                if step == "answer":
+                    self.alert_after(q)
             i = nxt + 1
         _shown, counted = applicable(self.bank, self.values)
         return Answers(self.bank.id, self.version(), self.about, counted)
@@ -238,6 +240,30 @@ class Interview:
             if changed and self.values.get(qid) is not None:
                 return given
         return self.bank.version
+
+    def alert_after(self, q: Question) -> None:
+        """Show at once every flag marked `immediate` that the answer to `q` raised (thoughts of
+        suicide right now), with the lines to call, before the next question. A person at a
+        terminal chooses to go on with Enter; `!` and `q` work there as at a question. Piped
+        answers never pause: every line is an answer."""
+        _shown, counted = applicable(self.bank, self.values)
+        for flag in self.bank.flags:
+            if not flag.immediate or q.id not in question_names(flag.when):
+                continue
+            if not passes(flag.when, counted):
+                continue
+            self.show(render.alert(self.bank, flag, self.plain))
+            if not self.pause_after_emergency:
+                continue
+            while True:
+                self.show(render.hint(_("When you are ready, press Enter to go on.")))
+                typed = self.read().strip().lower()
+                if typed == render.keys()["emergency"]:
+                    self.show(render.emergency(self.bank, self.plain))
+                elif typed == render.keys()["quit"]:
+                    self.confirm_quit()
+                else:
+                    break
 
     @property
     def about(self) -> str:

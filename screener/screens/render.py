@@ -27,6 +27,7 @@ from screener.core.kinds import command_keys, kind_of, unknown_key
 from screener.core.model import (
     OTHER,
     Bank,
+    Flag,
     Helpline,
     Question,
     Section,
@@ -356,6 +357,27 @@ def helplines(
     """The helplines as a list (`only`: these, in this order); see `helpline_line`."""
     chosen = bank.helplines if only is None else tuple(only)
     return bullets((helpline_line(h, brief, words) for h in chosen), plain=plain)
+
+
+def called(bank: Bank, flag: Flag) -> tuple[Helpline, ...]:
+    """The helplines a flag names in `call`, in its order."""
+    lines = {h.id: h for h in bank.helplines}
+    return tuple(lines[hid] for hid in flag.call if hid in lines)
+
+
+def alert(bank: Bank, flag: Flag, plain: bool = False) -> RenderableType:
+    """A flag shown at once (`immediate`): its detail and the lines to call, before anything
+    else, on the screen after the answer that raised it and at the top of the result."""
+    parts: list[RenderableType] = [
+        bank_text(flag.detail),
+        Text(""),
+        helplines(bank, plain, brief=True, only=called(bank, flag)),
+    ]
+    if plain:
+        return Group(Text("\n" + clean(flag.label), style="bold"), *parts)
+    return Panel(
+        Group(*parts), title=bank_text(flag.label, "bold red"), box=box.HEAVY, border_style="red"
+    )
 
 
 def declined(bank: Bank, plain: bool) -> RenderableType:

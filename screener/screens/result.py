@@ -42,10 +42,12 @@ from screener.core.model import (
 from screener.core.safetext import clean
 from screener.i18n import _, pgettext
 from screener.screens.render import (
+    alert,
     answer_label,
     bank_text,
     banner_line,
     bullets,
+    called,
     emergency,
     heading,
     helpline_line,
@@ -77,23 +79,37 @@ def summary_line(res: Result) -> str:
 
 
 def overdose_risk(bank: Bank, res: Result) -> bool:
-    """Whether the result calls the emergency line first: a safety flag was raised (every flag
-    is an overdose risk: using alone, an unknown supply, a break, injecting, mixing...), or a
-    next step is urgent (`now`: lowering the overdose risk, which street use brings even when
-    the safety questions were skipped, or pregnancy)."""
-    if res.flags:
+    """Whether the result calls the emergency line first: a flag that is an overdose risk was
+    raised (using alone, an unknown supply, a break, injecting, mixing...; not a crisis flag,
+    which names its own lines), or a next step is urgent (`now`: lowering the overdose risk,
+    which street use brings even when the safety questions were skipped, pregnancy, safety
+    at home, a crisis line)."""
+    if any(bank.flag(f.id).overdose for f in res.flags):
         return True
     return any(bank.referral(f.id).urgency is Urgency.NOW for f in res.referrals)
 
 
 def first_helplines(bank: Bank, res: Result) -> tuple[Helpline, ...]:
-    """The helplines the first screen and the closing card name: the emergency line (marked
-    `emergency: true` in the bank) then the first other one when there is an overdose risk;
-    else the first other one alone."""
+    """The helplines the first screen and the closing card name: first those the raised flags
+    name in `call` (988 after thoughts of suicide), then the emergency line (marked
+    `emergency: true` in the bank) when there is an overdose risk, then the first other one."""
+    chosen: list[Helpline] = []
+    for f in res.flags:
+        chosen += [h for h in called(bank, bank.flag(f.id)) if h not in chosen]
     urgent = next((h for h in bank.helplines if h.emergency), None)
-    other = next((h for h in bank.helplines if not h.emergency), None)
-    chosen = (urgent, other) if overdose_risk(bank, res) else (other or urgent,)
-    return tuple(h for h in chosen if h is not None)
+    other = next((h for h in bank.helplines if not h.emergency and h not in chosen), None)
+    if overdose_risk(bank, res) and urgent is not None and urgent not in chosen:
+        chosen.append(urgent)
+    if other is not None:
+        chosen.append(other)
+    return tuple(chosen or bank.helplines[:1])
+
+
+def alerts(bank: Bank, res: Result, plain: bool = False) -> list[RenderableType]:
+    """The raised flags marked `immediate` (thoughts of suicide right now), each with its lines
+    to call: what the result opens with, as the interview showed them after the answer."""
+    found = (bank.flag(f.id) for f in res.flags)
+    return [alert(bank, f, plain) for f in found if f.immediate]
 
 
 def step_line(r: Referral) -> Text:
@@ -134,11 +150,11 @@ def result_blocks(
     # The detail, most urgent first.
     if steps:
         part(_("What you can do next"), referrals_text(steps, plain))
-    if not res.screened_out:
+    if not res.screened_out or res.flags:  # a release or a crisis, on the "no use" path too
         part(wording.safety_heading(res.perspective), flags_text(bank, res, plain))
     if not risk_first:
         part(_("In an emergency"), emergency(bank, plain, "result"))
-    part(_("Helplines (US)"), helplines(bank, plain))
+    part(_("Helplines (US)"), helplines(bank, plain, only=bank.listed(res)))
     if not res.screened_out and res.perspective == OTHER:
         body: list[RenderableType] = [
             bank_text(wording.seen_sentence(res) + "."),  # the range, for the record
@@ -174,7 +190,10 @@ def first_screen(
     bank: Bank, res: Result, plain: bool = False, banner: str | None = None
 ) -> list[RenderableType]:
     """The top of the result: what someone who reads nothing else needs."""
-    parts: list[RenderableType] = [heading(wording.result_heading(res.perspective), plain)]
+    parts: list[RenderableType] = [
+        *alerts(bank, res, plain),
+        heading(wording.result_heading(res.perspective), plain),
+    ]
     if banner is not None:
         parts.append(banner_line(banner, plain))
     if res.perspective == OTHER:
@@ -259,7 +278,7 @@ def _supervision_notes(bank: Bank, res: Result) -> list[RenderableType]:
     if res.perspective == OTHER:
         if res.supervised_exclusion:
             return [bank_text(wording.prescribed_note(res))]
-        if res.supervision_uncertain:
+        if res.ids(Status.UNCERTAIN):
             return [bank_text(wording.prescribed_open_note())]
         return []
     if res.supervised_exclusion:
@@ -272,7 +291,7 @@ def _supervision_notes(bank: Bank, res: Result) -> list[RenderableType]:
                 )
             )
         ]
-    if res.supervision_uncertain:
+    if res.ids(Status.UNCERTAIN):  # only when a yes hangs on it: never a claim of one
         return [bank_text(wording.uncertain_supervision())]
     if res.supervision_claimed and res.overridden_by:
         reasons = "; ".join(_override_reason(bank, qid, v) for qid, v in res.overridden_by)

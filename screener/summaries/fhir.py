@@ -43,7 +43,16 @@ from typing import Any, NamedTuple
 
 from screener.core import fhirnames, wording
 from screener.core.conditions import applicable, describe
-from screener.core.fhirnames import ACT_REASON, PERSONA_TAG, TEST_DATA_CODE, intro_id
+from screener.core.fhirnames import (
+    ABSENT_SYSTEM,
+    ACT_REASON,
+    ASKED_UNKNOWN,
+    PERSONA_TAG,
+    TEST_DATA_CODE,
+    YES_NO_CODES,
+    YES_NO_SYSTEM,
+    intro_id,
+)
 from screener.core.kinds import fhir_answer, kind_of
 from screener.core.model import (
     NONE_OPTION,
@@ -54,6 +63,7 @@ from screener.core.model import (
     AnyOf,
     Bank,
     Condition,
+    Kind,
     Leaf,
     Not,
     Question,
@@ -118,7 +128,21 @@ def group_id(section: Section | str) -> str:
     return fhirnames.group_id(section if isinstance(section, str) else section.id)
 
 
+def coded_yes_no(q: Question) -> bool:
+    """A yes/no question that takes "I don't know": a choice of three in FHIR (yes, no, don't
+    know), since a boolean item cannot offer a third answer."""
+    return q.kind is Kind.YES_NO and q.unknown
+
+
+def dont_know_coding() -> dict[str, Any]:
+    """The answer option "I don't know" (HL7 data-absent-reason asked-unknown)."""
+    return {"system": ABSENT_SYSTEM, "code": ASKED_UNKNOWN, "display": wording.dont_know()}
+
+
 def _coding(bank: Bank, q: Question, value: object) -> dict[str, Any]:
+    if coded_yes_no(q) and isinstance(value, bool):
+        label = _("yes") if value else _("no")
+        return {"system": YES_NO_SYSTEM, "code": YES_NO_CODES[value], "display": label}
     code = str(value)
     display = next((o.label for o in q.options if str(o.value) == code), code)
     return {"system": option_system(bank, q), "code": code, "display": clean(display)}
@@ -239,14 +263,22 @@ def _q_item(bank: Bank, q: Question, perspective: str) -> dict[str, Any]:
         ]
     item["text"] = clean(word(q.text, perspective))
     kind = kind_of(q)
-    item["type"] = kind.fhir_type
+    coded = kind.fhir_value == "valueCoding" or coded_yes_no(q)
+    item["type"] = "choice" if coded else kind.fhir_type
     if q.show_if is not None:
         item.update(_enable(bank, q.show_if))
     if q.required:
         item["required"] = True
     if kind.repeats:
         item["repeats"] = True
-    if kind.fhir_value == "valueCoding":
+    if coded_yes_no(q):
+        item["extension"] = [*item.get("extension", []), _item_control("radio-button")]
+        item["answerOption"] = [
+            {"valueCoding": _coding(bank, q, True)},
+            {"valueCoding": _coding(bank, q, False)},
+            {"valueCoding": dont_know_coding()},
+        ]
+    elif kind.fhir_value == "valueCoding":
         # Radio buttons or check boxes rather than a drop-down: every option in view, as on
         # screener's own screen.
         control = "check-box" if kind.repeats else "radio-button"
@@ -262,6 +294,12 @@ def _q_item(bank: Bank, q: Question, perspective: str) -> dict[str, Any]:
             if extensions:
                 option = {"extension": extensions, **option}
             options.append(option)
+        if q.unknown:  # "I don't know", as the terminal offers it: alone, like "none of these"
+            unknown: dict[str, Any] = {"valueCoding": dont_know_coding()}
+            if kind.repeats:
+                alone = {"url": OPTION_EXCLUSIVE, "valueBoolean": True}
+                unknown = {"extension": [alone], **unknown}
+            options.append(unknown)
         item["answerOption"] = options
     return item
 
@@ -386,6 +424,8 @@ def _leaf_values(q: Question, leaf: Leaf) -> list[object] | None:
 
 def _answer_of(bank: Bank, q: Question) -> tuple[str, Callable[[object], object]]:
     kind = kind_of(q)
+    if coded_yes_no(q):
+        return "answerCoding", lambda v: _coding(bank, q, v)
     answer = "answer" + kind.fhir_value.removeprefix("value")  # valueBoolean -> answerBoolean
     if kind.fhir_value == "valueCoding":
         return answer, lambda v: _coding(bank, q, v)
@@ -415,6 +455,8 @@ def fhirpath(bank: Bank, cond: Condition) -> str:
 
 def _value_test(q: Question, value: object) -> str:
     kind = kind_of(q)
+    if coded_yes_no(q) and isinstance(value, bool):
+        return f"value.code = {_quote(YES_NO_CODES[value])}"
     if kind.fhir_value == "valueBoolean":
         return f"value = {str(value).lower()}"
     if kind.fhir_value == "valueString":
@@ -702,6 +744,8 @@ def _answer_item(bank: Bank, q: Question, value: Value, perspective: str) -> dic
 
 def _typed(bank: Bank, q: Question, value: Value) -> list[dict[str, Any]]:
     """The `answer` list for a stored value: empty when skipped."""
+    if coded_yes_no(q) and isinstance(value, bool):
+        return [{"valueCoding": _coding(bank, q, value)}]
     return fhir_answer(q, value, lambda v: _coding(bank, q, v))
 
 
@@ -762,7 +806,7 @@ def _notes(summary: Summary) -> list[str]:
         notes.append(
             _("No opioid use in the past 12 months was reported, so no criterion applies.")
         )
-    if r.supervision_uncertain:
+    if r.ids(Status.UNCERTAIN):
         notes.append(wording.uncertain_supervision("record"))
     n = len(r.ids(Status.UNANSWERED))
     if n:

@@ -20,6 +20,7 @@ from screener.core.model import (
     Bank,
     Result,
     Role,
+    Status,
     Summary,
     Urgency,
     Value,
@@ -131,7 +132,7 @@ def build(summary: Summary) -> Document:
                 )
             )
         )
-    blocks += _emergency(bank)
+    blocks += _emergency(bank, res)
     if res.caveats:
         blocks.append(Heading(_("Keep in mind"), 2))
         blocks.append(Items(tuple(Item("", bank.caveat(c.id).text) for c in res.caveats)))
@@ -213,7 +214,7 @@ def _result(bank: Bank, res: Result) -> list[Block]:
                 )
             )
         )
-    elif res.supervision_uncertain:
+    elif res.ids(Status.UNCERTAIN):
         blocks.append(Para(wording.uncertain_supervision("summary")))
     elif res.supervision_claimed and res.overridden_by:
         blocks.append(
@@ -244,7 +245,7 @@ def _seen(bank: Bank, res: Result) -> list[Block]:
     blocks: list[Block] = []
     if res.supervised_exclusion:
         blocks.append(Para(wording.prescribed_note(res, "summary")))
-    elif res.supervision_uncertain:
+    elif res.ids(Status.UNCERTAIN):
         blocks.append(Para(wording.prescribed_open_note("summary")))
     if res.screened_out:
         return blocks
@@ -344,7 +345,7 @@ def _withdrawal(bank: Bank, res: Result) -> str:
     return text
 
 
-def _emergency(bank: Bank) -> list[Block]:
+def _emergency(bank: Bank, res: Result) -> list[Block]:
     e = bank.emergency
     blocks: list[Block] = [
         Heading(_("In an emergency"), 2),
@@ -360,7 +361,7 @@ def _emergency(bank: Bank) -> list[Block]:
     blocks.append(
         Items(
             tuple(
-                Item(h.name, f"{_sentence(h.contact)} {h.detail}".strip()) for h in bank.helplines
+                Item(h.name, f"{_sentence(h.contact)} {h.detail}".strip()) for h in bank.listed(res)
             )
         )
     )
