@@ -842,3 +842,52 @@ class TestPresenter:
         pages = screens_of(s.transcript)[:-1]
         assert len(pages) == len(menus)
         assert all(len(page) == 23 for page in pages)
+
+
+class TestFileNamePrompts:
+    """At a file-name prompt a yes or a no in either language is the choice offered, and a
+    name no file can have is a sentence and the prompt again, with the answers kept."""
+
+    def test_yes_at_the_summary_name_saves_the_name_offered(self, tmp_path: Path) -> None:
+        s = Session([], tmp_path)
+        try:
+            s.answer(WHO, "1")
+            s.answer(CONSENT, "y")
+            s.answer(USE_ANY, "n")
+            s.answer(EVER_USED, "n")
+            s.answer(THOUGHTS, "n")
+            s.answer(AFTER, "s")
+            s.answer("Which kind of file?", "")
+            s.answer("In which language?", "")
+            s.answer("Press Enter for yes", "YES")
+            s.see("which only you can read, as:")
+            s.answer("Press Enter to go back to the result.", "")
+            s.answer(AFTER, "q")
+            assert s.finish() == 0
+        finally:
+            s.close()
+        [saved] = tmp_path.glob("screening-summary-*.html")
+        assert saved.stat().st_mode & 0o777 == 0o600
+        assert not (tmp_path / "YES.html").exists() and not (tmp_path / "yes.html").exists()
+
+    def test_a_folder_then_si_at_the_part_way_save(self, tmp_path: Path) -> None:
+        s = Session([], tmp_path)
+        try:
+            s.answer(WHO, "1")
+            s.answer(CONSENT, "y")
+            s.answer(USE_ANY, "y")
+            s.answer(WHICH, "q")
+            s.see("Leave now? (y/n)")
+            s.child.sendline("y")
+            s.see("Save your answers so far, so you can finish later?")
+            s.child.sendline("y")
+            s.answer("Press Enter for yes", "/")
+            s.see("Not saved: cannot save to /: it is a folder; give a file name")
+            s.answer("Press Enter for yes", "sí")
+            s.see("Your answers so far are saved in")
+            assert s.finish() == 1
+        finally:
+            s.close()
+        [saved] = tmp_path.glob("screener-answers-*.yaml")
+        assert "use_any: true" in saved.read_text("utf-8")
+        assert "Traceback" not in s.transcript
