@@ -54,6 +54,8 @@ EXPECTED = {
     "casey": (Severity.MILD, 3, 3, "3 of 11 criteria: a pattern consistent with mild"),
     "pat": (Severity.NONE, 1, 1, "1 of 11 criteria: below the threshold"),
     "lee": (Severity.MILD, 3, 3, "3 of 11 criteria: a pattern consistent with mild"),
+    "quinn": (Severity.NONE, 0, 0, "No opioid use in the past 12 months was reported"),
+    "robin": (Severity.NONE, 1, 1, "1 of 11 criteria: below the threshold"),
 }
 # About someone else: name -> (count, count_max, the result's sentence); never a severity.
 THEIRS = {
@@ -177,6 +179,24 @@ class TestShippedPersonas:
         flags = {f.id for f in res.flags}
         assert {"uses_alone", "recent_break", "no_naloxone"} <= flags
         assert res.referrals[0].id == "overdose_safety"
+
+    def test_the_persona_just_home_from_prison_is_told_about_overdose_first(
+        self, bank: Bank, personas: dict[str, Persona]
+    ) -> None:
+        res = outcome(bank, personas["quinn"])
+        assert "recent_release" in {f.id for f in res.flags}
+        ids = [r.id for r in res.referrals]
+        assert ids[:2] == ["overdose_safety", "moud"]
+        assert "medical_detox" not in ids
+
+    def test_the_persona_with_thoughts_of_suicide_is_given_988_first_and_no_street_warnings(
+        self, bank: Bank, personas: dict[str, Persona]
+    ) -> None:
+        res = outcome(bank, personas["robin"])
+        assert {"suicide_risk"} <= {f.id for f in res.flags}
+        ids = [r.id for r in res.referrals]
+        assert ids[:2] == ["crisis_line", "dont_stop_suddenly"]
+        assert not {"overdose_safety", "street_supply", "moud", "medical_detox"} & set(ids)
 
     def test_the_methadone_persona_has_tolerance_and_withdrawal_not_counted(
         self, bank: Bank, personas: dict[str, Persona]
@@ -465,7 +485,7 @@ class TestDemoCommand:
         assert result.stdout == ""
         assert result.stderr == (
             "Error: no persona called 'rilley' (did you mean 'riley'?); the personas are: "
-            "dana, sam, jordan, alex, riley, morgan, casey, pat, lee, terry, jamie\n"
+            "dana, sam, jordan, alex, riley, morgan, casey, pat, lee, quinn, robin, terry, jamie\n"
         )
 
     @pytest.mark.parametrize("pace", ["-1", "nan", "inf", "61"])
