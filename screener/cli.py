@@ -735,17 +735,21 @@ def run(
                     out.print(one_line(line, None), markup=False)
                 return line
 
+            from functools import partial
+
+            from screener.screens import reader
+
             save = save_to = None
+            update = False
             if interactive:  # saving part-way needs a person to confirm where
                 from datetime import date
-                from functools import partial
 
                 save = partial(_save_partial, bank=the_bank, persona=persona, program=_program())
                 # Carrying on from a file: leaving again offers that file (replacing it is
                 # asked), not a new one beside it. A FHIR response is the clinic's record, not
                 # answers saved part-way: a new answers file beside it is offered instead.
                 if answers is not None and not from_fhir:
-                    save_to = answers.absolute()
+                    save_to, update = answers.absolute(), True
                 else:
                     folder = answers.absolute().parent if answers is not None else Path.home()
                     save_to = answers_io.suggest_save_path(folder, date.today())
@@ -767,6 +771,8 @@ def run(
                 program=_program() if interactive else "screener",
                 pause_after_emergency=interactive,
                 switch=_program() if interactive else "screener",
+                pager=partial(reader.page_if_long, out, plain=plain) if interactive else None,
+                update=update,
                 given_version=given_version,
             ).run()
             if taken is not None and persona is not None:  # fictional answers stay marked
@@ -780,13 +786,20 @@ def run(
         from screener.screens import result as result_screen
 
         res = score(the_bank, taken)
-        out.print(result_screen.result(the_bank, res, plain, banner))
-        notes = _notes(out)
+        # A person at a terminal reads the result page by page (the reader, with its menu);
+        # output that is not a terminal gets it whole, as it always has.
+        paged = interactive and out.is_terminal
+        if not paged:
+            out.print(result_screen.result(the_bank, res, plain, banner))
+        said: list[str] = []
+        notes = said.append if paged else _notes(out)
         _write_exports(plan, the_bank, taken, res, force, notes, export_lang, bank, subject)
+        if interactive:  # a person is there: offer to keep a summary (never asked of a pipe)
+            _after_result(the_bank, taken, res, out, plain, bool(plan), bank, banner)
+        for line in said:  # under the reader's last page, where they stay on screen
+            _notes(out)(line)
         if interactive and answers is not None and todo and res.complete and not from_fhir:
             _offer_to_delete(answers, out)
-        if interactive:  # a person is there: offer to keep a summary (never asked of a pipe)
-            _after_result(the_bank, taken, res, out, plain, bool(plan), bank)
 
 
 def _after_result(
@@ -797,9 +810,11 @@ def _after_result(
     plain: bool,
     saved_before: bool,
     bank_path: Path | None = None,
+    banner: str | None = None,
 ) -> None:
-    """At a terminal, after the result: save a summary for a clinician (in any language
-    screener speaks), see the emergency steps again, or leave."""
+    """At a terminal, the result in the reader (page by page, when the output is the
+    terminal): read on, go back, save a summary for a clinician (in any language screener
+    speaks), see the emergency steps again, or leave."""
     from datetime import date
 
     from screener.screens.after import AfterResult
@@ -818,7 +833,8 @@ def _after_result(
         plain,
         saved_before=saved_before,
         bank_in=lambda code: _bank_in(bank_path, code),
-    ).run()
+        banner=banner,
+    ).run(out, whole=not out.is_terminal)
 
 
 def _offer_to_delete(path: Path, out: "Console") -> None:
@@ -1189,39 +1205,53 @@ def demo(
             if as_json:
                 print(_json(personas_io.personas_json(the_bank, cast)))
             else:
-                out.print(personas_io.listing(the_bank, cast, plain))
+                _page(out, the_bank, plain, personas_io.listing_blocks(the_bank, cast, plain))
             return
         persona = personas_io.find(cast, name)
         if pace is None:
             pace = DEMO_PACE if sys.stdout.isatty() and not step else 0.0
-        wait = personas_io.wait_for_enter if step else None
+        wait = None
+        if step:
+
+            def wait(prompt: str) -> str:
+                """The line typed at the step prompt; end of input stops the demo (130).
+                A terminal has echoed it; piped input is echoed, for a transcript."""
+                line = out.input(render.hint(prompt))
+                if not sys.stdin.isatty():
+                    out.print(one_line(line, None), markup=False)
+                return line
+
         # Who the fictional person is, before their answers: the counselor's opening line.
         out.print(
             _("Playing {name}: {sketch}").format(name=persona.name, sketch=clean(persona.sketch)),
             markup=False,
         )
-        if step:
-            out.print(
-                render.hint(
-                    _(
-                        "Press Enter to show each answer. Ctrl-C stops the demo. "
-                        "{emergency}, {why} and {quit} work as at any question."
-                    ).format(
-                        emergency=render.keys()["emergency"],
-                        why=render.keys()["why"],
-                        quit=render.keys()["quit"],
-                    )
-                )
-            )
-        taken = personas_io.play(the_bank, persona, out, plain, pace, wait)
+        pager = None
+        if step and sys.stdin.isatty() and out.is_terminal:
+            from functools import partial
+
+            from screener.screens import reader
+
+            pager = partial(reader.page_if_long, out, plain=plain)
+        taken = personas_io.play(the_bank, persona, out, plain, pace, wait, pager=pager)
         from screener.core.scoring import score
 
         res = score(the_bank, taken)
         from screener.screens import result as result_screen
 
-        out.print(result_screen.result(the_bank, res, plain, render.demo_banner(taken.demo)))
+        banner = render.demo_banner(taken.demo)
+        # At a terminal the result is read as a person reads theirs: page by page.
+        paged = sys.stdin.isatty() and out.is_terminal
+        if not paged:
+            out.print(result_screen.result(the_bank, res, plain, banner))
+        said: list[str] = []
+        notes = said.append if paged else _notes(out)
         # The summary says DEMO at the top: `taken.demo` names the persona.
-        _write_exports(plan, the_bank, taken, res, force, _notes(out), export_lang, bank)
+        _write_exports(plan, the_bank, taken, res, force, notes, export_lang, bank)
+        if paged:
+            _after_result(the_bank, taken, res, out, plain, bool(plan), bank, banner)
+        for line in said:
+            _notes(out)(line)
 
 
 @app.command(
@@ -1251,8 +1281,23 @@ def explain(
 
     with guarded():
         the_bank = _bank(bank)
-        if key is None:
-            shown = explaining.explain(the_bank, plain)
+        part = None if key is None else explaining.part_name(key)
+        out = console(plain)
+        if key is None or part is not None:
+            blocks = [block for _name, block in explaining.explain_blocks(the_bank, plain, part)]
+            _page(out, the_bank, plain, blocks)
         else:
-            shown = explaining.explain_criterion(the_bank, key, plain)
-        console(plain).print(shown)
+            out.print(explaining.explain_criterion(the_bank, key, plain))
+
+
+def _page(out: "Console", bank: "Bank", plain: bool, blocks: "list[list[RenderableType]]") -> None:
+    """Blocks page by page in the reader when a person is at a terminal (Enter reads on, `!`
+    the emergency steps, `q` leaves); whole, as always, to a pipe or a file."""
+    if not (sys.stdin.isatty() and out.is_terminal):
+        from rich.console import Group
+
+        out.print(Group(*(part for block in blocks for part in block)))
+        return
+    from screener.screens import reader
+
+    reader.page_blocks(out, bank, plain, blocks)

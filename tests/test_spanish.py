@@ -601,9 +601,9 @@ class TestOnATerminal:
             child.expect_exact("> ")
             child.sendline(line)
         child.expect(r"6 de 11 criterios:\s+un\s+patrón\s+que\s+se\s+parece\s+a\s+un\s+trastorno")
-        child.expect_exact("¿Qué quiere hacer ahora?")
+        child.expect_exact("g: guardar · !: emergencia · x: salir")  # the reader's menu
         child.expect_exact("> ")
-        child.sendline("1")  # save a summary
+        child.sendline("g")  # save a summary (s is yes in Spanish)
         child.expect_exact("¿Qué tipo de archivo?")
         child.expect_exact("> ")
         child.sendline("")  # HTML
@@ -615,8 +615,12 @@ class TestOnATerminal:
         child.expect_exact("> ")
         child.sendline("")
         child.expect_exact("Se guardó un resumen HTML, que solo usted puede leer, como:")
+        child.expect_exact("Presione Entrar para volver al resultado.")
         child.expect_exact("> ")
-        child.sendline("")  # leave
+        child.sendline("")
+        child.expect_exact("Página 1 de")
+        child.expect_exact("> ")
+        child.sendline("x")  # leave
         child.expect(pexpect.EOF)
         child.close()
         assert child.exitstatus == 0

@@ -405,7 +405,7 @@ def save_partial(
     doc = document(answers._replace(created=now.isoformat(timespec="seconds")), bank)
     lines = (
         _("{title}: answers saved part-way on {date} at {time}.").format(
-            title=bank.title,
+            title=bank.about(answers.perspective).title if answers.perspective else bank.title,
             date=_("{day} {month} {year}").format(
                 day=now.day, month=wording.month_name(now.month), year=now.year
             ),
