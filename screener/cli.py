@@ -20,8 +20,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+import typer.core
+from typer._click.core import Context
+from typer._click.exceptions import ClickException, UsageError  # Typer's own copy of Click
+from typer._click.formatting import HelpFormatter
+from typer.core import TyperCommand, TyperGroup, TyperOption
 
-from screener import __version__, i18n
+from screener import __version__, cliwords, i18n
 from screener.core.safetext import LINE_LIMIT, clean, one_line, show_value
 from screener.errors import AnswersError, ExitCode, Interrupted, Quit, ScreenerError
 from screener.i18n import _, ngettext
@@ -32,8 +37,84 @@ if TYPE_CHECKING:  # Rich is imported only where a screen is drawn: never on the
 
     from screener.core.model import Answers, Bank, Result
 
+# Typer asks gettext for its few words ("Options", "required"): the catalog answers instead.
+typer.core._ = i18n._  # type: ignore[attr-defined]
+
+
+class _Said(UsageError):
+    """A usage error of Click's or Typer's, shown as Click shows it, in the language in use."""
+
+    def __init__(self, error: ClickException) -> None:
+        super().__init__(cliwords.translate(error.format_message()), getattr(error, "ctx", None))
+        self.exit_code = error.exit_code
+
+    def format_message(self) -> str:
+        return self.message
+
+    def show(self, file: object = None) -> None:
+        if self.ctx is not None:
+            hint = ""
+            if self.ctx.command.get_help_option(self.ctx) is not None:
+                hint = _("Try '{command} {option}' for help.").format(
+                    command=self.ctx.command_path, option=self.ctx.help_option_names[0]
+                )
+                hint += "\n"
+            typer.echo(f"{self.ctx.get_usage()}\n{hint}", err=True)
+        typer.echo(_("Error: {message}").format(message=self.message), err=True)
+
+
+@contextmanager
+def _said() -> Iterator[None]:
+    try:
+        yield
+    except _Said:
+        raise
+    except ClickException as exc:
+        raise _Said(exc) from None
+
+
+def _write_usage(command: TyperCommand | TyperGroup, ctx: Context, out: HelpFormatter) -> None:
+    pieces = [cliwords.piece(p) for p in command.collect_usage_pieces(ctx)]
+    out.write_usage(ctx.command_path, " ".join(pieces), prefix=_("Usage: "))
+
+
+def _help_option(option: TyperOption | None) -> TyperOption | None:
+    if option is not None:
+        option.help = _("Show this message and exit.")
+    return option
+
+
+class _Command(TyperCommand):
+    """A command whose help and usage line are in the language in use."""
+
+    def format_usage(self, ctx: Context, formatter: HelpFormatter) -> None:
+        _write_usage(self, ctx, formatter)
+
+    def get_help_option(self, ctx: Context) -> TyperOption | None:
+        return _help_option(super().get_help_option(ctx))
+
+
+class _Group(TyperGroup):
+    """The app: its help, and every usage error of its commands, in the language in use."""
+
+    def format_usage(self, ctx: Context, formatter: HelpFormatter) -> None:
+        _write_usage(self, ctx, formatter)
+
+    def get_help_option(self, ctx: Context) -> TyperOption | None:
+        return _help_option(super().get_help_option(ctx))
+
+    def make_context(self, *args: object, **kwargs: object) -> Context:
+        with _said():
+            return super().make_context(*args, **kwargs)  # type: ignore[arg-type]
+
+    def invoke(self, ctx: Context) -> object:
+        with _said():
+            return super().invoke(ctx)
+
+
 app = typer.Typer(
     name="screener",
+    cls=_Group,
     help=_(
         "A private, offline self-screening for opioid (heroin) use disorder. "
         "Run with no command to start the screening. Nothing is sent, and nothing is saved "
@@ -53,6 +134,7 @@ BankOption = Annotated[
     Path | None,
     typer.Option(
         "--bank",
+        metavar=_("<file>"),
         help=_("Use this question bank instead of the built-in one."),
         # Typer would refuse a file it cannot read with a usage error (exit 2) before
         # screener's own reader could say so as a located error with the file's exit code.
@@ -67,7 +149,7 @@ ExportOption = Annotated[
     list[str] | None,
     typer.Option(
         "--export",
-        metavar="<path>",
+        metavar=_("<path>"),
         help=_(
             "After the result, save a summary there, readable only by you (repeatable; - for "
             "standard output). The name gives the format: .md, .html, .txt, .json or .fhir.json."
@@ -78,7 +160,7 @@ FormatOption = Annotated[
     str | None,
     typer.Option(
         "--format",
-        metavar="<format>",
+        metavar=_("<format>"),
         help=_(
             "md, html, txt, json, fhir or fhir-collection: the format of every --export, "
             "whatever its name."
@@ -116,7 +198,7 @@ SubjectOption = Annotated[
     str | None,
     typer.Option(
         "--subject",
-        metavar="<reference>",
+        metavar=_("<reference>"),
         help=_("Whom the screening is about, for a FHIR export: a reference such as Patient/123."),
         callback=_subject,
     ),
@@ -135,7 +217,7 @@ def _check_language(value: str, option: str) -> str:
     if value not in i18n.LANGUAGES:
         raise typer.BadParameter(
             _("{value} is not a language screener speaks; use {languages}").format(
-                value=show_value(value), languages=" or ".join(i18n.LANGUAGES)
+                value=show_value(value), languages=_either(list(i18n.LANGUAGES))
             ),
             param_hint=f"'{option}'",
         )
@@ -542,13 +624,16 @@ def _warn(lines: list[str]) -> None:
         say(_("Warning: {message}").format(message=one_line(line, LINE_LIMIT)))
 
 
-@app.command(help=_("Take the screening, one question at a time (the default command)."))
+@app.command(
+    cls=_Command, help=_("Take the screening, one question at a time (the default command).")
+)
 def run(
     bank: BankOption = None,
     answers: Annotated[
         Path | None,
         typer.Option(
             "--answers",
+            metavar=_("<file>"),
             help=_(
                 "Start from the answers in this file (or a FHIR QuestionnaireResponse) and ask "
                 "only what is missing."
@@ -559,10 +644,11 @@ def run(
     perspective: Annotated[
         str | None,
         typer.Option(
+            metavar="<self|other>",
             help=_(
                 "Who the screening is about: self, or other for someone you care about (a bank "
                 "may offer its own); asked first when left out."
-            )
+            ),
         ),
     ] = None,
     plain: PlainOption = False,
@@ -829,11 +915,12 @@ def _perspective(known: Mapping[str, str], wanted: str | None) -> str | None:
     return wanted
 
 
-@app.command("score", help=_("Score answers files without asking anything."))
+@app.command("score", cls=_Command, help=_("Score answers files without asking anything."))
 def score_cmd(
     files: Annotated[
         list[Path],
         typer.Argument(
+            metavar=_("FILES..."),
             help=_(
                 "Answers files (YAML or JSON, or FHIR QuestionnaireResponses): one for its "
                 "full result, several for a caseload."
@@ -935,7 +1022,7 @@ def _score_caseload(files: list[Path], bank: Path | None, form: str) -> None:
             raise typer.Exit(ExitCode.ANSWERS)
 
 
-@app.command(help=_("List the questions in the bank, in the order they are asked."))
+@app.command(cls=_Command, help=_("List the questions in the bank, in the order they are asked."))
 def questions(
     bank: BankOption = None,
     as_json: Annotated[bool, typer.Option("--json", help=_("Print the bank as JSON."))] = False,
@@ -966,11 +1053,18 @@ def questions(
             console(plain).print(listing.bank_text(the_bank, plain))
 
 
-@app.command(help=_("Check a question bank and list every problem as FILE:LINE: path: message."))
+@app.command(
+    cls=_Command,
+    help=_("Check a question bank and list every problem as FILE:LINE: path: message."),
+)
 def validate(
     path: Annotated[
         Path | None,
-        typer.Argument(help=_("The bank to check (default: the built-in one)."), readable=False),
+        typer.Argument(
+            metavar=_("[BANK]"),
+            help=_("The bank to check (default: the built-in one)."),
+            readable=False,
+        ),
     ] = None,
     lang: LangOption = None,
 ) -> None:
@@ -1006,10 +1100,11 @@ def validate(
 
 
 @app.command(
+    cls=_Command,
     help=_(
         "Print the JSON Schema (draft 2020-12) of the bank format, for editors to complete "
         "and check a bank against."
-    )
+    ),
 )
 def schema(lang: LangOption = None) -> None:
     """Print the JSON Schema (draft 2020-12) of the bank format, for editors to complete and
@@ -1036,13 +1131,16 @@ MAX_PACE = 60.0
 
 
 @app.command(
-    help=_("Play a fictional persona's walk-through, for a counselor to show; no name lists them.")
+    cls=_Command,
+    help=_("Play a fictional persona's walk-through, for a counselor to show; no name lists them."),
 )
 def demo(
     name: Annotated[
         str | None,
         typer.Argument(
-            help=_("The persona to play. Leave it out to list them."), show_default=False
+            metavar=_("[NAME]"),
+            help=_("The persona to play. Leave it out to list them."),
+            show_default=False,
         ),
     ] = None,
     bank: BankOption = None,
@@ -1050,6 +1148,7 @@ def demo(
         Path | None,
         typer.Option(
             "--personas",
+            metavar=_("<file>"),
             help=_("Use this personas file (for your own bank) instead of the built-in one."),
             readable=False,
         ),
@@ -1060,6 +1159,7 @@ def demo(
     pace: Annotated[
         float | None,
         typer.Option(
+            metavar=_("<seconds>"),
             help=_(
                 "Seconds before each answer appears (default {pace} on a terminal, 0 otherwise)."
             ).format(pace=DEMO_PACE),
@@ -1155,14 +1255,16 @@ def demo(
 
 
 @app.command(
+    cls=_Command,
     help=_(
         "Show, in plain words, how answers become a result: criteria, thresholds, rules, sources."
-    )
+    ),
 )
 def explain(
     key: Annotated[
         str | None,
         typer.Argument(
+            metavar=_("[KEY]"),
             help=_(
                 "One criterion to show in full: its key (like craving) or its number (1-11). "
                 "Leave it out for all the rules."

@@ -307,6 +307,6 @@ class TestSummaryLanguage:
         person, saved = self.run(bank, tmp_path, "s", "", "2", "", "", "q")
         page = saved[0].read_text(encoding="utf-8")
         assert '<html lang="es">' in page
-        assert "un patrón compatible con un trastorno por consumo de opioides leve" in page
+        assert "un patrón que se parece a un trastorno por consumo de opioides leve" in page
         assert "Saved an HTML summary, which only you can read, as:" in person.text
         assert i18n.language() == "en"  # the screen speaks English again

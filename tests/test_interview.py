@@ -566,14 +566,14 @@ class TestSaveForLater:
         assert f"Saveto{suggested}?PressEnterforyes" in unwrapped
         assert quit.message == (
             f"Your answers so far are saved in {suggested} (only you can read it).\n"
-            f"To carry on where you left off: screener run --answers {suggested}"
+            f"To carry on where you left off: screener --lang en run --answers {suggested}"
         )
 
     def test_another_name_can_be_typed(self, bank, tmp_path):
         other = tmp_path / "my answers.yaml"
         _, save, quit, _ = self.run(bank, tmp_path, "y", "y", "q", "y", "y", str(other))
         assert save.saved[0][0] == other
-        assert f"screener run --answers '{other}'" in quit.message  # quoted for the shell
+        assert f"screener --lang en run --answers '{other}'" in quit.message  # quoted for the shell
 
     def test_an_existing_file_is_replaced_only_when_confirmed(self, bank, tmp_path):
         taken = tmp_path / "taken.yaml"

@@ -481,7 +481,7 @@ class TestSaveForLater:
         assert saved.stat().st_mode & 0o777 == 0o600
         # Started as `python -m screener`, so that is the command to carry on with, whatever
         # the PATH holds.
-        assert f"{sys.executable} -m screener run --answers {saved}" in flat(s.transcript)
+        assert f"{sys.executable} -m screener --lang en run --answers {saved}" in flat(s.transcript)
         assert "use_any: true" in saved.read_text("utf-8")
 
         again = Session(["run", "--answers", str(saved)], tmp_path)

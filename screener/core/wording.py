@@ -507,8 +507,10 @@ def open_sentence(res: Result, voice: Voice = "screen") -> str:
     if open_:
         parts.append(ngettext("{n} not answered", "{n} not answered", open_).format(n=open_))
     listed = parts[0]
-    for part in parts[1:]:
-        listed = _("{first}, {second}").format(first=listed, second=part)
+    for n, part in enumerate(parts[1:], start=2):
+        # The last one joined as the language joins a list's last item ("2 ..., 3 ... y 1 ...").
+        joiner = pgettext("list, last", "{first}, {second}") if n == len(parts) else None
+        listed = (joiner or _("{first}, {second}")).format(first=listed, second=part)
     return _(
         "Of the 11 signs, {listed}. Each of these could go either way, so the count is a range."
     ).format(listed=listed)
@@ -611,6 +613,17 @@ def urgency_label(urgency: Urgency, voice: Voice = "screen") -> str:
 
 
 # --- withdrawal -------------------------------------------------------------------------
+
+
+def translated_scale_note(bank: Bank) -> str:
+    """For a clinician, once: the withdrawal items of a bank in another language than its own
+    are a translation, not a validated version of the scale ("" in the bank's own language)."""
+    if not bank.languages or bank.language == bank.languages[0]:
+        return ""
+    return _(
+        "The withdrawal items were asked in a translation of the scale made for this screening, "
+        "not in a validated version in this language."
+    )
 
 
 def withdrawal_sentence(w: Withdrawal | None, scale: str = "", voice: Voice = "screen") -> str:

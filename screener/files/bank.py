@@ -181,7 +181,13 @@ def _translated(
     one warning for each text the translation lacks, at its line in the bank file."""
     text, name = translations(language)
     overlay = bank_language.Overlay(
-        doc.data, language, name, _parse(text, name), bank_id, checking=strict
+        doc.data,
+        language,
+        name,
+        _parse(text, name),
+        bank_id,
+        checking=strict,
+        own_codes=i18n.TEXT_CODES.get(language, frozenset()),
     )
     data = overlay.apply()
     warnings: list[str] = []

@@ -41,7 +41,7 @@ from screener.core.model import (
 from screener.core.safetext import clean, did_you_mean, show_value
 from screener.core.scoring import severity_for
 from screener.errors import ScreenerError
-from screener.i18n import N_, _, ngettext
+from screener.i18n import N_, _, ngettext, pgettext
 from screener.screens.render import bank_text, heading, marked, meaning, urgency_label
 
 HOW_IT_COUNTS = N_(
@@ -534,6 +534,15 @@ def _severity_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableType
     ]
 
 
+def _criterion_word(key: str) -> str:
+    """A criterion the supervision rule leaves out, named in words ("tolerance")."""
+    words = {
+        "tolerance": pgettext("criterion", "tolerance"),
+        "withdrawal": pgettext("criterion", "withdrawal"),
+    }
+    return words.get(key, key.replace("_", " "))
+
+
 def _supervision_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableType]:
     parts: list[RenderableType] = [heading(_("3. Prescribed use"), plain)]
     q = bank.by_role(Role.PRESCRIBED_ONLY)
@@ -545,7 +554,7 @@ def _supervision_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableT
     excluded = _joined(
         _("{first} and {second}"),
         [
-            f"{key.replace('_', ' ')} ({clean(bank.criteria.get(key, key)).lower()})"
+            f"{_criterion_word(key)} ({clean(bank.criteria.get(key, key)).lower()})"
             for key in SUPERVISION_EXCLUDED
         ],
     )

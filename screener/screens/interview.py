@@ -443,9 +443,9 @@ class Interview:
         path = self.save_where()
         if path is None:
             raise Quit(_("You left the screening. Nothing was saved."))
-        import shlex  # only on the way out, not on the way to the first question
+        from screener.files.answers import carry_on_command  # only on the way out
 
-        command = f"{self.program} run --answers {shlex.quote(str(path))}"
+        command = carry_on_command(self.program, path)
         raise Quit(
             _(
                 "Your answers so far are saved in {path} (only you can read it).\n"

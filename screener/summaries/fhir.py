@@ -914,7 +914,9 @@ def _withdrawal(made: _Made) -> dict[str, Any]:
             "lower bound.",
             w.items,
         )
-    obs["note"] = [{"text": note.format(answered=w.answered, items=w.items, max=w.max)}]
+    said = note.format(answered=w.answered, items=w.items, max=w.max)
+    translated = wording.translated_scale_note(bank)
+    obs["note"] = [{"text": f"{said} {translated}" if translated else said}]
     return obs
 
 

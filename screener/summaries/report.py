@@ -334,15 +334,19 @@ def _withdrawal(bank: Bank, res: Result) -> str:
     w = res.withdrawal
     scale = bank.scales[WITHDRAWAL_SCALE] if w is not None and w.answered else None
     text = wording.withdrawal_sentence(w, scale.formal if scale else "", "summary")
-    if w is None or scale is None or not w.band:
+    if w is None or scale is None:
         return text
+    if not w.band:
+        translated = wording.translated_scale_note(bank)
+        return f"{text} {translated}" if translated else text
     text += " " + wording.band_sentence(w._replace(band=bank.band_text(WITHDRAWAL_SCALE, w.band)))
     if scale.band_note:
         text += f" {_sentence(scale.band_note)}"
     if scale.band_source:
         titles = "; ".join(_source_title(bank, s) for s in scale.band_source)
         text += " " + _("Band source: {titles}").format(titles=_sentence(titles))
-    return text
+    translated = wording.translated_scale_note(bank)
+    return f"{text} {translated}" if translated else text
 
 
 def _emergency(bank: Bank, res: Result) -> list[Block]:
