@@ -20,8 +20,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+import typer.core
+from typer._click.core import Context
+from typer._click.exceptions import ClickException, UsageError  # Typer's own copy of Click
+from typer._click.formatting import HelpFormatter
+from typer.core import TyperCommand, TyperGroup, TyperOption
 
-from screener import __version__, i18n
+from screener import __version__, cliwords, i18n
 from screener.core.safetext import LINE_LIMIT, clean, one_line, show_value
 from screener.errors import AnswersError, ExitCode, Interrupted, Quit, ScreenerError
 from screener.i18n import _, ngettext
@@ -32,8 +37,84 @@ if TYPE_CHECKING:  # Rich is imported only where a screen is drawn: never on the
 
     from screener.core.model import Answers, Bank, Result
 
+# Typer asks gettext for its few words ("Options", "required"): the catalog answers instead.
+typer.core._ = i18n._  # type: ignore[attr-defined]
+
+
+class _Said(UsageError):
+    """A usage error of Click's or Typer's, shown as Click shows it, in the language in use."""
+
+    def __init__(self, error: ClickException) -> None:
+        super().__init__(cliwords.translate(error.format_message()), getattr(error, "ctx", None))
+        self.exit_code = error.exit_code
+
+    def format_message(self) -> str:
+        return self.message
+
+    def show(self, file: object = None) -> None:
+        if self.ctx is not None:
+            hint = ""
+            if self.ctx.command.get_help_option(self.ctx) is not None:
+                hint = _("Try '{command} {option}' for help.").format(
+                    command=self.ctx.command_path, option=self.ctx.help_option_names[0]
+                )
+                hint += "\n"
+            typer.echo(f"{self.ctx.get_usage()}\n{hint}", err=True)
+        typer.echo(_("Error: {message}").format(message=self.message), err=True)
+
+
+@contextmanager
+def _said() -> Iterator[None]:
+    try:
+        yield
+    except _Said:
+        raise
+    except ClickException as exc:
+        raise _Said(exc) from None
+
+
+def _write_usage(command: TyperCommand | TyperGroup, ctx: Context, out: HelpFormatter) -> None:
+    pieces = [cliwords.piece(p) for p in command.collect_usage_pieces(ctx)]
+    out.write_usage(ctx.command_path, " ".join(pieces), prefix=_("Usage: "))
+
+
+def _help_option(option: TyperOption | None) -> TyperOption | None:
+    if option is not None:
+        option.help = _("Show this message and exit.")
+    return option
+
+
+class _Command(TyperCommand):
+    """A command whose help and usage line are in the language in use."""
+
+    def format_usage(self, ctx: Context, formatter: HelpFormatter) -> None:
+        _write_usage(self, ctx, formatter)
+
+    def get_help_option(self, ctx: Context) -> TyperOption | None:
+        return _help_option(super().get_help_option(ctx))
+
+
+class _Group(TyperGroup):
+    """The app: its help, and every usage error of its commands, in the language in use."""
+
+    def format_usage(self, ctx: Context, formatter: HelpFormatter) -> None:
+        _write_usage(self, ctx, formatter)
+
+    def get_help_option(self, ctx: Context) -> TyperOption | None:
+        return _help_option(super().get_help_option(ctx))
+
+    def make_context(self, *args: object, **kwargs: object) -> Context:
+        with _said():
+            return super().make_context(*args, **kwargs)  # type: ignore[arg-type]
+
+    def invoke(self, ctx: Context) -> object:
+        with _said():
+            return super().invoke(ctx)
+
+
 app = typer.Typer(
     name="screener",
+    cls=_Group,
     help=_(
         "A private, offline self-screening for opioid (heroin) use disorder. "
         "Run with no command to start the screening. Nothing is sent, and nothing is saved "
@@ -53,6 +134,7 @@ BankOption = Annotated[
     Path | None,
     typer.Option(
         "--bank",
+        metavar=_("<file>"),
         help=_("Use this question bank instead of the built-in one."),
         # Typer would refuse a file it cannot read with a usage error (exit 2) before
         # screener's own reader could say so as a located error with the file's exit code.
@@ -67,7 +149,7 @@ ExportOption = Annotated[
     list[str] | None,
     typer.Option(
         "--export",
-        metavar="<path>",
+        metavar=_("<path>"),
         help=_(
             "After the result, save a summary there, readable only by you (repeatable; - for "
             "standard output). The name gives the format: .md, .html, .txt, .json or .fhir.json."
@@ -78,7 +160,7 @@ FormatOption = Annotated[
     str | None,
     typer.Option(
         "--format",
-        metavar="<format>",
+        metavar=_("<format>"),
         help=_(
             "md, html, txt, json, fhir or fhir-collection: the format of every --export, "
             "whatever its name."
@@ -118,7 +200,7 @@ SubjectOption = Annotated[
     str | None,
     typer.Option(
         "--subject",
-        metavar="<reference>",
+        metavar=_("<reference>"),
         help=_("Whom the screening is about, for a FHIR export: a reference such as Patient/123."),
         callback=_subject,
     ),
@@ -137,7 +219,7 @@ def _check_language(value: str, option: str) -> str:
     if value not in i18n.LANGUAGES:
         raise typer.BadParameter(
             _("{value} is not a language screener speaks; use {languages}").format(
-                value=show_value(value), languages=" or ".join(i18n.LANGUAGES)
+                value=show_value(value), languages=_either(list(i18n.LANGUAGES))
             ),
             param_hint=f"'{option}'",
         )
@@ -576,13 +658,16 @@ def _warn(lines: list[str]) -> None:
         say(_("Warning: {message}").format(message=one_line(line, LINE_LIMIT)))
 
 
-@app.command(help=_("Take the screening, one question at a time (the default command)."))
+@app.command(
+    cls=_Command, help=_("Take the screening, one question at a time (the default command).")
+)
 def run(
     bank: BankOption = None,
     answers: Annotated[
         Path | None,
         typer.Option(
             "--answers",
+            metavar=_("<file>"),
             help=_(
                 "Start from the answers in this file (or a FHIR QuestionnaireResponse) and ask "
                 "only what is missing."
@@ -593,10 +678,11 @@ def run(
     perspective: Annotated[
         str | None,
         typer.Option(
+            metavar="<self|other>",
             help=_(
                 "Who the screening is about: self, or other for someone you care about (a bank "
                 "may offer its own); asked first when left out."
-            )
+            ),
         ),
     ] = None,
     plain: PlainOption = False,
@@ -683,17 +769,21 @@ def run(
                     out.print(one_line(line, None), markup=False)
                 return line
 
+            from functools import partial
+
+            from screener.screens import reader
+
             save = save_to = None
+            update = False
             if interactive:  # saving part-way needs a person to confirm where
                 from datetime import date
-                from functools import partial
 
                 save = partial(_save_partial, bank=the_bank, persona=persona, program=_program())
                 # Carrying on from a file: leaving again offers that file (replacing it is
                 # asked), not a new one beside it. A FHIR response is the clinic's record, not
                 # answers saved part-way: a new answers file beside it is offered instead.
                 if answers is not None and not from_fhir:
-                    save_to = answers.absolute()
+                    save_to, update = answers.absolute(), True
                 else:
                     folder = answers.absolute().parent if answers is not None else Path.home()
                     save_to = answers_io.suggest_save_path(folder, date.today())
@@ -715,6 +805,8 @@ def run(
                 program=_program() if interactive else "screener",
                 pause_after_emergency=interactive,
                 switch=_program() if interactive else "screener",
+                pager=partial(reader.page_if_long, out, plain=plain) if interactive else None,
+                update=update,
                 given_version=given_version,
             ).run()
             if taken is not None and persona is not None:  # fictional answers stay marked
@@ -728,13 +820,20 @@ def run(
         from screener.screens import result as result_screen
 
         res = score(the_bank, taken)
-        out.print(result_screen.result(the_bank, res, plain, banner))
-        notes = _notes(out)
+        # A person at a terminal reads the result page by page (the reader, with its menu);
+        # output that is not a terminal gets it whole, as it always has.
+        paged = interactive and out.is_terminal
+        if not paged:
+            out.print(result_screen.result(the_bank, res, plain, banner))
+        said: list[str] = []
+        notes = said.append if paged else _notes(out)
         _write_exports(plan, the_bank, taken, res, force, notes, export_lang, bank, subject)
+        if interactive:  # a person is there: offer to keep a summary (never asked of a pipe)
+            _after_result(the_bank, taken, res, out, plain, bool(plan), bank, banner)
+        for line in said:  # under the reader's last page, where they stay on screen
+            _notes(out)(line)
         if interactive and answers is not None and todo and res.complete and not from_fhir:
             _offer_to_delete(answers, out)
-        if interactive:  # a person is there: offer to keep a summary (never asked of a pipe)
-            _after_result(the_bank, taken, res, out, plain, bool(plan), bank)
 
 
 def _after_result(
@@ -745,9 +844,11 @@ def _after_result(
     plain: bool,
     saved_before: bool,
     bank_path: Path | None = None,
+    banner: str | None = None,
 ) -> None:
-    """At a terminal, after the result: save a summary for a clinician (in any language
-    screener speaks), see the emergency steps again, or leave."""
+    """At a terminal, the result in the reader (page by page, when the output is the
+    terminal): read on, go back, save a summary for a clinician (in any language screener
+    speaks), see the emergency steps again, or leave."""
     from datetime import date
 
     from screener.screens.after import AfterResult
@@ -766,7 +867,8 @@ def _after_result(
         plain,
         saved_before=saved_before,
         bank_in=lambda code: _bank_in(bank_path, code),
-    ).run()
+        banner=banner,
+    ).run(out, whole=not out.is_terminal)
 
 
 def _offer_to_delete(path: Path, out: "Console") -> None:
@@ -847,11 +949,12 @@ def _perspective(known: Mapping[str, str], wanted: str | None) -> str | None:
     return wanted
 
 
-@app.command("score", help=_("Score answers files without asking anything."))
+@app.command("score", cls=_Command, help=_("Score answers files without asking anything."))
 def score_cmd(
     files: Annotated[
         list[Path],
         typer.Argument(
+            metavar=_("FILES..."),
             help=_(
                 "Answers files (YAML or JSON, or FHIR QuestionnaireResponses): one for its "
                 "full result, several for a caseload. A .ndjson file, or - for standard "
@@ -968,7 +1071,7 @@ def _score_caseload(files: list[Path], bank: Path | None, form: str) -> None:
             raise typer.Exit(ExitCode.ANSWERS)
 
 
-@app.command(help=_("List the questions in the bank, in the order they are asked."))
+@app.command(cls=_Command, help=_("List the questions in the bank, in the order they are asked."))
 def questions(
     bank: BankOption = None,
     as_json: Annotated[bool, typer.Option("--json", help=_("Print the bank as JSON."))] = False,
@@ -999,11 +1102,18 @@ def questions(
             console(plain).print(listing.bank_text(the_bank, plain))
 
 
-@app.command(help=_("Check a question bank and list every problem as FILE:LINE: path: message."))
+@app.command(
+    cls=_Command,
+    help=_("Check a question bank and list every problem as FILE:LINE: path: message."),
+)
 def validate(
     path: Annotated[
         Path | None,
-        typer.Argument(help=_("The bank to check (default: the built-in one)."), readable=False),
+        typer.Argument(
+            metavar=_("[BANK]"),
+            help=_("The bank to check (default: the built-in one)."),
+            readable=False,
+        ),
     ] = None,
     lang: LangOption = None,
 ) -> None:
@@ -1039,10 +1149,11 @@ def validate(
 
 
 @app.command(
+    cls=_Command,
     help=_(
         "Print the JSON Schema (draft 2020-12) of the bank format, for editors to complete "
         "and check a bank against."
-    )
+    ),
 )
 def schema(lang: LangOption = None) -> None:
     """Print the JSON Schema (draft 2020-12) of the bank format, for editors to complete and
@@ -1069,13 +1180,16 @@ MAX_PACE = 60.0
 
 
 @app.command(
-    help=_("Play a fictional persona's walk-through, for a counselor to show; no name lists them.")
+    cls=_Command,
+    help=_("Play a fictional persona's walk-through, for a counselor to show; no name lists them."),
 )
 def demo(
     name: Annotated[
         str | None,
         typer.Argument(
-            help=_("The persona to play. Leave it out to list them."), show_default=False
+            metavar=_("[NAME]"),
+            help=_("The persona to play. Leave it out to list them."),
+            show_default=False,
         ),
     ] = None,
     bank: BankOption = None,
@@ -1083,6 +1197,7 @@ def demo(
         Path | None,
         typer.Option(
             "--personas",
+            metavar=_("<file>"),
             help=_("Use this personas file (for your own bank) instead of the built-in one."),
             readable=False,
         ),
@@ -1093,6 +1208,7 @@ def demo(
     pace: Annotated[
         float | None,
         typer.Option(
+            metavar=_("<seconds>"),
             help=_(
                 "Seconds before each answer appears (default {pace} on a terminal, 0 otherwise)."
             ).format(pace=DEMO_PACE),
@@ -1138,50 +1254,66 @@ def demo(
             if as_json:
                 print(_json(personas_io.personas_json(the_bank, cast)))
             else:
-                out.print(personas_io.listing(the_bank, cast, plain))
+                _page(out, the_bank, plain, personas_io.listing_blocks(the_bank, cast, plain))
             return
         persona = personas_io.find(cast, name)
         if pace is None:
             pace = DEMO_PACE if sys.stdout.isatty() and not step else 0.0
-        wait = personas_io.wait_for_enter if step else None
+        wait = None
+        if step:
+
+            def wait(prompt: str) -> str:
+                """The line typed at the step prompt; end of input stops the demo (130).
+                A terminal has echoed it; piped input is echoed, for a transcript."""
+                line = out.input(render.hint(prompt))
+                if not sys.stdin.isatty():
+                    out.print(one_line(line, None), markup=False)
+                return line
+
         # Who the fictional person is, before their answers: the counselor's opening line.
         out.print(
             _("Playing {name}: {sketch}").format(name=persona.name, sketch=clean(persona.sketch)),
             markup=False,
         )
-        if step:
-            out.print(
-                render.hint(
-                    _(
-                        "Press Enter to show each answer. Ctrl-C stops the demo. "
-                        "{emergency}, {why} and {quit} work as at any question."
-                    ).format(
-                        emergency=render.keys()["emergency"],
-                        why=render.keys()["why"],
-                        quit=render.keys()["quit"],
-                    )
-                )
-            )
-        taken = personas_io.play(the_bank, persona, out, plain, pace, wait)
+        pager = None
+        if step and sys.stdin.isatty() and out.is_terminal:
+            from functools import partial
+
+            from screener.screens import reader
+
+            pager = partial(reader.page_if_long, out, plain=plain)
+        taken = personas_io.play(the_bank, persona, out, plain, pace, wait, pager=pager)
         from screener.core.scoring import score
 
         res = score(the_bank, taken)
         from screener.screens import result as result_screen
 
-        out.print(result_screen.result(the_bank, res, plain, render.demo_banner(taken.demo)))
+        banner = render.demo_banner(taken.demo)
+        # At a terminal the result is read as a person reads theirs: page by page.
+        paged = sys.stdin.isatty() and out.is_terminal
+        if not paged:
+            out.print(result_screen.result(the_bank, res, plain, banner))
+        said: list[str] = []
+        notes = said.append if paged else _notes(out)
         # The summary says DEMO at the top: `taken.demo` names the persona.
-        _write_exports(plan, the_bank, taken, res, force, _notes(out), export_lang, bank)
+        _write_exports(plan, the_bank, taken, res, force, notes, export_lang, bank)
+        if paged:
+            _after_result(the_bank, taken, res, out, plain, bool(plan), bank, banner)
+        for line in said:
+            _notes(out)(line)
 
 
 @app.command(
+    cls=_Command,
     help=_(
         "Show, in plain words, how answers become a result: criteria, thresholds, rules, sources."
-    )
+    ),
 )
 def explain(
     key: Annotated[
         str | None,
         typer.Argument(
+            metavar=_("[KEY]"),
             help=_(
                 "One criterion to show in full: its key (like craving) or its number (1-11). "
                 "Leave it out for all the rules."
@@ -1198,8 +1330,23 @@ def explain(
 
     with guarded():
         the_bank = _bank(bank)
-        if key is None:
-            shown = explaining.explain(the_bank, plain)
+        part = None if key is None else explaining.part_name(key)
+        out = console(plain)
+        if key is None or part is not None:
+            blocks = [block for _name, block in explaining.explain_blocks(the_bank, plain, part)]
+            _page(out, the_bank, plain, blocks)
         else:
-            shown = explaining.explain_criterion(the_bank, key, plain)
-        console(plain).print(shown)
+            out.print(explaining.explain_criterion(the_bank, key, plain))
+
+
+def _page(out: "Console", bank: "Bank", plain: bool, blocks: "list[list[RenderableType]]") -> None:
+    """Blocks page by page in the reader when a person is at a terminal (Enter reads on, `!`
+    the emergency steps, `q` leaves); whole, as always, to a pipe or a file."""
+    if not (sys.stdin.isatty() and out.is_terminal):
+        from rich.console import Group
+
+        out.print(Group(*(part for block in blocks for part in block)))
+        return
+    from screener.screens import reader
+
+    reader.page_blocks(out, bank, plain, blocks)

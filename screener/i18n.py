@@ -44,6 +44,11 @@ SWITCH = {
     "es": "En español: {command} --lang es",
 }
 
+# Text codes a language has that English has not, for a helpline's own service in it: the 988
+# Lifeline answers in Spanish to AYUDA by text (CLINICAL.md section 9). A bank's translation
+# may send a reader only these and the codes its English text gives (files/bank_language.py).
+TEXT_CODES: dict[str, frozenset[str]] = {"es": frozenset({"AYUDA"})}
+
 _active: gettext.NullTranslations = gettext.NullTranslations()
 _language = SOURCE
 _loaded: dict[str, gettext.NullTranslations] = {}
@@ -187,22 +192,23 @@ def from_environment(environ: Mapping[str, str]) -> str:
 
 def from_arguments(args: Sequence[str]) -> str | None:
     """The language a `--lang LANG` (or `--lang=LANG`) on the command line asks for, the last
-    one given; None without one, or when it names no language screener speaks (the command
-    line then says so)."""
+    one given that screener speaks; None without one (a `--lang` naming no language screener
+    speaks is said wrong by the command line, in the language of an earlier one if any)."""
     found: str | None = None
     wanted = False
     for arg in args:
         if arg == "--":
             break
+        given: str | None = None
         if wanted:
-            found, wanted = arg, False
+            given, wanted = arg, False
         elif arg == LANG_OPTION:
             wanted = True
         elif arg.startswith(LANG_OPTION + "="):
-            found = arg.partition("=")[2]
-    if found is None:
-        return None
-    return found if found in LANGUAGES else None
+            given = arg.partition("=")[2]
+        if given in LANGUAGES:
+            found = given
+    return found
 
 
 def choose(args: Sequence[str], environ: Mapping[str, str]) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
-from rich.console import Console
+from rich.console import Console, Group
 from typer.testing import CliRunner
 
 from screener.cli import app
@@ -256,7 +256,7 @@ class TestNoLabelForSomeoneWhoWasNotAsked:
                     )
                 body = " ".join(text.rsplit("Sources", 1)[0].split())
                 assert not LABELS.search(body), (name, fmt, LABELS.search(body))
-                assert "Answers given by" in body and "another person, not named" in body
+                assert "Answers given by" in body and "someone they care about, not named" in body
                 assert "one person's account of someone else" in body, (name, fmt)
 
     def test_the_machine_outputs_carry_no_severity(self, bank: Bank, tmp_path: Path) -> None:
@@ -408,8 +408,81 @@ class TestAfterTheResult:
                 if perspective == OTHER
                 else Answers(bank.id, bank.version, "self", {"use_any": False})
             )
+            said: list[Any] = []
             after = AfterResult(
-                bank, answers, score(bank, answers), lambda _p: "", print, Path("/nowhere"),
-                date(2026, 12, 1),
+                bank, answers, score(bank, answers), lambda _p: "n", said.append,
+                Path("/nowhere"), date(2026, 12, 1),
             )  # fmt: skip
-            assert offer in shown(after.menu())
+            assert after.choose_format() is None  # n: not saved
+            assert offer in shown(said[0])
+
+
+class TestTheHeadline:
+    """The first lines of a result about someone else keep what was seen and what could not
+    be told apart, say what that means for the person asking, and point to the first step;
+    the range stays in the detail and the JSON."""
+
+    def mother(self, bank: Bank) -> Answers:
+        """Terry, who saw some signs and answered "don't know" to many."""
+        persona = next(p for p in load_personas(None, bank) if p.name == "terry")
+        return answers_of(bank, persona)
+
+    def test_seen_and_could_not_tell_apart_then_what_it_means(self, bank: Bank) -> None:
+        res = score(bank, self.mother(bank))
+        seen, open_ = res.count, res.count_max - res.count
+        assert seen >= 2 and open_ > 0
+        first = shown(Group(*result_screen.first_screen(bank, res)[2:5]))
+        assert first.startswith(
+            f"You have seen {seen} of the 11 signs; {open_} you could not tell. "
+            "That is enough to take seriously, and you do not have to wait for more: start "
+            "with the first step below."
+        )
+        assert "matches" not in shown(Group(*result_screen.first_screen(bank, res)))
+        whole = shown(result_screen.result(bank, res))
+        assert f"What you have seen matches {seen} to {res.count_max} of the 11 signs" in whole
+        counted = result_json(res)["criteria"]
+        assert (counted["count"], counted["count_max"]) == (seen, res.count_max)
+
+    @pytest.mark.parametrize(
+        ("values", "meaning"),
+        [
+            ({}, "Few signs seen is not the same as none"),
+            (
+                {"about_friends": False, "about_money": False},
+                "Few signs seen is not the same as none",
+            ),
+        ],
+    )
+    def test_few_signs_seen_is_not_said_to_be_none(
+        self, bank: Bank, values: dict[str, Value], meaning: str
+    ) -> None:
+        res = score(bank, theirs(bank, **values))
+        assert res.count < 2 <= res.count_max
+        assert meaning in shown(Group(*result_screen.first_screen(bank, res)))
+
+
+class TestTitles:
+    """Each perspective's screens and summaries carry its own title."""
+
+    def test_the_bank_titles_each_perspective(self, bank: Bank) -> None:
+        assert bank.about("self").title == "Opioid use self-screening"
+        assert bank.about(OTHER).title == "Opioid use: a screening about someone you care about"
+
+    def test_a_summary_about_someone_else_is_not_a_self_screening(self, bank: Bank) -> None:
+        answers = theirs(bank)
+        summary = Summary(bank, answers, score(bank, answers), datetime(2026, 12, 1, tzinfo=UTC))
+        text = export.render("md", summary)
+        assert text.startswith(
+            "# Opioid use: a screening about someone you care about: screening summary"
+        )
+        assert "self-screening" not in text
+
+    def test_choosing_someone_else_shows_its_title_before_the_consent(
+        self, runner: CliRunner
+    ) -> None:
+        done = runner.invoke(app, ["run"], input="2\nn\n")
+        assert done.exit_code == 0
+        after_choice = done.stdout.split("> 2", 1)[1]
+        assert after_choice.lstrip().startswith(
+            "Opioid use: a screening about someone you care about"
+        )

@@ -418,7 +418,8 @@ class TestSavePartial:
         save_partial(path, given, bank)
         assert path.stat().st_mode & 0o777 == 0o600
         text = path.read_text("utf-8")
-        assert f"# To carry on where you left off: screener run --answers {path}\n" in text
+        carry_on = f"screener --lang en run --answers {path}"
+        assert f"# To carry on where you left off: {carry_on}\n" in text
         assert "private health information" in text.splitlines()[2]
         again, warnings = read_answers(path, bank)
         assert (again.values, warnings) == (given.values, [])

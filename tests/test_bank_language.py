@@ -413,3 +413,77 @@ class TestMarks:
         done = run()
         assert done.returncode == 1
         assert "Changed since (1):\n  title\n      Mini screen, revised" in done.stdout
+
+
+class TestNumbersAreFacts:
+    """A phone number, 911 or a text code is a fact: a translation cannot change it."""
+
+    def dv_bank(self) -> dict[str, Any]:
+        data = spanish_bank()
+        data["helplines"].append(
+            {
+                "id": "dv",
+                "name": "National Domestic Violence Hotline",
+                "contact": "1-800-799-7233 (1-800-799-SAFE), or text START to 88788",
+                "detail": "Free and confidential.",
+                "source": ["dsm5"],
+            }
+        )
+        return data
+
+    def located(self, overlay: dict[str, Any], needle: str) -> str:
+        return f"bank.es.yaml:{line_in(dump(overlay), needle)}: "
+
+    @pytest.mark.parametrize(
+        ("contact", "problem"),
+        [
+            (
+                "1-800-799-7232, o envíe START al 88788",
+                "helplines.dv.contact: the phone numbers differ from the English text's "
+                "(1-800-799-7233, 88788): 1-800-799-7232, 88788",
+            ),
+            (
+                "1-800-799-7233, o envíe INICIO al 88788",
+                "helplines.dv.contact: the English text's text code START is missing",
+            ),
+            (
+                "1-800-799-7233, o envíe START o AYUDE al 88788",
+                "helplines.dv.contact: 'AYUDE' is not a text code of the English text, nor one "
+                "of es's own",
+            ),
+        ],
+    )
+    def test_a_changed_number_or_code_is_refused_at_its_line(
+        self, contact: str, problem: str
+    ) -> None:
+        data = self.dv_bank()
+        overlay = overlay_for(data)
+        overlay["helplines"]["dv"] = {"name": "Línea", "contact": contact, "detail": "Gratuita."}
+        found = problems(data, overlay, strict=False)
+        assert self.located(overlay, "contact: 1-800-799") + problem in found, found
+
+    def test_911_in_an_emergency_step_is_a_fact_too(self) -> None:
+        data = spanish_bank()
+        overlay = overlay_for(data)
+        overlay["emergency"]["steps"][0] = "Llame al 119 ahora."
+        found = problems(data, overlay, strict=False)
+        assert found == [
+            self.located(overlay, "Llame al 119")
+            + "emergency.steps[0]: the phone numbers differ from the English text's (911): 119"
+        ]
+
+    def test_the_same_numbers_a_spelled_one_in_digits_and_the_languages_own_code_pass(
+        self,
+    ) -> None:
+        data = self.dv_bank()
+        overlay = overlay_for(data)
+        overlay["helplines"]["dv"] = {
+            "name": "Línea",
+            "contact": "1-800-799-7233; envíe START o AYUDA por mensaje de texto al 88788",
+            "detail": "Gratuita.",
+        }
+        b = parse(data, overlay, strict=True)
+        assert b.helplines[-1].contact.startswith("1-800-799-7233")
+
+    def test_every_number_of_the_default_bank_is_the_same_in_spanish(self) -> None:
+        assert load_bank(every_language=True).languages == ("en", "es")

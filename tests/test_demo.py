@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from typer.testing import Result as RunResult
 
 from screener.cli import app
+from screener.core import wording
 from screener.core.model import Bank, Severity, Status
 from screener.core.scoring import score
 from screener.errors import AnswersError
@@ -125,7 +126,8 @@ class TestShippedPersonas:
         res = outcome(bank, personas[name])
         assert personas[name].perspective == "other"
         assert (res.count, res.count_max) == (count, count_max)
-        assert result_screen.summary_line(res) == sentence
+        assert wording.seen_sentence(res) == sentence  # the range, in the detail
+        assert result_screen.summary_line(res).startswith(f"You have seen {count} of the 11 signs")
 
     @pytest.mark.parametrize("name", list(EXPECTED))
     def test_each_persona_reaches_its_intended_severity(
@@ -502,7 +504,8 @@ class TestDemoCommand:
         assert result.exit_code == 130
         assert re.findall(r"^> (.*)$", result.stdout, re.MULTILINE) == ["1", "y", "y"]
         assert result.stderr.strip() == "Stopped. Nothing was saved."
-        assert "Press Enter to show each answer." in result.stdout
+        prompt = "Enter: next answer, r: result, ?: why, !: emergency, q: stop the demo"
+        assert prompt in result.stdout
         assert "In short" not in result.stdout
 
     def test_step_with_enough_enters_reaches_the_result(
@@ -568,19 +571,34 @@ class TestStepKeys:
         assert "Signs:" in result.stdout
         assert "Why we ask:" in result.stdout
         typed = re.findall(r"^> (.*)$", result.stdout, re.MULTILINE)
-        assert typed[:6] == ["1", "y", "!", "y", "?", "3"]
+        # The persona's answers; the keys are not typed again, and Enter under the box ("")
+        # shows the question again.
+        assert typed[:4] == ["1", "y", "", "y"]
+        # Each key shows once, where it was typed at the step prompt: never echoed again.
+        assert result.stdout.count("q: stop the demo !\n") == 1
+        assert result.stdout.count("q: stop the demo ?\n") == 1
+        assert "> !" not in result.stdout and "> ?" not in result.stdout
 
-    def test_q_then_yes_leaves_as_a_person_would(self) -> None:
-        result = CliRunner().invoke(app, ["demo", "sam", "--step", "--plain"], input="\nq\ny\n")
+    def test_q_stops_the_demo_at_once_with_nothing_to_clear(self) -> None:
+        result = CliRunner().invoke(app, ["demo", "sam", "--step", "--plain"], input="\nq\n")
         assert result.exit_code == 1
-        assert "Leave now?" in result.stdout
-        assert "You left the screening" in result.stderr
+        assert "Leave now?" not in result.stdout
+        assert "cleared" not in result.stdout + result.stderr
+        assert result.stderr.strip() == (
+            "The demo stopped. Its answers are made up: nothing to save or clear."
+        )
 
-    def test_q_then_no_carries_on_with_the_persona(self) -> None:
-        result = CliRunner().invoke(app, ["demo", "sam", "--step", "--plain"], input="\nq\nn\n\n")
-        assert "Alright, carrying on." in result.stdout
-        after = result.stdout.split("Alright, carrying on.", 1)[1]
-        assert re.findall(r"^> (.*)$", after, re.MULTILINE)[0] == "y"  # the persona's answer
+    def test_r_jumps_to_the_result(self, personas: dict[str, Persona]) -> None:
+        result = CliRunner().invoke(app, ["demo", "riley", "--step", "--plain"], input="\nr\n")
+        assert result.exit_code == 0, result.stderr
+        typed = re.findall(r"^> (.*)$", result.stdout, re.MULTILINE)
+        assert typed == ["1"]  # one answer shown, then the rest unseen
+        assert EXPECTED["riley"][3] in flat(result.stdout)
+        assert "In short:" in result.stdout
+
+    def test_anything_else_says_which_keys_work(self) -> None:
+        result = CliRunner().invoke(app, ["demo", "sam", "--step", "--plain"], input="zz\n")
+        assert "Press Enter for the next answer, or one of the keys above." in result.stdout
 
 
 def test_a_played_demo_begins_with_who_the_persona_is() -> None:

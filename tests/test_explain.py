@@ -13,7 +13,7 @@ from screener.core.conditions import describe
 from screener.core.model import CRITERIA, SUPERVISION_EXCLUDED, Bank, Role, Severity
 from screener.core.scoring import severity_for
 from screener.core.wording import MEANING
-from screener.screens.explain import thresholds
+from screener.screens.explain import PART_NAMES, thresholds
 
 BOX_DRAWING = re.compile("[\u2500-\u257f]")
 
@@ -186,8 +186,9 @@ class TestOneCriterion:
         assert result.exit_code == 2
         assert result.stdout == ""
         assert result.stderr == (
-            "Error: no criterion called 'tolerence' (did you mean 'tolerance'?); give its number "
-            f"from 1 to 11 or its key: {', '.join(CRITERIA)}\n"
+            "Error: no criterion or part called 'tolerence' (did you mean 'tolerance'?); give a "
+            f"criterion's number from 1 to 11 or its key: {', '.join(CRITERIA)}; or a part: "
+            f"{', '.join(PART_NAMES)}\n"
         )
 
     @pytest.mark.parametrize("given", ["³", "²", "٣", "\uff11", "0", "12", "1000"])
@@ -196,8 +197,8 @@ class TestOneCriterion:
     ) -> None:
         result = runner.invoke(app, ["explain", given])
         assert result.exit_code == 2
-        assert result.stderr.startswith(f"Error: no criterion called {given!r}")
-        assert "give its number from 1 to 11" in result.stderr
+        assert result.stderr.startswith(f"Error: no criterion or part called {given!r}")
+        assert "give a criterion's number from 1 to 11" in result.stderr
         assert "Traceback" not in result.output
 
 
@@ -225,5 +226,29 @@ def test_a_number_outside_1_to_11_or_an_unknown_key_is_still_an_error(
     from screener.errors import ScreenerError
     from screener.screens.explain import explain_criterion
 
-    with pytest.raises(ScreenerError, match="no criterion called"):
+    with pytest.raises(ScreenerError, match="no criterion or part called"):
         explain_criterion(bank, given)
+
+
+class TestParts:
+    """`explain NAME` shows one part of the explanation, with the sources it cites."""
+
+    def test_next_steps_alone(self, runner: CliRunner) -> None:
+        whole = explained(runner)
+        part = explained(runner, "next-steps")
+        assert "7. What to do next" in part
+        assert "1. The 11 criteria" not in part and "6. Safety flags" not in part
+        assert "This part rests on these" in part
+        assert len(part) < len(whole) / 3
+        assert part.split("7. What to do next", 1)[1].split("Sources")[0] in whole
+
+    @pytest.mark.parametrize("name", PART_NAMES)
+    def test_every_part_can_be_asked_for_in_any_letter_case(
+        self, runner: CliRunner, name: str
+    ) -> None:
+        result = runner.invoke(app, ["explain", name.upper().replace("-", "_")])
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout.strip()
+
+    def test_withdrawal_is_still_the_criterion(self, runner: CliRunner) -> None:
+        assert "Criterion 11 of 11" in explained(runner, "withdrawal")

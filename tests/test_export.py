@@ -367,7 +367,20 @@ class TestHTML:
         assert "thead { display: table-header-group; }" in style
         assert "break-inside: avoid" in style
         assert "max-width: 36rem" in style
-        assert "overflow-wrap: anywhere" in style
+        # Long words wrap where they would overflow, but a table's column never narrows
+        # below its longest word: "anywhere" broke "skipped" into "skippe / d" at 1000 px.
+        assert "overflow-wrap: break-word" in style
+        assert "anywhere" not in style
+
+    def test_sources_are_titles_never_file_names(self, bank: Bank, yes_to) -> None:
+        given = yes_to("craving", "tolerance")
+        summary = Summary(bank, given, score(bank, given), CREATED)
+        files = [s.file for s in bank.sources.values() if s.file]
+        assert files
+        for fmt in ("html", "md", "txt"):
+            text = render(fmt, summary)
+            assert not [f for f in files if f in text], fmt
+            assert "What are the Treatments for Heroin Use?" in text
 
     def test_it_loads_nothing(self, make_bank: Callable[..., Bank]) -> None:
         summary = summary_of(hostile_bank(make_bank), {**MINI_VALUES, "notes": HOSTILE})

@@ -417,3 +417,80 @@ class TestOddNames:
             write_private(target, TEXT)
         assert "\n" not in caught.value.message
         assert names(tmp_path) == []
+
+
+# Names a person may type at a file-name prompt that no file can have, and the sentence each
+# gets before the prompt comes again (issue 19): never a traceback, never the answers lost.
+BAD_NAMES = {
+    "300 characters": ("x" * 300, "the file name is too long"),
+    "no such user": ("~nosuchuser/x", "there is no user ~nosuchuser on this computer"),
+    "the root": ("/", "it is a folder; give a file name"),
+    "the current folder": (".", "it is a folder; give a file name"),
+    "a folder": ("folder", "it is a folder; give a file name"),
+    "a folder and a slash": ("folder/", "it is a folder; give a file name"),
+    "only a yes": ("yes.yaml", "is an answer, not a file name"),
+    "only a Spanish yes": ("Sí", None),  # a yes: takes the name offered
+    "only a no, with an ending": ("NO.html", "is an answer, not a file name"),
+}
+
+
+class TestTypedNames:
+    """Every name typed at a file-name prompt is checked before anything is written: a bad one
+    gets a sentence and the prompt again, with the answers kept."""
+
+    @pytest.mark.parametrize(("typed", "said"), list(BAD_NAMES.values()), ids=list(BAD_NAMES))
+    def test_at_the_part_way_save(
+        self,
+        tmp_path: Path,
+        bank: Bank,
+        monkeypatch: pytest.MonkeyPatch,
+        typed: str,
+        said: str | None,
+    ) -> None:
+        from screener.cli import _save_partial
+        from screener.files.answers import read_answers
+        from screener.screens.interview import Interview
+
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / "folder").mkdir()
+        suggested = tmp_path / "screener-answers.yaml"
+        screen = Screen("y", "y", "q", "y", "y", typed, "")
+        save = partial(_save_partial, bank=bank, persona=None)
+        job = Interview(bank, screen.ask, screen.show, save=save, save_to=suggested)
+        with pytest.raises(Quit) as caught:
+            job.run()
+        if said is not None:
+            shown = screen.after(6)
+            assert shown.startswith("Not saved: ") and said in shown
+            assert "Save to" in shown  # the question again
+        assert "saved in" in caught.value.message
+        kept, _warnings = read_answers(suggested, bank)
+        assert dict(kept.values) == {"use_any": True}
+        assert sorted(names(tmp_path)) == ["folder", "screener-answers.yaml"]
+
+    @pytest.mark.parametrize(("typed", "said"), list(BAD_NAMES.values()), ids=list(BAD_NAMES))
+    def test_at_the_summary_save(
+        self,
+        tmp_path: Path,
+        bank: Bank,
+        monkeypatch: pytest.MonkeyPatch,
+        typed: str,
+        said: str | None,
+    ) -> None:
+        from test_after import TODAY, Person
+
+        from screener.core.scoring import score
+        from screener.screens.after import AfterResult
+
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / "folder").mkdir()
+        answers = Answers(bank.id, bank.version, "self", {"use_any": False})
+        person = Person("s", "", typed, "", "", "q")
+        after = AfterResult(
+            bank, answers, score(bank, answers), person.ask, person.show, tmp_path, TODAY
+        )
+        saved = after.run(person.console)
+        if said is not None:
+            assert said in person.text and "Not saved: " in person.text
+        assert saved == [tmp_path / "screening-summary-2026-12-01.html"]
+        assert sorted(names(tmp_path)) == ["folder", "screening-summary-2026-12-01.html"]

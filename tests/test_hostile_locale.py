@@ -73,7 +73,7 @@ def typographic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     first caveat and the craving question."""
     data = curl(yaml.safe_load(default_path().read_text(encoding="utf-8")))
     del data["languages"]  # its words are changed: English only, no Spanish file beside it
-    data["title"] += MARKS
+    data["title"] = {p: title + MARKS for p, title in data["title"].items()}  # per perspective
     data["emergency"]["title"] += MARKS
     data["caveats"][0]["text"] += MARKS
     for section in data["sections"]:
@@ -365,9 +365,9 @@ class TestInteractiveInTheCLocale:
                 child.expect_exact("> ")
                 child.sendline(reply)
             child.expect(r"6\s+of\s+11\s+criteria:")
-            child.expect_exact("Type a number, or press Enter to leave.")  # after the result
+            child.expect_exact("Enter: next - s: save - !: emergency - q: leave")  # the reader
             child.expect_exact("> ")
-            child.sendline("")
+            child.sendline("q")
             child.expect(pexpect.EOF)
         finally:
             child.close(force=True)

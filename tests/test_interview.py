@@ -566,14 +566,14 @@ class TestSaveForLater:
         assert f"Saveto{suggested}?PressEnterforyes" in unwrapped
         assert quit.message == (
             f"Your answers so far are saved in {suggested} (only you can read it).\n"
-            f"To carry on where you left off: screener run --answers {suggested}"
+            f"To carry on where you left off: screener --lang en run --answers {suggested}"
         )
 
     def test_another_name_can_be_typed(self, bank, tmp_path):
         other = tmp_path / "my answers.yaml"
         _, save, quit, _ = self.run(bank, tmp_path, "y", "y", "q", "y", "y", str(other))
         assert save.saved[0][0] == other
-        assert f"screener run --answers '{other}'" in quit.message  # quoted for the shell
+        assert f"screener --lang en run --answers '{other}'" in quit.message  # quoted for the shell
 
     def test_an_existing_file_is_replaced_only_when_confirmed(self, bank, tmp_path):
         taken = tmp_path / "taken.yaml"
@@ -592,6 +592,28 @@ class TestSaveForLater:
         )
         assert save.saved[0][0] == suggested
         assert "saved in" in quit.message
+
+    @pytest.mark.parametrize("yes", ["", "y", "YES", "s", "Sí", "si"])
+    def test_carrying_on_offers_to_update_the_file_and_a_yes_replaces_it(self, bank, tmp_path, yes):
+        started = tmp_path / "screener-answers.yaml"
+        started.write_text("the answers before")
+        screen = Screen("y", "y", "q", "y", "y", yes)
+        save = SaveSpy()
+        job = Interview(bank, screen.ask, screen.show, save=save, save_to=started, update=True)
+        with pytest.raises(Quit) as caught:
+            job.run()
+        unwrapped = screen.after(5).replace(" ", "")  # a long path wraps at 80 columns
+        assert unwrapped.startswith(f"Update{started},thefileyoucarriedonfrom,")
+        assert [(p, r) for p, _, r in save.saved] == [(started, True)]  # asked once, not twice
+        assert "saved in" in caught.value.message
+
+    @pytest.mark.parametrize("no", ["n", "No", "NO"])
+    def test_a_no_at_the_file_prompt_in_any_letter_case_leaves_without_saving(
+        self, bank, tmp_path, no
+    ):
+        _, save, quit, _ = self.run(bank, tmp_path, "y", "y", "q", "y", "y", no)
+        assert save.saved == []
+        assert quit.message == "You left the screening. Nothing was saved."
 
     def test_n_at_the_file_prompt_leaves_without_saving(self, bank, tmp_path):
         _, save, quit, _ = self.run(bank, tmp_path, "y", "y", "q", "y", "y", "n")

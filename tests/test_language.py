@@ -79,6 +79,7 @@ class TestEnvironment:
             (["score", "a.yaml", "--lang", "en", "--json"], "en"),
             (["--lang", "es", "--lang", "en"], "en"),  # the last one, as for any option
             (["--lang", "fr"], None),  # the command line says what is wrong with it
+            (["--lang", "es", "run", "--lang", "fr"], "es"),  # ... in the language it can
             (["score", "--", "--lang", "es"], None),  # a file called --lang
             (["--lang"], None),
         ],

@@ -29,7 +29,7 @@ def flat(text: str) -> str:
 class Session:
     """One `python -m screener` on a pty, with everything it printed kept in `transcript`."""
 
-    def __init__(self, args: list[str], cwd: Path) -> None:
+    def __init__(self, args: list[str], cwd: Path, size: tuple[int, int] = (40, 100)) -> None:
         env = {
             "PATH": os.environ.get("PATH", os.defpath),
             "HOME": str(cwd),
@@ -43,7 +43,7 @@ class Session:
             ["-m", "screener", *args],
             cwd=str(cwd),
             env=env,
-            dimensions=(40, 100),
+            dimensions=size,
             encoding="utf-8",
             timeout=TIMEOUT,
         )
@@ -63,10 +63,22 @@ class Session:
         self.child.sendline(reply)
 
     def leave(self) -> None:
-        """Press Enter at the choices after the result: leave."""
+        """Type q at the result's reader: leave."""
         self.see(AFTER)
         self.child.expect_exact(PROMPT)
-        self.child.sendline("")
+        self.child.sendline("q")
+
+    def read_through(self) -> list[str]:
+        """Enter at each page of the result's reader until the last, then Enter to leave;
+        the menu line of each page."""
+        menus = []
+        while True:
+            at = self.child.expect([MENU_NEXT, MENU_LAST])
+            menus.append(flat(self.child.before.splitlines()[-1] + self.child.after))
+            self.child.expect_exact(PROMPT)
+            self.child.sendline("")
+            if at == 1:
+                return menus
 
     def finish(self) -> int:
         """Wait for the process to end; its exit status."""
@@ -114,7 +126,9 @@ RELEASED = "have you left jail or prison, a hospital"
 THOUGHTS = "In the past few weeks, have you wished you were dead"
 RIGHT_NOW = "Are you having thoughts of ending your life right now?"
 HOME_SAFETY = "Does anyone you live with, or a partner, hurt you"
-AFTER = "Type a number, or press Enter to leave."  # the choices after the result
+AFTER = "!: emergency"  # the result's reader: its menu, at the bottom of every page
+MENU_NEXT = re.compile(r"Enter: next[^\n]*")
+MENU_LAST = re.compile(r"Enter: leave[^\n]*")
 CRITERION_TEXT = "In the past 12 months, have you often ended up"
 
 
@@ -162,9 +176,11 @@ class TestWalkThrough:
             "a pattern consistent with severe opioid use disorder"
         )
         session.see("This is a screening, not a diagnosis.")
-        session.leave()
+        menus = session.read_through()
+        assert len(menus) > 3 and "Page 1 of" in menus[0]
         assert session.finish() == 0
         text = flat(session.transcript)
+        assert "This is the end of the result." in text
         assert "skipped" in text  # the criterion answered with s
         assert "not answered" in text
         assert "Not taken (it was optional)." in text
@@ -279,11 +295,11 @@ class TestResume:
             s.answer("Besides opioids, which of these have you used", "5")
             s.answer("Are you pregnant, or could you be?", "4")
             s.see("4 of 11 criteria: a pattern consistent with moderate opioid use disorder")
+            s.leave()
             s.see("Delete the answers saved part-way in")  # finished: the file may go
             s.child.expect_exact(PROMPT)
             s.child.sendline("")  # Enter keeps it
             s.see("Kept")
-            s.leave()
             assert s.finish() == 0
         finally:
             s.close()
@@ -292,7 +308,8 @@ class TestResume:
         assert USE_ANY not in text
         assert CRITERION_TEXT not in text
         assert "have you used opioids when no one else was around?" not in text
-        # 12 answers (3 asked since version 2.0.0), and Enter to leave after the result
+        # 12 replies (3 questions asked since version 2.0.0; Enter to keep the file), and q to
+        # leave the result
         assert s.transcript.count("> ") == 13
 
 
@@ -308,8 +325,9 @@ class TestAboutSomeoneElse:
             session.see("Type d if you don't know.")
             session.child.expect_exact(PROMPT)
             session.child.sendline("d")
-        session.see("What you have seen matches 0 to 11 of the 11 signs clinicians look for")
-        session.answer("Save a summary to keep, or to show a counselor", "")  # Enter: leave
+        session.see("You have seen 0 of the 11 signs; 11 you could not tell.")
+        session.read_through()
+        assert "What you have seen matches 0 to 11 of the 11 signs" in flat(session.transcript)
         assert session.finish() == 0
         text = flat(session.transcript)
         assert "Your account of someone else · What you have noticed · 1 of 12" in text
@@ -413,8 +431,8 @@ class TestExport:
             s.answer(EVER_USED, "n")
             s.answer(THOUGHTS, "n")
             s.see("Your screening result")
-            s.see("Saved an HTML summary to summary.html (only you can read it).")
             s.leave()
+            s.see("Saved an HTML summary to summary.html (only you can read it).")
             assert s.finish() == 0
         finally:
             s.close()
@@ -463,7 +481,7 @@ class TestSaveForLater:
         assert saved.stat().st_mode & 0o777 == 0o600
         # Started as `python -m screener`, so that is the command to carry on with, whatever
         # the PATH holds.
-        assert f"{sys.executable} -m screener run --answers {saved}" in flat(s.transcript)
+        assert f"{sys.executable} -m screener --lang en run --answers {saved}" in flat(s.transcript)
         assert "use_any: true" in saved.read_text("utf-8")
 
         again = Session(["run", "--answers", str(saved)], tmp_path)
@@ -501,10 +519,8 @@ class TestSaveForLater:
             s.child.sendline("y")
             s.see("Save your answers so far, so you can finish later?")
             s.child.sendline("y")
-            s.see(f"Save to {saved}?")  # the same file, not a new one beside it
-            s.child.sendline("")
-            s.see("already exists. Replace it?")
-            s.child.sendline("y")
+            s.see(f"Update {saved}, the file you carried on from")  # not a new one beside it
+            s.child.sendline("")  # Enter: yes, once (it used to ask again, and loop)
             s.see("Your answers so far are saved in")
             assert s.finish() == 1
         finally:
@@ -532,11 +548,11 @@ class TestSaveForLater:
             s.see("Carrying on from")
             s.child.expect_exact(PROMPT)
             s.child.sendline("4")  # the one question left: does not apply
+            s.leave()
             s.see("Delete the answers saved part-way in")
             s.child.expect_exact(PROMPT)
             s.child.sendline(reply)
             s.see("Kept" if kept else "Deleted")
-            s.leave()
             assert s.finish() == 0
         finally:
             s.close()
@@ -625,8 +641,7 @@ class TestCarryingOnFromFhir:
         try:
             s.answer(CONSENT, "y")
             s.answer(CRITERIA[9], "n")
-            s.see("In short")
-            s.answer("What would you like to do now?", "")  # Enter leaves
+            s.leave()
             assert s.finish() == 0
         finally:
             s.close()
@@ -652,8 +667,7 @@ class TestAfterResult:
             s.answer(USE_ANY, "n")
             s.answer(EVER_USED, "n")
             s.answer(THOUGHTS, "n")
-            s.see("In short:")  # the closing card
-            s.answer("What would you like to do now?", "1")
+            s.answer(AFTER, "s")
             s.answer("Which kind of file?", "")  # Enter: HTML
             s.answer("In which language?", "")  # Enter: the screening's, English
             # The name already taken is not suggested; typing it asks before replacing.
@@ -664,9 +678,11 @@ class TestAfterResult:
             s.answer("already exists. Replace it?", "")  # Enter is no
             s.answer("Save the summary as:", "")  # the suggestion again: Enter takes it
             s.see("which only you can read, as:")
-            s.answer("Type 1 to save a summary, 2 for the emergency steps", "2")
+            s.answer("Press Enter to go back to the result.", "")
+            s.answer(AFTER, "!")
             s.see("If someone may be overdosing")
-            s.answer("or press Enter to leave.", "")
+            s.answer("Enter: back to the result", "")
+            s.answer(AFTER, "q")
             assert s.finish() == 0
         finally:
             s.close()
@@ -688,3 +704,190 @@ class TestAfterResult:
         assert session.finish() == 130
         assert "Traceback" not in session.transcript
         assert list(tmp_path.iterdir()) == []
+
+
+def screens_of(transcript: str) -> list[list[str]]:
+    """The output up to the first prompt, then between one prompt and the next (after the
+    line typed there), as lines: what a screen showed at each prompt."""
+    first, *chunks = transcript.replace("\r\n", "\n").split("\n> ")
+    return [first.split("\n"), *(chunk.split("\n")[1:] for chunk in chunks)]
+
+
+class TestReader:
+    """The result page by page on a real terminal: every line readable without scrollback."""
+
+    @pytest.mark.parametrize(("rows", "cols"), [(24, 80), (20, 60), (16, 40)])
+    def test_each_page_fills_the_screen_and_the_last_is_the_end(
+        self, tmp_path: Path, rows: int, cols: int
+    ) -> None:
+        from test_cli import COMPLETE, write_answers
+
+        saved = write_answers(tmp_path / "kept.yaml", dict(COMPLETE))
+        before = sorted(p.name for p in tmp_path.iterdir())
+        s = Session(["run", "--answers", str(saved)], tmp_path, (rows, cols))
+        try:
+            s.see("Your screening result")
+            menus = s.read_through()
+            assert s.finish() == 0
+        finally:
+            s.close()
+        assert sorted(p.name for p in tmp_path.iterdir()) == before
+        pages = screens_of(s.transcript)[:-1]  # after the last Enter: the reader has left
+        assert len(pages) == len(menus) > 1
+        first = flat(" ".join(pages[0]))
+        assert first.startswith("Your screening result")
+        assert "This is a screening, not a diagnosis." in first
+        for page in pages:
+            assert len(page) == rows - 1  # the page, its menu; the prompt is the last line
+            assert all(len(line) <= cols for line in page)
+        assert "This is the end of the result." in flat(" ".join(pages[-1]))
+        assert "Sources" not in flat(" ".join(pages[0]))
+
+    @pytest.mark.parametrize("stop", ["ctrl-c", "end of input"])
+    def test_ctrl_c_or_end_of_input_at_the_menu_exits_130_and_writes_nothing(
+        self, session: Session, tmp_path: Path, stop: str
+    ) -> None:
+        session.answer(WHO, "1")
+        session.answer(CONSENT, "y")
+        session.answer(USE_ANY, "n")
+        session.answer(EVER_USED, "n")
+        session.answer(THOUGHTS, "n")
+        session.see(AFTER)
+        session.child.expect_exact(PROMPT)
+        if stop == "ctrl-c":
+            session.child.sendintr()
+        else:
+            session.child.sendeof()
+        session.see("Stopped. Nothing was saved.")
+        assert session.finish() == 130
+        assert "Traceback" not in session.transcript
+        assert list(tmp_path.iterdir()) == []
+
+    def test_bang_at_a_40x16_question_shows_the_title_and_911_first(self, tmp_path: Path) -> None:
+        s = Session([], tmp_path, (16, 40))
+        try:
+            s.answer(WHO, "!")
+            s.see("Enter: next")
+            s.child.expect_exact(PROMPT)
+            first = screens_of(s.transcript)[-2]  # the last is after this prompt: empty
+            assert len(first) == 15
+            assert "If someone may be overdosing" in first[0]
+            assert "Call 911 now." in " ".join(first)
+            s.child.sendline("")
+            s.see("Enter: next")
+            s.child.expect_exact(PROMPT)
+            s.child.sendline("b")  # back a page
+            s.see("If someone may be overdosing")
+            while s.child.expect([words("Enter: next"), words("Enter: back to the question")]) == 0:
+                s.child.expect_exact(PROMPT)
+                s.child.sendline("")
+            s.child.expect_exact(PROMPT)
+            s.child.sendline("")
+            s.answer(WHO, "1")  # the question again, answered as usual
+            s.see(CONSENT)
+            s.child.sendintr()
+            assert s.finish() == 130
+        finally:
+            s.close()
+
+
+class TestPresenter:
+    """A counselor's demo and explanation on a real terminal."""
+
+    def test_step_prompt_keys_are_echoed_once_r_jumps_to_the_result(self, tmp_path: Path) -> None:
+        s = Session(["demo", "riley", "--step"], tmp_path, (24, 80))
+        try:
+            s.see("Enter: next answer · r: result · ?: why · !: emergency · q: stop the demo")
+            s.child.sendline("")  # the persona answers "Who is this about?"
+            s.see("Would you like to begin?")
+            s.see("q: stop the demo")
+            s.child.sendline("?")
+            s.see("Why we ask:")
+            s.see("q: stop the demo")
+            s.child.sendline("r")
+            s.see("Your screening result")
+            s.see("9 of 11 criteria")
+            s.see(AFTER)
+            s.child.expect_exact(PROMPT)
+            s.child.sendline("q")
+            assert s.finish() == 0
+        finally:
+            s.close()
+        # The ? shows once, as the terminal echoed it after the prompt: never printed again.
+        assert s.transcript.count("q: stop the demo ?\r\n") == 1
+        assert "> ?" not in s.transcript
+        assert "have you often ended up using more opioids" not in s.transcript  # jumped
+
+    def test_q_at_the_step_prompt_stops_the_demo(self, tmp_path: Path) -> None:
+        s = Session(["demo", "sam", "--step"], tmp_path, (24, 80))
+        try:
+            s.see("q: stop the demo")
+            s.child.sendline("q")
+            s.see("The demo stopped. Its answers are made up: nothing to save or clear.")
+            assert s.finish() == 1
+        finally:
+            s.close()
+        assert "cleared" not in s.transcript
+
+    @pytest.mark.parametrize("args", [["explain"], ["demo"], ["explain", "next-steps"]])
+    def test_explain_and_the_persona_list_are_read_page_by_page(
+        self, tmp_path: Path, args: list[str]
+    ) -> None:
+        s = Session(args, tmp_path, (24, 80))
+        try:
+            menus = s.read_through()
+            assert s.finish() == 0
+        finally:
+            s.close()
+        pages = screens_of(s.transcript)[:-1]
+        assert len(pages) == len(menus)
+        assert all(len(page) == 23 for page in pages)
+
+
+class TestFileNamePrompts:
+    """At a file-name prompt a yes or a no in either language is the choice offered, and a
+    name no file can have is a sentence and the prompt again, with the answers kept."""
+
+    def test_yes_at_the_summary_name_saves_the_name_offered(self, tmp_path: Path) -> None:
+        s = Session([], tmp_path)
+        try:
+            s.answer(WHO, "1")
+            s.answer(CONSENT, "y")
+            s.answer(USE_ANY, "n")
+            s.answer(EVER_USED, "n")
+            s.answer(THOUGHTS, "n")
+            s.answer(AFTER, "s")
+            s.answer("Which kind of file?", "")
+            s.answer("In which language?", "")
+            s.answer("Press Enter for yes", "YES")
+            s.see("which only you can read, as:")
+            s.answer("Press Enter to go back to the result.", "")
+            s.answer(AFTER, "q")
+            assert s.finish() == 0
+        finally:
+            s.close()
+        [saved] = tmp_path.glob("screening-summary-*.html")
+        assert saved.stat().st_mode & 0o777 == 0o600
+        assert not (tmp_path / "YES.html").exists() and not (tmp_path / "yes.html").exists()
+
+    def test_a_folder_then_si_at_the_part_way_save(self, tmp_path: Path) -> None:
+        s = Session([], tmp_path)
+        try:
+            s.answer(WHO, "1")
+            s.answer(CONSENT, "y")
+            s.answer(USE_ANY, "y")
+            s.answer(WHICH, "q")
+            s.see("Leave now? (y/n)")
+            s.child.sendline("y")
+            s.see("Save your answers so far, so you can finish later?")
+            s.child.sendline("y")
+            s.answer("Press Enter for yes", "/")
+            s.see("Not saved: cannot save to /: it is a folder; give a file name")
+            s.answer("Press Enter for yes", "sí")
+            s.see("Your answers so far are saved in")
+            assert s.finish() == 1
+        finally:
+            s.close()
+        [saved] = tmp_path.glob("screener-answers-*.yaml")
+        assert "use_any: true" in saved.read_text("utf-8")
+        assert "Traceback" not in s.transcript

@@ -226,19 +226,30 @@ class TestCriteria:
         assert "Call 911 now." in text
 
 
+# What every withdrawal rating above zero says after its range: treatable, and where to call.
+TREATABLE = (
+    "Withdrawal can be treated safely, and it need not wait: a clinician can help, and so can "
+    "the SAMHSA National Helpline at 1-800-662-4357 (1-800-662-HELP), day or night."
+)
+
+
 class TestWithdrawal:
     """The withdrawal rating in plain words; its scale's name and where its ranges come from
     are for clinicians (explain and the summaries)."""
 
     def test_a_complete_rating_gives_the_score_and_its_range(self, bank, moderate):
         assert result_screen.withdrawal_text(bank, moderate).plain == (
-            "12 out of 64, 16 of 16 items answered. That is in the moderate range."
+            "12 out of 64, 16 of 16 items answered. That is in the moderate range (11 to 20 out "
+            "of 64): it says how strongly you feel withdrawal right now, not how serious your "
+            f"opioid use is. {TREATABLE}"
         )
 
     def test_a_partial_rating_is_a_lower_bound(self, bank, yes_to):
         res = score(bank, yes_to(withdrawal_offer=True, **dict.fromkeys(SOWS_IDS[:5], 3)))
         assert result_screen.withdrawal_text(bank, res).plain == (
-            "at least 15 out of 64, 5 of 16 items answered. That is in the moderate range so far."
+            "at least 15 out of 64, 5 of 16 items answered. So far that is in the moderate range "
+            "(11 to 20 out of 64): it says how strongly you feel withdrawal right now, not how "
+            f"serious your opioid use is. {TREATABLE}"
         )
 
     def test_declined_ratings_say_not_taken(self, bank, yes_to):

@@ -183,6 +183,13 @@ class TestTheBankInSpanish:
         figures = readability.report(spanish, "es")
         assert figures["score"] >= readability.TARGET, figures
 
+    def test_each_result_text_reads_at_65_or_more(self, spanish: Bank) -> None:
+        """The welcome, every next step, flag and caveat, each on its own (Fernández-Huerta,
+        tools/readability.py --results): what a clinic hands a patient."""
+        figures = readability.results_report(spanish, "es")
+        assert figures["below"] == [], figures["texts"]
+        assert len(figures["texts"]) >= 50
+
 
 class TestGlossary:
     """One term, said one way; no stigmatising word; usted, never tu."""
@@ -210,6 +217,46 @@ class TestGlossary:
         avoid = re.compile(r"\b(" + "|".join(glossary()["avoid"]) + r")\b", re.I)
         found = [(where, m.group(0)) for where, _en, es in texts if (m := avoid.search(es))]
         assert found == []
+
+    @pytest.mark.parametrize("source", ["bank", "catalog"])
+    def test_no_spanish_text_uses_a_masculine_only_form(
+        self, source: str, english: Bank, spanish: Bank
+    ) -> None:
+        """Gender-neutral Spanish: "cuando quiera", not "cuando esté listo"."""
+        texts = pairs(english, spanish) if source == "bank" else catalog_pairs()
+        masculine = re.compile(r"\b(" + "|".join(glossary()["masculine"]) + r")\b", re.I)
+        found = [(where, m.group(0)) for where, _en, es in texts if (m := masculine.search(es))]
+        assert found == []
+
+    @pytest.mark.parametrize("source", ["bank", "catalog"])
+    def test_abstinencia_never_stands_alone(
+        self, source: str, english: Bank, spanish: Bank
+    ) -> None:
+        """Alone, "abstinencia" reads as *not using*: "Ayuda con la abstinencia" as its
+        opposite. It stands only in its phrases: "síntomas de abstinencia"."""
+        texts = pairs(english, spanish) if source == "bank" else catalog_pairs()
+        found = []
+        for word, phrases in glossary()["never_alone"].items():
+            alone = re.compile(
+                "".join(f"(?<!{re.escape(p)} )" for p in phrases) + rf"\b{word}\b", re.I
+            )
+            found += [(where, es) for where, _en, es in texts if alone.search(es)]
+        assert found == []
+
+    def test_the_personas_sketches_never_say_abstinencia_alone(self) -> None:
+        i18n.use("es")
+        phrases = glossary()["never_alone"]["abstinencia"]
+        alone = re.compile(
+            "".join(f"(?<!{re.escape(p)} )" for p in phrases) + r"\babstinencia\b", re.I
+        )
+        sketches = [p.sketches["es"] for p in load_personas(None, load_bank())]
+        assert [s for s in sketches if alone.search(s)] == []
+
+    def test_the_masculine_check_finds_a_masculine_form(self) -> None:
+        masculine = re.compile(r"\b(" + "|".join(glossary()["masculine"]) + r")\b", re.I)
+        assert masculine.search("Cuando esté listo, llame.")
+        assert masculine.search("¿Se ha sentido deprimido?")
+        assert not masculine.search("un lugar seguro; el sistema nervioso central")
 
     def test_the_personas_sketches_use_the_glossary_too(self) -> None:
         avoid = re.compile(r"\b(" + "|".join(glossary()["avoid"]) + r")\b", re.I)
@@ -276,7 +323,7 @@ class TestEverythingInSpanish:
         assert "¿Quiere empezar?" in shown
         assert "Escriba s para sí o n para no." in shown
         assert "In English: screener --lang en" in shown  # the way back, in English
-        assert "6 de 11 criterios: un patrón compatible con un trastorno por consumo de" in shown
+        assert "6 de 11 criterios: un patrón que se parece a un trastorno por consumo de" in shown
 
     def test_declining_and_leaving(self, invoke: Any) -> None:
         assert english_in(invoke(["run"], input=piped(["1", "n"]))) == []
@@ -462,7 +509,7 @@ class TestSummaryLanguage:
         assert result.exit_code == 0, result.stderr
         assert "Saved a Markdown summary to" in result.stdout
         written = out.read_text(encoding="utf-8")
-        assert "un patrón compatible con un trastorno por consumo de opioides grave" in written
+        assert "un patrón que se parece a un trastorno por consumo de opioides grave" in written
         assert english_in(written) == []
 
     def test_answers_files_are_the_same_in_either_language(self, tmp_path: Path) -> None:
@@ -553,10 +600,10 @@ class TestOnATerminal:
         for line in WALK_ES:
             child.expect_exact("> ")
             child.sendline(line)
-        child.expect(r"6 de 11 criterios:\s+un patrón compatible con un trastorno")
-        child.expect_exact("¿Qué quiere hacer ahora?")
+        child.expect(r"6 de 11 criterios:\s+un\s+patrón\s+que\s+se\s+parece\s+a\s+un\s+trastorno")
+        child.expect_exact("g: guardar · !: emergencia · x: salir")  # the reader's menu
         child.expect_exact("> ")
-        child.sendline("1")  # save a summary
+        child.sendline("g")  # save a summary (s is yes in Spanish)
         child.expect_exact("¿Qué tipo de archivo?")
         child.expect_exact("> ")
         child.sendline("")  # HTML
@@ -568,8 +615,12 @@ class TestOnATerminal:
         child.expect_exact("> ")
         child.sendline("")
         child.expect_exact("Se guardó un resumen HTML, que solo usted puede leer, como:")
+        child.expect_exact("Presione Entrar para volver al resultado.")
         child.expect_exact("> ")
-        child.sendline("")  # leave
+        child.sendline("")
+        child.expect_exact("Página 1 de")
+        child.expect_exact("> ")
+        child.sendline("x")  # leave
         child.expect(pexpect.EOF)
         child.close()
         assert child.exitstatus == 0
@@ -693,3 +744,241 @@ class TestOneScreen:
         i18n.use("es")
         box = lines_of(render.emergency(load_bank(language="es"), False))
         assert len(box) + 2 <= HEIGHT, "\n".join(box)
+
+
+# Words a Spanish speaker must not meet in the framework's help and usage errors: Click's and
+# Typer's own ("Usage", "Show this message and exit.") and common English. Option names
+# (--help), values to type (self, other, md) and names (JSON, FHIR, Patient/123) are left out.
+ENGLISH_WORDS = frozenset(
+    [
+        "usage",
+        "options",
+        "arguments",
+        "commands",
+        "show",
+        "this",
+        "message",
+        "exit",
+        "try",
+        "help",
+        "missing",
+        "argument",
+        "option",
+        "invalid",
+        "value",
+        "such",
+        "did",
+        "you",
+        "mean",
+        "possible",
+        "got",
+        "unexpected",
+        "required",
+        "default",
+        "aborted",
+        "enter",
+        "the",
+        "and",
+        "with",
+        "not",
+        "is",
+        "are",
+        "of",
+        "to",
+        "for",
+        "file",
+        "files",
+        "path",
+        "text",
+        "float",
+        "integer",
+        "command",
+        "args",
+        "draft",
+        "number",
+        "recognized",
+        "values",
+        "given",
+    ]
+)
+_NOT_WORDS = re.compile(r"(?<!\S)-{1,2}[\w-]+|'[^']*'|\S+\.(?:gov|org|json|yaml|md)\b")
+
+
+def english_words(text: str) -> list[str]:
+    """The words of `text` that are in ENGLISH_WORDS (option names and quoted values aside)."""
+    words = re.findall(r"[^\W\d_]+", _NOT_WORDS.sub(" ", text))
+    return sorted({w for w in words if w.lower() in ENGLISH_WORDS})
+
+
+class TestTheFrameworkInSpanish:
+    """`--help` of every command and the usage errors of Typer and Click, in Spanish, with the
+    locale saying nothing (LANG=C): no English word."""
+
+    def run(self, args: list[str]) -> tuple[int, str]:
+        from conftest import limited_env
+
+        done = subprocess.run(
+            [sys.executable, "-m", "screener", "--lang", "es", *args],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env=limited_env(
+                {"LANGUAGE": None, "LC_ALL": None, "LC_MESSAGES": None, "LANG": "C"}
+                | {"COLUMNS": "80"}
+            ),
+            timeout=60,
+            check=False,
+        )
+        return done.returncode, done.stdout + done.stderr
+
+    @pytest.mark.parametrize("command", [None, *__import__("screener.cli").cli.COMMANDS])
+    def test_every_commands_help_is_spanish(self, command: str | None) -> None:
+        code, shown = self.run([command, "--help"] if command else ["--help"])
+        assert code == 0, shown
+        assert shown.startswith("Uso: screener"), shown
+        assert "Opciones:" in shown and "Mostrar esta ayuda y salir." in shown
+        assert english_words(shown) == [], shown
+
+    @pytest.mark.parametrize(
+        ("args", "said"),
+        [
+            (["score", "--bogus"], "Error: No existe la opción --bogus"),
+            (["frobnicate"], "Error: No existe el comando 'frobnicate'."),
+            (["scor"], "¿Quiso decir 'score'?"),
+            (["score"], "Error: Falta el argumento 'ARCHIVOS...'."),
+            (["demo", "--pace", "abc"], "'abc' no es un número válido."),
+            (["demo", "a", "b"], "Error: Sobran argumentos (b)"),
+            (["run", "--bank"], "Error: La opción '--bank' necesita un valor."),
+            (["score", "a.yaml", "--json", "--csv"], "Valor no válido para '--csv'"),
+            (["run", "--lang", "fr"], "no es un idioma de screener; use en o es"),
+        ],
+    )
+    def test_usage_errors_are_spanish(self, args: list[str], said: str) -> None:
+        code, shown = self.run(args)
+        assert code == 2, shown
+        assert said in shown, shown
+        assert english_words(shown) == [], shown
+        assert "Traceback" not in shown
+
+    def test_the_word_list_finds_the_frameworks_english(self) -> None:
+        """The check can fail: Click's own words, as an English run prints them, are found."""
+        from conftest import limited_env
+
+        done = subprocess.run(
+            [sys.executable, "-m", "screener", "score", "--bogus"],
+            capture_output=True,
+            text=True,
+            env=limited_env({"LANGUAGE": None, "LC_ALL": None, "LC_MESSAGES": None, "LANG": "C"}),
+            timeout=60,
+            check=False,
+        )
+        assert {"Usage", "Try", "for", "help", "such", "option"} <= set(english_words(done.stderr))
+
+
+class TestCarryingOnInSpanish:
+    """Answers saved part-way in a run chosen with --lang es: the file's comment and the line
+    on screen say --lang es, and carrying on with that command is in Spanish, whatever the
+    locale."""
+
+    def spawn(self, tmp_path: Path, args: list[str], lang: str) -> pexpect.spawn:
+        env = {
+            "PATH": os.environ.get("PATH", os.defpath),
+            "HOME": str(tmp_path),
+            "LANG": lang,
+            "TERM": "dumb",
+            "NO_COLOR": "1",
+        }
+        return pexpect.spawn(
+            sys.executable,
+            ["-m", "screener", *args],
+            cwd=str(tmp_path),
+            env=env,
+            dimensions=(24, 80),
+            encoding="utf-8",
+            timeout=15,
+        )
+
+    def test_the_saved_file_and_the_screen_carry_lang_es(self, tmp_path: Path) -> None:
+        child = self.spawn(tmp_path, ["--lang", "es"], "en_US.UTF-8")
+        for reply in ("1", "s", "s"):  # about myself; begin; used opioids: yes
+            child.expect_exact("> ")
+            child.sendline(reply)
+        child.expect_exact("> ")
+        child.sendline("x")
+        child.expect_exact("¿Desea salir ahora? (s/n)")
+        child.sendline("s")
+        child.expect_exact("¿Desea guardar sus respuestas hasta ahora")
+        child.sendline("s")
+        child.expect_exact("¿Guardar en")
+        child.sendline("")
+        child.expect_exact("Para continuar donde lo dejó:")
+        child.expect(pexpect.EOF)
+        child.close()
+        [saved] = tmp_path.glob("screener-respuestas-*.yaml")
+        command = f"{sys.executable} -m screener --lang es run --answers {saved}"
+        assert command in " ".join(str(child.before).split())
+        assert f"# Para continuar donde lo dejó: {command}\n" in saved.read_text("utf-8")
+
+        # The command as saved, on a machine whose locale is English: Spanish still.
+        again = self.spawn(tmp_path, ["--lang", "es", "run", "--answers", str(saved)], "C")
+        again.expect_exact("¿Quiere empezar?")
+        again.expect_exact("> ")
+        again.sendline("s")
+        again.expect_exact("Se continúa desde")
+        again.expect_exact("> ")
+        again.sendintr()
+        again.expect(pexpect.EOF)
+        again.close()
+
+
+class TestTheScaleIsATranslation:
+    """A clinician reading a Spanish summary learns once that the withdrawal items are a
+    translation of the scale, not a validated Spanish version; an English one says nothing."""
+
+    NOTE = "no una versión validada en español"
+
+    def rated(self) -> dict[str, Any]:
+        """COMPLETE with the withdrawal items rated."""
+        items = [q.id for q in load_bank(language="en").questions if q.scale == "sows"]
+        return {**COMPLETE, "withdrawal_offer": True, **dict.fromkeys(items, 2)}
+
+    @pytest.mark.parametrize("fmt", ["md", "html", "txt", "fhir"])
+    def test_every_clinician_summary_says_so_once(
+        self, invoke: Any, tmp_path: Path, fmt: str
+    ) -> None:
+        answers = write_answers(tmp_path / "a.yaml", self.rated())
+        out = tmp_path / f"s.{fmt}"
+        invoke(["score", str(answers), "--export", str(out), "--format", fmt])
+        written = words_of(out.read_text(encoding="utf-8"), fmt)
+        if fmt == "fhir":  # a resource's narrative shows its note again: the note counts
+            written = re.sub(r"<div.*?</div>", "", written, flags=re.S)
+        assert " ".join(written.split()).count(self.NOTE) == 1, written
+
+    def test_an_english_summary_and_the_persons_screen_do_not(
+        self, invoke: Any, tmp_path: Path
+    ) -> None:
+        answers = write_answers(tmp_path / "a.yaml", self.rated())
+        out = tmp_path / "s.md"
+        shown = invoke(["score", str(answers), "--export", str(out), "--export-lang", "en"])
+        assert self.NOTE not in shown
+        assert "validated" not in out.read_text(encoding="utf-8")
+
+
+class TestNoEnglishWords:
+    """No word of ENGLISH_WORDS in any Spanish text of the catalog or the bank: placeholders,
+    places in a file (questions.craving.text), a source's original title given after the
+    Spanish ("en inglés: ...") and the one gloss of the Enter key aside."""
+
+    def test_the_catalog(self) -> None:
+        found = [
+            (msgid, english_words(re.sub(r"\{\w+(?:!r)?\}|\b\w+(?:\.\w+)+\b", " ", es)))
+            for msgid, _en, es in catalog_pairs()
+        ]
+        assert [f for f in found if f[1]] == []
+
+    def test_the_bank(self, english: Bank, spanish: Bank) -> None:
+        found = [
+            (where, english_words(re.sub(r"\(en inglés: [^)]*\)|\(Enter\)", " ", es)))
+            for where, _en, es in pairs(english, spanish)
+        ]
+        assert [f for f in found if f[1]] == []

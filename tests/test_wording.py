@@ -19,6 +19,7 @@ import yaml
 from screener import i18n
 from screener.core import wording
 from screener.core.model import (
+    OTHER,
     UNKNOWN,
     Answers,
     Bank,
@@ -79,16 +80,22 @@ class TestTheScreenCanSayItAsItDoes:
 
     def test_the_result_sentence(self, bank: Bank) -> None:
         for res in results(bank):
-            assert wording.result_sentence(res) == result_screen.summary_line(res)
+            if res.perspective == OTHER:  # what was seen and what could not be told, apart
+                assert wording.seen_headline(res) == result_screen.summary_line(res)
+            else:
+                assert wording.result_sentence(res) == result_screen.summary_line(res)
 
     def test_the_withdrawal_sentence(self, bank: Bank) -> None:
         for res in results(bank):
             shown = result_screen.withdrawal_text(bank, res).plain
             sentence = wording.withdrawal_sentence(res.withdrawal, voice="screen")
             assert shown.startswith(sentence)
-            if res.withdrawal is not None and res.withdrawal.band:
-                band = wording.band_sentence(res.withdrawal, voice="screen")
-                assert shown == f"{sentence} {band}"
+            w = res.withdrawal
+            if w is not None and w.band:
+                band = next(b for b in bank.scales["sows"].bands if b.label == w.band)
+                meaning = wording.band_meaning(w, w.band, band.low, band.high)
+                assert shown.startswith(f"{sentence} {meaning}")
+                assert ("Withdrawal can be treated" in shown) is (w.score > 0)
 
     def test_the_names_and_labels(self) -> None:
         for severity in Severity:

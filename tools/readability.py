@@ -1,11 +1,16 @@
-"""Readability of a bank's question texts: Fernández-Huerta for Spanish, Flesch for English.
+"""Readability of a bank's texts: Fernández-Huerta for Spanish, Flesch for English.
 
     python tools/readability.py                  # the default bank, in every language it has
     python tools/readability.py --lang es        # one language
     python tools/readability.py --bank B --json  # another bank; figures as JSON
+    python tools/readability.py --results        # the result texts, each on its own
 
-The figure is worked out over all the question texts of a language together (every perspective's
-wording, each text as a passage), then per section, and the hardest questions are listed.
+The question figure is worked out over all the question texts of a language together (every
+perspective's wording, each text as a passage), then per section, and the hardest questions are
+listed. With --results, each text a person reads around a result is measured on its own: each
+welcome, each next step (its short sentence and its text), each safety flag's detail and each
+caveat, against RESULT_TARGET; a heading (a title, a flag's label) is not a sentence and is left
+out.
 Standard library and screener only; nothing is written.
 
 Formulas (higher is easier; 70 and up reads as "fairly easy", 60-70 as "standard"):
@@ -38,6 +43,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 TARGET = 70.0
+# Each result text on its own: a single short passage swings more than the questions together,
+# so the bar is the top of "standard" (60-70) rather than "fairly easy".
+RESULT_TARGET = 65.0
 WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 SENTENCE_END = re.compile(r"[.!?]+(?=\s|$|[\"'”»)])")
 
@@ -147,6 +155,45 @@ def report(bank: Any, language: str) -> dict[str, Any]:
     return out
 
 
+def result_texts(bank: Any) -> list[tuple[str, str]]:
+    """(what, text) for each welcome, next step, flag and caveat: one passage each."""
+    out = []
+    for section in bank.sections:
+        if section.id.endswith("welcome"):
+            intros = section.intro.values() if isinstance(section.intro, dict) else [section.intro]
+            out += [(f"sections.{section.id}", str(t)) for t in intros if t]
+    for r in bank.referrals:
+        out.append((f"referrals.{r.id}", " ".join(t for t in (r.brief, r.text) if t)))
+    out += [(f"flags.{f.id}", f.detail) for f in bank.flags]
+    out += [(f"caveats.{c.id}", c.text) for c in bank.caveats]
+    return out
+
+
+def results_report(bank: Any, language: str) -> dict[str, Any]:
+    """Each result text's figure, the easiest last; the ones under RESULT_TARGET by name."""
+    figures = {
+        what: round(score(counts(text, language), language), 1) for what, text in result_texts(bank)
+    }
+    return {
+        "language": language,
+        "measure": "Fernández-Huerta" if language == "es" else "Flesch Reading Ease",
+        "target": RESULT_TARGET,
+        "texts": figures,
+        "lowest": min(figures.values()),
+        "below": sorted(w for w, v in figures.items() if v < RESULT_TARGET),
+    }
+
+
+def results_table(data: dict[str, Any]) -> str:
+    ranked = sorted(data["texts"].items(), key=lambda kv: kv[1])
+    lines = [
+        f"{data['language']}: {data['measure']} of each result text (target {data['target']}); "
+        f"lowest {data['lowest']}, {len(data['below'])} below"
+    ]
+    lines += [f"  {value:6.1f}  {what}" for what, value in ranked]
+    return "\n".join(lines)
+
+
 def table(data: dict[str, Any]) -> str:
     lines = [
         f"{data['language']}: {data['measure']} {data['score']} over {data['texts']} question "
@@ -168,13 +215,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bank", type=Path, help="the bank (default: the built-in one)")
     parser.add_argument("--lang", help="one language (default: every one the bank has)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--results", action="store_true", help="measure each result text, not the questions"
+    )
     args = parser.parse_args(argv)
     languages = [args.lang] if args.lang else list(load_bank(args.bank, "en").languages)
-    data = [report(load_bank(args.bank, code), code) for code in languages]
+    measure, show = (results_report, results_table) if args.results else (report, table)
+    data = [measure(load_bank(args.bank, code), code) for code in languages]
     if args.json:
         print(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        print("\n".join(map(table, data)))
+        print("\n".join(map(show, data)))
     return 0
 
 

@@ -41,6 +41,24 @@ def is_no(typed: str) -> bool:
     return typed in NO_WORDS or typed in _words(typed_no(), pgettext("typed answer", "no"))
 
 
+def yes_or_no_anywhere(typed: str) -> bool | None:
+    """What a typed line means at a prompt that offers a choice by Enter (a file name to take
+    or type over): True for a yes, False for a no, in any language screener speaks and any
+    letter case (y, yes, s, sí, si; n, no); None for anything else."""
+    from screener import i18n
+
+    low = typed.strip().lower()
+    if not low:
+        return None
+    for code in (i18n.language(), *i18n.LANGUAGES):
+        with i18n.speaking(code):
+            if is_yes(low):
+                return True
+            if is_no(low):
+                return False
+    return None
+
+
 def _words(*words: str) -> set[str]:
     """Typed words as a person may type them: also without accents (si for sí)."""
     return {w for word in words for w in (word, _plain(word))}

@@ -338,6 +338,9 @@ class Bank(NamedTuple):
     # Where this bank's words are a translation: the texts it lacks, shown in the bank's own
     # language instead (as the translation file would name them, like `questions.craving.why`).
     untranslated: tuple[str, ...] = ()
+    # The title of each perspective's screens and summaries, when the bank gives one per
+    # perspective; `title` is then the first one's, and `about` puts each in its view.
+    titles: Mapping[str, str] = MappingProxyType({})
 
     @property
     def url(self) -> str:
@@ -420,10 +423,12 @@ class Bank(NamedTuple):
                 return item.perspective is None or item.perspective == perspective
 
             parts = (self.sections, self.flags, self.referrals, self.caveats)
-            if all(keep(item) for part in parts for item in part):
+            title = self.titles.get(perspective, self.title)
+            if title == self.title and all(keep(item) for part in parts for item in part):
                 view = self  # nothing is for another perspective
             else:
                 view = self._replace(
+                    title=title,
                     sections=tuple(s for s in self.sections if keep(s)),
                     flags=tuple(f for f in self.flags if keep(f)),
                     referrals=tuple(r for r in self.referrals if keep(r)),

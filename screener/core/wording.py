@@ -353,6 +353,48 @@ def seen_sentence(res: Result, voice: Voice = "screen") -> str:
     ).format(count=count, top=top)
 
 
+def seen_headline(res: Result) -> str:
+    """The first line of a result about someone else, on screen: what was seen and what could
+    not be told, kept apart ("You have seen 2 of the 11 signs; 9 you could not tell"); the
+    range is in the detail (`seen_sentence`) and the JSON."""
+    if res.screened_out:
+        return seen_sentence(res)
+    seen, open_ = res.count, res.count_max - res.count
+    said = _("You have seen {seen} of the 11 signs.").format(seen=seen)
+    if open_:
+        said = ngettext(
+            "You have seen {seen} of the 11 signs; {n} you could not tell.",
+            "You have seen {seen} of the 11 signs; {n} you could not tell.",
+            open_,
+        ).format(seen=seen, n=open_)
+    return said
+
+
+# How many signs make a pattern worth acting on: the DSM-5 threshold for the mild range.
+PATTERN = 2
+
+
+def seen_meaning(res: Result) -> str:
+    """What the signs seen mean for the person asking, in one sentence, pointing to the first
+    step (the first screen lists it under the sentence)."""
+    if res.screened_out:
+        return ""
+    if res.count >= PATTERN:
+        return _(
+            "That is enough to take seriously, and you do not have to wait for more: start "
+            "with the first step below."
+        )
+    if res.count_max >= PATTERN:
+        return _(
+            "Few signs seen is not the same as none: what you could not tell can go either "
+            "way, so start with the first step below and keep noticing."
+        )
+    return _(
+        "What you have seen is not a pattern so far; the steps below still help, and you "
+        "can come back to this if things change."
+    )
+
+
 def result_heading(perspective: str) -> str:
     """The heading over a result on screen."""
     if perspective == OTHER:
@@ -465,8 +507,10 @@ def open_sentence(res: Result, voice: Voice = "screen") -> str:
     if open_:
         parts.append(ngettext("{n} not answered", "{n} not answered", open_).format(n=open_))
     listed = parts[0]
-    for part in parts[1:]:
-        listed = _("{first}, {second}").format(first=listed, second=part)
+    for n, part in enumerate(parts[1:], start=2):
+        # The last one joined as the language joins a list's last item ("2 ..., 3 ... y 1 ...").
+        joiner = pgettext("list, last", "{first}, {second}") if n == len(parts) else None
+        listed = (joiner or _("{first}, {second}")).format(first=listed, second=part)
     return _(
         "Of the 11 signs, {listed}. Each of these could go either way, so the count is a range."
     ).format(listed=listed)
@@ -571,6 +615,17 @@ def urgency_label(urgency: Urgency, voice: Voice = "screen") -> str:
 # --- withdrawal -------------------------------------------------------------------------
 
 
+def translated_scale_note(bank: Bank) -> str:
+    """For a clinician, once: the withdrawal items of a bank in another language than its own
+    are a translation, not a validated version of the scale ("" in the bank's own language)."""
+    if not bank.languages or bank.language == bank.languages[0]:
+        return ""
+    return _(
+        "The withdrawal items were asked in a translation of the scale made for this screening, "
+        "not in a validated version in this language."
+    )
+
+
 def withdrawal_sentence(w: Withdrawal | None, scale: str = "", voice: Voice = "screen") -> str:
     """The withdrawal rating in a sentence; `scale` is the scale's name (bank text), which
     the summary and the record name and the person's screen does not (it says the score
@@ -636,6 +691,31 @@ def band_sentence(w: Withdrawal, voice: Voice = "summary") -> str:
     if w.complete:
         return _("Band: {band}.").format(band=w.band)
     return _("Band: {band} so far.").format(band=w.band)
+
+
+def band_meaning(w: Withdrawal, band: str, low: int, high: int) -> str:
+    """What a withdrawal band means on the person's screen: its place on the rating, and that
+    it is about how they feel now, not about their opioid use."""
+    if w.complete:
+        text = _(
+            "That is in the {band} range ({low} to {high} out of {max}): it says how strongly "
+            "you feel withdrawal right now, not how serious your opioid use is."
+        )
+    else:
+        text = _(
+            "So far that is in the {band} range ({low} to {high} out of {max}): it says how "
+            "strongly you feel withdrawal right now, not how serious your opioid use is."
+        )
+    return text.format(band=band, low=low, high=high, max=w.max)
+
+
+def withdrawal_treatable(helpline: str, contact: str) -> str:
+    """That withdrawal can be treated, and where to get help with it (a helpline of the
+    bank's)."""
+    return _(
+        "Withdrawal can be treated safely, and it need not wait: a clinician can help, and "
+        "so can the {helpline} at {contact}, day or night."
+    ).format(helpline=helpline, contact=contact)
 
 
 # --- safety flags -----------------------------------------------------------------------

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple, TypeAlias, cast
 
+from screener import i18n
 from screener.core.conditions import applicable
 from screener.core.kinds import kind_of
 from screener.core.model import UNKNOWN, Answers, Bank, Kind, Question, Role, Value, version_key
@@ -419,6 +420,14 @@ def suggest_save_path(folder: Path, today: date) -> Path:
     return unused_path(folder, f"{stem}-{today.isoformat()}", ".yaml")
 
 
+def carry_on_command(program: str, path: Path) -> str:
+    """The command that carries on from answers saved in `path`, in the language of this run
+    whatever the locale of the next one: `screener --lang es run --answers FILE`."""
+    import shlex
+
+    return f"{program} {i18n.LANG_OPTION} {i18n.language()} run --answers {shlex.quote(str(path))}"
+
+
 def save_partial(
     path: Path, answers: Answers, bank: Bank, replace: bool = False, program: str = "screener"
 ) -> None:
@@ -427,8 +436,6 @@ def save_partial(
     Raises ExportError with one line when the file cannot be written; `replace` allows
     replacing an existing file (the person said so).
     """
-    import shlex
-
     from screener.core import wording
     from screener.files import safefile
 
@@ -436,14 +443,14 @@ def save_partial(
     doc = document(answers._replace(created=now.isoformat(timespec="seconds")), bank)
     lines = (
         _("{title}: answers saved part-way on {date} at {time}.").format(
-            title=bank.title,
+            title=bank.about(answers.perspective).title if answers.perspective else bank.title,
             date=_("{day} {month} {year}").format(
-                day=f"{now:%d}", month=wording.month_name(now.month), year=now.year
+                day=now.day, month=wording.month_name(now.month), year=now.year
             ),
             time=f"{now:%H:%M}",
         ),
         _("To carry on where you left off: {command}").format(
-            command=f"{program} run --answers {shlex.quote(str(path))}"
+            command=carry_on_command(program, path)
         ),
         _("This file holds private health information. Delete it when you no longer need it."),
     )

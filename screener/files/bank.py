@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, TypeAlias
 
 from screener import i18n
@@ -176,7 +177,13 @@ def _translated(
     one warning for each text the translation lacks, at its line in the bank file."""
     text, name = translations(language)
     overlay = bank_language.Overlay(
-        doc.data, language, name, _parse(text, name), bank_id, checking=strict
+        doc.data,
+        language,
+        name,
+        _parse(text, name),
+        bank_id,
+        checking=strict,
+        own_codes=i18n.TEXT_CODES.get(language, frozenset()),
     )
     data = overlay.apply()
     warnings: list[str] = []
@@ -264,10 +271,13 @@ class _Reader(Results):
                         version=show_value(version),
                     )
         language = self.text(top, "language", (), required=False) or "en"
+        titles = self.wording(top, "title", ())
+        title = titles if isinstance(titles, str) else next(iter(titles.values()), "")
         return Bank(
             id=self.bank_id(top),
             version=str(version),
-            title=self.text(top, "title", ()),
+            title=title,
+            titles=MappingProxyType({} if isinstance(titles, str) else dict(titles)),
             canonical=self.canonical(top),
             publisher=self.text(top, "publisher", (), required=False),
             date=self.bank_date(top.get("date")),

@@ -61,10 +61,13 @@ class Overlay:
         doc: yamlsrc.Located,
         bank_id: str,
         checking: bool = True,
+        own_codes: frozenset[str] = frozenset(),
     ) -> None:
         """`checking`: compare each text's English with its mark (`validate`, the tool); a
-        run skips it, and the hashing with it."""
+        run skips it, and the hashing with it. `own_codes`: the text codes this language has
+        that English has not (AYUDA, for the 988 Lifeline in Spanish)."""
         self.checking = checking
+        self.own_codes = own_codes
         self.language = language
         self.problems = Problems(filename, doc)
         self.problems.add_all(doc.problems)
@@ -329,6 +332,7 @@ class Overlay:
         if not isinstance(given, str) or not given.strip():
             self.problems.add(where, _("expected text, got {value}"), value=_describe(given))
             return
+        self.facts(own, given, where)
         if self.checking:
             place = yamlsrc.format_path(where)
             mark = fingerprint(own)
@@ -336,6 +340,31 @@ class Overlay:
             if self.marks is not None and self.marks.get(place) != mark:
                 self.stale.append((base_path, place))
         base[into or key] = given
+
+    def facts(self, own: str, given: str, where: yamlsrc.Path) -> None:
+        """Numbers are facts, not words to translate: a translation gives the phone numbers
+        (911, 988, 1-800-...) its English text gives, no other, and its text codes (START)."""
+        mine, theirs = phone_numbers(own), phone_numbers(given)
+        if mine != theirs:
+            self.problems.add(
+                where,
+                _("the phone numbers differ from the English text's ({english}): {given}"),
+                english=", ".join(sorted(mine)) or _("none"),
+                given=", ".join(sorted(theirs)) or _("none"),
+            )
+        for code in SENT_CODE.findall(own):
+            if not re.search(rf"\b{code}\b", given):
+                self.problems.add(
+                    where, _("the English text's text code {code} is missing"), code=code
+                )
+        for code in sorted(codes_sent(given)):
+            if not re.search(rf"\b{code}\b", own) and code not in self.own_codes:
+                self.problems.add(
+                    where,
+                    _("{code} is not a text code of the English text, nor one of {language}'s own"),
+                    code=show_value(code),
+                    language=self.language,
+                )
 
     def labels(
         self,
@@ -392,6 +421,36 @@ class Overlay:
         for i, text in enumerate(given):
             self.put(holder, i, (*where, i), text, (*where, i))
             own[i] = holder[i]
+
+
+# A phone number: 1-800-662-4357 (or a keypad spelling, 1-800-662-HELP), 800-662-4357, a
+# three-digit number (911, 988) and a five-digit number for text messages (88788). Years,
+# pages (293-308) and ids (PMC5690811) are not.
+PHONE = re.compile(
+    r"(?<![\w-])(?:1-\d{3}-[0-9A-Z]{3}-[0-9A-Z]{4}|\d{3}-\d{3}-\d{4}|\d{3}|\d{5})(?![\w-])"
+)
+_KEYPAD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "22233344455566677778889999")
+# A text code in the bank's English: "text START to 88788".
+SENT_CODE = re.compile(r"\btext ([A-Z]{3,})\b")
+# In any language, a word in capitals in the same clause before a number ("envíe AYUDA por
+# mensaje de texto al 988"): what a reader would send.
+_CAPITALS = re.compile(r"\b[A-ZÁÉÍÓÚÑÜ]{3,}\b")
+_CLAUSE_END = re.compile(r"[.;:,()\n]")
+
+
+def phone_numbers(text: str) -> set[str]:
+    """The phone numbers a text gives, spelled ones in digits (1-800-662-HELP: 1-800-662-4357)."""
+    return {m.group(0).translate(_KEYPAD) for m in PHONE.finditer(text)}
+
+
+def codes_sent(text: str) -> set[str]:
+    """The words in capitals in the clause before each phone number of a text."""
+    found: set[str] = set()
+    for number in PHONE.finditer(text):
+        before = text[: number.start()]
+        ends = [end.end() for end in _CLAUSE_END.finditer(before)]
+        found.update(_CAPITALS.findall(before[ends[-1] if ends else 0 :]))
+    return found
 
 
 def fingerprint(text: str) -> str:

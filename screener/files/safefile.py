@@ -44,6 +44,59 @@ def _exists(path: Path) -> ExportError:
     )
 
 
+def typed_path(reply: str, suffix: str | None = None) -> Path:
+    """A file name typed at a prompt, as a path: `~` and `~user` expanded, from the current
+    folder, `suffix` (the format's ending) added when the name has none, so the file opens in
+    the right program.
+
+    Raises ExportError with a sentence, for the prompt to show before asking again, for a
+    name that cannot be a file to write: only a yes or no (in any language screener speaks,
+    with or without an ending), a `~user` that is no user here, or a folder (`/`, `.`, a name
+    ending in `/`, a folder that is there). The rest (a missing folder, a name too long, a
+    device...) is `check_target`'s.
+    """
+    from screener.core.kinds import yes_or_no_anywhere
+
+    text = reply.strip()
+    if yes_or_no_anywhere(text) is not None or yes_or_no_anywhere(Path(text).stem) is not None:
+        raise ExportError(
+            _(
+                "{name} is an answer, not a file name: press Enter for the name offered, or "
+                "type a file name"
+            ).format(name=one_line(text))
+        )
+    try:
+        path = Path(text).expanduser()
+    except RuntimeError:  # ~name of no user on this computer
+        user = text.split("/", 1)[0]
+        raise ExportError(
+            _("cannot save to {name}: there is no user {user} on this computer").format(
+                name=one_line(text), user=one_line(user)
+            )
+        ) from None
+    if text.endswith(("/", os.sep)) or path.name in ("", ".", "..") or _is_folder(path):
+        raise _cannot_save(path, _("cannot save to {path}: it is a folder; give a file name"))
+    if suffix and not path.suffix:
+        path = path.with_name(path.name + suffix)
+    return path.absolute()
+
+
+def taken(path: Path) -> bool:
+    """Whether a file or a link has this name, for a prompt to ask before replacing it; False
+    for a name that cannot be looked at (too long, say), which `check_target` refuses."""
+    try:
+        return path.is_file() or path.is_symlink()
+    except (OSError, ValueError):
+        return False
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):  # a name too long to look at: check_target says so
+        return False
+
+
 def check_target(path: Path, force: bool) -> None:
     """Refuse, before anything is asked, a path that `write_private` could not write.
 

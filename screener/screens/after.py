@@ -14,11 +14,12 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-from rich.console import RenderableType
+from rich.console import Console, RenderableType
+from rich.text import Text
 
 from screener import i18n
 from screener.core import typed, wording
-from screener.core.kinds import is_no, is_yes, typed_no, typed_yes
+from screener.core.kinds import is_no, is_yes, typed_no, typed_yes, yes_or_no_anywhere
 from screener.core.model import Answers, Bank, Result, Summary
 from screener.core.safetext import clean, one_line
 from screener.errors import ExportError, Interrupted, ScreenerError
@@ -40,7 +41,12 @@ OFFERED = (
     ("md", N_("Markdown: plain text with a little formatting")),
     ("txt", N_("Plain text")),
 )
-SAVE, EMERGENCY, LEAVE = "1", "2", "3"
+
+
+def save_key() -> str:
+    """The key that saves a summary at the result's menu (s in English, g in Spanish, where s
+    is yes)."""
+    return pgettext("key: save a summary", "s")
 
 
 def summary_stem(today: date) -> str:
@@ -64,12 +70,14 @@ class AfterResult:
         plain: bool = False,
         saved_before: bool = False,
         bank_in: BankIn | None = None,
+        banner: str | None = None,
     ) -> None:
         """`home` is the folder the suggested name is in; `saved_before` says a summary of
         this run was already written (`--export`), for the words on Ctrl-C. `bank_in(code)`
         gives the bank in another language: with it, the summary may be in any language
         screener speaks (a Spanish screening, an English summary for the clinician)."""
         self.bank_in = bank_in
+        self.banner = banner
         self.bank = bank
         self.answers = answers
         self.res = res
@@ -81,42 +89,41 @@ class AfterResult:
         self.saved: list[Path] = []
         self.saved_before = saved_before
 
-    def run(self) -> list[Path]:
-        self.show(self.menu())
-        while True:
-            choice = self.read().strip().lower()
-            if choice in ("", LEAVE, render.keys()["quit"]):
-                return self.saved
-            if choice == SAVE:
-                self.save()
-            elif choice in (EMERGENCY, render.keys()["emergency"]):
-                # The box and one line under it: the prompt stays on a 24-line screen with it.
-                self.show(render.emergency(self.bank, self.plain))
-            else:
-                self.show(render.hint(_("Please type 1, 2 or 3.")))
-            self.show(render.hint(self.again()))
+    def run(self, out: Console, whole: bool = False) -> list[Path]:
+        """The result in the reader, its menu at the bottom: Enter reads on, back, save a
+        summary, the emergency steps, leave. `whole`: the result was printed whole already
+        (the output is not a terminal), and only the menu is shown."""
+        from screener.screens import result as result_screen
+        from screener.screens.reader import Action, Reader
 
-    def menu(self) -> RenderableType:
-        from rich.console import Group
-        from rich.text import Text
-
-        rows = [
-            (f"{SAVE}.", Text(wording.save_offer(self.res.perspective))),
-            (f"{EMERGENCY}.", Text(_("See the emergency steps again"))),
-            (f"{LEAVE}.", Text(_("Leave"))),
+        blocks: list[list[RenderableType]] = [[]]
+        if not whole:
+            blocks = result_screen.result_blocks(
+                self.bank, self.res, self.plain, self.banner, reading=True
+            )
+        keys = render.keys()
+        actions = [
+            Action(save_key(), _("save"), self.save_and_pause),
+            Action(keys["emergency"], _("emergency"), lambda: self.emergency(out)),
+            Action(keys["quit"], _("leave"), lambda: None, leaves=True),
         ]
-        return Group(
-            Text("\n" + _("What would you like to do now?"), style="" if self.plain else "bold"),
-            render.marked(rows, self.plain),
-            render.hint(_("Type a number, or press Enter to leave.")),
-        )
+        read = self.read
+        Reader(out, read, blocks, actions, fill=not whole, plain=self.plain).run()
+        return self.saved
 
-    def again(self) -> str:
-        """The choices in one line, under the box or a saved file's name."""
-        return _(
-            "Type {save} to save a summary, {emergency} for the emergency steps, or press Enter "
-            "to leave."
-        ).format(save=SAVE, emergency=EMERGENCY)
+    def emergency(self, out: Console) -> None:
+        """The emergency box, page by page where it does not fit; Enter goes back."""
+        from screener.screens.reader import Reader
+
+        box = render.emergency(self.bank, self.plain)
+        last = _("Enter: back to the result")
+        Reader(out, self.read, [[box]], last=last, plain=self.plain).run()
+
+    def save_and_pause(self) -> None:
+        """Save, then wait for Enter: the page comes back over what was said."""
+        self.save()
+        self.show(render.hint(_("Press Enter to go back to the result.")))
+        self.read()
 
     # --- saving -------------------------------------------------------------------------
 
@@ -141,14 +148,22 @@ class AfterResult:
                 )
             )
             reply = self.read().strip()
-            if is_no(reply.lower()):
+            choice = yes_or_no_anywhere(reply)
+            if choice is False:
                 self.show(render.hint(_("Not saved.")))
                 return
-            path = self.typed_path(reply, suffix) if reply else suggested
+            if choice or not reply:
+                path = suggested
+            else:
+                try:
+                    path = safefile.typed_path(reply, suffix)
+                except ExportError as exc:
+                    self.show(render.hint(_("Not saved: {reason}").format(reason=exc.message)))
+                    continue
             replace = False
             # A file, or a link (the link is replaced, never what it points to); a folder or
             # a device is refused by check_target below, in its own words.
-            if path.is_file() or path.is_symlink():
+            if safefile.taken(path):
                 keys = {"yes": typed_yes(), "default_no": typed_no().upper()}
                 replace = self.yes_no(
                     _("{path} already exists. Replace it? ({yes}/{default_no})").format(
@@ -176,6 +191,7 @@ class AfterResult:
             return
 
     def choose_format(self) -> str | None:
+        self.show(Text("\n" + wording.save_offer(self.res.perspective), style="bold"))
         labels = [_(words) for _fmt, words in OFFERED]
         chosen = self.choose(_("Which kind of file?"), labels, _("Please type 1, 2 or 3."))
         return None if chosen is None else OFFERED[chosen][0]
@@ -244,14 +260,6 @@ class AfterResult:
             bank = self.bank_in(language)
             made = datetime.now().astimezone()
             return export.render(fmt, Summary(bank, self.answers, self.res, made))
-
-    def typed_path(self, reply: str, suffix: str) -> Path:
-        """A typed name, from the current folder or `~`; the format's ending added when the
-        name has none, so the file opens in the right program."""
-        path = Path(reply).expanduser()
-        if not path.suffix:
-            path = path.with_name(path.name + suffix)
-        return path.absolute()
 
     def summary(self) -> Summary:
         return Summary(self.bank, self.answers, self.res, datetime.now().astimezone())

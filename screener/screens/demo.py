@@ -9,7 +9,6 @@ Its words, the problems it finds in a personas file among them, are catalog mess
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -34,12 +33,12 @@ from screener.core.model import (
 )
 from screener.core.safetext import clean, did_you_mean, show_value
 from screener.core.scoring import score
-from screener.errors import AnswersError, ScreenerError
+from screener.errors import AnswersError, Quit, ScreenerError
 from screener.files import personas as personas_file
 from screener.files.personas import PERSONAS_FILE, Persona
 from screener.i18n import _, ngettext, pgettext
 from screener.screens import render
-from screener.screens.interview import Interview, parse_reply
+from screener.screens.interview import Interview, Pager, parse_reply
 
 # How long each typed character takes, at most, once the answer starts to appear.
 KEY_DELAY = 0.05
@@ -78,13 +77,27 @@ def keys_for(q: Question, value: Value) -> str:
     return kind_of(q).keys(q, value)
 
 
-def wait_for_enter() -> str:
-    """Block until Enter; what was typed before it (a key such as `!`), stripped. End of
-    input raises EOFError, which stops the demo (exit 130)."""
-    line = sys.stdin.readline()
-    if not line:
-        raise EOFError
-    return line.strip()
+def jump_key() -> str:
+    """The key that jumps a stepped demo to its result (r in English and Spanish)."""
+    return pgettext("key: jump to the result", "r")
+
+
+def step_prompt(plain: bool = False) -> str:
+    """The one line a stepped demo waits at, before each answer: what each key does."""
+    keys = render.keys()
+    if plain:
+        text = _(
+            "Enter: next answer, {jump}: result, {why}: why, {emergency}: emergency, "
+            "{quit}: stop the demo "
+        )
+    else:
+        text = _(
+            "Enter: next answer · {jump}: result · {why}: why · {emergency}: emergency · "
+            "{quit}: stop the demo "
+        )
+    return text.format(
+        jump=jump_key(), why=keys["why"], emergency=keys["emergency"], quit=keys["quit"]
+    )
 
 
 def play(
@@ -93,38 +106,65 @@ def play(
     out: Console,
     plain: bool = False,
     pace: float = 0.0,
-    wait: Callable[[], str] | None = None,
+    wait: Callable[[str], str] | None = None,
     sleep: Callable[[float], None] | None = None,
+    pager: Pager | None = None,
 ) -> Answers:
     """Walk the interview with `persona`'s answers typed in; the answers carry `demo=name`.
 
     `pace` is the pause in seconds before each answer appears; `wait`, when given, is called
-    before each answer instead (`--step`: Enter). At that step the counselor's own `!`, `?`,
-    `h` and `q` work as at a real prompt: the box, the reason, the keys, or leaving (whose
-    question is theirs to answer too). Ctrl-C or end of input stops the walk with
-    Interrupted, as in a real run.
+    with a one-line prompt (`step_prompt`) before each answer instead (`--step`): Enter types
+    the answer; `r` types the rest unseen and goes to the result; `?`, `!` and `h` work as at
+    a real prompt (the terminal has echoed them: they are not printed again); `q` stops the
+    demo at once (`Quit`: its answers are made up, so there is nothing to save or clear).
+    Ctrl-C or end of input stops the walk with Interrupted, as in a real run. With `wait`,
+    the emergency box stays on screen until Enter, as at a real terminal (`pager` shows it
+    page by page where it does not fit).
     """
     banner = render.demo_banner(persona.name)
     pause = sleep or time.sleep
     last: list[str] = []
     counselor = render.keys()
-    own = {counselor["emergency"], counselor["why"], counselor["quit"], counselor["help"]}
-    confirming = False  # the counselor typed q: the "leave now?" question is theirs
+    own = {counselor["emergency"], counselor["why"], counselor["help"]}
+    jumping = False  # `r`: the rest is typed unseen, and the result comes next
+
+    def show(renderable: RenderableType) -> None:
+        if not jumping:
+            out.print(renderable)
+
+    def step() -> str | None:
+        """Wait for the counselor: None to type the persona's answer, or their own key."""
+        nonlocal jumping
+        assert wait is not None
+        while True:
+            typed = wait(step_prompt(plain)).strip().lower()
+            if typed == "":
+                return None
+            if typed == jump_key():
+                jumping = True
+                return None
+            if typed == counselor["quit"]:
+                raise Quit(
+                    _("The demo stopped. Its answers are made up: nothing to save or clear.")
+                )
+            if typed in own:
+                return typed
+            out.print(render.hint(_("Press Enter for the next answer, or one of the keys above.")))
+
+    paused = False  # the counselor typed `!`: the interview pauses under the box
 
     def ask(prompt: str) -> str:
-        nonlocal confirming
+        nonlocal paused
         q = interview.current
         assert q is not None
-        if wait is not None and confirming:
-            confirming = False
-            out.print(prompt, end="", markup=False)
-            out.file.flush()
-            return wait()
-        if wait is not None:
-            typed = wait()
-            if typed.lower() in own:  # the counselor's key, as at a real prompt
-                out.print(prompt + typed, markup=False)
-                confirming = typed.lower() == counselor["quit"]
+        if paused:  # "Press Enter to see the question again": Enter, or a key of their own
+            assert wait is not None
+            paused = False
+            return wait(prompt)
+        if wait is not None and not jumping:
+            typed = step()
+            if typed is not None:
+                paused = typed == counselor["emergency"]
                 return typed
         if last and last[-1] == q.id:  # the interview refused the answer: never loop on it
             raise AnswersError(
@@ -143,6 +183,8 @@ def play(
             keys = keys_for(q, persona.perspective)
         else:
             keys = keys_for(q, persona.values.get(q.id))
+        if jumping:
+            return keys
         out.print(prompt, end="", markup=False)
         out.file.flush()
         if pace:
@@ -160,11 +202,13 @@ def play(
     interview = Interview(
         bank,
         ask,
-        out.print,
+        show,
         who,
         plain=plain,
         banner=banner,
         switch=f"screener demo {persona.name}",
+        pause_after_emergency=wait is not None,
+        pager=pager,
     )
     taken = interview.run()
     if taken is None:  # cannot happen: the demo answers yes to begin
@@ -262,39 +306,55 @@ def personas_json(bank: Bank, personas: tuple[Persona, ...]) -> list[dict[str, A
 
 def listing(bank: Bank, personas: tuple[Persona, ...], plain: bool = False) -> RenderableType:
     """The personas for people: name, sketch and where the demo leads."""
+    from rich.console import Group
+
+    return Group(*(part for block in listing_blocks(bank, personas, plain) for part in block))
+
+
+def listing_blocks(
+    bank: Bank, personas: tuple[Persona, ...], plain: bool = False
+) -> list[list[RenderableType]]:
+    """The listing in blocks for the reader to keep together: the title and how to play one,
+    then each persona (its row of the table, the table's header on the first)."""
     rows = [(p, leads_to(outcome(bank, p))) for p in personas]
-    parts: list[RenderableType] = [
-        render.banner_line(wording.demo_banner(), plain),
-        Text(
-            _("Fictional personas for {title} (version {version})").format(
-                title=clean(bank.title), version=clean(bank.version)
-            )
-        ),
+    blocks: list[list[RenderableType]] = [
+        [
+            render.banner_line(wording.demo_banner(), plain),
+            Text(
+                _("Fictional personas for {title} (version {version})").format(
+                    title=clean(bank.title), version=clean(bank.version)
+                )
+            ),
+        ]
     ]
     if plain:
         for p, where in rows:
             leads = _("Leads to: {result}").format(result=where)
-            parts.append(Text(f"\n{p.name}: {clean(p.sketch)}\n  {leads}"))
+            blocks.append([Text(f"\n{p.name}: {clean(p.sketch)}\n  {leads}")])
     else:
         from rich import box
         from rich.table import Table
 
-        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=True)
-        table.add_column(pgettext("column", "Name"), style="bold", no_wrap=True)
-        table.add_column(pgettext("column", "Who"), ratio=3)
-        table.add_column(pgettext("column", "Leads to"), ratio=2)
-        for p, where in rows:
+        name = pgettext("column", "Name")
+        widest = max([len(name), *(len(p.name) for p in personas)])
+        for i, (p, where) in enumerate(rows):
+            # One table per row, its columns the same width: the reader keeps a row whole.
+            table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=True)
+            table.show_header = i == 0
+            table.add_column(name, style="bold", width=widest, no_wrap=True)
+            table.add_column(pgettext("column", "Who"), ratio=3)
+            table.add_column(pgettext("column", "Leads to"), ratio=2)
             table.add_row(p.name, Text(clean(p.sketch)), Text(where))
-        parts.append(table)
-    parts.append(
-        Text(
-            "\n"
-            + _(
-                "Play one with: screener demo NAME. Add --step to show one answer per Enter, "
-                "or --pace SECONDS to set the speed."
+            blocks.append([table])
+    blocks.append(
+        [
+            Text(
+                "\n"
+                + _(
+                    "Play one with: screener demo NAME. Add --step to show one answer per "
+                    "Enter, or --pace SECONDS to set the speed."
+                )
             )
-        )
+        ]
     )
-    from rich.console import Group
-
-    return Group(*parts)
+    return blocks

@@ -9,7 +9,7 @@ catalog messages (screener.i18n); ids, values and the bank's own texts fill thei
 from __future__ import annotations
 
 import string
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -41,7 +41,7 @@ from screener.core.model import (
 from screener.core.safetext import clean, did_you_mean, show_value
 from screener.core.scoring import severity_for
 from screener.errors import ScreenerError
-from screener.i18n import N_, _, ngettext
+from screener.i18n import N_, _, ngettext, pgettext
 from screener.screens.render import bank_text, heading, marked, meaning, urgency_label
 
 HOW_IT_COUNTS = N_(
@@ -285,26 +285,60 @@ def explain(bank: Bank, plain: bool = False) -> RenderableType:
     """Every rule between the answers and the result, with sources. Parts 1 to 7 are the
     screening of oneself (the bank's first perspective); a bank that also asks about someone
     else (perspective `other`) gets a part of its own for how that result is reached."""
+    return Group(*(part for _name, block in explain_blocks(bank, plain) for part in block))
+
+
+# The parts `explain NAME` shows alone, by the name typed for each (a criterion's key, such as
+# `withdrawal`, still shows that criterion).
+PART_NAMES = (
+    "criteria",
+    "severity",
+    "prescribed",
+    "withdrawal-rating",
+    "skipped",
+    "flags",
+    "next-steps",
+    "someone-else",
+    "sources",
+)
+
+
+def explain_blocks(
+    bank: Bank, plain: bool = False, only: str | None = None
+) -> list[tuple[str, list[RenderableType]]]:
+    """The explanation in its named parts (see PART_NAMES), after its title ("" names it), for
+    the reader to keep each together; `only`: the title, that part and the sources it cites."""
     cite = _Cites(bank)
     own = bank.about(next(iter(bank.perspectives), "self"))
-    parts: list[RenderableType] = [_title(bank, plain)]
-    parts += _criteria_part(own, cite, plain)
-    parts += _severity_part(own, cite, plain)
-    parts += _supervision_part(own, cite, plain)
-    parts += _withdrawal_part(own, cite, plain)
-    parts += _skips_part(plain)
-    parts += _flags_part(own, cite, plain)
-    parts += _referrals_part(own, cite, plain)
+    makers: list[tuple[str, Callable[[], list[RenderableType]]]] = [
+        ("criteria", lambda: _criteria_part(own, cite, plain)),
+        ("severity", lambda: _severity_part(own, cite, plain)),
+        ("prescribed", lambda: _supervision_part(own, cite, plain)),
+        ("withdrawal-rating", lambda: _withdrawal_part(own, cite, plain)),
+        ("skipped", lambda: _skips_part(plain)),
+        ("flags", lambda: _flags_part(own, cite, plain)),
+        ("next-steps", lambda: _referrals_part(own, cite, plain)),
+    ]
     sources = _("8. Sources")
     if OTHER in bank.perspectives and next(iter(bank.perspectives)) != OTHER:
-        parts += _someone_else_part(bank.about(OTHER), cite, plain)
+        makers.append(("someone-else", lambda: _someone_else_part(bank.about(OTHER), cite, plain)))
         sources = _("9. Sources")
-    parts += [
-        heading(sources, plain),
-        Text(_("Everything above rests on these (the numbers in brackets point here):")),
-        cite.listing(plain),
-    ]
-    return Group(*parts)
+    blocks: list[tuple[str, list[RenderableType]]] = [("", [_title(bank, plain)])]
+    blocks += [(name, make()) for name, make in makers if only in (None, name)]
+    if only is None or only == "sources":
+        lead = _("Everything above rests on these (the numbers in brackets point here):")
+        listing = cite.listing(plain)
+    else:
+        lead = _("This part rests on these (the numbers in brackets point here):")
+        listing = cite.listing(plain, only_used=True)
+    blocks.append(("sources", [heading(sources, plain), Text(lead), listing]))
+    return blocks
+
+
+def part_name(given: str) -> str | None:
+    """The part of the explanation a person meant (`next-steps`, `Next_Steps`), or None."""
+    name = given.strip().lower().replace("_", "-").replace(" ", "-")
+    return name if name in PART_NAMES else None
 
 
 def _someone_else_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableType]:
@@ -500,6 +534,15 @@ def _severity_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableType
     ]
 
 
+def _criterion_word(key: str) -> str:
+    """A criterion the supervision rule leaves out, named in words ("tolerance")."""
+    words = {
+        "tolerance": pgettext("criterion", "tolerance"),
+        "withdrawal": pgettext("criterion", "withdrawal"),
+    }
+    return words.get(key, key.replace("_", " "))
+
+
 def _supervision_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableType]:
     parts: list[RenderableType] = [heading(_("3. Prescribed use"), plain)]
     q = bank.by_role(Role.PRESCRIBED_ONLY)
@@ -511,7 +554,7 @@ def _supervision_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableT
     excluded = _joined(
         _("{first} and {second}"),
         [
-            f"{key.replace('_', ' ')} ({clean(bank.criteria.get(key, key)).lower()})"
+            f"{_criterion_word(key)} ({clean(bank.criteria.get(key, key)).lower()})"
             for key in SUPERVISION_EXCLUDED
         ],
     )
@@ -716,13 +759,14 @@ def explain_criterion(bank: Bank, key: str, plain: bool = False) -> RenderableTy
     if key not in CRITERIA:
         raise ScreenerError(
             _(
-                "no criterion called {key}{suggestion}; give its number from 1 to {count} or "
-                "its key: {criteria}"
+                "no criterion or part called {key}{suggestion}; give a criterion's number from "
+                "1 to {count} or its key: {criteria}; or a part: {parts}"
             ).format(
                 key=show_value(key),
-                suggestion=did_you_mean(key, CRITERIA),
+                suggestion=did_you_mean(key, [*CRITERIA, *PART_NAMES]),
                 count=len(CRITERIA),
                 criteria=", ".join(CRITERIA),
+                parts=", ".join(PART_NAMES),
             )
         )
     cite = _Cites(bank)

@@ -27,6 +27,7 @@ from screener.core.kinds import (
     typed_yes,
     unknown_key,
     unknown_words,
+    yes_or_no_anywhere,
 )
 from screener.core.model import (
     UNKNOWN,
@@ -50,6 +51,9 @@ Show = Callable[[RenderableType], None]
 # Writes the answers so far to a path, replacing a file there only when told to; raises
 # ExportError with a one-line reason when it cannot.
 Save = Callable[[Path, Answers, bool], None]
+# Shows a screen page by page when it does not fit the terminal, reading Enter with the reader
+# given, the last page's menu saying what Enter does then; False when it fits (nothing shown).
+Pager = Callable[[RenderableType, Callable[[], str], str], bool]
 
 PROMPT = "> "
 
@@ -128,6 +132,8 @@ class Interview:
         program: str = "screener",
         pause_after_emergency: bool = False,
         switch: str | None = None,
+        pager: Pager | None = None,
+        update: bool = False,
         given_version: str | None = None,
     ) -> None:
         """`save` and `save_to` (the suggested file) offer, on `q`, to keep the answers so far;
@@ -140,8 +146,13 @@ class Interview:
         question again; the question under it would push the top of the box off a 24-line
         screen. Piped answers never pause: every line is an answer. `switch`, when given, is
         the command that the first question names, in each other language, to start again in
-        that language ("En español: screener --lang es"). `given_version` is the bank
-        version `prefill` was given to, in the file carried on from (see `version`)."""
+        that language ("En español: screener --lang es"). `pager` (a terminal) shows the
+        emergency box page by page where it does not fit the screen, its title and first step
+        on the first page. `update`: `save_to` is the file this run carried on from, and
+        leaving offers to update it. `given_version` is the bank version `prefill` was given
+        to, in the file carried on from (see `version`)."""
+        self.pager = pager
+        self.update = update
         self.pause_after_emergency = pause_after_emergency
         self.opening = opening
         self.program = program
@@ -270,6 +281,8 @@ class Interview:
         self.perspective = chosen
         self.bank = self.everything.about(chosen)
         self.order = list(self.bank.questions)
+        if self.bank.title != self.everything.title:  # the perspective's own title, from here
+            self.show(render.welcome(self.bank, self.plain))
 
     def next_index(self, start: int) -> int | None:
         """The first question from `start` on that applies and still needs asking."""
@@ -367,8 +380,9 @@ class Interview:
             if reply.command == "why":
                 self.show(render.why(self.bank, q, self.plain))
             elif reply.command == "emergency":
-                self.show(render.emergency(self.bank, self.plain))
-                if self.pause_after_emergency:
+                if self.emergency(_("Enter: back to the question")):
+                    pass  # read page by page: Enter at its end came back here
+                elif self.pause_after_emergency:
                     self.show(render.hint(_("Press Enter to see the question again.")))
                     line = self.read()
                     if line.strip():  # typed as at the question: a reply, a key, an answer
@@ -404,7 +418,7 @@ class Interview:
             if is_no(answer) or answer == "":
                 return
             if answer == render.keys()["emergency"]:  # one key away on every screen, this one too
-                self.show(render.emergency(self.bank, self.plain))
+                self.emergency()
             again = _("Type {yes} to leave, or {no} to go back to the question.")
             self.show(render.hint(again.format(**_yes_no_keys())))
 
@@ -429,9 +443,9 @@ class Interview:
         path = self.save_where()
         if path is None:
             raise Quit(_("You left the screening. Nothing was saved."))
-        import shlex  # only on the way out, not on the way to the first question
+        from screener.files.answers import carry_on_command  # only on the way out
 
-        command = f"{self.program} run --answers {shlex.quote(str(path))}"
+        command = carry_on_command(self.program, path)
         raise Quit(
             _(
                 "Your answers so far are saved in {path} (only you can read it).\n"
@@ -440,24 +454,45 @@ class Interview:
         )
 
     def save_where(self) -> Path | None:
-        """Ask for a file (Enter takes the suggestion) and save there; None: not saved."""
+        """Ask for a file (Enter or a yes takes the one offered) and save there; None: not
+        saved. Carrying on from a file (`update`), the offer is to update that file: a yes
+        replaces it without asking again. A typed name that cannot be a file is refused with
+        a sentence, and the question comes again with the answers still kept."""
         assert self.save is not None and self.save_to is not None
+        from screener.files.safefile import taken, typed_path
+
         answers = Answers(self.bank.id, self.version(), self.about, self.so_far())
+        no = _yes_no_keys()["no"]
         while True:
-            where = _(
-                "Save to {path}? Press Enter for yes, type another file name, "
-                "or {no} to leave without saving."
-            )
-            self.show(render.hint(where.format(path=self.save_to, no=_yes_no_keys()["no"])))
+            if self.update:
+                where = _(
+                    "Update {path}, the file you carried on from, with your answers so far? "
+                    "Press Enter for yes, type another file name, or {no} to leave without "
+                    "saving."
+                )
+            else:
+                where = _(
+                    "Save to {path}? Press Enter for yes, type another file name, "
+                    "or {no} to leave without saving."
+                )
+            self.show(render.hint(where.format(path=self.save_to, no=no)))
             reply = self.read().strip()
             if reply == render.keys()["emergency"]:
-                self.show(render.emergency(self.bank, self.plain))
+                self.emergency()
                 continue
-            if is_no(reply.lower()):
+            choice = yes_or_no_anywhere(reply)
+            if choice is False:
                 return None
-            path = Path(reply).expanduser().absolute() if reply else self.save_to
             replace = False
-            if path.is_file():
+            if choice or not reply:
+                path, replace = self.save_to, self.update
+            else:
+                try:
+                    path = typed_path(reply)
+                except ExportError as exc:
+                    self.show(render.hint(_("Not saved: {reason}").format(reason=exc.message)))
+                    continue
+            if not replace and taken(path):
                 keys = _yes_no_keys()
                 replace = self.yes_no(
                     _("{path} already exists. Replace it? ({yes}/{default_no})").format(
@@ -485,8 +520,17 @@ class Interview:
             if answer == "":
                 return default
             if answer == render.keys()["emergency"]:
-                self.show(render.emergency(self.bank, self.plain))
+                self.emergency()
             self.show(render.hint(_("Type {yes} for yes or {no} for no.").format(**_yes_no_keys())))
+
+    def emergency(self, last: str | None = None) -> bool:
+        """The emergency box: page by page where it does not fit the terminal (True), else
+        whole (False), for the caller to pause under it or not."""
+        box = render.emergency(self.bank, self.plain)
+        if self.pager is not None and self.pager(box, self.read, last or _("Enter: go on")):
+            return True
+        self.show(box)
+        return False
 
     def read(self) -> str:
         """The next reply, cleaned: arrow keys at a plain prompt type escape sequences, and no

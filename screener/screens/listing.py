@@ -1,7 +1,9 @@
 """The bank as a listing for `screener questions`: JSON for scripts, text for people.
 
 The JSON holds the bank's own ids and texts and is never translated; the text's labels are
-catalog messages (screener.i18n). A question's kind is shown as the bank file spells it.
+catalog messages (screener.i18n), a question's kind and role among them (in English, as the bank
+file spells them). Ids (a question's, an option's value) are shown as they are: they are what an
+answers file holds.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ from rich.text import Text
 
 from screener.core.conditions import describe
 from screener.core.kinds import kind_of
-from screener.core.model import Bank, Question, word
+from screener.core.model import Bank, Kind, Question, Role, word
 from screener.core.safetext import clean
-from screener.i18n import _
+from screener.i18n import _, pgettext
 from screener.screens.render import Items
 
 
@@ -42,11 +44,11 @@ def bank_text(bank: Bank, plain: bool = False) -> RenderableType:
 
 def _question_text(q: Question, perspective: str) -> Text:
     out = Text(clean(word(q.text, perspective)))
-    tags = [q.kind.value.replace("_", "/")]
+    tags = [_kind_word(q.kind)]
     if q.criterion:
         tags.append(_("criterion: {key}").format(key=q.criterion))
     if q.role:
-        tags.append(_("role: {role}").format(role=q.role.value))
+        tags.append(_("role: {role}").format(role=_role_word(q.role)))
     if q.scale:
         tags.append(_("scale: {scale}").format(scale=q.scale))
     if q.unknown:
@@ -59,3 +61,23 @@ def _question_text(q: Question, perspective: str) -> Text:
         when = _("asked when {condition}").format(condition=describe(q.show_if))
         out.append("\n" + when, style="dim")
     return out
+
+
+def _kind_word(kind: Kind) -> str:
+    words = {
+        Kind.YES_NO: pgettext("question kind", "yes/no"),
+        Kind.SCALE: pgettext("question kind", "scale"),
+        Kind.CHOICE: pgettext("question kind", "choice"),
+        Kind.MULTI: pgettext("question kind", "multi"),
+        Kind.TEXT: pgettext("question kind", "text"),
+    }
+    return words[kind]
+
+
+def _role_word(role: Role) -> str:
+    words = {
+        Role.CONSENT: pgettext("question role", "consent"),
+        Role.GATE: pgettext("question role", "gate"),
+        Role.PRESCRIBED_ONLY: pgettext("question role", "prescribed_only"),
+    }
+    return words[role]

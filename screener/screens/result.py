@@ -71,7 +71,10 @@ FIRST_STEPS = 2
 
 
 def summary_line(res: Result) -> str:
-    """ "5 of 11 criteria: a pattern consistent with moderate opioid use disorder"."""
+    """ "5 of 11 criteria: a pattern consistent with moderate opioid use disorder"; about
+    someone else, what was seen and what could not be told, apart."""
+    if res.perspective == OTHER:
+        return wording.seen_headline(res)
     return wording.result_sentence(res)
 
 
@@ -121,47 +124,66 @@ def result(
     bank: Bank, res: Result, plain: bool = False, banner: str | None = None
 ) -> RenderableType:
     """The whole result; `banner` (see `render.demo_banner`) marks it at the top and at the end."""
+    return Group(*(part for block in result_blocks(bank, res, plain, banner) for part in block))
+
+
+def result_blocks(
+    bank: Bank,
+    res: Result,
+    plain: bool = False,
+    banner: str | None = None,
+    reading: bool = False,
+) -> list[list[RenderableType]]:
+    """The result in blocks to keep together on a page: the first screen, then each part of
+    the detail with its heading. `reading` is for the reader at a terminal, which starts at
+    the top: the closing card does not say to scroll up."""
     steps = [bank.referral(f.id) for f in res.referrals]
-    parts: list[RenderableType] = [*first_screen(bank, res, plain, banner)]
+    blocks: list[list[RenderableType]] = [first_screen(bank, res, plain, banner)]
+
+    def part(title: str, *body: RenderableType) -> None:
+        blocks.append([heading(title, plain), *body])
+
     # About someone else at risk of an overdose, what to do in one comes before anything else.
     risk_first = res.perspective == OTHER and overdose_risk(bank, res)
     if risk_first:
-        parts.append(heading(_("If they overdose"), plain))
-        parts.append(emergency(bank, plain, "result"))
+        part(_("If they overdose"), emergency(bank, plain, "result"))
     # The detail, most urgent first.
     if steps:
-        parts.append(heading(_("What you can do next"), plain))
-        parts.append(referrals_text(steps, plain))
+        part(_("What you can do next"), referrals_text(steps, plain))
     if not res.screened_out or res.flags:  # a release or a crisis, on the "no use" path too
-        parts.append(heading(wording.safety_heading(res.perspective), plain))
-        parts.append(flags_text(bank, res, plain))
+        part(wording.safety_heading(res.perspective), flags_text(bank, res, plain))
     if not risk_first:
-        parts.append(heading(_("In an emergency"), plain))
-        parts.append(emergency(bank, plain, "result"))
-    parts.append(heading(_("Helplines (US)"), plain))
-    parts.append(helplines(bank, plain, only=bank.listed(res)))
+        part(_("In an emergency"), emergency(bank, plain, "result"))
+    part(_("Helplines (US)"), helplines(bank, plain, only=bank.listed(res)))
     if not res.screened_out and res.perspective == OTHER:
-        parts.append(heading(_("The 11 signs, as you have seen them"), plain))
-        parts += counting_notes(bank, res)
-        parts.append(signs_table(bank, res, plain))
+        body: list[RenderableType] = [
+            bank_text(wording.seen_sentence(res) + "."),  # the range, for the record
+            *counting_notes(bank, res),
+            signs_table(bank, res, plain),
+        ]
         still_open = wording.open_sentence(res)
         if still_open:
-            parts += [Text(""), bank_text(still_open)]
+            body += [Text(""), bank_text(still_open)]
+        part(_("The 11 signs, as you have seen them"), *body)
     elif not res.screened_out:
-        parts.append(heading(_("How your answers were counted"), plain))
-        parts += counting_notes(bank, res)
-        parts.append(criteria_table(bank, res, plain))
         withdrawal = Text()
         withdrawal.append(_("Withdrawal right now:") + " ", style="bold")
         withdrawal.append_text(withdrawal_text(bank, res))
-        parts += [Text(""), withdrawal]
+        part(
+            _("How your answers were counted"),
+            *counting_notes(bank, res),
+            criteria_table(bank, res, plain),
+            Text(""),
+            withdrawal,
+        )
     if res.caveats:
-        parts.append(heading(_("Keep in mind"), plain))
-        parts.append(bullets((bank.caveat(c.id).text for c in res.caveats), plain=plain))
-    parts.append(heading(_("Sources"), plain))
-    parts.append(sources_text(bank.about(res.perspective), plain))
-    parts.append(end_card(bank, res, plain, banner))
-    return Group(*parts)
+        part(
+            _("Keep in mind"),
+            bullets((bank.caveat(c.id).text for c in res.caveats), plain=plain),
+        )
+    part(_("Sources"), sources_text(bank.about(res.perspective), plain))
+    blocks.append([end_card(bank, res, plain, banner, reading)])
+    return blocks
 
 
 def first_screen(
@@ -177,6 +199,8 @@ def first_screen(
     if res.perspective == OTHER:
         parts.append(bank_text(wording.whose_account("screen"), "dim"))
     parts.append(bank_text(summary_line(res), "" if plain else "bold"))
+    if res.perspective == OTHER and not res.screened_out:
+        parts.append(bank_text(wording.seen_meaning(res)))
     parts.append(bank_text(wording.not_a_diagnosis("screen", res.perspective)))
     if not res.complete:
         parts.append(bank_text(wording.not_finished(res), "" if plain else "yellow"))
@@ -190,7 +214,11 @@ def first_screen(
 
 
 def end_card(
-    bank: Bank, res: Result, plain: bool = False, banner: str | None = None
+    bank: Bank,
+    res: Result,
+    plain: bool = False,
+    banner: str | None = None,
+    reading: bool = False,
 ) -> RenderableType:
     """The last lines on screen, as the top of a long result has scrolled away: the result,
     the first next step, a helpline, and where the rest is."""
@@ -208,7 +236,10 @@ def end_card(
     for h in first_helplines(bank, res):
         text.append("\n")
         text.append_text(helpline_line(h, brief=True))
-    text.append("\n" + _("Scroll up to read the whole result."))
+    if reading:
+        text.append("\n" + _("This is the end of the result."))
+    else:
+        text.append("\n" + _("Scroll up to read the whole result."))
     if plain:
         return Group(Text(""), text)
     return Panel(text, box=box.ROUNDED, border_style="cyan")
@@ -359,8 +390,15 @@ def withdrawal_text(bank: Bank, res: Result) -> Text:
     scale = bank.scales.get(WITHDRAWAL_SCALE)
     out = Text(wording.withdrawal_sentence(w, voice="screen"))
     if w is not None and w.answered and w.band and scale is not None:
-        band = clean(bank.band_text(WITHDRAWAL_SCALE, w.band))
-        out.append(" " + wording.band_sentence(w._replace(band=band), voice="screen"))
+        shown = clean(bank.band_text(WITHDRAWAL_SCALE, w.band))
+        band = next((b for b in scale.bands if b.label == w.band), None)
+        if band is None:
+            out.append(" " + wording.band_sentence(w._replace(band=shown), voice="screen"))
+        else:
+            out.append(" " + wording.band_meaning(w, shown, band.low, band.high))
+        helpline = next((h for h in bank.helplines if not h.emergency), None)
+        if w.score > 0 and helpline is not None:
+            out.append(" " + wording.withdrawal_treatable(clean(helpline.name), helpline.contact))
     return out
 
 

@@ -654,7 +654,7 @@ def _response(made: _Made) -> dict[str, Any]:
     shown, counted = applicable(bank.about(answers.perspective), answers.values)
     asked = {q.id for q in shown if q.id in counted and q.role is not Role.CONSENT}
     groups = []
-    blocks = [*_demo_line(answers.demo), fhirtext.heading(bank.title)]
+    blocks = [*_demo_line(answers.demo), fhirtext.heading(bank.about(answers.perspective).title)]
     if len(bank.perspectives) > 1:  # "Who is this screening about?", as the Questionnaire
         label = bank.perspectives.get(answers.perspective, answers.perspective)
         blocks.append(fhirtext.listing([fhirtext.pair(wording.who_text(), label)]))
@@ -914,7 +914,9 @@ def _withdrawal(made: _Made) -> dict[str, Any]:
             "lower bound.",
             w.items,
         )
-    obs["note"] = [{"text": note.format(answered=w.answered, items=w.items, max=w.max)}]
+    said = note.format(answered=w.answered, items=w.items, max=w.max)
+    translated = wording.translated_scale_note(bank)
+    obs["note"] = [{"text": f"{said} {translated}" if translated else said}]
     return obs
 
 

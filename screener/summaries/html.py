@@ -68,7 +68,7 @@ li { margin: .25rem 0; }
 table { width: 100%; border-collapse: collapse; margin: .5rem 0 1rem; }
 th, td {
   padding: .45rem .5rem; text-align: left; vertical-align: top;
-  border-bottom: 1px solid #e4e7eb; overflow-wrap: anywhere;
+  border-bottom: 1px solid #e4e7eb; overflow-wrap: break-word;
 }
 thead th {
   border-bottom: 2px solid #9aa5b1; font-size: .9rem; color: #52606d;

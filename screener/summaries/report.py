@@ -94,7 +94,7 @@ class Document(NamedTuple):
 def build(summary: Summary) -> Document:
     """The neutral document every human format is written from."""
     bank, answers, res = summary.bank, summary.answers, summary.result
-    title = _("{title}: screening summary").format(title=bank.title)
+    title = _("{title}: screening summary").format(title=bank.about(answers.perspective).title)
     blocks: list[Block] = [Heading(title, 1)]
     if answers.demo is not None:
         detail = _(
@@ -141,8 +141,7 @@ def build(summary: Summary) -> Document:
     blocks.append(
         Items(
             tuple(
-                Item("", _source(s.title, s.file, s.ref))
-                for s in bank.about(answers.perspective).cited()
+                Item("", _source(s.title, s.ref)) for s in bank.about(answers.perspective).cited()
             )
         )
     )
@@ -155,12 +154,9 @@ def _whose(perspective: str) -> tuple[tuple[str, str], ...]:
     if perspective == OTHER:
         return (
             (_("Answers given by"), _("someone who knows the person (family, partner or friend)")),
-            (_("About"), _("another person, not named, who did not answer")),
+            (_("About"), _("someone they care about, not named, who did not answer")),
         )
-    return (
-        (_("Answers given by"), _("the person the screening is about")),
-        (_("About"), _("the person who answered")),
-    )
+    return ((_("About"), _("the person who answered, about themselves")),)
 
 
 def _next_step(title: str, urgency: Urgency) -> str:
@@ -338,15 +334,19 @@ def _withdrawal(bank: Bank, res: Result) -> str:
     w = res.withdrawal
     scale = bank.scales[WITHDRAWAL_SCALE] if w is not None and w.answered else None
     text = wording.withdrawal_sentence(w, scale.formal if scale else "", "summary")
-    if w is None or scale is None or not w.band:
+    if w is None or scale is None:
         return text
+    if not w.band:
+        translated = wording.translated_scale_note(bank)
+        return f"{text} {translated}" if translated else text
     text += " " + wording.band_sentence(w._replace(band=bank.band_text(WITHDRAWAL_SCALE, w.band)))
     if scale.band_note:
         text += f" {_sentence(scale.band_note)}"
     if scale.band_source:
         titles = "; ".join(_source_title(bank, s) for s in scale.band_source)
         text += " " + _("Band source: {titles}").format(titles=_sentence(titles))
-    return text
+    translated = wording.translated_scale_note(bank)
+    return f"{text} {translated}" if translated else text
 
 
 def _emergency(bank: Bank, res: Result) -> list[Block]:
@@ -398,9 +398,10 @@ def _questions(bank: Bank, res: Result, perspective: str) -> list[Block]:
     return blocks
 
 
-def _source(title: str, file: str | None, ref: str | None) -> str:
-    detail = "; ".join(d for d in (file, ref) if d)
-    return _("{title} ({detail})").format(title=title, detail=detail) if detail else title
+def _source(title: str, ref: str | None) -> str:
+    """A source as a reader of the summary needs it: its title, and its reference when it has
+    one; never the file it was saved as, which only `explain` shows."""
+    return _("{title} ({detail})").format(title=title, detail=ref) if ref else title
 
 
 def _source_title(bank: Bank, sid: str) -> str:
