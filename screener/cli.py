@@ -176,9 +176,11 @@ def _subject(value: str | None) -> str | None:
     """`--subject`, checked as a FHIR reference when it is parsed: a control character or a
     byte the locale cannot read would otherwise reach the export, or fail there as if the
     file name were wrong."""
+    if value is None:  # Click asks even when it was not given
+        return value
     from screener.core.fhirnames import valid_reference
 
-    if value is not None and not valid_reference(value):
+    if not valid_reference(value):
         # One line, as the other --subject mistakes are said (not Click's usage block).
         with guarded():
             raise ScreenerError(f"--subject: {_bad_subject(value)}")
@@ -282,6 +284,12 @@ def main(argv: list[str] | None = None) -> None:
         args[at:at] = leading
     code: int | str | None = None
     stdout = sys.stdout
+    every = app.registered_commands
+    if args[0] in COMMANDS:
+        # Typer builds a command from each function's signature as it starts: only the one
+        # asked for is built (a few milliseconds of every start), the others as usual for
+        # the overall help or a mistyped name.
+        app.registered_commands = [c for c in every if _command_name(c) == args[0]]
     try:
         app(args=args, prog_name="screener")
     except SystemExit as exc:
@@ -295,9 +303,16 @@ def main(argv: list[str] | None = None) -> None:
         if not streams.is_output_error(exc):
             raise
         code = streams.output_failed(exc)
+    finally:
+        app.registered_commands = every
     # Output still buffered is written now, where a failure can still be one line and exit 6,
     # not at interpreter exit, where it would be "Exception ignored" and exit 120.
     sys.exit(streams.settle(code))
+
+
+def _command_name(command: "typer.models.CommandInfo") -> str:
+    callback = command.callback
+    return command.name or (callback.__name__ if callback is not None else "")
 
 
 def _version(value: bool) -> None:
@@ -509,24 +524,30 @@ def _write_exports(
 _IN_LANGUAGE: "dict[tuple[Path | None, str], Bank | ScreenerError]" = {}
 
 
-def _load_languages(bank_path: Path | None, languages: "list[str]", strict: bool) -> None:
+def _load_languages(
+    bank_path: Path | None, languages: "list[str]", strict: bool, ahead: bool = False
+) -> None:
     """Load the bank in each of `languages` other than the run's, its translation file
     included, before anything is asked: nobody should answer fifty questions to learn then
     that the Spanish file is broken. `strict` (an --export-lang given) raises the problem at
-    once; otherwise it is kept, for the summary menu to say when that language is chosen."""
+    once; otherwise it is kept, for the summary menu to say when that language is chosen.
+    `ahead` (the summary menu's languages, before the first question): the built-in bank's
+    prepared form, while current, is known good, and is read only when a summary asks."""
+    from screener.files import prepared
+
     for code in languages:
         key = (bank_path, code)
         if code == i18n.language():
+            continue
+        if ahead and bank_path is None and prepared.current(code):
             continue
         known = _IN_LANGUAGE.get(key)
         if strict and isinstance(known, ScreenerError):
             raise known
         if known is not None:
             continue
-        from screener.files.bank import load_bank
-
         try:  # its problems are told in the run's language, as any other
-            _IN_LANGUAGE[key] = found = load_bank(bank_path, language=code)
+            _IN_LANGUAGE[key] = found = _load_bank(bank_path, code)
         except ScreenerError as exc:
             _IN_LANGUAGE[key] = exc
             if strict:
@@ -571,10 +592,8 @@ def _json(data: object) -> str:
 def _bank(path: Path | None) -> "Bank":
     """The bank at `path` (the built-in one by default) in the language in use, with a warning
     when it cannot speak that language, or not every one of its words."""
-    from screener.files.bank import load_bank
-
-    the_bank = load_bank(path)
     wanted = i18n.language()
+    the_bank = _load_bank(path, wanted)
     if the_bank.language != wanted:
         _warn(
             [
@@ -601,6 +620,21 @@ def _bank(path: Path | None) -> "Bank":
             ]
         )
     return the_bank
+
+
+def _load_bank(path: Path | None, language: str) -> "Bank":
+    """The bank at `path` (the built-in one by default) in `language`, when it has it. The
+    built-in bank comes from its prepared form without loading the YAML reader at all, while
+    that form is current; otherwise `load_bank` reads the YAML, and says what is wrong."""
+    if path is None:
+        from screener.files import prepared
+
+        ready = prepared.read(language)
+        if ready is not None:
+            return ready
+    from screener.files.bank import load_bank
+
+    return load_bank(path, language=language)
 
 
 def _either(choices: list[str]) -> str:
@@ -675,7 +709,7 @@ def run(
         if plan and export_lang is not None:
             _load_languages(bank, [export_lang], strict=True)
         if interactive:  # the summary menu after the result offers every language
-            _load_languages(bank, list(i18n.LANGUAGES), strict=False)
+            _load_languages(bank, list(i18n.LANGUAGES), strict=False, ahead=True)
         prefill: dict[str, Value] = {}
         created: str | None = None
         persona: str | None = None  # set when the file holds a demo's fictional answers
@@ -730,7 +764,7 @@ def run(
                 )
 
             def ask(prompt: str) -> str:
-                line = out.input(prompt)
+                line = out.input(prompt, emoji=False)
                 if not interactive:  # echo piped answers so a transcript reads like a session
                     out.print(one_line(line, None), markup=False)
                 return line
@@ -853,7 +887,7 @@ def _offer_to_delete(path: Path, out: "Console") -> None:
         )
     )
     try:
-        reply = out.input("> ").strip().lower()
+        reply = out.input("> ", emoji=False).strip().lower()
     except (EOFError, KeyboardInterrupt):
         out.print()
         reply = ""
@@ -923,7 +957,8 @@ def score_cmd(
             metavar=_("FILES..."),
             help=_(
                 "Answers files (YAML or JSON, or FHIR QuestionnaireResponses): one for its "
-                "full result, several for a caseload."
+                "full result, several for a caseload. A .ndjson file, or - for standard "
+                "input, holds one response a line, each scored as one row of a caseload."
             ),
             show_default=False,
             readable=False,
@@ -948,7 +983,9 @@ def score_cmd(
     """Score answers files without asking anything."""
     if as_json and as_csv:
         raise typer.BadParameter(_("choose one of --json and --csv"), param_hint="'--csv'")
-    if as_csv or len(files) > 1:
+    from screener.files.readfile import is_bulk
+
+    if as_csv or len(files) > 1 or any(is_bulk(f) for f in files):
         with guarded():
             if export:
                 raise ScreenerError(
@@ -993,14 +1030,26 @@ def score_cmd(
 
 def _score_caseload(files: list[Path], bank: Path | None, form: str) -> None:
     """Many files: a row each; a bad file is reported by name and the rest still scored."""
+    from screener.files.readfile import is_bulk
     from screener.summaries import caseload
 
     with guarded():
         the_bank = _bank(bank)
-        failed = caseload.write(files, the_bank, form, sys.stdout, sys.stderr)
+        failed, total = caseload.write_all(files, the_bank, form, sys.stdout, sys.stderr)
+        if failed and any(is_bulk(f) for f in files):
+            sys.stdout.flush()  # the records of a bulk file, and any file beside them
+            say(
+                ngettext(
+                    "{failed} of {total} records could not be scored (listed above); "
+                    "the others were.",
+                    "{failed} of {total} records could not be scored (listed above); "
+                    "the others were.",
+                    failed,
+                ).format(failed=failed, total=total)
+            )
+            raise typer.Exit(ExitCode.ANSWERS)
         if failed:
             sys.stdout.flush()
-            total = len(files)
             if failed == total:
                 say(
                     ngettext(
@@ -1109,7 +1158,7 @@ def validate(
 def schema(lang: LangOption = None) -> None:
     """Print the JSON Schema (draft 2020-12) of the bank format, for editors to complete and
     check a bank against."""
-    from screener.files.bank import SCHEMA_FILE, default_path
+    from screener.files.prepared import SCHEMA_FILE, default_path
 
     with guarded():
         path = default_path(SCHEMA_FILE)

@@ -103,8 +103,39 @@ def use(language: str | None) -> None:
     assert language is not None
     found = _loaded.get(language)
     if found is None:
-        found = _loaded[language] = load(catalog_path(language).read_text(encoding="utf-8"))
+        found = _loaded[language] = read_catalog(language)
     _active, _language = found, language
+
+
+def prepared_path(language: str) -> Path:
+    """The catalog's entries as JSON, beside its `.po` (written by tools/catalog.py)."""
+    return catalog_path(language).with_suffix(".json")
+
+
+def read_catalog(language: str) -> Catalog:
+    """A language's catalog: from its prepared entries while they are its `.po`'s own (the
+    `.po`'s size and CRC-32 match theirs), else from the `.po` itself, as it is now."""
+    import json
+    import zlib
+
+    data = catalog_path(language).read_bytes()
+    try:
+        prepared = json.loads(prepared_path(language).read_bytes())
+        if prepared["source"] == [len(data), zlib.crc32(data)]:
+            return Catalog(prepared["entries"])
+    except (OSError, ValueError, LookupError, TypeError):
+        pass  # no prepared entries, or not these: the .po decides
+    return load(data.decode("utf-8"))
+
+
+def prepared_text(po: bytes) -> str:
+    """The prepared entries of a `.po` catalog's bytes, as `read_catalog` reads them."""
+    import json
+    import zlib
+
+    entries = parse_po(po.decode("utf-8"))
+    data = {"source": [len(po), zlib.crc32(po)], "entries": entries}
+    return json.dumps(data, ensure_ascii=False, indent=0, sort_keys=True) + "\n"
 
 
 def install(translations: gettext.NullTranslations, language: str = SOURCE) -> None:

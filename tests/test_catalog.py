@@ -5,6 +5,7 @@ from __future__ import annotations
 import gettext
 import io
 import re
+import shutil
 import string
 import struct
 import sys
@@ -123,3 +124,33 @@ def test_english_loads_no_catalog() -> None:
     i18n.use("en")
     assert i18n._("Type one number.") == "Type one number."
     assert re.fullmatch(r"1 of 10 files?", i18n.ngettext("1 of 10 file", "1 of 10 files", 1))
+
+
+@pytest.mark.parametrize("po", CATALOGS, ids=[p.parts[-3] for p in CATALOGS])
+def test_the_prepared_entries_are_the_catalogs_own(po: Path) -> None:
+    assert po.with_suffix(".json").read_text(encoding="utf-8") == catalog.prepared(po), (
+        f"{po.with_suffix('.json')} is out of date: run python tools/catalog.py"
+    )
+    from_po = i18n.load(po.read_text(encoding="utf-8"))
+    ready = i18n.read_catalog(po.parts[-3])
+    assert ready._catalog == from_po._catalog
+    assert ready._plurals == from_po._plurals
+    assert [ready._plural(n) for n in range(5)] == [from_po._plural(n) for n in range(5)]
+
+
+def test_an_edited_catalog_is_read_from_its_po(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "es" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    source = i18n.catalog_path("es")
+    po = folder / source.name
+    text = source.read_text(encoding="utf-8")
+    shutil.copy(i18n.prepared_path("es"), folder / "screener.json")
+    msgid = 'msgid "Error: {message}"\nmsgstr "'
+    assert msgid in text
+    po.write_text(text.replace(msgid, msgid + "Cambiado: "), encoding="utf-8")
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    assert i18n.read_catalog("es").gettext("Error: {message}").startswith("Cambiado: ")
+    (folder / "screener.json").write_text("{not json", encoding="utf-8")
+    assert i18n.read_catalog("es").gettext("Error: {message}").startswith("Cambiado: ")

@@ -6,6 +6,10 @@ in the package with literal strings is a message. Run after changing the program
     python tools/catalog.py          # write screener.pot, merge it into every LANG/.../screener.po
     python tools/catalog.py --check  # exit 1 if screener.pot is not what the code says (tests)
 
+Each catalog's entries are also written beside it as JSON (screener.json), which a run reads
+instead of parsing the `.po` while the `.po` is unchanged; after editing a `.po` by hand (or in
+Poedit), run this again, or the `.po` is parsed at each run, as it always was.
+
 Merging keeps each catalog's translations, adds new messages untranslated and drops the ones
 the code no longer has, as `msgmerge` would. Standard library only.
 """
@@ -121,6 +125,15 @@ def merge(po_path: Path, messages: dict[tuple[str | None, str], Message]) -> Non
     po_path.write_text("".join(parts), encoding="utf-8")
 
 
+def prepared(po_path: Path) -> str:
+    """The catalog's entries as a run reads them without parsing the `.po` (screener.json
+    beside it, used only while the `.po` is the one it was made from)."""
+    sys.path.insert(0, str(ROOT))
+    from screener.i18n import prepared_text
+
+    return prepared_text(po_path.read_bytes())
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only check screener.pot")
@@ -132,11 +145,17 @@ def main() -> int:
         if current != text:
             print(f"{POT.relative_to(ROOT)} is out of date: run python tools/catalog.py")
             return 1
+        for po in sorted(LOCALE.glob("*/LC_MESSAGES/screener.po")):
+            ready = po.with_suffix(".json")
+            if not ready.exists() or ready.read_text("utf-8") != prepared(po):
+                print(f"{ready.relative_to(ROOT)} is out of date: run python tools/catalog.py")
+                return 1
         return 0
     POT.parent.mkdir(parents=True, exist_ok=True)
     POT.write_text(text, encoding="utf-8")
     for po in sorted(LOCALE.glob("*/LC_MESSAGES/screener.po")):
         merge(po, messages)
+        po.with_suffix(".json").write_text(prepared(po), encoding="utf-8")
     print(f"{len(messages)} messages in {POT.relative_to(ROOT)}")
     return 0
 

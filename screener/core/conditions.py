@@ -78,13 +78,28 @@ def _build(cond: Condition) -> Check:
     if isinstance(cond, Not):
         inner = _build(cond.item)
         return lambda q, r, o: not inner(q, r, o)
-    leaf, name, want = cond, cond.name, cond.value
+    leaf, name, want, op = cond, cond.name, cond.value, cond.op
     on_question = cond.subject == "question"
-    if cond.op == "equals" and isinstance(want, bool):
+    # The common leaves as the plain comparisons they come to (each the same as `_leaf`):
+    # a caseload evaluates them a hundred thousand times.
+    if op == "equals" and isinstance(want, bool):
         # same(value, want) for a boolean `want` is identity: True and False are singletons.
         if on_question:
             return lambda q, r, o: q.get(name) is want
         return lambda q, r, o: r.get(name) is want
+    if op == "equals" and type(want) is str:  # only a str equals a str; None never does
+        if on_question:
+            return lambda q, r, o: q.get(name) == want
+        return lambda q, r, o: r.get(name) == want
+    if op == "in" and isinstance(want, list | tuple) and all(type(w) is str for w in want):
+        among = frozenset(want)
+        if on_question:
+            return lambda q, r, o: type(v := q.get(name)) is str and v in among
+        return lambda q, r, o: type(v := r.get(name)) is str and v in among
+    if op == "contains" and type(want) is str:
+        if on_question:
+            return lambda q, r, o: isinstance(v := q.get(name), list | tuple) and want in v
+        return lambda q, r, o: isinstance(v := r.get(name), list | tuple) and want in v
     if on_question:
         return lambda q, r, o: _leaf(leaf, q.get(name), o)
     return lambda q, r, o: _leaf(leaf, r.get(name), o)
@@ -93,11 +108,27 @@ def _build(cond: Condition) -> Check:
 def true_leaves(cond: Condition, answers: Mapping[str, object]) -> list[Leaf]:
     """The question leaves that hold over `answers`, for explaining why a condition fired
     (not under `not:`)."""
-    if isinstance(cond, AllOf | AnyOf):
-        return [leaf for c in cond.items for leaf in true_leaves(c, answers)]
-    if isinstance(cond, Leaf) and cond.subject == "question":
-        return [cond] if passes(cond, answers) else []
-    return []
+    return [leaf for leaf, holds in _question_leaves(cond) if holds(answers, answers, _NO_ORDER)]
+
+
+_LEAVES: dict[int, tuple[Condition, list[tuple[Leaf, Check]]]] = {}
+
+
+def _question_leaves(cond: Condition) -> list[tuple[Leaf, Check]]:
+    """The question leaves of `cond` not under `not:`, in order, each with its check; once
+    per condition."""
+    hit = _LEAVES.get(id(cond))
+    if hit is None or hit[0] is not cond:
+
+        def walk(c: Condition) -> list[Leaf]:
+            if isinstance(c, AllOf | AnyOf):
+                return [leaf for item in c.items for leaf in walk(item)]
+            if isinstance(c, Leaf) and c.subject == "question":
+                return [c]
+            return []
+
+        hit = _LEAVES[id(cond)] = (cond, [(leaf, check(leaf)) for leaf in walk(cond)])
+    return hit[1]
 
 
 def question_names(cond: Condition) -> set[str]:
@@ -121,29 +152,47 @@ def applicable(bank: Bank, values: Mapping[str, Value]) -> tuple[list[Question],
     for section_if, questions in _plan(bank):
         if section_if is not None and not section_if(counted, counted, _NO_ORDER):
             continue
-        for q, show_if in questions:
-            if show_if is not None and not show_if(counted, counted, _NO_ORDER):
+        for q, qid, name, want, show_if in questions:
+            if name is not None:  # the usual `show_if`: one yes/no answer, tested in line
+                if counted.get(name) is not want:
+                    continue
+            elif show_if is not None and not show_if(counted, counted, _NO_ORDER):
                 continue
             shown.append(q)
-            if q.id in values:
-                counted[q.id] = values[q.id]
+            if qid in values:
+                counted[qid] = values[qid]
     return shown, counted
 
 
-Plan: TypeAlias = list[tuple[Check | None, list[tuple[Question, Check | None]]]]
+# Each section's `show_if` as a built function, and each of its questions with its own: a
+# `show_if` that is one yes/no answer as the question id and the answer it needs (tested in
+# line: most are), any other as a built function.
+Step: TypeAlias = tuple[Question, str, str | None, object, Check | None]
+Plan: TypeAlias = list[tuple[Check | None, list[Step]]]
 _PLANS: dict[int, tuple[Bank, Plan]] = {}
 
 
 def _plan(bank: Bank) -> Plan:
-    """Each section's and question's `show_if` as a built function, once per bank."""
+    """The bank's sections and questions as `applicable` walks them, made once per bank."""
     hit = _PLANS.get(id(bank))
     if hit is None or hit[0] is not bank:
 
-        def built(cond: Condition | None) -> Check | None:
-            return None if cond is None else check(cond)
+        def step(q: Question) -> Step:
+            cond = q.show_if
+            if cond is None:
+                return (q, q.id, None, None, None)
+            if (
+                isinstance(cond, Leaf)
+                and cond.subject == "question"
+                and cond.op == "equals"
+                and isinstance(cond.value, bool)
+            ):
+                return (q, q.id, cond.name, cond.value, None)
+            return (q, q.id, None, None, check(cond))
 
         plan = [
-            (built(s.show_if), [(q, built(q.show_if)) for q in s.questions]) for s in bank.sections
+            (None if s.show_if is None else check(s.show_if), [step(q) for q in s.questions])
+            for s in bank.sections
         ]
         hit = _PLANS[id(bank)] = (bank, plan)
     return hit[1]

@@ -6,9 +6,17 @@ the count and severity are reported as a range.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
-from screener.core.conditions import applicable, check, passes, question_names, true_leaves
+from screener.core.conditions import (
+    Check,
+    applicable,
+    check,
+    passes,
+    question_names,
+    true_leaves,
+)
 from screener.core.facts import Tally, compute
 from screener.core.model import (
     CRITERIA,
@@ -18,11 +26,14 @@ from screener.core.model import (
     WITHDRAWAL_SCALE,
     Answers,
     Bank,
+    Caveat,
     Condition,
     CriterionResult,
     Finding,
+    Flag,
     Leaf,
     Question,
+    Referral,
     Result,
     Role,
     Severity,
@@ -44,94 +55,168 @@ def severity_for(count: int) -> Severity:
     return Severity.NONE
 
 
-def score(bank: Bank, answers: Answers) -> Result:
+_NO_ORDER: Mapping[str, Sequence[str]] = {}  # flags test answers only: no labels to order
+
+
+class _Plan(NamedTuple):
+    """What scoring needs of one bank view, made once: a caseload scores thousands of
+    answers against the same bank."""
+
+    gate: Question | None
+    prescribed: Question | None
+    unseen: frozenset[str]
+    flags: tuple[tuple[Flag, Check], ...]
+    referrals: tuple[tuple[Referral, Check | None], ...]  # most urgent first
+    caveats: tuple[tuple[Caveat, Check | None], ...]
+    order: dict[str, list[str]]
+
+
+_PLANS: dict[int, tuple[Bank, _Plan]] = {}
+
+
+def _plan(bank: Bank) -> _Plan:
+    hit = _PLANS.get(id(bank))
+    if hit is None or hit[0] is not bank:
+
+        def built(when: Condition | None) -> Check | None:
+            return None if when is None else check(when)
+
+        plan = _Plan(
+            gate=bank.by_role(Role.GATE),
+            prescribed=bank.by_role(Role.PRESCRIBED_ONLY),
+            unseen=_unseen(bank),
+            flags=tuple((f, check(f.when)) for f in bank.flags),
+            # sorted() is stable: among equally urgent referrals the bank's order stands.
+            referrals=tuple(
+                (r, built(r.when)) for r in sorted(bank.referrals, key=lambda r: r.urgency.rank)
+            ),
+            caveats=tuple((c, built(c.when)) for c in bank.caveats),
+            order=_orders(bank),
+        )
+        hit = _PLANS[id(bank)] = (bank, plan)  # holding `bank` keeps its id from being reused
+    return hit[1]
+
+
+class Counted(NamedTuple):
+    """What answers come to before any next step is chosen: the questions that apply, the
+    answers that count, each criterion's status and the tally of the result. A caseload's
+    CSV row needs no more; `score` builds the whole result on it."""
+
+    shown: list[Question]
+    counted: dict[str, Value]
+    statuses: tuple[Status, ...]  # one per criterion, in CRITERIA order
+    feeding: dict[str, list[Question]]  # criterion -> its questions that apply
+    tally: Tally
+    flags: tuple[Flag, ...]
+    claimed: bool  # "all use was prescribed" answered yes
+    overridden_by: tuple[tuple[str, Value], ...]
+    not_reached: tuple[str, ...]
+
+
+def tally(bank: Bank, answers: Answers) -> Counted:
+    """The counts, flags and statuses of `answers` (the part of `score` a caseload row
+    shows)."""
     bank = bank.about(answers.perspective)
-    shown, counted = applicable(bank, answers.values)
-    gate = bank.by_role(Role.GATE)
+    plan = _plan(bank)
+    values = answers.values
+    shown, counted = applicable(bank, values)
+    gate = plan.gate
     screened_out = gate is not None and counted.get(gate.id) is False
 
-    claimed, overridden_by = _supervision(bank, counted)
+    claimed, overridden_by = _supervision(plan.prescribed, counted)
     supervised = claimed and not overridden_by
-    uncertain = not screened_out and _supervision_uncertain(bank, shown, counted)
+    uncertain = not screened_out and _supervision_uncertain(plan.prescribed, shown, counted)
 
     feeding: dict[str, list[Question]] = {key: [] for key in CRITERIA}
     for q in shown:
         if q.criterion is not None:
             feeding[q.criterion].append(q)
-    unseen = () if screened_out else _unseen(bank)
-    criteria = tuple(
-        _criterion(key, feeding[key], counted, supervised, uncertain, key in unseen)
+    unseen = frozenset() if screened_out else plan.unseen
+    statuses = tuple(
+        _status(key, feeding[key], counted, supervised, uncertain, key in unseen)
         for key in CRITERIA
     )
-    met = [c.key for c in criteria if c.status is Status.MET]
-    open_ = [c.key for c in criteria if c.status is Status.UNANSWERED]
-    doubtful = [c.key for c in criteria if c.status is Status.UNCERTAIN]
-    unknown = [c.key for c in criteria if c.status is Status.UNKNOWN]
-    count, count_max = len(met), len(met) + len(open_) + len(doubtful) + len(unknown)
+    met = tuple(k for k, st in zip(CRITERIA, statuses, strict=True) if st is Status.MET)
+    open_ = tuple(k for k, st in zip(CRITERIA, statuses, strict=True) if st is Status.UNANSWERED)
+    unknown = tuple(k for k, st in zip(CRITERIA, statuses, strict=True) if st is Status.UNKNOWN)
+    doubtful = sum(1 for st in statuses if st is Status.UNCERTAIN)
+    count, count_max = len(met), len(met) + len(open_) + doubtful + len(unknown)
     physical = not supervised and any(k in met for k in SUPERVISION_EXCLUDED)
-
-    withdrawal = _withdrawal(bank, shown, counted)
-    flags = tuple(f for f in bank.flags if passes(f.when, counted))
-
-    facts = compute(
-        Tally(
+    flags = tuple(f for f, holds in plan.flags if holds(counted, counted, _NO_ORDER))
+    return Counted(
+        shown=shown,
+        counted=counted,
+        statuses=statuses,
+        feeding=feeding,
+        tally=Tally(
             count_met=count,
             count_max=count_max,
             severity=severity_for(count),
             severity_max=severity_for(count_max),
-            met=tuple(met),
-            open=tuple(open_),
-            unknown=tuple(unknown),
+            met=met,
+            open=open_,
+            unknown=unknown,
             flags=tuple(f.id for f in flags),
             overdose_flags=tuple(f.id for f in flags if f.overdose),
-            withdrawal=withdrawal,
+            withdrawal=_withdrawal(bank, shown, counted),
             screened_out=screened_out,
             supervised=supervised,
             overridden=claimed and bool(overridden_by),
             physical=physical,
             uncertain=uncertain,
-        )
+        ),
+        flags=flags,
+        claimed=claimed,
+        overridden_by=overridden_by,
+        not_reached=tuple(q.id for q in shown if q.id not in values and q.role is not Role.CONSENT),
     )
-    order = _orders(bank)
 
-    def fires(when: Condition | None) -> bool:
-        return when is None or check(when)(counted, facts, order)
 
-    referrals = sorted((r for r in bank.referrals if fires(r.when)), key=lambda r: r.urgency.rank)
+def score(bank: Bank, answers: Answers) -> Result:
+    bank = bank.about(answers.perspective)
+    plan = _plan(bank)
+    core = tally(bank, answers)
+    counted, t = core.counted, core.tally
+    criteria = tuple(
+        CriterionResult(key, status, tuple((q.id, counted.get(q.id)) for q in core.feeding[key]))
+        for key, status in zip(CRITERIA, core.statuses, strict=True)
+    )
+    facts = compute(t)
+    order = plan.order
+    referrals = [r for r, holds in plan.referrals if holds is None or holds(counted, facts, order)]
+    caveats = [c for c, holds in plan.caveats if holds is None or holds(counted, facts, order)]
     return Result(
         bank_id=bank.id,
         bank_version=bank.version,
         perspective=answers.perspective,
-        screened_out=screened_out,
+        screened_out=t.screened_out,
         criteria=criteria,
-        count=count,
-        count_max=count_max,
-        severity=severity_for(count),
-        severity_max=severity_for(count_max),
-        supervised_exclusion=supervised,
-        supervision_claimed=claimed,
-        overridden_by=overridden_by if claimed else (),
-        physical_dependence=physical,
-        withdrawal=withdrawal,
-        flags=tuple(_finding(f.id, f.when, counted) for f in flags),
+        count=t.count_met,
+        count_max=t.count_max,
+        severity=t.severity,
+        severity_max=t.severity_max,
+        supervised_exclusion=t.supervised,
+        supervision_claimed=core.claimed,
+        overridden_by=core.overridden_by if core.claimed else (),
+        physical_dependence=t.physical,
+        withdrawal=t.withdrawal,
+        flags=tuple(_finding(f.id, f.when, counted) for f in core.flags),
         referrals=tuple(_finding(r.id, r.when, counted) for r in referrals),
-        caveats=tuple(_finding(c.id, c.when, counted) for c in bank.caveats if fires(c.when)),
-        shown=tuple(q.id for q in shown),
-        not_reached=tuple(
-            q.id for q in shown if q.id not in answers.values and q.role is not Role.CONSENT
-        ),
+        caveats=tuple(_finding(c.id, c.when, counted) for c in caveats),
+        shown=tuple(q.id for q in core.shown),
+        not_reached=core.not_reached,
         answers=counted,
-        supervision_uncertain=uncertain,
-        changed_since=_changed_since(answers, shown, counted),
+        supervision_uncertain=t.uncertain,
+        changed_since=_changed_since(answers, core.shown, counted),
         answered_version=answers.bank_version,
     )
 
 
 def _supervision(
-    bank: Bank, counted: Mapping[str, Value]
+    q: Question | None, counted: Mapping[str, Value]
 ) -> tuple[bool, tuple[tuple[str, Value], ...]]:
-    """Whether "all use was prescribed" was claimed, and the answers that contradict it."""
-    q = bank.by_role(Role.PRESCRIBED_ONLY)
+    """Whether "all use was prescribed" (`q`) was claimed, and the answers that contradict
+    it."""
     if q is None or counted.get(q.id) is not True:
         return False, ()
     if q.overridden_if is None:
@@ -154,10 +239,12 @@ def _changed_since(
     )
 
 
-def _supervision_uncertain(bank: Bank, shown: list[Question], counted: Mapping[str, Value]) -> bool:
-    """Whether "all use was prescribed" was asked and left unanswered while no answer rules it
-    out: then tolerance and withdrawal may be expected effects of prescribed medicine."""
-    q = bank.by_role(Role.PRESCRIBED_ONLY)
+def _supervision_uncertain(
+    q: Question | None, shown: list[Question], counted: Mapping[str, Value]
+) -> bool:
+    """Whether "all use was prescribed" (`q`) was asked and left unanswered while no answer
+    rules it out: then tolerance and withdrawal may be expected effects of prescribed
+    medicine."""
     if q is None or q not in shown:
         return False
     said = counted.get(q.id)
@@ -194,34 +281,43 @@ def _reason(leaf: Leaf, counted: Mapping[str, Value]) -> tuple[str, Value]:
     return leaf.name, counted.get(leaf.name)
 
 
-def _criterion(
+def _status(
     key: str,
     questions: list[Question],
     counted: Mapping[str, Value],
     supervised: bool,
     uncertain: bool,
     unseen: bool = False,
-) -> CriterionResult:
+) -> Status:
     """How one criterion came out. `unseen`: no question of this perspective looks at it (an
     observer cannot see someone's cravings), so it is unknown rather than not met."""
-    answers = tuple((q.id, counted.get(q.id)) for q in questions)
-    values = [v for _, v in answers]
     if supervised and key in SUPERVISION_EXCLUDED:
-        status = Status.EXCLUDED
-    elif any(v is True for v in values):
-        status = Status.UNCERTAIN if uncertain and key in SUPERVISION_EXCLUDED else Status.MET
-    elif unseen:
-        status = Status.UNKNOWN
-    elif all(v is False for v in values):
+        return Status.EXCLUDED
+    if len(questions) == 1:  # the usual case: what the general one below finds for it
+        q = questions[0]
+        v = counted.get(q.id)
+        if v is True:
+            return Status.UNCERTAIN if uncertain and key in SUPERVISION_EXCLUDED else Status.MET
+        if unseen:
+            return Status.UNKNOWN
+        if v is False:
+            return Status.NOT_MET
+        if v is None:
+            return Status.UNANSWERED
+        return Status.UNKNOWN if q.is_unknown(v) else Status.UNANSWERED
+    values = [counted.get(q.id) for q in questions]
+    if any(v is True for v in values):
+        return Status.UNCERTAIN if uncertain and key in SUPERVISION_EXCLUDED else Status.MET
+    if unseen:
+        return Status.UNKNOWN
+    if all(v is False for v in values):
         # Also when no question applies (e.g. no use in 12 months): nothing to meet.
-        status = Status.NOT_MET
-    elif any(v is None for v in values):  # skipped, or never reached
-        status = Status.UNANSWERED
-    elif all(v is False or q.is_unknown(v) for q, v in zip(questions, values, strict=True)):
-        status = Status.UNKNOWN  # "I don't know", and no yes
-    else:
-        status = Status.UNANSWERED
-    return CriterionResult(key, status, answers)
+        return Status.NOT_MET
+    if None in values:  # skipped, or never reached
+        return Status.UNANSWERED
+    if all(v is False or q.is_unknown(v) for q, v in zip(questions, values, strict=True)):
+        return Status.UNKNOWN  # "I don't know", and no yes
+    return Status.UNANSWERED
 
 
 _UNSEEN: dict[int, tuple[Bank, frozenset[str]]] = {}

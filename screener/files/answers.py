@@ -10,16 +10,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeAlias, cast
 
 from screener import i18n
-from screener.core import wording
 from screener.core.conditions import applicable
 from screener.core.kinds import kind_of
 from screener.core.model import UNKNOWN, Answers, Bank, Kind, Question, Role, Value, version_key
 from screener.core.safetext import clean, one_line, show_value
 from screener.errors import AnswersError
-from screener.files import yamlsrc
+from screener.files import located
 from screener.files.problems import Hint, Problems, at
 from screener.files.readfile import read_text
 from screener.i18n import _, ngettext, pgettext
@@ -67,17 +66,19 @@ def parse(text: str, bank: Bank, filename: str = "answers") -> Read:
     looks_json = text.lstrip().startswith("{")
     if looks_json:
         try:
-            located = yamlsrc.load_json(text)
-            if not located.problems:
-                return _check(filename, located, bank)
-        except (yamlsrc.ParseError, AnswersError):
+            doc = located.load_json(text)
+            if not doc.problems:
+                return _check(filename, doc, bank)
+        except (located.ParseError, AnswersError):
             pass
+    from screener.files import yamlsrc  # only now: a path that reads JSON never loads YAML
+
     try:
         doc = yamlsrc.load(text)  # YAML is a superset of JSON, and it keeps line numbers
     except yamlsrc.ParseError as yaml_exc:
         try:
-            doc = yamlsrc.load_json(text)
-        except yamlsrc.ParseError as json_exc:
+            doc = located.load_json(text)
+        except located.ParseError as json_exc:
             # JSON's own word on a file that looks like JSON, YAML's on any other
             exc = json_exc if looks_json else yaml_exc
             message = _("not valid YAML or JSON: {problem}").format(problem=exc.message)
@@ -85,12 +86,31 @@ def parse(text: str, bank: Bank, filename: str = "answers") -> Read:
     return _check(filename, doc, bank)
 
 
-def _check(filename: str, doc: yamlsrc.Located, bank: Bank) -> Read:
-    """An answers file, or a FHIR QuestionnaireResponse (or a Bundle holding one)."""
-    from screener.files import fhirin
+def parse_record(data: bytes, bank: Bank, filename: str, line: int) -> Read:
+    """Answers from one line of a bulk file (`filename`, line `line`): a FHIR
+    QuestionnaireResponse or an answers document as JSON, checked as a file is, every
+    problem placed at that line."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        reason = _("cannot read the answers: {reason}").format(reason=_("not UTF-8 text"))
+        raise AnswersError([at(filename, line, reason)]) from None
+    try:
+        doc = located.load_json(text)
+    except located.ParseError as exc:
+        message = _("not valid JSON: {problem}").format(problem=exc.message)
+        raise AnswersError([at(filename, line, message)]) from None
+    doc.lines = {(): line}  # one line holds it all: every path is on it
+    return _check(filename, doc, bank)
 
-    if fhirin.is_resource(doc.data):
-        return Read(*fhirin.read_response(doc, bank, filename), fhir=True)
+
+def _check(filename: str, doc: located.Located, bank: Bank) -> Read:
+    """An answers file, or a FHIR QuestionnaireResponse (or a Bundle holding one)."""
+    if isinstance(doc.data, dict) and "resourceType" in doc.data:  # FHIR's reader, if it may be
+        from screener.files import fhirin
+
+        if fhirin.is_resource(doc.data):
+            return Read(*fhirin.read_response(doc, bank, filename), fhir=True)
     return Read(*_Checker(filename, doc, bank).check())
 
 
@@ -170,14 +190,14 @@ def document(answers: Answers, bank: Bank) -> dict[str, Any]:
 class _Checker:
     """Checks one answers file against the bank, collecting every problem with its line."""
 
-    def __init__(self, filename: str, doc: yamlsrc.Located, bank: Bank) -> None:
+    def __init__(self, filename: str, doc: located.Located, bank: Bank) -> None:
         self.filename = filename
         self.doc = doc
         self.bank = bank
         self.problems = Problems(filename, doc)
         self.warnings: list[str] = []
 
-    def error(self, path: yamlsrc.Path, message: str, /, **values: object) -> None:
+    def error(self, path: located.Path, message: str, /, **values: object) -> None:
         """Note a problem at `path` (see `Problems.add`)."""
         self.problems.add(path, message, **values)
 
@@ -296,23 +316,21 @@ class _Checker:
                 value=_show(value),
             )
             return {}
-        known = _index(self.bank)
-        where = _asked_in(self.bank)
+        table = _accepted(self.bank)
         out: dict[str, Value] = {}
-        yes_no = Kind.YES_NO
         for qid, raw in value.items():
-            q = known.get(str(qid))
-            if q is None:
+            entry = table.get(str(qid))
+            if entry is None:
                 self.error(
                     ("answers", qid),
                     _("{value} is not a question in this bank{hint}"),
                     value=show_value(qid),
-                    hint=Hint(qid, known),
+                    hint=Hint(qid, table),
                 )
                 continue
-            if q.role is Role.CONSENT:  # consent is asked afresh at every run, never stored
+            q, asked_in, consent, plain_type, plain = entry
+            if consent:  # consent is asked afresh at every run, never stored
                 continue
-            asked_in = where.get(q.id)
             if perspective is not None and asked_in is not None and asked_in != perspective:
                 self.error(
                     ("answers", qid),
@@ -325,8 +343,8 @@ class _Checker:
                     perspective=show_value(perspective),
                 )
                 continue
-            if q.kind is yes_no and (raw is True or raw is False):  # most answers
-                out[q.id] = raw
+            if raw is None or (type(raw) is plain_type and raw in plain):
+                out[q.id] = cast(Value, raw)  # most answers: stored as written (None: skipped)
                 continue
             stored, problem = check_value(q, raw)
             if problem:
@@ -336,14 +354,33 @@ class _Checker:
         return out
 
 
-_INDEXES: dict[int, tuple[Bank, dict[str, Question]]] = {}
+# For each question: the question, the one perspective it is asked in (None: every one),
+# whether it is the consent question, and the type and values of the answers that are stored
+# just as they are written (true/false; an option's id; a number on the scale). Any other
+# answer is checked by its kind, which says what is wrong with it.
+Accepted: TypeAlias = tuple[Question, str | None, bool, type | None, frozenset[object]]
+_ACCEPTED: dict[int, tuple[Bank, dict[str, Accepted]]] = {}
 
 
-def _index(bank: Bank) -> dict[str, Question]:
-    """Question id -> question, built once per bank (a caseload checks thousands of files)."""
-    hit = _INDEXES.get(id(bank))
+def _accepted(bank: Bank) -> dict[str, Accepted]:
+    """Question id -> what it accepts (above), built once per bank: a caseload checks
+    thousands of files against it."""
+    hit = _ACCEPTED.get(id(bank))
     if hit is None or hit[0] is not bank:
-        hit = _INDEXES[id(bank)] = (bank, {q.id: q for q in bank.questions})
+        where = _asked_in(bank)
+        table: dict[str, Accepted] = {}
+        for q in bank.questions:
+            plain_type: type | None = None
+            plain: frozenset[object] = frozenset()
+            if q.kind is Kind.YES_NO:
+                plain_type, plain = bool, frozenset((True, False))
+            elif q.kind is Kind.CHOICE:
+                plain_type, plain = str, frozenset(str(o.value) for o in q.options)
+            elif q.kind is Kind.SCALE and all(type(o.value) is int for o in q.options):
+                plain_type, plain = int, frozenset(o.value for o in q.options)
+            entry = (q, where.get(q.id), q.role is Role.CONSENT, plain_type, plain)
+            table.setdefault(q.id, entry)  # the first of an id, as the bank reader keeps it
+        hit = _ACCEPTED[id(bank)] = (bank, table)
     return hit[1]
 
 
@@ -399,6 +436,7 @@ def save_partial(
     Raises ExportError with one line when the file cannot be written; `replace` allows
     replacing an existing file (the person said so).
     """
+    from screener.core import wording
     from screener.files import safefile
 
     now = datetime.now().astimezone()
@@ -419,4 +457,6 @@ def save_partial(
     header = "".join(f"# {line}\n" for line in lines)
     if not replace:
         safefile.check_target(path, False)
+    from screener.files import yamlsrc
+
     safefile.write_private(path, header + yamlsrc.dump(doc), force=replace)

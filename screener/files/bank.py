@@ -42,15 +42,16 @@ from screener.core.model import (
 )
 from screener.core.safetext import clean, one_line, show_value
 from screener.errors import BankError
-from screener.files import bank_language, yamlsrc
+from screener.files import bank_language, prepared, yamlsrc
 from screener.files.bank_fields import ID, describe
 from screener.files.bank_results import Results
+from screener.files.prepared import BANK_FILE as BANK_FILE  # where the built-in bank is
+from screener.files.prepared import SCHEMA_FILE as SCHEMA_FILE
+from screener.files.prepared import default_path as default_path
 from screener.files.problems import Hint, Problems, at
 from screener.files.readfile import read_text
 from screener.i18n import N_, _, ngettext
 
-BANK_FILE = "questions.yaml"
-SCHEMA_FILE = "bank.schema.json"  # the JSON Schema of the format, beside the default bank
 BANK_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")  # used with fullmatch
 _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s|]+")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -69,16 +70,6 @@ QUESTION_KEYS = {
 }  # fmt: skip
 
 
-def default_path(name: str = BANK_FILE) -> Path:
-    """The bundled bank (or its schema, `SCHEMA_FILE`): inside the installed package, else at
-    the top of a source checkout."""
-    package = Path(__file__).resolve().parent.parent  # screener/, beside files/
-    for candidate in (package / name, package.parent / name):
-        if candidate.is_file():
-            return candidate
-    return package / name
-
-
 # The text of a bank's translation file for a language, and its name for messages.
 Translations: TypeAlias = Callable[[str], tuple[str, str]]
 
@@ -89,7 +80,12 @@ def load_bank(
     """Read and validate a bank, in `language` (the language in use unless given) when it has
     that language. Raises BankError listing every problem found. `every_language` also checks
     every translation the bank declares, and counts a text one of them lacks as a problem
-    (`screener validate`)."""
+    (`screener validate`). The built-in bank (no `path`) comes from its prepared form while
+    that is current (screener.files.prepared), which only `validate` looks past."""
+    if path is None and not every_language:
+        ready = prepared.read(i18n.language() if language is None else language)
+        if ready is not None:
+            return ready
     path = path or default_path()
     name = one_line(str(path))
 

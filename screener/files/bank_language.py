@@ -22,6 +22,7 @@ from typing import Any
 
 from screener.core.safetext import show_value
 from screener.files import yamlsrc
+from screener.files.prepared import translation_name
 from screener.files.problems import Hint, Problems
 from screener.i18n import _
 
@@ -46,12 +47,7 @@ RECORDS = {
 }
 
 
-def file_name(bank_file: str, language: str) -> str:
-    """`questions.yaml` -> `questions.es.yaml`."""
-    stem, dot, suffix = bank_file.rpartition(".")
-    if not dot or "/" in suffix:
-        return f"{bank_file}.{language}.yaml"
-    return f"{stem}.{language}.{suffix}"
+file_name = translation_name  # `questions.yaml` -> `questions.es.yaml`
 
 
 class Overlay:

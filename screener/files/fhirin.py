@@ -4,7 +4,8 @@
 --answers` and the caseload read one wherever they read an answers file. It owns what the
 response's parts mean to screener, and the problems found, each at its JSON path
 (`FILE:LINE: item[2].answer[0].valueCoding.code: ...`); reading the file, its size and its
-depth are `readfile` and `yamlsrc`'s, as for every file from someone else.
+depth are `readfile`'s and `located`'s (`yamlsrc`'s for YAML), as for every file from someone
+else.
 
 What a response says:
 - `questionnaire` (`URL|VERSION`, or `URL`) names the bank: the URL must be the bank's
@@ -55,12 +56,12 @@ from screener.core.kinds import kind_of
 from screener.core.model import OTHER, UNKNOWN, WHO, Answers, Bank, Kind, Question, Role, Value
 from screener.core.safetext import clean, one_line, show_value
 from screener.errors import AnswersError
-from screener.files import yamlsrc
+from screener.files import located
 from screener.files.answers import missing, older_version_notes
 from screener.files.problems import Hint, Problems
 from screener.i18n import _
 
-Path = yamlsrc.Path
+Path = located.Path
 
 RESPONSE = "QuestionnaireResponse"
 # The elements R4 gives each part read here; any other key is a mistake (a typo such as
@@ -123,7 +124,7 @@ class _Found(NamedTuple):
     path: Path
 
 
-def read_response(doc: yamlsrc.Located, bank: Bank, filename: str) -> tuple[Answers, list[str]]:
+def read_response(doc: located.Located, bank: Bank, filename: str) -> tuple[Answers, list[str]]:
     """The answers a QuestionnaireResponse (or a Bundle holding one) gives for `bank`.
 
     Raises AnswersError listing every problem, each as `FILE:LINE: PATH: message`.
@@ -136,7 +137,7 @@ def read_response(doc: yamlsrc.Located, bank: Bank, filename: str) -> tuple[Answ
 
 
 class _Reader:
-    def __init__(self, filename: str, doc: yamlsrc.Located, bank: Bank) -> None:
+    def __init__(self, filename: str, doc: located.Located, bank: Bank) -> None:
         self.filename = filename
         self.doc = doc
         self.bank = bank
@@ -487,7 +488,7 @@ class _Reader:
                 (*path, "linkId"),
                 _("{id} is answered twice (first at {path}, line {line})"),
                 id=q.id,
-                path=yamlsrc.format_path(first),
+                path=located.format_path(first),
                 line=self.doc.line(first),
             )
             return
@@ -590,7 +591,7 @@ class _Reader:
                 (*path, "linkId"),
                 _("{id} is answered twice (first at {path}, line {line})"),
                 id=WHO,
-                path=yamlsrc.format_path(self.who_at),
+                path=located.format_path(self.who_at),
                 line=self.doc.line(self.who_at),
             )
             return

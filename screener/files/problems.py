@@ -13,7 +13,7 @@ import heapq
 from collections.abc import Iterable
 
 from screener.core.safetext import did_you_mean
-from screener.files import yamlsrc
+from screener.files.located import Located, Path, format_path
 from screener.i18n import ngettext
 
 MAX_PROBLEMS = 100  # lines a person can read through; more only repeat one mistake
@@ -47,7 +47,7 @@ class _Pending:
 
     __slots__ = ("message", "path", "values")
 
-    def __init__(self, path: yamlsrc.Path, message: str, values: dict[str, object]) -> None:
+    def __init__(self, path: Path, message: str, values: dict[str, object]) -> None:
         self.path = path
         self.message = message
         self.values = values
@@ -60,7 +60,7 @@ class Problems:
     """The problems of one file, `filename` as messages name it, `located` its parsed text
     (which gives each path its line)."""
 
-    def __init__(self, filename: str, located: yamlsrc.Located, limit: int = MAX_PROBLEMS) -> None:
+    def __init__(self, filename: str, located: Located, limit: int = MAX_PROBLEMS) -> None:
         self.filename = filename
         self.located = located
         self.limit = limit
@@ -76,7 +76,7 @@ class Problems:
     def __bool__(self) -> bool:
         return self.count > 0
 
-    def add(self, path: yamlsrc.Path, message: str, /, **values: object) -> None:
+    def add(self, path: Path, message: str, /, **values: object) -> None:
         """Note a problem at `path`. With `values`, `message` is a format text whose
         placeholders they fill (a value may be a `Hint`); without, it is used as it is."""
         self.count += 1
@@ -96,7 +96,7 @@ class Problems:
         else:
             heapq.heappush(self._kept, entry)
 
-    def add_all(self, problems: Iterable[tuple[yamlsrc.Path, str]]) -> None:
+    def add_all(self, problems: Iterable[tuple[Path, str]]) -> None:
         """Note problems whose messages are written already (`Located.problems`)."""
         for path, message in problems:
             self.add(path, message)
@@ -109,7 +109,7 @@ class Problems:
         """The problems kept, by line (those at one line in the order found), then how many
         more there are, at the line where they begin."""
         out = [
-            f"{at(self.filename, -line, yamlsrc.format_path(p.path))}: {p.text()}"
+            f"{at(self.filename, -line, format_path(p.path))}: {p.text()}"
             for line, _, p in sorted(self._kept, key=lambda e: (-e[0], -e[1]))
         ]
         more = self.count - len(self._kept)

@@ -12,10 +12,10 @@ import os
 import stat
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal, NamedTuple
+from typing import BinaryIO, Literal, NamedTuple
 
 from screener.core.safetext import one_line
-from screener.errors import ScreenerError
+from screener.errors import AnswersError, ScreenerError
 from screener.i18n import N_, _, pgettext
 
 # The largest bank, answers or personas file read (README: Limits): the default bank is under
@@ -69,6 +69,16 @@ _REFUSALS: dict[str, _Refusals] = {
 
 _NO_CTTY = getattr(os, "O_NOCTTY", 0)
 
+# A bulk file holds one record a line (FHIR Bulk Data's NDJSON); `-` is standard input, read
+# the same way.
+BULK_SUFFIXES = (".ndjson", ".jsonl")
+STDIN = "-"
+
+
+def is_bulk(path: Path) -> bool:
+    """Whether `path` names a file of one record a line (or standard input)."""
+    return str(path) == STDIN or path.suffix.lower() in BULK_SUFFIXES
+
 
 def read_text(path: Path, what: FileKind, error: Callable[[list[str]], ScreenerError]) -> str:
     """The UTF-8 text of a `what` file; anything that is not a readable regular file of at
@@ -120,6 +130,35 @@ def read_text(path: Path, what: FileKind, error: Callable[[list[str]], ScreenerE
         line = exc.object.count(b"\n", 0, exc.start) + 1
         message = _(says.unreadable).format(reason=_("not UTF-8 text"))
         raise refuse(message, line) from None
+
+
+def open_stream(path: Path, what: FileKind) -> BinaryIO:
+    """A `what` file opened to be read bit by bit (a bulk file of one record a line, of any
+    length): only a regular file, refused as `read_text` refuses it otherwise (an
+    AnswersError with one line naming it). The caller closes it."""
+    name = one_line(str(path))
+    says = _REFUSALS[what]
+
+    def refuse(message: str) -> ScreenerError:
+        return AnswersError([f"{name}: {message}"])
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | _NO_CTTY)
+    except FileNotFoundError:
+        raise refuse(_(says.missing)) from None
+    except OSError as exc:
+        raise refuse(_(says.unreadable).format(reason=_reason(exc))) from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise refuse(_(says.folder))
+        if not stat.S_ISREG(info.st_mode):
+            raise refuse(_(says.special).format(kind=_special_kind(info.st_mode)))
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "rb")
 
 
 def _reason(exc: OSError) -> str:

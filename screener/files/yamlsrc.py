@@ -16,32 +16,39 @@ under a tenth of a millisecond per answers file, which no one would notice, for 
 
 from __future__ import annotations
 
-import json
-import re
-from typing import Any, ClassVar, TypeAlias
+from typing import Any, ClassVar
 
 import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from screener.core.safetext import one_line, show_value
-from screener.i18n import N_, _, pgettext
+from screener.core.safetext import show_value
+from screener.files.located import (  # what every reader shares; JSON is read there
+    _SURROGATE,
+    KEY_LIMIT,
+    MAX_DEPTH,
+    MAX_DIGITS,
+    MAX_VALUES,
+    Located,
+    ParseError,
+    Path,
+    duplicate_key,
+    format_path,
+    load_json,
+    too_deep,
+    too_long,
+)
+from screener.i18n import N_, _
 
 try:  # The C composer is many times faster and still gives line marks.
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-Path: TypeAlias = tuple[str | int, ...]
 _MERGE = "tag:yaml.org,2002:merge"
 _STR = "tag:yaml.org,2002:str"
 _BOOL = "tag:yaml.org,2002:bool"
 _INT = "tag:yaml.org,2002:int"
-
-MAX_DEPTH = 64  # nested mappings and lists; the default bank needs 9
-MAX_VALUES = 200_000  # values built, aliases expanded; the default bank has about 1,300
-KEY_LIMIT = 40  # characters of a key in a path such as `answers.KEY`
-MAX_DIGITS = 100  # a longer number is refused rather than converted (which is quadratic)
 
 
 class _Composer(_Loader):
@@ -68,49 +75,6 @@ class _Composer(_Loader):
 
     def ascend_resolver(self) -> None:
         return None
-
-
-class ParseError(Exception):
-    """The text is not valid YAML; `line` is 1-based (0 when unknown)."""
-
-    def __init__(self, line: int, message: str, token: str | None = None) -> None:
-        super().__init__(message)
-        self.line = line
-        self.message = message
-        self.token = token  # text whose first place in the file gives the line, if not known
-
-    def placed(self, text: str) -> ParseError:
-        """This error with its line found from `token` in `text`, when it has no line."""
-        if self.line or self.token is None:
-            return self
-        return ParseError(text.count("\n", 0, max(text.find(self.token), 0)) + 1, self.message)
-
-
-class Located:
-    """Parsed data with the line of each path, and the problems found while building it."""
-
-    def __init__(self, data: Any, lines: dict[Path, int], problems: list[tuple[Path, str]]):
-        self.data = data
-        self.lines = lines
-        self.problems = problems  # e.g. duplicate keys, which PyYAML would silently drop
-
-    def line(self, path: Path) -> int:
-        """The line of `path`, or of its nearest ancestor that has one."""
-        while path not in self.lines and path:
-            path = path[:-1]
-        return self.lines.get(path, 1)
-
-
-def format_path(path: Path) -> str:
-    """`("sections", 3, "questions", 2, "criterion")` -> `sections[3].questions[2].criterion`."""
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:  # a key from the file: shown on one line, shortened
-            name = one_line(str(part), KEY_LIMIT)
-            out += f".{name}" if out else name
-    return out or pgettext("path in a file", "(top)")
 
 
 def load(text: str) -> Located:
@@ -141,83 +105,10 @@ def _load(text: str) -> Located:
             found.group() if found else None,
         ) from None
     except RecursionError:  # pragma: no cover - the depth check comes first
-        raise ParseError(0, _too_deep()) from None
+        raise ParseError(0, too_deep()) from None
     if node is None:
         return Located(None, {(): 1}, [])
     return _Builder().build(node)
-
-
-def load_json(text: str) -> Located:
-    """Parse JSON text. Lines are only known for the whole document; duplicate keys, which
-    `json` would silently drop, are reported as problems there."""
-    problems: list[tuple[Path, str]] = []
-
-    def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key, value in pairs:
-            if key in out:
-                problems.append(((), _duplicate(key)))
-            out[key] = value
-        return out
-
-    # json names no place for what its hooks see: the first place the token is written gives
-    # the line, which is what a person needs to find it.
-    def number(digits: str) -> int:
-        if len(digits.lstrip("-")) > MAX_DIGITS:
-            raise ParseError(0, _too_long(digits), digits)
-        return int(digits)
-
-    def constant(name: str) -> float:
-        raise ParseError(0, _("{name} is not a number JSON allows").format(name=name), name)
-
-    try:
-        data = json.loads(text, object_pairs_hook=unique, parse_int=number, parse_constant=constant)
-    except json.JSONDecodeError as exc:
-        raise ParseError(exc.lineno, exc.msg) from None
-    except ParseError as exc:
-        raise exc.placed(text) from None
-    except RecursionError:
-        raise ParseError(1, _too_deep()) from None
-    # Most files have a handful of brackets and no escaped surrogate: only others are walked.
-    if text.count("[") + text.count("{") > MAX_DEPTH or _SURROGATE_ESCAPE.search(text):
-        try:
-            _check_tree(data)
-        except ParseError as exc:
-            raise exc.placed(text) from None
-    return Located(data, {(): 1}, problems)
-
-
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _no_surrogate(text: str) -> None:
-    found = _SURROGATE.search(text)
-    if found:
-        escape = f"\\u{ord(found.group()):04x}"
-        message = _("{escape} is a lone surrogate, not a character").format(escape=escape)
-        raise ParseError(0, message, escape)
-
-
-def _check_tree(data: Any) -> None:
-    """Depth, size and lone surrogates of parsed JSON, walked without recursion."""
-    stack: list[tuple[Any, Path]] = [(data, ())]
-    count = 0
-    while stack:
-        value, path = stack.pop()
-        count += 1
-        if count > MAX_VALUES:
-            raise ParseError(1, _("more than {limit} values").format(limit=f"{MAX_VALUES:,}"))
-        if len(path) > MAX_DEPTH:
-            raise ParseError(1, _too_deep())
-        if isinstance(value, str):
-            _no_surrogate(value)
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                _no_surrogate(key)
-                stack.append((item, (*path, key)))
-        elif isinstance(value, list):
-            stack.extend((item, (*path, i)) for i, item in enumerate(value))
 
 
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
@@ -264,7 +155,7 @@ class _Builder:
         if self.count > MAX_VALUES:
             raise ParseError(self.alias_at or line, _too_many())
         if len(path) >= MAX_DEPTH and not isinstance(node, ScalarNode):
-            raise ParseError(self.alias_at or line, _too_deep())
+            raise ParseError(self.alias_at or line, too_deep())
         if isinstance(node, MappingNode):
             data: Any = self.mapping(node, path)
         elif isinstance(node, SequenceNode):
@@ -298,7 +189,7 @@ class _Builder:
             key_line = key_node.start_mark.line + 1
             if key in out:
                 self.lines[where] = key_line
-                self.problem(where, _duplicate(key))
+                self.problem(where, duplicate_key(key))
                 continue
             if type(value_node) is ScalarNode and self.count < MAX_VALUES:
                 # Most values, built here rather than through `value`: a plain scalar is no
@@ -323,7 +214,7 @@ class _Builder:
             if built is None:
                 self.merging += 1  # a merge of a merge of ... nests as deeply as a value
                 if self.merging + len(path) >= MAX_DEPTH:
-                    raise ParseError(at, _too_deep())
+                    raise ParseError(at, too_deep())
                 merged = self.mapping(source, path)
                 self.merging -= 1
                 key_lines = {k: self.lines.get((*path, k), at) for k in merged}
@@ -371,7 +262,7 @@ def _scalar(
     if tag == _INT and text.isascii() and text.isdigit() and len(text) <= MAX_DIGITS:
         return int(text)
     if tag == _INT and sum(c.isdigit() for c in text) > MAX_DIGITS:
-        raise ParseError(0, _too_long(text), text)
+        raise ParseError(0, too_long(text), text)
     # `!custom` tags, `!!int abc`, `!!int` with no digits, `!!bool maybe`, a date with month
     # 13: PyYAML's constructors raise all of these for text a tag does not fit.
     try:
@@ -406,22 +297,10 @@ _CANNOT_READ = {
 }
 
 
-def _duplicate(key: object) -> str:
-    return _("duplicate key {key}").format(key=show_value(key))
-
-
 def _too_many() -> str:
     return _("more than {limit} values once aliases are expanded (an alias bomb?)").format(
         limit=f"{MAX_VALUES:,}"
     )
-
-
-def _too_long(number: str) -> str:
-    return _("a number of {n} characters is too long to read").format(n=len(number))
-
-
-def _too_deep() -> str:
-    return _("nested more than {limit} levels deep").format(limit=MAX_DEPTH)
 
 
 def _merge_sources(node: Node) -> list[MappingNode]:
@@ -435,3 +314,18 @@ def _merge_sources(node: Node) -> list[MappingNode]:
 def dump(data: Any) -> str:
     """YAML text for plain data, keys in the given order."""
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+__all__ = [
+    "KEY_LIMIT",
+    "MAX_DEPTH",
+    "MAX_DIGITS",
+    "MAX_VALUES",
+    "Located",
+    "ParseError",
+    "Path",
+    "dump",
+    "format_path",
+    "load",
+    "load_json",
+]

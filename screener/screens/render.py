@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from typing import Literal
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.panel import Panel
 from rich.rule import Rule
@@ -233,18 +234,15 @@ def question(
 def _how_to_answer(q: Question, plain: bool) -> RenderableType:
     """The choices, each label wrapping under itself rather than under its number, then how
     to answer."""
-    from rich.table import Table
-
     kind = kind_of(q)
-    grid = Table.grid()
-    grid.add_column(no_wrap=True)
-    grid.add_column()
+    rows = []
     for line in kind.choices(q):
         marker = _CHOICE.match(line)
         if marker is None:
-            grid.add_row("", Text(line))
+            rows.append(("", Text(line)))
         else:
-            grid.add_row(Text(marker.group(0)), Text(line[marker.end() :]))
+            rows.append((marker.group(0), Text(line[marker.end() :])))
+    grid = Choices(rows)
     instruction = kind.instruction(q)
     if q.unknown:
         instruction = _("{instruction} Type {key} if you don't know.").format(
@@ -254,6 +252,28 @@ def _how_to_answer(q: Question, plain: bool) -> RenderableType:
 
 
 _CHOICE = re.compile(r"\s*\S+\s+")  # "  1  " before a choice's label
+
+
+class Choices:
+    """A question's choices: each label after its number, wrapping under itself, every line
+    padded to the widest, as a two-column `Table.grid` lays them out. A small renderable
+    instead of that grid: it is on the first screen, and importing rich.table (with the
+    fractions and decimal modules it brings) costs more than drawing the screen."""
+
+    def __init__(self, rows: list[tuple[str, Text]]) -> None:
+        self.rows = rows
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        marks = max((cell_len(mark) for mark, _label in self.rows), default=0)
+        longest = max(
+            (cell_len(line) for _mark, label in self.rows for line in label.plain.split("\n")),
+            default=0,
+        )
+        width = max(min(longest, options.max_width - marks), 1)
+        for mark, label in self.rows:
+            for i, line in enumerate(label.wrap(console, width)):
+                head = mark + " " * (marks - cell_len(mark)) if i == 0 else " " * marks
+                yield Text(head) + line + Text(" " * (width - line.cell_len))
 
 
 def why(bank: Bank, q: Question, plain: bool) -> RenderableType:

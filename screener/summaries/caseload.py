@@ -10,19 +10,23 @@ as they are. Never imports Rich.
 from __future__ import annotations
 
 import csv
+import io
 import json
-from collections.abc import Generator
+import sys
+from collections import deque
+from collections.abc import Generator, Iterable, Iterator
 from contextlib import closing
 from functools import partial
 from pathlib import Path
-from typing import IO, NamedTuple
+from typing import IO, NamedTuple, TypeAlias
 
 from screener.core import wording
 from screener.core.model import OTHER, Answers, Bank, Result
 from screener.core.safetext import LINE_LIMIT, one_line
-from screener.core.scoring import result_json, score
+from screener.core.scoring import Counted, result_json, score, tally
 from screener.errors import AnswersError
-from screener.files.answers import read_answers
+from screener.files.answers import parse_record, read_answers
+from screener.files.readfile import MAX_FILE_BYTES, STDIN, is_bulk, open_stream
 from screener.i18n import _
 from screener.screens.streams import unicode_ok
 
@@ -47,6 +51,11 @@ class Scored(NamedTuple):
     answers: Answers
     result: Result
     warnings: list[str]
+    name: str = ""  # as the output names it: the file, or NAME:LINE for a record
+
+    @property
+    def shown(self) -> str:
+        return self.name or str(self.path)
 
 
 class Failed(NamedTuple):
@@ -74,25 +83,63 @@ FILE_MEMORY_MIB = 512  # memory a worker may take on top of what it started with
 PARALLEL_FROM = 500
 
 
-def outcomes(paths: list[Path], bank: Bank, form: str) -> Generator[Outcome, None, None]:
-    """Each file's piece of output (`form`: csv, json or lines), in the order given.
+# Bulk input: a file of one FHIR QuestionnaireResponse (or answers document) a line, as FHIR
+# Bulk Data exports them, or the same on standard input (`-`). Each line is scored as a file
+# would be, and named in the output as NAME:LINE.
+STDIN_NAME = "<stdin>"
 
-    Each file is scored on its own, in a worker process with bounded time and memory (on
-    Linux; elsewhere in this process, unbounded). A file its worker could not finish gets one
-    problem saying why: `FILE: could not be scored: it took longer than 10 s`.
+
+class Record(NamedTuple):
+    """One line of a bulk file, as read: its bytes are decoded and checked in a worker."""
+
+    name: str  # the file as named, or <stdin>
+    line: int
+    text: bytes
+
+
+class Refused(NamedTuple):
+    """What could not even be handed to a worker (a bulk file that cannot be read, a line
+    past the size limit): its problem, in the output's order."""
+
+    name: str
+    problem: str
+
+
+Item: TypeAlias = str | Record | Refused  # a file name, one record, or a refusal
+
+
+def outcomes(
+    paths: Iterable[Path], bank: Bank, form: str, files: int = 0
+) -> Generator[Outcome, None, None]:
+    """Each file's (or record's) piece of output (`form`: csv, json or lines), in the order
+    given; `files` says how many paths there are, when it is known.
+
+    Each one is scored on its own, in a worker process with bounded time and memory (on
+    Linux; elsewhere in this process, unbounded). One its worker could not finish gets one
+    problem saying why: `FILE: could not be scored: it took longer than 10 s`. The lines of a
+    bulk file are read as the workers take them: memory does not grow with the file.
     """
     from screener.summaries import workers
 
-    names = [str(path) for path in paths]  # what crosses to a worker: a str pickles quickest
+    names: deque[str] = deque()  # of the items handed out and not yet given back
+
+    def items() -> Iterator[Item]:
+        for path in paths:
+            for item in _items(path):
+                names.append(_name_of(item))
+                yield item
+
+    bulk = files == 0 or files >= PARALLEL_FROM
     results = workers.run(
-        partial(_score_file, bank=bank, form=form),
-        names,
-        processes=_workers(len(names)),
+        partial(_score_item, bank=bank, form=form),
+        items(),
+        processes=_workers(PARALLEL_FROM if bulk else files),
         seconds=FILE_SECONDS,
         memory_mib=FILE_MEMORY_MIB,
     )
     with closing(results):
-        for name, result in zip(names, results, strict=True):
+        for result in results:
+            name = names.popleft()
             if isinstance(result, workers.Stopped):
                 shown = one_line(name)  # on one line, nothing unprintable
                 problem = _("{file}: could not be scored: {reason}").format(
@@ -101,6 +148,71 @@ def outcomes(paths: list[Path], bank: Bank, form: str) -> Generator[Outcome, Non
                 yield Outcome(None, [], (problem,))
             else:
                 yield result
+
+
+def _name_of(item: Item) -> str:
+    if isinstance(item, str):
+        return item
+    if isinstance(item, Record):
+        return f"{item.name}:{item.line}"
+    return item.name
+
+
+def _items(path: Path) -> Iterator[Item]:
+    """A file's name (it is read in a worker), or each line of a bulk file."""
+    if not is_bulk(path):
+        yield str(path)  # what crosses to a worker: a str pickles quickest
+        return
+    name = STDIN_NAME if str(path) == STDIN else str(path)
+    try:
+        stream = sys.stdin.buffer if str(path) == STDIN else open_stream(path, "answers")
+    except AnswersError as exc:
+        yield Refused(name, exc.problems[0])
+        return
+    shown = one_line(name)
+    number = 0
+    try:
+        while True:
+            line = stream.readline(MAX_FILE_BYTES + 1)
+            if not line:
+                return
+            number += 1
+            if len(line) > MAX_FILE_BYTES:
+                while line and not line.endswith(b"\n"):  # the rest of it, unread
+                    line = stream.readline(1 << 20)
+                limit = MAX_FILE_BYTES // (1024 * 1024)
+                yield Refused(
+                    f"{name}:{number}",
+                    _("{file}:{line}: the line is longer than {limit} MiB").format(
+                        file=shown, line=number, limit=limit
+                    ),
+                )
+            elif line.strip():  # blank lines separate nothing: passed over
+                yield Record(name, number, line)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        yield Refused(
+            f"{name}:{number + 1}",
+            _("{file}:{line}: cannot read the answers: {reason}").format(
+                file=shown, line=number + 1, reason=reason
+            ),
+        )
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+
+
+def _score_item(item: Item, bank: Bank, form: str) -> Outcome:
+    if isinstance(item, str):
+        return _score_file(item, bank, form)
+    if isinstance(item, Refused):
+        return Outcome(None, [], (item.problem,))
+    name = f"{item.name}:{item.line}"
+    try:
+        answers, warnings, _fhir = parse_record(item.text, bank, item.name, item.line)
+    except AnswersError as exc:
+        return Outcome(None, [], exc.problems)
+    return _scored(name, answers, warnings, bank, form)
 
 
 def _workers(files: int) -> int:
@@ -119,18 +231,60 @@ def _score_file(name: str, bank: Bank, form: str) -> Outcome:
         answers, warnings = read_answers(path, bank)
     except AnswersError as exc:
         return _outcome(Failed(path, exc.problems), form)
-    return _outcome(Scored(path, answers, score(bank, answers), warnings), form)
+    return _scored(str(path), answers, warnings, bank, form)
+
+
+def _scored(name: str, answers: Answers, warnings: list[str], bank: Bank, form: str) -> Outcome:
+    if form == "csv":  # a row needs the counts and flags, not the next steps
+        return Outcome(_csv_line(csv_row(name, answers, tally(bank, answers))), warnings, ())
+    return _outcome(Scored(Path(name), answers, score(bank, answers), warnings, name), form)
+
+
+def csv_row(name: str, answers: Answers, counted: Counted) -> tuple[str | int, ...]:
+    """One CSV row (COLUMNS); `date` is when the answers were saved, if the file says."""
+    t = counted.tally
+    w = t.withdrawal
+    perspective = answers.perspective
+    return (
+        _cell(one_line(name, None)),
+        answers.created or "",
+        _cell(answers.bank_version),
+        "" if perspective == OTHER else t.severity.value,  # no label for someone not asked
+        t.count_met,
+        t.count_max,
+        "" if w is None or w.answered == 0 else w.score,
+        ";".join(t.flags),
+        "false" if counted.not_reached else "true",
+        _cell(one_line(answers.demo or "", None)),
+        _cell(one_line(perspective, None)),
+    )
+
+
+class _Line:
+    """A CSV row as its line of text, made where the row is (a worker), so that the output
+    only writes text."""
+
+    def __init__(self) -> None:
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, lineterminator="\n")
+
+    def __call__(self, row: tuple[str | int, ...]) -> str:
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        self.writer.writerow(row)
+        return self.buffer.getvalue()
+
+
+_csv_line = _Line()
 
 
 def _outcome(item: Scored | Failed, form: str) -> Outcome:
     if isinstance(item, Failed):
         return Outcome(None, [], item.problems)
     piece: object
-    if form == "csv":
-        piece = row(item)
-    elif form == "json":
+    if form == "json":
         piece = {
-            "file": one_line(str(item.path), None),
+            "file": one_line(item.shown, None),
             "created": item.answers.created,
             "answers_bank_version": item.answers.bank_version,
             "demo": item.answers.demo,
@@ -139,25 +293,6 @@ def _outcome(item: Scored | Failed, form: str) -> Outcome:
     else:
         piece = line(item)
     return Outcome(piece, item.warnings, ())
-
-
-def row(item: Scored) -> tuple[str | int, ...]:
-    """One CSV row; `date` is when the answers were saved, if the file says."""
-    res = item.result
-    w = res.withdrawal
-    return (
-        _cell(one_line(str(item.path), None)),
-        item.answers.created or "",
-        _cell(item.answers.bank_version),
-        "" if res.perspective == OTHER else res.severity.value,  # no label for someone not asked
-        res.count,
-        res.count_max,
-        "" if w is None or w.answered == 0 else w.score,
-        ";".join(f.id for f in res.flags),
-        "true" if res.complete else "false",
-        _cell(one_line(item.answers.demo or "", None)),
-        _cell(one_line(res.perspective, None)),
-    )
 
 
 def line(item: Scored) -> str:
@@ -177,7 +312,7 @@ def line(item: Scored) -> str:
         text = _("{result}; not finished").format(result=text)
     if item.answers.demo:
         text = _("{result}; DEMO: fictional answers").format(result=text)
-    return _("{file}: {result}").format(file=one_line(str(item.path), None), result=text)
+    return _("{file}: {result}").format(file=one_line(item.shown, None), result=text)
 
 
 def _cell(text: str) -> str:
@@ -187,15 +322,28 @@ def _cell(text: str) -> str:
 
 def write(paths: list[Path], bank: Bank, form: str, out: IO[str], err: IO[str]) -> int:
     """Score `paths` and write them as `form` (csv, json or lines) to `out`, problems and
-    warnings to `err`. Returns how many files failed."""
-    failed = 0
-    pieces: list[object] = []
+    warnings to `err`. Returns how many files (or records) failed."""
+    return write_all(paths, bank, form, out, err)[0]
+
+
+def write_all(
+    paths: list[Path], bank: Bank, form: str, out: IO[str], err: IO[str]
+) -> tuple[int, int]:
+    """`write`, returning how many failed and how many there were (a bulk file's records
+    are counted one by one). Each row is written as it comes."""
+    failed = total = 0
     writer = csv.writer(out, lineterminator="\n")
     if form == "csv":
         writer.writerow(COLUMNS)
+    ascii_only = not unicode_ok(out)  # JSON: \uXXXX escapes where `out` cannot take them
+    first = True
+    if form == "json":
+        out.write("[")
+    files = 0 if any(is_bulk(p) for p in paths) else len(paths)
     # Closed at once if writing stops early (Ctrl-C, say), which stops the workers.
-    with closing(outcomes(paths, bank, form)) as each:
+    with closing(outcomes(paths, bank, form, files)) as each:
         for outcome in each:
+            total += 1
             for problem in outcome.problems:
                 shown = one_line(problem, LINE_LIMIT)
                 err.write(_("Error: {message}").format(message=shown) + "\n")
@@ -205,11 +353,13 @@ def write(paths: list[Path], bank: Bank, form: str, out: IO[str], err: IO[str]) 
             if outcome.piece is None:
                 failed += 1
             elif form == "csv":
-                writer.writerow(outcome.piece)  # type: ignore[arg-type]
-            elif form == "json":
-                pieces.append(outcome.piece)
+                out.write(outcome.piece)  # type: ignore[arg-type]
+            elif form == "json":  # as json.dumps(list, indent=2) writes it, one at a time
+                text = json.dumps(outcome.piece, indent=2, ensure_ascii=ascii_only)
+                out.write(("\n  " if first else ",\n  ") + text.replace("\n", "\n  "))
+                first = False
             else:
                 out.write(f"{outcome.piece}\n")
-    if form == "json":  # \uXXXX escapes where `out` cannot take every character
-        out.write(json.dumps(pieces, indent=2, ensure_ascii=not unicode_ok(out)) + "\n")
-    return failed
+    if form == "json":
+        out.write("]\n" if first else "\n]\n")
+    return failed, total

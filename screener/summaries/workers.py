@@ -9,10 +9,18 @@ How it works (Linux, where fork is dependable): each worker is forked from this 
 inherits the function and everything it needs, and only items and results cross the pipes.
 A worker caps its own address space at what it had when forked plus `memory_mib`, takes a chunk
 of items at a time, and writes one pickled result per item, in order. So the parent always
-knows which item a worker holds: the first one of its chunk not yet answered. A worker that
+knows which item a worker holds: the first one of its chunks not yet answered. A worker that
 dies, or holds an item past `seconds`, is killed; that item gets a `Stopped` with the reason,
-the rest of its chunk goes to a fresh worker, and results still come out in the order given.
+the rest of its chunks go to a fresh worker, and results still come out in the order given.
 Elsewhere, or if not even one process can be started, the items run in this process, unbounded.
+
+Feeding: a worker is sent its next chunk while it still works on the one before (two chunks
+in flight), so it never waits for the parent between chunks. The parent never blocks on a
+pipe: chunks go out through a non-blocking write, the rest kept until the pipe takes it, so a
+worker writing results and the parent writing items can never wait on each other. Items are
+taken from their iterable only as chunks go out, and no new chunk goes out while the results
+held for their turn (behind a slow item) pass a bound: memory stays bounded however many items
+there are (`score FILE.ndjson` reads a file of any length this way).
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ import struct
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import suppress
 from pathlib import Path
 from types import FrameType
@@ -43,14 +51,17 @@ class Stopped(NamedTuple):
     reason: str
 
 
-# Items sent to a worker at a time (fewer near the end, so that the workers finish together).
-# A worker waits for its next chunk for up to NAP: at 0.2 ms a file, 256 files keep that wait
-# near 2% of its time.
+# Items sent to a worker at a time (fewer near the end, so that the workers finish together);
+# each worker has up to two chunks, so it goes straight on to its next one.
 CHUNK = 256
+# Results held back for their turn, at most, before more items are handed out (so behind one
+# slow item the others do not pile up): in chunks per worker.
+AHEAD = 4
 # While items wait for a worker, the parent reads results at most this often (seconds): waking
 # for each result, 10,000 times, took the workers' cores from them (a tenth slower in all).
 NAP = 0.002
 
+_END = object()  # the end of the items
 _FRAME = struct.Struct("<I")  # every message is its length, then that many bytes of pickle
 _READ_SIZE = 1 << 16
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
@@ -63,7 +74,7 @@ def forkable() -> bool:
 
 def run(
     fn: Callable[[T], R],
-    items: Sequence[T],
+    items: Iterable[T],
     *,
     processes: int,
     seconds: float,
@@ -73,16 +84,15 @@ def run(
 
     An item whose call takes longer than `seconds`, needs more than `memory_mib` MiB beyond
     what the worker started with, raises an exception, or kills its worker gets a `Stopped`
-    instead of a result. Close the iterator (or exhaust it) to stop and reap every worker.
+    instead of a result. Items are taken from `items` as they are handed out. Close the
+    iterator (or exhaust it) to stop and reap every worker.
     """
-    if not items:
-        return
     if not forkable():
         out_of_memory = _("it needed more memory than there was")
         for item in items:
             yield call(fn, item, out_of_memory)
         return
-    pool = _Pool(fn, items, max(processes, 1), seconds, memory_mib)
+    pool = _Pool(fn, iter(items), max(processes, 1), seconds, memory_mib)
     try:
         yield from pool.results()
     finally:
@@ -108,34 +118,39 @@ def _failed(exc: BaseException) -> str:
 class _Worker:
     """The parent's view of one worker process."""
 
-    __slots__ = ("buffer", "held", "pid", "results", "since", "tasks")
+    __slots__ = ("buffer", "held", "outbox", "pid", "results", "since", "tasks")
 
     def __init__(self, pid: int, tasks: int, results: int, held: deque[int]) -> None:
         self.pid = pid
-        self.tasks = tasks  # the pipe items go down; -1 once closed (no more work)
+        self.tasks = tasks  # the pipe items go down (non-blocking); -1 once closed
         self.results = results  # the pipe results come up
         self.held = held  # indexes of the items sent and not yet answered, in order
         self.since = time.monotonic()  # when the item it holds first was started, roughly
         self.buffer = bytearray()  # results read but not yet whole
+        self.outbox = bytearray()  # chunks the tasks pipe has not taken yet
 
 
 class _Pool(Generic[T, R]):
     def __init__(
         self,
         fn: Callable[[T], R],
-        items: Sequence[T],
+        source: Iterator[T],
         processes: int,
         seconds: float,
         memory_mib: int,
     ) -> None:
         self.fn = fn
-        self.items = items
+        self.source = source  # the items not taken yet
+        self.taken = 0  # how many items have been taken from `source`
+        self.exhausted = False
+        self.items: dict[int, T] = {}  # the items taken and not yet answered, by index
         self.processes = processes
         self.seconds = seconds
         self.memory_mib = memory_mib
-        self.pending: deque[int] = deque(range(len(items)))
+        self.pending: deque[int] = deque()  # items taken back from a worker that was lost
         self.done: dict[int, R | Stopped] = {}  # results that came before their turn
         self.workers: dict[int, _Worker] = {}  # by the results pipe
+        self.feeding: dict[int, _Worker] = {}  # by the tasks pipe, while it has an outbox
         self.poller = select.poll()
         self.stragglers: list[int] = []  # killed, but not yet ended (stuck in the kernel)
         self.resumed = False
@@ -144,16 +159,21 @@ class _Pool(Generic[T, R]):
             self.old_sigcont = signal.signal(signal.SIGCONT, self._on_continue)
 
     def results(self) -> Iterator[R | Stopped]:
-        total = len(self.items)
         turn = 0
-        while turn < total:
+        while True:
             self._start_workers()
             self._hand_out()  # before the results are passed on: no worker waits for that
             while turn in self.done:
                 yield self.done.pop(turn)
                 turn += 1
-            if turn < total and self.workers:
+            if not self._more() and turn >= self.taken:
+                return
+            if self.workers:
                 self._wait()
+
+    def _more(self) -> bool:
+        """Whether items are still to be handed out (taking one to find out)."""
+        return bool(self.pending) or self._pull()
 
     def close(self) -> None:
         """Kill and reap every worker still there; nothing is left running or as a zombie."""
@@ -172,7 +192,7 @@ class _Pool(Generic[T, R]):
 
     def _start_workers(self) -> None:
         taking = sum(1 for worker in self.workers.values() if worker.tasks >= 0)
-        while self.pending and taking < self.processes:
+        while taking < self.processes and self._more():
             chunk = self._take()
             try:
                 self._fork(chunk)
@@ -181,17 +201,33 @@ class _Pool(Generic[T, R]):
                 self.processes = taking
                 break
             taking += 1
-        if self.pending and not self.processes:  # not even one: do the rest here, unbounded
+        if not self.processes and self._more():  # not even one: do the rest here, unbounded
             out_of_memory = _("it needed more memory than there was")
-            for index in self.pending:
-                self.done[index] = call(self.fn, self.items[index], out_of_memory)
-            self.pending.clear()
+            while self._more():
+                index = self.pending.popleft()
+                self.done[index] = call(self.fn, self.items.pop(index), out_of_memory)
 
     def _take(self) -> list[int]:
+        """The next chunk: items taken back first, then new ones from the source. Near the
+        end of a known number of items, smaller chunks, so that no worker is left last."""
+        while len(self.pending) < CHUNK and self._pull():
+            pass
         size = CHUNK
-        if self.processes > 1:  # smaller chunks near the end, so that no worker is left last
+        if self.processes > 1 and self.exhausted:
             size = max(1, min(CHUNK, len(self.pending) // (2 * self.processes)))
         return [self.pending.popleft() for _n in range(min(size, len(self.pending)))]
+
+    def _pull(self) -> bool:
+        if self.exhausted:
+            return False
+        item = next(self.source, _END)
+        if item is _END:
+            self.exhausted = True
+            return False
+        self.items[self.taken] = item  # type: ignore[assignment]
+        self.pending.append(self.taken)
+        self.taken += 1
+        return True
 
     def _fork(self, chunk: list[int]) -> None:
         tasks_in, tasks_out = os.pipe()
@@ -228,43 +264,78 @@ class _Pool(Generic[T, R]):
                 os._exit(code)  # no cleanup of the parent's state, no flush of its buffers
         os.close(tasks_in)
         os.close(results_out)
+        os.set_blocking(tasks_out, False)
         self.workers[results_in] = _Worker(pid, tasks_out, results_in, deque(chunk))
         self.poller.register(results_in, select.POLLIN)
 
     def _hand_out(self) -> None:
-        """More items for each worker that has answered all it held. None left: each worker
-        is told so, and ends once it has answered what it holds (while this one goes on)."""
+        """The next chunk for each worker down to its last one, so that it goes straight on
+        from one to the next; none while too many results wait for their turn. No items left:
+        each worker is told so once it has taken all it was sent, and ends once it has
+        answered them (while this one goes on)."""
+        waiting = len(self.done) >= AHEAD * CHUNK * max(self.processes, 1)
         for worker in list(self.workers.values()):
             if worker.tasks < 0:
                 continue
-            if not self.pending:
-                os.close(worker.tasks)  # it reads the end of its input, and exits
-                worker.tasks = -1
+            if not self._more():
+                if not worker.outbox:
+                    self._close_tasks(worker)  # it reads the end of its input, and exits
                 continue
-            if worker.held:
+            if waiting or len(worker.held) > CHUNK:
                 continue
+            idle = not worker.held
             chunk = self._take()
             worker.held.extend(chunk)
-            worker.since = time.monotonic()
-            try:
-                _send(worker.tasks, [self.items[i] for i in chunk])
-            except OSError:  # it died between items: the end of its results will show it
-                worker.held.clear()
-                self.pending.extendleft(reversed(chunk))
-                os.close(worker.tasks)
-                worker.tasks = -1
+            if idle:
+                worker.since = time.monotonic()
+            worker.outbox += _frame([self.items[i] for i in chunk])
+            self._flush(worker)
+
+    def _flush(self, worker: _Worker) -> None:
+        """Write what the worker's tasks pipe takes now, and watch it for the rest."""
+        try:
+            written = os.write(worker.tasks, worker.outbox)
+        except BlockingIOError:
+            written = 0
+        except OSError:  # it died between items: the end of its results will show it
+            self._take_back(worker)
+            return
+        del worker.outbox[:written]
+        if worker.outbox and worker.tasks not in self.feeding:
+            self.feeding[worker.tasks] = worker
+            self.poller.register(worker.tasks, select.POLLOUT)
+        elif not worker.outbox and worker.tasks in self.feeding:
+            del self.feeding[worker.tasks]
+            self.poller.unregister(worker.tasks)
+
+    def _close_tasks(self, worker: _Worker) -> None:
+        if worker.tasks in self.feeding:
+            del self.feeding[worker.tasks]
+            self.poller.unregister(worker.tasks)
+        os.close(worker.tasks)
+        worker.tasks = -1
+        worker.outbox.clear()
+
+    def _take_back(self, worker: _Worker) -> None:
+        """A worker that can take no more: what it held goes back to be handed out again."""
+        self.pending.extendleft(reversed(worker.held))
+        worker.held.clear()
+        self._close_tasks(worker)
 
     # Waiting for results
 
     def _wait(self) -> None:
-        if self.pending:  # much to do: let results gather rather than wake for each one
-            time.sleep(NAP)
+        if self.pending or not self.exhausted:  # much to do: let results gather rather than
+            time.sleep(NAP)  # wake for each one
         now = time.monotonic()
         busy = [w.since + self.seconds for w in self.workers.values() if w.held]
         wait = self.seconds if not busy else max(0.0, min(busy) - now)
         events = self.poller.poll(int(wait * 1000) + 1)
         for fd, _mask in events:
-            self._read(self.workers[fd])
+            if fd in self.feeding:
+                self._flush(self.feeding[fd])
+            elif fd in self.workers:
+                self._read(self.workers[fd])
         now = time.monotonic()  # before the flag: a pause from here on is not in `now`
         if self.resumed:  # back from Ctrl-Z or SIGSTOP: the pause is not the items' fault
             self.resumed = False
@@ -299,7 +370,9 @@ class _Pool(Generic[T, R]):
                 result = pickle.loads(buffer[start + _FRAME.size : end])
             except Exception as exc:  # pragma: no cover - a worker only sends what it pickled
                 result = Stopped(_failed(exc))
-            self.done[worker.held.popleft()] = result
+            index = worker.held.popleft()
+            self.items.pop(index, None)
+            self.done[index] = result
             worker.since = now  # it has begun the next one
             start = end
         del buffer[:start]
@@ -320,7 +393,9 @@ class _Pool(Generic[T, R]):
         """`worker` is gone (reaped): the item it held gets `reason`, the rest go back."""
         self._drop(worker)
         if worker.held:
-            self.done[worker.held.popleft()] = Stopped(reason)
+            index = worker.held.popleft()
+            self.items.pop(index, None)
+            self.done[index] = Stopped(reason)
             self.pending.extendleft(reversed(worker.held))
             worker.held.clear()
 
@@ -328,8 +403,7 @@ class _Pool(Generic[T, R]):
         self.poller.unregister(worker.results)
         os.close(worker.results)
         if worker.tasks >= 0:
-            os.close(worker.tasks)
-            worker.tasks = -1
+            self._close_tasks(worker)
         del self.workers[worker.results]
 
     def _on_continue(self, signum: int, frame: FrameType | None) -> None:
@@ -436,9 +510,9 @@ def _cap_memory(memory_mib: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
 
 
-def _send(fd: int, value: object) -> None:
+def _frame(value: object) -> bytes:
     data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
-    _write_all(fd, _FRAME.pack(len(data)) + data)
+    return _FRAME.pack(len(data)) + data
 
 
 def _write_all(fd: int, data: bytes) -> None:

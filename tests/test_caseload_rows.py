@@ -1,0 +1,47 @@
+"""A caseload's CSV row comes from the counts alone (`tally`), and says what the whole result
+says, for any answers."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_fhir import values_for
+
+from screener.core.model import OTHER, Answers, Bank, Status
+from screener.core.scoring import score, tally
+from screener.summaries.caseload import _cell, csv_row
+
+
+def row_from_result(name: str, answers: Answers, bank: Bank) -> tuple[str | int, ...]:
+    """The row as the whole result says it (how every row was made before the counts
+    alone were enough)."""
+    res = score(bank, answers)
+    w = res.withdrawal
+    return (
+        _cell(name),
+        answers.created or "",
+        _cell(answers.bank_version),
+        "" if res.perspective == OTHER else res.severity.value,
+        res.count,
+        res.count_max,
+        "" if w is None or w.answered == 0 else w.score,
+        ";".join(f.id for f in res.flags),
+        "true" if res.complete else "false",
+        _cell(answers.demo or ""),
+        _cell(res.perspective),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_a_row_from_the_counts_is_the_row_of_the_whole_result(
+    bank: Bank, data: st.DataObject
+) -> None:
+    perspective = data.draw(st.sampled_from(list(bank.perspectives)))
+    values = data.draw(values_for(bank, perspective))
+    answers = Answers(bank.id, bank.version, perspective, values, "2026-11-21T10:00:00")
+    counted = tally(bank, answers)
+    assert csv_row("a.json", answers, counted) == row_from_result("a.json", answers, bank)
+    whole = score(bank, answers)
+    assert counted.tally.met == tuple(whole.ids(Status.MET))
+    assert counted.not_reached == whole.not_reached

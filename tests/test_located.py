@@ -1,0 +1,49 @@
+"""JSON read without YAML: the bounds hold, and the quick look at a text's nesting that spares
+walking most files says what walking them would."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from screener.files.located import MAX_DEPTH, ParseError, _nests, load_json
+
+strings = st.text(alphabet=st.sampled_from('ab"\\[]{}:, \n'), max_size=6)
+values = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 5) | strings,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(strings, inner, max_size=3),
+    max_leaves=12,
+)
+
+
+def depth(value: Any) -> int:
+    """How many containers deep `value` nests (a scalar: 0)."""
+    if isinstance(value, list):
+        return 1 + max((depth(v) for v in value), default=0)
+    if isinstance(value, dict):
+        return 1 + max((depth(v) for v in value.values()), default=0)
+    return 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=values, at=st.integers(1, 6))
+def test_the_quick_look_at_nesting_is_what_the_data_holds(value: Any, at: int) -> None:
+    assert _nests(json.dumps(value), at) == (depth(value) >= at)
+
+
+@pytest.mark.parametrize("wrapped", [0, 1])
+def test_deep_nesting_is_found_behind_many_brackets_in_strings(wrapped: int) -> None:
+    noise = {"note": "[{" * 200, 'quote\\"': '\\"[[' * 50}
+    deep: Any = 1
+    for _ in range(MAX_DEPTH - 1 + wrapped):  # inside {"deep": ...}: one level more
+        deep = [deep]
+    text = json.dumps({"noise": noise, "deep": deep})
+    if wrapped:
+        with pytest.raises(ParseError, match=f"nested more than {MAX_DEPTH} levels deep"):
+            load_json(text)
+    else:
+        assert load_json(text).data["deep"]
