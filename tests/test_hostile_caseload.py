@@ -126,7 +126,7 @@ def wait_for(path: Path, proc: subprocess.Popen[bytes]) -> int:
 
 def finish(proc: subprocess.Popen[bytes]) -> tuple[int, str, str]:
     try:
-        out, err = proc.communicate(timeout=20)
+        out, err = proc.communicate(timeout=60)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate()

@@ -356,7 +356,7 @@ class TestInteractiveInTheCLocale:
             env=env,
             dimensions=(40, 100),
             encoding="ascii",  # a byte outside ASCII fails the test
-            timeout=15,
+            timeout=60,
         )
         log = io.StringIO()
         child.logfile_read = log

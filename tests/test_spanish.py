@@ -588,7 +588,7 @@ class TestOnATerminal:
             env=env,
             dimensions=(24, 80),
             encoding="utf-8",
-            timeout=15,
+            timeout=60,
         )
 
     def test_a_walk_through_from_welcome_to_result_and_an_english_summary(
@@ -895,7 +895,7 @@ class TestCarryingOnInSpanish:
             env=env,
             dimensions=(24, 80),
             encoding="utf-8",
-            timeout=15,
+            timeout=60,
         )
 
     def test_the_saved_file_and_the_screen_carry_lang_es(self, tmp_path: Path) -> None:
