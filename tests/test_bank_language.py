@@ -414,6 +414,23 @@ class TestMarks:
         assert done.returncode == 1
         assert "Changed since (1):\n  title\n      Mini screen, revised" in done.stdout
 
+    def test_the_tool_reads_the_shipped_translation_as_the_loader_does(self) -> None:
+        """Its own text codes (AYUDA) included: the tool once refused what validate accepts."""
+        import subprocess
+        import sys
+
+        root = Path(__file__).resolve().parent.parent
+        done = subprocess.run(
+            [sys.executable, str(root / "tools" / "bank_translation.py"), "es"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert (done.returncode, done.stdout) == (
+            0,
+            "Not translated (0):\nChanged since (0):\n",
+        )
+
 
 class TestNumbersAreFacts:
     """A phone number, 911 or a text code is a fact: a translation cannot change it."""

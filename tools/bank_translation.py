@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from screener import i18n  # noqa: E402
 from screener.files import bank_language, yamlsrc  # noqa: E402
 from screener.files.bank import default_path, load_bank  # noqa: E402
 
@@ -54,7 +55,14 @@ def overlay(
     where = translation_file(bank_path, language)
     doc = yamlsrc.load(where.read_text(encoding="utf-8") if text is None else text)
     bank_id = str(base.data.get("id"))
-    found = bank_language.Overlay(base.data, language, str(where), doc, bank_id)
+    found = bank_language.Overlay(
+        base.data,
+        language,
+        str(where),
+        doc,
+        bank_id,
+        own_codes=i18n.TEXT_CODES.get(language, frozenset()),  # as the loader checks it
+    )
     found.apply()
     return found, where
 
