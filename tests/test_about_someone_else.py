@@ -466,14 +466,14 @@ class TestTitles:
 
     def test_the_bank_titles_each_perspective(self, bank: Bank) -> None:
         assert bank.about("self").title == "Opioid use self-screening"
-        assert bank.about(OTHER).title == "Opioid use: a screening about someone you care about"
+        assert bank.about(OTHER).title == "Opioid use screening about someone you care about"
 
     def test_a_summary_about_someone_else_is_not_a_self_screening(self, bank: Bank) -> None:
         answers = theirs(bank)
         summary = Summary(bank, answers, score(bank, answers), datetime(2026, 12, 1, tzinfo=UTC))
         text = export.render("md", summary)
         assert text.startswith(
-            "# Opioid use: a screening about someone you care about: screening summary"
+            "# Opioid use screening about someone you care about: screening summary"
         )
         assert "self-screening" not in text
 
@@ -484,5 +484,5 @@ class TestTitles:
         assert done.exit_code == 0
         after_choice = done.stdout.split("> 2", 1)[1]
         assert after_choice.lstrip().startswith(
-            "Opioid use: a screening about someone you care about"
+            "Opioid use screening about someone you care about"
         )
