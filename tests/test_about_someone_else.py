@@ -483,6 +483,4 @@ class TestTitles:
         done = runner.invoke(app, ["run"], input="2\nn\n")
         assert done.exit_code == 0
         after_choice = done.stdout.split("> 2", 1)[1]
-        assert after_choice.lstrip().startswith(
-            "Opioid use screening about someone you care about"
-        )
+        assert after_choice.lstrip().startswith("Opioid use screening about someone you care about")
