@@ -3,13 +3,13 @@
 The records are NamedTuples rather than frozen dataclasses: they are as immutable, but defining
 one costs about a twentieth as much (a dataclass execs its generated methods at import, about a
 millisecond each here), and these are defined on the way to the first screen, whose time has a
-budget (README: Development). `Result` stays a dataclass: its `count` field would shadow
-`tuple.count`.
+budget (README: Development). `Result` cannot be one (its `count` field would shadow
+`tuple.count`): it is a plain class with slots that behaves as a frozen dataclass would (equality,
+repr, no assignment), written out because building a dataclass costs about 2 ms at import.
 """
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from functools import lru_cache
@@ -494,7 +494,6 @@ class Finding(NamedTuple):
     because: tuple[tuple[str, Value], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
 class Result:
     bank_id: str
     bank_version: str
@@ -520,14 +519,115 @@ class Result:
     answers: Mapping[str, Value]  # the answers that count (shown questions only)
     # Questions that apply but were never answered, not even skipped (answers saved part-way):
     # empty when the screening was finished.
-    not_reached: tuple[str, ...] = ()
+    not_reached: tuple[str, ...]
     # "All use was prescribed?" was skipped and nothing reported rules it out, so tolerance and
     # withdrawal answered yes may or may not count (status UNCERTAIN).
-    supervision_uncertain: bool = False
+    supervision_uncertain: bool
     # Questions answered for an earlier bank version that have changed meaning since (their
     # `changed_in` is later than the answers' version): scored as given, with a note.
-    changed_since: tuple[str, ...] = ()
-    answered_version: str = ""  # the bank version the answers were given to
+    changed_since: tuple[str, ...]
+    answered_version: str  # the bank version the answers were given to
+
+    # The fields in order (for equality, repr and `match`); the slots are the same names.
+    __match_args__ = (
+        "bank_id",
+        "bank_version",
+        "perspective",
+        "screened_out",
+        "criteria",
+        "count",
+        "count_max",
+        "severity",
+        "severity_max",
+        "supervised_exclusion",
+        "supervision_claimed",
+        "overridden_by",
+        "physical_dependence",
+        "withdrawal",
+        "flags",
+        "referrals",
+        "caveats",
+        "shown",
+        "answers",
+        "not_reached",
+        "supervision_uncertain",
+        "changed_since",
+        "answered_version",
+    )
+    __slots__ = __match_args__
+
+    def __init__(
+        self,
+        bank_id: str,
+        bank_version: str,
+        perspective: str,
+        screened_out: bool,
+        criteria: tuple[CriterionResult, ...],
+        count: int,
+        count_max: int,
+        severity: Severity,
+        severity_max: Severity,
+        supervised_exclusion: bool,
+        supervision_claimed: bool,
+        overridden_by: tuple[tuple[str, Value], ...],
+        physical_dependence: bool,
+        withdrawal: Withdrawal | None,
+        flags: tuple[Finding, ...],
+        referrals: tuple[Finding, ...],
+        caveats: tuple[Finding, ...],
+        shown: tuple[str, ...],
+        answers: Mapping[str, Value],
+        not_reached: tuple[str, ...] = (),
+        supervision_uncertain: bool = False,
+        changed_since: tuple[str, ...] = (),
+        answered_version: str = "",
+    ) -> None:
+        put = object.__setattr__
+        put(self, "bank_id", bank_id)
+        put(self, "bank_version", bank_version)
+        put(self, "perspective", perspective)
+        put(self, "screened_out", screened_out)
+        put(self, "criteria", criteria)
+        put(self, "count", count)
+        put(self, "count_max", count_max)
+        put(self, "severity", severity)
+        put(self, "severity_max", severity_max)
+        put(self, "supervised_exclusion", supervised_exclusion)
+        put(self, "supervision_claimed", supervision_claimed)
+        put(self, "overridden_by", overridden_by)
+        put(self, "physical_dependence", physical_dependence)
+        put(self, "withdrawal", withdrawal)
+        put(self, "flags", flags)
+        put(self, "referrals", referrals)
+        put(self, "caveats", caveats)
+        put(self, "shown", shown)
+        put(self, "answers", answers)
+        put(self, "not_reached", not_reached)
+        put(self, "supervision_uncertain", supervision_uncertain)
+        put(self, "changed_since", changed_since)
+        put(self, "answered_version", answered_version)
+
+    def _fields(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__match_args__)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Result)
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__match_args__)
+        return f"Result({shown})"
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}")
 
     @property
     def complete(self) -> bool:

@@ -10,12 +10,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, NamedTuple, TypeAlias, cast
+from typing import Any, NamedTuple, TypeAlias
 
 from screener import i18n
 from screener.core.conditions import applicable
 from screener.core.kinds import kind_of
-from screener.core.model import UNKNOWN, Answers, Bank, Kind, Question, Role, Value, version_key
+from screener.core.model import (
+    NONE_OPTION,
+    UNKNOWN,
+    Answers,
+    Bank,
+    Kind,
+    Question,
+    Role,
+    Value,
+    version_key,
+)
 from screener.core.safetext import clean, one_line, show_value
 from screener.errors import AnswersError
 from screener.files import located
@@ -328,7 +338,7 @@ class _Checker:
                     hint=Hint(qid, table),
                 )
                 continue
-            q, asked_in, consent, plain_type, plain = entry
+            q, asked_in, consent, plain_type, plain, order = entry
             if consent:  # consent is asked afresh at every run, never stored
                 continue
             if perspective is not None and asked_in is not None and asked_in != perspective:
@@ -344,8 +354,19 @@ class _Checker:
                 )
                 continue
             if raw is None or (type(raw) is plain_type and raw in plain):
-                out[q.id] = cast(Value, raw)  # most answers: stored as written (None: skipped)
+                out[q.id] = raw  # type: ignore[assignment] # most answers: stored as written
                 continue
+            if order and type(raw) is list and all(type(v) is str for v in raw):
+                # A list of options: stored in the bank's order, as the kind's check stores
+                # it, when each is an option, none twice, and "none" only alone.
+                picked = set(raw)
+                if (
+                    len(picked) == len(raw)
+                    and picked <= plain
+                    and (len(raw) == 1 or NONE_OPTION not in picked)
+                ):
+                    out[q.id] = tuple(v for v in order if v in picked)
+                    continue
             stored, problem = check_value(q, raw)
             if problem:
                 self.error(("answers", qid), problem)
@@ -355,10 +376,13 @@ class _Checker:
 
 
 # For each question: the question, the one perspective it is asked in (None: every one),
-# whether it is the consent question, and the type and values of the answers that are stored
-# just as they are written (true/false; an option's id; a number on the scale). Any other
-# answer is checked by its kind, which says what is wrong with it.
-Accepted: TypeAlias = tuple[Question, str | None, bool, type | None, frozenset[object]]
+# whether it is the consent question, the type and values of the answers that are stored
+# just as they are written (true/false; an option's id; a number on the scale), and for a
+# multi question its options in order (a list of them is stored as a tuple in that order).
+# Any other answer is checked by its kind, which says what is wrong with it.
+Accepted: TypeAlias = tuple[
+    Question, str | None, bool, type | None, frozenset[object], tuple[str, ...]
+]
 _ACCEPTED: dict[int, tuple[Bank, dict[str, Accepted]]] = {}
 
 
@@ -372,13 +396,17 @@ def _accepted(bank: Bank) -> dict[str, Accepted]:
         for q in bank.questions:
             plain_type: type | None = None
             plain: frozenset[object] = frozenset()
+            order: tuple[str, ...] = ()
             if q.kind is Kind.YES_NO:
                 plain_type, plain = bool, frozenset((True, False))
             elif q.kind is Kind.CHOICE:
                 plain_type, plain = str, frozenset(str(o.value) for o in q.options)
             elif q.kind is Kind.SCALE and all(type(o.value) is int for o in q.options):
                 plain_type, plain = int, frozenset(o.value for o in q.options)
-            entry = (q, where.get(q.id), q.role is Role.CONSENT, plain_type, plain)
+            elif q.kind is Kind.MULTI and q.options:
+                order = tuple(str(o.value) for o in q.options)
+                plain = frozenset(order)
+            entry = (q, where.get(q.id), q.role is Role.CONSENT, plain_type, plain, order)
             table.setdefault(q.id, entry)  # the first of an id, as the bank reader keeps it
         hit = _ACCEPTED[id(bank)] = (bank, table)
     return hit[1]

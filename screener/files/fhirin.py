@@ -97,6 +97,7 @@ VALUE_KEYS = frozenset(
         "valueQuantity", "valueReference",
     }
 )  # fmt: skip
+ANSWER_OR_VALUE_KEYS = ANSWER_KEYS | VALUE_KEYS
 FINISHED = ("completed", "amended")
 PART_WAY = ("in-progress", "stopped")
 STATUSES = (*PART_WAY, *FINISHED, "entered-in-error")
@@ -136,6 +137,25 @@ def read_response(doc: located.Located, bank: Bank, filename: str) -> tuple[Answ
     return answers, reader.warnings
 
 
+_LINK_IDS: dict[int, tuple[Bank, tuple[dict[str, Question], frozenset[str], frozenset[str]]]] = {}
+
+
+def _link_ids(
+    bank: Bank,
+) -> tuple[dict[str, Question], frozenset[str], frozenset[str]]:
+    """The bank's questions by linkId, and its sections' group and intro linkIds: made once
+    per bank, as a bulk file reads thousands of responses against it. Only read."""
+    hit = _LINK_IDS.get(id(bank))
+    if hit is None or hit[0] is not bank:
+        made = (
+            {q.id: q for q in bank.questions},
+            frozenset(group_id(s.id) for s in bank.sections),
+            frozenset(intro_id(s.id) for s in bank.sections),
+        )
+        hit = _LINK_IDS[id(bank)] = (bank, made)  # holding `bank` keeps its id from being reused
+    return hit[1]
+
+
 class _Reader:
     def __init__(self, filename: str, doc: located.Located, bank: Bank) -> None:
         self.filename = filename
@@ -144,9 +164,7 @@ class _Reader:
         self.problems = Problems(filename, doc)
         self.problems.add_all(doc.problems)
         self.warnings: list[str] = []
-        self.questions = {q.id: q for q in bank.questions}
-        self.groups = {group_id(s.id) for s in bank.sections}
-        self.intros = {intro_id(s.id) for s in bank.sections}
+        self.questions, self.groups, self.intros = _link_ids(bank)
         self.values: dict[str, Value] = {}
         self.where: dict[str, Path] = {}  # question id -> the item that answered it
         self.who: tuple[str, Path] | None = None  # the about-whom answer, and where it is
@@ -224,6 +242,8 @@ class _Reader:
         return found[0]
 
     def keys(self, m: Mapping[str, Any], path: Path, known: frozenset[str]) -> None:
+        if known.issuperset(m):  # the usual case: no known key starts with "_"
+            return
         for key in m:
             name = key[1:] if isinstance(key, str) and key.startswith("_") else key
             if name not in known:
@@ -614,7 +634,7 @@ class _Reader:
         if not isinstance(answer, dict):
             self.error(at, _("expected an answer (a mapping with a value)"))
             return
-        self.keys(answer, at, ANSWER_KEYS | VALUE_KEYS)
+        self.keys(answer, at, ANSWER_OR_VALUE_KEYS)
         self.modifiers(answer, at)
         given = [k for k in answer if k in VALUE_KEYS]
         if given != ["valueCoding"]:
@@ -647,7 +667,7 @@ class _Reader:
         if not isinstance(answer, dict):
             self.error(path, _("expected an answer (a mapping with a value)"))
             return _BAD
-        self.keys(answer, path, ANSWER_KEYS | VALUE_KEYS)
+        self.keys(answer, path, ANSWER_OR_VALUE_KEYS)
         self.modifiers(answer, path)
         if answer.get("item"):
             self.error((*path, "item"), _("{id} is a question: its answers hold no items"), id=q.id)

@@ -116,23 +116,29 @@ def load_json(text: str) -> Located:
     return Located(data, {(): 1}, problems)
 
 
-_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-_PAIR = re.compile(r"\[\]|\{\}")
+# For `_nests`: every byte but a bracket or a quote (deleted), and each bracket as the step
+# in depth it makes, as a signed byte (+1 opening, -1 closing).
+_NOT_BRACKET_OR_QUOTE = bytes(c for c in range(256) if c not in b'[]{}"')
+_DEPTH_STEP = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
 
 
 def _nests(text: str, depth: int) -> bool:
     """Whether brackets nest `depth` deep in JSON text (already parsed, so valid), outside
-    its strings: each pass takes away the innermost pairs, so it takes `depth` passes to
-    empty brackets nested that deep."""
+    its strings: the deepest point of the running sum of +1 per opening bracket and -1 per
+    closing one. Done on the UTF-8 bytes, where the work is in C: no byte of a character
+    beyond ASCII is a quote, a backslash or a bracket."""
+    from array import array
+    from itertools import accumulate
+
+    data = text.encode("utf-8", "surrogatepass")
     # Without escaped backslashes, then escaped quotes, every quote left opens or closes a
     # string: what is outside the strings is every other piece between quotes.
-    unquoted = text.replace("\\\\", "").replace('\\"', "")
-    brackets = _NOT_BRACKET.sub("", "".join(unquoted.split('"')[::2]))
-    for _pass in range(depth - 1):
-        if not brackets:
-            return False
-        brackets = _PAIR.sub("", brackets)  # one level: what that leaves is for the next pass
-    return bool(brackets)
+    if b"\\" in data:
+        data = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    quoted = data.translate(None, _NOT_BRACKET_OR_QUOTE)  # brackets and quotes: much shorter
+    brackets = b"".join(quoted.split(b'"')[::2])
+    steps = array("b", brackets.translate(_DEPTH_STEP))
+    return max(accumulate(steps), default=0) >= depth
 
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
