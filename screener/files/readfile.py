@@ -96,18 +96,8 @@ def read_text(path: Path, what: FileKind, error: Callable[[list[str]], ScreenerE
     def too_big() -> ScreenerError:
         return refuse(_(says.too_big).format(limit=MAX_FILE_BYTES // (1024 * 1024)))
 
+    fd, info = _open_regular(path, what, refuse)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | _NO_CTTY)  # a FIFO opens at once
-    except FileNotFoundError:
-        raise refuse(_(says.missing)) from None
-    except OSError as exc:
-        raise unreadable(_reason(exc)) from None
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise refuse(_(says.folder))
-        if not stat.S_ISREG(info.st_mode):
-            raise refuse(_(says.special).format(kind=_special_kind(info.st_mode)))
         if info.st_size > MAX_FILE_BYTES:
             raise too_big()
         chunks = []
@@ -137,11 +127,26 @@ def open_stream(path: Path, what: FileKind) -> BinaryIO:
     length): only a regular file, refused as `read_text` refuses it otherwise (an
     AnswersError with one line naming it). The caller closes it."""
     name = one_line(str(path))
-    says = _REFUSALS[what]
 
     def refuse(message: str) -> ScreenerError:
         return AnswersError([f"{name}: {message}"])
 
+    fd, _info = _open_regular(path, what, refuse)
+    try:
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "rb")
+
+
+def _open_regular(
+    path: Path, what: FileKind, refuse: Callable[[str], ScreenerError]
+) -> tuple[int, os.stat_result]:
+    """`path` opened for reading, and its status, once it is known to be a regular file: a
+    FIFO opens at once instead of waiting for a writer, and a terminal never becomes the
+    controlling one. Anything else raises `refuse` with the sentence for a `what` file."""
+    says = _REFUSALS[what]
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | _NO_CTTY)
     except FileNotFoundError:
@@ -154,11 +159,13 @@ def open_stream(path: Path, what: FileKind) -> BinaryIO:
             raise refuse(_(says.folder))
         if not stat.S_ISREG(info.st_mode):
             raise refuse(_(says.special).format(kind=_special_kind(info.st_mode)))
-        os.set_blocking(fd, True)
+    except OSError as exc:
+        os.close(fd)
+        raise refuse(_(says.unreadable).format(reason=_reason(exc))) from None
     except BaseException:
         os.close(fd)
         raise
-    return os.fdopen(fd, "rb")
+    return fd, info
 
 
 def _reason(exc: OSError) -> str:
