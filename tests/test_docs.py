@@ -121,3 +121,13 @@ def test_the_json_page_lists_every_id_of_the_built_in_bank(bank: Bank) -> None:
         *(str(o.value) for q in bank.questions for o in q.options if isinstance(o.value, str)),
     }
     assert sorted(ids - listed) == []
+
+
+@pytest.mark.parametrize("page", ["README.md", "docs/exit-codes.md"])
+def test_the_exit_code_tables_hold_every_code_screener_uses_and_no_other(page: str) -> None:
+    from screener.errors import ExitCode
+
+    text = (ROOT / page).read_text(encoding="utf-8")
+    table = text.split("| code | meaning |", 1)[1].split("\n\n", 1)[0]
+    rows = [int(n) for n in re.findall(r"^\| (\d+) \|", table, re.M)]
+    assert rows == sorted(code.value for code in ExitCode)
