@@ -131,3 +131,11 @@ def test_the_exit_code_tables_hold_every_code_screener_uses_and_no_other(page: s
     table = text.split("| code | meaning |", 1)[1].split("\n\n", 1)[0]
     rows = [int(n) for n in re.findall(r"^\| (\d+) \|", table, re.M)]
     assert rows == sorted(code.value for code in ExitCode)
+
+
+def test_the_demo_page_lists_every_built_in_persona(bank: Bank) -> None:
+    from screener.files.personas import load_personas
+
+    text = (ROOT / "docs" / "demo.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `([a-z][a-z0-9_-]*)` \|", text, re.M)
+    assert sorted(rows) == sorted(p.name for p in load_personas(None, bank))
