@@ -14,7 +14,7 @@ import errno
 import gc
 import os
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -27,15 +27,16 @@ from typer._click.formatting import HelpFormatter
 from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from screener import __version__, cliwords, i18n
-from screener.core.safetext import LINE_LIMIT, clean, one_line, show_value
-from screener.errors import AnswersError, ExitCode, Interrupted, Quit, ScreenerError
-from screener.i18n import _, ngettext
+from screener.core.safetext import LINE_LIMIT, one_line, show_value
+from screener.errors import ExitCode, Interrupted, Quit, ScreenerError
+from screener.i18n import _
 from screener.screens import streams
 
 if TYPE_CHECKING:  # Rich is imported only where a screen is drawn: never on the machine paths
     from rich.console import Console, RenderableType
 
-    from screener.core.model import Answers, Bank, Result
+    from screener import api, exports, flow
+    from screener.core.model import Bank
 
 # Typer asks gettext for its few words ("Options", "required"): the catalog answers instead.
 typer.core._ = i18n._  # type: ignore[attr-defined]
@@ -183,17 +184,10 @@ def _subject(value: str | None) -> str | None:
     if not valid_reference(value):
         # One line, as the other --subject mistakes are said (not Click's usage block).
         with guarded():
-            raise ScreenerError(f"--subject: {_bad_subject(value)}")
+            from screener.exports import bad_subject
+
+            raise ScreenerError(f"--subject: {bad_subject(value)}")
     return value
-
-
-def _bad_subject(value: str) -> str:
-    from screener.core.fhirnames import MAX_REFERENCE
-
-    return _(
-        "expected a reference like Patient/123, or an absolute URI, in printable characters "
-        "and at most {limit} of them, got {value}"
-    ).format(limit=MAX_REFERENCE, value=show_value(value))
 
 
 SubjectOption = Annotated[
@@ -396,189 +390,29 @@ def _safe_lines(message: str) -> str:
     return "\n".join(one_line(line, LINE_LIMIT) for line in message.splitlines())
 
 
-def _export_plan(
-    targets: list[str] | None,
-    fmt: str | None,
-    force: bool,
-    language: str | None = None,
-    subject: str | None = None,
-) -> list[tuple[str, str]]:
-    """(target, format) for each --export, checked before anything is asked.
+def _terminal(out: "Console", interactive: bool) -> "flow.Terminal":
+    """The terminal a run talks to, for the run flow: this console, its line reader, and how
+    to start screener again (for the command that carries on)."""
+    from screener import flow
 
-    Nobody should answer fifty questions to learn then that the folder does not exist.
-    """
-    if not targets:
-        given_options = (
-            (fmt is not None, "--format"),
-            (force, "--force"),
-            (language is not None, "--export-lang"),
-        )
-        for given, name in given_options:
-            if given:
-                raise ScreenerError(
-                    _("{option} only applies to --export: add --export PATH").format(option=name)
-                )
-        if subject is not None:
-            _check_subject(subject, [])
-        return []
-    from screener.files import safefile
-    from screener.summaries import export
-
-    plan = [(target, export.format_for(target, fmt)) for target in targets]
-    if subject is not None:
-        _check_subject(subject, plan)
-    if targets.count("-") > 1:
-        raise ScreenerError(_("--export -: standard output can take only one summary"))
-    seen: dict[tuple[object, ...], str] = {}  # what makes a file this one -> the name given
-    for target in targets:
-        if target == "-":
-            continue
-        safefile.check_target(Path(target), force)  # first: a link loop is its one line
-        keys = safefile.same_file_keys(Path(target))
-        first = next((seen[key] for key in keys if key in seen), None)
-        if first is not None:
-            raise ScreenerError(_same_file(target, first))
-        seen.update(dict.fromkeys(keys, target))
-    return plan
-
-
-def _check_subject(subject: str, plan: list[tuple[str, str]]) -> None:
-    """--subject names whom a FHIR export is about; it means nothing to the other formats."""
-    from screener.core.fhirnames import valid_reference
-
-    if not any(fmt.startswith("fhir") for _, fmt in plan):
-        raise ScreenerError(
-            _("--subject only applies to a FHIR export: add --export NAME.fhir.json")
-        )
-    if not valid_reference(subject):  # checked as it was parsed; this is for a direct call
-        raise ScreenerError(f"--subject: {_bad_subject(subject)}")
-
-
-def _same_file(target: str, first: str) -> str:
-    """Two --export names for one file: writing both would leave only the second."""
-    if _spelled(target) == _spelled(first):
-        return _("--export: {name} is given twice").format(name=one_line(target))
-    return _("--export: {name} and {other} are the same file").format(
-        name=one_line(target), other=one_line(first)
+    return flow.Terminal(
+        out,
+        lambda prompt: out.input(prompt, emoji=False),
+        interactive,
+        program=_program() if interactive else "screener",
+        say=say,
     )
 
 
-def _spelled(target: str) -> str:
-    return os.path.normcase(os.path.normpath(Path(target).absolute()))
+def _banks(path: Path | None, plan: "exports.Plan") -> "api.Banks":
+    """The bank in other languages than the run's: with --export-lang, loaded now (nobody
+    should answer fifty questions to learn then that the Spanish file is broken)."""
+    from screener import api
 
-
-def _to_stdout(plan: list[tuple[str, str]]) -> bool:
-    """Whether one export is `-`: standard output then holds that summary alone."""
-    return any(target == "-" for target, _ in plan)
-
-
-def _write_exports(
-    plan: list[tuple[str, str]],
-    bank: "Bank",
-    answers: "Answers",
-    res: "Result",
-    force: bool,
-    notes: "Callable[[str], None]",
-    language: str | None = None,
-    bank_path: Path | None = None,
-    subject: str | None = None,
-) -> None:
-    """Write each planned export, made now; `-` goes to standard output, each file gets one
-    line on `notes`. With `language` (`--export-lang`) the summaries are in that language,
-    the bank's words too, whatever the language of the screening: the answers and the result
-    are ids and numbers, so they read the same in either. `subject` (from --subject) wins over
-    the one the answers came with."""
-    if not plan:
-        return
-    if subject is not None:
-        answers = answers._replace(subject=subject)
-    from datetime import datetime
-
-    from screener.core.model import Summary
-    from screener.files import safefile
-    from screener.summaries import export
-
-    made = datetime.now().astimezone()
-    if language is not None and language != i18n.language():
-        other = _bank_in(bank_path, language)  # loaded before the first question
-        with i18n.speaking(language):
-            summary = Summary(other, answers, res, made)
-            texts = [export.render(fmt, summary) for _target, fmt in plan]
-    else:
-        summary = Summary(bank, answers, res, made)
-        texts = [export.render(fmt, summary) for _target, fmt in plan]
-    for (target, fmt), text in zip(plan, texts, strict=True):
-        if target == "-":
-            streams.write_document(text)
-        else:
-            safefile.write_private(Path(target), text, force)
-            notes(
-                _("Saved {what} to {name} (only you can read it).").format(
-                    what=_(export.DESCRIPTION[fmt]), name=one_line(target)
-                )
-            )
-
-
-# The bank in another language than the run's, by (bank path, language): what a summary in that
-# language needs, loaded before the first question (see _load_languages).
-_IN_LANGUAGE: "dict[tuple[Path | None, str], Bank | ScreenerError]" = {}
-
-
-def _load_languages(
-    bank_path: Path | None, languages: "list[str]", strict: bool, ahead: bool = False
-) -> None:
-    """Load the bank in each of `languages` other than the run's, its translation file
-    included, before anything is asked: nobody should answer fifty questions to learn then
-    that the Spanish file is broken. `strict` (an --export-lang given) raises the problem at
-    once; otherwise it is kept, for the summary menu to say when that language is chosen.
-    `ahead` (the summary menu's languages, before the first question): the built-in bank's
-    prepared form, while current, is known good, and is read only when a summary asks."""
-    from screener.files import prepared
-
-    for code in languages:
-        key = (bank_path, code)
-        if code == i18n.language():
-            continue
-        if ahead and bank_path is None and prepared.current(code):
-            continue
-        known = _IN_LANGUAGE.get(key)
-        if strict and isinstance(known, ScreenerError):
-            raise known
-        if known is not None:
-            continue
-        try:  # its problems are told in the run's language, as any other
-            _IN_LANGUAGE[key] = found = _load_bank(bank_path, code)
-        except ScreenerError as exc:
-            _IN_LANGUAGE[key] = exc
-            if strict:
-                raise
-            continue
-        if strict and found.language != code:
-            _warn(
-                [
-                    _(
-                        "the question bank has no {language} text: its questions are in {own}"
-                    ).format(
-                        language=i18n.language_name(code), own=i18n.language_name(found.language)
-                    )
-                ]
-            )
-
-
-def _bank_in(bank_path: Path | None, code: str) -> "Bank":
-    """The bank in `code`, as loaded before the first question (loaded now if it was not)."""
-    _load_languages(bank_path, [code], strict=False)
-    found = _IN_LANGUAGE.get((bank_path, code))
-    if found is None:  # the run's own language
-        return _bank(bank_path)
-    if isinstance(found, ScreenerError):
-        raise found
-    return found
-
-
-def _notes(out: "Console") -> "Callable[[str], None]":
-    """Where a run says what it saved: its own console, unwrapped so a path stays whole."""
-    return lambda text: out.print(text, markup=False, soft_wrap=True)
+    banks = api.Banks(path)
+    if plan.exports and plan.language is not None:
+        _warn(banks.load([plan.language], strict=True))
+    return banks
 
 
 def _json(data: object) -> str:
@@ -592,49 +426,11 @@ def _json(data: object) -> str:
 def _bank(path: Path | None) -> "Bank":
     """The bank at `path` (the built-in one by default) in the language in use, with a warning
     when it cannot speak that language, or not every one of its words."""
-    wanted = i18n.language()
-    the_bank = _load_bank(path, wanted)
-    if the_bank.language != wanted:
-        _warn(
-            [
-                _("the question bank has no {language} text: its questions are in {own}").format(
-                    language=i18n.language_name(wanted), own=i18n.language_name(the_bank.language)
-                )
-            ]
-        )
-    elif the_bank.untranslated:
-        n = len(the_bank.untranslated)
-        _warn(
-            [
-                ngettext(
-                    "{n} text of the question bank has no {language} translation yet, so it is "
-                    "shown in {own} (screener validate lists it)",
-                    "{n} texts of the question bank have no {language} translation yet, so they "
-                    "are shown in {own} (screener validate lists them)",
-                    n,
-                ).format(
-                    n=n,
-                    language=i18n.language_name(wanted),
-                    own=i18n.language_name(the_bank.languages[0]),
-                )
-            ]
-        )
+    from screener import api
+
+    the_bank = api.load_bank(path)
+    _warn(api.bank_warnings(the_bank))
     return the_bank
-
-
-def _load_bank(path: Path | None, language: str) -> "Bank":
-    """The bank at `path` (the built-in one by default) in `language`, when it has it. The
-    built-in bank comes from its prepared form without loading the YAML reader at all, while
-    that form is current; otherwise `load_bank` reads the YAML, and says what is wrong."""
-    if path is None:
-        from screener.files import prepared
-
-        ready = prepared.read(language)
-        if ready is not None:
-            return ready
-    from screener.files.bank import load_bank
-
-    return load_bank(path, language=language)
 
 
 def _either(choices: list[str]) -> str:
@@ -694,212 +490,19 @@ def run(
     lang: LangOption = None,
 ) -> None:
     """Take the screening, one question at a time (the default command)."""
-    from screener.core.model import Answers, Value
-    from screener.files import answers as answers_io
-    from screener.screens import render
-    from screener.screens.interview import Interview
+    from screener import exports, flow
 
     interactive = sys.stdin.isatty()
     with guarded():
-        plan = _export_plan(export, fmt, force, export_lang, subject)
+        plan = exports.plan(export, fmt, force, export_lang, subject)
         # With `--export -` standard output holds the summary alone: the run goes to stderr.
-        out = console(plain, stderr=_to_stdout(plan))
+        out = console(plain, stderr=plan.to_stdout)
         the_bank = _bank(bank)
-        _IN_LANGUAGE.clear()  # as the files are now, not as an earlier call found them
-        if plan and export_lang is not None:
-            _load_languages(bank, [export_lang], strict=True)
+        banks = _banks(bank, plan)
         if interactive:  # the summary menu after the result offers every language
-            _load_languages(bank, list(i18n.LANGUAGES), strict=False, ahead=True)
-        prefill: dict[str, Value] = {}
-        created: str | None = None
-        persona: str | None = None  # set when the file holds a demo's fictional answers
-        opening: str | None = None
-        given_subject: str | None = None
-        given_version: str | None = None  # the bank version the file's answers were given to
-        from_fhir = False
-        if answers is not None:
-            given, warnings, from_fhir = answers_io.read_file(answers, the_bank)
-            _warn(warnings)
-            prefill = dict(given.values)
-            given_subject = given.subject
-            given_version = given.bank_version
-            if prefill:
-                n = len(prefill)
-                opening = ngettext(
-                    "Carrying on from {name}: {n} answer kept. "
-                    "Only the questions still open will be asked.",
-                    "Carrying on from {name}: {n} answers kept. "
-                    "Only the questions still open will be asked.",
-                    n,
-                ).format(name=one_line(str(answers)), n=n)
-            if perspective is not None and perspective != given.perspective:
-                raise ScreenerError(
-                    _(
-                        "--perspective {wanted}: {name} holds answers in perspective {given}; "
-                        "leave out --perspective to carry on with them"
-                    ).format(
-                        wanted=show_value(perspective),
-                        name=one_line(str(answers)),
-                        given=show_value(given.perspective),
-                    )
-                )
-            perspective = given.perspective
-            created, persona = given.created, given.demo
-        banner = render.demo_banner(persona)
-        who = _perspective(the_bank.perspectives, perspective)
-        todo = answers_io.missing(the_bank, prefill, who)
-        if answers is not None and who is not None and not todo:
-            # Nothing asked: the screening is the one the file recorded, when it did.
-            taken: Answers | None = Answers(
-                the_bank.id, given.bank_version, who, prefill, created, persona, given_subject
-            )
-        else:
-            if answers is not None and not interactive:
-                raise AnswersError(
-                    [
-                        _("{name}: no answer for: {ids} (answer them in a terminal)").format(
-                            name=one_line(str(answers)), ids=", ".join(todo)
-                        )
-                    ]
-                )
-
-            def ask(prompt: str) -> str:
-                line = out.input(prompt, emoji=False)
-                if not interactive:  # echo piped answers so a transcript reads like a session
-                    out.print(one_line(line, None), markup=False)
-                return line
-
-            from functools import partial
-
-            from screener.screens import reader
-
-            save = save_to = None
-            update = False
-            if interactive:  # saving part-way needs a person to confirm where
-                from datetime import date
-
-                save = partial(_save_partial, bank=the_bank, persona=persona, program=_program())
-                # Carrying on from a file: leaving again offers that file (replacing it is
-                # asked), not a new one beside it. A FHIR response is the clinic's record, not
-                # answers saved part-way: a new answers file beside it is offered instead.
-                if answers is not None and not from_fhir:
-                    save_to, update = answers.absolute(), True
-                else:
-                    folder = answers.absolute().parent if answers is not None else Path.home()
-                    save_to = answers_io.suggest_save_path(folder, date.today())
-
-            def show(renderable: "RenderableType") -> None:
-                out.print(renderable, soft_wrap=getattr(renderable, "soft_wrap", False))
-
-            taken = Interview(
-                the_bank,
-                ask,
-                show,
-                who,
-                prefill,
-                plain,
-                save,
-                save_to,
-                banner,
-                opening,
-                program=_program() if interactive else "screener",
-                pause_after_emergency=interactive,
-                switch=_program() if interactive else "screener",
-                pager=partial(reader.page_if_long, out, plain=plain) if interactive else None,
-                update=update,
-                given_version=given_version,
-            ).run()
-            if taken is not None and persona is not None:  # fictional answers stay marked
-                taken = taken._replace(demo=persona)
-            if taken is not None and given_subject is not None:
-                taken = taken._replace(subject=given_subject)
-        if taken is None:
-            out.print(render.declined(the_bank, plain))
-            return
-        from screener.core.scoring import score  # not needed until the questions are done
-        from screener.screens import result as result_screen
-
-        res = score(the_bank, taken)
-        # A person at a terminal reads the result page by page (the reader, with its menu);
-        # output that is not a terminal gets it whole, as it always has.
-        paged = interactive and out.is_terminal
-        if not paged:
-            out.print(result_screen.result(the_bank, res, plain, banner))
-        said: list[str] = []
-        notes = said.append if paged else _notes(out)
-        _write_exports(plan, the_bank, taken, res, force, notes, export_lang, bank, subject)
-        if interactive:  # a person is there: offer to keep a summary (never asked of a pipe)
-            _after_result(the_bank, taken, res, out, plain, bool(plan), bank, banner)
-        for line in said:  # under the reader's last page, where they stay on screen
-            _notes(out)(line)
-        if interactive and answers is not None and todo and res.complete and not from_fhir:
-            _offer_to_delete(answers, out)
-
-
-def _after_result(
-    bank: "Bank",
-    taken: "Answers",
-    res: "Result",
-    out: "Console",
-    plain: bool,
-    saved_before: bool,
-    bank_path: Path | None = None,
-    banner: str | None = None,
-) -> None:
-    """At a terminal, the result in the reader (page by page, when the output is the
-    terminal): read on, go back, save a summary for a clinician (in any language screener
-    speaks), see the emergency steps again, or leave."""
-    from datetime import date
-
-    from screener.screens.after import AfterResult
-
-    def show(renderable: "RenderableType") -> None:
-        out.print(renderable, soft_wrap=getattr(renderable, "soft_wrap", False))
-
-    AfterResult(
-        bank,
-        taken,
-        res,
-        out.input,
-        show,
-        Path.home(),
-        date.today(),
-        plain,
-        saved_before=saved_before,
-        bank_in=lambda code: _bank_in(bank_path, code),
-        banner=banner,
-    ).run(out, whole=not out.is_terminal)
-
-
-def _offer_to_delete(path: Path, out: "Console") -> None:
-    """A screening carried on from a file is finished: the answers saved part-way need not
-    stay on the disk. Asked, never done silently; Enter, Ctrl-C or end of input keep it."""
-    from screener.core.kinds import is_yes, typed_no, typed_yes
-    from screener.screens import render
-
-    yes, no = typed_yes(), typed_no()
-    out.print(
-        render.hint(
-            _(
-                "You finished the screening. Delete the answers saved part-way in {path}? "
-                "({yes}/{default_no})"
-            ).format(path=one_line(str(path)), yes=yes, default_no=no.upper())
-        )
-    )
-    try:
-        reply = out.input("> ", emoji=False).strip().lower()
-    except (EOFError, KeyboardInterrupt):
-        out.print()
-        reply = ""
-    if is_yes(reply):
-        try:
-            path.unlink()
-        except OSError as exc:
-            say(_("Not deleted: {reason}").format(reason=exc.strerror or str(exc)))
-            return
-        out.print(_("Deleted {path}.").format(path=one_line(str(path))), markup=False)
-    else:
-        out.print(_("Kept {path}.").format(path=one_line(str(path))), markup=False)
+            banks.load(list(i18n.LANGUAGES), strict=False, ahead=True)
+        options = flow.Options(the_bank, banks, answers, perspective, plain, plan)
+        flow.run(options, _terminal(out, interactive))
 
 
 def _program() -> str:
@@ -916,37 +519,6 @@ def _program() -> str:
     if found is not None and os.path.realpath(found) == os.path.realpath(started):
         return "screener"
     return shlex.quote(str(Path(started).absolute()))
-
-
-def _save_partial(
-    path: Path,
-    answers: "Answers",
-    replace: bool,
-    *,
-    bank: "Bank",
-    persona: str | None,
-    program: str = "screener",
-) -> None:
-    from screener.files.answers import save_partial
-
-    save_partial(path, answers._replace(demo=persona), bank, replace, program)
-
-
-def _perspective(known: Mapping[str, str], wanted: str | None) -> str | None:
-    """The perspective asked for; None when none was and the bank offers several (the run
-    asks "Who is this about?")."""
-    names = list(known)
-    if wanted is None:
-        if len(names) > 1:
-            return None
-        return names[0] if names else "self"
-    if wanted not in names:
-        raise ScreenerError(
-            _("--perspective: {name} is not offered by this bank ({names})").format(
-                name=show_value(wanted), names=", ".join(names)
-            )
-        )
-    return wanted
 
 
 @app.command("score", cls=_Command, help=_("Score answers files without asking anything."))
@@ -983,6 +555,7 @@ def score_cmd(
     """Score answers files without asking anything."""
     if as_json and as_csv:
         raise typer.BadParameter(_("choose one of --json and --csv"), param_hint="'--csv'")
+    from screener import exports
     from screener.files.readfile import is_bulk
 
     if as_csv or len(files) > 1 or any(is_bulk(f) for f in files):
@@ -995,79 +568,49 @@ def score_cmd(
                     )
                 )
             # --format, --force, --export-lang or --subject alone: say they need --export
-            _export_plan(None, fmt, force, export_lang, subject)
+            exports.plan(None, fmt, force, export_lang, subject)
         _score_caseload(files, bank, "csv" if as_csv else "json" if as_json else "lines")
         return
-    from screener.core.scoring import result_json, score
-    from screener.files.answers import read_answers
+    from screener import api
 
     with guarded():
-        plan = _export_plan(export, fmt, force, export_lang, subject)
-        to_stdout = _to_stdout(plan)
-        if to_stdout and as_json:
+        plan = exports.plan(export, fmt, force, export_lang, subject)
+        if plan.to_stdout and as_json:
             raise ScreenerError(_("--json and --export - both write to standard output: pick one"))
         the_bank = _bank(bank)
-        _IN_LANGUAGE.clear()  # as the files are now, not as an earlier call found them
-        if plan and export_lang is not None:
-            _load_languages(bank, [export_lang], strict=True)
-        given, warnings = read_answers(files[0], the_bank)
+        banks = _banks(bank, plan)
+        given, warnings, _fhir = api.read_answers(files[0], the_bank)
         _warn(warnings)
-        res = score(the_bank, given)
+        res = api.score(the_bank, given)
         if as_json:
             import json
 
+            from screener.core.scoring import result_json
+
             print(json.dumps(result_json(res), indent=2))
-        elif not to_stdout:  # with `--export -` standard output holds the summary alone
+        elif not plan.to_stdout:  # with `--export -` standard output holds the summary alone
             from screener.screens import render
             from screener.screens import result as result_screen
 
             banner = render.demo_banner(given.demo)
             console(plain).print(result_screen.result(the_bank, res, plain, banner))
-        stream = "stderr" if as_json or to_stdout else "stdout"
+        stream = "stderr" if as_json or plan.to_stdout else "stdout"
         notes = lambda text: say(text, stream)  # noqa: E731
-        _write_exports(plan, the_bank, given, res, force, notes, export_lang, bank, subject)
+        exports.write(plan, the_bank, given, res, notes, banks)
 
 
 def _score_caseload(files: list[Path], bank: Path | None, form: str) -> None:
     """Many files: a row each; a bad file is reported by name and the rest still scored."""
+    from screener import api
     from screener.files.readfile import is_bulk
-    from screener.summaries import caseload
 
     with guarded():
         the_bank = _bank(bank)
-        failed, total = caseload.write_all(files, the_bank, form, sys.stdout, sys.stderr)
-        if failed and any(is_bulk(f) for f in files):
-            sys.stdout.flush()  # the records of a bulk file, and any file beside them
-            say(
-                ngettext(
-                    "{failed} of {total} records could not be scored (listed above); "
-                    "the others were.",
-                    "{failed} of {total} records could not be scored (listed above); "
-                    "the others were.",
-                    failed,
-                ).format(failed=failed, total=total)
-            )
-            raise typer.Exit(ExitCode.ANSWERS)
-        if failed:
-            sys.stdout.flush()
-            if failed == total:
-                say(
-                    ngettext(
-                        "The file could not be scored.",
-                        "None of the {total} files could be scored.",
-                        total,
-                    ).format(total=total)
-                )
-            else:
-                say(
-                    ngettext(
-                        "{failed} of {total} files could not be scored (listed above); "
-                        "the others were.",
-                        "{failed} of {total} files could not be scored (listed above); "
-                        "the others were.",
-                        failed,
-                    ).format(failed=failed, total=total)
-                )
+        failed, total = api.score_caseload(files, the_bank, form, sys.stdout, sys.stderr)
+        last = api.caseload_failures(failed, total, any(is_bulk(f) for f in files))
+        if last is not None:
+            sys.stdout.flush()  # the rows scored, before the line that counts the others
+            say(last)
             raise typer.Exit(ExitCode.ANSWERS)
 
 
@@ -1228,15 +771,15 @@ def demo(
     """Play a fictional persona's walk-through, for a counselor to show; no name lists them."""
     import math
 
+    from screener import exports, flow
     from screener.screens import demo as personas_io
-    from screener.screens import render
 
     with guarded():
-        plan = _export_plan(export, fmt, force, export_lang)
-        if plan and name is None:
+        plan = exports.plan(export, fmt, force, export_lang)
+        if plan.exports and name is None:
             raise ScreenerError(_("--export saves a played demo: name the persona to play"))
         # With `--export -` standard output holds the summary alone: the demo goes to stderr.
-        out = console(plain, stderr=_to_stdout(plan))
+        out = console(plain, stderr=plan.to_stdout)
         if pace is not None and not (math.isfinite(pace) and 0 <= pace <= MAX_PACE):
             raise ScreenerError(
                 _("--pace: expected a number of seconds from 0 to {most}, got {pace}").format(
@@ -1246,9 +789,7 @@ def demo(
         if as_json and name is not None:
             raise ScreenerError(_("--json lists the personas: leave out the name to use it"))
         the_bank = _bank(bank)
-        _IN_LANGUAGE.clear()  # as the files are now, not as an earlier call found them
-        if plan and export_lang is not None:
-            _load_languages(bank, [export_lang], strict=True)
+        banks = _banks(bank, plan)
         cast = personas_io.load_personas(personas, the_bank)
         if name is None:
             if as_json:
@@ -1259,48 +800,24 @@ def demo(
         persona = personas_io.find(cast, name)
         if pace is None:
             pace = DEMO_PACE if sys.stdout.isatty() and not step else 0.0
-        wait = None
-        if step:
+        wait = _step_reader(out) if step else None
+        options = flow.Options(the_bank, banks, plain=plain, exports=plan)
+        terminal = flow.Terminal(out, out.input, sys.stdin.isatty(), say=say)
+        flow.play(options, terminal, persona, pace, wait)
 
-            def wait(prompt: str) -> str:
-                """The line typed at the step prompt; end of input stops the demo (130).
-                A terminal has echoed it; piped input is echoed, for a transcript."""
-                line = out.input(render.hint(prompt))
-                if not sys.stdin.isatty():
-                    out.print(one_line(line, None), markup=False)
-                return line
 
-        # Who the fictional person is, before their answers: the counselor's opening line.
-        out.print(
-            _("Playing {name}: {sketch}").format(name=persona.name, sketch=clean(persona.sketch)),
-            markup=False,
-        )
-        pager = None
-        if step and sys.stdin.isatty() and out.is_terminal:
-            from functools import partial
+def _step_reader(out: "Console") -> "Callable[[str], str]":
+    """With --step: the line typed at the step prompt; end of input stops the demo (130)."""
+    from screener.screens import render
 
-            from screener.screens import reader
+    def wait(prompt: str) -> str:
+        """A terminal has echoed the line; piped input is echoed, for a transcript."""
+        line = out.input(render.hint(prompt))
+        if not sys.stdin.isatty():
+            out.print(one_line(line, None), markup=False)
+        return line
 
-            pager = partial(reader.page_if_long, out, plain=plain)
-        taken = personas_io.play(the_bank, persona, out, plain, pace, wait, pager=pager)
-        from screener.core.scoring import score
-
-        res = score(the_bank, taken)
-        from screener.screens import result as result_screen
-
-        banner = render.demo_banner(taken.demo)
-        # At a terminal the result is read as a person reads theirs: page by page.
-        paged = sys.stdin.isatty() and out.is_terminal
-        if not paged:
-            out.print(result_screen.result(the_bank, res, plain, banner))
-        said: list[str] = []
-        notes = said.append if paged else _notes(out)
-        # The summary says DEMO at the top: `taken.demo` names the persona.
-        _write_exports(plan, the_bank, taken, res, force, notes, export_lang, bank)
-        if paged:
-            _after_result(the_bank, taken, res, out, plain, bool(plan), bank, banner)
-        for line in said:
-            _notes(out)(line)
+    return wait
 
 
 @app.command(

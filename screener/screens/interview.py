@@ -125,6 +125,7 @@ class Interview:
         perspective: str | None = "self",
         prefill: Mapping[str, Value] | None = None,
         plain: bool = False,
+        *,
         save: Save | None = None,
         save_to: Path | None = None,
         banner: str | None = None,
