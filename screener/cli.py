@@ -21,12 +21,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 import typer.core
-from typer._click.core import Context
-from typer._click.exceptions import ClickException, UsageError  # Typer's own copy of Click
-from typer._click.formatting import HelpFormatter
-from typer.core import TyperCommand, TyperGroup, TyperOption
 
-from screener import __version__, cliwords, i18n
+from screener import __version__, i18n
+from screener.cliwords import Command, Group
 from screener.core.safetext import LINE_LIMIT, one_line, show_value
 from screener.errors import ExitCode, Interrupted, Quit, ScreenerError
 from screener.i18n import _
@@ -38,84 +35,9 @@ if TYPE_CHECKING:  # Rich is imported only where a screen is drawn: never on the
     from screener import api, exports, flow
     from screener.core.model import Bank
 
-# Typer asks gettext for its few words ("Options", "required"): the catalog answers instead.
-typer.core._ = i18n._  # type: ignore[attr-defined]
-
-
-class _Said(UsageError):
-    """A usage error of Click's or Typer's, shown as Click shows it, in the language in use."""
-
-    def __init__(self, error: ClickException) -> None:
-        super().__init__(cliwords.translate(error.format_message()), getattr(error, "ctx", None))
-        self.exit_code = error.exit_code
-
-    def format_message(self) -> str:
-        return self.message
-
-    def show(self, file: object = None) -> None:
-        if self.ctx is not None:
-            hint = ""
-            if self.ctx.command.get_help_option(self.ctx) is not None:
-                hint = _("Try '{command} {option}' for help.").format(
-                    command=self.ctx.command_path, option=self.ctx.help_option_names[0]
-                )
-                hint += "\n"
-            typer.echo(f"{self.ctx.get_usage()}\n{hint}", err=True)
-        typer.echo(_("Error: {message}").format(message=self.message), err=True)
-
-
-@contextmanager
-def _said() -> Iterator[None]:
-    try:
-        yield
-    except _Said:
-        raise
-    except ClickException as exc:
-        raise _Said(exc) from None
-
-
-def _write_usage(command: TyperCommand | TyperGroup, ctx: Context, out: HelpFormatter) -> None:
-    pieces = [cliwords.piece(p) for p in command.collect_usage_pieces(ctx)]
-    out.write_usage(ctx.command_path, " ".join(pieces), prefix=_("Usage: "))
-
-
-def _help_option(option: TyperOption | None) -> TyperOption | None:
-    if option is not None:
-        option.help = _("Show this message and exit.")
-    return option
-
-
-class _Command(TyperCommand):
-    """A command whose help and usage line are in the language in use."""
-
-    def format_usage(self, ctx: Context, formatter: HelpFormatter) -> None:
-        _write_usage(self, ctx, formatter)
-
-    def get_help_option(self, ctx: Context) -> TyperOption | None:
-        return _help_option(super().get_help_option(ctx))
-
-
-class _Group(TyperGroup):
-    """The app: its help, and every usage error of its commands, in the language in use."""
-
-    def format_usage(self, ctx: Context, formatter: HelpFormatter) -> None:
-        _write_usage(self, ctx, formatter)
-
-    def get_help_option(self, ctx: Context) -> TyperOption | None:
-        return _help_option(super().get_help_option(ctx))
-
-    def make_context(self, *args: object, **kwargs: object) -> Context:
-        with _said():
-            return super().make_context(*args, **kwargs)  # type: ignore[arg-type]
-
-    def invoke(self, ctx: Context) -> object:
-        with _said():
-            return super().invoke(ctx)
-
-
 app = typer.Typer(
     name="screener",
-    cls=_Group,
+    cls=Group,
     help=_(
         "A private, offline self-screening for opioid (heroin) use disorder. "
         "Run with no command to start the screening. Nothing is sent, and nothing is saved "
@@ -455,7 +377,8 @@ def _warn(lines: list[str]) -> None:
 
 
 @app.command(
-    cls=_Command, help=_("Take the screening, one question at a time (the default command).")
+    cls=Command,
+    help=_("Take the screening, one question at a time (the default command)."),
 )
 def run(
     bank: BankOption = None,
@@ -521,7 +444,7 @@ def _program() -> str:
     return shlex.quote(str(Path(started).absolute()))
 
 
-@app.command("score", cls=_Command, help=_("Score answers files without asking anything."))
+@app.command("score", cls=Command, help=_("Score answers files without asking anything."))
 def score_cmd(
     files: Annotated[
         list[Path],
@@ -614,7 +537,7 @@ def _score_caseload(files: list[Path], bank: Path | None, form: str) -> None:
             raise typer.Exit(ExitCode.ANSWERS)
 
 
-@app.command(cls=_Command, help=_("List the questions in the bank, in the order they are asked."))
+@app.command(cls=Command, help=_("List the questions in the bank, in the order they are asked."))
 def questions(
     bank: BankOption = None,
     as_json: Annotated[bool, typer.Option("--json", help=_("Print the bank as JSON."))] = False,
@@ -646,7 +569,7 @@ def questions(
 
 
 @app.command(
-    cls=_Command,
+    cls=Command,
     help=_("Check a question bank and list every problem as FILE:LINE: path: message."),
 )
 def validate(
@@ -692,7 +615,7 @@ def validate(
 
 
 @app.command(
-    cls=_Command,
+    cls=Command,
     help=_(
         "Print the JSON Schema (draft 2020-12) of the bank format, for editors to complete "
         "and check a bank against."
@@ -723,7 +646,7 @@ MAX_PACE = 60.0
 
 
 @app.command(
-    cls=_Command,
+    cls=Command,
     help=_("Play a fictional persona's walk-through, for a counselor to show; no name lists them."),
 )
 def demo(
@@ -821,7 +744,7 @@ def _step_reader(out: "Console") -> "Callable[[str], str]":
 
 
 @app.command(
-    cls=_Command,
+    cls=Command,
     help=_(
         "Show, in plain words, how answers become a result: criteria, thresholds, rules, sources."
     ),

@@ -1,5 +1,6 @@
 """The command-line framework's own words (help headings, usage lines, usage errors) in the
-language in use; knows the English Typer and its copy of Click write, and nothing of Typer itself.
+language in use: the English Typer and its copy of Click write, and the command and group
+classes that show them. Typer is used here and in cli.py only; the commands are cli.py's.
 
 Typer looks a few words up through gettext (`Options`, `required`, `No such command ...`): cli.py
 hands it the catalog's `_` for them. Click, as Typer ships it, writes its words in English
@@ -11,8 +12,18 @@ is given as it is (a message of screener's own, already in the catalog's words).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 
+import typer.core
+from typer import echo
+from typer._click.core import Context
+from typer._click.exceptions import ClickException, UsageError  # Typer's own copy of Click
+from typer._click.formatting import HelpFormatter
+from typer.core import TyperCommand, TyperGroup, TyperOption
+
+from screener import i18n
 from screener.i18n import N_, _
 
 # What Typer asks gettext for: listed here so that the catalog has them.
@@ -89,3 +100,78 @@ def piece(text: str) -> str:
     """A piece of a usage line in the language in use ("[OPTIONS]"); a name as it is."""
     known = PIECES.get(text)
     return _(known) if known is not None else text
+
+
+# Typer asks gettext for its few words ("Options", "required"): the catalog answers instead.
+typer.core._ = i18n._  # type: ignore[attr-defined]
+
+
+class _Said(UsageError):
+    """A usage error of Click's or Typer's, shown as Click shows it, in the language in use."""
+
+    def __init__(self, error: ClickException) -> None:
+        super().__init__(translate(error.format_message()), getattr(error, "ctx", None))
+        self.exit_code = error.exit_code
+
+    def format_message(self) -> str:
+        return self.message
+
+    def show(self, file: object = None) -> None:
+        if self.ctx is not None:
+            hint = ""
+            if self.ctx.command.get_help_option(self.ctx) is not None:
+                hint = _("Try '{command} {option}' for help.").format(
+                    command=self.ctx.command_path, option=self.ctx.help_option_names[0]
+                )
+                hint += "\n"
+            echo(f"{self.ctx.get_usage()}\n{hint}", err=True)
+        echo(_("Error: {message}").format(message=self.message), err=True)
+
+
+@contextmanager
+def _said() -> Iterator[None]:
+    try:
+        yield
+    except _Said:
+        raise
+    except ClickException as exc:
+        raise _Said(exc) from None
+
+
+def _write_usage(command: TyperCommand | TyperGroup, ctx: Context, out: HelpFormatter) -> None:
+    pieces = [piece(p) for p in command.collect_usage_pieces(ctx)]
+    out.write_usage(ctx.command_path, " ".join(pieces), prefix=_("Usage: "))
+
+
+def _help_option(option: TyperOption | None) -> TyperOption | None:
+    if option is not None:
+        option.help = _("Show this message and exit.")
+    return option
+
+
+class Command(TyperCommand):
+    """A command whose help and usage line are in the language in use."""
+
+    def format_usage(self, ctx: Context, formatter: HelpFormatter) -> None:
+        _write_usage(self, ctx, formatter)
+
+    def get_help_option(self, ctx: Context) -> TyperOption | None:
+        return _help_option(super().get_help_option(ctx))
+
+
+class Group(TyperGroup):
+    """The app: its help, and every usage error of its commands, in the language in use."""
+
+    def format_usage(self, ctx: Context, formatter: HelpFormatter) -> None:
+        _write_usage(self, ctx, formatter)
+
+    def get_help_option(self, ctx: Context) -> TyperOption | None:
+        return _help_option(super().get_help_option(ctx))
+
+    def make_context(self, *args: object, **kwargs: object) -> Context:
+        with _said():
+            return super().make_context(*args, **kwargs)  # type: ignore[arg-type]
+
+    def invoke(self, ctx: Context) -> object:
+        with _said():
+            return super().invoke(ctx)

@@ -447,8 +447,8 @@ class TestTypedNames:
         typed: str,
         said: str | None,
     ) -> None:
-        from screener.flow import save_partial as _save_partial
         from screener.files.answers import read_answers
+        from screener.flow import save_partial as _save_partial
         from screener.screens.interview import Interview
 
         monkeypatch.chdir(tmp_path)
