@@ -23,7 +23,31 @@ import typer
 import typer.core
 
 from screener import __version__, i18n
-from screener.cliwords import Command, Group
+from screener.cliwords import (
+    DEMO_PACE,
+    MAX_PACE,
+    AnswersOption,
+    BankArgument,
+    BankJsonOption,
+    BankOption,
+    Command,
+    CsvOption,
+    ExportOption,
+    FhirOption,
+    FilesArgument,
+    ForceOption,
+    FormatOption,
+    Group,
+    KeyArgument,
+    PaceOption,
+    PersonaArgument,
+    PersonasJsonOption,
+    PersonasOption,
+    PerspectiveOption,
+    PlainOption,
+    ResultJsonOption,
+    StepOption,
+)
 from screener.core.safetext import LINE_LIMIT, one_line, show_value
 from screener.errors import ExitCode, Interrupted, Quit, ScreenerError
 from screener.i18n import _
@@ -52,47 +76,6 @@ app = typer.Typer(
 
 COMMANDS = ("run", "score", "questions", "validate", "schema", "demo", "explain")
 MAX_WIDTH = 100
-
-BankOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--bank",
-        metavar=_("<file>"),
-        help=_("Use this question bank instead of the built-in one."),
-        # Typer would refuse a file it cannot read with a usage error (exit 2) before
-        # screener's own reader could say so as a located error with the file's exit code.
-        readable=False,
-    ),
-]
-PlainOption = Annotated[
-    bool,
-    typer.Option("--plain", help=_("No boxes, tables or colour: better for screen readers.")),
-]
-ExportOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--export",
-        metavar=_("<path>"),
-        help=_(
-            "After the result, save a summary there, readable only by you (repeatable; - for "
-            "standard output). The name gives the format: .md, .html, .txt, .json or .fhir.json."
-        ),
-    ),
-]
-FormatOption = Annotated[
-    str | None,
-    typer.Option(
-        "--format",
-        metavar=_("<format>"),
-        help=_(
-            "md, html, txt, json, fhir or fhir-collection: the format of every --export, "
-            "whatever its name."
-        ),
-    ),
-]
-ForceOption = Annotated[
-    bool, typer.Option("--force", help=_("Let --export replace a file that already exists."))
-]
 
 
 def _subject(value: str | None) -> str | None:
@@ -382,28 +365,8 @@ def _warn(lines: list[str]) -> None:
 )
 def run(
     bank: BankOption = None,
-    answers: Annotated[
-        Path | None,
-        typer.Option(
-            "--answers",
-            metavar=_("<file>"),
-            help=_(
-                "Start from the answers in this file (or a FHIR QuestionnaireResponse) and ask "
-                "only what is missing."
-            ),
-            readable=False,
-        ),
-    ] = None,
-    perspective: Annotated[
-        str | None,
-        typer.Option(
-            metavar="<self|other>",
-            help=_(
-                "Who the screening is about: self, or other for someone you care about (a bank "
-                "may offer its own); asked first when left out."
-            ),
-        ),
-    ] = None,
+    answers: AnswersOption = None,
+    perspective: PerspectiveOption = None,
     plain: PlainOption = False,
     export: ExportOption = None,
     fmt: FormatOption = None,
@@ -446,27 +409,10 @@ def _program() -> str:
 
 @app.command("score", cls=Command, help=_("Score answers files without asking anything."))
 def score_cmd(
-    files: Annotated[
-        list[Path],
-        typer.Argument(
-            metavar=_("FILES..."),
-            help=_(
-                "Answers files (YAML or JSON, or FHIR QuestionnaireResponses): one for its "
-                "full result, several for a caseload. A .ndjson file, or - for standard "
-                "input, holds one response a line, each scored as one row of a caseload."
-            ),
-            show_default=False,
-            readable=False,
-        ),
-    ],
+    files: FilesArgument,
     bank: BankOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help=_("Print the result as JSON."))] = False,
-    as_csv: Annotated[
-        bool,
-        typer.Option(
-            "--csv", help=_("Print one CSV row per file: date, severity, count, withdrawal, flags.")
-        ),
-    ] = False,
+    as_json: ResultJsonOption = False,
+    as_csv: CsvOption = False,
     plain: PlainOption = False,
     export: ExportOption = None,
     fmt: FormatOption = None,
@@ -540,11 +486,8 @@ def _score_caseload(files: list[Path], bank: Path | None, form: str) -> None:
 @app.command(cls=Command, help=_("List the questions in the bank, in the order they are asked."))
 def questions(
     bank: BankOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help=_("Print the bank as JSON."))] = False,
-    as_fhir: Annotated[
-        bool,
-        typer.Option("--fhir", help=_("Print the bank as a FHIR R4 Questionnaire (JSON).")),
-    ] = False,
+    as_json: BankJsonOption = False,
+    as_fhir: FhirOption = False,
     plain: PlainOption = False,
     lang: LangOption = None,
 ) -> None:
@@ -573,14 +516,7 @@ def questions(
     help=_("Check a question bank and list every problem as FILE:LINE: path: message."),
 )
 def validate(
-    path: Annotated[
-        Path | None,
-        typer.Argument(
-            metavar=_("[BANK]"),
-            help=_("The bank to check (default: the built-in one)."),
-            readable=False,
-        ),
-    ] = None,
+    path: BankArgument = None,
     lang: LangOption = None,
 ) -> None:
     """Check a question bank and list every problem as FILE:LINE: path: message."""
@@ -639,51 +575,17 @@ def schema(lang: LangOption = None) -> None:
         sys.stdout.write(text)
 
 
-# The pause before each typed answer on a terminal: slow enough to follow, quick enough that a
-# whole walk-through (about 40 answers) takes under a minute.
-DEMO_PACE = 0.8
-MAX_PACE = 60.0
-
-
 @app.command(
     cls=Command,
     help=_("Play a fictional persona's walk-through, for a counselor to show; no name lists them."),
 )
 def demo(
-    name: Annotated[
-        str | None,
-        typer.Argument(
-            metavar=_("[NAME]"),
-            help=_("The persona to play. Leave it out to list them."),
-            show_default=False,
-        ),
-    ] = None,
+    name: PersonaArgument = None,
     bank: BankOption = None,
-    personas: Annotated[
-        Path | None,
-        typer.Option(
-            "--personas",
-            metavar=_("<file>"),
-            help=_("Use this personas file (for your own bank) instead of the built-in one."),
-            readable=False,
-        ),
-    ] = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help=_("List the personas as JSON (for scripts)."))
-    ] = False,
-    pace: Annotated[
-        float | None,
-        typer.Option(
-            metavar=_("<seconds>"),
-            help=_(
-                "Seconds before each answer appears (default {pace} on a terminal, 0 otherwise)."
-            ).format(pace=DEMO_PACE),
-            show_default=False,
-        ),
-    ] = None,
-    step: Annotated[
-        bool, typer.Option("--step", help=_("Wait for Enter before each answer."))
-    ] = False,
+    personas: PersonasOption = None,
+    as_json: PersonasJsonOption = False,
+    pace: PaceOption = None,
+    step: StepOption = False,
     plain: PlainOption = False,
     export: ExportOption = None,
     fmt: FormatOption = None,
@@ -750,17 +652,7 @@ def _step_reader(out: "Console") -> "Callable[[str], str]":
     ),
 )
 def explain(
-    key: Annotated[
-        str | None,
-        typer.Argument(
-            metavar=_("[KEY]"),
-            help=_(
-                "One criterion to show in full: its key (like craving) or its number (1-11). "
-                "Leave it out for all the rules."
-            ),
-            show_default=False,
-        ),
-    ] = None,
+    key: KeyArgument = None,
     bank: BankOption = None,
     plain: PlainOption = False,
     lang: LangOption = None,

@@ -15,7 +15,10 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
+from pathlib import Path
+from typing import Annotated
 
+import typer
 import typer.core
 from typer import echo
 from typer._click.core import Context
@@ -175,3 +178,151 @@ class Group(TyperGroup):
     def invoke(self, ctx: Context) -> object:
         with _said():
             return super().invoke(ctx)
+
+
+# --- options --------------------------------------------------------------------------------
+# What each command accepts and says about it, translated as this module is imported: the
+# language is chosen before that (screener.launch). The commands that take them are cli.py's.
+
+# The pause before each typed answer on a terminal: slow enough to follow, quick enough that a
+# whole walk-through (about 40 answers) takes under a minute.
+DEMO_PACE = 0.8
+MAX_PACE = 60.0
+
+BankOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--bank",
+        metavar=_("<file>"),
+        help=_("Use this question bank instead of the built-in one."),
+        # Typer would refuse a file it cannot read with a usage error (exit 2) before
+        # screener's own reader could say so as a located error with the file's exit code.
+        readable=False,
+    ),
+]
+PlainOption = Annotated[
+    bool,
+    typer.Option("--plain", help=_("No boxes, tables or colour: better for screen readers.")),
+]
+ExportOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--export",
+        metavar=_("<path>"),
+        help=_(
+            "After the result, save a summary there, readable only by you (repeatable; - for "
+            "standard output). The name gives the format: .md, .html, .txt, .json or .fhir.json."
+        ),
+    ),
+]
+FormatOption = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        metavar=_("<format>"),
+        help=_(
+            "md, html, txt, json, fhir or fhir-collection: the format of every --export, "
+            "whatever its name."
+        ),
+    ),
+]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help=_("Let --export replace a file that already exists."))
+]
+AnswersOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--answers",
+        metavar=_("<file>"),
+        help=_(
+            "Start from the answers in this file (or a FHIR QuestionnaireResponse) and ask "
+            "only what is missing."
+        ),
+        readable=False,
+    ),
+]
+PerspectiveOption = Annotated[
+    str | None,
+    typer.Option(
+        metavar="<self|other>",
+        help=_(
+            "Who the screening is about: self, or other for someone you care about (a bank "
+            "may offer its own); asked first when left out."
+        ),
+    ),
+]
+FilesArgument = Annotated[
+    list[Path],
+    typer.Argument(
+        metavar=_("FILES..."),
+        help=_(
+            "Answers files (YAML or JSON, or FHIR QuestionnaireResponses): one for its "
+            "full result, several for a caseload. A .ndjson file, or - for standard "
+            "input, holds one response a line, each scored as one row of a caseload."
+        ),
+        show_default=False,
+        readable=False,
+    ),
+]
+ResultJsonOption = Annotated[bool, typer.Option("--json", help=_("Print the result as JSON."))]
+CsvOption = Annotated[
+    bool,
+    typer.Option(
+        "--csv", help=_("Print one CSV row per file: date, severity, count, withdrawal, flags.")
+    ),
+]
+BankJsonOption = Annotated[bool, typer.Option("--json", help=_("Print the bank as JSON."))]
+FhirOption = Annotated[
+    bool,
+    typer.Option("--fhir", help=_("Print the bank as a FHIR R4 Questionnaire (JSON).")),
+]
+BankArgument = Annotated[
+    Path | None,
+    typer.Argument(
+        metavar=_("[BANK]"),
+        help=_("The bank to check (default: the built-in one)."),
+        readable=False,
+    ),
+]
+PersonaArgument = Annotated[
+    str | None,
+    typer.Argument(
+        metavar=_("[NAME]"),
+        help=_("The persona to play. Leave it out to list them."),
+        show_default=False,
+    ),
+]
+PersonasOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--personas",
+        metavar=_("<file>"),
+        help=_("Use this personas file (for your own bank) instead of the built-in one."),
+        readable=False,
+    ),
+]
+PersonasJsonOption = Annotated[
+    bool, typer.Option("--json", help=_("List the personas as JSON (for scripts)."))
+]
+PaceOption = Annotated[
+    float | None,
+    typer.Option(
+        metavar=_("<seconds>"),
+        help=_(
+            "Seconds before each answer appears (default {pace} on a terminal, 0 otherwise)."
+        ).format(pace=DEMO_PACE),
+        show_default=False,
+    ),
+]
+StepOption = Annotated[bool, typer.Option("--step", help=_("Wait for Enter before each answer."))]
+KeyArgument = Annotated[
+    str | None,
+    typer.Argument(
+        metavar=_("[KEY]"),
+        help=_(
+            "One criterion to show in full: its key (like craving) or its number (1-11). "
+            "Leave it out for all the rules."
+        ),
+        show_default=False,
+    ),
+]
