@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 __all__ = [
     "Banks",
     "Summary",
+    "bank_ok",
+    "bank_schema",
     "bank_warnings",
     "caseload_failures",
     "load_bank",
@@ -47,6 +49,7 @@ __all__ = [
     "score_caseload",
     "summary",
     "text",
+    "validate_bank",
     "write",
 ]
 
@@ -91,6 +94,62 @@ def bank_warnings(bank: Bank, language: str | None = None) -> list[str]:
             own=i18n.language_name(bank.languages[0]),
         )
     ]
+
+
+def validate_bank(path: Path | None = None) -> Bank:
+    """Check the bank at `path` (the built-in one by default) in every language it declares,
+    from its YAML: a mistake anywhere raises `BankError` listing every problem as
+    `FILE:LINE: path: message`; a text one of its languages lacks is in `bank.warnings`
+    (a run shows the bank's own words for it)."""
+    from screener.files.bank import load_bank as read_bank
+
+    return read_bank(path, every_language=True)
+
+
+def bank_ok(bank: Bank) -> str:
+    """The line that says a checked bank is fit to use: what it holds, in which languages."""
+    said = _(
+        "{path}: OK: bank {id} version {version}, {n} questions in {sections} "
+        "sections, all 11 criteria covered."
+    )
+    if len(bank.languages) > 1:
+        said = _(
+            "{path}: OK: bank {id} version {version}, {n} questions in {sections} "
+            "sections, all 11 criteria covered, in {languages}."
+        )
+    return said.format(
+        path=bank.path,
+        id=bank.id,
+        version=bank.version,
+        n=len(bank.questions),
+        sections=len(bank.sections),
+        languages=_both(list(bank.languages)),
+    )
+
+
+def _both(items: list[str]) -> str:
+    """ "en and es"; "en, es and fr"."""
+    *first, last = items
+    if not first:
+        return last
+    return _("{items} and {last}").format(items=", ".join(first), last=last)
+
+
+def bank_schema() -> str:
+    """The JSON Schema (draft 2020-12) of the bank format, as text, for an editor to complete
+    and check a bank against."""
+    from screener.core.safetext import one_line
+    from screener.files.prepared import SCHEMA_FILE, default_path
+
+    path = default_path(SCHEMA_FILE)
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:  # a broken install: the file ships with the package
+        raise ScreenerError(
+            _("cannot read {name}: {reason}").format(
+                name=one_line(str(path)), reason=exc.strerror or type(exc).__name__
+            )
+        ) from None
 
 
 def _no_text(language: str, own: str) -> str:

@@ -1,7 +1,9 @@
-"""The command line: options in, core calls, output out, errors to exit codes; the only Typer user.
+"""The command line: options in, library calls, output out, errors to exit codes.
 
-Nothing here decides what an answer means: it wires the bank, the interview, the scorer and the
-renderers together, and turns every ScreenerError into one `Error: ...` line and its exit code.
+Nothing here decides what an answer means or how a screening goes: each command turns its
+options into calls of the library (screener.api), the run flow (screener.flow) and the
+renderers, and every ScreenerError into one `Error: ...` line and its exit code. With
+cliwords.py (the options, and the words Typer and Click show), the only Typer user.
 """
 
 # No `from __future__ import annotations` here: Typer would eval every annotation string at
@@ -22,7 +24,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 import typer.core
 
-from screener import __version__, i18n
+from screener import i18n
 from screener.cliwords import (
     DEMO_PACE,
     MAX_PACE,
@@ -47,6 +49,7 @@ from screener.cliwords import (
     PlainOption,
     ResultJsonOption,
     StepOption,
+    VersionOption,
 )
 from screener.core.safetext import LINE_LIMIT, one_line, show_value
 from screener.errors import ExitCode, Interrupted, Quit, ScreenerError
@@ -54,7 +57,7 @@ from screener.i18n import _
 from screener.screens import streams
 
 if TYPE_CHECKING:  # Rich is imported only where a screen is drawn: never on the machine paths
-    from rich.console import Console, RenderableType
+    from rich.console import Console
 
     from screener import api, exports, flow
     from screener.core.model import Bank
@@ -165,22 +168,9 @@ def main(argv: list[str] | None = None) -> None:
     # of a short run here). Objects are still freed and files flushed as usual.
     gc.freeze()
     streams.prepare()  # any locale can print anything; stderr never fails
-    args = list(sys.argv[1:] if argv is None else argv)
-    # `--lang` may come before the command (`screener --lang es score FILE`): it is taken out
-    # here and given to the command, like any of its options, so that it never hides which
-    # command was meant.
-    leading: list[str] = []
-    while args and (args[0] == i18n.LANG_OPTION or args[0].startswith(i18n.LANG_OPTION + "=")):
-        taken = 1 if "=" in args[0] else 2
-        leading += args[:taken]
-        del args[:taken]
-    # Only options (or nothing) imply `run`: a mistyped command must still say so.
-    implied = not args or (args[0].startswith("-") and args[0] not in ("-h", "--help"))
-    if implied:
-        args = ["--version"] if "--version" in args else ["run", *args]
-    if leading:
-        at = 1 if args[0] in COMMANDS else 0
-        args[at:at] = leading
+    from screener.launch import command_line
+
+    args = command_line(list(sys.argv[1:] if argv is None else argv), COMMANDS)
     code: int | str | None = None
     stdout = sys.stdout
     every = app.registered_commands
@@ -214,20 +204,9 @@ def _command_name(command: "typer.models.CommandInfo") -> str:
     return command.name or (callback.__name__ if callback is not None else "")
 
 
-def _version(value: bool) -> None:
-    if value:
-        print(f"screener {__version__}")
-        raise typer.Exit()
-
-
 @app.callback()
 def _root(
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version", help=_("Show the version and exit."), callback=_version, is_eager=True
-        ),
-    ] = False,
+    version: VersionOption = False,
     lang: LangOption = None,
 ) -> None:
     """A private, offline self-screening for opioid (heroin) use disorder.
@@ -298,13 +277,13 @@ def _safe_lines(message: str) -> str:
 def _terminal(out: "Console", interactive: bool) -> "flow.Terminal":
     """The terminal a run talks to, for the run flow: this console, its line reader, and how
     to start screener again (for the command that carries on)."""
-    from screener import flow
+    from screener import flow, launch
 
     return flow.Terminal(
         out,
         lambda prompt: out.input(prompt, emoji=False),
         interactive,
-        program=_program() if interactive else "screener",
+        program=launch.program() if interactive else "screener",
         say=say,
     )
 
@@ -346,14 +325,6 @@ def _either(choices: list[str]) -> str:
     return _("{choices} or {last}").format(choices=", ".join(first), last=last)
 
 
-def _both(items: list[str]) -> str:
-    """ "en and es"; "en, es and fr"."""
-    *first, last = items
-    if not first:
-        return last
-    return _("{items} and {last}").format(items=", ".join(first), last=last)
-
-
 def _warn(lines: list[str]) -> None:
     for line in lines:
         say(_("Warning: {message}").format(message=one_line(line, LINE_LIMIT)))
@@ -389,22 +360,6 @@ def run(
             banks.load(list(i18n.LANGUAGES), strict=False, ahead=True)
         options = flow.Options(the_bank, banks, answers, perspective, plain, plan)
         flow.run(options, _terminal(out, interactive))
-
-
-def _program() -> str:
-    """How to start screener again as this run was started, for a command to copy: `screener`
-    when that is what the PATH finds, else the path it was started by, or `python -m screener`
-    with this interpreter."""
-    import shlex
-    import shutil
-
-    started = sys.argv[0] if sys.argv else ""
-    if not started or started in ("-c", "-m") or Path(started).name == "__main__.py":
-        return f"{shlex.quote(sys.executable)} -m screener"
-    found = shutil.which("screener")
-    if found is not None and os.path.realpath(found) == os.path.realpath(started):
-        return "screener"
-    return shlex.quote(str(Path(started).absolute()))
 
 
 @app.command("score", cls=Command, help=_("Score answers files without asking anything."))
@@ -520,34 +475,13 @@ def validate(
     lang: LangOption = None,
 ) -> None:
     """Check a question bank and list every problem as FILE:LINE: path: message."""
-    from screener.files.bank import load_bank
+    from screener import api
 
     with guarded():
-        # Every language the bank declares: a text one of them lacks is a warning here (a run
-        # shows the bank's own words for it), a mistake in a translation file a problem.
-        b = load_bank(path, every_language=True)
-        n = len(b.questions)
-        for line in b.warnings:
+        checked = api.validate_bank(path)
+        for line in checked.warnings:
             say(line)
-        said = _(
-            "{path}: OK: bank {id} version {version}, {n} questions in {sections} "
-            "sections, all 11 criteria covered."
-        )
-        if len(b.languages) > 1:
-            said = _(
-                "{path}: OK: bank {id} version {version}, {n} questions in {sections} "
-                "sections, all 11 criteria covered, in {languages}."
-            )
-        print(
-            said.format(
-                path=b.path,
-                id=b.id,
-                version=b.version,
-                n=n,
-                sections=len(b.sections),
-                languages=_both(list(b.languages)),
-            )
-        )
+        print(api.bank_ok(checked))
 
 
 @app.command(
@@ -560,19 +494,10 @@ def validate(
 def schema(lang: LangOption = None) -> None:
     """Print the JSON Schema (draft 2020-12) of the bank format, for editors to complete and
     check a bank against."""
-    from screener.files.prepared import SCHEMA_FILE, default_path
+    from screener import api
 
     with guarded():
-        path = default_path(SCHEMA_FILE)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:  # a broken install: the file ships with the package
-            raise ScreenerError(
-                _("cannot read {name}: {reason}").format(
-                    name=one_line(str(path)), reason=exc.strerror or type(exc).__name__
-                )
-            ) from None
-        sys.stdout.write(text)
+        sys.stdout.write(api.bank_schema())
 
 
 @app.command(
@@ -598,6 +523,7 @@ def demo(
 
     from screener import exports, flow
     from screener.screens import demo as personas_io
+    from screener.screens import reader
 
     with guarded():
         plan = exports.plan(export, fmt, force, export_lang)
@@ -620,7 +546,8 @@ def demo(
             if as_json:
                 print(_json(personas_io.personas_json(the_bank, cast)))
             else:
-                _page(out, the_bank, plain, personas_io.listing_blocks(the_bank, cast, plain))
+                blocks = personas_io.listing_blocks(the_bank, cast, plain)
+                reader.page_or_print(out, the_bank, plain, blocks, sys.stdin.isatty())
             return
         persona = personas_io.find(cast, name)
         if pace is None:
@@ -659,6 +586,7 @@ def explain(
 ) -> None:
     """Show, in plain words, how answers become a result: criteria, thresholds, rules, sources."""
     from screener.screens import explain as explaining
+    from screener.screens import reader
 
     with guarded():
         the_bank = _bank(bank)
@@ -666,19 +594,6 @@ def explain(
         out = console(plain)
         if key is None or part is not None:
             blocks = [block for _name, block in explaining.explain_blocks(the_bank, plain, part)]
-            _page(out, the_bank, plain, blocks)
+            reader.page_or_print(out, the_bank, plain, blocks, sys.stdin.isatty())
         else:
             out.print(explaining.explain_criterion(the_bank, key, plain))
-
-
-def _page(out: "Console", bank: "Bank", plain: bool, blocks: "list[list[RenderableType]]") -> None:
-    """Blocks page by page in the reader when a person is at a terminal (Enter reads on, `!`
-    the emergency steps, `q` leaves); whole, as always, to a pipe or a file."""
-    if not (sys.stdin.isatty() and out.is_terminal):
-        from rich.console import Group
-
-        out.print(Group(*(part for block in blocks for part in block)))
-        return
-    from screener.screens import reader
-
-    reader.page_blocks(out, bank, plain, blocks)

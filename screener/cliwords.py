@@ -184,6 +184,22 @@ class Group(TyperGroup):
 # What each command accepts and says about it, translated as this module is imported: the
 # language is chosen before that (screener.launch). The commands that take them are cli.py's.
 
+
+def _version(value: bool) -> None:
+    if value:
+        from screener import __version__
+
+        print(f"screener {__version__}")
+        raise typer.Exit()
+
+
+VersionOption = Annotated[
+    bool,
+    typer.Option(
+        "--version", help=_("Show the version and exit."), callback=_version, is_eager=True
+    ),
+]
+
 # The pause before each typed answer on a terminal: slow enough to follow, quick enough that a
 # whole walk-through (about 40 answers) takes under a minute.
 DEMO_PACE = 0.8
