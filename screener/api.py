@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Banks",
-    "Summary",
+    "SummaryIn",
     "bank_ok",
     "bank_schema",
     "bank_warnings",
@@ -166,7 +166,7 @@ class Banks:
     screening's takes the bank's words in that language from here."""
 
     path: Path | None = None
-    _known: dict[str, Bank | ScreenerError] = field(default_factory=dict, repr=False)
+    _known: dict[str, Bank | ScreenerError] = field(default_factory=dict, init=False, repr=False)
 
     def load(self, languages: list[str], *, strict: bool, ahead: bool = False) -> list[str]:
         """Load the bank in each of `languages` other than the one in use, before anything is
@@ -229,10 +229,10 @@ def score(bank: Bank, answers: Answers) -> Result:
 
 
 @dataclass(frozen=True)
-class Summary:
-    """A summary ready to write: what it holds, and the language its words are in (the
-    screening's, or another one: the answers and the result are ids and numbers, and read the
-    same in any language)."""
+class SummaryIn:
+    """A summary ready to write: what it holds (`contents`: the bank, the answers, the result,
+    when it was made), and the language its words are in (the screening's, or another one:
+    the answers and the result are ids and numbers, and read the same in any language)."""
 
     contents: Contents
     language: str
@@ -247,7 +247,7 @@ def summary(
     bank_in: Callable[[str], Bank] | None = None,
     subject: str | None = None,
     made: datetime | None = None,
-) -> Summary:
+) -> SummaryIn:
     """The summary of one screening, made now (or at `made`, timezone-aware).
 
     `language` writes it in another language than the one in use, the bank's words too:
@@ -263,13 +263,13 @@ def summary(
     made = made or datetime.now().astimezone()
     here = i18n.language()
     if language is None or language == here:
-        return Summary(Contents(bank, answers, result, made), here)
+        return SummaryIn(Contents(bank, answers, result, made), here)
     with i18n.speaking(language):  # the bank's words in that language, as the summary's
         other = (bank_in or Banks().get)(language)
-    return Summary(Contents(other, answers, result, made), language)
+    return SummaryIn(Contents(other, answers, result, made), language)
 
 
-def text(summary: Summary, fmt: str) -> str:
+def text(summary: SummaryIn, fmt: str) -> str:
     """The whole file for `summary` in `fmt` (md, html, txt, json, fhir or fhir-collection),
     in the summary's language. Raises `ScreenerError` for a format screener does not write."""
     from screener.summaries import export
@@ -280,7 +280,7 @@ def text(summary: Summary, fmt: str) -> str:
         return export.render(fmt, summary.contents)
 
 
-def write(summary: Summary, path: Path, fmt: str | None = None, *, replace: bool = False) -> str:
+def write(summary: SummaryIn, path: Path, fmt: str | None = None, *, replace: bool = False) -> str:
     """Write `summary` to `path`, readable only by its owner (mode 0600), whole or not at all,
     never over an existing file unless `replace`. The format is `fmt`, or else the one the
     name gives (.md, .html, .txt, .json, .fhir.json). Returns the format written; raises

@@ -251,7 +251,7 @@ class AfterResult:
                 self.show(render.emergency(self.bank, self.plain))
             self.show(render.hint(retry))
 
-    def summary(self, language: str | None = None) -> api.Summary:
+    def summary(self, language: str | None = None) -> api.SummaryIn:
         """The summary, made now, in `language` (its words and the bank's; the screening's
         language when not given)."""
         bank_in = self.bank_in
