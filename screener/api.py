@@ -21,9 +21,8 @@ Every problem is raised as a `screener.errors.ScreenerError` subclass with a com
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, NamedTuple
 
 from screener import i18n
 from screener.errors import ScreenerError
@@ -158,15 +157,15 @@ def _no_text(language: str, own: str) -> str:
     )
 
 
-@dataclass
 class Banks:
     """One bank in every language a summary may be written in, each loaded once.
 
     `path` is the bank file (None: the built-in bank). A summary in another language than the
     screening's takes the bank's words in that language from here."""
 
-    path: Path | None = None
-    _known: dict[str, Bank | ScreenerError] = field(default_factory=dict, init=False, repr=False)
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self._known: dict[str, Bank | ScreenerError] = {}
 
     def load(self, languages: list[str], *, strict: bool, ahead: bool = False) -> list[str]:
         """Load the bank in each of `languages` other than the one in use, before anything is
@@ -228,8 +227,7 @@ def score(bank: Bank, answers: Answers) -> Result:
     return scored(bank, answers)
 
 
-@dataclass(frozen=True)
-class SummaryIn:
+class SummaryIn(NamedTuple):
     """A summary ready to write: what it holds (`contents`: the bank, the answers, the result,
     when it was made), and the language its words are in (the screening's, or another one:
     the answers and the result are ids and numbers, and read the same in any language)."""

@@ -22,11 +22,8 @@ if TYPE_CHECKING:
     from screener.core.model import Answers, Bank, Result
 
 
-class Export(NamedTuple):
-    """One `--export`: where (`-` for standard output) and in which format."""
-
-    target: str
-    fmt: str
+# One `--export`: where (`-` for standard output), and in which format.
+Export = tuple[str, str]
 
 
 class Plan(NamedTuple):
@@ -68,7 +65,7 @@ def plan(
     from screener.files import safefile
     from screener.summaries import export
 
-    exports = [Export(target, export.format_for(target, fmt)) for target in targets]
+    exports = [(target, export.format_for(target, fmt)) for target in targets]
     if subject is not None:
         _check_subject(subject, exports)
     if targets.count("-") > 1:

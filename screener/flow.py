@@ -10,10 +10,10 @@ leaving is `Quit` or `Interrupted`, which cli.py turns into exit codes).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from types import MappingProxyType
+from typing import TYPE_CHECKING, NamedTuple
 
 from screener import api, exports
 from screener.core.safetext import one_line, show_value
@@ -35,8 +35,7 @@ def _stderr_line(text: str) -> None:
     sys.stderr.flush()
 
 
-@dataclass(frozen=True)
-class Terminal:
+class Terminal(NamedTuple):
     """What a run talks to. `ask` reads one line after a prompt and raises EOFError or
     KeyboardInterrupt as `input` does; `interactive` says a person types the answers (a
     terminal: saving part-way, the summary menu and the delete offer need one)."""
@@ -45,9 +44,17 @@ class Terminal:
     ask: Callable[[str], str]
     interactive: bool
     program: str = "screener"  # how to start screener again, for a command to copy
-    home: Path = field(default_factory=Path.home)  # where a summary is suggested
-    today: date = field(default_factory=date.today)
+    home: Path | None = None  # where a summary is suggested (None: the home folder)
+    today: date | None = None  # (None: today)
     say: Callable[[str], None] = _stderr_line  # one line as it is, on stderr
+
+    def folder(self) -> Path:
+        """Where a file is suggested when there is no other place to put it."""
+        return Path.home() if self.home is None else self.home
+
+    def day(self) -> date:
+        """The date in a suggested file name."""
+        return date.today() if self.today is None else self.today
 
     def show(self, renderable: RenderableType) -> None:
         """A screen's piece, wrapped unless it says otherwise (a path stays whole)."""
@@ -64,25 +71,23 @@ class Terminal:
             self.say(_("Warning: {message}").format(message=one_line(line, LINE_LIMIT)))
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(NamedTuple):
     """What a run was asked for: the bank (and the same bank in other languages), a file to
     carry on from, the perspective, plain output and the `--export` summaries."""
 
     bank: Bank
-    banks: api.Banks = field(default_factory=api.Banks)
+    banks: api.Banks
     answers: Path | None = None
     perspective: str | None = None
     plain: bool = False
-    exports: exports.Plan = field(default_factory=lambda: exports.Plan([]))
+    exports: exports.Plan = exports.Plan([])
 
 
-@dataclass(frozen=True)
-class Resumed:
+class Resumed(NamedTuple):
     """What a file carried on from gave (nothing, for a new screening)."""
 
     path: Path | None = None
-    values: Mapping[str, Value] = field(default_factory=dict)
+    values: Mapping[str, Value] = MappingProxyType({})
     perspective: str | None = None
     created: str | None = None
     persona: str | None = None  # set when the file holds a demo's fictional answers
@@ -226,14 +231,17 @@ def interview(
 
 
 def _pager(term: Terminal, plain: bool) -> Pager | None:
-    """A long screen page by page, at a terminal."""
+    """A long screen page by page, at a terminal. The reader is loaded when a screen first
+    needs it (the emergency steps), not before the first question."""
     if not term.interactive:
         return None
-    from functools import partial
 
-    from screener.screens import reader
+    def page(renderable: RenderableType, read: Callable[[], str], last: str) -> bool:
+        from screener.screens import reader
 
-    return partial(reader.page_if_long, term.out, plain=plain)
+        return reader.page_if_long(term.out, renderable, read, last, plain=plain)
+
+    return page
 
 
 def _save_offer(
@@ -253,8 +261,8 @@ def _save_offer(
     # a new answers file beside it is offered instead.
     if started.path is not None and not started.fhir:
         return save, started.path.absolute(), True
-    folder = started.path.absolute().parent if started.path is not None else term.home
-    return save, suggest_save_path(folder, term.today), False
+    folder = started.path.absolute().parent if started.path is not None else term.folder()
+    return save, suggest_save_path(folder, term.day()), False
 
 
 def finish(options: Options, term: Terminal, taken: Answers, banner: str | None) -> Result:
@@ -299,8 +307,8 @@ def after_result(
         res,
         term.ask,
         term.show,
-        term.home,
-        term.today,
+        term.folder(),
+        term.day(),
         options.plain,
         saved_before=saved_before,
         bank_in=options.banks.get,
