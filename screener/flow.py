@@ -124,15 +124,15 @@ def resume(path: Path, bank: Bank, perspective: str | None, term: Terminal) -> R
             )
         )
     return Resumed(
-        path,
-        values,
-        given.perspective,
-        given.created,
-        given.demo,
-        given.subject,
-        given.bank_version,
-        from_fhir,
-        opening,
+        path=path,
+        values=values,
+        perspective=given.perspective,
+        created=given.created,
+        persona=given.demo,
+        subject=given.subject,
+        version=given.bank_version,
+        fhir=from_fhir,
+        opening=opening,
     )
 
 
@@ -176,14 +176,15 @@ def run(options: Options, term: Terminal) -> None:
 def _recorded(bank: Bank, started: Resumed, who: str) -> Answers:
     from screener.core.model import Answers
 
+    version = bank.version if started.version is None else started.version
     return Answers(
         bank.id,
-        bank.version if started.version is None else started.version,
+        version,
         who,
         started.values,
-        started.created,
-        started.persona,
-        started.subject,
+        created=started.created,
+        demo=started.persona,
+        subject=started.subject,
     )
 
 
