@@ -26,11 +26,10 @@ from typer._click.exceptions import ClickException, UsageError  # Typer's own co
 from typer._click.formatting import HelpFormatter
 from typer.core import TyperCommand, TyperGroup, TyperOption
 
-from screener import __version__, cliwords, i18n
+from screener import __version__, cliwords, i18n, streams
 from screener.core.safetext import LINE_LIMIT, clean, one_line, show_value
 from screener.errors import AnswersError, ExitCode, Interrupted, Quit, ScreenerError
 from screener.i18n import _, ngettext
-from screener.screens import streams
 
 if TYPE_CHECKING:  # Rich is imported only where a screen is drawn: never on the machine paths
     from rich.console import Console, RenderableType

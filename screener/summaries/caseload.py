@@ -28,7 +28,7 @@ from screener.errors import AnswersError
 from screener.files.answers import parse_record, read_answers
 from screener.files.readfile import MAX_FILE_BYTES, STDIN, is_bulk, open_stream
 from screener.i18n import _
-from screener.screens.streams import unicode_ok
+from screener.streams import unicode_ok
 
 # The CSV columns, in order (README: A caseload).
 COLUMNS = (
@@ -119,7 +119,7 @@ def outcomes(
     problem saying why: `FILE: could not be scored: it took longer than 10 s`. The lines of a
     bulk file are read as the workers take them: memory does not grow with the file.
     """
-    from screener.summaries import workers
+    from screener import pool
 
     names: deque[str] = deque()  # of the items handed out and not yet given back
 
@@ -130,7 +130,7 @@ def outcomes(
                 yield item
 
     bulk = files == 0 or files >= PARALLEL_FROM
-    results = workers.run(
+    results = pool.run(
         partial(_plain_outcome, bank=bank, form=form),
         items(),
         processes=_workers(PARALLEL_FROM if bulk else files),
@@ -140,7 +140,7 @@ def outcomes(
     with closing(results):
         for result in results:
             name = names.popleft()
-            if isinstance(result, workers.Stopped):
+            if isinstance(result, pool.Stopped):
                 shown = one_line(name)  # on one line, nothing unprintable
                 problem = _("{file}: could not be scored: {reason}").format(
                     file=shown, reason=result.reason
