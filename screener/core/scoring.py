@@ -71,30 +71,26 @@ class _Plan(NamedTuple):
     order: dict[str, list[str]]
 
 
-_PLANS: dict[int, tuple[Bank, _Plan]] = {}
-
-
 def _plan(bank: Bank) -> _Plan:
-    hit = _PLANS.get(id(bank))
-    if hit is None or hit[0] is not bank:
+    return bank.made(_plan_of)  # made once per bank view, kept with it
 
-        def built(when: Condition | None) -> Check | None:
-            return None if when is None else check(when)
 
-        plan = _Plan(
-            gate=bank.by_role(Role.GATE),
-            prescribed=bank.by_role(Role.PRESCRIBED_ONLY),
-            unseen=_unseen(bank),
-            flags=tuple((f, check(f.when)) for f in bank.flags),
-            # sorted() is stable: among equally urgent referrals the bank's order stands.
-            referrals=tuple(
-                (r, built(r.when)) for r in sorted(bank.referrals, key=lambda r: r.urgency.rank)
-            ),
-            caveats=tuple((c, built(c.when)) for c in bank.caveats),
-            order=_orders(bank),
-        )
-        hit = _PLANS[id(bank)] = (bank, plan)  # holding `bank` keeps its id from being reused
-    return hit[1]
+def _plan_of(bank: Bank) -> _Plan:
+    def built(when: Condition | None) -> Check | None:
+        return None if when is None else check(when)
+
+    return _Plan(
+        gate=bank.by_role(Role.GATE),
+        prescribed=bank.by_role(Role.PRESCRIBED_ONLY),
+        unseen=_unseen(bank),
+        flags=tuple((f, check(f.when)) for f in bank.flags),
+        # sorted() is stable: among equally urgent referrals the bank's order stands.
+        referrals=tuple(
+            (r, built(r.when)) for r in sorted(bank.referrals, key=lambda r: r.urgency.rank)
+        ),
+        caveats=tuple((c, built(c.when)) for c in bank.caveats),
+        order=_orders(bank),
+    )
 
 
 class Counted(NamedTuple):
@@ -260,16 +256,14 @@ def _finding(fid: str, when: Condition | None, counted: Mapping[str, Value]) -> 
     return Finding(fid, tuple(_reason(leaf, counted) for leaf in true_leaves(when, counted)))
 
 
-_ASKS: dict[int, tuple[Condition, bool]] = {}
-
-
 def _asks(when: Condition) -> bool:
     """Whether a condition reads any question (many read only result facts), once per
     condition: a caseload asks for thousands of findings."""
-    hit = _ASKS.get(id(when))
-    if hit is None or hit[0] is not when:
-        hit = _ASKS[id(when)] = (when, bool(question_names(when)))
-    return hit[1]
+    return when.made(_reads_questions)
+
+
+def _reads_questions(when: Condition) -> bool:
+    return bool(question_names(when))
 
 
 def _reason(leaf: Leaf, counted: Mapping[str, Value]) -> tuple[str, Value]:
@@ -320,16 +314,10 @@ def _status(
     return Status.UNANSWERED
 
 
-_UNSEEN: dict[int, tuple[Bank, frozenset[str]]] = {}
-
-
 def _unseen(bank: Bank) -> frozenset[str]:
     """The criteria no question of `bank` (a bank as asked in one perspective) looks at."""
-    hit = _UNSEEN.get(id(bank))
-    if hit is None or hit[0] is not bank:
-        covered = {q.criterion for q in bank.questions if q.criterion}
-        hit = _UNSEEN[id(bank)] = (bank, frozenset(k for k in CRITERIA if k not in covered))
-    return hit[1]
+    covered = {q.criterion for q in bank.questions if q.criterion}
+    return frozenset(k for k in CRITERIA if k not in covered)
 
 
 def _withdrawal(

@@ -383,46 +383,39 @@ class _Checker:
 Accepted: TypeAlias = tuple[
     Question, str | None, bool, type | None, frozenset[object], tuple[str, ...]
 ]
-_ACCEPTED: dict[int, tuple[Bank, dict[str, Accepted]]] = {}
 
 
 def _accepted(bank: Bank) -> dict[str, Accepted]:
-    """Question id -> what it accepts (above), built once per bank: a caseload checks
-    thousands of files against it."""
-    hit = _ACCEPTED.get(id(bank))
-    if hit is None or hit[0] is not bank:
-        where = _asked_in(bank)
-        table: dict[str, Accepted] = {}
-        for q in bank.questions:
-            plain_type: type | None = None
-            plain: frozenset[object] = frozenset()
-            order: tuple[str, ...] = ()
-            if q.kind is Kind.YES_NO:
-                plain_type, plain = bool, frozenset((True, False))
-            elif q.kind is Kind.CHOICE:
-                plain_type, plain = str, frozenset(str(o.value) for o in q.options)
-            elif q.kind is Kind.SCALE and all(type(o.value) is int for o in q.options):
-                plain_type, plain = int, frozenset(o.value for o in q.options)
-            elif q.kind is Kind.MULTI and q.options:
-                order = tuple(str(o.value) for o in q.options)
-                plain = frozenset(order)
-            entry = (q, where.get(q.id), q.role is Role.CONSENT, plain_type, plain, order)
-            table.setdefault(q.id, entry)  # the first of an id, as the bank reader keeps it
-        hit = _ACCEPTED[id(bank)] = (bank, table)
-    return hit[1]
+    """Question id -> what it accepts (above), made once per bank and kept with it: a
+    caseload checks thousands of files against it."""
+    return bank.made(_accepted_by)
 
 
-_ASKED_IN: dict[int, tuple[Bank, dict[str, str]]] = {}
+def _accepted_by(bank: Bank) -> dict[str, Accepted]:
+    where = _asked_in(bank)
+    table: dict[str, Accepted] = {}
+    for q in bank.questions:
+        plain_type: type | None = None
+        plain: frozenset[object] = frozenset()
+        order: tuple[str, ...] = ()
+        if q.kind is Kind.YES_NO:
+            plain_type, plain = bool, frozenset((True, False))
+        elif q.kind is Kind.CHOICE:
+            plain_type, plain = str, frozenset(str(o.value) for o in q.options)
+        elif q.kind is Kind.SCALE and all(type(o.value) is int for o in q.options):
+            plain_type, plain = int, frozenset(o.value for o in q.options)
+        elif q.kind is Kind.MULTI and q.options:
+            order = tuple(str(o.value) for o in q.options)
+            plain = frozenset(order)
+        entry = (q, where.get(q.id), q.role is Role.CONSENT, plain_type, plain, order)
+        table.setdefault(q.id, entry)  # the first of an id, as the bank reader keeps it
+    return table
 
 
 def _asked_in(bank: Bank) -> dict[str, str]:
     """Question id -> the one perspective it is asked in, for questions not asked in every
-    perspective; built once per bank."""
-    hit = _ASKED_IN.get(id(bank))
-    if hit is None or hit[0] is not bank:
-        only = {q.id: s.perspective for s in bank.sections if s.perspective for q in s.questions}
-        hit = _ASKED_IN[id(bank)] = (bank, only)
-    return hit[1]
+    perspective."""
+    return {q.id: s.perspective for s in bank.sections if s.perspective for q in s.questions}
 
 
 def _plain(value: Value) -> bool | int | str | list[str] | None:
