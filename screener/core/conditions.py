@@ -67,8 +67,8 @@ def _build(cond: Condition) -> Check:
     if isinstance(cond, AllOf | AnyOf):
         parts = tuple(_build(c) for c in cond.items)
         if isinstance(cond, AllOf):
-            return lambda q, r, o: all(p(q, r, o) for p in parts)
-        return lambda q, r, o: any(p(q, r, o) for p in parts)
+            return _all(parts)
+        return _any(parts)
     if isinstance(cond, Not):
         inner = _build(cond.item)
         return lambda q, r, o: not inner(q, r, o)
@@ -97,6 +97,35 @@ def _build(cond: Condition) -> Check:
     if on_question:
         return lambda q, r, o: _leaf(leaf, q.get(name), o)
     return lambda q, r, o: _leaf(leaf, r.get(name), o)
+
+
+def _all(parts: tuple[Check, ...]) -> Check:
+    """Every one of `parts` holds (the usual two or three tested in line)."""
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        a, b = parts
+        return lambda q, r, o: a(q, r, o) and b(q, r, o)
+    if len(parts) == 3:
+        a, b, c = parts
+        return lambda q, r, o: a(q, r, o) and b(q, r, o) and c(q, r, o)
+    return lambda q, r, o: all(p(q, r, o) for p in parts)
+
+
+def _any(parts: tuple[Check, ...]) -> Check:
+    """At least one of `parts` holds (the usual few tested in line)."""
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        a, b = parts
+        return lambda q, r, o: a(q, r, o) or b(q, r, o)
+    if len(parts) == 3:
+        a, b, c = parts
+        return lambda q, r, o: a(q, r, o) or b(q, r, o) or c(q, r, o)
+    if len(parts) == 4:
+        a, b, c, d = parts
+        return lambda q, r, o: a(q, r, o) or b(q, r, o) or c(q, r, o) or d(q, r, o)
+    return lambda q, r, o: any(p(q, r, o) for p in parts)
 
 
 def true_leaves(cond: Condition, answers: Mapping[str, object]) -> list[Leaf]:

@@ -125,6 +125,11 @@ def outcomes(
 
     def items() -> Iterator[Item]:
         for path in paths:
+            if not is_bulk(path):  # most: the file's name, read in a worker
+                name = str(path)  # what crosses to a worker: a str pickles quickest
+                names.append(name)
+                yield name
+                continue
             for item in _items(path):
                 names.append(_name_of(item))
                 yield item
@@ -237,8 +242,8 @@ def _score_file(name: str, bank: Bank, form: str) -> Outcome:
     try:
         answers, warnings = read_answers(path, bank)
     except AnswersError as exc:
-        return _outcome(Failed(path, exc.problems), form)
-    return _scored(str(path), answers, warnings, bank, form)
+        return Outcome(None, [], exc.problems)
+    return _scored(name, answers, warnings, bank, form)
 
 
 def _scored(name: str, answers: Answers, warnings: list[str], bank: Bank, form: str) -> Outcome:
