@@ -60,6 +60,7 @@ _NO_ORDER: Mapping[str, Sequence[str]] = {}  # flags test answers only: no label
 # The statuses as plain names: an enum's member is looked up on its class at every use.
 _MET, _NOT_MET, _EXCLUDED = Status.MET, Status.NOT_MET, Status.EXCLUDED
 _UNANSWERED, _UNCERTAIN, _UNKNOWN = Status.UNANSWERED, Status.UNCERTAIN, Status.UNKNOWN
+_CONSENT = Role.CONSENT
 
 
 class _Plan(NamedTuple):
@@ -181,7 +182,7 @@ def tally(bank: Bank, answers: Answers) -> Counted:
         flags=flags,
         claimed=claimed,
         overridden_by=overridden_by,
-        not_reached=tuple(q.id for q in shown if q.id not in values and q.role is not Role.CONSENT),
+        not_reached=tuple([q.id for q in shown if q.id not in values and q.role is not _CONSENT]),
     )
 
 

@@ -395,6 +395,17 @@ Accepted: TypeAlias = tuple[
 ]
 
 
+def prepare(bank: Bank) -> None:
+    """Make now what checking answers needs of `bank` (kept with it), and what scoring them
+    needs of each perspective's view: a caseload does so before its workers are forked, so
+    that each inherits it rather than making its own."""
+    from screener.core.scoring import tally  # only here: reading answers needs no scoring
+
+    _plain_in(bank)
+    for perspective in bank.perspectives:
+        tally(bank, Answers(bank.id, bank.version, perspective, {}))
+
+
 def _accepted(bank: Bank) -> dict[str, Accepted]:
     """Question id -> what it accepts (above), made once per bank and kept with it: a
     caseload checks thousands of files against it."""

@@ -25,7 +25,7 @@ from screener.core.model import OTHER, Answers, Bank, Result
 from screener.core.safetext import LINE_LIMIT, one_line
 from screener.core.scoring import Counted, result_json, score, tally
 from screener.errors import AnswersError
-from screener.files.answers import parse_record, read_answers
+from screener.files.answers import parse_record, prepare, read_answers
 from screener.files.readfile import MAX_FILE_BYTES, STDIN, is_bulk, open_stream
 from screener.i18n import _
 from screener.streams import unicode_ok
@@ -134,6 +134,7 @@ def outcomes(
                 names.append(_name_of(item))
                 yield item
 
+    prepare(bank)  # once, here: every worker inherits it
     bulk = files == 0 or files >= PARALLEL_FROM
     results = pool.run(
         partial(_plain_outcome, bank=bank, form=form),
