@@ -396,11 +396,11 @@ class _BankFields(NamedTuple):
 class Bank(_BankFields, Kept):
     """A question bank, as read. What checking and scoring many answers need of it (indexes,
     the walks through its conditions, each perspective's view) is made once and kept with it:
-    `prepared`, and `made` for what the layers above make of it."""
+    `indexes`, and `made` for what the layers above make of it."""
 
     @cached_property
-    def prepared(self) -> "Prepared":
-        return Prepared(self)
+    def indexes(self) -> "Indexes":
+        return Indexes(self)
 
     @property
     def url(self) -> str:
@@ -414,7 +414,7 @@ class Bank(_BankFields, Kept):
     def question(self, qid: str) -> Question:
         """The question with id `qid` (KeyError if none), from the bank's index: a caseload
         asks for thousands."""
-        return self.prepared.index[qid]
+        return self.indexes.questions[qid]
 
     def section(self, sid: str) -> Section:
         for s in self.sections:
@@ -470,7 +470,7 @@ class Bank(_BankFields, Kept):
         caveats for it (or for every perspective). Made once per bank and perspective and kept
         with the bank, so what is made of a view (conditions, answers) stays made through a
         caseload."""
-        views = self.prepared.views
+        views = self.indexes.views
         try:
             view = views[perspective]
         except KeyError:
@@ -501,17 +501,17 @@ class Bank(_BankFields, Kept):
         return self.section(self.question(qid).section).perspective
 
 
-class Prepared:
-    """What is made once of a bank (`Bank.prepared`) and kept with it: its questions by id
+class Indexes:
+    """What is made once of a bank (`Bank.indexes`) and kept with it: its questions by id
     (the first of an id, as the bank reader keeps it), and its view in each perspective."""
 
-    __slots__ = ("index", "views")
+    __slots__ = ("questions", "views")
 
     def __init__(self, bank: Bank) -> None:
-        index: dict[str, Question] = {}
+        questions: dict[str, Question] = {}
         for q in bank.questions:
-            index.setdefault(q.id, q)
-        self.index = index
+            questions.setdefault(q.id, q)
+        self.questions = questions
         self.views: dict[str, Bank | None] = {}  # None: the bank itself
 
 
