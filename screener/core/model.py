@@ -3,7 +3,7 @@
 The records are NamedTuples rather than frozen dataclasses: they are as immutable, but defining
 one costs about a twentieth as much (a dataclass execs its generated methods at import, about a
 millisecond each here), and these are defined on the way to the first screen, whose time has a
-budget (README: Development). `Result` cannot be one (its `count` field would shadow
+budget (docs/performance.md). `Result` cannot be one (its `count` field would shadow
 `tuple.count`): it is a plain class with slots that behaves as a frozen dataclass would (equality,
 repr, no assignment), written out because building a dataclass costs about 2 ms at import.
 """
