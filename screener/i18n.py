@@ -64,8 +64,8 @@ SOURCE_NAME = N_("English")
 
 class _Languages(Sequence[str]):
     """The languages screener speaks, English (the source text) first, then each language
-    with a catalog in LOCALE_DIR, in order of their codes: read from the folder as it is, so a
-    language added there is spoken without a change to the code."""
+    with a catalog in LOCALE_DIR, in order of their codes: read from the folder, so a language
+    added there is spoken without a change to the code."""
 
     def _codes(self) -> tuple[str, ...]:
         return (SOURCE, *_catalog_codes(LOCALE_DIR))
@@ -87,28 +87,27 @@ class _Languages(Sequence[str]):
 
 
 def _catalog_codes(folder: Path) -> tuple[str, ...]:
-    """The codes of the catalogs in `folder` (one listing of it per run, unless it changes)."""
-    try:
-        stamp = folder.stat().st_mtime_ns
-    except OSError:
-        return ()
+    """The codes of the catalogs in `folder`, as the folder is the first time it is asked
+    (once a run: a run speaks the languages it started with)."""
     found = _FOUND.get(folder)
-    if found is not None and found[0] == stamp:
-        return found[1]
-    codes = tuple(
-        sorted(
-            entry.name
-            for entry in folder.iterdir()
-            if LANGUAGE_CODE.fullmatch(entry.name)
-            and entry.name != SOURCE
-            and (entry / "LC_MESSAGES" / f"{DOMAIN}.po").is_file()
+    if found is None:
+        try:
+            entries = list(folder.iterdir())
+        except OSError:
+            entries = []
+        found = _FOUND[folder] = tuple(
+            sorted(
+                entry.name
+                for entry in entries
+                if LANGUAGE_CODE.fullmatch(entry.name)
+                and entry.name != SOURCE
+                and (entry / "LC_MESSAGES" / f"{DOMAIN}.po").is_file()
+            )
         )
-    )
-    _FOUND[folder] = (stamp, codes)
-    return codes
+    return found
 
 
-_FOUND: dict[Path, tuple[int, tuple[str, ...]]] = {}
+_FOUND: dict[Path, tuple[str, ...]] = {}
 
 # The languages screener speaks, English first: a live view of LOCALE_DIR's catalogs.
 LANGUAGES: Sequence[str] = _Languages()
@@ -124,7 +123,7 @@ class _Said(Mapping[str, str]):
     def __getitem__(self, code: str) -> str:
         if code not in LANGUAGES:
             raise KeyError(code)
-        said = _translations(code).pgettext(*self.message)
+        said = _about_itself(code, self.message)
         return said + self.after.format(code=code)
 
     def __iter__(self) -> Iterator[str]:
@@ -147,7 +146,7 @@ class _TextCodes(Mapping[str, frozenset[str]]):
     def __getitem__(self, code: str) -> frozenset[str]:
         if code not in LANGUAGES:
             raise KeyError(code)
-        said = _translations(code).pgettext(*OWN_TEXT_CODES)
+        said = _about_itself(code, OWN_TEXT_CODES)
         return frozenset(w for w in said.split() if w.isalnum() and w.isupper())
 
     def __iter__(self) -> Iterator[str]:
@@ -198,7 +197,7 @@ def language_name(code: str) -> str:
         return _(SOURCE_NAME)
     if code not in LANGUAGES:
         return code
-    english = _translations(code).pgettext(*ENGLISH_NAME)
+    english = _about_itself(code, ENGLISH_NAME)
     return _(english) if english != ENGLISH_NAME[1] else code
 
 
@@ -215,6 +214,30 @@ def use(language: str | None) -> None:
         return
     assert language is not None
     _active, _language = _translations(language), language
+
+
+def _about_itself(code: str, message: tuple[str, str]) -> str:
+    """What a language's catalog says for one of the messages about itself (OWN_NAME...):
+    from the catalog when it is in use or was read, else from that one entry of its `.po`, so
+    that naming Spanish in an English run (the --lang help) does not read the whole catalog."""
+    found = _loaded.get((LOCALE_DIR, code))
+    if found is not None or code == SOURCE:
+        return _translations(code).pgettext(*message)
+    try:
+        text = catalog_path(code).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return message[1]
+    at = text.find(f"\nmsgctxt {_quoted(message[0])}\nmsgid {_quoted(message[1])}\n")
+    if at < 0:  # written another way (on several lines, say): the catalog decides
+        return _translations(code).pgettext(*message)
+    start = max(text.rfind("\n\n", 0, at), 0)  # the entry's comments: #, fuzzy
+    end = text.find("\n\n", at)
+    entry = parse_po(text[start : end if end >= 0 else len(text)])
+    return entry.get("\x04".join(message)) or message[1]
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _translations(language: str) -> gettext.NullTranslations:

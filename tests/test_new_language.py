@@ -139,3 +139,53 @@ class TestAPseudoLanguage:
     def test_validate_finds_its_overlay_complete(self, copy: Path) -> None:
         shown = screener(copy, ["--lang", CODE, "validate", str(copy / "questions.yaml")])
         assert "⟦" in shown
+
+
+class TestWhatALanguageSaysOfItself:
+    """Its name, how to switch to it and its helplines' text codes are its catalog's words."""
+
+    def test_spanish_says_them_in_its_catalog(self) -> None:
+        assert i18n.ENDONYMS["es"] == "Español"
+        assert i18n.SWITCH["es"] == "En español: {command} --lang es"
+        assert i18n.TEXT_CODES["es"] == {"AYUDA"}
+        assert i18n.language_name("es") == "Spanish"
+        with i18n.speaking("es"):
+            assert (i18n.language_name("es"), i18n.language_name("en")) == ("español", "inglés")
+
+    def test_english_says_them_in_the_source_text(self) -> None:
+        assert i18n.ENDONYMS["en"] == "English"
+        assert i18n.SWITCH["en"] == "In English: {command} --lang en"
+        assert i18n.TEXT_CODES.get("en", frozenset()) == frozenset()
+
+    def test_read_before_the_catalog_they_are_what_the_catalog_says(
+        self, copy: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # A folder of catalogs none of which has been read yet: the one entry is read alone.
+        monkeypatch.setattr(i18n, "LOCALE_DIR", copy / "screener" / "locale")
+        assert list(i18n.LANGUAGES) == ["en", "es", CODE]
+        said = {
+            code: (i18n.ENDONYMS[code], i18n.SWITCH[code], i18n.TEXT_CODES[code])
+            for code in ("es", CODE)
+        }
+        for code, (own, switch, codes) in said.items():
+            full = i18n.read_catalog(code)
+            assert own == full.pgettext(*i18n.OWN_NAME)
+            assert switch == full.pgettext(*i18n.SWITCH_LINE) + f" --lang {code}"
+            assert codes == set(full.pgettext(*i18n.OWN_TEXT_CODES).split())
+        assert said[CODE][0] == NAME
+        assert i18n.language_name(CODE) == NAME  # no catalog names it yet: its English name
+
+    def test_a_language_is_offered_once_its_catalog_is_there(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        for name in ("none", "with"):
+            (tmp_path / name / CODE / "LC_MESSAGES").mkdir(parents=True)
+            (tmp_path / name / "README").write_text("not a language", encoding="utf-8")
+        monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path / "none")
+        assert list(i18n.LANGUAGES) == ["en"]  # a folder without a catalog is not a language
+        catalog_file = tmp_path / "with" / CODE / "LC_MESSAGES" / "screener.po"
+        catalog_file.write_text(catalog(), encoding="utf-8")
+        monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path / "with")
+        assert list(i18n.LANGUAGES) == ["en", CODE]
+        assert i18n.known("xx_XX.UTF-8") == CODE
+        assert i18n.choose(["--lang", CODE], {}) == CODE

@@ -15,7 +15,7 @@ from typing import assert_never
 from screener.core.model import Summary
 from screener.core.safetext import clean
 from screener.core.wording import Voice
-from screener.i18n import N_, _
+from screener.i18n import N_, SOURCE, _
 from screener.summaries.notice import Banner, Notice
 from screener.summaries.report import (
     Block,
@@ -188,7 +188,7 @@ def write(doc: Document) -> str:
     title = _("DEMO: {title}").format(title=doc.title) if doc.demo else doc.title
     head = [
         "<!doctype html>",
-        f'<html lang="{html.escape(clean(doc.language) or "en")}">',
+        f'<html lang="{html.escape(clean(doc.language) or SOURCE)}">',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
