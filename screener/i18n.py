@@ -13,6 +13,12 @@ into a `Catalog` that answers as gettext's reader of a compiled `.mo` file does 
 the two to the same answers for every message): no build step, so a wheel, an editable install
 and a source checkout find the same files, and reading 570 messages takes about as long as
 gettext takes to load their `.mo`.
+
+A language is files only: its catalog here, its bank overlay beside the bank
+(`questions.LANG.yaml`) and its code in the bank's `languages`. `LANGUAGES` is read from this
+folder, and what a language says about itself (its name, how to switch to it, its helplines'
+own text codes) is four messages of its own catalog (OWN_NAME...), so no table here names one.
+A plural form a catalog leaves empty is read in English, never as an empty string.
 """
 
 from __future__ import annotations
