@@ -1,6 +1,7 @@
 """Every registered summary format says it is a screening, not a diagnosis, and, on a demo
 persona's made-up answers, carries the demo banner: read back from each format's output as its
-reader would read it (JSON keys, FHIR narratives and notes, HTML and Markdown text)."""
+reader would read it (JSON keys, FHIR narratives and notes, HTML and Markdown text), from the
+registry and from the files `score --export` and `demo --export` save, in every language."""
 
 from __future__ import annotations
 
@@ -8,12 +9,16 @@ import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import pytest
 from markdown_it import MarkdownIt
+from test_cli import COMPLETE, write_answers
+from typer.testing import CliRunner
 
 from screener import i18n
+from screener.cli import app
 from screener.core.model import Answers, Bank, Summary
 from screener.core.scoring import score
 from screener.files.bank import load_bank
@@ -207,3 +212,42 @@ class TestTheRegistry:
         monkeypatch.setitem(READERS, "bare", READERS["txt"])
         with pytest.raises(AssertionError, match="bare does not say the notice"):
             assert_it_says_the_notice("bare", made, i18n.SOURCE)
+
+
+@pytest.mark.parametrize("language", i18n.LANGUAGES)
+@pytest.mark.parametrize("fmt", export.FORMATS)
+class TestFromTheCommandLine:
+    """The files a person saves: a scored answers file, and a persona's demo."""
+
+    def check(self, out: Path, fmt: str, language: str, made: Summary) -> None:
+        with i18n.speaking(language):
+            said = notice.of(made, export.WRITERS[fmt].VOICE)
+        wanted = ["diagnosis"] if said.demo is None else ["demo", "diagnosis"]
+        assert found(fmt, out.read_text(encoding="utf-8"), said) == wanted
+
+    def test_a_scored_answers_file(
+        self, banks: dict[str, Bank], tmp_path: Path, fmt: str, language: str
+    ) -> None:
+        given = write_answers(tmp_path / "a.yaml", COMPLETE)
+        out = tmp_path / "summary"
+        args = ["score", str(given), "--export", str(out), "--format", fmt, "--lang", language]
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0, result.stderr
+        bank = banks[language]
+        answers = Answers(bank.id, bank.version, "self", COMPLETE)
+        self.check(out, fmt, language, Summary(bank, answers, score(bank, answers), CREATED))
+
+    def test_a_demo(
+        self,
+        banks: dict[str, Bank],
+        personas: dict[str, Persona],
+        tmp_path: Path,
+        fmt: str,
+        language: str,
+    ) -> None:
+        persona = personas["other"]
+        out = tmp_path / "summary"
+        args = ["demo", persona.name, "--pace", "0", "--export", str(out), "--format", fmt]
+        result = CliRunner().invoke(app, [*args, "--lang", language])
+        assert result.exit_code == 0, result.stderr
+        self.check(out, fmt, language, summary(banks[language], persona, demo=True))
