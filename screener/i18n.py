@@ -40,14 +40,6 @@ LANG_OPTION = "--lang"
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")  # a language's folder in LOCALE_DIR, fullmatched
 
 
-# What a language says about itself, as messages of its own catalog (so that a language is its
-# files only): its name in itself for a choice of languages ("Español"), its name in English,
-# which every catalog translates like any message ("Spanish": "español"), how to switch to it
-# said in it ("En español: {command}", followed by `--lang es`), and the text codes a helpline
-# answers in it beyond those its English text gives (the 988 Lifeline answers in Spanish to
-# AYUDA by text, CLINICAL.md section 9: "AYUDA"; "none" for none). English's are the source
-# text itself. A bank's translation may send a reader only these codes and those of its
-# English text (files/bank_language.py).
 def N_(message: str) -> str:
     """Mark `message` for the catalog without translating it now."""
     return message
@@ -58,12 +50,18 @@ def Np_(context: str, message: str) -> tuple[str, str]:
     return context, message
 
 
+# What a language says about itself, as messages of its own catalog (so that a language is its
+# files only): its name in itself for a choice of languages ("Español"), its name in English,
+# which every catalog translates like any message ("Spanish": "español"), how to switch to it
+# said in it ("En español: {command}", followed by `--lang es`), and the text codes a helpline
+# answers in it beyond those its English text gives (the 988 Lifeline answers in Spanish to
+# AYUDA by text, CLINICAL.md section 9: "AYUDA"; "none" for none). English's are the source
+# text itself. A bank's translation may send a reader only these codes and those of its
+# English text (files/bank_language.py).
 OWN_NAME = Np_("language name, in itself", "English")
 ENGLISH_NAME = Np_("language name, in English", "English")
 SWITCH_LINE = Np_("how to switch to this language, in itself", "In English: {command}")
 OWN_TEXT_CODES = Np_("helpline text codes of this language, or none", "none")
-
-
 # The source language's name in English, translated by each catalog ("inglés").
 SOURCE_NAME = N_("English")
 
@@ -115,7 +113,7 @@ def _catalog_codes(folder: Path) -> tuple[str, ...]:
 
 _FOUND: dict[Path, tuple[str, ...]] = {}
 
-# The languages screener speaks, English first: a live view of LOCALE_DIR's catalogs.
+# The languages screener speaks, English first, then those whose catalog is in LOCALE_DIR.
 LANGUAGES: Sequence[str] = _Languages()
 
 
