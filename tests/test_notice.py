@@ -219,6 +219,12 @@ class TestTheRegistry:
 class TestFromTheCommandLine:
     """The files a person saves: a scored answers file, and a persona's demo."""
 
+    @pytest.fixture(autouse=True)
+    def english_after(self) -> Iterator[None]:
+        """`--lang` switches the language for the rest of the process: switch it back."""
+        yield
+        i18n.use(i18n.SOURCE)
+
     def check(self, out: Path, fmt: str, language: str, made: Summary) -> None:
         with i18n.speaking(language):
             said = notice.of(made, export.WRITERS[fmt].VOICE)
