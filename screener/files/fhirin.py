@@ -57,7 +57,7 @@ from screener.core.model import OTHER, UNKNOWN, WHO, Answers, Bank, Kind, Questi
 from screener.core.safetext import clean, one_line, show_value
 from screener.errors import AnswersError
 from screener.files import located
-from screener.files.answers import missing, older_version_notes
+from screener.files.answered import missing, older_version_notes
 from screener.files.problems import Hint, Problems
 from screener.i18n import _
 

@@ -76,6 +76,7 @@ from screener.core.model import (
     word,
 )
 from screener.core.safetext import clean
+from screener.files.answered import missing
 from screener.i18n import N_, _, ngettext
 from screener.summaries import fhirtext
 
@@ -648,8 +649,6 @@ def _subject(summary: Summary) -> dict[str, Any]:
 
 
 def _response(made: _Made) -> dict[str, Any]:
-    from screener.files.answers import missing  # its YAML reader is not needed here
-
     bank, answers = made.summary.bank, made.summary.answers
     shown, counted = applicable(bank.about(answers.perspective), answers.values)
     asked = {q.id for q in shown if q.id in counted and q.role is not Role.CONSENT}
