@@ -582,7 +582,7 @@ class _Reader(Results):
             self.error((*path, "kind"), _("a {role} question must be yes_no"), role=role.value)
         options = self.question_options(m, path, kind)
         scale = m.get("scale")
-        if kind_of(kind).options == "scale":
+        if kind_of(kind).on_scale:
             if scale not in self.scales:
                 self.error(
                     (*path, "scale"),
@@ -626,7 +626,7 @@ class _Reader(Results):
             options=options,
             criterion=criterion if isinstance(criterion, str) else None,
             role=role,
-            scale=scale if kind_of(kind).options == "scale" and isinstance(scale, str) else None,
+            scale=scale if kind_of(kind).on_scale and isinstance(scale, str) else None,
             show_if=show_if,
             overridden_if=overridden_if,
             required=required,
@@ -657,7 +657,7 @@ class _Reader(Results):
         allowed = self.flag(m, "unknown", path) if said else default
         if not allowed:
             return False
-        if role is Role.CONSENT or kind_of(kind).options == "none":
+        if role is Role.CONSENT or kind_of(kind).written:
             if said:
                 self.error(
                     (*path, "unknown"),
@@ -679,14 +679,12 @@ class _Reader(Results):
         self, m: Mapping[str, Any], path: yamlsrc.Path, kind: Kind
     ) -> tuple[Option, ...]:
         value = m.get("options")
-        source = kind_of(kind).options
-        if source == "fixed":
+        fixed = kind_of(kind).fixed_options
+        if fixed is not None:
             if value is not None:
                 self.error((*path, "options"), _("yes_no questions have fixed options (yes, no)"))
-            # The bank's own labels for the stored values, as a choice question's would be:
-            # a screen shows an answer through kind_of(q).label, in the person's language.
-            return (Option(True, "yes"), Option(False, "no"))
-        if source != "own":
+            return fixed
+        if not kind_of(kind).own_options:
             if value is not None:
                 self.error(
                     (*path, "options"), _("{kind} questions take no options"), kind=kind.value

@@ -231,7 +231,7 @@ class Conditions(Fields):
                     value=show_value(UNKNOWN),
                 )
             return
-        if kind_of(q).options == "none":
+        if kind_of(q).written:
             if not kind_of(q).takes(q, want):
                 self.error(
                     where, _("{id} takes text, not {value}"), id=repr(q.id), value=describe(want)

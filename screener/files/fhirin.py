@@ -40,19 +40,18 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, NamedTuple, assert_never
+from typing import Any, NamedTuple
 
 from screener.core.fhirnames import (
     ABSENT_SYSTEM,
     ACT_REASON,
     PERSONA_TAG,
     TEST_DATA_CODE,
-    YES_NO_CODES,
     group_id,
     intro_id,
     valid_reference,
 )
-from screener.core.kinds import kind_of
+from screener.core.kinds import VALUE_CODING, kind_of
 from screener.core.model import OTHER, UNKNOWN, WHO, Answers, Bank, Kind, Question, Role, Value
 from screener.core.safetext import clean, one_line, show_value
 from screener.errors import AnswersError
@@ -637,24 +636,24 @@ class _Reader:
         self.keys(answer, at, ANSWER_OR_VALUE_KEYS)
         self.modifiers(answer, at)
         given = [k for k in answer if k in VALUE_KEYS]
-        if given != ["valueCoding"]:
+        if given != [VALUE_CODING]:
             self.error(
                 at,
                 _("{id} is a {kind} question: expected {keys}, not {key}"),
                 id=WHO,
                 kind=Kind.CHOICE.value,
-                keys="valueCoding",
+                keys=VALUE_CODING,
                 key="/".join(given) or "-",
             )
             return
-        coding = answer["valueCoding"]
+        coding = answer[VALUE_CODING]
         code = coding.get("code") if isinstance(coding, dict) else None
         if not isinstance(code, str) or not code:
-            self.error((*at, "valueCoding"), _("expected a Coding with a code"))
+            self.error((*at, VALUE_CODING), _("expected a Coding with a code"))
             return
         if code not in self.bank.perspectives:
             self.error(
-                (*at, "valueCoding", "code"),
+                (*at, VALUE_CODING, "code"),
                 _("{value} is not a perspective of this bank ({perspectives})"),
                 value=show_value(code),
                 perspectives=", ".join(self.bank.perspectives),
@@ -672,7 +671,8 @@ class _Reader:
         if answer.get("item"):
             self.error((*path, "item"), _("{id} is a question: its answers hold no items"), id=q.id)
         given = [k for k in answer if k in VALUE_KEYS]
-        takes = _takes(q)
+        kind = kind_of(q)
+        takes = kind.fhir_keys(q)
         absent = self.absent(q, answer.get("extension"), (*path, "extension"))
         if absent is not None:  # R4 lets an answer say why it has no value, instead of one
             if absent is not _BAD and given:
@@ -687,7 +687,7 @@ class _Reader:
             self.error(
                 path,
                 _("expected one value ({keys}), got {n}"),
-                keys=_either(takes),
+                keys=_slashed(takes),
                 n=len(given),
             )
             return _BAD
@@ -699,28 +699,17 @@ class _Reader:
                 _("{id} is a {kind} question: expected {keys}, not {key}"),
                 id=q.id,
                 kind=q.kind.value,
-                keys=_either(takes),
+                keys=_slashed(takes),
                 key=key,
             )
             return _BAD
-        if key == "valueCoding":
+        if key == VALUE_CODING:  # a Coding, for every kind: its code names the answer
             return self.code(q, value, (*path, key))
-        if key == "valueInteger":
-            if isinstance(value, bool) or not isinstance(value, int):
-                self.error(
-                    (*path, key), _("expected a whole number, got {value}"), value=show_value(value)
-                )
-                return _BAD
-            return self.option(q, value, (*path, key))
-        if key == "valueBoolean" and not isinstance(value, bool):
-            self.error(
-                (*path, key), _("expected true or false, got {value}"), value=show_value(value)
-            )
+        stored, problem = kind.fhir_read(q, key, value)
+        if problem is not None:
+            self.error((*path, key), problem)
             return _BAD
-        if key == "valueString" and not isinstance(value, str):
-            self.error((*path, key), _("expected text, got {value}"), value=show_value(value))
-            return _BAD
-        return value
+        return stored
 
     def code(self, q: Question, coding: object, path: Path) -> object:
         """The option a Coding names, by its code; "I don't know" as HL7's asked-unknown
@@ -732,39 +721,20 @@ class _Reader:
         assert isinstance(coding, dict)
         if coding.get("system") == ABSENT_SYSTEM and code in DONT_KNOW:
             return _UNKNOWN
-        if q.kind is Kind.YES_NO:
-            answer = next((v for v, c in YES_NO_CODES.items() if c == code), None)
-            if answer is None:
-                self.error(
-                    (*path, "code"),
-                    _("{value} is not an option of {id} ({codes}){hint}"),
-                    value=show_value(code),
-                    id=q.id,
-                    codes=", ".join(YES_NO_CODES.values()),
-                    hint=Hint(code, list(YES_NO_CODES.values())),
-                )
-                return _BAD
-            return answer
-        if kind_of(q).options == "scale":
-            match = next((o.value for o in q.options if str(o.value) == code), None)
-            if match is None:
-                return self.option(q, code, (*path, "code"))
-            return match
-        return self.option(q, code, (*path, "code"))
-
-    def option(self, q: Question, value: object, path: Path) -> object:
-        if any(o.value == value and type(o.value) is type(value) for o in q.options):
-            return value
-        codes = [str(o.value) for o in q.options]
-        self.error(
-            path,
-            _("{value} is not an option of {id} ({codes}){hint}"),
-            value=show_value(value),
-            id=q.id,
-            codes=", ".join(codes),
-            hint=Hint(str(value), codes),
-        )
-        return _BAD
+        kind = kind_of(q)
+        answer = kind.fhir_from_code(q, code)
+        if answer is None:
+            codes = kind.fhir_codes(q)
+            self.error(
+                (*path, "code"),
+                _("{value} is not an option of {id} ({codes}){hint}"),
+                value=show_value(code),
+                id=q.id,
+                codes=", ".join(codes),
+                hint=Hint(code, codes),
+            )
+            return _BAD
+        return answer
 
 
 _BAD = object()  # an answer with a problem, already noted
@@ -801,22 +771,7 @@ def _related_source(qr: Mapping[str, Any]) -> bool:
     return re.search(r"(^|/)RelatedPerson/[^/]+(/_history/[^/]+)?$", reference) is not None
 
 
-def _takes(q: Question) -> tuple[str, ...]:
-    """The value[x] keys an answer to `q` may use."""
-    match q.kind:
-        case Kind.YES_NO:  # valueCoding when it takes "I don't know" (a choice of three)
-            return ("valueBoolean", "valueCoding") if q.unknown else ("valueBoolean",)
-        case Kind.SCALE:
-            return ("valueCoding", "valueInteger")
-        case Kind.CHOICE | Kind.MULTI:
-            return ("valueCoding",)
-        case Kind.TEXT:
-            return ("valueString",)
-        case _:
-            assert_never(q.kind)
-
-
-def _either(keys: tuple[str, ...]) -> str:
+def _slashed(keys: tuple[str, ...]) -> str:
     return "/".join(keys)  # FHIR's names, not words: no translation
 
 

@@ -54,7 +54,7 @@ def _question_text(q: Question, perspective: str) -> Text:
     if q.unknown:
         tags.append(_("takes don't know"))
     out.append(f"\n[{q.id}] " + ", ".join(tags), style="dim")
-    if q.options and kind_of(q).options == "own":
+    if q.options and kind_of(q).own_options:
         labels = "; ".join(f"{o.value} = {clean(o.label)}" for o in q.options)
         out.append("\n" + _("options: {options}").format(options=labels), style="dim")
     if q.show_if:

@@ -49,11 +49,9 @@ from screener.core.fhirnames import (
     ASKED_UNKNOWN,
     PERSONA_TAG,
     TEST_DATA_CODE,
-    YES_NO_CODES,
-    YES_NO_SYSTEM,
     intro_id,
 )
-from screener.core.kinds import fhir_answer, kind_of
+from screener.core.kinds import kind_of
 from screener.core.model import (
     NONE_OPTION,
     OTHER,
@@ -63,7 +61,6 @@ from screener.core.model import (
     AnyOf,
     Bank,
     Condition,
-    Kind,
     Leaf,
     Not,
     Question,
@@ -119,7 +116,7 @@ def criteria_system(bank: Bank) -> str:
 
 def option_system(bank: Bank, q: Question) -> str:
     """The code system of `q`'s options: its scale's, or its own."""
-    if kind_of(q).options == "scale" and q.scale is not None:
+    if kind_of(q).on_scale and q.scale is not None:
         return f"{bank.url}/scale/{q.scale}"
     return f"{bank.url}/options/{q.id}"
 
@@ -129,22 +126,20 @@ def group_id(section: Section | str) -> str:
     return fhirnames.group_id(section if isinstance(section, str) else section.id)
 
 
-def coded_yes_no(q: Question) -> bool:
-    """A yes/no question that takes "I don't know": a choice of three in FHIR (yes, no, don't
-    know), since a boolean item cannot offer a third answer."""
-    return q.kind is Kind.YES_NO and q.unknown
-
-
 def dont_know_coding() -> dict[str, Any]:
     """The answer option "I don't know" (HL7 data-absent-reason asked-unknown)."""
     return {"system": ABSENT_SYSTEM, "code": ASKED_UNKNOWN, "display": wording.dont_know()}
 
 
+def _stored(value: object) -> Value:
+    return value if isinstance(value, bool | int | str | tuple) else None
+
+
 def _coding(bank: Bank, q: Question, value: object) -> dict[str, Any]:
-    if coded_yes_no(q) and isinstance(value, bool):
-        label = _("yes") if value else _("no")
-        return {"system": YES_NO_SYSTEM, "code": YES_NO_CODES[value], "display": label}
-    code = str(value)
+    kind = kind_of(q)
+    code, system = kind.fhir_code(q, value)
+    if system is not None:  # the kind's own codes (yes and no): its own words for them
+        return {"system": system, "code": code, "display": kind.label(q, _stored(value))}
     display = next((o.label for o in q.options if str(o.value) == code), code)
     return {"system": option_system(bank, q), "code": code, "display": clean(display)}
 
@@ -264,33 +259,25 @@ def _q_item(bank: Bank, q: Question, perspective: str) -> dict[str, Any]:
         ]
     item["text"] = clean(word(q.text, perspective))
     kind = kind_of(q)
-    coded = kind.fhir_value == "valueCoding" or coded_yes_no(q)
-    item["type"] = "choice" if coded else kind.fhir_type
+    item["type"] = kind.fhir_item_type(q)
     if q.show_if is not None:
         item.update(_enable(bank, q.show_if))
     if q.required:
         item["required"] = True
     if kind.repeats:
         item["repeats"] = True
-    if coded_yes_no(q):
-        item["extension"] = [*item.get("extension", []), _item_control("radio-button")]
-        item["answerOption"] = [
-            {"valueCoding": _coding(bank, q, True)},
-            {"valueCoding": _coding(bank, q, False)},
-            {"valueCoding": dont_know_coding()},
-        ]
-    elif kind.fhir_value == "valueCoding":
+    if kind.fhir_coded(q):
         # Radio buttons or check boxes rather than a drop-down: every option in view, as on
         # screener's own screen.
         control = "check-box" if kind.repeats else "radio-button"
         item["extension"] = [*item.get("extension", []), _item_control(control)]
         options = []
-        for o in q.options:
-            option: dict[str, Any] = {"valueCoding": _coding(bank, q, o.value)}
+        for value in kind.fhir_option_values(q):
+            option: dict[str, Any] = {"valueCoding": _coding(bank, q, value)}
             extensions = []
-            if kind.options == "scale":
-                extensions.append({"url": ITEM_WEIGHT, "valueDecimal": o.value})
-            if kind.repeats and o.value == NONE_OPTION:  # "none of these" goes alone
+            if kind.on_scale:
+                extensions.append({"url": ITEM_WEIGHT, "valueDecimal": value})
+            if kind.repeats and value == NONE_OPTION:  # "none of these" goes alone
                 extensions.append({"url": OPTION_EXCLUSIVE, "valueBoolean": True})
             if extensions:
                 option = {"extension": extensions, **option}
@@ -418,19 +405,13 @@ def _leaf_values(q: Question, leaf: Leaf) -> list[object] | None:
         return [leaf.value]
     if leaf.op == "in" and isinstance(leaf.value, list | tuple):
         return list(leaf.value)
-    if leaf.op == "at_least" and kind_of(q).options == "scale" and isinstance(leaf.value, int):
+    if leaf.op == "at_least" and kind_of(q).on_scale and isinstance(leaf.value, int):
         return [o.value for o in q.options if int(o.value) >= leaf.value]
     return None  # at_least on a multi question counts its answers
 
 
 def _answer_of(bank: Bank, q: Question) -> tuple[str, Callable[[object], object]]:
-    kind = kind_of(q)
-    if coded_yes_no(q):
-        return "answerCoding", lambda v: _coding(bank, q, v)
-    answer = "answer" + kind.fhir_value.removeprefix("value")  # valueBoolean -> answerBoolean
-    if kind.fhir_value == "valueCoding":
-        return answer, lambda v: _coding(bank, q, v)
-    return answer, lambda v: v
+    return kind_of(q).fhir_enable(q, lambda v: _coding(bank, q, v))
 
 
 def fhirpath(bank: Bank, cond: Condition) -> str:
@@ -450,19 +431,9 @@ def fhirpath(bank: Bank, cond: Condition) -> str:
     if values is None:  # at_least on a multi question: how many were chosen
         # exists(): a skipped question is false even for `at_least: 0`, as in screener.
         return f"{answers}.exists() and {answers}.count() >= {cond.value}"
-    tests = " or ".join(_value_test(q, v) for v in values)
-    return f"{answers}.where({tests}).exists()"
-
-
-def _value_test(q: Question, value: object) -> str:
     kind = kind_of(q)
-    if coded_yes_no(q) and isinstance(value, bool):
-        return f"value.code = {_quote(YES_NO_CODES[value])}"
-    if kind.fhir_value == "valueBoolean":
-        return f"value = {str(value).lower()}"
-    if kind.fhir_value == "valueString":
-        return f"value = {_quote(str(value))}"
-    return f"value.code = {_quote(str(value))}"
+    tests = " or ".join(kind.fhirpath_test(q, v, _quote) for v in values)
+    return f"{answers}.where({tests}).exists()"
 
 
 def _quote(text: str) -> str:
@@ -743,9 +714,7 @@ def _answer_item(bank: Bank, q: Question, value: Value, perspective: str) -> dic
 
 def _typed(bank: Bank, q: Question, value: Value) -> list[dict[str, Any]]:
     """The `answer` list for a stored value: empty when skipped."""
-    if coded_yes_no(q) and isinstance(value, bool):
-        return [{"valueCoding": _coding(bank, q, value)}]
-    return fhir_answer(q, value, lambda v: _coding(bank, q, v))
+    return kind_of(q).fhir_answers(q, value, lambda v: _coding(bank, q, v))
 
 
 def _observation(made: _Made, code: str, display: str) -> dict[str, Any]:
