@@ -165,35 +165,47 @@ class Conditions(Fields):
             self.error(path, need, ops=", ".join(OPS))
             return None
         name, op, want = value[subject[0]], ops[0], value[ops[0]]
-        where = (*path, op)
         if subject[0] == "result":
             return self.result_leaf(name, op, want, path)
-        if name not in questions:
-            if name in self.questions:
-                self.error(
-                    (*path, "question"),
-                    _(
-                        "{name} is asked only in perspective {perspective}; a condition here "
-                        "can name only questions asked wherever this is"
-                    ),
-                    name=show_value(name),
-                    perspective=show_value(self.asked_in.get(str(name))),
-                )
-            elif name in self.all_ids:
-                self.error(
-                    (*path, "question"),
-                    _("{name} comes later; only earlier questions can be named"),
-                    name=show_value(name),
-                )
-            else:
-                self.error(
-                    (*path, "question"),
-                    _("{name} is not a question{hint}"),
-                    name=show_value(name),
-                    hint=Hint(name, self.all_ids),
-                )
+        q = self.named(name, path, questions)
+        if q is None:
             return None
-        q = questions[name]
+        return self.question_leaf(q, op, want, (*path, op))
+
+    def named(
+        self, name: object, path: yamlsrc.Path, questions: Mapping[str, Question]
+    ) -> Question | None:
+        """The question a condition names, if it is one the condition may name."""
+        if name in questions:
+            assert isinstance(name, str)
+            return questions[name]
+        if name in self.questions:
+            self.error(
+                (*path, "question"),
+                _(
+                    "{name} is asked only in perspective {perspective}; a condition here "
+                    "can name only questions asked wherever this is"
+                ),
+                name=show_value(name),
+                perspective=show_value(self.asked_in.get(str(name))),
+            )
+        elif name in self.all_ids:
+            self.error(
+                (*path, "question"),
+                _("{name} comes later; only earlier questions can be named"),
+                name=show_value(name),
+            )
+        else:
+            self.error(
+                (*path, "question"),
+                _("{name} is not a question{hint}"),
+                name=show_value(name),
+                hint=Hint(name, self.all_ids),
+            )
+        return None
+
+    def question_leaf(self, q: Question, op: str, want: object, where: yamlsrc.Path) -> Leaf | None:
+        """A test of `q`'s answer, if its kind takes `op` and `want`."""
         kind = kind_of(q)
         if op not in kind.ops:
             self.error(
@@ -201,7 +213,7 @@ class Conditions(Fields):
                 _("{op} does not apply to {kind} question {name} (use {ops})"),
                 op=show_value(op),
                 kind=q.kind.value,
-                name=show_value(name),
+                name=show_value(q.id),
                 ops=", ".join(kind.ops),
             )
             return None
@@ -216,7 +228,7 @@ class Conditions(Fields):
             want = tuple(want)
         else:
             self.check_value(q, want, where)
-        return Leaf("question", str(name), op, want)
+        return Leaf("question", q.id, op, want)
 
     def check_value(self, q: Question, want: object, where: yamlsrc.Path) -> None:
         """`want` must be a value question `q` can take."""
