@@ -114,7 +114,7 @@ VALUE_INTEGER = "valueInteger"
 VALUE_STRING = "valueString"
 
 
-class Reply(NamedTuple):
+class TypedAnswer(NamedTuple):
     """A typed line read as an answer: its value, or a hint saying what to type instead."""
 
     value: Value = None
@@ -139,7 +139,7 @@ class QuestionKind:
     fhir_type: ClassVar[str] = "choice"
     fhir_value: ClassVar[str] = VALUE_CODING
 
-    def read(self, q: Question, text: str) -> Reply:
+    def read(self, q: Question, text: str) -> TypedAnswer:
         """A typed line (not empty, not a command) as an answer to `q`."""
         raise NotImplementedError
 
@@ -167,8 +167,8 @@ class QuestionKind:
         """What to type, said again after a reply that did not fit."""
         raise NotImplementedError
 
-    def retry(self, q: Question, problem: str) -> Reply:
-        return Reply(hint=f"{problem} {self.expected(q)}")
+    def retry(self, q: Question, problem: str) -> TypedAnswer:
+        return TypedAnswer(hint=f"{problem} {self.expected(q)}")
 
     def fhir_values(self, value: Value) -> list[object]:
         """The FHIR answer values for a stored value (codes for the coded kinds)."""
@@ -280,7 +280,7 @@ def _short(text: str) -> str:
     return shown if len(shown) <= 20 else shown[:19] + "…"
 
 
-class YesNo(QuestionKind):
+class YesNoKind(QuestionKind):
     kind = Kind.YES_NO
     ops = ("equals", "in")
     # The bank's own labels for the stored values, as a choice question's would be: a screen
@@ -317,12 +317,12 @@ class YesNo(QuestionKind):
             return f"value.code = {quote(YES_NO_CODES[value])}"
         return f"value = {str(value).lower()}"
 
-    def read(self, q: Question, text: str) -> Reply:
+    def read(self, q: Question, text: str) -> TypedAnswer:
         low = text.lower()
         if is_yes(low):
-            return Reply(True)
+            return TypedAnswer(True)
         if is_no(low):
-            return Reply(False)
+            return TypedAnswer(False)
         return self.retry(q, _("'{reply}' is not an answer here.").format(reply=_short(text)))
 
     def check(self, q: Question, value: object) -> tuple[Value, str | None]:
@@ -352,7 +352,7 @@ class YesNo(QuestionKind):
         return isinstance(want, bool)
 
 
-class Scale(QuestionKind):
+class ScaleKind(QuestionKind):
     kind = Kind.SCALE
     ops = ("equals", "in", "at_least")
     on_scale = True
@@ -360,11 +360,11 @@ class Scale(QuestionKind):
     def fhir_keys(self, q: Question) -> tuple[str, ...]:
         return (VALUE_CODING, VALUE_INTEGER)
 
-    def read(self, q: Question, text: str) -> Reply:
+    def read(self, q: Question, text: str) -> TypedAnswer:
         allowed = [int(o.value) for o in q.options]
         value = typed.number(text, min(allowed, default=0), max(allowed, default=-1))
         if value is not None and value in allowed:
-            return Reply(value)
+            return TypedAnswer(value)
         return self.retry(q, _("'{reply}' is not on the scale.").format(reply=_short(text)))
 
     def check(self, q: Question, value: object) -> tuple[Value, str | None]:
@@ -389,15 +389,15 @@ class Scale(QuestionKind):
         return _("Type a number from {low} to {high}.").format(low=low, high=high)
 
 
-class Choice(QuestionKind):
+class ChoiceKind(QuestionKind):
     kind = Kind.CHOICE
     ops = ("equals", "in")
     own_options = True
 
-    def read(self, q: Question, text: str) -> Reply:
+    def read(self, q: Question, text: str) -> TypedAnswer:
         chosen = typed.number(text, 1, len(q.options))
         if chosen is not None:
-            return Reply(q.options[chosen - 1].value)
+            return TypedAnswer(q.options[chosen - 1].value)
         return self.retry(q, _("'{reply}' is not one of the choices.").format(reply=_short(text)))
 
     def check(self, q: Question, value: object) -> tuple[Value, str | None]:
@@ -431,22 +431,22 @@ class Choice(QuestionKind):
         return _("Type a number from 1 to {count}.").format(count=len(q.options))
 
 
-class Multi(QuestionKind):
+class MultiKind(QuestionKind):
     kind = Kind.MULTI
     ops = ("contains", "at_least")
     own_options = True
     repeats = True
 
-    def read(self, q: Question, text: str) -> Reply:
+    def read(self, q: Question, text: str) -> TypedAnswer:
         chosen = typed.numbers(text, 1, len(q.options))
         if chosen is not None:
             picked = set(chosen)
             value = tuple(str(o.value) for i, o in enumerate(q.options, 1) if i in picked)
             if NONE_OPTION in value and len(value) > 1:
-                return Reply(
+                return TypedAnswer(
                     hint=_("'None' cannot go with other choices. Type it alone, or leave it out.")
                 )
-            return Reply(value)
+            return TypedAnswer(value)
         return self.retry(q, _("'{reply}' is not a list of choices.").format(reply=_short(text)))
 
     def check(self, q: Question, value: object) -> tuple[Value, str | None]:
@@ -490,17 +490,17 @@ class Multi(QuestionKind):
         return list(value) if isinstance(value, tuple) else [value]
 
 
-class Text(QuestionKind):
+class TextKind(QuestionKind):
     kind = Kind.TEXT
     ops = ("equals", "in")
     written = True
     fhir_type = "string"
     fhir_value = VALUE_STRING
 
-    def read(self, q: Question, text: str) -> Reply:
+    def read(self, q: Question, text: str) -> TypedAnswer:
         if len(text) > MAX_TEXT_ANSWER:
-            return Reply(hint=_too_long_answer(len(text)))
-        return Reply(_as_typed(text))
+            return TypedAnswer(hint=_too_long_answer(len(text)))
+        return TypedAnswer(_as_typed(text))
 
     def check(self, q: Question, value: object) -> tuple[Value, str | None]:
         if isinstance(value, str) and len(value) > MAX_TEXT_ANSWER:
@@ -562,15 +562,15 @@ def kind_of(q: Question | Kind) -> QuestionKind:
 def _make(kind: Kind) -> QuestionKind:
     match kind:
         case Kind.YES_NO:
-            return YesNo()
+            return YesNoKind()
         case Kind.SCALE:
-            return Scale()
+            return ScaleKind()
         case Kind.CHOICE:
-            return Choice()
+            return ChoiceKind()
         case Kind.MULTI:
-            return Multi()
+            return MultiKind()
         case Kind.TEXT:
-            return Text()
+            return TextKind()
         case _:
             assert_never(kind)
 

@@ -35,7 +35,7 @@ from screener.core.safetext import clean, one_line, show_value
 from screener.errors import BankError
 from screener.files import bank_language, prepared, yamlsrc
 from screener.files.bank_checks import Checks
-from screener.files.bank_fields import ID, describe
+from screener.files.bank_fields import ID, value_in_words
 from screener.files.bank_questions import QUESTION_KEYS as QUESTION_KEYS  # the schema's test
 from screener.files.bank_questions import SECTION_KEYS as SECTION_KEYS
 from screener.files.prepared import BANK_FILE as BANK_FILE  # where the built-in bank is
@@ -274,7 +274,7 @@ class _Reader(Checks):
             self.error(
                 ("version",),
                 _('expected quoted text like "1.0.0", got {value}'),
-                value=describe(version),
+                value=value_in_words(version),
             )
         elif isinstance(version, str) and clean(version) != version:
             self.error(("version",), _("must not contain control characters"))
@@ -355,7 +355,7 @@ class _Reader(Checks):
         self.error(
             ("date",),
             _("expected a date like 2026-12-01, got {value}"),
-            value=describe(value),
+            value=value_in_words(value),
         )
         return ""
 
@@ -423,7 +423,7 @@ class _Reader(Checks):
                 self.error(
                     (*path, "items"),
                     _("expected a whole number, got {value}"),
-                    value=describe(items),
+                    value=value_in_words(items),
                 )
                 items = 0
             if counted and items == 0:

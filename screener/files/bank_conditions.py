@@ -2,7 +2,7 @@
 
 A condition names a question asked earlier in the file (a later one is named as such), or for
 referrals and caveats a result (facts.FACTS); the operator must apply to that question's kind
-or that result, and the value must be one it can take. Problems are noted through `Fields`;
+or that result, and the value must be one it can take. Problems are noted through `FieldReader`;
 nothing here prints.
 """
 
@@ -28,7 +28,7 @@ from screener.core.model import (
 )
 from screener.core.safetext import show_value
 from screener.files import yamlsrc
-from screener.files.bank_fields import Fields, describe
+from screener.files.bank_fields import FieldReader, value_in_words
 from screener.files.problems import Hint
 from screener.i18n import N_, _
 
@@ -38,7 +38,7 @@ OPS = ("equals", "in", "contains", "at_least")
 Check = Callable[[object, yamlsrc.Path], None]
 
 
-class Conditions(Fields):
+class Conditions(FieldReader):
     """Reads conditions against what the bank has declared so far."""
 
     def __init__(self, filename: str, doc: yamlsrc.Located) -> None:
@@ -112,7 +112,9 @@ class Conditions(Fields):
         if value is None:
             return None
         if not isinstance(value, dict):
-            self.error(path, _("expected a condition mapping, got {value}"), value=describe(value))
+            self.error(
+                path, _("expected a condition mapping, got {value}"), value=value_in_words(value)
+            )
             return None
         for combiner in ("all", "any"):
             if combiner in value:
@@ -246,7 +248,10 @@ class Conditions(Fields):
         if kind_of(q).written:
             if not kind_of(q).takes(q, want):
                 self.error(
-                    where, _("{id} takes text, not {value}"), id=repr(q.id), value=describe(want)
+                    where,
+                    _("{id} takes text, not {value}"),
+                    id=repr(q.id),
+                    value=value_in_words(want),
                 )
             return
         if not kind_of(q).takes(q, want):
@@ -260,7 +265,7 @@ class Conditions(Fields):
 
     def check_count(self, want: object, where: yamlsrc.Path) -> None:
         if isinstance(want, bool) or not isinstance(want, int) or want < 0:
-            self.error(where, _("expected a whole number, got {value}"), value=describe(want))
+            self.error(where, _("expected a whole number, got {value}"), value=value_in_words(want))
 
     def result_leaf(self, name: object, op: str, want: object, path: yamlsrc.Path) -> Leaf | None:
         where = (*path, op)
@@ -297,7 +302,9 @@ class Conditions(Fields):
 
         def whole(w: object, where: yamlsrc.Path) -> None:
             if isinstance(w, bool) or not isinstance(w, int) or w < 0:
-                self.error(where, _("expected a whole number, got {value}"), value=describe(w))
+                self.error(
+                    where, _("expected a whole number, got {value}"), value=value_in_words(w)
+                )
 
         def among(choices: list[str], problem: str) -> Check:
             """`problem` (marked with N_) says a value is not one of `choices`."""
@@ -310,7 +317,7 @@ class Conditions(Fields):
 
         def yes_no(w: object, where: yamlsrc.Path) -> None:
             if not isinstance(w, bool):
-                self.error(where, _("expected true or false, got {value}"), value=describe(w))
+                self.error(where, _("expected true or false, got {value}"), value=value_in_words(w))
 
         takes = fact.takes
         if op == "at_least" and takes in ("criteria", "flags"):  # how many

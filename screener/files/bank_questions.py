@@ -1,6 +1,6 @@
 """The bank reader's middle part: sections and their questions, each checked as it is read
 (ids, kinds, roles, criteria, options or scale, "I don't know", conditions on earlier answers).
-Problems are noted through `Fields`; nothing here prints.
+Problems are noted through `FieldReader`; nothing here prints.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from screener.core.kinds import kind_of
 from screener.core.model import CRITERIA, UNKNOWN, Kind, Option, Question, Role, Section
 from screener.core.safetext import show_value
 from screener.files import yamlsrc
-from screener.files.bank_fields import ID, describe
+from screener.files.bank_fields import ID, value_in_words
 from screener.files.bank_results import Results
 from screener.files.problems import Hint
 from screener.i18n import N_, _
@@ -176,7 +176,7 @@ class Questions(Results):
             self.error(
                 (*path, "changed_in"),
                 _('expected a quoted bank version like "2.0.0", got {value}'),
-                value=describe(changed_in),
+                value=value_in_words(changed_in),
             )
             changed_in = None
         return changed_in or ""

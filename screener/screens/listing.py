@@ -16,7 +16,7 @@ from screener.core.kinds import kind_of
 from screener.core.model import Bank, Kind, Question, Role, word
 from screener.core.safetext import clean
 from screener.i18n import _, pgettext
-from screener.screens.render import Items
+from screener.screens.render import IndentedList
 
 
 def bank_text(bank: Bank, plain: bool = False) -> RenderableType:
@@ -38,7 +38,7 @@ def bank_text(bank: Bank, plain: bool = False) -> RenderableType:
         for q in section.questions:
             n += 1
             rows.append((f"{n}.", _question_text(q, section.perspective or who)))
-        parts.append(Items(rows))
+        parts.append(IndentedList(rows))
     return Group(*parts)
 
 
