@@ -29,7 +29,7 @@ from typer.core import TyperCommand, TyperGroup, TyperOption
 from screener import __version__, cliwords, i18n
 from screener.core.safetext import LINE_LIMIT, clean, one_line, show_value
 from screener.errors import AnswersError, ExitCode, Interrupted, Quit, ScreenerError
-from screener.i18n import _, ngettext
+from screener.i18n import _, either, ngettext
 from screener.screens import streams
 
 if TYPE_CHECKING:  # Rich is imported only where a screen is drawn: never on the machine paths
@@ -219,7 +219,7 @@ def _check_language(value: str, option: str) -> str:
     if value not in i18n.LANGUAGES:
         raise typer.BadParameter(
             _("{value} is not a language screener speaks; use {languages}").format(
-                value=show_value(value), languages=_either(list(i18n.LANGUAGES))
+                value=show_value(value), languages=either(list(i18n.LANGUAGES))
             ),
             param_hint=f"'{option}'",
         )
@@ -635,14 +635,6 @@ def _load_bank(path: Path | None, language: str) -> "Bank":
     from screener.files.bank import load_bank
 
     return load_bank(path, language=language)
-
-
-def _either(choices: list[str]) -> str:
-    """ "en or es"; "en, es or fr"."""
-    *first, last = choices
-    if not first:
-        return last
-    return _("{choices} or {last}").format(choices=", ".join(first), last=last)
 
 
 def _both(items: list[str]) -> str:

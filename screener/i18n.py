@@ -79,6 +79,15 @@ def N_plural(singular: str, plural: str) -> tuple[str, str]:
     return singular, plural
 
 
+def either(choices: Sequence[str]) -> str:
+    """Choices any one of which will do, in the language in use: "en or es"; "md, html or
+    json"."""
+    *first, last = choices
+    if not first:
+        return last
+    return _("{choices} or {last}").format(choices=", ".join(first), last=last)
+
+
 # Each language's name, translated where it is used (language_name).
 NAMES = {"en": N_("English"), "es": N_("Spanish")}
 

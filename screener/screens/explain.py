@@ -80,7 +80,7 @@ def _joined(message: str, parts: Sequence[str]) -> str:
     return out
 
 
-def _either(parts: Sequence[str]) -> str:
+def _any_of(parts: Sequence[str]) -> str:
     """ "a or b or c": values or answers, any of which would do."""
     return _joined(_("{first} or {second}"), parts)
 
@@ -133,7 +133,7 @@ def _question_words(bank: Bank, leaf: Leaf) -> str:
     if leaf.op == "equals":
         return _("{question} is answered {answer}").format(question=name, answer=_answer(q, want))
     if leaf.op == "in" and isinstance(want, list | tuple):
-        answers = _either([_answer(q, w) for w in want])
+        answers = _any_of([_answer(q, w) for w in want])
         return _("{question} is answered {answer}").format(question=name, answer=answers)
     if leaf.op == "contains":
         return _("'{option}' is chosen for {question}").format(
@@ -168,7 +168,7 @@ def _result_words(bank: Bank, leaf: Leaf) -> str:
         return describe(leaf)
     wanted = list(want) if isinstance(want, list | tuple) else [want]
     shown = [_fact_value(bank, fact.takes, w) for w in wanted]
-    values = _either(shown) if isinstance(want, list | tuple) else shown[0]
+    values = _any_of(shown) if isinstance(want, list | tuple) else shown[0]
     item = ""
     if op == "contains":
         if fact.takes == "flags":
