@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, assert_never
 
 from screener.core import wording
 from screener.core.conditions import describe
@@ -264,29 +264,40 @@ def _enable(bank: Bank, cond: Condition) -> dict[str, Any]:
 
 def _push_not(cond: Condition, negate: bool = False) -> Condition:
     """`cond` with every `not` moved down onto a leaf (De Morgan)."""
-    if isinstance(cond, Not):
-        return _push_not(cond.item, not negate)
-    if isinstance(cond, AllOf | AnyOf):
-        items = tuple(_push_not(c, negate) for c in cond.items)
-        every = isinstance(cond, AllOf) != negate  # not all -> any of the nots, and back
-        return AllOf(items) if every else AnyOf(items)
-    return Not(cond) if negate else cond
+    match cond:
+        case Not():
+            return _push_not(cond.item, not negate)
+        case AllOf() | AnyOf():
+            items = tuple(_push_not(c, negate) for c in cond.items)
+            every = isinstance(cond, AllOf) != negate  # not all -> any of the nots, and back
+            return AllOf(items) if every else AnyOf(items)
+        case Leaf():
+            return Not(cond) if negate else cond
+        case _:
+            assert_never(cond)
 
 
 def _parts(bank: Bank, cond: Condition) -> _Parts | None:
     """The enableWhen entries for `cond` (`not` on leaves only), or None if FHIR cannot say it."""
-    if isinstance(cond, AllOf | AnyOf):
-        behavior = "all" if isinstance(cond, AllOf) else "any"
-        whens: list[dict[str, Any]] = []
-        for c in cond.items:
-            part = _parts(bank, c)
-            if part is None or (len(part[1]) > 1 and part[0] != behavior):
-                return None
-            whens.extend(part[1])
-        return behavior, whens
-    negated = isinstance(cond, Not)
-    leaf = cond.item if isinstance(cond, Not) else cond
-    if not isinstance(leaf, Leaf) or leaf.subject != "question":
+    match cond:
+        case AllOf() | AnyOf():
+            behavior = "all" if isinstance(cond, AllOf) else "any"
+            whens: list[dict[str, Any]] = []
+            for c in cond.items:
+                part = _parts(bank, c)
+                if part is None or (len(part[1]) > 1 and part[0] != behavior):
+                    return None
+                whens.extend(part[1])
+            return behavior, whens
+        case Not(item=Leaf() as leaf):
+            negated = True
+        case Leaf():
+            leaf, negated = cond, False
+        case Not():  # not of a group: FHIR cannot say it
+            return None
+        case _:
+            assert_never(cond)
+    if leaf.subject != "question":
         return None
     q = bank.question(leaf.name)
     values = _leaf_values(q, leaf)
@@ -320,11 +331,19 @@ def fhirpath(bank: Bank, cond: Condition) -> str:
     An unanswered question makes a leaf false, as in screener; `exists()` keeps every leaf a
     boolean, so `not()` of one is true for an unanswered question.
     """
-    if isinstance(cond, AllOf | AnyOf):
-        joiner = " and " if isinstance(cond, AllOf) else " or "
-        return joiner.join(f"({fhirpath(bank, c)})" for c in cond.items)
-    if isinstance(cond, Not):
-        return f"({fhirpath(bank, cond.item)}).not()"
+    match cond:
+        case AllOf() | AnyOf():
+            joiner = " and " if isinstance(cond, AllOf) else " or "
+            return joiner.join(f"({fhirpath(bank, c)})" for c in cond.items)
+        case Not():
+            return f"({fhirpath(bank, cond.item)}).not()"
+        case Leaf():
+            return _leaf_path(bank, cond)
+        case _:
+            assert_never(cond)
+
+
+def _leaf_path(bank: Bank, cond: Leaf) -> str:
     q = bank.question(cond.name)
     answers = f"%resource.repeat(item).where(linkId = {_quote(q.id)}).answer"
     values = _leaf_values(q, cond)
