@@ -61,6 +61,8 @@ EXPECTED = {
 THEIRS = {
     "terry": (6, 10, "What you have seen matches 6 to 10 of the 11 signs clinicians look for"),
     "jamie": (7, 11, "What you have seen matches 7 to 11 of the 11 signs clinicians look for"),
+    "kim": (2, 10, "What you have seen matches 2 to 10 of the 11 signs clinicians look for"),
+    "avery": (0, 2, "What you have seen matches 0 to 2 of the 11 signs clinicians look for"),
 }
 ALL = [*EXPECTED, *THEIRS]
 SENTENCE = {**{n: e[3] for n, e in EXPECTED.items()}, **{n: t[2] for n, t in THEIRS.items()}}
@@ -197,6 +199,24 @@ class TestShippedPersonas:
         ids = [r.id for r in res.referrals]
         assert ids[:2] == ["crisis_line", "dont_stop_suddenly"]
         assert not {"overdose_safety", "street_supply", "moud", "medical_detox"} & set(ids)
+
+    def test_the_sister_of_a_man_home_from_jail_who_talks_of_dying_is_given_988_then_naloxone(
+        self, bank: Bank, personas: dict[str, Persona]
+    ) -> None:
+        res = outcome(bank, personas["kim"])
+        assert "their_suicide_risk" in {f.id for f in res.flags}
+        ids = [r.id for r in res.referrals]
+        assert ids[:2] == ["crisis_line", "family_overdose_plan"]
+
+    def test_the_partner_of_a_pregnant_patient_on_buprenorphine_is_told_to_help_them_stay_on_it(
+        self, bank: Bank, personas: dict[str, Persona]
+    ) -> None:
+        res = outcome(bank, personas["avery"])
+        ids = [r.id for r in res.referrals]
+        assert ids[0] == "their_pregnancy"
+        assert {"their_treatment", "their_prescriber"} <= set(ids)
+        assert not {"family_support", "treatment_to_offer"} & set(ids)
+        assert res.supervised_exclusion
 
     def test_the_methadone_persona_has_tolerance_and_withdrawal_not_counted(
         self, bank: Bank, personas: dict[str, Persona]
@@ -485,7 +505,8 @@ class TestDemoCommand:
         assert result.stdout == ""
         assert result.stderr == (
             "Error: no persona called 'rilley' (did you mean 'riley'?); the personas are: "
-            "dana, sam, jordan, alex, riley, morgan, casey, pat, lee, quinn, robin, terry, jamie\n"
+            "dana, sam, jordan, alex, riley, morgan, casey, pat, lee, quinn, robin, terry, jamie, "
+            "kim, avery\n"
         )
 
     @pytest.mark.parametrize("pace", ["-1", "nan", "inf", "61"])

@@ -8,10 +8,10 @@ import pytest
 from conftest import bank_problems, bank_text
 
 from screener.core.conditions import describe
+from screener.core.conditionwords import result_words
 from screener.core.facts import FACTS
 from screener.core.model import Bank, Leaf
 from screener.core.scoring import score
-from screener.screens.explain import _result_words
 
 SAMPLE: dict[str, Any] = {
     "severity": "mild",
@@ -85,6 +85,6 @@ def test_explain_has_words_for_every_fact_and_operator(bank: Bank, name: str, op
     if op == "in":
         want = (want,)
     leaf = Leaf("result", name, op, want)
-    words = _result_words(bank, leaf)
+    words = result_words(bank, leaf)
     assert words != describe(leaf)  # the table's words, not the fallback spelling of the rule
     assert "{" not in words

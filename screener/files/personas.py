@@ -243,49 +243,84 @@ class _Checker:
                 ),
             )
             return {}
-        everywhere = {q.id: q for q in self.bank.questions}
         bank = self.bank.about(perspective)
         known = {q.id: q for q in bank.questions}
         out: dict[str, Value] = {}
         bad: set[str] = set()  # ids with a problem already reported: no second one for them
         for qid, raw in value.items():
-            where: yamlsrc.Path = (*path, qid)
-            q = known.get(str(qid))
-            if q is None and str(qid) in everywhere:
-                self.error(
-                    where,
-                    _("{id} is not asked in perspective {perspective}").format(
-                        id=show_value(qid), perspective=show_value(perspective)
-                    ),
-                )
-                bad.add(str(qid))
-                continue
+            q = self.asked(qid, (*path, qid), known, perspective, bad)
             if q is None:
-                self.error(
-                    where,
-                    _("{id} is not a question in this bank{suggestion}").format(
-                        id=show_value(qid), suggestion=did_you_mean(qid, known)
-                    ),
-                )
-                meant = close_match(qid, known)
-                if meant is not None:
-                    bad.add(meant)
                 continue
-            if q.role is Role.CONSENT:
-                self.error(where, _("leave the consent question out: the demo always answers yes"))
-                continue
-            stored, problem = check_value(q, raw)
-            if problem is None and stored is None and q.required:
-                problem = _("cannot be skipped")
-            if problem is None:
-                problem = self.untypable(q, stored)
-            if problem is not None:
-                self.error(where, problem)
-                bad.add(q.id)
-                continue
-            out[q.id] = stored
-        shown, _counted = applicable(bank, out)
-        shown_ids = {q.id for q in shown}
+            ok, stored = self.answer(q, raw, (*path, qid), bad)
+            if ok:
+                out[q.id] = stored
+        shown_ids = {q.id for q in applicable(bank, out)[0]}
+        self.check_applies(bank, out, shown_ids, bad, path, perspective)
+        return {qid: v for qid, v in out.items() if qid in shown_ids}
+
+    def asked(
+        self,
+        qid: object,
+        where: yamlsrc.Path,
+        known: Mapping[str, Question],
+        perspective: str,
+        bad: set[str],
+    ) -> Question | None:
+        """The question `qid` names, asked in `perspective`; None, reported, when it is not."""
+        q = known.get(str(qid))
+        if q is not None:
+            return q
+        if any(other.id == str(qid) for other in self.bank.questions):
+            self.error(
+                where,
+                _("{id} is not asked in perspective {perspective}").format(
+                    id=show_value(qid), perspective=show_value(perspective)
+                ),
+            )
+            bad.add(str(qid))
+            return None
+        self.error(
+            where,
+            _("{id} is not a question in this bank{suggestion}").format(
+                id=show_value(qid), suggestion=did_you_mean(qid, known)
+            ),
+        )
+        meant = close_match(qid, known)
+        if meant is not None:
+            bad.add(meant)
+        return None
+
+    def answer(
+        self, q: Question, raw: object, where: yamlsrc.Path, bad: set[str]
+    ) -> tuple[bool, Value]:
+        """(whether `raw` is an answer the persona could have typed to `q`, the answer as kept);
+        a problem is reported here and its question added to `bad`."""
+        if q.role is Role.CONSENT:
+            self.error(where, _("leave the consent question out: the demo always answers yes"))
+            return False, None
+        stored, problem = check_value(q, raw)
+        if problem is None and stored is None and q.required:
+            problem = _("cannot be skipped")
+        if problem is None:
+            problem = self.untypable(q, stored)
+        if problem is not None:
+            self.error(where, problem)
+            bad.add(q.id)
+            return False, None
+        return True, stored
+
+    def check_applies(
+        self,
+        bank: Bank,
+        out: Mapping[str, Value],
+        shown_ids: set[str],
+        bad: set[str],
+        path: yamlsrc.Path,
+        perspective: str,
+    ) -> None:
+        """Report answers that would never be asked, and questions that apply but have none;
+        not those hanging on an answer already reported."""
+        known = {q.id: q for q in bank.questions}
 
         def hangs_on_a_problem(q: Question) -> bool:
             cond = effective_show_if(bank, q)
@@ -314,7 +349,6 @@ class _Checker:
                         id=show_value(qid)
                     ),
                 )
-        return {qid: v for qid, v in out.items() if qid in shown_ids}
 
 
 def _unknown_key(key: object, known: set[str]) -> str:

@@ -8,41 +8,34 @@ catalog messages (screener.i18n); ids, values and the bank's own texts fill thei
 
 from __future__ import annotations
 
-import string
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 
 from rich import box
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
-from screener.core import typed, wording
-from screener.core.conditions import describe, effective_show_if
-from screener.core.facts import FACTS
-from screener.core.kinds import kind_of, unknown_key
+from screener.core import typed
+from screener.core.conditions import effective_show_if
+from screener.core.conditionwords import joined, said
+from screener.core.kinds import unknown_key
 from screener.core.model import (
     CRITERIA,
     OTHER,
     SUPERVISION_EXCLUDED,
     WITHDRAWAL_SCALE,
-    AllOf,
-    AnyOf,
     Bank,
-    Condition,
-    Leaf,
-    Not,
     Question,
     Referral,
     Role,
     Severity,
-    Source,
-    word,
 )
 from screener.core.safetext import clean, did_you_mean, show_value
 from screener.core.scoring import severity_for
 from screener.errors import ScreenerError
 from screener.i18n import N_, _, ngettext, pgettext
-from screener.screens.render import bank_text, heading, marked, meaning, urgency_label
+from screener.screens.explaintext import Cites, asked_as, block, compose, rule, when
+from screener.screens.render import heading, marked, meaning, urgency_label
 
 HOW_IT_COUNTS = N_(
     "A criterion is met when any of its questions is answered yes, and not met when all of "
@@ -67,215 +60,6 @@ def thresholds() -> list[tuple[int, int | None, Severity]]:
 
 def criterion_questions(bank: Bank, key: str) -> list[Question]:
     return [q for q in bank.questions if q.criterion == key]
-
-
-# --- conditions in words ------------------------------------------------------------------
-
-
-def _joined(message: str, parts: Sequence[str]) -> str:
-    """`parts` joined two at a time by `message` ("{first} and {second}"), left to right."""
-    out = parts[0] if parts else ""
-    for part in parts[1:]:
-        out = message.format(first=out, second=part)
-    return out
-
-
-def _any_of(parts: Sequence[str]) -> str:
-    """ "a or b or c": values or answers, any of which would do."""
-    return _joined(_("{first} or {second}"), parts)
-
-
-def said(bank: Bank, cond: Condition) -> str:
-    """A condition as a person would say it: "'Heroin' chosen for 'Opioids used'"."""
-    if isinstance(cond, AllOf | AnyOf):
-        return _group(cond, [said(bank, c) for c in cond.items])
-    if isinstance(cond, Not):
-        inner = said(bank, cond.item)
-        if isinstance(cond.item, Leaf):
-            return _("unless {condition}").format(condition=inner)
-        return _("not ({condition})").format(condition=inner)
-    if cond.subject == "question":
-        return _question_words(bank, cond)
-    return _result_words(bank, cond)
-
-
-def _group(cond: AllOf | AnyOf, parts: list[str]) -> str:
-    """An `all` or `any` from its parts in words, a group within it in brackets."""
-    parts = [
-        f"({p})" if isinstance(c, AllOf | AnyOf) else p
-        for p, c in zip(parts, cond.items, strict=True)
-    ]
-    joiner = _("{first} and {second}") if isinstance(cond, AllOf) else _("{first}, or {second}")
-    return _joined(joiner, parts)
-
-
-def _unless(bank: Bank, cond: Condition) -> str | None:
-    """`said(cond)` without the "unless" it opens with, or None when it opens otherwise: for
-    "Raised unless ..." rather than "Raised when unless ..."."""
-    if isinstance(cond, Not) and isinstance(cond.item, Leaf):
-        return said(bank, cond.item)
-    if isinstance(cond, AllOf | AnyOf) and cond.items:
-        first = cond.items[0]
-        bare = None if isinstance(first, AllOf | AnyOf) else _unless(bank, first)
-        if bare is None:
-            return None
-        return _group(cond, [bare, *(said(bank, c) for c in cond.items[1:])])
-    return None
-
-
-def _question_words(bank: Bank, leaf: Leaf) -> str:
-    try:
-        q = bank.question(leaf.name)
-    except KeyError:
-        return describe(leaf)
-    name = f"'{q.short or q.id}'"
-    want = leaf.value
-    if leaf.op == "equals":
-        return _("{question} is answered {answer}").format(question=name, answer=_answer(q, want))
-    if leaf.op == "in" and isinstance(want, list | tuple):
-        answers = _any_of([_answer(q, w) for w in want])
-        return _("{question} is answered {answer}").format(question=name, answer=answers)
-    if leaf.op == "contains":
-        return _("'{option}' is chosen for {question}").format(
-            option=wording.option_label(q, want), question=name
-        )
-    if leaf.op == "at_least":
-        if kind_of(q).repeats:  # a count of the options chosen
-            n = want if isinstance(want, int) else 2
-            return ngettext(
-                "{n} or more are chosen for {question}", "{n} or more are chosen for {question}", n
-            ).format(n=want, question=name)
-        return _("{question} is rated {n} or more").format(question=name, n=want)
-    return describe(leaf)
-
-
-def _answer(q: Question, value: object) -> str:
-    """An answer a rule names: yes or no as words, an option's label in quotes."""
-    label = wording.option_label(q, value)
-    return label if isinstance(value, bool) else f"'{label}'"
-
-
-def _result_words(bank: Bank, leaf: Leaf) -> str:
-    """A condition on a result fact in words, from the fact's own entry (facts.FACTS)."""
-    fact = FACTS.get(leaf.name)
-    if fact is None:  # a validated bank names only known facts
-        return describe(leaf)
-    op, want = leaf.op, leaf.value
-    if fact.takes == "yes_no":
-        return _(str(fact.words["true" if want else "false"]))
-    words = fact.words.get(op)
-    if words is None:
-        return describe(leaf)
-    wanted = list(want) if isinstance(want, list | tuple) else [want]
-    shown = [_fact_value(bank, fact.takes, w) for w in wanted]
-    values = _any_of(shown) if isinstance(want, list | tuple) else shown[0]
-    item = ""
-    if op == "contains":
-        if fact.takes == "flags":
-            item = clean(next((f.label for f in bank.flags if f.id == want), str(want)))
-        else:
-            item = clean(bank.criteria.get(str(want), str(want)))
-    if isinstance(words, tuple):  # singular and plural: "any flag" for 1, "N or more" else
-        count = want if isinstance(want, int) else 2
-        return ngettext(words[0], words[1], count).format(values=values)
-    return _(words).format(values=values, item=item)
-
-
-def _fact_value(bank: Bank, takes: str, value: object) -> str:
-    """A value a rule compares a result fact with, as a person reads it: a severity or a band
-    in the language in use, not its id."""
-    if takes == "severity" and str(value) in {s.value for s in Severity}:
-        return wording.severity_word(Severity(str(value)))
-    if takes == "band":
-        return clean(bank.band_text(WITHDRAWAL_SCALE, str(value)))
-    return str(value)
-
-
-# --- building blocks --------------------------------------------------------------------
-
-
-def _compose(message: str, style: str = "", **values: Text | str) -> Text:
-    """A translated message as Text: its own words in `style`, each placeholder filled with its
-    value, which may be a Text with styles of its own."""
-    out = Text()
-    for literal, field, _spec, _conversion in string.Formatter().parse(message):
-        if literal:
-            out.append(literal, style=style)
-        if field is not None:
-            value = values[field]
-            if isinstance(value, Text):
-                out.append_text(value)
-            else:
-                out.append(value)
-    return out
-
-
-class _Cites:
-    """Sources cited by their number in the bank's list, which closes the explanation."""
-
-    def __init__(self, bank: Bank) -> None:
-        self.bank = bank
-        self.number = {sid: i for i, sid in enumerate(bank.sources, 1)}
-        self.used: set[str] = set()
-
-    def __call__(self, ids: Iterable[str], bands: bool = False) -> Text:
-        """The sources' numbers, after "Sources:" (or "Band sources:" for `bands`)."""
-        known = sorted({s for s in ids if s in self.number}, key=lambda s: self.number[s])
-        self.used.update(known)
-        marks = " ".join(f"[{self.number[s]}]" for s in known)
-        if bands:
-            text = _("Band sources: {sources}") if known else _("Band sources: none given")
-        else:
-            text = _("Sources: {sources}") if known else _("Sources: none given")
-        return Text(text.format(sources=marks), style="dim")
-
-    def titles(self, ids: Iterable[str]) -> Text:
-        """The sources by number and title, for a view without the closing list."""
-        known = sorted({s for s in ids if s in self.number}, key=lambda s: self.number[s])
-        self.used.update(known)
-        names = "; ".join(f"[{self.number[s]}] {self.bank.sources[s].title}" for s in known)
-        text = _("Sources: {sources}").format(sources=names) if names else _("Sources: none given")
-        return Text(clean(text), style="dim")
-
-    def listing(self, plain: bool, only_used: bool = False) -> RenderableType:
-        rows = []
-        for sid, source in self.bank.sources.items():
-            if only_used and sid not in self.used:
-                continue
-            rows.append((f"[{self.number[sid]}]", source_item(source)))
-        return marked(rows, plain)
-
-
-def _block(*lines: Text | str) -> Text:
-    out = Text()
-    for i, line in enumerate(lines):
-        if i:
-            out.append("\n")
-        out.append_text(line if isinstance(line, Text) else Text(clean(line)))
-    return out
-
-
-def _asked_as(bank: Bank, q: Question) -> Text:
-    who = bank.section(q.section).perspective or next(iter(bank.perspectives), "self")
-    out = Text()
-    out.append(clean(q.short or q.id), style="bold")
-    out.append(f" ({q.id}): ", style="dim")
-    out.append(clean(word(q.text, who)))
-    return out
-
-
-def _when(when: str, unless: str, bank: Bank, cond: Condition) -> str:
-    """ "Shown when 2 or more criteria are met." or "Asked unless 'Any opioid use' is no.":
-    `when` and `unless` are the two messages, each with a place for the {condition}."""
-    bare = _unless(bank, cond)
-    if bare is not None:
-        return unless.format(condition=bare)
-    return when.format(condition=said(bank, cond))
-
-
-def _rule(cond: Condition) -> Text:
-    """The condition exactly as the bank has it, for whoever edits the bank."""
-    return Text(_("In the bank: {condition}").format(condition=describe(cond)), style="dim")
 
 
 # --- the explanation --------------------------------------------------------------------
@@ -308,7 +92,7 @@ def explain_blocks(
 ) -> list[tuple[str, list[RenderableType]]]:
     """The explanation in its named parts (see PART_NAMES), after its title ("" names it), for
     the reader to keep each together; `only`: the title, that part and the sources it cites."""
-    cite = _Cites(bank)
+    cite = Cites(bank)
     own = bank.about(next(iter(bank.perspectives), "self"))
     makers: list[tuple[str, Callable[[], list[RenderableType]]]] = [
         ("criteria", lambda: _criteria_part(own, cite, plain)),
@@ -341,7 +125,7 @@ def part_name(given: str) -> str | None:
     return name if name in PART_NAMES else None
 
 
-def _someone_else_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableType]:
+def _someone_else_part(bank: Bank, cite: Cites, plain: bool) -> list[RenderableType]:
     """How a result about someone else is reached: `bank` as asked in perspective `other`."""
     label = clean(bank.perspectives.get(OTHER, OTHER))
     parts: list[RenderableType] = [
@@ -365,22 +149,7 @@ def _someone_else_part(bank: Bank, cite: _Cites, plain: bool) -> list[Renderable
             )
         ),
     ]
-    rows = []
-    for n, key in enumerate(CRITERIA, 1):
-        out = Text()
-        out.append(clean(bank.criteria.get(key, key)), style="bold")
-        out.append(f" ({key})", style="dim")
-        questions = criterion_questions(bank, key)
-        for q in questions:
-            out.append("\n")
-            out.append_text(_compose(_("Asked as {question}"), question=_asked_as(bank, q)))
-        if questions:
-            out.append("\n")
-            out.append_text(cite(s for q in questions for s in q.source))
-        else:
-            out.append("\n" + _("Not asked: no one can see it from outside, so it is always open."))
-        rows.append((f"{n}.", out))
-    parts.append(marked(rows, plain))
+    parts.append(_seen_signs(bank, cite, plain))
     parts += [
         Text(""),
         Text(
@@ -394,46 +163,84 @@ def _someone_else_part(bank: Bank, cite: _Cites, plain: bool) -> list[Renderable
             )
         ),
     ]
+    parts += _their_prescribed(bank)
+    parts += _their_flags(bank, cite, plain)
+    parts += _their_steps(bank, cite, plain)
+    return parts
+
+
+def _seen_signs(bank: Bank, cite: Cites, plain: bool) -> RenderableType:
+    """Each criterion with the questions an observer is asked for it, or why none is."""
+    rows = []
+    for n, key in enumerate(CRITERIA, 1):
+        out = Text()
+        out.append(clean(bank.criteria.get(key, key)), style="bold")
+        out.append(f" ({key})", style="dim")
+        questions = criterion_questions(bank, key)
+        for q in questions:
+            out.append("\n")
+            out.append_text(compose(_("Asked as {question}"), question=asked_as(bank, q)))
+        if questions:
+            out.append("\n")
+            out.append_text(cite(s for q in questions for s in q.source))
+        else:
+            out.append("\n" + _("Not asked: no one can see it from outside, so it is always open."))
+        rows.append((f"{n}.", out))
+    return marked(rows, plain)
+
+
+def _their_prescribed(bank: Bank) -> list[RenderableType]:
+    """How "all prescribed" works about someone else, when the bank asks it."""
     prescribed = bank.by_role(Role.PRESCRIBED_ONLY)
     if prescribed is not None:
         text = _(
             "If all their opioids are prescribed and taken as prescribed, withdrawal seen is not "
             'counted (as in 3); a "don\'t know" there leaves it open.'
         )
-        parts += [Text(""), _block(_compose(text), _asked_as(bank, prescribed))]
+        return [Text(""), block(compose(text), asked_as(bank, prescribed))]
+    return []
+
+
+def _their_flags(bank: Bank, cite: Cites, plain: bool) -> list[RenderableType]:
+    """The overdose-risk flags an observer's answers can raise, with their rules."""
     own_flags = [f for f in bank.flags if f.perspective == OTHER]
-    if own_flags:
-        parts += [
-            Text(""),
-            Text(
-                _(
-                    "Signs of overdose risk raise these flags. When any is raised, the result "
-                    "shows what to do in an overdose straight after its first screen."
-                )
-            ),
-        ]
-        frows = []
-        for f in own_flags:
-            raised = _when(
-                _("Raised when {condition}."), _("Raised unless {condition}."), bank, f.when
+    if not own_flags:
+        return []
+    parts: list[RenderableType] = [
+        Text(""),
+        Text(
+            _(
+                "Signs of overdose risk raise these flags. When any is raised, the result "
+                "shows what to do in an overdose straight after its first screen."
             )
-            title = Text(clean(f.label), style="bold")
-            frows.append(("-", _block(title, raised, _rule(f.when), cite(f.source))))
-        parts.append(marked(frows, plain))
+        ),
+    ]
+    frows = []
+    for f in own_flags:
+        raised = when(_("Raised when {condition}."), _("Raised unless {condition}."), bank, f.when)
+        title = Text(clean(f.label), style="bold")
+        frows.append(("-", block(title, raised, rule(f.when), cite(f.source))))
+    parts.append(marked(frows, plain))
+    return parts
+
+
+def _their_steps(bank: Bank, cite: Cites, plain: bool) -> list[RenderableType]:
+    """The next steps for the person asking, most urgent first."""
     steps = sorted(
         (r for r in bank.referrals if r.perspective == OTHER), key=lambda r: r.urgency.rank
     )
-    if steps:
-        parts += [
-            Text(""),
-            Text(
-                _(
-                    "The next steps are for the person asking, never a plan for the person "
-                    "they are worried about, most urgent first:"
-                )
-            ),
-        ]
-        parts.append(marked([_referral_row(bank, r, cite) for r in steps], plain))
+    if not steps:
+        return []
+    parts: list[RenderableType] = [
+        Text(""),
+        Text(
+            _(
+                "The next steps are for the person asking, never a plan for the person "
+                "they are worried about, most urgent first:"
+            )
+        ),
+    ]
+    parts.append(marked([_referral_row(bank, r, cite) for r in steps], plain))
     return parts
 
 
@@ -455,7 +262,7 @@ def _title(bank: Bank, plain: bool) -> RenderableType:
     return Panel(text, box=box.ROUNDED, border_style="cyan")
 
 
-def _criteria_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableType]:
+def _criteria_part(bank: Bank, cite: Cites, plain: bool) -> list[RenderableType]:
     parts: list[RenderableType] = [
         heading(_("1. The 11 criteria"), plain),
         Text(
@@ -473,14 +280,14 @@ def _criteria_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableType
     return parts
 
 
-def _criterion_summary(bank: Bank, key: str, cite: _Cites) -> Text:
+def _criterion_summary(bank: Bank, key: str, cite: Cites) -> Text:
     out = Text()
     out.append(clean(bank.criteria.get(key, key)), style="bold")
     out.append(f" ({key})", style="dim")
     questions = criterion_questions(bank, key)
     for q in questions:
         out.append("\n")
-        out.append_text(_compose(_("Asked as {question}"), question=_asked_as(bank, q)))
+        out.append_text(compose(_("Asked as {question}"), question=asked_as(bank, q)))
     if not questions:
         out.append("\n" + _("No question in this bank looks at it, so it is never met."))
     elif len(questions) > 1:
@@ -494,7 +301,7 @@ def _criterion_summary(bank: Bank, key: str, cite: _Cites) -> Text:
     return out
 
 
-def _severity_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableType]:
+def _severity_part(bank: Bank, cite: Cites, plain: bool) -> list[RenderableType]:
     rows = []
     for low, high, severity in thresholds():
         if high is None:
@@ -543,7 +350,7 @@ def _criterion_word(key: str) -> str:
     return words.get(key, key.replace("_", " "))
 
 
-def _supervision_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableType]:
+def _supervision_part(bank: Bank, cite: Cites, plain: bool) -> list[RenderableType]:
     parts: list[RenderableType] = [heading(_("3. Prescribed use"), plain)]
     q = bank.by_role(Role.PRESCRIBED_ONLY)
     if q is None:
@@ -551,7 +358,7 @@ def _supervision_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableT
             Text(_("This bank does not ask about prescribed use: every criterion counts."))
         )
         return parts
-    excluded = _joined(
+    excluded = joined(
         _("{first} and {second}"),
         [
             f"{_criterion_word(key)} ({clean(bank.criteria.get(key, key)).lower()})"
@@ -576,7 +383,7 @@ def _supervision_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableT
             ).format(excluded=excluded, n=others)
         )
     )
-    lines: list[Text | str] = [_compose(_("The question: {question}"), question=_asked_as(bank, q))]
+    lines: list[Text | str] = [compose(_("The question: {question}"), question=asked_as(bank, q))]
     if q.overridden_if is not None:
         lines += [
             _(
@@ -584,7 +391,7 @@ def _supervision_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableT
                 "who reports heroin or other non-prescribed use is not using only as prescribed, "
                 "whatever the answer to this question."
             ).format(condition=said(bank, q.overridden_if)),
-            _rule(q.overridden_if),
+            rule(q.overridden_if),
         ]
     lines.append(
         _(
@@ -594,11 +401,11 @@ def _supervision_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableT
         )
     )
     lines.append(cite(q.source))
-    parts.append(_block(*lines))
+    parts.append(block(*lines))
     return parts
 
 
-def _withdrawal_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableType]:
+def _withdrawal_part(bank: Bank, cite: Cites, plain: bool) -> list[RenderableType]:
     parts: list[RenderableType] = [heading(_("4. Withdrawal right now"), plain)]
     scale = bank.scales.get(WITHDRAWAL_SCALE)
     if scale is None:
@@ -647,7 +454,7 @@ def _withdrawal_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableTy
                 ),
                 cite(other.source),
             ]
-    parts.append(_block(*lines))
+    parts.append(block(*lines))
     return parts
 
 
@@ -666,7 +473,7 @@ def _skips_part(plain: bool) -> list[RenderableType]:
     ]
 
 
-def _flags_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableType]:
+def _flags_part(bank: Bank, cite: Cites, plain: bool) -> list[RenderableType]:
     parts: list[RenderableType] = [
         heading(_("6. Safety flags"), plain),
         Text(
@@ -680,7 +487,7 @@ def _flags_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableType]:
     rows = []
     lines = {h.id: h for h in bank.helplines}
     for f in bank.flags:
-        raised = _when(_("Raised when {condition}."), _("Raised unless {condition}."), bank, f.when)
+        raised = when(_("Raised when {condition}."), _("Raised unless {condition}."), bank, f.when)
         called = ", ".join(clean(f"{lines[h].name} ({lines[h].contact})") for h in f.call)
         shown: list[Text | str] = []
         if f.immediate:
@@ -697,12 +504,12 @@ def _flags_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableType]:
         rows.append(
             (
                 "-",
-                _block(
+                block(
                     Text(clean(f.label), style="bold"),
                     f.detail,
                     raised,
                     *shown,
-                    _rule(f.when),
+                    rule(f.when),
                     cite(f.source),
                 ),
             )
@@ -711,7 +518,7 @@ def _flags_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableType]:
     return parts
 
 
-def _referrals_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableType]:
+def _referrals_part(bank: Bank, cite: Cites, plain: bool) -> list[RenderableType]:
     parts: list[RenderableType] = [
         heading(_("7. What to do next"), plain),
         Text(
@@ -726,16 +533,16 @@ def _referrals_part(bank: Bank, cite: _Cites, plain: bool) -> list[RenderableTyp
     return parts
 
 
-def _referral_row(bank: Bank, r: Referral, cite: _Cites) -> tuple[str, Text]:
+def _referral_row(bank: Bank, r: Referral, cite: Cites) -> tuple[str, Text]:
     """One next step as explain lists it: its urgency and title, when it is shown (in words,
     then as the bank writes it), and its sources."""
     head = Text()
     head.append(f"{urgency_label(r.urgency.value)}: ", style="dim")
     head.append(clean(r.title), style="bold")
     if r.when is None:
-        return ("-", _block(head, _("Always shown."), cite(r.source)))
-    shown = _when(_("Shown when {condition}."), _("Shown unless {condition}."), bank, r.when)
-    return ("-", _block(head, shown, _rule(r.when), cite(r.source)))
+        return ("-", block(head, _("Always shown."), cite(r.source)))
+    shown = when(_("Shown when {condition}."), _("Shown unless {condition}."), bank, r.when)
+    return ("-", block(head, shown, rule(r.when), cite(r.source)))
 
 
 # --- one criterion ----------------------------------------------------------------------
@@ -769,7 +576,7 @@ def explain_criterion(bank: Bank, key: str, plain: bool = False) -> RenderableTy
                 parts=", ".join(PART_NAMES),
             )
         )
-    cite = _Cites(bank)
+    cite = Cites(bank)
     n = CRITERIA.index(key) + 1
     title = _("Criterion {n} of {total}: {criterion}").format(
         n=n, total=len(CRITERIA), criterion=bank.criteria.get(key, key)
@@ -783,16 +590,16 @@ def explain_criterion(bank: Bank, key: str, plain: bool = False) -> RenderableTy
     if not questions:
         parts.append(Text(_("No question in this bank looks at it, so it is never met.")))
     for q in questions:
-        lines: list[Text | str] = [_asked_as(bank, q)]
+        lines: list[Text | str] = [asked_as(bank, q)]
         if q.why:
             lines.append(_("Why it is asked: {why}").format(why=q.why))
         show_if = effective_show_if(bank, q)
         if show_if is not None:
             lines.append(
-                _when(_("Asked when {condition}."), _("Asked unless {condition}."), bank, show_if)
+                when(_("Asked when {condition}."), _("Asked unless {condition}."), bank, show_if)
             )
         lines.append(cite.titles(q.source))
-        parts += [Text(""), _block(*lines)]
+        parts += [Text(""), block(*lines)]
     parts.append(Text(""))
     prescribed = bank.by_role(Role.PRESCRIBED_ONLY)
     if key in SUPERVISION_EXCLUDED and prescribed is not None:
@@ -807,12 +614,3 @@ def explain_criterion(bank: Bank, key: str, plain: bool = False) -> RenderableTy
     else:
         parts.append(Text(_("Counted whether or not the opioids were prescribed.")))
     return Group(*parts)
-
-
-def source_item(source: Source) -> Text:
-    """A source's title, then its file or reference, dimmed: the detail a clinician checks."""
-    item = bank_text(source.title)
-    detail = source.file or source.ref
-    if detail:
-        item.append(f" ({clean(detail)})", style="dim")
-    return item
