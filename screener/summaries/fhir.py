@@ -145,6 +145,21 @@ def response_bundle(
         authored=_when(summary.answers.created, summary.created),
     )
     qr = _response(made)
+    entries = _entries(made, qr, _observations(made), make_id, kind)
+    bundle: dict[str, Any] = {"resourceType": "Bundle"}
+    meta = _meta(summary.answers.demo)
+    if meta:  # a Bundle has `meta` but no narrative (`text`)
+        bundle["meta"] = meta
+    bundle["identifier"] = _identifier(f"urn:uuid:{bundle_id}")
+    bundle["type"] = kind
+    bundle["timestamp"] = summary.created.isoformat(timespec="seconds")
+    bundle["entry"] = entries
+    return bundle
+
+
+def _observations(made: _Made) -> list[dict[str, Any]]:
+    """The Observations derived from the response, each with its narrative."""
+    summary = made.summary
     if summary.answers.perspective == OTHER:  # no severity for someone who was not asked
         observations = [_count(made)]
     else:
@@ -154,7 +169,18 @@ def response_bundle(
         observations.append(_withdrawal(made))
     for obs in observations:
         obs["text"] = _observation_text(obs, summary.answers.demo)
+    return observations
 
+
+def _entries(
+    made: _Made,
+    qr: dict[str, Any],
+    observations: list[dict[str, Any]],
+    make_id: Callable[[], str],
+    kind: str,
+) -> list[dict[str, Any]]:
+    """The Bundle's entries: each resource with its fullUrl and identifier (and, in a
+    transaction, the request that creates it unless it is there already)."""
     made_urls = [made.qr_url] + [f"urn:uuid:{make_id()}" for _ in observations]
     entries = []
     for url, resource in zip(made_urls, [qr, *observations], strict=True):
@@ -172,15 +198,7 @@ def response_bundle(
                 "ifNoneExist": f"identifier={IDENTIFIER_SYSTEM}|{identifier['value']}",
             }
         entries.append(entry)
-    bundle: dict[str, Any] = {"resourceType": "Bundle"}
-    meta = _meta(summary.answers.demo)
-    if meta:  # a Bundle has `meta` but no narrative (`text`)
-        bundle["meta"] = meta
-    bundle["identifier"] = _identifier(f"urn:uuid:{bundle_id}")
-    bundle["type"] = kind
-    bundle["timestamp"] = summary.created.isoformat(timespec="seconds")
-    bundle["entry"] = entries
-    return bundle
+    return entries
 
 
 def _identifier(url: str) -> dict[str, str]:
