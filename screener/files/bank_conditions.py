@@ -299,43 +299,43 @@ class Conditions(FieldReader):
 
     def result_check(self, fact: Fact, op: str) -> Check:
         """What a condition may compare `fact` with, by the kind of value it holds."""
-
-        def whole(w: object, where: yamlsrc.Path) -> None:
-            if isinstance(w, bool) or not isinstance(w, int) or w < 0:
-                self.error(
-                    where, _("expected a whole number, got {value}"), value=value_in_words(w)
-                )
-
-        def among(choices: list[str], problem: str) -> Check:
-            """`problem` (marked with N_) says a value is not one of `choices`."""
-
-            def check(w: object, where: yamlsrc.Path) -> None:
-                if w not in choices:
-                    self.error(where, _(problem), value=show_value(w), hint=Hint(w, choices))
-
-            return check
-
-        def yes_no(w: object, where: yamlsrc.Path) -> None:
-            if not isinstance(w, bool):
-                self.error(where, _("expected true or false, got {value}"), value=value_in_words(w))
-
         takes = fact.takes
         if op == "at_least" and takes in ("criteria", "flags"):  # how many
-            return whole
+            return self.whole
         match takes:
             case "severity":
-                return among([s.value for s in Severity], N_("{value} is not a severity{hint}"))
+                return self.among(
+                    [s.value for s in Severity], N_("{value} is not a severity{hint}")
+                )
             case "number":
-                return whole
+                return self.whole
             case "criteria":
-                return among(list(CRITERIA), N_("{value} is not a criterion{hint}"))
+                return self.among(list(CRITERIA), N_("{value} is not a criterion{hint}"))
             case "flags":
-                return among(self.flag_ids, N_("{value} is not a flag{hint}"))
+                return self.among(self.flag_ids, N_("{value} is not a flag{hint}"))
             case "band":
                 scale = self.scales.get(WITHDRAWAL_SCALE)
                 bands = [b.label for b in scale.bands] if scale else []
-                return among(bands, N_("{value} is not a withdrawal band{hint}"))
+                return self.among(bands, N_("{value} is not a withdrawal band{hint}"))
             case "yes_no":
-                return yes_no
+                return self.yes_no
             case _:
                 assert_never(takes)
+
+    def whole(self, w: object, where: yamlsrc.Path) -> None:
+        if isinstance(w, bool) or not isinstance(w, int) or w < 0:
+            self.error(where, _("expected a whole number, got {value}"), value=value_in_words(w))
+
+    def yes_no(self, w: object, where: yamlsrc.Path) -> None:
+        if not isinstance(w, bool):
+            self.error(where, _("expected true or false, got {value}"), value=value_in_words(w))
+
+    def among(self, choices: list[str], problem: str) -> Check:
+        """A check that a value is one of `choices`; `problem` (marked with N_) says it is
+        not."""
+
+        def check(w: object, where: yamlsrc.Path) -> None:
+            if w not in choices:
+                self.error(where, _(problem), value=show_value(w), hint=Hint(w, choices))
+
+        return check

@@ -180,25 +180,31 @@ def _q_item(bank: Bank, q: Question, perspective: str) -> dict[str, Any]:
         # screener's own screen.
         control = "check-box" if kind.repeats else "radio-button"
         item["extension"] = [*item.get("extension", []), _item_control(control)]
-        options = []
-        for value in kind.fhir_option_values(q):
-            option: dict[str, Any] = {"valueCoding": coding(bank, q, value)}
-            extensions = []
-            if kind.on_scale:
-                extensions.append({"url": ITEM_WEIGHT, "valueDecimal": value})
-            if kind.repeats and value == NONE_OPTION:  # "none of these" goes alone
-                extensions.append({"url": OPTION_EXCLUSIVE, "valueBoolean": True})
-            if extensions:
-                option = {"extension": extensions, **option}
-            options.append(option)
-        if q.unknown:  # "I don't know", as the terminal offers it: alone, like "none of these"
-            unknown: dict[str, Any] = {"valueCoding": dont_know_coding()}
-            if kind.repeats:
-                alone = {"url": OPTION_EXCLUSIVE, "valueBoolean": True}
-                unknown = {"extension": [alone], **unknown}
-            options.append(unknown)
-        item["answerOption"] = options
+        item["answerOption"] = _answer_options(bank, q)
     return item
+
+
+def _answer_options(bank: Bank, q: Question) -> list[dict[str, Any]]:
+    """A coded item's answer options: its kind's values, then "I don't know" if it takes it."""
+    kind = kind_of(q)
+    options = []
+    for value in kind.fhir_option_values(q):
+        option: dict[str, Any] = {"valueCoding": coding(bank, q, value)}
+        extensions = []
+        if kind.on_scale:
+            extensions.append({"url": ITEM_WEIGHT, "valueDecimal": value})
+        if kind.repeats and value == NONE_OPTION:  # "none of these" goes alone
+            extensions.append({"url": OPTION_EXCLUSIVE, "valueBoolean": True})
+        if extensions:
+            option = {"extension": extensions, **option}
+        options.append(option)
+    if q.unknown:  # "I don't know", as the terminal offers it: alone, like "none of these"
+        unknown: dict[str, Any] = {"valueCoding": dont_know_coding()}
+        if kind.repeats:
+            alone = {"url": OPTION_EXCLUSIVE, "valueBoolean": True}
+            unknown = {"extension": [alone], **unknown}
+        options.append(unknown)
+    return options
 
 
 def _item_control(code: str) -> dict[str, Any]:
