@@ -112,6 +112,7 @@ VALUE_BOOLEAN = "valueBoolean"
 VALUE_CODING = "valueCoding"
 VALUE_INTEGER = "valueInteger"
 VALUE_STRING = "valueString"
+_BOOLEAN_OR_CODING = (VALUE_BOOLEAN, VALUE_CODING)  # a yes/no that takes "I don't know"
 
 
 class TypedAnswer(NamedTuple):
@@ -138,6 +139,7 @@ class QuestionKind:
     # with Codings from answer options, and a choice item.
     fhir_type: ClassVar[str] = "choice"
     fhir_value: ClassVar[str] = VALUE_CODING
+    fhir_accepts: ClassVar[tuple[str, ...]] = (VALUE_CODING,)  # value[x] keys read
 
     def read(self, q: Question, text: str) -> TypedAnswer:
         """A typed line (not empty, not a command) as an answer to `q`."""
@@ -185,7 +187,7 @@ class QuestionKind:
 
     def fhir_keys(self, q: Question) -> tuple[str, ...]:
         """The value[x] keys an answer to `q` may use in a QuestionnaireResponse."""
-        return (self.fhir_value,)
+        return self.fhir_accepts
 
     def fhir_option_values(self, q: Question) -> tuple[Value, ...]:
         """The stored values a coded item offers as answer options, in order."""
@@ -206,26 +208,27 @@ class QuestionKind:
 
     def fhir_read(self, q: Question, key: str, value: object) -> tuple[Value, str | None]:
         """A plain (not Coding) answer value given under `key`, one of `fhir_keys`, as stored,
-        or a message saying what is wrong with it."""
-        if key == VALUE_INTEGER:
-            if isinstance(value, bool) or not isinstance(value, int):
-                return None, _("expected a whole number, got {value}").format(
-                    value=show_value(value)
-                )
-            if any(o.value == value and type(o.value) is int for o in q.options):
+        or a message saying what is wrong with it. This reads valueBoolean, valueString and
+        valueInteger (an option's value); a kind that takes another key reads it itself."""
+        if key == VALUE_BOOLEAN:
+            if isinstance(value, bool):
                 return value, None
-            codes = self.fhir_codes(q)
-            return None, _("{value} is not an option of {id} ({codes}){hint}").format(
-                value=show_value(value),
-                id=q.id,
-                codes=", ".join(codes),
-                hint=did_you_mean(str(value), codes),
-            )
-        if key == VALUE_BOOLEAN and not isinstance(value, bool):
             return None, _("expected true or false, got {value}").format(value=show_value(value))
-        if key == VALUE_STRING and not isinstance(value, str):
+        if key == VALUE_STRING:
+            if isinstance(value, str):
+                return value, None
             return None, _("expected text, got {value}").format(value=show_value(value))
-        return value if isinstance(value, bool | int | str) else None, None
+        if isinstance(value, bool) or not isinstance(value, int):  # VALUE_INTEGER
+            return None, _("expected a whole number, got {value}").format(value=show_value(value))
+        if any(o.value == value and type(o.value) is int for o in q.options):
+            return value, None
+        codes = self.fhir_codes(q)
+        return None, _("{value} is not an option of {id} ({codes}){hint}").format(
+            value=show_value(value),
+            id=q.id,
+            codes=", ".join(codes),
+            hint=did_you_mean(str(value), codes),
+        )
 
     def fhir_answers(
         self, q: Question, value: Value, coding: Callable[[object], object]
@@ -289,6 +292,7 @@ class YesNoKind(QuestionKind):
     can_count = True
     fhir_type = "boolean"
     fhir_value = VALUE_BOOLEAN
+    fhir_accepts = (VALUE_BOOLEAN,)
 
     def fhir_coded(self, q: Question) -> bool:
         """A yes/no that takes "I don't know" is a choice of three (yes, no, don't know): a
@@ -296,7 +300,7 @@ class YesNoKind(QuestionKind):
         return q.unknown
 
     def fhir_keys(self, q: Question) -> tuple[str, ...]:
-        return (VALUE_BOOLEAN, VALUE_CODING) if q.unknown else (VALUE_BOOLEAN,)
+        return _BOOLEAN_OR_CODING if q.unknown else self.fhir_accepts
 
     def fhir_option_values(self, q: Question) -> tuple[Value, ...]:
         return (True, False)
@@ -356,9 +360,7 @@ class ScaleKind(QuestionKind):
     kind = Kind.SCALE
     ops = ("equals", "in", "at_least")
     on_scale = True
-
-    def fhir_keys(self, q: Question) -> tuple[str, ...]:
-        return (VALUE_CODING, VALUE_INTEGER)
+    fhir_accepts = (VALUE_CODING, VALUE_INTEGER)
 
     def read(self, q: Question, text: str) -> TypedAnswer:
         allowed = [int(o.value) for o in q.options]
@@ -496,6 +498,7 @@ class TextKind(QuestionKind):
     written = True
     fhir_type = "string"
     fhir_value = VALUE_STRING
+    fhir_accepts = (VALUE_STRING,)
 
     def read(self, q: Question, text: str) -> TypedAnswer:
         if len(text) > MAX_TEXT_ANSWER:

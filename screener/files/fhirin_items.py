@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any, TypeAlias
 
 from screener.core.fhirnames import ABSENT_SYSTEM
-from screener.core.kinds import VALUE_CODING, kind_of
+from screener.core.kinds import VALUE_CODING, QuestionKind, kind_of
 from screener.core.model import UNKNOWN, WHO, Bank, Kind, Question, Role, Value
 from screener.core.safetext import show_value
 from screener.files import located
@@ -134,14 +134,17 @@ class ItemReader:
             )
             return
         self.where[q.id] = path
-        raw, ext_path = self.given(q, item, path)
+        kind = kind_of(q)  # asked once here, passed on: a bulk file reads thousands of items
+        raw, ext_path = self.given(q, kind, item, path)
         if raw is _BAD:
             return
         if q.role is Role.CONSENT:  # asked afresh at every run, never stored
             return
-        self.store(q, raw, path, ext_path)
+        self.store(q, kind, raw, path, ext_path)
 
-    def given(self, q: Question, item: Mapping[str, Any], path: Path) -> tuple[object, Path]:
+    def given(
+        self, q: Question, kind: QuestionKind, item: Mapping[str, Any], path: Path
+    ) -> tuple[object, Path]:
         """What an item says of `q`: one value, a list (multi), _UNKNOWN, _DECLINED, None (no
         answer) or _BAD; and where a reason for no value would be."""
         ext_path = (*path, "extension")
@@ -159,7 +162,7 @@ class ItemReader:
                 ext_path, _("{id} has an answer and a reason it has none: give one"), id=q.id
             )
             return _BAD, ext_path
-        read = [self.answer(q, a, (*path, "answer", i)) for i, a in enumerate(answers)]
+        read = [self.answer(q, kind, a, (*path, "answer", i)) for i, a in enumerate(answers)]
         if any(r is _BAD for r in read):
             return _BAD, ext_path
         marked = [i for i, r in enumerate(read) if r is _UNKNOWN or r is _DECLINED]
@@ -172,7 +175,7 @@ class ItemReader:
             return _BAD, ext_path
         if marked:
             return read[0], (*path, "answer", 0, "extension")
-        if kind_of(q).repeats:
+        if kind.repeats:
             return read, ext_path
         if len(read) > 1:
             self.error(
@@ -181,7 +184,9 @@ class ItemReader:
             return _BAD, ext_path
         return read[0], ext_path
 
-    def store(self, q: Question, raw: object, path: Path, ext_path: Path) -> None:
+    def store(
+        self, q: Question, kind: QuestionKind, raw: object, path: Path, ext_path: Path
+    ) -> None:
         """Keep what an item gave `q`, as an answers file would hold it, if `q` takes it."""
         if raw is _DECLINED:
             raw = None
@@ -198,7 +203,7 @@ class ItemReader:
                 return
             self.values[q.id] = UNKNOWN
             return
-        stored, problem = (None, None) if raw is None else kind_of(q).check(q, raw)
+        stored, problem = (None, None) if raw is None else kind.check(q, raw)
         if problem:
             self.error((*path, "answer"), "{id}: {problem}", id=q.id, problem=problem)
             return
@@ -289,7 +294,7 @@ class ItemReader:
             return
         self.who = code, at
 
-    def answer(self, q: Question, answer: object, path: Path) -> object:
+    def answer(self, q: Question, kind: QuestionKind, answer: object, path: Path) -> object:
         """The value one `answer` gives `q` as an answers file would hold it, or _BAD."""
         if not isinstance(answer, dict):
             self.error(path, _("expected an answer (a mapping with a value)"))
@@ -299,7 +304,6 @@ class ItemReader:
         if answer.get("item"):
             self.error((*path, "item"), _("{id} is a question: its answers hold no items"), id=q.id)
         given = [k for k in answer if k in VALUE_KEYS]
-        kind = kind_of(q)
         takes = kind.fhir_keys(q)
         absent = self.absent(q, answer.get("extension"), (*path, "extension"))
         if absent is not None:  # R4 lets an answer say why it has no value, instead of one
@@ -332,14 +336,14 @@ class ItemReader:
             )
             return _BAD
         if key == VALUE_CODING:  # a Coding, for every kind: its code names the answer
-            return self.code(q, value, (*path, key))
+            return self.code(q, kind, value, (*path, key))
         stored, problem = kind.fhir_read(q, key, value)
         if problem is not None:
             self.error((*path, key), problem)
             return _BAD
         return stored
 
-    def code(self, q: Question, coding: object, path: Path) -> object:
+    def code(self, q: Question, kind: QuestionKind, coding: object, path: Path) -> object:
         """The option a Coding names, by its code; "I don't know" as HL7's asked-unknown
         (the answer option the Questionnaire offers); yes or no by HL7's Y and N."""
         code = coding.get("code") if isinstance(coding, dict) else None
@@ -349,7 +353,6 @@ class ItemReader:
         assert isinstance(coding, dict)
         if coding.get("system") == ABSENT_SYSTEM and code in DONT_KNOW:
             return _UNKNOWN
-        kind = kind_of(q)
         answer = kind.fhir_from_code(q, code)
         if answer is None:
             codes = kind.fhir_codes(q)
