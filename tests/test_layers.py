@@ -105,44 +105,68 @@ def test_every_import_names_a_module_of_the_package() -> None:
     assert not missing
 
 
-def test_layer_imports_only_its_own_layer_or_below() -> None:
-    """core < files < summaries < screens < cli: an arrow never points up."""
-    upward = [
-        f"{MODULES[m].relative_to(PACKAGE.parent)}:{line}: {m} ({mine}) imports {t} ({theirs})"
-        for m, t, line, _ in EDGES
+Edge = tuple[str, str, int, bool]  # importer, imported, line, only for type checking
+
+
+def _where(module: str) -> str:
+    path = MODULES.get(module)
+    return str(path.relative_to(PACKAGE.parent)) if path is not None else module
+
+
+def upward(edges: list[Edge]) -> list[str]:
+    """The imports that point from a layer to a higher one."""
+    return [
+        f"{_where(m)}:{line}: {m} ({mine}) imports {t} ({theirs})"
+        for m, t, line, _ in edges
         if (mine := layer_of(m)) is not None
         and (theirs := layer_of(t)) is not None
         and _rank(theirs) > _rank(mine)
     ]
-    assert not upward, "\n".join(upward)
 
 
-def test_neutral_helpers_sit_below_every_layer_that_uses_them() -> None:
-    """errors, i18n, streams and pool import no layer at or above the lowest one using them."""
-    users: dict[str, set[str]] = {n: set() for n in MODULES if n.split(".")[-1] in NEUTRAL}
-    for m, t, _line, _types in EDGES:
+def neutral_leaks(edges: list[Edge]) -> list[str]:
+    """The imports by which a neutral helper reaches a layer at or above the lowest one that
+    uses it (directly, or through another neutral helper); the package's `__init__` counts
+    as used by every layer."""
+    users: dict[str, set[str]] = {}
+    for m, t, _line, _types in edges:
+        for n in (m, t):
+            if n.split(".")[-1] in NEUTRAL:
+                users.setdefault(n, set())
+    users["screener"] = set(LAYERS)  # the package itself loads with every module
+    for m, t, _line, _types in edges:
         if t in users and (mine := layer_of(m)) is not None:
             users[t].add(mine)
-    # A neutral helper used by another neutral helper inherits that one's users.
     changed = True
-    while changed:
+    while changed:  # a helper used by another helper inherits that one's users
         changed = False
-        for m, t, _line, _types in EDGES:
+        for m, t, _line, _types in edges:
             if t in users and m in users and not users[m] <= users[t]:
                 users[t] |= users[m]
                 changed = True
     wrong = []
-    for m, t, line, _ in EDGES:
+    for m, t, line, _ in edges:
         theirs = layer_of(t)
         if m not in users or theirs is None:
             continue
         lowest = min((_rank(u) for u in users[m]), default=len(LAYERS))
         if _rank(theirs) >= lowest:
-            wrong.append(
-                f"{MODULES[m].relative_to(PACKAGE.parent)}:{line}: {m} imports {t} ({theirs}),"
-                f" but {LAYERS[lowest] if lowest < len(LAYERS) else 'nothing'} uses {m}"
-            )
-    assert not wrong, "\n".join(wrong)
+            used = LAYERS[lowest] if lowest < len(LAYERS) else "nothing"
+            wrong.append(f"{_where(m)}:{line}: {m} imports {t} ({theirs}), but {used} uses {m}")
+    return wrong
+
+
+def test_layer_imports_only_its_own_layer_or_below() -> None:
+    """core < files < summaries < screens < cli: an arrow never points up."""
+    found = upward(EDGES)
+    assert not found, "\n".join(found)
+
+
+def test_neutral_helpers_sit_below_every_layer_that_uses_them() -> None:
+    """errors, i18n, streams and pool import no layer at or above the lowest one using them;
+    the package's `__init__.py` imports no layer at all."""
+    found = neutral_leaks(EDGES)
+    assert not found, "\n".join(found)
 
 
 def find_cycle(edges: dict[str, set[str]]) -> list[str] | None:
@@ -194,6 +218,33 @@ class TestTheCheckItself:
 
     def test_a_graph_without_cycle_passes(self) -> None:
         assert find_cycle({"a": {"b", "c"}, "b": {"c"}, "c": set()}) is None
+
+    def test_an_import_up_the_layers_is_found(self) -> None:
+        edges = [("screener.files.bank", "screener.screens.render", 3, False)]
+        assert upward(edges) == [
+            "screener/files/bank.py:3: screener.files.bank (files) imports "
+            "screener.screens.render (screens)"
+        ]
+        assert upward([("screener.cli", "screener.core.model", 1, False)]) == []
+
+    def test_a_neutral_helper_reaching_up_to_its_users_is_found(self) -> None:
+        core_uses_i18n = ("screener.core.kinds", "screener.i18n", 1, False)
+        i18n_uses_files = ("screener.i18n", "screener.files.bank", 2, False)
+        assert neutral_leaks([core_uses_i18n, i18n_uses_files]) == [
+            "screener/i18n.py:2: screener.i18n imports screener.files.bank (files), "
+            "but core uses screener.i18n"
+        ]
+        streams_for_screens = ("screener.screens.render", "screener.streams", 1, False)
+        streams_uses_core = ("screener.streams", "screener.core.model", 2, False)
+        assert neutral_leaks([streams_for_screens, streams_uses_core]) == []
+
+    def test_a_neutral_helper_inherits_the_users_of_one_that_uses_it(self) -> None:
+        edges = [
+            ("screener.core.kinds", "screener.i18n", 1, False),
+            ("screener.i18n", "screener.errors", 2, False),
+            ("screener.errors", "screener.core.model", 3, False),
+        ]
+        assert len(neutral_leaks(edges)) == 1
 
     @pytest.mark.parametrize(
         ("module", "layer"),
