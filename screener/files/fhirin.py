@@ -2,7 +2,8 @@
 
 `answers.parse_answers` hands over any file whose top is a FHIR resource, so `score`, `run
 --answers` and the caseload read one wherever they read an answers file. It owns what the
-response's parts mean to screener, and the problems found, each at its JSON path
+response's envelope means to screener (its items, and what each answer holds, are
+`fhirin_items`'s, and each kind's FHIR is its own), and the problems found, each at its JSON path
 (`FILE:LINE: item[2].answer[0].valueCoding.code: ...`); reading the file, its size and its
 depth are `readfile`'s and `located`'s (`yamlsrc`'s for YAML), as for every file from someone
 else.
