@@ -293,33 +293,21 @@ def _status(
     observer cannot see someone's cravings), so it is unknown rather than not met."""
     if supervised and key in SUPERVISION_EXCLUDED:
         return Status.EXCLUDED
-    met = Status.UNCERTAIN if uncertain and key in SUPERVISION_EXCLUDED else Status.MET
-    if len(questions) == 1:  # the usual case: what `_status_of_all` finds for it
-        return _status_of_one(questions[0], counted, met, unseen)
-    return _status_of_all(questions, counted, met, unseen)
-
-
-def _status_of_one(q: Question, counted: Mapping[str, Value], met: Status, unseen: bool) -> Status:
-    """A criterion one question looks at; `met` is what a yes makes it."""
-    v = counted.get(q.id)
-    if v is True:
-        return met
-    if unseen:
-        return Status.UNKNOWN
-    if v is False:
-        return Status.NOT_MET
-    if v is None:
-        return Status.UNANSWERED
-    return Status.UNKNOWN if q.is_unknown(v) else Status.UNANSWERED
-
-
-def _status_of_all(
-    questions: list[Question], counted: Mapping[str, Value], met: Status, unseen: bool
-) -> Status:
-    """A criterion several questions (or none) look at: met by any yes."""
+    if len(questions) == 1:  # the usual case: what the general one below finds for it
+        q = questions[0]
+        v = counted.get(q.id)
+        if v is True:
+            return Status.UNCERTAIN if uncertain and key in SUPERVISION_EXCLUDED else Status.MET
+        if unseen:
+            return Status.UNKNOWN
+        if v is False:
+            return Status.NOT_MET
+        if v is None:
+            return Status.UNANSWERED
+        return Status.UNKNOWN if q.is_unknown(v) else Status.UNANSWERED
     values = [counted.get(q.id) for q in questions]
     if any(v is True for v in values):
-        return met
+        return Status.UNCERTAIN if uncertain and key in SUPERVISION_EXCLUDED else Status.MET
     if unseen:
         return Status.UNKNOWN
     if all(v is False for v in values):
