@@ -1069,30 +1069,30 @@ class TestCarryOnCommand:
     def test_python_m_screener_gives_this_interpreter(
         self, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        from screener import cli
+        from screener import launch
 
         monkeypatch.setattr(sys, "argv", ["/x/screener/__main__.py"])
-        assert cli._program().endswith(" -m screener")
-        assert sys.executable in cli._program()
+        assert launch.program().endswith(" -m screener")
+        assert sys.executable in launch.program()
 
     def test_a_script_not_on_the_path_is_named_by_its_full_path(
         self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     ) -> None:
-        from screener import cli
+        from screener import launch
 
         script = tmp_path / "my tools" / "screener"
         monkeypatch.setattr(sys, "argv", [str(script)])
         monkeypatch.setenv("PATH", str(tmp_path / "elsewhere"))
-        assert cli._program() == f"'{script}'"
+        assert launch.program() == f"'{script}'"
 
     def test_the_script_the_path_finds_is_just_screener(
         self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     ) -> None:
-        from screener import cli
+        from screener import launch
 
         script = tmp_path / "screener"
         script.write_text("#!/bin/sh\n")
         script.chmod(0o755)
         monkeypatch.setattr(sys, "argv", [str(script)])
         monkeypatch.setenv("PATH", str(tmp_path))
-        assert cli._program() == "screener"
+        assert launch.program() == "screener"

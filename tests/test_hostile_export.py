@@ -376,7 +376,7 @@ class TestSavedPartWay:
     def test_a_typed_name_that_is_a_fifo_is_refused_and_asked_again(
         self, tmp_path: Path, bank: Bank
     ) -> None:
-        from screener.cli import _save_partial
+        from screener.flow import save_partial as _save_partial
         from screener.screens.interview import Interview
 
         pipe = tmp_path / "pipe.yaml"
@@ -447,8 +447,8 @@ class TestTypedNames:
         typed: str,
         said: str | None,
     ) -> None:
-        from screener.cli import _save_partial
         from screener.files.answers import read_answers
+        from screener.flow import save_partial as _save_partial
         from screener.screens.interview import Interview
 
         monkeypatch.chdir(tmp_path)

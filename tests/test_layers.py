@@ -19,8 +19,9 @@ PACKAGE = Path(__file__).resolve().parent.parent / "screener"
 
 # Lowest first. A module may import its own layer and any layer below it.
 LAYERS = ("core", "files", "summaries", "screens", "cli")
-# The top layer: the only Typer module and what starts it, the library and the run flow.
-TOP = frozenset({"cli", "cliwords", "launch", "__main__", "api", "flow"})
+# The top layer: the only Typer module and what starts it, the library, the run flow and the
+# `--export` plan of a command.
+TOP = frozenset({"cli", "cliwords", "launch", "invocation", "__main__", "api", "flow", "exports"})
 # Neutral helpers: usable from any layer, so they sit below each layer that uses them.
 NEUTRAL = frozenset({"errors", "i18n", "streams", "pool"})
 

@@ -3,24 +3,25 @@ steps again, or leave.
 
 Only a person at a terminal is asked (`run` on a tty): piped input is never asked anything and
 nothing is written. The prompt (`ask`) and the screen (`show`) are passed in, as for the
-interview. A summary is written by the safe writer (files/safefile.py: mode 0600, whole or
-absent, never over a file unless the person said so). Ctrl-C or end of input raise
-`Interrupted`, which leaves at once with one calm line (exit 130), as at any question.
+interview. It asks and shows; the summary is made and written by the library (screener.api:
+mode 0600, whole or absent, never over a file unless the person said so). Ctrl-C or end of
+input raise `Interrupted`, which leaves at once with one calm line (exit 130), as at any
+question.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from rich.console import Console, RenderableType
 from rich.text import Text
 
-from screener import i18n
+from screener import api, i18n
 from screener.core import typed, wording
 from screener.core.kinds import is_no, is_yes, typed_no, typed_yes, yes_or_no_anywhere
-from screener.core.model import Answers, Bank, Result, Summary
+from screener.core.model import Answers, Bank, Result
 from screener.core.safetext import clean, one_line
 from screener.errors import ExportError, Interrupted, ScreenerError
 from screener.files import safefile
@@ -173,9 +174,7 @@ class AfterResult:
                 if not replace:
                     continue
             try:
-                safefile.check_target(path, replace)
-                text = self.render(fmt, language)
-                safefile.write_private(path, text, replace)
+                api.write(self.summary(language), path, fmt, replace=replace)
             except ExportError as exc:
                 self.show(render.hint(_("Not saved: {reason}").format(reason=exc.message)))
                 continue
@@ -252,17 +251,13 @@ class AfterResult:
                 self.show(render.emergency(self.bank, self.plain))
             self.show(render.hint(retry))
 
-    def render(self, fmt: str, language: str) -> str:
-        """The summary in `fmt`, in `language` (its words and the bank's)."""
-        if language == i18n.language() or self.bank_in is None:
-            return export.render(fmt, self.summary())
-        with i18n.speaking(language):
-            bank = self.bank_in(language)
-            made = datetime.now().astimezone()
-            return export.render(fmt, Summary(bank, self.answers, self.res, made))
-
-    def summary(self) -> Summary:
-        return Summary(self.bank, self.answers, self.res, datetime.now().astimezone())
+    def summary(self, language: str | None = None) -> api.SummaryIn:
+        """The summary, made now, in `language` (its words and the bank's; the screening's
+        language when not given)."""
+        bank_in = self.bank_in
+        if bank_in is None:
+            language = None
+        return api.summary(self.bank, self.answers, self.res, language=language, bank_in=bank_in)
 
     # --- reading ------------------------------------------------------------------------
 

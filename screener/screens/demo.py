@@ -100,6 +100,108 @@ def step_prompt(plain: bool = False) -> str:
     )
 
 
+class _Player:
+    """A persona typing into the interview as a person would, and at each step (`wait`) the
+    counselor's own keys: Enter, the jump to the result, why, emergency, help, stop."""
+
+    def __init__(
+        self,
+        persona: Persona,
+        out: Console,
+        plain: bool,
+        pace: float,
+        wait: Callable[[str], str] | None,
+        pause: Callable[[float], None],
+    ) -> None:
+        self.persona = persona
+        self.out = out
+        self.plain = plain
+        self.pace = pace
+        self.wait = wait
+        self.pause = pause
+        self.last: list[str] = []  # the questions answered, to never loop on a refused one
+        self.counselor = render.keys()
+        self.own = {self.counselor["emergency"], self.counselor["why"], self.counselor["help"]}
+        self.jumping = False  # `r`: the rest is typed unseen, and the result comes next
+        self.paused = False  # the counselor typed `!`: the interview pauses under the box
+        self.interview: Interview | None = None
+
+    def show(self, renderable: RenderableType) -> None:
+        if not self.jumping:
+            self.out.print(renderable)
+
+    def step(self) -> str | None:
+        """Wait for the counselor: None to type the persona's answer, or their own key."""
+        assert self.wait is not None
+        while True:
+            typed = self.wait(step_prompt(self.plain)).strip().lower()
+            if typed == "":
+                return None
+            if typed == jump_key():
+                self.jumping = True
+                return None
+            if typed == self.counselor["quit"]:
+                raise Quit(
+                    _("The demo stopped. Its answers are made up: nothing to save or clear.")
+                )
+            if typed in self.own:
+                return typed
+            self.out.print(
+                render.hint(_("Press Enter for the next answer, or one of the keys above."))
+            )
+
+    def ask(self, prompt: str) -> str:
+        """The line the interview reads: the counselor's key, or the persona's answer."""
+        assert self.interview is not None
+        q = self.interview.current
+        assert q is not None
+        if self.paused:  # "Press Enter to see the question again": Enter, or a key of their own
+            assert self.wait is not None
+            self.paused = False
+            return self.wait(prompt)
+        if self.wait is not None and not self.jumping:
+            typed = self.step()
+            if typed is not None:
+                self.paused = typed == self.counselor["emergency"]
+                return typed
+        if self.last and self.last[-1] == q.id:  # the interview refused the answer: never loop
+            raise AnswersError(
+                [
+                    _("persona {name}: the answer to {id} was not accepted").format(
+                        name=repr(self.persona.name), id=repr(q.id)
+                    )
+                ]
+            )
+        self.last.append(q.id)
+        keys = self.keys(q)
+        if not self.jumping:
+            self.type(prompt, keys)
+        return keys
+
+    def keys(self, q: Question) -> str:
+        """The demo always begins: a yes to the consent, the persona's answer to the rest, and
+        to "Who is this about?" the number of the persona's perspective."""
+        if q.role is Role.CONSENT:
+            return typed_yes()
+        if q.id == WHO:
+            return keys_for(q, self.persona.perspective)
+        return keys_for(q, self.persona.values.get(q.id))
+
+    def type(self, prompt: str, keys: str) -> None:
+        """The prompt, then the keys one at a time at the pace chosen."""
+        out = self.out
+        out.print(prompt, end="", markup=False)
+        out.file.flush()
+        if self.pace:
+            self.pause(self.pace)
+        for key in keys:
+            out.print(key, end="", markup=False)
+            out.file.flush()
+            if self.pace:
+                self.pause(min(KEY_DELAY, self.pace / 10))
+        out.print()
+
+
 def play(
     bank: Bank,
     persona: Persona,
@@ -121,91 +223,16 @@ def play(
     the emergency box stays on screen until Enter, as at a real terminal (`pager` shows it
     page by page where it does not fit).
     """
-    banner = render.demo_banner(persona.name)
-    pause = sleep or time.sleep
-    last: list[str] = []
-    counselor = render.keys()
-    own = {counselor["emergency"], counselor["why"], counselor["help"]}
-    jumping = False  # `r`: the rest is typed unseen, and the result comes next
-
-    def show(renderable: RenderableType) -> None:
-        if not jumping:
-            out.print(renderable)
-
-    def step() -> str | None:
-        """Wait for the counselor: None to type the persona's answer, or their own key."""
-        nonlocal jumping
-        assert wait is not None
-        while True:
-            typed = wait(step_prompt(plain)).strip().lower()
-            if typed == "":
-                return None
-            if typed == jump_key():
-                jumping = True
-                return None
-            if typed == counselor["quit"]:
-                raise Quit(
-                    _("The demo stopped. Its answers are made up: nothing to save or clear.")
-                )
-            if typed in own:
-                return typed
-            out.print(render.hint(_("Press Enter for the next answer, or one of the keys above.")))
-
-    paused = False  # the counselor typed `!`: the interview pauses under the box
-
-    def ask(prompt: str) -> str:
-        nonlocal paused
-        q = interview.current
-        assert q is not None
-        if paused:  # "Press Enter to see the question again": Enter, or a key of their own
-            assert wait is not None
-            paused = False
-            return wait(prompt)
-        if wait is not None and not jumping:
-            typed = step()
-            if typed is not None:
-                paused = typed == counselor["emergency"]
-                return typed
-        if last and last[-1] == q.id:  # the interview refused the answer: never loop on it
-            raise AnswersError(
-                [
-                    _("persona {name}: the answer to {id} was not accepted").format(
-                        name=repr(persona.name), id=repr(q.id)
-                    )
-                ]
-            )
-        last.append(q.id)
-        # The demo always begins: a yes to the consent, the persona's answer to the rest, and
-        # to "Who is this about?" the number of the persona's perspective.
-        if q.role is Role.CONSENT:
-            keys = typed_yes()
-        elif q.id == WHO:
-            keys = keys_for(q, persona.perspective)
-        else:
-            keys = keys_for(q, persona.values.get(q.id))
-        if jumping:
-            return keys
-        out.print(prompt, end="", markup=False)
-        out.file.flush()
-        if pace:
-            pause(pace)
-        for key in keys:
-            out.print(key, end="", markup=False)
-            out.file.flush()
-            if pace:
-                pause(min(KEY_DELAY, pace / 10))
-        out.print()
-        return keys
-
+    player = _Player(persona, out, plain, pace, wait, sleep or time.sleep)
     # With several perspectives the persona answers "Who is this about?" as a person would.
     who = None if len(bank.perspectives) > 1 else persona.perspective
-    interview = Interview(
+    player.interview = interview = Interview(
         bank,
-        ask,
-        show,
+        player.ask,
+        player.show,
         who,
         plain=plain,
-        banner=banner,
+        banner=render.demo_banner(persona.name),
         switch=f"screener demo {persona.name}",
         pause_after_emergency=wait is not None,
         pager=pager,

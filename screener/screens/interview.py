@@ -115,7 +115,24 @@ def parse_reply(q: Question, raw: str, answered: bool = False) -> Reply:
 
 
 class Interview:
-    """Walks the bank. `run()` returns the answers, or None if the person declined at the start."""
+    """Walks the bank. `run()` returns the answers, or None if the person declined at the start.
+
+    The settings after `plain` are keyword-only. `save` and `save_to` (the suggested file)
+    offer, on `q`, to keep the answers so far; without them (no terminal to confirm a path on)
+    leaving writes nothing. `opening` is shown once the person has agreed to begin (e.g.
+    "Carrying on from FILE"). `program` is how to start screener again, as this run was
+    started, for the command to carry on. `perspective` None asks "Who is this about?" first
+    when the bank offers more than one (and takes the only one otherwise).
+    `pause_after_emergency` (a person at a terminal): after `!` the box stays on screen above
+    one line and the prompt, and Enter shows the question again; the question under it would
+    push the top of the box off a 24-line screen. Piped answers never pause: every line is an
+    answer. `switch`, when given, is the command that the first question names, in each other
+    language, to start again in that language ("En español: screener --lang es"). `pager` (a
+    terminal) shows the emergency box page by page where it does not fit the screen, its title
+    and first step on the first page. `update`: `save_to` is the file this run carried on from,
+    and leaving offers to update it. `given_version` is the bank version `prefill` was given
+    to, in the file carried on from (see `version`).
+    """
 
     def __init__(
         self,
@@ -125,6 +142,7 @@ class Interview:
         perspective: str | None = "self",
         prefill: Mapping[str, Value] | None = None,
         plain: bool = False,
+        *,
         save: Save | None = None,
         save_to: Path | None = None,
         banner: str | None = None,
@@ -136,21 +154,6 @@ class Interview:
         update: bool = False,
         given_version: str | None = None,
     ) -> None:
-        """`save` and `save_to` (the suggested file) offer, on `q`, to keep the answers so far;
-        without them (no terminal to confirm a path on) leaving writes nothing. `opening` is
-        shown once the person has agreed to begin (e.g. "Carrying on from FILE"). `program` is
-        how to start screener again, as this run was started, for the command to carry on.
-        `perspective` None asks "Who is this about?" first when the bank offers more than one
-        (and takes the only one otherwise). `pause_after_emergency` (a person at a terminal):
-        after `!` the box stays on screen above one line and the prompt, and Enter shows the
-        question again; the question under it would push the top of the box off a 24-line
-        screen. Piped answers never pause: every line is an answer. `switch`, when given, is
-        the command that the first question names, in each other language, to start again in
-        that language ("En español: screener --lang es"). `pager` (a terminal) shows the
-        emergency box page by page where it does not fit the screen, its title and first step
-        on the first page. `update`: `save_to` is the file this run carried on from, and
-        leaving offers to update it. `given_version` is the bank version `prefill` was given
-        to, in the file carried on from (see `version`)."""
         self.pager = pager
         self.update = update
         self.pause_after_emergency = pause_after_emergency
@@ -324,16 +327,7 @@ class Interview:
 
     def ask_question(self, q: Question) -> str:
         """Ask until there is an answer or a move; returns "answer", "skip" or "back"."""
-        if q.section and q.section != self.last_section:
-            section = self.bank.section(q.section)
-            if q.section in self.sections_seen:
-                self.show(render.heading(section.title, self.plain))
-            else:
-                banner = None if self.banner_up else self.banner
-                self.show(render.section_start(self.bank, section, self.about, self.plain, banner))
-                self.banner_up = self.banner is not None
-            self.sections_seen.add(q.section)
-            self.last_section = q.section
+        self.enter_section(q)
         answered = q.id in self.values and q.role is not Role.CONSENT
         self.current = q
 
@@ -364,16 +358,8 @@ class Interview:
             if reply.command == "back":
                 return "back"
             if reply.command == "skip":
-                if q.required and q.kind is not Kind.YES_NO:
-                    needs = _("This one needs an answer. Type {quit} if you would rather stop.")
-                    self.show(render.hint(needs.format(quit=render.keys()["quit"])))
-                    continue
                 if q.required:
-                    needs = _(
-                        "This one needs a {yes} or {no}. Type {quit} if you would rather stop."
-                    )
-                    quit_key = render.keys()["quit"]
-                    self.show(render.hint(needs.format(quit=quit_key, **_yes_no_keys())))
+                    self.refuse_skip(q)
                     continue
                 self.values[q.id] = None
                 return "skip"
@@ -399,6 +385,30 @@ class Interview:
                 self.values[q.id] = reply.value
                 return "answer"
             present()
+
+    def enter_section(self, q: Question) -> None:
+        """A section's start the first time it is reached; its heading when coming back."""
+        if not q.section or q.section == self.last_section:
+            return
+        section = self.bank.section(q.section)
+        if q.section in self.sections_seen:
+            self.show(render.heading(section.title, self.plain))
+        else:
+            banner = None if self.banner_up else self.banner
+            self.show(render.section_start(self.bank, section, self.about, self.plain, banner))
+            self.banner_up = self.banner is not None
+        self.sections_seen.add(q.section)
+        self.last_section = q.section
+
+    def refuse_skip(self, q: Question) -> None:
+        """Say that a required question cannot be skipped, and how to stop instead."""
+        quit_key = render.keys()["quit"]
+        if q.kind is not Kind.YES_NO:
+            needs = _("This one needs an answer. Type {quit} if you would rather stop.")
+            self.show(render.hint(needs.format(quit=quit_key)))
+            return
+        needs = _("This one needs a {yes} or {no}. Type {quit} if you would rather stop.")
+        self.show(render.hint(needs.format(quit=quit_key, **_yes_no_keys())))
 
     def confirm_quit(self) -> None:
         saving = self.save is not None and self.save_to is not None and bool(self.so_far())

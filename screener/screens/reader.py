@@ -252,6 +252,23 @@ def read_line(out: Console, stopped: str | None = None) -> Read:
     return read
 
 
+def page_or_print(
+    out: Console,
+    bank: Bank,
+    plain: bool,
+    blocks: Sequence[Sequence[RenderableType]],
+    interactive: bool,
+) -> None:
+    """Blocks page by page in the reader when a person is at a terminal (`interactive`: input
+    from a terminal, and `out` one too); whole, as always, to a pipe or a file."""
+    if not (interactive and out.is_terminal):
+        from rich.console import Group
+
+        out.print(Group(*(part for block in blocks for part in block)))
+        return
+    page_blocks(out, bank, plain, blocks)
+
+
 def page_blocks(
     out: Console, bank: Bank, plain: bool, blocks: Sequence[Sequence[RenderableType]]
 ) -> None:
