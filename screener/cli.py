@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 import typer.core
 
-from screener import i18n
+from screener import i18n, streams
 from screener.cliwords import (
     DEMO_PACE,
     MAX_PACE,
@@ -54,7 +54,6 @@ from screener.cliwords import (
 from screener.core.safetext import LINE_LIMIT, one_line, show_value
 from screener.errors import ExitCode, Interrupted, Quit, ScreenerError
 from screener.i18n import _, either
-from screener.screens import streams
 
 if TYPE_CHECKING:  # Rich is imported only where a screen is drawn: never on the machine paths
     from rich.console import Console

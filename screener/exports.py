@@ -133,9 +133,8 @@ def write(
     made before the first file is written."""
     if not planned.exports:
         return
-    from screener import api
+    from screener import api, streams
     from screener.files import safefile
-    from screener.screens import streams
     from screener.summaries import export
 
     made = api.summary(

@@ -15,10 +15,11 @@ from test_cli import COMPLETE, assert_clean_exit, write_answers
 from test_fhir import answer_sets, counter, summary_of
 from typer.testing import CliRunner
 
+from screener import pool
 from screener.cli import app
 from screener.core.model import Bank
 from screener.files.readfile import MAX_FILE_BYTES
-from screener.summaries import fhir, workers
+from screener.summaries import fhir
 
 
 def response(bank: Bank, values: dict[str, Any]) -> dict[str, Any]:
@@ -161,7 +162,7 @@ class TestBadLines:
         assert "no such answers file" in missing.stderr
 
 
-@pytest.mark.skipif(not workers.forkable(), reason="bounded workers need fork on Linux")
+@pytest.mark.skipif(not pool.forkable(), reason="bounded workers need fork on Linux")
 class TestBounded:
     def test_items_are_taken_as_they_are_handed_out_not_all_at_once(self) -> None:
         taken = itertools.count()
@@ -171,14 +172,14 @@ class TestBounded:
                 next(taken)
                 yield i
 
-        results = workers.run(abs, endless(), processes=2, seconds=10, memory_mib=64)
+        results = pool.run(abs, endless(), processes=2, seconds=10, memory_mib=64)
         got = list(itertools.islice(results, 3000))
         results.close()
         assert got == list(range(3000))
         # What was taken beyond the results given: what the workers hold and what waits for
         # its turn, never the whole (endless) input.
         ahead = next(taken) - 3000
-        assert ahead <= 2 * (2 * workers.CHUNK) + workers.AHEAD * workers.CHUNK * 2 + 1
+        assert ahead <= 2 * (2 * pool.CHUNK) + pool.AHEAD * pool.CHUNK * 2 + 1
 
     def test_results_waiting_behind_a_slow_item_stop_the_handing_out(self) -> None:
         taken = itertools.count()
@@ -188,7 +189,7 @@ class TestBounded:
                 next(taken)
                 yield i
 
-        results = workers.run(_slow_first, items(), processes=2, seconds=10, memory_mib=64)
+        results = pool.run(_slow_first, items(), processes=2, seconds=10, memory_mib=64)
         first = next(results)  # the slow one: the other worker went on meanwhile
         results.close()
         assert first == 0

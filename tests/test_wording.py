@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from screener import i18n
+from screener import i18n, pool
 from screener.core import wording
 from screener.core.model import (
     OTHER,
@@ -36,7 +36,7 @@ from screener.files.bank import default_path, parse_bank
 from screener.screens import render
 from screener.screens import result as result_screen
 from screener.screens.demo import answers_of, load_personas
-from screener.summaries import caseload, export, workers
+from screener.summaries import caseload, export
 
 
 def random_answers(bank: Bank, seed: int) -> Answers:
@@ -266,6 +266,6 @@ def fail(item: int) -> int:
 
 
 def test_why_a_worker_gave_no_result_is_said_through_the_catalog(in_foreign: None) -> None:
-    stopped = list(workers.run(fail, [1, 2], processes=1, seconds=5, memory_mib=64))
+    stopped = list(pool.run(fail, [1, 2], processes=1, seconds=5, memory_mib=64))
     reason = foreign("screener failed on it ({name})").format(name="ValueError")
-    assert stopped == [workers.Stopped(reason)] * 2
+    assert stopped == [pool.Stopped(reason)] * 2

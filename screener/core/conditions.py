@@ -50,18 +50,12 @@ def _leaf(leaf: Leaf, value: object, order: Mapping[str, Sequence[str]]) -> bool
 # result name with ordered labels (severity, bands), their order, so that `at_least: moderate`
 # can compare them.
 Check = Callable[[Mapping[str, object], Mapping[str, object], Mapping[str, Sequence[str]]], bool]
-_CHECKS: dict[int, tuple[Condition, Check]] = {}
 _NO_ORDER: Mapping[str, Sequence[str]] = {}
 
 
 def check(cond: Condition) -> Check:
-    """`cond` as a function; built once per condition object and kept."""
-    hit = _CHECKS.get(id(cond))
-    if hit is not None and hit[0] is cond:
-        return hit[1]
-    fn = _build(cond)
-    _CHECKS[id(cond)] = (cond, fn)  # holding `cond` keeps its id from being reused
-    return fn
+    """`cond` as a function; built once per condition and kept with it."""
+    return cond.made(_build)
 
 
 def passes(cond: Condition, answers: Mapping[str, object]) -> bool:
@@ -73,8 +67,8 @@ def _build(cond: Condition) -> Check:
     if isinstance(cond, AllOf | AnyOf):
         parts = tuple(_build(c) for c in cond.items)
         if isinstance(cond, AllOf):
-            return lambda q, r, o: all(p(q, r, o) for p in parts)
-        return lambda q, r, o: any(p(q, r, o) for p in parts)
+            return _all(parts)
+        return _any(parts)
     if isinstance(cond, Not):
         inner = _build(cond.item)
         return lambda q, r, o: not inner(q, r, o)
@@ -105,30 +99,56 @@ def _build(cond: Condition) -> Check:
     return lambda q, r, o: _leaf(leaf, r.get(name), o)
 
 
+def _all(parts: tuple[Check, ...]) -> Check:
+    """Every one of `parts` holds (the usual two or three tested in line)."""
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        a, b = parts
+        return lambda q, r, o: a(q, r, o) and b(q, r, o)
+    if len(parts) == 3:
+        a, b, c = parts
+        return lambda q, r, o: a(q, r, o) and b(q, r, o) and c(q, r, o)
+    return lambda q, r, o: all(p(q, r, o) for p in parts)
+
+
+def _any(parts: tuple[Check, ...]) -> Check:
+    """At least one of `parts` holds (the usual few tested in line)."""
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        a, b = parts
+        return lambda q, r, o: a(q, r, o) or b(q, r, o)
+    if len(parts) == 3:
+        a, b, c = parts
+        return lambda q, r, o: a(q, r, o) or b(q, r, o) or c(q, r, o)
+    if len(parts) == 4:
+        a, b, c, d = parts
+        return lambda q, r, o: a(q, r, o) or b(q, r, o) or c(q, r, o) or d(q, r, o)
+    return lambda q, r, o: any(p(q, r, o) for p in parts)
+
+
 def true_leaves(cond: Condition, answers: Mapping[str, object]) -> list[Leaf]:
     """The question leaves that hold over `answers`, for explaining why a condition fired
     (not under `not:`)."""
     return [leaf for leaf, holds in _question_leaves(cond) if holds(answers, answers, _NO_ORDER)]
 
 
-_LEAVES: dict[int, tuple[Condition, list[tuple[Leaf, Check]]]] = {}
-
-
 def _question_leaves(cond: Condition) -> list[tuple[Leaf, Check]]:
     """The question leaves of `cond` not under `not:`, in order, each with its check; once
     per condition."""
-    hit = _LEAVES.get(id(cond))
-    if hit is None or hit[0] is not cond:
+    return cond.made(_leaves_of)
 
-        def walk(c: Condition) -> list[Leaf]:
-            if isinstance(c, AllOf | AnyOf):
-                return [leaf for item in c.items for leaf in walk(item)]
-            if isinstance(c, Leaf) and c.subject == "question":
-                return [c]
-            return []
 
-        hit = _LEAVES[id(cond)] = (cond, [(leaf, check(leaf)) for leaf in walk(cond)])
-    return hit[1]
+def _leaves_of(cond: Condition) -> list[tuple[Leaf, Check]]:
+    def walk(c: Condition) -> list[Leaf]:
+        if isinstance(c, AllOf | AnyOf):
+            return [leaf for item in c.items for leaf in walk(item)]
+        if isinstance(c, Leaf) and c.subject == "question":
+            return [c]
+        return []
+
+    return [(leaf, check(leaf)) for leaf in walk(cond)]
 
 
 def question_names(cond: Condition) -> set[str]:
@@ -169,33 +189,31 @@ def applicable(bank: Bank, values: Mapping[str, Value]) -> tuple[list[Question],
 # line: most are), any other as a built function.
 Step: TypeAlias = tuple[Question, str, str | None, object, Check | None]
 Plan: TypeAlias = list[tuple[Check | None, list[Step]]]
-_PLANS: dict[int, tuple[Bank, Plan]] = {}
 
 
 def _plan(bank: Bank) -> Plan:
     """The bank's sections and questions as `applicable` walks them, made once per bank."""
-    hit = _PLANS.get(id(bank))
-    if hit is None or hit[0] is not bank:
+    return bank.made(_plan_of)
 
-        def step(q: Question) -> Step:
-            cond = q.show_if
-            if cond is None:
-                return (q, q.id, None, None, None)
-            if (
-                isinstance(cond, Leaf)
-                and cond.subject == "question"
-                and cond.op == "equals"
-                and isinstance(cond.value, bool)
-            ):
-                return (q, q.id, cond.name, cond.value, None)
-            return (q, q.id, None, None, check(cond))
 
-        plan = [
-            (None if s.show_if is None else check(s.show_if), [step(q) for q in s.questions])
-            for s in bank.sections
-        ]
-        hit = _PLANS[id(bank)] = (bank, plan)
-    return hit[1]
+def _plan_of(bank: Bank) -> Plan:
+    def step(q: Question) -> Step:
+        cond = q.show_if
+        if cond is None:
+            return (q, q.id, None, None, None)
+        if (
+            isinstance(cond, Leaf)
+            and cond.subject == "question"
+            and cond.op == "equals"
+            and isinstance(cond.value, bool)
+        ):
+            return (q, q.id, cond.name, cond.value, None)
+        return (q, q.id, None, None, check(cond))
+
+    return [
+        (None if s.show_if is None else check(s.show_if), [step(q) for q in s.questions])
+        for s in bank.sections
+    ]
 
 
 def to_dict(cond: Condition) -> dict[str, object]:

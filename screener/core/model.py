@@ -9,12 +9,12 @@ repr, no assignment), written out because building a dataclass costs about 2 ms 
 """
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from enum import StrEnum
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from types import MappingProxyType
-from typing import Literal, NamedTuple, TypeAlias
+from typing import Any, Literal, NamedTuple, TypeAlias, TypeVar
 
 # An answer as it is stored: bool (yes/no), int (scale), str (choice, text),
 # tuple of str (multi), or None (skipped on purpose).
@@ -117,30 +117,80 @@ _URGENCY_RANK = {u: i for i, u in enumerate(Urgency)}
 SEVERITY_ORDER = [s.value for s in Severity]
 
 
+# --- what is made of a record once --------------------------------------------------------
+
+_T = TypeVar("_T")
+
+
+class Kept:
+    """A record that keeps, beside its fields, what is made of it once: a condition its
+    compiled form (`screener.core.conditions.check`), a bank what checking and scoring need
+    of it (`Bank.made`). It lives and goes with the record (no cache keyed by `id()` keeps a
+    record alive); a copy or a pickle carries only the fields. The fields stay read-only."""
+
+    __slots__ = ()
+
+    @cached_property
+    def _made(self) -> dict[Callable[[Any], object], object]:
+        return {}
+
+    def made(self, make: "Callable[[Any], _T]") -> _T:
+        """What `make(self)` gives, made the first time it is asked for and kept."""
+        kept = self._made
+        try:
+            return kept[make]  # type: ignore[return-value]
+        except KeyError:
+            built = kept[make] = make(self)
+            return built
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    def __getstate__(self) -> None:
+        return None  # only the fields: what was made of them is made again
+
+
 # --- conditions -------------------------------------------------------------------------
 
 
-class Leaf(NamedTuple):
-    """`{question: ID, op: value}` or `{result: NAME, op: value}`."""
-
+class _LeafFields(NamedTuple):
     subject: str  # "question" or "result"
     name: str
     op: str  # equals, in, contains, at_least
     value: object
 
 
-class AllOf(NamedTuple):
+class Leaf(_LeafFields, Kept):
+    """`{question: ID, op: value}` or `{result: NAME, op: value}`."""
+
+
+class _AllOfFields(NamedTuple):
     items: "tuple[Condition, ...]"
     kind: Literal["all"] = "all"  # keeps AllOf(x) != AnyOf(x) under tuple equality
 
 
-class AnyOf(NamedTuple):
+class AllOf(_AllOfFields, Kept):
+    """Every one of `items` holds."""
+
+
+class _AnyOfFields(NamedTuple):
     items: "tuple[Condition, ...]"
     kind: Literal["any"] = "any"
 
 
-class Not(NamedTuple):
+class AnyOf(_AnyOfFields, Kept):
+    """At least one of `items` holds."""
+
+
+class _NotFields(NamedTuple):
     item: "Condition"
+
+
+class Not(_NotFields, Kept):
+    """`item` does not hold."""
 
 
 Condition: TypeAlias = Leaf | AllOf | AnyOf | Not
@@ -312,7 +362,7 @@ class Emergency(NamedTuple):
     brief: str = ""
 
 
-class Bank(NamedTuple):
+class _BankFields(NamedTuple):
     id: str
     version: str
     title: str
@@ -342,6 +392,16 @@ class Bank(NamedTuple):
     # perspective; `title` is then the first one's, and `about` puts each in its view.
     titles: Mapping[str, str] = MappingProxyType({})
 
+
+class Bank(_BankFields, Kept):
+    """A question bank, as read. What checking and scoring many answers need of it (indexes,
+    the walks through its conditions, each perspective's view) is made once and kept with it:
+    `indexes`, and `made` for what the layers above make of it."""
+
+    @cached_property
+    def indexes(self) -> "Indexes":
+        return Indexes(self)
+
     @property
     def url(self) -> str:
         """The canonical URI of the bank (FHIR `Questionnaire.url`), without the version."""
@@ -352,15 +412,9 @@ class Bank(NamedTuple):
         return tuple(q for s in self.sections for q in s.questions)
 
     def question(self, qid: str) -> Question:
-        """The question with id `qid` (KeyError if none): looked up in an index made once per
-        bank, since a caseload asks for thousands."""
-        hit = _INDEXES.get(id(self))
-        if hit is None or hit[0] is not self:
-            index: dict[str, Question] = {}
-            for q in self.questions:
-                index.setdefault(q.id, q)  # the first of an id, as the scan found it
-            hit = _INDEXES[id(self)] = (self, index)  # holding `self` keeps its id unreused
-        return hit[1][qid]
+        """The question with id `qid` (KeyError if none), from the bank's index: a caseload
+        asks for thousands."""
+        return self.indexes.questions[qid]
 
     def section(self, sid: str) -> Section:
         for s in self.sections:
@@ -413,37 +467,52 @@ class Bank(NamedTuple):
 
     def about(self, perspective: str) -> "Bank":
         """The bank as it is asked in `perspective`: only the sections, flags, referrals and
-        caveats for it (or for every perspective). Made once per bank and perspective, so the
-        caches keyed by a bank (conditions, answers) stay warm through a caseload."""
-        key = (id(self), perspective)
-        hit = _VIEWS.get(key)
-        if hit is None or hit[0] is not self:
+        caveats for it (or for every perspective). Made once per bank and perspective and kept
+        with the bank, so what is made of a view (conditions, answers) stays made through a
+        caseload."""
+        views = self.indexes.views
+        try:
+            view = views[perspective]
+        except KeyError:
+            view = views[perspective] = self._view(perspective)
+        return self if view is None else view
 
-            def keep(item: Section | Flag | Referral | Caveat) -> bool:
-                return item.perspective is None or item.perspective == perspective
+    def _view(self, perspective: str) -> "Bank | None":
+        """The bank as asked in `perspective`, or None when that is all of it (kept as None:
+        a bank that held itself would wait for the garbage collector to go)."""
 
-            parts = (self.sections, self.flags, self.referrals, self.caveats)
-            title = self.titles.get(perspective, self.title)
-            if title == self.title and all(keep(item) for part in parts for item in part):
-                view = self  # nothing is for another perspective
-            else:
-                view = self._replace(
-                    title=title,
-                    sections=tuple(s for s in self.sections if keep(s)),
-                    flags=tuple(f for f in self.flags if keep(f)),
-                    referrals=tuple(r for r in self.referrals if keep(r)),
-                    caveats=tuple(c for c in self.caveats if keep(c)),
-                )
-            hit = _VIEWS[key] = (self, view)  # holding `self` keeps its id from being reused
-        return hit[1]
+        def keep(item: Section | Flag | Referral | Caveat) -> bool:
+            return item.perspective is None or item.perspective == perspective
+
+        parts = (self.sections, self.flags, self.referrals, self.caveats)
+        title = self.titles.get(perspective, self.title)
+        if title == self.title and all(keep(item) for part in parts for item in part):
+            return None
+        return self._replace(
+            title=title,
+            sections=tuple(s for s in self.sections if keep(s)),
+            flags=tuple(f for f in self.flags if keep(f)),
+            referrals=tuple(r for r in self.referrals if keep(r)),
+            caveats=tuple(c for c in self.caveats if keep(c)),
+        )
 
     def perspective_of(self, qid: str) -> str | None:
         """The one perspective a question is asked in, or None when it is asked in every one."""
         return self.section(self.question(qid).section).perspective
 
 
-_VIEWS: dict[tuple[int, str], tuple[Bank, Bank]] = {}
-_INDEXES: dict[int, tuple[Bank, dict[str, Question]]] = {}
+class Indexes:
+    """What is made once of a bank (`Bank.indexes`) and kept with it: its questions by id
+    (the first of an id, as the bank reader keeps it), and its view in each perspective."""
+
+    __slots__ = ("questions", "views")
+
+    def __init__(self, bank: Bank) -> None:
+        questions: dict[str, Question] = {}
+        for q in bank.questions:
+            questions.setdefault(q.id, q)
+        self.questions = questions
+        self.views: dict[str, Bank | None] = {}  # None: the bank itself
 
 
 @lru_cache(maxsize=256)  # a caseload compares the same few versions thousands of times

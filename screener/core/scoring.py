@@ -57,6 +57,11 @@ def severity_for(count: int) -> Severity:
 
 _NO_ORDER: Mapping[str, Sequence[str]] = {}  # flags test answers only: no labels to order
 
+# The statuses as plain names: an enum's member is looked up on its class at every use.
+_MET, _NOT_MET, _EXCLUDED = Status.MET, Status.NOT_MET, Status.EXCLUDED
+_UNANSWERED, _UNCERTAIN, _UNKNOWN = Status.UNANSWERED, Status.UNCERTAIN, Status.UNKNOWN
+_CONSENT = Role.CONSENT
+
 
 class _Plan(NamedTuple):
     """What scoring needs of one bank view, made once: a caseload scores thousands of
@@ -71,30 +76,26 @@ class _Plan(NamedTuple):
     order: dict[str, list[str]]
 
 
-_PLANS: dict[int, tuple[Bank, _Plan]] = {}
-
-
 def _plan(bank: Bank) -> _Plan:
-    hit = _PLANS.get(id(bank))
-    if hit is None or hit[0] is not bank:
+    return bank.made(_plan_of)  # made once per bank view, kept with it
 
-        def built(when: Condition | None) -> Check | None:
-            return None if when is None else check(when)
 
-        plan = _Plan(
-            gate=bank.by_role(Role.GATE),
-            prescribed=bank.by_role(Role.PRESCRIBED_ONLY),
-            unseen=_unseen(bank),
-            flags=tuple((f, check(f.when)) for f in bank.flags),
-            # sorted() is stable: among equally urgent referrals the bank's order stands.
-            referrals=tuple(
-                (r, built(r.when)) for r in sorted(bank.referrals, key=lambda r: r.urgency.rank)
-            ),
-            caveats=tuple((c, built(c.when)) for c in bank.caveats),
-            order=_orders(bank),
-        )
-        hit = _PLANS[id(bank)] = (bank, plan)  # holding `bank` keeps its id from being reused
-    return hit[1]
+def _plan_of(bank: Bank) -> _Plan:
+    def built(when: Condition | None) -> Check | None:
+        return None if when is None else check(when)
+
+    return _Plan(
+        gate=bank.by_role(Role.GATE),
+        prescribed=bank.by_role(Role.PRESCRIBED_ONLY),
+        unseen=_unseen(bank),
+        flags=tuple((f, check(f.when)) for f in bank.flags),
+        # sorted() is stable: among equally urgent referrals the bank's order stands.
+        referrals=tuple(
+            (r, built(r.when)) for r in sorted(bank.referrals, key=lambda r: r.urgency.rank)
+        ),
+        caveats=tuple((c, built(c.when)) for c in bank.caveats),
+        order=_orders(bank),
+    )
 
 
 class Counted(NamedTuple):
@@ -133,16 +134,29 @@ def tally(bank: Bank, answers: Answers) -> Counted:
             feeding[q.criterion].append(q)
     unseen = frozenset() if screened_out else plan.unseen
     statuses = tuple(
-        _status(key, feeding[key], counted, supervised, uncertain, key in unseen)
-        for key in CRITERIA
+        [
+            _status(key, feeding[key], counted, supervised, uncertain, key in unseen)
+            for key in CRITERIA
+        ]
     )
-    met = tuple(k for k, st in zip(CRITERIA, statuses, strict=True) if st is Status.MET)
-    open_ = tuple(k for k, st in zip(CRITERIA, statuses, strict=True) if st is Status.UNANSWERED)
-    unknown = tuple(k for k, st in zip(CRITERIA, statuses, strict=True) if st is Status.UNKNOWN)
-    doubtful = sum(1 for st in statuses if st is Status.UNCERTAIN)
+    # One look at each status (a caseload tallies thousands of files).
+    met_: list[str] = []
+    open_list: list[str] = []
+    unknown_: list[str] = []
+    doubtful = 0
+    for key, st in zip(CRITERIA, statuses, strict=True):
+        if st is _MET:
+            met_.append(key)
+        elif st is _UNANSWERED:
+            open_list.append(key)
+        elif st is _UNKNOWN:
+            unknown_.append(key)
+        elif st is _UNCERTAIN:
+            doubtful += 1
+    met, open_, unknown = tuple(met_), tuple(open_list), tuple(unknown_)
     count, count_max = len(met), len(met) + len(open_) + doubtful + len(unknown)
     physical = not supervised and any(k in met for k in SUPERVISION_EXCLUDED)
-    flags = tuple(f for f, holds in plan.flags if holds(counted, counted, _NO_ORDER))
+    flags = tuple([f for f, holds in plan.flags if holds(counted, counted, _NO_ORDER)])
     return Counted(
         shown=shown,
         counted=counted,
@@ -168,7 +182,7 @@ def tally(bank: Bank, answers: Answers) -> Counted:
         flags=flags,
         claimed=claimed,
         overridden_by=overridden_by,
-        not_reached=tuple(q.id for q in shown if q.id not in values and q.role is not Role.CONSENT),
+        not_reached=tuple([q.id for q in shown if q.id not in values and q.role is not _CONSENT]),
     )
 
 
@@ -260,16 +274,14 @@ def _finding(fid: str, when: Condition | None, counted: Mapping[str, Value]) -> 
     return Finding(fid, tuple(_reason(leaf, counted) for leaf in true_leaves(when, counted)))
 
 
-_ASKS: dict[int, tuple[Condition, bool]] = {}
-
-
 def _asks(when: Condition) -> bool:
     """Whether a condition reads any question (many read only result facts), once per
     condition: a caseload asks for thousands of findings."""
-    hit = _ASKS.get(id(when))
-    if hit is None or hit[0] is not when:
-        hit = _ASKS[id(when)] = (when, bool(question_names(when)))
-    return hit[1]
+    return when.made(_reads_questions)
+
+
+def _reads_questions(when: Condition) -> bool:
+    return bool(question_names(when))
 
 
 def _reason(leaf: Leaf, counted: Mapping[str, Value]) -> tuple[str, Value]:
@@ -292,44 +304,38 @@ def _status(
     """How one criterion came out. `unseen`: no question of this perspective looks at it (an
     observer cannot see someone's cravings), so it is unknown rather than not met."""
     if supervised and key in SUPERVISION_EXCLUDED:
-        return Status.EXCLUDED
+        return _EXCLUDED
     if len(questions) == 1:  # the usual case: what the general one below finds for it
         q = questions[0]
         v = counted.get(q.id)
         if v is True:
-            return Status.UNCERTAIN if uncertain and key in SUPERVISION_EXCLUDED else Status.MET
+            return _UNCERTAIN if uncertain and key in SUPERVISION_EXCLUDED else _MET
         if unseen:
-            return Status.UNKNOWN
+            return _UNKNOWN
         if v is False:
-            return Status.NOT_MET
+            return _NOT_MET
         if v is None:
-            return Status.UNANSWERED
-        return Status.UNKNOWN if q.is_unknown(v) else Status.UNANSWERED
+            return _UNANSWERED
+        return _UNKNOWN if q.is_unknown(v) else _UNANSWERED
     values = [counted.get(q.id) for q in questions]
     if any(v is True for v in values):
-        return Status.UNCERTAIN if uncertain and key in SUPERVISION_EXCLUDED else Status.MET
+        return _UNCERTAIN if uncertain and key in SUPERVISION_EXCLUDED else _MET
     if unseen:
-        return Status.UNKNOWN
+        return _UNKNOWN
     if all(v is False for v in values):
         # Also when no question applies (e.g. no use in 12 months): nothing to meet.
-        return Status.NOT_MET
+        return _NOT_MET
     if None in values:  # skipped, or never reached
-        return Status.UNANSWERED
+        return _UNANSWERED
     if all(v is False or q.is_unknown(v) for q, v in zip(questions, values, strict=True)):
-        return Status.UNKNOWN  # "I don't know", and no yes
-    return Status.UNANSWERED
-
-
-_UNSEEN: dict[int, tuple[Bank, frozenset[str]]] = {}
+        return _UNKNOWN  # "I don't know", and no yes
+    return _UNANSWERED
 
 
 def _unseen(bank: Bank) -> frozenset[str]:
     """The criteria no question of `bank` (a bank as asked in one perspective) looks at."""
-    hit = _UNSEEN.get(id(bank))
-    if hit is None or hit[0] is not bank:
-        covered = {q.criterion for q in bank.questions if q.criterion}
-        hit = _UNSEEN[id(bank)] = (bank, frozenset(k for k in CRITERIA if k not in covered))
-    return hit[1]
+    covered = {q.criterion for q in bank.questions if q.criterion}
+    return frozenset(k for k in CRITERIA if k not in covered)
 
 
 def _withdrawal(

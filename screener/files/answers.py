@@ -8,6 +8,7 @@ read wherever an answers file is: `parse_answers` hands it to `screener.files.fh
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple, TypeAlias
 
@@ -270,7 +271,7 @@ class _Checker:
         # Keep the version the answers were given to: a caseload lists it, and a re-export
         # says it. The result names the version that scored them.
         if isinstance(version, str) and version.strip():
-            return one_line(clean(version), 40)  # it reaches CSV cells and summaries
+            return _version_shown(version)  # it reaches CSV cells and summaries
         return self.bank.version
 
     def check_answers(self, value: object, perspective: str | None) -> dict[str, Value]:
@@ -284,8 +285,17 @@ class _Checker:
             )
             return {}
         table = _accepted(self.bank)
+        # Most answers are stored just as they are written: those are taken in one look.
+        plain_in = _plain_in(self.bank).get(perspective) if perspective is not None else None
         out: dict[str, Value] = {}
         for qid, raw in value.items():
+            if (
+                plain_in is not None
+                and (taken := plain_in.get(qid)) is not None
+                and (raw is None or (type(raw) is taken[0] and raw in taken[1]))
+            ):
+                out[qid] = raw  # type: ignore[assignment]
+                continue
             entry = table.get(str(qid))
             if entry is None:
                 self.error(
@@ -340,46 +350,76 @@ class _Checker:
 Accepted: TypeAlias = tuple[
     Question, str | None, bool, type | None, frozenset[object], tuple[str, ...]
 ]
-_ACCEPTED: dict[int, tuple[Bank, dict[str, Accepted]]] = {}
+
+
+def prepare(bank: Bank) -> None:
+    """Make now what checking answers needs of `bank` (kept with it), and what scoring them
+    needs of each perspective's view: a caseload does so before its workers are forked, so
+    that each inherits it rather than making its own."""
+    from screener.core.scoring import tally  # only here: reading answers needs no scoring
+
+    _plain_in(bank)
+    for perspective in bank.perspectives:
+        tally(bank, Answers(bank.id, bank.version, perspective, {}))
 
 
 def _accepted(bank: Bank) -> dict[str, Accepted]:
-    """Question id -> what it accepts (above), built once per bank: a caseload checks
-    thousands of files against it."""
-    hit = _ACCEPTED.get(id(bank))
-    if hit is None or hit[0] is not bank:
-        where = _asked_in(bank)
-        table: dict[str, Accepted] = {}
-        for q in bank.questions:
-            plain_type: type | None = None
-            plain: frozenset[object] = frozenset()
-            order: tuple[str, ...] = ()
-            if q.kind is Kind.YES_NO:
-                plain_type, plain = bool, frozenset((True, False))
-            elif q.kind is Kind.CHOICE:
-                plain_type, plain = str, frozenset(str(o.value) for o in q.options)
-            elif q.kind is Kind.SCALE and all(type(o.value) is int for o in q.options):
-                plain_type, plain = int, frozenset(o.value for o in q.options)
-            elif q.kind is Kind.MULTI and q.options:
-                order = tuple(str(o.value) for o in q.options)
-                plain = frozenset(order)
-            entry = (q, where.get(q.id), q.role is Role.CONSENT, plain_type, plain, order)
-            table.setdefault(q.id, entry)  # the first of an id, as the bank reader keeps it
-        hit = _ACCEPTED[id(bank)] = (bank, table)
-    return hit[1]
+    """Question id -> what it accepts (above), made once per bank and kept with it: a
+    caseload checks thousands of files against it."""
+    return bank.made(_accepted_by)
 
 
-_ASKED_IN: dict[int, tuple[Bank, dict[str, str]]] = {}
+def _accepted_by(bank: Bank) -> dict[str, Accepted]:
+    where = _asked_in(bank)
+    table: dict[str, Accepted] = {}
+    for q in bank.questions:
+        plain_type: type | None = None
+        plain: frozenset[object] = frozenset()
+        order: tuple[str, ...] = ()
+        if q.kind is Kind.YES_NO:
+            plain_type, plain = bool, frozenset((True, False))
+        elif q.kind is Kind.CHOICE:
+            plain_type, plain = str, frozenset(str(o.value) for o in q.options)
+        elif q.kind is Kind.SCALE and all(type(o.value) is int for o in q.options):
+            plain_type, plain = int, frozenset(o.value for o in q.options)
+        elif q.kind is Kind.MULTI and q.options:
+            order = tuple(str(o.value) for o in q.options)
+            plain = frozenset(order)
+        entry = (q, where.get(q.id), q.role is Role.CONSENT, plain_type, plain, order)
+        table.setdefault(q.id, entry)  # the first of an id, as the bank reader keeps it
+    return table
+
+
+def _plain_in(bank: Bank) -> dict[str, dict[str, tuple[type | None, frozenset[object]]]]:
+    """For each perspective: question id -> the type and values of the answers stored just as
+    they are written, for the questions answers in it may give (not consent); made once per
+    bank and kept with it."""
+    return bank.made(_plain_by_perspective)
+
+
+def _plain_by_perspective(
+    bank: Bank,
+) -> dict[str, dict[str, tuple[type | None, frozenset[object]]]]:
+    table = _accepted(bank)
+    return {
+        perspective: {
+            qid: (plain_type, plain)
+            for qid, (_q, asked_in, consent, plain_type, plain, _order) in table.items()
+            if not consent and (asked_in is None or asked_in == perspective)
+        }
+        for perspective in bank.perspectives
+    }
 
 
 def _asked_in(bank: Bank) -> dict[str, str]:
     """Question id -> the one perspective it is asked in, for questions not asked in every
-    perspective; built once per bank."""
-    hit = _ASKED_IN.get(id(bank))
-    if hit is None or hit[0] is not bank:
-        only = {q.id: s.perspective for s in bank.sections if s.perspective for q in s.questions}
-        hit = _ASKED_IN[id(bank)] = (bank, only)
-    return hit[1]
+    perspective."""
+    return {q.id: s.perspective for s in bank.sections if s.perspective for q in s.questions}
+
+
+@lru_cache(maxsize=64)  # a caseload's files name the same few versions
+def _version_shown(version: str) -> str:
+    return one_line(clean(version), 40)
 
 
 def _plain(value: Value) -> bool | int | str | list[str] | None:

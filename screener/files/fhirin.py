@@ -119,23 +119,23 @@ def read_response(doc: located.Located, bank: Bank, filename: str) -> tuple[Answ
     return answers, reader.warnings
 
 
-_LINK_IDS: dict[int, tuple[Bank, tuple[dict[str, Question], frozenset[str], frozenset[str]]]] = {}
-
-
 def _link_ids(
     bank: Bank,
 ) -> tuple[dict[str, Question], frozenset[str], frozenset[str]]:
     """The bank's questions by linkId, and its sections' group and intro linkIds: made once
-    per bank, as a bulk file reads thousands of responses against it. Only read."""
-    hit = _LINK_IDS.get(id(bank))
-    if hit is None or hit[0] is not bank:
-        made = (
-            {q.id: q for q in bank.questions},
-            frozenset(group_id(s.id) for s in bank.sections),
-            frozenset(intro_id(s.id) for s in bank.sections),
-        )
-        hit = _LINK_IDS[id(bank)] = (bank, made)  # holding `bank` keeps its id from being reused
-    return hit[1]
+    per bank and kept with it, as a bulk file reads thousands of responses against it. Only
+    read."""
+    return bank.made(_link_ids_of)
+
+
+def _link_ids_of(
+    bank: Bank,
+) -> tuple[dict[str, Question], frozenset[str], frozenset[str]]:
+    return (
+        {q.id: q for q in bank.questions},
+        frozenset(group_id(s.id) for s in bank.sections),
+        frozenset(intro_id(s.id) for s in bank.sections),
+    )
 
 
 class _Reader(ItemReader):

@@ -72,29 +72,11 @@ def load_json(text: str) -> Located:
     """Parse JSON text. Lines are only known for the whole document; duplicate keys, which
     `json` would silently drop, are reported as problems there."""
     problems: list[tuple[Path, str]] = []
-
-    def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        out = dict(pairs)
-        if len(out) < len(pairs):  # rare: only then are the keys looked at one by one
-            seen: set[str] = set()
-            for key, _value in pairs:
-                if key in seen:
-                    problems.append(((), duplicate_key(key)))
-                seen.add(key)
-        return out
-
-    # json names no place for what its hooks see: the first place the token is written gives
-    # the line, which is what a person needs to find it.
-    def number(digits: str) -> int:
-        if len(digits.lstrip("-")) > MAX_DIGITS:
-            raise ParseError(0, too_long(digits), digits)
-        return int(digits)
-
-    def constant(name: str) -> float:
-        raise ParseError(0, _("{name} is not a number JSON allows").format(name=name), name)
-
     try:
-        data = json.loads(text, object_pairs_hook=unique, parse_int=number, parse_constant=constant)
+        try:
+            data = _decode(text, _DECODER)  # the usual text: no duplicate key
+        except _Duplicate:  # read again, noting each one
+            data = _decode(text, _noting_duplicates(problems))
     except json.JSONDecodeError as exc:
         raise ParseError(exc.lineno, exc.msg) from None
     except ParseError as exc:
@@ -105,7 +87,7 @@ def load_json(text: str) -> Located:
     # for more values than allowed, or brackets nested deeper than allowed (a FHIR response
     # has hundreds of brackets, nested a dozen deep: counting them beats walking its values).
     if (
-        _SURROGATE_ESCAPE.search(text)
+        ("\\" in text and _SURROGATE_ESCAPE.search(text))
         or len(text) > 2 * MAX_VALUES  # a value and its comma take two characters at least
         or (text.count("[") + text.count("{") >= MAX_DEPTH and _nests(text, MAX_DEPTH))
     ):
@@ -114,6 +96,53 @@ def load_json(text: str) -> Located:
         except ParseError as exc:
             raise exc.placed(text) from None
     return Located(data, {(): 1}, problems)
+
+
+def _decode(text: str, decoder: json.JSONDecoder) -> Any:
+    """`json.loads(text)` with `decoder`'s hooks (made once, not at every call)."""
+    if text.startswith("\ufeff"):  # as json.loads says it
+        raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+    return decoder.decode(text)
+
+
+class _Duplicate(Exception):
+    """A key written twice in one object: the text is read again to note each one."""
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) < len(pairs):  # rare
+        raise _Duplicate
+    return out
+
+
+def _noting_duplicates(problems: list[tuple[Path, str]]) -> json.JSONDecoder:
+    def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out = dict(pairs)
+        if len(out) < len(pairs):  # only then are the keys looked at one by one
+            seen: set[str] = set()
+            for key, _value in pairs:
+                if key in seen:
+                    problems.append(((), duplicate_key(key)))
+                seen.add(key)
+        return out
+
+    return json.JSONDecoder(object_pairs_hook=unique, parse_int=_number, parse_constant=_constant)
+
+
+# json names no place for what its hooks see: the first place the token is written gives the
+# line, which is what a person needs to find it.
+def _number(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_DIGITS:
+        raise ParseError(0, too_long(digits), digits)
+    return int(digits)
+
+
+def _constant(name: str) -> float:
+    raise ParseError(0, _("{name} is not a number JSON allows").format(name=name), name)
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_unique, parse_int=_number, parse_constant=_constant)
 
 
 # For `_nests`: every byte but a bracket or a quote (deleted), and each bracket as the step

@@ -77,16 +77,21 @@ STDIN = "-"
 
 def is_bulk(path: Path) -> bool:
     """Whether `path` names a file of one record a line (or standard input)."""
-    return str(path) == STDIN or path.suffix.lower() in BULK_SUFFIXES
+    name = str(path)
+    if name == STDIN:
+        return True
+    # The quick test first (a caseload asks it of every file); `suffix` has the last word,
+    # as a name such as `.ndjson` has none.
+    return name[-7:].lower().endswith(BULK_SUFFIXES) and path.suffix.lower() in BULK_SUFFIXES
 
 
 def read_text(path: Path, what: FileKind, error: Callable[[list[str]], ScreenerError]) -> str:
     """The UTF-8 text of a `what` file; anything that is not a readable regular file of at
     most MAX_FILE_BYTES of UTF-8 raises `error` with one line naming it."""
-    name = one_line(str(path))
     says = _REFUSALS[what]
 
     def refuse(message: str, line: int | None = None) -> ScreenerError:
+        name = one_line(str(path))  # only for a refusal: a caseload reads thousands
         where = name if line is None else f"{name}:{line}"
         return error([f"{where}: {message}"])
 

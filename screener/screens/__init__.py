@@ -1,4 +1,4 @@
-"""The terminal: Rich renderables, the interview loop, listing, explain, the demo and the streams.
+"""The terminal: Rich renderables, the interview loop, listing, explain and the demo.
 
 The only layer (with screener/cli.py) that imports Rich.
 """

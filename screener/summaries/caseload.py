@@ -25,10 +25,10 @@ from screener.core.model import OTHER, Answers, Bank, Result
 from screener.core.safetext import LINE_LIMIT, one_line
 from screener.core.scoring import Counted, result_json, score, tally
 from screener.errors import AnswersError
-from screener.files.answers import parse_record, read_answers
+from screener.files.answers import parse_record, prepare, read_answers
 from screener.files.readfile import MAX_FILE_BYTES, STDIN, is_bulk, open_stream
 from screener.i18n import _
-from screener.screens.streams import unicode_ok
+from screener.streams import unicode_ok
 
 # The CSV columns, in order (README: A caseload).
 COLUMNS = (
@@ -119,18 +119,24 @@ def outcomes(
     problem saying why: `FILE: could not be scored: it took longer than 10 s`. The lines of a
     bulk file are read as the workers take them: memory does not grow with the file.
     """
-    from screener.summaries import workers
+    from screener import pool
 
     names: deque[str] = deque()  # of the items handed out and not yet given back
 
     def items() -> Iterator[Item]:
         for path in paths:
+            if not is_bulk(path):  # most: the file's name, read in a worker
+                name = str(path)  # what crosses to a worker: a str pickles quickest
+                names.append(name)
+                yield name
+                continue
             for item in _items(path):
                 names.append(_name_of(item))
                 yield item
 
+    prepare(bank)  # once, here: every worker inherits it
     bulk = files == 0 or files >= PARALLEL_FROM
-    results = workers.run(
+    results = pool.run(
         partial(_plain_outcome, bank=bank, form=form),
         items(),
         processes=_workers(PARALLEL_FROM if bulk else files),
@@ -140,7 +146,7 @@ def outcomes(
     with closing(results):
         for result in results:
             name = names.popleft()
-            if isinstance(result, workers.Stopped):
+            if isinstance(result, pool.Stopped):
                 shown = one_line(name)  # on one line, nothing unprintable
                 problem = _("{file}: could not be scored: {reason}").format(
                     file=shown, reason=result.reason
@@ -237,8 +243,8 @@ def _score_file(name: str, bank: Bank, form: str) -> Outcome:
     try:
         answers, warnings = read_answers(path, bank)
     except AnswersError as exc:
-        return _outcome(Failed(path, exc.problems), form)
-    return _scored(str(path), answers, warnings, bank, form)
+        return Outcome(None, [], exc.problems)
+    return _scored(name, answers, warnings, bank, form)
 
 
 def _scored(name: str, answers: Answers, warnings: list[str], bank: Bank, form: str) -> Outcome:

@@ -10,14 +10,14 @@ from collections.abc import Callable
 
 import pytest
 
-from screener.summaries import workers
-from screener.summaries.workers import Stopped
+from screener import pool
+from screener.pool import Stopped
 
 BOUNDS = {"seconds": 20.0, "memory_mib": 64}
 
 
 def run(fn: Callable[[int], object], items: list[int], processes: int = 2) -> list[object]:
-    return list(workers.run(fn, items, processes=processes, **BOUNDS))
+    return list(pool.run(fn, items, processes=processes, **BOUNDS))
 
 
 def troublesome(item: int) -> int:
@@ -49,7 +49,7 @@ EXPECTED = [
 ]
 
 
-@pytest.mark.skipif(not workers.forkable(), reason="bounded workers need fork on Linux")
+@pytest.mark.skipif(not pool.forkable(), reason="bounded workers need fork on Linux")
 class TestInWorkers:
     @pytest.mark.parametrize("processes", [1, 2, 5])
     def test_each_item_gets_its_result_or_why_not_in_the_order_given(self, processes: int) -> None:
@@ -76,7 +76,7 @@ class TestInWorkers:
             time.sleep(seconds)
             return seconds
 
-        results = workers.run(slow, [0, 5, 0], processes=1, seconds=0.5, memory_mib=64)
+        results = pool.run(slow, [0, 5, 0], processes=1, seconds=0.5, memory_mib=64)
         assert list(results) == [0, Stopped("it took longer than 0.5 s"), 0]
 
     def test_no_worker_is_left_behind_not_even_as_a_zombie(self) -> None:
@@ -85,7 +85,7 @@ class TestInWorkers:
             os.waitpid(-1, os.WNOHANG)
 
     def test_stopping_early_stops_every_worker(self) -> None:
-        results = workers.run(troublesome, list(range(300)), processes=2, **BOUNDS)
+        results = pool.run(troublesome, list(range(300)), processes=2, **BOUNDS)
         assert next(results) == 0
         results.close()
         with pytest.raises(ChildProcessError):
@@ -117,7 +117,7 @@ class TestInWorkers:
 
 
 def test_without_fork_the_items_run_here_unbounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(workers, "forkable", lambda: False)
+    monkeypatch.setattr(pool, "forkable", lambda: False)
     pid = os.getpid()
     assert run(lambda i: (i, os.getpid() == pid), [1, 2]) == [(1, True), (2, True)]
     assert run(lambda i: 1 // i, [0]) == [Stopped("screener failed on it (ZeroDivisionError)")]
