@@ -131,14 +131,24 @@ def _export_language(value: str | None) -> str | None:
     return None if value is None else _check_language(value, "--export-lang")
 
 
+# The languages as the options' help lists them, English (the source text) last: read from the
+# catalogs, so a language added as files is offered here too.
+_OFFERED = [*(code for code in i18n.LANGUAGES if code != i18n.SOURCE), i18n.SOURCE]
 LangOption = Annotated[
     str | None,
     typer.Option(
         "--lang",
-        metavar="<es|en>",
+        metavar=f"<{'|'.join(_OFFERED)}>",
         help=_(
-            "The language to use: es (Spanish) or en (English). Without it, the language "
-            "comes from LANGUAGE, LC_ALL, LC_MESSAGES or LANG."
+            "The language to use: {languages}. Without it, the language comes from LANGUAGE, "
+            "LC_ALL, LC_MESSAGES or LANG."
+        ).format(
+            languages=i18n.either(
+                [
+                    _("{code} ({language})").format(code=code, language=i18n.language_name(code))
+                    for code in _OFFERED
+                ]
+            )
         ),
         callback=_language,
         is_eager=True,
@@ -149,11 +159,11 @@ ExportLangOption = Annotated[
     str | None,
     typer.Option(
         "--export-lang",
-        metavar="<es|en>",
+        metavar=f"<{'|'.join(_OFFERED)}>",
         help=_(
-            "Write the --export summaries in this language (es or en) instead of the "
+            "Write the --export summaries in this language ({languages}) instead of the "
             "language of the screening."
-        ),
+        ).format(languages=i18n.either(_OFFERED)),
         callback=_export_language,
         show_default=False,
     ),

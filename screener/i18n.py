@@ -13,6 +13,12 @@ into a `Catalog` that answers as gettext's reader of a compiled `.mo` file does 
 the two to the same answers for every message): no build step, so a wheel, an editable install
 and a source checkout find the same files, and reading 570 messages takes about as long as
 gettext takes to load their `.mo`.
+
+A language is files only: its catalog here, its bank overlay beside the bank
+(`questions.LANG.yaml`) and its code in the bank's `languages`. `LANGUAGES` is read from this
+folder, and what a language says about itself (its name, how to switch to it, its helplines'
+own text codes) is four messages of its own catalog (OWN_NAME...), so no table here names one.
+A plural form a catalog leaves empty is read in English, never as an empty string.
 """
 
 from __future__ import annotations
@@ -26,32 +32,140 @@ from pathlib import Path
 DOMAIN = "screener"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
-# The languages screener speaks: English, the source text, first. Each other one has its
-# catalog in LOCALE_DIR (a test checks that every catalog there is listed here and complete).
-LANGUAGES: tuple[str, ...] = ("en", "es")
 SOURCE = "en"
 # The environment variables that name a language, in the order gettext reads them: the first
 # one set decides (LANGUAGE may list several, like `es_MX:es:en`, the first one known wins).
 LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 LANG_OPTION = "--lang"
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")  # a language's folder in LOCALE_DIR, fullmatched
+
+
+def N_(message: str) -> str:
+    """Mark `message` for the catalog without translating it now."""
+    return message
+
+
+def Np_(context: str, message: str) -> tuple[str, str]:
+    """Mark a message with a context for the catalog; `pgettext(*pair)` translates it."""
+    return context, message
+
+
+# What a language says about itself, as messages of its own catalog (so that a language is its
+# files only): its name in itself for a choice of languages ("Español"), its name in English,
+# which every catalog translates like any message ("Spanish": "español"), how to switch to it
+# said in it ("En español: {command}", followed by `--lang es`), and the text codes a helpline
+# answers in it beyond those its English text gives (the 988 Lifeline answers in Spanish to
+# AYUDA by text, CLINICAL.md section 9: "AYUDA"; "none" for none). English's are the source
+# text itself. A bank's translation may send a reader only these codes and those of its
+# English text (files/bank_language.py).
+OWN_NAME = Np_("language name, in itself", "English")
+ENGLISH_NAME = Np_("language name, in English", "English")
+SWITCH_LINE = Np_("how to switch to this language, in itself", "In English: {command}")
+OWN_TEXT_CODES = Np_("helpline text codes of this language, or none", "none")
+# The source language's name in English, translated by each catalog ("inglés").
+SOURCE_NAME = N_("English")
+
+
+class _Languages(Sequence[str]):
+    """The languages screener speaks, English (the source text) first, then each language
+    with a catalog in LOCALE_DIR, in order of their codes: read from the folder, so a language
+    added there is spoken without a change to the code."""
+
+    def _codes(self) -> tuple[str, ...]:
+        return (SOURCE, *_catalog_codes(LOCALE_DIR))
+
+    def __getitem__(self, index: int) -> str:  # type: ignore[override]
+        return self._codes()[index]
+
+    def __len__(self) -> int:
+        return len(self._codes())
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._codes()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._codes())
+
+    def __repr__(self) -> str:
+        return repr(self._codes())
+
+
+def _catalog_codes(folder: Path) -> tuple[str, ...]:
+    """The codes of the catalogs in `folder`, as the folder is the first time it is asked
+    (once a run: a run speaks the languages it started with)."""
+    found = _FOUND.get(folder)
+    if found is None:
+        try:
+            entries = list(folder.iterdir())
+        except OSError:
+            entries = []
+        found = _FOUND[folder] = tuple(
+            sorted(
+                entry.name
+                for entry in entries
+                if LANGUAGE_CODE.fullmatch(entry.name)
+                and entry.name != SOURCE
+                and (entry / "LC_MESSAGES" / f"{DOMAIN}.po").is_file()
+            )
+        )
+    return found
+
+
+_FOUND: dict[Path, tuple[str, ...]] = {}
+
+# The languages screener speaks, English first, then those whose catalog is in LOCALE_DIR.
+LANGUAGES: Sequence[str] = _Languages()
+
+
+class _Said(Mapping[str, str]):
+    """What each language says of itself (one of the messages above), from its own catalog."""
+
+    def __init__(self, message: tuple[str, str], after: str = "") -> None:
+        self.message = message
+        self.after = after  # said after it, with {code} for the language's code
+
+    def __getitem__(self, code: str) -> str:
+        if code not in LANGUAGES:
+            raise KeyError(code)
+        said = _about_itself(code, self.message)
+        return said + self.after.format(code=code)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(LANGUAGES)
+
+    def __len__(self) -> int:
+        return len(LANGUAGES)
+
 
 # Each language's name in itself, for a choice of languages: deliberately not translated.
-ENDONYMS = {"en": "English", "es": "Español"}
+ENDONYMS: Mapping[str, str] = _Said(OWN_NAME)
 # How to switch to each language, said in that language (so a person who cannot read the
-# screen's language can still find it): deliberately not catalog messages.
-SWITCH = {
-    "en": "In English: {command} --lang en",
-    "es": "En español: {command} --lang es",
-}
+# screen's language can still find it): "En español: {command} --lang es".
+SWITCH: Mapping[str, str] = _Said(SWITCH_LINE, f" {LANG_OPTION} {{code}}")
 
-# Text codes a language has that English has not, for a helpline's own service in it: the 988
-# Lifeline answers in Spanish to AYUDA by text (CLINICAL.md section 9). A bank's translation
-# may send a reader only these and the codes its English text gives (files/bank_language.py).
-TEXT_CODES: dict[str, frozenset[str]] = {"es": frozenset({"AYUDA"})}
+
+class _TextCodes(Mapping[str, frozenset[str]]):
+    """Each language's own helpline text codes (OWN_TEXT_CODES), from its catalog."""
+
+    def __getitem__(self, code: str) -> frozenset[str]:
+        if code not in LANGUAGES:
+            raise KeyError(code)
+        said = _about_itself(code, OWN_TEXT_CODES)
+        return frozenset(w for w in said.split() if w.isalnum() and w.isupper())
+
+    def __iter__(self) -> Iterator[str]:
+        return (code for code in LANGUAGES if self[code])
+
+    def __len__(self) -> int:
+        return sum(1 for _code in self)
+
+
+TEXT_CODES: Mapping[str, frozenset[str]] = _TextCodes()
 
 _active: gettext.NullTranslations = gettext.NullTranslations()
 _language = SOURCE
-_loaded: dict[str, gettext.NullTranslations] = {}
+_loaded: dict[tuple[Path, str], gettext.NullTranslations] = {}
+_SOURCE_TEXT = gettext.NullTranslations()
 
 
 def _(message: str) -> str:
@@ -69,9 +183,9 @@ def pgettext(context: str, message: str) -> str:
     return _active.pgettext(context, message)
 
 
-def N_(message: str) -> str:
-    """Mark `message` for the catalog without translating it now."""
-    return message
+def npgettext(context: str, singular: str, plural: str, n: int) -> str:
+    """`ngettext` where the same English means different things."""
+    return _active.npgettext(context, singular, plural, n)
 
 
 def N_plural(singular: str, plural: str) -> tuple[str, str]:
@@ -79,23 +193,16 @@ def N_plural(singular: str, plural: str) -> tuple[str, str]:
     return singular, plural
 
 
-def either(choices: Sequence[str]) -> str:
-    """Choices any one of which will do, in the language in use: "en or es"; "md, html or
-    json"."""
-    *first, last = choices
-    if not first:
-        return last
-    return _("{choices} or {last}").format(choices=", ".join(first), last=last)
-
-
-# Each language's name, translated where it is used (language_name).
-NAMES = {"en": N_("English"), "es": N_("Spanish")}
-
-
 def language_name(code: str) -> str:
-    """A language's name in the language in use ("Spanish"), or its code if it has none."""
-    name = NAMES.get(code)
-    return _(name) if name is not None else code
+    """A language's name in the language in use ("Spanish", "español"): its name in English
+    (ENGLISH_NAME, from its own catalog) as the catalog in use translates it; its code if
+    screener does not speak it, or its catalog does not say."""
+    if code == SOURCE:
+        return _(SOURCE_NAME)
+    if code not in LANGUAGES:
+        return code
+    english = _about_itself(code, ENGLISH_NAME)
+    return _(english) if english != ENGLISH_NAME[1] else code
 
 
 def catalog_path(language: str) -> Path:
@@ -110,10 +217,42 @@ def use(language: str | None) -> None:
         _active, _language = gettext.NullTranslations(), SOURCE
         return
     assert language is not None
-    found = _loaded.get(language)
+    _active, _language = _translations(language), language
+
+
+def _about_itself(code: str, message: tuple[str, str]) -> str:
+    """What a language's catalog says for one of the messages about itself (OWN_NAME...):
+    from the catalog when it is in use or was read, else from that one entry of its `.po`, so
+    that naming Spanish in an English run (the --lang help) does not read the whole catalog."""
+    found = _loaded.get((LOCALE_DIR, code))
+    if found is not None or code == SOURCE:
+        return _translations(code).pgettext(*message)
+    try:
+        text = catalog_path(code).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return message[1]
+    at = text.find(f"\nmsgctxt {_quoted(message[0])}\nmsgid {_quoted(message[1])}\n")
+    if at < 0:  # written another way (on several lines, say): the catalog decides
+        return _translations(code).pgettext(*message)
+    start = max(text.rfind("\n\n", 0, at), 0)  # the entry's comments: #, fuzzy
+    end = text.find("\n\n", at)
+    entry = parse_po(text[start : end if end >= 0 else len(text)])
+    return entry.get("\x04".join(message)) or message[1]
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _translations(language: str) -> gettext.NullTranslations:
+    """A language's catalog, read the first time it is asked for (English: none)."""
+    if language == SOURCE:
+        return _SOURCE_TEXT
+    key = (LOCALE_DIR, language)
+    found = _loaded.get(key)
     if found is None:
-        found = _loaded[language] = read_catalog(language)
-    _active, _language = found, language
+        found = _loaded[key] = read_catalog(language)
+    return found
 
 
 def prepared_path(language: str) -> Path:
@@ -220,6 +359,14 @@ def from_arguments(args: Sequence[str]) -> str | None:
     return found
 
 
+def either(choices: Sequence[str]) -> str:
+    """ "es or en"; "es, fr or en", in the language in use."""
+    *first, last = choices
+    if not first:
+        return last
+    return _("{choices} or {last}").format(choices=", ".join(first), last=last)
+
+
 def choose(args: Sequence[str], environ: Mapping[str, str]) -> str:
     """The language of a run: `--lang` first, then the locale variables."""
     return from_arguments(args) or from_environment(environ)
@@ -233,7 +380,10 @@ def switch_lines(program: str) -> list[str]:
 class Catalog(gettext.NullTranslations):
     """A parsed `.po` catalog, asked as gettext asks a `.mo` file: the same keys, the same
     plural rule (the catalog's `Plural-Forms`), the English source text where a message has
-    no translation. Building it from the parsed entries skips the `.mo` round trip."""
+    no translation. Building it from the parsed entries skips the `.mo` round trip.
+
+    A plural form left empty (a partial catalog, or one a tool wrote with `msgstr[1] ""`) is
+    the English form for that number, never an empty string."""
 
     def __init__(self, entries: dict[str, str]) -> None:
         super().__init__()
@@ -252,11 +402,16 @@ class Catalog(gettext.NullTranslations):
         return self._catalog.get(message, message)
 
     def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
-        forms = self._plurals.get(msgid1)
-        if forms is None:
-            return msgid1 if n == 1 else msgid2
+        return self._form(msgid1, msgid1, msgid2, n)
+
+    def npgettext(self, context: str, msgid1: str, msgid2: str, n: int) -> str:
+        return self._form(f"{context}\x04{msgid1}", msgid1, msgid2, n)
+
+    def _form(self, key: str, msgid1: str, msgid2: str, n: int) -> str:
+        forms = self._plurals.get(key)
         index = self._plural(n)
-        return forms[index] if 0 <= index < len(forms) else forms[-1]
+        form = "" if forms is None else forms[index] if 0 <= index < len(forms) else forms[-1]
+        return form or (msgid1 if n == 1 else msgid2)
 
     def pgettext(self, context: str, message: str) -> str:
         return self._catalog.get(f"{context}\x04{message}", message)

@@ -154,3 +154,61 @@ def test_an_edited_catalog_is_read_from_its_po(
     assert i18n.read_catalog("es").gettext("Error: {message}").startswith("Cambiado: ")
     (folder / "screener.json").write_text("{not json", encoding="utf-8")
     assert i18n.read_catalog("es").gettext("Error: {message}").startswith("Cambiado: ")
+
+
+class TestPartialCatalogs:
+    """A plural a catalog lacks, or has left empty, reads as its English form: never blank."""
+
+    ONE = (
+        "{n} text of the question bank has no {language} translation yet, so it is shown in "
+        "{own} (screener validate lists it)"
+    )
+    MANY = (
+        "{n} texts of the question bank have no {language} translation yet, so they are shown "
+        "in {own} (screener validate lists them)"
+    )
+
+    def spanish_with(self, forms: list[str]) -> i18n.Catalog:
+        """The Spanish catalog with the untranslated-texts warning's forms replaced."""
+        text = i18n.catalog_path("es").read_text(encoding="utf-8")
+        head = f"msgid {catalog.quote(self.ONE)}\nmsgid_plural {catalog.quote(self.MANY)}\n"
+        start = text.index(head) + len(head)
+        end = text.index("\n\n", start)
+        new = "\n".join(f"msgstr[{i}] {catalog.quote(form)}" for i, form in enumerate(forms))
+        return i18n.load(text[:start] + new + text[end:])
+
+    @pytest.mark.parametrize("forms", [["", ""], [""], ["{n} texto del banco sin traducir", ""]])
+    def test_an_empty_plural_form_is_the_english_form(self, forms: list[str]) -> None:
+        spanish = self.spanish_with(forms)
+        for n in (1, 3):
+            said = spanish.ngettext(self.ONE, self.MANY, n)
+            assert said, n
+            index = 0 if n == 1 else 1
+            if index < len(forms) and forms[index]:
+                assert said == forms[index]
+            else:
+                assert said == (self.ONE if n == 1 else self.MANY)
+
+    def test_the_warning_reads_in_english_rather_than_blank(self) -> None:
+        i18n.install(self.spanish_with(["", ""]), "es")
+        try:
+            said = i18n.ngettext(self.ONE, self.MANY, 2).format(n=2, language="x", own="y")
+        finally:
+            i18n.use("en")
+        assert said.startswith("2 texts of the question bank have no x translation yet")
+
+    def test_a_plural_with_a_context_falls_back_the_same_way(self) -> None:
+        po = (
+            'msgid ""\nmsgstr ""\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+            'msgctxt "files"\nmsgid "{n} file"\nmsgid_plural "{n} files"\n'
+            'msgstr[0] "{n} archivo"\nmsgstr[1] ""\n'
+        )
+        t = i18n.load(po)
+        assert t.npgettext("files", "{n} file", "{n} files", 1) == "{n} archivo"
+        assert t.npgettext("files", "{n} file", "{n} files", 4) == "{n} files"
+        assert t.npgettext("other", "{n} file", "{n} files", 4) == "{n} files"
+        i18n.install(t, "es")
+        try:
+            assert i18n.npgettext("files", "{n} file", "{n} files", 4) == "{n} files"
+        finally:
+            i18n.use("en")

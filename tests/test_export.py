@@ -484,17 +484,19 @@ class TestMarkdownEscaping:
 class TestJSON:
     """The answers file plus the result: it reads back as the same answers."""
 
-    def test_it_is_the_answers_file_with_generator_and_result(self, mini: Summary) -> None:
+    def test_it_is_the_answers_file_with_notice_generator_and_result(self, mini: Summary) -> None:
         doc = json.loads(render("json", mini))
         assert list(doc) == [
             "format",
             "bank",
             "perspective",
             "created",
+            "notice",
             "answers",
             "generator",
             "result",
         ]
+        assert doc["notice"] == {"not_a_diagnosis": True}  # no "demo": real answers
         assert doc["format"] == "screener-answers/1"
         assert doc["created"] == "2026-11-21T23:40:00+01:00"
         assert doc["generator"] == f"screener {__version__}"

@@ -1,7 +1,9 @@
 """Rebuild the message template, screener/locale/screener.pot, from the code; update catalogs.
 
-Every `_("...")`, `N_("...")`, `ngettext("...", "...", n)` and `pgettext("ctx", "...")` call
-in the package with literal strings is a message. Run after changing the program's words:
+Every `_("...")`, `N_("...")`, `ngettext("...", "...", n)`, `pgettext("ctx", "...")` (and
+`Np_`, `npgettext`) call in the package with literal strings is a message; so is each
+catalog's name for its language in English (i18n.ENGLISH_NAME), for every catalog to
+translate. Run after changing the program's words:
 
     python tools/catalog.py          # write screener.pot, merge it into every LANG/.../screener.po
     python tools/catalog.py --check  # exit 1 if screener.pot is not what the code says (tests)
@@ -26,7 +28,16 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "screener"
 LOCALE = PACKAGE / "locale"
 POT = LOCALE / "screener.pot"
-CALLS = {"_": 1, "N_": 1, "gettext": 1, "ngettext": 2, "N_plural": 2, "pgettext": 2}
+CALLS = {
+    "_": 1,
+    "N_": 1,
+    "gettext": 1,
+    "ngettext": 2,
+    "N_plural": 2,
+    "pgettext": 2,
+    "Np_": 2,
+    "npgettext": 3,
+}
 HEADER = (
     'msgid ""\n'
     'msgstr ""\n'
@@ -50,7 +61,19 @@ class Message:
 
 
 def extract(package: Path = PACKAGE) -> dict[tuple[str | None, str], Message]:
-    """Every message in the package, in order of first use."""
+    """Every message: the package's code's, in order of first use, then each language's name
+    in English from its catalog (`language_names`)."""
+    found = in_code(package)
+    for key, message in language_names(package / "locale").items():
+        if key in found:
+            found[key].places += [p for p in message.places if p not in found[key].places]
+        else:
+            found[key] = message
+    return found
+
+
+def in_code(package: Path = PACKAGE) -> dict[tuple[str | None, str], Message]:
+    """Every message in the package's code, in order of first use."""
     found: dict[tuple[str | None, str], Message] = {}
     for path in sorted(package.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
@@ -63,8 +86,10 @@ def extract(package: Path = PACKAGE) -> dict[tuple[str | None, str], Message]:
             strings = [a.value if isinstance(a, ast.Constant) else None for a in node.args]
             if any(not isinstance(s, str) for s in strings[: CALLS[name]]):
                 continue  # a variable: the message itself is marked where it is written
-            if name == "pgettext":
+            if name in ("pgettext", "Np_"):
                 message = Message(str(strings[1]), context=str(strings[0]))
+            elif name == "npgettext":
+                message = Message(str(strings[1]), plural=str(strings[2]), context=str(strings[0]))
             elif name in ("ngettext", "N_plural"):
                 message = Message(str(strings[0]), plural=str(strings[1]))
             else:
@@ -74,6 +99,22 @@ def extract(package: Path = PACKAGE) -> dict[tuple[str | None, str], Message]:
             places = found.setdefault(message.key, message).places
             if place not in places:
                 places.append(place)
+    return found
+
+
+def language_names(locale: Path = LOCALE) -> dict[tuple[str | None, str], Message]:
+    """Each catalog's language named in English, as its own catalog says (i18n.ENGLISH_NAME):
+    a message of every catalog, so that each can name every other language in its words."""
+    sys.path.insert(0, str(ROOT))
+    from screener.i18n import ENGLISH_NAME, parse_po
+
+    found: dict[tuple[str | None, str], Message] = {}
+    key = "\x04".join(ENGLISH_NAME)
+    for po in sorted(locale.glob("*/LC_MESSAGES/screener.po")):
+        name = parse_po(po.read_text(encoding="utf-8")).get(key)
+        if name:
+            place = str(po.parent.parent.relative_to(locale.parent.parent))
+            found.setdefault((None, name), Message(name)).places.append(place)
     return found
 
 
@@ -138,8 +179,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only check screener.pot")
     args = parser.parse_args()
-    messages = extract()
-    text = template(messages)
+    found = extract()
+    text = template(found)
     if args.check:
         current = POT.read_text(encoding="utf-8") if POT.exists() else ""
         if current != text:
@@ -154,9 +195,9 @@ def main() -> int:
     POT.parent.mkdir(parents=True, exist_ok=True)
     POT.write_text(text, encoding="utf-8")
     for po in sorted(LOCALE.glob("*/LC_MESSAGES/screener.po")):
-        merge(po, messages)
+        merge(po, found)
         po.with_suffix(".json").write_text(prepared(po), encoding="utf-8")
-    print(f"{len(messages)} messages in {POT.relative_to(ROOT)}")
+    print(f"{len(found)} messages in {POT.relative_to(ROOT)}")
     return 0
 
 

@@ -35,7 +35,7 @@ from screener.i18n import _, pgettext
 
 FORMAT = "screener-answers/1"
 # Keys a summary may carry beside the answers (a JSON export adds the result); ignored here.
-IGNORED_KEYS = {"result", "generator"}
+IGNORED_KEYS = {"result", "generator", "notice"}
 # `created` (when saved) and `demo` (the persona, for fictional answers) travel with the answers.
 KNOWN_KEYS = {"format", "bank", "perspective", "created", "demo", "answers"} | IGNORED_KEYS
 

@@ -39,9 +39,11 @@ from screener.core.model import (
     word,
 )
 from screener.core.safetext import clean
+from screener.core.wording import Voice
 from screener.files.answered import missing
 from screener.i18n import N_, _, ngettext
 from screener.summaries import fhirtext
+from screener.summaries import notice as notices
 from screener.summaries.fhir_codes import (
     codes_system,
     coding,
@@ -51,6 +53,7 @@ from screener.summaries.fhir_codes import (
 )
 from screener.summaries.fhir_questionnaire import ENABLE_WHEN_EXPRESSION as ENABLE_WHEN_EXPRESSION
 from screener.summaries.fhir_questionnaire import questionnaire as questionnaire
+from screener.summaries.notice import Notice
 
 DESCRIPTION = N_("a FHIR bundle")  # in "Saved a FHIR bundle to PATH"
 SUFFIXES = (".fhir.json", ".fhir")
@@ -75,9 +78,12 @@ COLLECTION = "collection"
 IDENTIFIER_SYSTEM = "urn:ietf:rfc:3986"  # an identifier whose value is a URI (urn:uuid:...)
 
 
-def render(summary: Summary) -> str:
+VOICE: Voice = "record"  # the notice as a machine record words it
+
+
+def render(summary: Summary, notice: Notice) -> str:
     """The transaction Bundle as the text of a file (the export registry's writer interface)."""
-    return _dump(response_bundle(summary))
+    return _dump(response_bundle(summary, notice=notice))
 
 
 class _CollectionWriter:
@@ -85,10 +91,11 @@ class _CollectionWriter:
 
     DESCRIPTION = N_("a FHIR collection bundle")
     SUFFIXES = (".collection.fhir.json",)
+    VOICE: Voice = "record"
 
     @staticmethod
-    def render(summary: Summary) -> str:
-        return _dump(response_bundle(summary, kind=COLLECTION))
+    def render(summary: Summary, notice: Notice) -> str:
+        return _dump(response_bundle(summary, kind=COLLECTION, notice=notice))
 
 
 COLLECTION_WRITER = _CollectionWriter()
@@ -107,6 +114,7 @@ class _Made(NamedTuple):
     summary: Summary
     qr_url: str  # the QuestionnaireResponse's fullUrl, which the Observations derive from
     authored: str  # when the screening was taken
+    notice: Notice  # the demo banner and "not a diagnosis", as the registry words them
 
 
 def _uuid() -> str:
@@ -116,7 +124,10 @@ def _uuid() -> str:
 
 
 def response_bundle(
-    summary: Summary, new_id: Callable[[], str] | None = None, kind: str = TRANSACTION
+    summary: Summary,
+    new_id: Callable[[], str] | None = None,
+    kind: str = TRANSACTION,
+    notice: Notice | None = None,
 ) -> dict[str, Any]:
     """A Bundle of the QuestionnaireResponse and the Observations derived from it.
 
@@ -126,7 +137,8 @@ def response_bundle(
     is a conditional create on its identifier (`ifNoneExist`), so posting the same file twice
     adds nothing the second time. Each fullUrl and each identifier is a UUID of its own.
     `new_id` makes the UUIDs (fullUrls, identifiers and the Bundle identifier); tests pass a
-    counter.
+    counter. `notice` is the export registry's (made here when not given): its demo banner
+    opens every narrative, and "not a diagnosis" closes the notes of the count and severity.
 
     Observations: the criteria count and the severity are always there, a screened-out result
     included: "no opioid use in 12 months" gives a count of 0 and severity none, which is a
@@ -143,6 +155,7 @@ def response_bundle(
         summary,
         qr_url=f"urn:uuid:{make_id()}",
         authored=_when(summary.answers.created, summary.created),
+        notice=notices.of(summary, VOICE) if notice is None else notice,
     )
     qr = _response(made)
     entries = _entries(made, qr, _observations(made), make_id, kind)
@@ -168,7 +181,7 @@ def _observations(made: _Made) -> list[dict[str, Any]]:
     if w is not None and w.answered:
         observations.append(_withdrawal(made))
     for obs in observations:
-        obs["text"] = _observation_text(obs, summary.answers.demo)
+        obs["text"] = _observation_text(obs, made.notice)
     return observations
 
 
@@ -253,11 +266,11 @@ def _meta(demo: str | None) -> dict[str, Any]:
     }
 
 
-def _demo_line(demo: str | None) -> list[str]:
+def _demo_line(notice: Notice) -> list[str]:
     """The visible "DEMO" paragraph that opens every narrative of fictional answers."""
-    if demo is None:
+    if notice.demo is None:
         return []
-    return [fhirtext.para(wording.demo_banner(clean(demo), "record"))]
+    return [fhirtext.para(notice.demo.text)]
 
 
 def _subject(summary: Summary) -> dict[str, Any]:
@@ -270,7 +283,7 @@ def _response(made: _Made) -> dict[str, Any]:
     shown, counted = applicable(bank.about(answers.perspective), answers.values)
     asked = {q.id for q in shown if q.id in counted and q.role is not Role.CONSENT}
     groups = []
-    blocks = [*_demo_line(answers.demo), fhirtext.heading(bank.about(answers.perspective).title)]
+    blocks = [*_demo_line(made.notice), fhirtext.heading(bank.about(answers.perspective).title)]
     if len(bank.perspectives) > 1:  # "Who is this screening about?", as the Questionnaire
         label = bank.perspectives.get(answers.perspective, answers.perspective)
         blocks.append(fhirtext.listing([fhirtext.pair(wording.who_text(), label)]))
@@ -392,7 +405,7 @@ def _observation(made: _Made, code: str, display: str) -> dict[str, Any]:
     return obs
 
 
-def _observation_text(obs: dict[str, Any], demo: str | None) -> dict[str, Any]:
+def _observation_text(obs: dict[str, Any], notice: Notice) -> dict[str, Any]:
     """An Observation's narrative, read from its own parts: what it measures and the value,
     each component, then the notes."""
 
@@ -401,7 +414,7 @@ def _observation_text(obs: dict[str, Any], demo: str | None) -> dict[str, Any]:
             return str(part["valueCodeableConcept"]["text"])
         return str(part["valueInteger"])
 
-    blocks = [*_demo_line(demo), fhirtext.para(shown(obs), strong=obs["code"]["text"])]
+    blocks = [*_demo_line(notice), fhirtext.para(shown(obs), strong=obs["code"]["text"])]
     lines = [
         fhirtext.pair(c["code"]["coding"][0]["display"], shown(c)) for c in obs.get("component", [])
     ]
@@ -410,9 +423,9 @@ def _observation_text(obs: dict[str, Any], demo: str | None) -> dict[str, Any]:
     return fhirtext.narrative(*blocks)
 
 
-def _notes(summary: Summary) -> list[str]:
+def _notes(made: _Made) -> list[str]:
     """What a reader of the count or severity needs to know to read it right."""
-    r = summary.result
+    r = made.summary.result
     notes = []
     if r.perspective == OTHER:
         notes.append(wording.whose_account("record"))
@@ -451,7 +464,7 @@ def _notes(summary: Summary) -> list[str]:
                 "prescribed and taken under medical care."
             )
         )
-    notes.append(wording.not_a_diagnosis("record", r.perspective))
+    notes.append(made.notice.diagnosis)
     return notes
 
 
@@ -470,7 +483,7 @@ def _count(made: _Made) -> dict[str, Any]:
                 "valueInteger": r.count_max,
             }
         ]
-    obs["note"] = [{"text": t} for t in _notes(summary)]
+    obs["note"] = [{"text": t} for t in _notes(made)]
     return obs
 
 
@@ -494,7 +507,7 @@ def _severity(made: _Made) -> dict[str, Any]:
                 "valueCodeableConcept": _severity_concept(bank, r.severity_max),
             }
         ]
-    obs["note"] = [{"text": t} for t in _notes(summary)]
+    obs["note"] = [{"text": t} for t in _notes(made)]
     return obs
 
 

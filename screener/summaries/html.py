@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterator
+from typing import assert_never
 
 from screener.core.model import Summary
 from screener.core.safetext import clean
-from screener.i18n import N_, _
+from screener.core.wording import Voice
+from screener.i18n import N_, SOURCE, _
+from screener.summaries.notice import Banner, Notice
 from screener.summaries.report import (
-    Banner,
     Block,
     Document,
     Fields,
     Heading,
     Items,
     Para,
+    QAList,
     Table,
     build,
 )
@@ -30,8 +33,11 @@ DESCRIPTION = N_("an HTML summary")  # in "Saved an HTML summary to PATH"
 SUFFIXES = (".html", ".htm")
 
 
-def render(summary: Summary) -> str:
-    return write(build(summary))
+VOICE: Voice = "summary"
+
+
+def render(summary: Summary, notice: Notice) -> str:
+    return write(build(summary, notice))
 
 
 STYLE = """\
@@ -147,12 +153,18 @@ def _html_block(block: Block) -> Iterator[str]:
         yield f"</{tag}>"
     elif isinstance(block, Table):
         yield from _html_table(block)
+    elif isinstance(block, QAList):
+        yield from _html_answers(block)
     else:
-        yield f'<ol class="qa" start="{block.items[0].number}">'
-        for qa in block.items:
-            cls = "a" if qa.given else "a missing"
-            yield f'<li><p class="q">{_h(qa.question)}</p><p class="{cls}">{_h(qa.answer)}</p></li>'
-        yield "</ol>"
+        assert_never(block)
+
+
+def _html_answers(block: QAList) -> Iterator[str]:
+    yield f'<ol class="qa" start="{block.items[0].number}">'
+    for qa in block.items:
+        cls = "a" if qa.given else "a missing"
+        yield f'<li><p class="q">{_h(qa.question)}</p><p class="{cls}">{_h(qa.answer)}</p></li>'
+    yield "</ol>"
 
 
 def _html_table(table: Table) -> Iterator[str]:
@@ -176,7 +188,7 @@ def write(doc: Document) -> str:
     title = _("DEMO: {title}").format(title=doc.title) if doc.demo else doc.title
     head = [
         "<!doctype html>",
-        f'<html lang="{html.escape(clean(doc.language) or "en")}">',
+        f'<html lang="{html.escape(clean(doc.language) or SOURCE)}">',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',

@@ -8,18 +8,21 @@ Pure functions returning strings: no I/O.
 from __future__ import annotations
 
 import re
+from typing import assert_never
 
 from screener.core.model import Summary
 from screener.core.safetext import clean
+from screener.core.wording import Voice
 from screener.i18n import N_, _
+from screener.summaries.notice import Banner, Notice
 from screener.summaries.report import (
-    Banner,
     Block,
     Document,
     Fields,
     Heading,
     Items,
     Para,
+    QAList,
     Table,
     build,
 )
@@ -28,8 +31,11 @@ DESCRIPTION = N_("a Markdown summary")  # in "Saved a Markdown summary to PATH"
 SUFFIXES = (".md", ".markdown")
 
 
-def render(summary: Summary) -> str:
-    return write(build(summary))
+VOICE: Voice = "summary"
+
+
+def render(summary: Summary, notice: Notice) -> str:
+    return write(build(summary, notice))
 
 
 # Escaped wherever they are: emphasis, code, links, raw HTML, tables, strikethrough, entities.
@@ -87,6 +93,12 @@ def _md_block(block: Block) -> str:
         )
     if isinstance(block, Table):
         return _md_table(block)
+    if isinstance(block, QAList):
+        return _md_answers(block)
+    assert_never(block)
+
+
+def _md_answers(block: QAList) -> str:
     lines = []
     for qa in block.items:
         mark = f"{qa.number}. "

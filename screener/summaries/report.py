@@ -27,19 +27,14 @@ from screener.core.model import (
     word,
 )
 from screener.i18n import _, pgettext
+from screener.summaries import notice as notices
+from screener.summaries.notice import Banner, Notice
 
 
 class Heading(NamedTuple):
     text: str
     level: int  # 1 the title, 2 a part, 3 within a part
     new_page: bool = False  # on paper, start on a new page
-
-
-class Banner(NamedTuple):
-    """The demo notice: it must be the first thing anyone sees."""
-
-    text: str
-    detail: str
 
 
 class Fields(NamedTuple):
@@ -91,17 +86,16 @@ class Document(NamedTuple):
     blocks: tuple[Block, ...]
 
 
-def build(summary: Summary) -> Document:
-    """The neutral document every human format is written from."""
+def build(summary: Summary, notice: Notice | None = None) -> Document:
+    """The neutral document every human format is written from, saying `notice` (the export
+    registry's; made here when not given): the demo banner under the title, and "not a
+    diagnosis" before the result."""
+    said = notices.of(summary, "summary") if notice is None else notice
     bank, answers, res = summary.bank, summary.answers, summary.result
     title = _("{title}: screening summary").format(title=bank.about(answers.perspective).title)
     blocks: list[Block] = [Heading(title, 1)]
-    if answers.demo is not None:
-        detail = _(
-            "These answers were made up to show how the screener works. They are not about a "
-            "real person."
-        )
-        blocks.append(Banner(wording.demo_banner(answers.demo, "summary"), detail))
+    if said.demo is not None:
+        blocks.append(said.demo)
     perspective = bank.perspectives.get(answers.perspective, answers.perspective)
     blocks.append(
         Fields(
@@ -118,7 +112,7 @@ def build(summary: Summary) -> Document:
     )
     if answers.perspective == OTHER:
         blocks.append(Para(wording.whose_account("summary"), "notice"))
-    blocks.append(Para(wording.not_a_diagnosis("summary", answers.perspective), "notice"))
+    blocks.append(Para(said.diagnosis, "notice"))
     if not res.complete:
         blocks.append(Para(wording.not_finished(res), "notice"))
     blocks += _result(bank, res)
@@ -145,7 +139,7 @@ def build(summary: Summary) -> Document:
             )
         )
     )
-    return Document(title, bank.language, answers.demo is not None, tuple(blocks))
+    return Document(title, bank.language, said.demo is not None, tuple(blocks))
 
 
 def _whose(perspective: str) -> tuple[tuple[str, str], ...]:

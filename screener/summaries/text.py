@@ -9,18 +9,21 @@ strings: no I/O.
 from __future__ import annotations
 
 import textwrap
+from typing import assert_never
 
 from screener.core.model import Summary
 from screener.core.safetext import clean
+from screener.core.wording import Voice
 from screener.i18n import N_, _
+from screener.summaries.notice import Banner, Notice
 from screener.summaries.report import (
-    Banner,
     Block,
     Document,
     Fields,
     Heading,
     Items,
     Para,
+    QAList,
     Table,
     build,
 )
@@ -29,8 +32,11 @@ DESCRIPTION = N_("a plain-text summary")  # in "Saved a plain-text summary to PA
 SUFFIXES = (".txt", ".text")
 
 
-def render(summary: Summary) -> str:
-    return write(build(summary))
+VOICE: Voice = "summary"
+
+
+def render(summary: Summary, notice: Notice) -> str:
+    return write(build(summary, notice))
 
 
 WIDTH = 78
@@ -79,6 +85,12 @@ def _txt_block(block: Block) -> list[str]:
         return lines
     if isinstance(block, Table):
         return _txt_table(block)
+    if isinstance(block, QAList):
+        return _txt_answers(block)
+    assert_never(block)
+
+
+def _txt_answers(block: QAList) -> list[str]:
     width = max(2, *(len(str(qa.number)) for qa in block.items))
     lines = []
     for qa in block.items:
