@@ -53,7 +53,7 @@ from screener.cliwords import (
 )
 from screener.core.safetext import LINE_LIMIT, one_line, show_value
 from screener.errors import ExitCode, Interrupted, Quit, ScreenerError
-from screener.i18n import _
+from screener.i18n import _, either
 
 if TYPE_CHECKING:  # Rich is imported only where a screen is drawn: never on the machine paths
     from rich.console import Console
@@ -120,7 +120,7 @@ def _check_language(value: str, option: str) -> str:
     if value not in i18n.LANGUAGES:
         raise typer.BadParameter(
             _("{value} is not a language screener speaks; use {languages}").format(
-                value=show_value(value), languages=_either(list(i18n.LANGUAGES))
+                value=show_value(value), languages=either(list(i18n.LANGUAGES))
             ),
             param_hint=f"'{option}'",
         )
@@ -177,7 +177,7 @@ def main(argv: list[str] | None = None) -> None:
     # of a short run here). Objects are still freed and files flushed as usual.
     gc.freeze()
     streams.prepare()  # any locale can print anything; stderr never fails
-    from screener.launch import command_line
+    from screener.invocation import command_line
 
     args = command_line(list(sys.argv[1:] if argv is None else argv), COMMANDS)
     code: int | str | None = None
@@ -286,13 +286,13 @@ def _safe_lines(message: str) -> str:
 def _terminal(out: "Console", interactive: bool) -> "flow.Terminal":
     """The terminal a run talks to, for the run flow: this console, its line reader, and how
     to start screener again (for the command that carries on)."""
-    from screener import flow, launch
+    from screener import flow, invocation
 
     return flow.Terminal(
         out,
         lambda prompt: out.input(prompt, emoji=False),
         interactive,
-        program=launch.program() if interactive else "screener",
+        program=invocation.program() if interactive else "screener",
         say=say,
     )
 
@@ -324,14 +324,6 @@ def _bank(path: Path | None) -> "Bank":
     the_bank = api.load_bank(path)
     _warn(api.bank_warnings(the_bank))
     return the_bank
-
-
-def _either(choices: list[str]) -> str:
-    """ "en or es"; "en, es or fr"."""
-    *first, last = choices
-    if not first:
-        return last
-    return _("{choices} or {last}").format(choices=", ".join(first), last=last)
 
 
 def _warn(lines: list[str]) -> None:

@@ -1,18 +1,19 @@
-"""The `screener` command's entry point: how screener was started. It chooses the language,
-then hands over to the CLI; it says which command the words name, and how to start screener
-again the same way.
+"""The `screener` command's entry point: it chooses the language, then hands over to the CLI.
+Which command the words name, and how to start screener again the same way, are
+`screener.invocation`'s (the CLI asks it, so the two never import each other).
 
 The option and command help in `screener.cli` is translated as that module is imported, so the
 language must be chosen first: from `--lang` anywhere on the command line, else from the locale
-variables (LANGUAGE, LC_ALL, LC_MESSAGES, LANG). Nothing is imported but `screener.i18n` before
-the choice is made.
+variables (LANGUAGE, LC_ALL, LC_MESSAGES, LANG). Nothing is imported but `screener.i18n` (and
+`screener.invocation`, which imports only the standard library) before the choice is made.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
+
+from screener.invocation import program as program  # stdlib only until called; tests ask launch
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -22,43 +23,3 @@ def main(argv: list[str] | None = None) -> None:
     from screener.cli import main as cli_main
 
     cli_main(argv)
-
-
-def command_line(args: list[str], commands: tuple[str, ...]) -> list[str]:
-    """The arguments as the CLI takes them: with no command (or only options) `run` is meant,
-    and a `--lang` before the command is given to it."""
-    from screener import i18n
-
-    args = list(args)
-    # `--lang` may come before the command (`screener --lang es score FILE`): it is taken out
-    # here and given to the command, like any of its options, so that it never hides which
-    # command was meant.
-    leading: list[str] = []
-    while args and (args[0] == i18n.LANG_OPTION or args[0].startswith(i18n.LANG_OPTION + "=")):
-        taken = 1 if "=" in args[0] else 2
-        leading += args[:taken]
-        del args[:taken]
-    # Only options (or nothing) imply `run`: a mistyped command must still say so.
-    implied = not args or (args[0].startswith("-") and args[0] not in ("-h", "--help"))
-    if implied:
-        args = ["--version"] if "--version" in args else ["run", *args]
-    if leading:
-        at = 1 if args[0] in commands else 0
-        args[at:at] = leading
-    return args
-
-
-def program() -> str:
-    """How to start screener again as this run was started, for a command to copy: `screener`
-    when that is what the PATH finds, else the path it was started by, or `python -m screener`
-    with this interpreter."""
-    import shlex
-    import shutil
-
-    started = sys.argv[0] if sys.argv else ""
-    if not started or started in ("-c", "-m") or Path(started).name == "__main__.py":
-        return f"{shlex.quote(sys.executable)} -m screener"
-    found = shutil.which("screener")
-    if found is not None and os.path.realpath(found) == os.path.realpath(started):
-        return "screener"
-    return shlex.quote(str(Path(started).absolute()))

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from screener.core.kinds import fhir_answer, kind_of
+from screener.core.kinds import VALUE_CODING, fhir_answer, kind_of
 from screener.core.model import Bank, Kind, Question, Value
 
 TEXT_QUESTION = Question(
@@ -103,3 +103,50 @@ def test_each_kind_writes_its_own_fhir_answer(bank: Bank) -> None:
     multi = fhir_answer(bank.question("opioids_which"), ("heroin", "fentanyl"), coding)
     assert multi == [{"valueCoding": {"code": "heroin"}}, {"valueCoding": {"code": "fentanyl"}}]
     assert fhir_answer(bank.question("sows_yawning"), None, coding) == []
+
+
+def _read_back(q: Question, answers: list[dict[str, Any]]) -> Value:
+    """What FHIR answers read as, asking only the kind (as the FHIR reader does)."""
+    kind = kind_of(q)
+    read: list[Value] = []
+    for answer in answers:
+        ((key, given),) = answer.items()
+        assert key in kind.fhir_keys(q)
+        if key == VALUE_CODING:
+            read.append(kind.fhir_from_code(q, given["code"]))
+        else:
+            value, problem = kind.fhir_read(q, key, given)
+            assert problem is None
+            read.append(value)
+    if kind.repeats:
+        return tuple(str(v) for v in read)
+    (one,) = read
+    return one
+
+
+@pytest.mark.parametrize("kind", list(Kind))
+@pytest.mark.parametrize("unknown", [False, True])
+def test_every_kind_round_trips_through_fhir_out_and_in(
+    bank: Bank, kind: Kind, unknown: bool
+) -> None:
+    """A kind's FHIR is all in its object: what it writes, it reads back as the same answer."""
+    questions = [q for q in (*bank.questions, TEXT_QUESTION) if q.kind is kind]
+    assert questions
+    for plain in questions:
+        q = plain._replace(unknown=unknown and not kind_of(plain).written)
+        k = kind_of(q)
+        for value in every_value(q):
+            answers = k.fhir_answers(q, value, lambda v, q=q, k=k: {"code": k.fhir_code(q, v)[0]})
+            assert answers
+            assert _read_back(q, answers) == value
+            if k.fhir_coded(q):  # every answer written is one the item offers
+                offered = {k.fhir_code(q, v)[0] for v in k.fhir_option_values(q)}
+                assert {a[VALUE_CODING]["code"] for a in answers} <= offered
+                assert k.fhir_item_type(q) == "choice"
+
+
+def test_a_code_that_is_not_an_option_reads_as_nothing(bank: Bank) -> None:
+    for q in bank.questions:
+        k = kind_of(q)
+        assert k.fhir_from_code(q, "not-a-code") is None
+        assert "not-a-code" not in k.fhir_codes(q)

@@ -35,7 +35,7 @@ def joined(message: str, parts: Sequence[str]) -> str:
     return out
 
 
-def either(parts: Sequence[str]) -> str:
+def any_of(parts: Sequence[str]) -> str:
     """ "a or b or c": values or answers, any of which would do."""
     return joined(_("{first} or {second}"), parts)
 
@@ -88,7 +88,7 @@ def _question_words(bank: Bank, leaf: Leaf) -> str:
     if leaf.op == "equals":
         return _("{question} is answered {answer}").format(question=name, answer=_answer(q, want))
     if leaf.op == "in" and isinstance(want, list | tuple):
-        answers = either([_answer(q, w) for w in want])
+        answers = any_of([_answer(q, w) for w in want])
         return _("{question} is answered {answer}").format(question=name, answer=answers)
     if leaf.op == "contains":
         return _("'{option}' is chosen for {question}").format(
@@ -123,7 +123,7 @@ def result_words(bank: Bank, leaf: Leaf) -> str:
         return describe(leaf)
     wanted = list(want) if isinstance(want, list | tuple) else [want]
     shown = [_fact_value(bank, fact.takes, w) for w in wanted]
-    values = either(shown) if isinstance(want, list | tuple) else shown[0]
+    values = any_of(shown) if isinstance(want, list | tuple) else shown[0]
     item = ""
     if op == "contains":
         if fact.takes == "flags":

@@ -4,17 +4,20 @@ and text questions lives here, and the rest of the code asks `kind_of(q)`.
 Each kind knows which conditions apply to it and where its options come from (for the bank
 reader), how to read a typed reply and a value from an answers file, what a person types to give
 a value (for the demo), how an answer reads and how to ask for one (plain text: the screen
-adds the styling), and how it is written in FHIR. Adding a kind means a new class here, an entry
-in `Kind` (model.py), and its tests; `kind_of` ends in `assert_never`, so mypy names any place
-that was missed. Pure: no I/O, no Rich.
+adds the styling), and its FHIR: the item type, the value[x] keys it writes and reads, how an
+answer and an enableWhen value are written, and the codes its answers go by. Adding a kind means
+a new class here, an entry in `Kind` (model.py), and its tests; `kind_of` ends in
+`assert_never`, so mypy names any place that was missed. Pure: no I/O, no Rich.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal, NamedTuple, assert_never
+from collections.abc import Callable
+from typing import Any, ClassVar, NamedTuple, assert_never
 
 from screener.core import typed
-from screener.core.model import NONE_OPTION, Kind, Question, Value
+from screener.core.fhirnames import YES_NO_CODES, YES_NO_SYSTEM
+from screener.core.model import NONE_OPTION, Kind, Option, Question, Value
 from screener.core.safetext import clean, did_you_mean, one_line, show_value
 from screener.i18n import _, pgettext
 
@@ -104,12 +107,15 @@ def help_words() -> frozenset[str]:
     return frozenset({"help", pgettext("typed word: list the keys", "help")})
 
 
-# Where a kind's options come from: fixed (yes, no), the question's own list, its scale's, or
-# none at all.
-Options = Literal["fixed", "own", "scale", "none"]
+# FHIR's value[x] keys for the answers screener writes and reads.
+VALUE_BOOLEAN = "valueBoolean"
+VALUE_CODING = "valueCoding"
+VALUE_INTEGER = "valueInteger"
+VALUE_STRING = "valueString"
+_BOOLEAN_OR_CODING = (VALUE_BOOLEAN, VALUE_CODING)  # a yes/no that takes "I don't know"
 
 
-class Reply(NamedTuple):
+class TypedAnswer(NamedTuple):
     """A typed line read as an answer: its value, or a hint saying what to type instead."""
 
     value: Value = None
@@ -121,13 +127,21 @@ class QuestionKind:
 
     kind: ClassVar[Kind]
     ops: ClassVar[tuple[str, ...]]  # the condition operators that apply (bank `show_if` etc.)
-    options: ClassVar[Options]
+    # Where the options come from: fixed (`fixed_options`), the question's own list, its
+    # scale's, or none at all (written text, which cannot take "I don't know" either).
+    fixed_options: ClassVar[tuple[Option, ...] | None] = None
+    own_options: ClassVar[bool] = False
+    on_scale: ClassVar[bool] = False
+    written: ClassVar[bool] = False
     can_count: ClassVar[bool] = False  # may carry a criterion or a role (only yes/no)
-    fhir_type: ClassVar[str] = "choice"
-    fhir_value: ClassVar[str] = "valueCoding"
     repeats: ClassVar[bool] = False
+    # FHIR: the item type and value[x] key of a plain (not coded) answer; a coded kind answers
+    # with Codings from answer options, and a choice item.
+    fhir_type: ClassVar[str] = "choice"
+    fhir_value: ClassVar[str] = VALUE_CODING
+    fhir_accepts: ClassVar[tuple[str, ...]] = (VALUE_CODING,)  # value[x] keys read
 
-    def read(self, q: Question, text: str) -> Reply:
+    def read(self, q: Question, text: str) -> TypedAnswer:
         """A typed line (not empty, not a command) as an answer to `q`."""
         raise NotImplementedError
 
@@ -155,12 +169,93 @@ class QuestionKind:
         """What to type, said again after a reply that did not fit."""
         raise NotImplementedError
 
-    def retry(self, q: Question, problem: str) -> Reply:
-        return Reply(hint=f"{problem} {self.expected(q)}")
+    def retry(self, q: Question, problem: str) -> TypedAnswer:
+        return TypedAnswer(hint=f"{problem} {self.expected(q)}")
 
     def fhir_values(self, value: Value) -> list[object]:
         """The FHIR answer values for a stored value (codes for the coded kinds)."""
         return [value]
+
+    # --- FHIR ---------------------------------------------------------------------------
+
+    def fhir_coded(self, q: Question) -> bool:
+        """Whether `q` is answered with Codings from answer options (a choice item)."""
+        return self.fhir_value == VALUE_CODING
+
+    def fhir_item_type(self, q: Question) -> str:
+        return "choice" if self.fhir_coded(q) else self.fhir_type
+
+    def fhir_keys(self, q: Question) -> tuple[str, ...]:
+        """The value[x] keys an answer to `q` may use in a QuestionnaireResponse."""
+        return self.fhir_accepts
+
+    def fhir_option_values(self, q: Question) -> tuple[Value, ...]:
+        """The stored values a coded item offers as answer options, in order."""
+        return tuple(o.value for o in q.options)
+
+    def fhir_code(self, q: Question, value: object) -> tuple[str, str | None]:
+        """The code of a stored value, and its code system when the kind fixes one (None: the
+        code system of the question's own options or scale)."""
+        return str(value), None
+
+    def fhir_from_code(self, q: Question, code: str) -> Value:
+        """The stored value a Coding's code names, or None when it names none."""
+        return next((o.value for o in q.options if str(o.value) == code), None)
+
+    def fhir_codes(self, q: Question) -> list[str]:
+        """Every code an answer to `q` may give, for a message saying which."""
+        return [str(o.value) for o in q.options]
+
+    def fhir_read(self, q: Question, key: str, value: object) -> tuple[Value, str | None]:
+        """A plain (not Coding) answer value given under `key`, one of `fhir_keys`, as stored,
+        or a message saying what is wrong with it. This reads valueBoolean, valueString and
+        valueInteger (an option's value); a kind that takes another key reads it itself."""
+        if key == VALUE_BOOLEAN:
+            if isinstance(value, bool):
+                return value, None
+            return None, _("expected true or false, got {value}").format(value=show_value(value))
+        if key == VALUE_STRING:
+            if isinstance(value, str):
+                return value, None
+            return None, _("expected text, got {value}").format(value=show_value(value))
+        if isinstance(value, bool) or not isinstance(value, int):  # VALUE_INTEGER
+            return None, _("expected a whole number, got {value}").format(value=show_value(value))
+        if any(o.value == value and type(o.value) is int for o in q.options):
+            return value, None
+        codes = self.fhir_codes(q)
+        return None, _("{value} is not an option of {id} ({codes}){hint}").format(
+            value=show_value(value),
+            id=q.id,
+            codes=", ".join(codes),
+            hint=did_you_mean(str(value), codes),
+        )
+
+    def fhir_answers(
+        self, q: Question, value: Value, coding: Callable[[object], object]
+    ) -> list[dict[str, Any]]:
+        """The `answer` list of a QuestionnaireResponse item: empty when skipped;
+        `coding(v)` makes the Coding of a stored value for a coded item."""
+        if value is None:
+            return []
+        if self.fhir_coded(q):
+            return [{VALUE_CODING: coding(v)} for v in self.fhir_values(value)]
+        return [{self.fhir_value: v} for v in self.fhir_values(value)]
+
+    def fhir_enable(
+        self, q: Question, coding: Callable[[object], object]
+    ) -> tuple[str, Callable[[object], object]]:
+        """The enableWhen answer[x] key that tests `q`, and how a value is written in it."""
+        key = VALUE_CODING if self.fhir_coded(q) else self.fhir_value
+        answer = "answer" + key.removeprefix("value")  # valueBoolean -> answerBoolean
+        return answer, (coding if self.fhir_coded(q) else _as_is)
+
+    def fhirpath_test(self, q: Question, value: object, quote: Callable[[str], str]) -> str:
+        """A FHIRPath test on one answer's `value` that it is `value`."""
+        if self.fhir_coded(q):
+            return f"value.code = {quote(self.fhir_code(q, value)[0])}"
+        if self.fhir_value == VALUE_BOOLEAN:
+            return f"value = {str(value).lower()}"
+        return f"value = {quote(str(value))}"
 
     def takes(self, q: Question, want: object) -> bool:
         """Whether a condition may compare `q`'s answer with `want`."""
@@ -168,6 +263,10 @@ class QuestionKind:
 
     def __repr__(self) -> str:
         return f"<{self.kind.value} kind>"
+
+
+def _as_is(value: object) -> object:
+    return value
 
 
 def _number(q: Question, value: object) -> int:
@@ -184,20 +283,50 @@ def _short(text: str) -> str:
     return shown if len(shown) <= 20 else shown[:19] + "…"
 
 
-class YesNo(QuestionKind):
+class YesNoKind(QuestionKind):
     kind = Kind.YES_NO
     ops = ("equals", "in")
-    options = "fixed"
+    # The bank's own labels for the stored values, as a choice question's would be: a screen
+    # shows an answer through `label`, in the person's language.
+    fixed_options = (Option(True, "yes"), Option(False, "no"))
     can_count = True
     fhir_type = "boolean"
-    fhir_value = "valueBoolean"
+    fhir_value = VALUE_BOOLEAN
+    fhir_accepts = (VALUE_BOOLEAN,)
 
-    def read(self, q: Question, text: str) -> Reply:
+    def fhir_coded(self, q: Question) -> bool:
+        """A yes/no that takes "I don't know" is a choice of three (yes, no, don't know): a
+        boolean item cannot offer a third answer."""
+        return q.unknown
+
+    def fhir_keys(self, q: Question) -> tuple[str, ...]:
+        return _BOOLEAN_OR_CODING if q.unknown else self.fhir_accepts
+
+    def fhir_option_values(self, q: Question) -> tuple[Value, ...]:
+        return (True, False)
+
+    def fhir_code(self, q: Question, value: object) -> tuple[str, str | None]:
+        if isinstance(value, bool):  # HL7's Y and N (table 0136)
+            return YES_NO_CODES[value], YES_NO_SYSTEM
+        return str(value), None
+
+    def fhir_from_code(self, q: Question, code: str) -> Value:
+        return next((v for v, c in YES_NO_CODES.items() if c == code), None)
+
+    def fhir_codes(self, q: Question) -> list[str]:
+        return list(YES_NO_CODES.values())
+
+    def fhirpath_test(self, q: Question, value: object, quote: Callable[[str], str]) -> str:
+        if self.fhir_coded(q) and isinstance(value, bool):
+            return f"value.code = {quote(YES_NO_CODES[value])}"
+        return f"value = {str(value).lower()}"
+
+    def read(self, q: Question, text: str) -> TypedAnswer:
         low = text.lower()
         if is_yes(low):
-            return Reply(True)
+            return TypedAnswer(True)
         if is_no(low):
-            return Reply(False)
+            return TypedAnswer(False)
         return self.retry(q, _("'{reply}' is not an answer here.").format(reply=_short(text)))
 
     def check(self, q: Question, value: object) -> tuple[Value, str | None]:
@@ -227,16 +356,17 @@ class YesNo(QuestionKind):
         return isinstance(want, bool)
 
 
-class Scale(QuestionKind):
+class ScaleKind(QuestionKind):
     kind = Kind.SCALE
     ops = ("equals", "in", "at_least")
-    options = "scale"
+    on_scale = True
+    fhir_accepts = (VALUE_CODING, VALUE_INTEGER)
 
-    def read(self, q: Question, text: str) -> Reply:
+    def read(self, q: Question, text: str) -> TypedAnswer:
         allowed = [int(o.value) for o in q.options]
         value = typed.number(text, min(allowed, default=0), max(allowed, default=-1))
         if value is not None and value in allowed:
-            return Reply(value)
+            return TypedAnswer(value)
         return self.retry(q, _("'{reply}' is not on the scale.").format(reply=_short(text)))
 
     def check(self, q: Question, value: object) -> tuple[Value, str | None]:
@@ -261,15 +391,15 @@ class Scale(QuestionKind):
         return _("Type a number from {low} to {high}.").format(low=low, high=high)
 
 
-class Choice(QuestionKind):
+class ChoiceKind(QuestionKind):
     kind = Kind.CHOICE
     ops = ("equals", "in")
-    options = "own"
+    own_options = True
 
-    def read(self, q: Question, text: str) -> Reply:
+    def read(self, q: Question, text: str) -> TypedAnswer:
         chosen = typed.number(text, 1, len(q.options))
         if chosen is not None:
-            return Reply(q.options[chosen - 1].value)
+            return TypedAnswer(q.options[chosen - 1].value)
         return self.retry(q, _("'{reply}' is not one of the choices.").format(reply=_short(text)))
 
     def check(self, q: Question, value: object) -> tuple[Value, str | None]:
@@ -303,22 +433,22 @@ class Choice(QuestionKind):
         return _("Type a number from 1 to {count}.").format(count=len(q.options))
 
 
-class Multi(QuestionKind):
+class MultiKind(QuestionKind):
     kind = Kind.MULTI
     ops = ("contains", "at_least")
-    options = "own"
+    own_options = True
     repeats = True
 
-    def read(self, q: Question, text: str) -> Reply:
+    def read(self, q: Question, text: str) -> TypedAnswer:
         chosen = typed.numbers(text, 1, len(q.options))
         if chosen is not None:
             picked = set(chosen)
             value = tuple(str(o.value) for i, o in enumerate(q.options, 1) if i in picked)
             if NONE_OPTION in value and len(value) > 1:
-                return Reply(
+                return TypedAnswer(
                     hint=_("'None' cannot go with other choices. Type it alone, or leave it out.")
                 )
-            return Reply(value)
+            return TypedAnswer(value)
         return self.retry(q, _("'{reply}' is not a list of choices.").format(reply=_short(text)))
 
     def check(self, q: Question, value: object) -> tuple[Value, str | None]:
@@ -362,17 +492,18 @@ class Multi(QuestionKind):
         return list(value) if isinstance(value, tuple) else [value]
 
 
-class Text(QuestionKind):
+class TextKind(QuestionKind):
     kind = Kind.TEXT
     ops = ("equals", "in")
-    options = "none"
+    written = True
     fhir_type = "string"
-    fhir_value = "valueString"
+    fhir_value = VALUE_STRING
+    fhir_accepts = (VALUE_STRING,)
 
-    def read(self, q: Question, text: str) -> Reply:
+    def read(self, q: Question, text: str) -> TypedAnswer:
         if len(text) > MAX_TEXT_ANSWER:
-            return Reply(hint=_too_long_answer(len(text)))
-        return Reply(_as_typed(text))
+            return TypedAnswer(hint=_too_long_answer(len(text)))
+        return TypedAnswer(_as_typed(text))
 
     def check(self, q: Question, value: object) -> tuple[Value, str | None]:
         if isinstance(value, str) and len(value) > MAX_TEXT_ANSWER:
@@ -434,15 +565,15 @@ def kind_of(q: Question | Kind) -> QuestionKind:
 def _make(kind: Kind) -> QuestionKind:
     match kind:
         case Kind.YES_NO:
-            return YesNo()
+            return YesNoKind()
         case Kind.SCALE:
-            return Scale()
+            return ScaleKind()
         case Kind.CHOICE:
-            return Choice()
+            return ChoiceKind()
         case Kind.MULTI:
-            return Multi()
+            return MultiKind()
         case Kind.TEXT:
-            return Text()
+            return TextKind()
         case _:
             assert_never(kind)
 
@@ -450,9 +581,4 @@ def _make(kind: Kind) -> QuestionKind:
 def fhir_answer(q: Question, value: Value, coding: Any) -> list[dict[str, Any]]:
     """The `answer` list of a QuestionnaireResponse item: empty when skipped; `coding(v)`
     makes a Coding for a coded kind."""
-    if value is None:
-        return []
-    k = kind_of(q)
-    if k.fhir_value == "valueCoding":
-        return [{"valueCoding": coding(v)} for v in k.fhir_values(value)]
-    return [{k.fhir_value: v} for v in k.fhir_values(value)]
+    return kind_of(q).fhir_answers(q, value, coding)

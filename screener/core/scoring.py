@@ -128,32 +128,9 @@ def tally(bank: Bank, answers: Answers) -> Counted:
     supervised = claimed and not overridden_by
     uncertain = not screened_out and _supervision_uncertain(plan.prescribed, shown, counted)
 
-    feeding: dict[str, list[Question]] = {key: [] for key in CRITERIA}
-    for q in shown:
-        if q.criterion is not None:
-            feeding[q.criterion].append(q)
     unseen = frozenset() if screened_out else plan.unseen
-    statuses = tuple(
-        [
-            _status(key, feeding[key], counted, supervised, uncertain, key in unseen)
-            for key in CRITERIA
-        ]
-    )
-    # One look at each status (a caseload tallies thousands of files).
-    met_: list[str] = []
-    open_list: list[str] = []
-    unknown_: list[str] = []
-    doubtful = 0
-    for key, st in zip(CRITERIA, statuses, strict=True):
-        if st is _MET:
-            met_.append(key)
-        elif st is _UNANSWERED:
-            open_list.append(key)
-        elif st is _UNKNOWN:
-            unknown_.append(key)
-        elif st is _UNCERTAIN:
-            doubtful += 1
-    met, open_, unknown = tuple(met_), tuple(open_list), tuple(unknown_)
+    feeding, statuses = _statuses(shown, counted, supervised, uncertain, unseen)
+    met, open_, unknown, doubtful = _by_status(statuses)
     count, count_max = len(met), len(met) + len(open_) + doubtful + len(unknown)
     physical = not supervised and any(k in met for k in SUPERVISION_EXCLUDED)
     flags = tuple([f for f, holds in plan.flags if holds(counted, counted, _NO_ORDER)])
@@ -184,6 +161,48 @@ def tally(bank: Bank, answers: Answers) -> Counted:
         overridden_by=overridden_by,
         not_reached=tuple([q.id for q in shown if q.id not in values and q.role is not _CONSENT]),
     )
+
+
+def _statuses(
+    shown: list[Question],
+    counted: Mapping[str, Value],
+    supervised: bool,
+    uncertain: bool,
+    unseen: frozenset[str],
+) -> tuple[dict[str, list[Question]], tuple[Status, ...]]:
+    """Each criterion's questions that apply, and its status, in CRITERIA order."""
+    feeding: dict[str, list[Question]] = {key: [] for key in CRITERIA}
+    for q in shown:
+        if q.criterion is not None:
+            feeding[q.criterion].append(q)
+    statuses = tuple(
+        [
+            _status(key, feeding[key], counted, supervised, uncertain, key in unseen)
+            for key in CRITERIA
+        ]
+    )
+    return feeding, statuses
+
+
+def _by_status(
+    statuses: tuple[Status, ...],
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], int]:
+    """The criteria met, unanswered and unknown, and how many are uncertain: one look at each
+    status (a caseload tallies thousands of files)."""
+    met: list[str] = []
+    open_: list[str] = []
+    unknown: list[str] = []
+    doubtful = 0
+    for key, st in zip(CRITERIA, statuses, strict=True):
+        if st is _MET:
+            met.append(key)
+        elif st is _UNANSWERED:
+            open_.append(key)
+        elif st is _UNKNOWN:
+            unknown.append(key)
+        elif st is _UNCERTAIN:
+            doubtful += 1
+    return tuple(met), tuple(open_), tuple(unknown), doubtful
 
 
 def score(bank: Bank, answers: Answers) -> Result:

@@ -7,14 +7,12 @@ read wherever an answers file is: `parse_answers` hands it to `screener.files.fh
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple, TypeAlias
 
 from screener import i18n
-from screener.core.conditions import applicable
 from screener.core.kinds import kind_of
 from screener.core.model import (
     NONE_OPTION,
@@ -25,14 +23,15 @@ from screener.core.model import (
     Question,
     Role,
     Value,
-    version_key,
 )
 from screener.core.safetext import clean, one_line, show_value
 from screener.errors import AnswersError
 from screener.files import located
+from screener.files.answered import missing as missing  # the CLI and tests ask answers for it
+from screener.files.answered import older_version_notes
 from screener.files.problems import Hint, Problems, at
 from screener.files.readfile import read_text
-from screener.i18n import _, ngettext, pgettext
+from screener.i18n import _, pgettext
 
 FORMAT = "screener-answers/1"
 # Keys a summary may carry beside the answers (a JSON export adds the result); ignored here.
@@ -123,48 +122,6 @@ def _check(filename: str, doc: located.Located, bank: Bank) -> Read:
         if fhirin.is_resource(doc.data):
             return Read(*fhirin.read_response(doc, bank, filename), fhir=True)
     return Read(*_Checker(filename, doc, bank).check())
-
-
-def older_version_notes(bank: Bank, answers: Answers, filename: str) -> list[str]:
-    """Warnings for answers given to another version of the bank, each naming its questions:
-    answers the bank no longer asks of these answers (they are ignored), and answers to
-    questions whose meaning has changed since (they are counted as given)."""
-    if answers.bank_version == bank.version or answers.perspective not in bank.perspectives:
-        return []
-    values = answers.values
-    shown, _counted = applicable(bank.about(answers.perspective), values)
-    asked = {q.id for q in shown}
-    notes = []
-    ignored = [qid for qid, value in values.items() if value is not None and qid not in asked]
-    if ignored:
-        notes.append(
-            ngettext(
-                "{n} answer is to a question this version does not ask here: {ids}; it is ignored",
-                "{n} answers are to questions this version does not ask here: {ids}; they "
-                "are ignored",
-                len(ignored),
-            ).format(n=len(ignored), ids=", ".join(ignored))
-        )
-    given = version_key(answers.bank_version)
-    changed = [
-        qid
-        for qid, value in values.items()
-        if value is not None
-        and qid in asked
-        and (q := bank.question(qid)).changed_in
-        and given < version_key(q.changed_in)
-    ]
-    if changed:
-        notes.append(
-            ngettext(
-                "{n} answered question has changed meaning since that version: {ids}; its "
-                "answer is counted as given",
-                "{n} answered questions have changed meaning since that version: {ids}; their "
-                "answers are counted as given",
-                len(changed),
-            ).format(n=len(changed), ids=", ".join(changed))
-        )
-    return [f"{filename}: {note}" for note in notes]
 
 
 def check_value(q: Question, value: object) -> tuple[Value, str | None]:
@@ -471,13 +428,6 @@ def _plain(value: Value) -> bool | int | str | list[str] | None:
 
 def _show(value: object) -> str:
     return show_value(value)
-
-
-def missing(bank: Bank, values: Mapping[str, Value], perspective: str | None = None) -> list[str]:
-    """Ids of the questions that apply given `values` but have no answer (consent aside), as
-    asked in `perspective` (the bank's first when None)."""
-    shown, _ = applicable(bank.about(perspective or next(iter(bank.perspectives))), values)
-    return [q.id for q in shown if q.id not in values and q.role is not Role.CONSENT]
 
 
 def suggest_save_path(folder: Path, today: date) -> Path:

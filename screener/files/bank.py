@@ -6,8 +6,9 @@ refuse a bad bank before it asks anything.
 
 The reader is built in layers, one per part of the bank: bank_fields (typed access to any
 value), bank_conditions (`show_if`, `overridden_if`, `when`), bank_results (flags, referrals,
-caveats, emergency, helplines), and here the bank itself: its top, perspectives, sources,
-criteria, scales, sections and questions.
+caveats, emergency, helplines), bank_questions (sections and questions), bank_checks (checks
+across the parts), and here the bank's structure: its top, perspectives, sources, criteria
+and scales, read in order into a Bank.
 """
 
 from __future__ import annotations
@@ -20,37 +21,29 @@ from types import MappingProxyType
 from typing import Any, TypeAlias
 
 from screener import i18n
-from screener.core.conditions import question_names
-from screener.core.kinds import kind_of
 from screener.core.model import (
     CRITERIA,
-    UNKNOWN,
     WITHDRAWAL_SCALE,
     Band,
     Bank,
-    Caveat,
-    Flag,
-    Kind,
     Option,
-    Question,
-    Referral,
-    Role,
     Scale,
-    Section,
     Source,
     version_key,
 )
 from screener.core.safetext import clean, one_line, show_value
 from screener.errors import BankError
 from screener.files import bank_language, prepared, yamlsrc
-from screener.files.bank_fields import ID, describe
-from screener.files.bank_results import Results
+from screener.files.bank_checks import Checks
+from screener.files.bank_fields import ID, value_in_words
+from screener.files.bank_questions import QUESTION_KEYS as QUESTION_KEYS  # the schema's test
+from screener.files.bank_questions import SECTION_KEYS as SECTION_KEYS
 from screener.files.prepared import BANK_FILE as BANK_FILE  # where the built-in bank is
 from screener.files.prepared import SCHEMA_FILE as SCHEMA_FILE
 from screener.files.prepared import default_path as default_path
 from screener.files.problems import Hint, Problems, at
 from screener.files.readfile import read_text
-from screener.i18n import N_, _, ngettext
+from screener.i18n import _
 
 BANK_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")  # used with fullmatch
 _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s|]+")
@@ -60,13 +53,6 @@ TOP_KEYS = {
     "id", "version", "title", "canonical", "publisher", "date", "language", "languages",
     "perspectives", "sources", "criteria", "scales", "sections", "flags", "referrals", "caveats",
     "emergency", "helplines",
-}  # fmt: skip
-SECTION_KEYS = {
-    "id", "title", "intro", "show_if", "show_emergency", "questions", "perspective", "unknown",
-}  # fmt: skip
-QUESTION_KEYS = {
-    "id", "kind", "text", "short", "why", "source", "criterion", "role", "scale", "options",
-    "show_if", "required", "overridden_if", "unknown", "changed_in",
 }  # fmt: skip
 
 
@@ -212,14 +198,12 @@ def _translated(
     return translated._replace(language=language, untranslated=untranslated), [], warnings
 
 
-class _Reader(Results):
+class _Reader(Checks):
     """Builds the Bank while collecting every problem with its place."""
 
     def __init__(self, filename: str, doc: yamlsrc.Located) -> None:
         super().__init__(filename, doc)
         self.source_ids: set[str] = set()
-        self.question_paths: dict[str, yamlsrc.Path] = {}
-        self.read_questions: list[Question] = []  # duplicates too, so one mistake is one problem
 
     # --- the bank -----------------------------------------------------------------------
 
@@ -244,32 +228,8 @@ class _Reader(Results):
         self.check_every_question_is_read(sections, [*flags, *referrals, *caveats])
         emergency = self.read_emergency(top.get("emergency"))
         helplines = self.read_helplines(top.get("helplines"))
-        for where, sid in self.source_uses:
-            if sid not in self.source_ids:
-                self.error(
-                    where,
-                    _("{value} is not in sources{hint}"),
-                    value=show_value(sid),
-                    hint=Hint(sid, self.source_ids),
-                )
-        version = top.get("version")
-        if version is not None and not isinstance(version, str):
-            self.error(
-                ("version",),
-                _('expected quoted text like "1.0.0", got {value}'),
-                value=describe(version),
-            )
-        elif isinstance(version, str) and clean(version) != version:
-            self.error(("version",), _("must not contain control characters"))
-        elif isinstance(version, str):
-            for q in self.questions.values():
-                if q.changed_in and version_key(q.changed_in) > version_key(version):
-                    self.error(
-                        self.question_path(q, "changed_in"),
-                        _("{value} is later than the bank's version {version}"),
-                        value=show_value(q.changed_in),
-                        version=show_value(version),
-                    )
+        self.check_sources_used()
+        version = self.version(top.get("version"))
         language = self.text(top, "language", (), required=False) or "en"
         titles = self.wording(top, "title", ())
         title = titles if isinstance(titles, str) else next(iter(titles.values()), "")
@@ -296,6 +256,38 @@ class _Reader(Results):
             path=self.filename,
             warnings=tuple(self.warnings.lines()),
         )
+
+    def check_sources_used(self) -> None:
+        """Every source a part cites is one the bank lists."""
+        for where, sid in self.source_uses:
+            if sid not in self.source_ids:
+                self.error(
+                    where,
+                    _("{value} is not in sources{hint}"),
+                    value=show_value(sid),
+                    hint=Hint(sid, self.source_ids),
+                )
+
+    def version(self, version: object) -> object:
+        """The bank's version as given, checked: quoted text, and no question changed later."""
+        if version is not None and not isinstance(version, str):
+            self.error(
+                ("version",),
+                _('expected quoted text like "1.0.0", got {value}'),
+                value=value_in_words(version),
+            )
+        elif isinstance(version, str) and clean(version) != version:
+            self.error(("version",), _("must not contain control characters"))
+        elif isinstance(version, str):
+            for q in self.questions.values():
+                if q.changed_in and version_key(q.changed_in) > version_key(version):
+                    self.error(
+                        self.question_path(q, "changed_in"),
+                        _("{value} is later than the bank's version {version}"),
+                        value=show_value(q.changed_in),
+                        version=show_value(version),
+                    )
+        return version
 
     def bank_id(self, top: Mapping[str, Any]) -> str:
         value = top.get("id")
@@ -363,7 +355,7 @@ class _Reader(Results):
         self.error(
             ("date",),
             _("expected a date like 2026-12-01, got {value}"),
-            value=describe(value),
+            value=value_in_words(value),
         )
         return ""
 
@@ -431,7 +423,7 @@ class _Reader(Results):
                 self.error(
                     (*path, "items"),
                     _("expected a whole number, got {value}"),
-                    value=describe(items),
+                    value=value_in_words(items),
                 )
                 items = 0
             if counted and items == 0:
@@ -514,307 +506,6 @@ class _Reader(Results):
                 (*path, "ranges"), _("ranges must end at the scale total, {total}"), total=total
             )
         return tuple(bands), self.text(m, "note", path, required=False), self.sources(m, path)
-
-    # --- sections and questions ---------------------------------------------------------
-
-    def read_sections(self, value: object) -> list[Section]:
-        out: list[Section] = []
-        seen: set[str] = set()
-        for i, item in enumerate(self.items(value, ("sections",))):
-            path: yamlsrc.Path = ("sections", i)
-            m = self.mapping(item, path, SECTION_KEYS, ("id", "title", "questions"))
-            if m is None:
-                continue
-            sid = self.unique(m, path, seen, N_("duplicate section id {id}"))
-            self.reading = self.perspective_key(m, path)
-            show_if = self.condition(m.get("show_if"), (*path, "show_if"), self.earlier_only())
-            unknown = self.flag(m, "unknown", path)
-            questions = [
-                q
-                for j, qitem in enumerate(self.items(m.get("questions"), (*path, "questions")))
-                if (q := self.question(qitem, (*path, "questions", j), sid, unknown)) is not None
-            ]
-            out.append(
-                Section(
-                    id=sid,
-                    title=self.text(m, "title", path),
-                    intro=self.wording(m, "intro", path),
-                    show_if=show_if,
-                    show_emergency=self.flag(m, "show_emergency", path),
-                    questions=tuple(questions),
-                    perspective=self.reading,
-                )
-            )
-            self.reading = None
-        if value is not None and not out:
-            self.error(("sections",), _("the bank has no sections"))
-        return out
-
-    def question(
-        self, value: object, path: yamlsrc.Path, section: str, unknown: bool = False
-    ) -> Question | None:
-        """One question; `unknown` is its section's `unknown`, which it may set otherwise."""
-        m = self.mapping(value, path, QUESTION_KEYS, ("id", "kind", "text"))
-        if m is None:
-            return None
-        qid = self.ident(m, "id", path)
-        if qid in self.questions:
-            self.error(
-                (*path, "id"),
-                _("duplicate question id {id} (first used on line {line})"),
-                id=show_value(qid),
-                line=self.questions[qid].line,
-            )
-        kind = self.enum(Kind, m, "kind", path) or Kind.YES_NO
-        role = self.enum(Role, m, "role", path) if "role" in m else None
-        criterion = m.get("criterion")
-        if criterion is not None and criterion not in CRITERIA:
-            self.error(
-                (*path, "criterion"),
-                _("{value} is not a criterion{hint}"),
-                value=show_value(criterion),
-                hint=Hint(criterion, CRITERIA),
-            )
-            criterion = None
-        if criterion is not None and not kind_of(kind).can_count:
-            self.error((*path, "kind"), _("a criterion question must be yes_no"))
-        if role is not None and not kind_of(kind).can_count:
-            self.error((*path, "kind"), _("a {role} question must be yes_no"), role=role.value)
-        options = self.question_options(m, path, kind)
-        scale = m.get("scale")
-        if kind_of(kind).options == "scale":
-            if scale not in self.scales:
-                self.error(
-                    (*path, "scale"),
-                    _("{value} is not a scale in 'scales'{hint}"),
-                    value=show_value(scale),
-                    hint=Hint(scale, self.scales),
-                )
-            else:
-                options = self.scales[scale].options
-        elif scale is not None:
-            self.error((*path, "scale"), _("only scale questions name a scale"))
-        earlier = self.earlier_only()
-        show_if = self.condition(m.get("show_if"), (*path, "show_if"), earlier)
-        overridden_if = None
-        if "overridden_if" in m:
-            if role is not Role.PRESCRIBED_ONLY:
-                self.error(
-                    (*path, "overridden_if"), _("only the prescribed_only question has this")
-                )
-            overridden_if = self.condition(m["overridden_if"], (*path, "overridden_if"), earlier)
-        required = self.flag(m, "required", path)
-        unknown = self.unknown(m, path, kind, role, options, unknown)
-        changed_in = m.get("changed_in")
-        if changed_in is not None and (
-            not isinstance(changed_in, str) or not _VERSION.fullmatch(changed_in)
-        ):
-            self.error(
-                (*path, "changed_in"),
-                _('expected a quoted bank version like "2.0.0", got {value}'),
-                value=describe(changed_in),
-            )
-            changed_in = None
-        q = Question(
-            id=qid,
-            section=section,
-            kind=kind,
-            text=self.wording(m, "text", path),
-            short=self.text(m, "short", path, required=False) or qid.replace("_", " "),
-            why=self.text(m, "why", path, required=False),
-            source=self.sources(m, path),
-            options=options,
-            criterion=criterion if isinstance(criterion, str) else None,
-            role=role,
-            scale=scale if kind_of(kind).options == "scale" and isinstance(scale, str) else None,
-            show_if=show_if,
-            overridden_if=overridden_if,
-            required=required,
-            line=self.doc.line(path),
-            unknown=unknown,
-            changed_in=changed_in or "",
-        )
-        self.read_questions.append(q)
-        if qid not in self.questions:
-            self.questions[qid] = q
-            self.question_paths[qid] = path
-            self.asked_in[qid] = self.reading
-        return q
-
-    def unknown(
-        self,
-        m: Mapping[str, Any],
-        path: yamlsrc.Path,
-        kind: Kind,
-        role: Role | None,
-        options: tuple[Option, ...],
-        default: bool,
-    ) -> bool:
-        """Whether "I don't know" is an answer: the question's own `unknown`, else its
-        section's. A section's leaves out the consent question and text questions, which
-        cannot take it; the question's own says so as a problem."""
-        said = "unknown" in m
-        allowed = self.flag(m, "unknown", path) if said else default
-        if not allowed:
-            return False
-        if role is Role.CONSENT or kind_of(kind).options == "none":
-            if said:
-                self.error(
-                    (*path, "unknown"),
-                    _("the consent question and text questions cannot take 'I don't know'"),
-                )
-            return False
-        if any(o.value == UNKNOWN for o in options):
-            self.error(
-                (*path, "options"),
-                _(
-                    "{value} is the stored 'I don't know' answer of a question with unknown: "
-                    "true; give this option another value"
-                ),
-                value=show_value(UNKNOWN),
-            )
-        return True
-
-    def question_options(
-        self, m: Mapping[str, Any], path: yamlsrc.Path, kind: Kind
-    ) -> tuple[Option, ...]:
-        value = m.get("options")
-        source = kind_of(kind).options
-        if source == "fixed":
-            if value is not None:
-                self.error((*path, "options"), _("yes_no questions have fixed options (yes, no)"))
-            # The bank's own labels for the stored values, as a choice question's would be:
-            # a screen shows an answer through kind_of(q).label, in the person's language.
-            return (Option(True, "yes"), Option(False, "no"))
-        if source != "own":
-            if value is not None:
-                self.error(
-                    (*path, "options"), _("{kind} questions take no options"), kind=kind.value
-                )
-            return ()
-        out: list[Option] = []
-        for i, item in enumerate(self.items(value, (*path, "options"))):
-            where = (*path, "options", i)
-            o = self.mapping(item, where, {"value", "label"}, ("value", "label"))
-            if o is None:
-                continue
-            v = o.get("value")
-            if not isinstance(v, str) or not ID.fullmatch(v):
-                self.error(
-                    (*where, "value"),
-                    _("{value} is not a valid option value"),
-                    value=show_value(v),
-                )
-                continue
-            if any(x.value == v for x in out):
-                self.error(
-                    (*where, "value"), _("duplicate option value {value}"), value=show_value(v)
-                )
-            out.append(Option(v, self.text(o, "label", where)))
-        if value is None:  # a choice nobody could answer
-            self.error(path, _("missing required key {key}"), key=show_value("options"))
-        elif len(out) < 2:
-            self.error((*path, "options"), _("give at least two options"))
-        return tuple(out)
-
-    def check_roles_and_coverage(self) -> None:
-        # One question of each role wherever the questions are asked: a bank with two
-        # perspectives may have a consent (or gate) question in each one's own sections.
-        several = len(self.perspectives) > 1
-        reported: set[str] = set()
-        for perspective in self.perspectives or {"self": ""}:
-            seen: dict[Role, Question] = {}
-            for q in self.questions.values():
-                if q.role is None or self.asked_in.get(q.id) not in (None, perspective):
-                    continue
-                if q.role in seen and q.id not in reported:
-                    reported.add(q.id)
-                    if several:
-                        self.error(
-                            self.question_path(q, "role"),
-                            _(
-                                "only one {role} question is allowed in perspective "
-                                "{perspective} ({first} already is)"
-                            ),
-                            role=q.role.value,
-                            perspective=show_value(perspective),
-                            first=repr(seen[q.role].id),
-                        )
-                    else:
-                        self.error(
-                            self.question_path(q, "role"),
-                            _("only one {role} question is allowed ({first} already is)"),
-                            role=q.role.value,
-                            first=repr(seen[q.role].id),
-                        )
-                seen.setdefault(q.role, q)
-        for q in self.questions.values():
-            if q.required and q.role is not None and q.role is not Role.CONSENT:
-                self.error(
-                    self.question_path(q, "required"), _("only the consent question is required")
-                )
-        covered = {q.criterion for q in self.read_questions if q.criterion}
-        missing = [c for c in CRITERIA if c not in covered]
-        if missing:
-            self.error(
-                ("sections",),
-                _("no question covers criteria: {criteria}"),
-                criteria=", ".join(missing),
-            )
-        for sid, scale in self.scales.items():
-            n = sum(1 for q in self.questions.values() if q.scale == sid)
-            if scale.counted and n != scale.items:
-                # The same English either way (as it always read); a translation may inflect.
-                says = ngettext(
-                    "says {items} items, but {n} questions use it",
-                    "says {items} items, but {n} questions use it",
-                    n,
-                )
-                self.error(("scales", sid, "items"), says, items=scale.items, n=n)
-
-    def check_perspectives_asked(self, sections: list[Section]) -> None:
-        """Every declared perspective is asked some questions."""
-        for perspective in self.perspectives:
-            if not any(s.perspective in (None, perspective) and s.questions for s in sections):
-                self.error(
-                    ("perspectives", perspective),
-                    _(
-                        "no section is asked in perspective {value}: give one 'perspective: "
-                        "{value}', or leave 'perspective' out of a section to ask it in every one"
-                    ),
-                    value=perspective,
-                )
-
-    def check_every_question_is_read(
-        self, sections: list[Section], results: list[Flag | Referral | Caveat]
-    ) -> None:
-        """Warn about a question whose answer nothing uses: no criterion, counted scale or
-        role, and no condition (another question's or section's `show_if`, an `overridden_if`,
-        or a flag's, referral's or caveat's `when`) names it. Asking it would cost the person
-        time for nothing. The items of a scale that is not counted are read by nothing unless
-        a condition names them (a caveat that says what they are for, say)."""
-        conditions = [s.show_if for s in sections]
-        conditions += [c for q in self.questions.values() for c in (q.show_if, q.overridden_if)]
-        conditions += [r.when for r in results]
-        named = set().union(*(question_names(c) for c in conditions if c is not None))
-        for q in self.questions.values():
-            scale = self.scales.get(q.scale) if q.scale else None
-            if q.criterion or (scale is not None and scale.counted) or q.role or q.id in named:
-                continue
-            self.warn(
-                self.question_paths[q.id],
-                _(
-                    "question {id} feeds no criterion, scale, flag, referral or caveat, and no "
-                    "other question depends on it: use its answer or remove it"
-                ),
-                id=show_value(q.id),
-            )
-
-    def question_path(self, q: Question, key: str) -> yamlsrc.Path:
-        return (*self.question_paths[q.id], key)
-
-
-_VERSION = re.compile(r"[0-9]{1,9}(\.[0-9]{1,9}){0,3}")
 
 
 def _question_ids(sections: object) -> set[str]:

@@ -2,7 +2,7 @@
 
 A condition names a question asked earlier in the file (a later one is named as such), or for
 referrals and caveats a result (facts.FACTS); the operator must apply to that question's kind
-or that result, and the value must be one it can take. Problems are noted through `Fields`;
+or that result, and the value must be one it can take. Problems are noted through `FieldReader`;
 nothing here prints.
 """
 
@@ -28,7 +28,7 @@ from screener.core.model import (
 )
 from screener.core.safetext import show_value
 from screener.files import yamlsrc
-from screener.files.bank_fields import Fields, describe
+from screener.files.bank_fields import FieldReader, value_in_words
 from screener.files.problems import Hint
 from screener.i18n import N_, _
 
@@ -38,7 +38,7 @@ OPS = ("equals", "in", "contains", "at_least")
 Check = Callable[[object, yamlsrc.Path], None]
 
 
-class Conditions(Fields):
+class Conditions(FieldReader):
     """Reads conditions against what the bank has declared so far."""
 
     def __init__(self, filename: str, doc: yamlsrc.Located) -> None:
@@ -112,7 +112,9 @@ class Conditions(Fields):
         if value is None:
             return None
         if not isinstance(value, dict):
-            self.error(path, _("expected a condition mapping, got {value}"), value=describe(value))
+            self.error(
+                path, _("expected a condition mapping, got {value}"), value=value_in_words(value)
+            )
             return None
         for combiner in ("all", "any"):
             if combiner in value:
@@ -165,35 +167,47 @@ class Conditions(Fields):
             self.error(path, need, ops=", ".join(OPS))
             return None
         name, op, want = value[subject[0]], ops[0], value[ops[0]]
-        where = (*path, op)
         if subject[0] == "result":
             return self.result_leaf(name, op, want, path)
-        if name not in questions:
-            if name in self.questions:
-                self.error(
-                    (*path, "question"),
-                    _(
-                        "{name} is asked only in perspective {perspective}; a condition here "
-                        "can name only questions asked wherever this is"
-                    ),
-                    name=show_value(name),
-                    perspective=show_value(self.asked_in.get(str(name))),
-                )
-            elif name in self.all_ids:
-                self.error(
-                    (*path, "question"),
-                    _("{name} comes later; only earlier questions can be named"),
-                    name=show_value(name),
-                )
-            else:
-                self.error(
-                    (*path, "question"),
-                    _("{name} is not a question{hint}"),
-                    name=show_value(name),
-                    hint=Hint(name, self.all_ids),
-                )
+        q = self.named(name, path, questions)
+        if q is None:
             return None
-        q = questions[name]
+        return self.question_leaf(q, op, want, (*path, op))
+
+    def named(
+        self, name: object, path: yamlsrc.Path, questions: Mapping[str, Question]
+    ) -> Question | None:
+        """The question a condition names, if it is one the condition may name."""
+        if name in questions:
+            assert isinstance(name, str)
+            return questions[name]
+        if name in self.questions:
+            self.error(
+                (*path, "question"),
+                _(
+                    "{name} is asked only in perspective {perspective}; a condition here "
+                    "can name only questions asked wherever this is"
+                ),
+                name=show_value(name),
+                perspective=show_value(self.asked_in.get(str(name))),
+            )
+        elif name in self.all_ids:
+            self.error(
+                (*path, "question"),
+                _("{name} comes later; only earlier questions can be named"),
+                name=show_value(name),
+            )
+        else:
+            self.error(
+                (*path, "question"),
+                _("{name} is not a question{hint}"),
+                name=show_value(name),
+                hint=Hint(name, self.all_ids),
+            )
+        return None
+
+    def question_leaf(self, q: Question, op: str, want: object, where: yamlsrc.Path) -> Leaf | None:
+        """A test of `q`'s answer, if its kind takes `op` and `want`."""
         kind = kind_of(q)
         if op not in kind.ops:
             self.error(
@@ -201,7 +215,7 @@ class Conditions(Fields):
                 _("{op} does not apply to {kind} question {name} (use {ops})"),
                 op=show_value(op),
                 kind=q.kind.value,
-                name=show_value(name),
+                name=show_value(q.id),
                 ops=", ".join(kind.ops),
             )
             return None
@@ -216,7 +230,7 @@ class Conditions(Fields):
             want = tuple(want)
         else:
             self.check_value(q, want, where)
-        return Leaf("question", str(name), op, want)
+        return Leaf("question", q.id, op, want)
 
     def check_value(self, q: Question, want: object, where: yamlsrc.Path) -> None:
         """`want` must be a value question `q` can take."""
@@ -231,10 +245,13 @@ class Conditions(Fields):
                     value=show_value(UNKNOWN),
                 )
             return
-        if kind_of(q).options == "none":
+        if kind_of(q).written:
             if not kind_of(q).takes(q, want):
                 self.error(
-                    where, _("{id} takes text, not {value}"), id=repr(q.id), value=describe(want)
+                    where,
+                    _("{id} takes text, not {value}"),
+                    id=repr(q.id),
+                    value=value_in_words(want),
                 )
             return
         if not kind_of(q).takes(q, want):
@@ -248,7 +265,7 @@ class Conditions(Fields):
 
     def check_count(self, want: object, where: yamlsrc.Path) -> None:
         if isinstance(want, bool) or not isinstance(want, int) or want < 0:
-            self.error(where, _("expected a whole number, got {value}"), value=describe(want))
+            self.error(where, _("expected a whole number, got {value}"), value=value_in_words(want))
 
     def result_leaf(self, name: object, op: str, want: object, path: yamlsrc.Path) -> Leaf | None:
         where = (*path, op)
@@ -282,41 +299,43 @@ class Conditions(Fields):
 
     def result_check(self, fact: Fact, op: str) -> Check:
         """What a condition may compare `fact` with, by the kind of value it holds."""
-
-        def whole(w: object, where: yamlsrc.Path) -> None:
-            if isinstance(w, bool) or not isinstance(w, int) or w < 0:
-                self.error(where, _("expected a whole number, got {value}"), value=describe(w))
-
-        def among(choices: list[str], problem: str) -> Check:
-            """`problem` (marked with N_) says a value is not one of `choices`."""
-
-            def check(w: object, where: yamlsrc.Path) -> None:
-                if w not in choices:
-                    self.error(where, _(problem), value=show_value(w), hint=Hint(w, choices))
-
-            return check
-
-        def yes_no(w: object, where: yamlsrc.Path) -> None:
-            if not isinstance(w, bool):
-                self.error(where, _("expected true or false, got {value}"), value=describe(w))
-
         takes = fact.takes
         if op == "at_least" and takes in ("criteria", "flags"):  # how many
-            return whole
+            return self.whole
         match takes:
             case "severity":
-                return among([s.value for s in Severity], N_("{value} is not a severity{hint}"))
+                return self.among(
+                    [s.value for s in Severity], N_("{value} is not a severity{hint}")
+                )
             case "number":
-                return whole
+                return self.whole
             case "criteria":
-                return among(list(CRITERIA), N_("{value} is not a criterion{hint}"))
+                return self.among(list(CRITERIA), N_("{value} is not a criterion{hint}"))
             case "flags":
-                return among(self.flag_ids, N_("{value} is not a flag{hint}"))
+                return self.among(self.flag_ids, N_("{value} is not a flag{hint}"))
             case "band":
                 scale = self.scales.get(WITHDRAWAL_SCALE)
                 bands = [b.label for b in scale.bands] if scale else []
-                return among(bands, N_("{value} is not a withdrawal band{hint}"))
+                return self.among(bands, N_("{value} is not a withdrawal band{hint}"))
             case "yes_no":
-                return yes_no
+                return self.yes_no
             case _:
                 assert_never(takes)
+
+    def whole(self, w: object, where: yamlsrc.Path) -> None:
+        if isinstance(w, bool) or not isinstance(w, int) or w < 0:
+            self.error(where, _("expected a whole number, got {value}"), value=value_in_words(w))
+
+    def yes_no(self, w: object, where: yamlsrc.Path) -> None:
+        if not isinstance(w, bool):
+            self.error(where, _("expected true or false, got {value}"), value=value_in_words(w))
+
+    def among(self, choices: list[str], problem: str) -> Check:
+        """A check that a value is one of `choices`; `problem` (marked with N_) says it is
+        not."""
+
+        def check(w: object, where: yamlsrc.Path) -> None:
+            if w not in choices:
+                self.error(where, _(problem), value=show_value(w), hint=Hint(w, choices))
+
+        return check

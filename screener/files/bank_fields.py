@@ -22,7 +22,7 @@ from screener.i18n import _, pgettext
 ID = re.compile(r"[a-z][a-z0-9_]*")  # used with fullmatch
 
 
-class Fields:
+class FieldReader:
     """Reads the values of one bank file, collecting every problem with its place."""
 
     def __init__(self, filename: str, doc: yamlsrc.Located) -> None:
@@ -47,7 +47,7 @@ class Fields:
         self, value: object, path: yamlsrc.Path, allowed: set[str], required: Iterable[str] = ()
     ) -> dict[str, Any] | None:
         if not isinstance(value, dict):
-            self.error(path, _("expected a mapping, got {value}"), value=describe(value))
+            self.error(path, _("expected a mapping, got {value}"), value=value_in_words(value))
             return None
         for key in value:
             if key not in allowed:
@@ -81,7 +81,7 @@ class Fields:
                 self.error((*path, key), _("must not be empty"))
             return ""
         if not isinstance(value, str):
-            self.error((*path, key), _("expected text, got {value}"), value=describe(value))
+            self.error((*path, key), _("expected text, got {value}"), value=value_in_words(value))
             return ""
         if required and not value.strip():
             self.error((*path, key), _("must not be empty"))
@@ -153,7 +153,7 @@ class Fields:
         value = m.get(key, False)
         if not isinstance(value, bool):
             self.error(
-                (*path, key), _("expected true or false, got {value}"), value=describe(value)
+                (*path, key), _("expected true or false, got {value}"), value=value_in_words(value)
             )
             return False
         return value
@@ -162,7 +162,7 @@ class Fields:
         if value is None:  # a missing required list was already reported by mapping()
             return []
         if not isinstance(value, list):
-            self.error(path, _("expected a list, got {value}"), value=describe(value))
+            self.error(path, _("expected a list, got {value}"), value=value_in_words(value))
             return []
         return value
 
@@ -185,13 +185,13 @@ class Fields:
         out = []
         for i, item in enumerate(self.items(value, path)):
             if not isinstance(item, str) or not item.strip():
-                self.error((*path, i), _("expected text, got {value}"), value=describe(item))
+                self.error((*path, i), _("expected text, got {value}"), value=value_in_words(item))
             else:
                 out.append(clean(item).strip())
         return tuple(out)
 
 
-def describe(value: object) -> str:
+def value_in_words(value: object) -> str:
     """What a value in the file is, as a message says it got it: `the number 3`, `a list`."""
     if value is None:
         return pgettext("a value in a file", "nothing")

@@ -134,7 +134,7 @@ class Overlay:
             return
         if not isinstance(value, dict):
             self.problems.add(
-                (MARKS,), _("expected a mapping, got {value}"), value=_describe(value)
+                (MARKS,), _("expected a mapping, got {value}"), value=_value_in_words(value)
             )
             return
         self.marks = {}
@@ -260,7 +260,9 @@ class Overlay:
                 self.problems.add(path, _("must not be empty"))
             return None
         if not isinstance(value, dict):
-            self.problems.add(path, _("expected a mapping, got {value}"), value=_describe(value))
+            self.problems.add(
+                path, _("expected a mapping, got {value}"), value=_value_in_words(value)
+            )
             return None
         names = [str(k) for k in allowed]
         for key in value:
@@ -330,7 +332,7 @@ class Overlay:
             self.missing.append((base_path, yamlsrc.format_path(where)))
             return
         if not isinstance(given, str) or not given.strip():
-            self.problems.add(where, _("expected text, got {value}"), value=_describe(given))
+            self.problems.add(where, _("expected text, got {value}"), value=_value_in_words(given))
             return
         self.facts(own, given, where)
         if self.checking:
@@ -480,10 +482,10 @@ def _by_id(items: object, key: str) -> dict[Any, tuple[int, dict[str, Any]]]:
     return out
 
 
-def _describe(value: object) -> str:
-    from screener.files.bank_fields import describe
+def _value_in_words(value: object) -> str:
+    from screener.files.bank_fields import value_in_words
 
-    return describe(value)
+    return value_in_words(value)
 
 
 def _copied(value: Any) -> Any:

@@ -2,7 +2,7 @@
 
 Flags (noticed from answers), referrals and caveats (chosen by answers or by the result), the
 emergency block and the helplines. Their conditions are read by `Conditions`; problems are
-noted through `Fields`. Nothing here prints.
+noted through `FieldReader`. Nothing here prints.
 """
 
 from __future__ import annotations

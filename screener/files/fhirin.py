@@ -2,7 +2,8 @@
 
 `answers.parse_answers` hands over any file whose top is a FHIR resource, so `score`, `run
 --answers` and the caseload read one wherever they read an answers file. It owns what the
-response's parts mean to screener, and the problems found, each at its JSON path
+response's envelope means to screener (its items, and what each answer holds, are
+`fhirin_items`'s, and each kind's FHIR is its own), and the problems found, each at its JSON path
 (`FILE:LINE: item[2].answer[0].valueCoding.code: ...`); reading the file, its size and its
 depth are `readfile`'s and `located`'s (`yamlsrc`'s for YAML), as for every file from someone
 else.
@@ -40,25 +41,24 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, NamedTuple, assert_never
+from typing import Any, NamedTuple
 
 from screener.core.fhirnames import (
-    ABSENT_SYSTEM,
     ACT_REASON,
     PERSONA_TAG,
     TEST_DATA_CODE,
-    YES_NO_CODES,
     group_id,
     intro_id,
     valid_reference,
 )
-from screener.core.kinds import kind_of
-from screener.core.model import OTHER, UNKNOWN, WHO, Answers, Bank, Kind, Question, Role, Value
+from screener.core.kinds import VALUE_CODING
+from screener.core.model import OTHER, WHO, Answers, Bank, Question, Value
 from screener.core.safetext import clean, one_line, show_value
 from screener.errors import AnswersError
 from screener.files import located
-from screener.files.answers import missing, older_version_notes
-from screener.files.problems import Hint, Problems
+from screener.files.answered import missing, older_version_notes
+from screener.files.fhirin_items import ItemReader
+from screener.files.problems import Hint
 from screener.i18n import _
 
 Path = located.Path
@@ -86,27 +86,9 @@ ENTRY_KEYS = frozenset(
         "request", "response",
     }
 )  # fmt: skip
-ITEM_KEYS = frozenset(
-    {"id", "extension", "modifierExtension", "linkId", "definition", "text", "answer", "item"}
-)
-ANSWER_KEYS = frozenset({"id", "extension", "modifierExtension", "item"})
-VALUE_KEYS = frozenset(
-    {
-        "valueBoolean", "valueDecimal", "valueInteger", "valueDate", "valueDateTime",
-        "valueTime", "valueString", "valueUri", "valueAttachment", "valueCoding",
-        "valueQuantity", "valueReference",
-    }
-)  # fmt: skip
-ANSWER_OR_VALUE_KEYS = ANSWER_KEYS | VALUE_KEYS
 FINISHED = ("completed", "amended")
 PART_WAY = ("in-progress", "stopped")
 STATUSES = (*PART_WAY, *FINISHED, "entered-in-error")
-
-# HL7's extension for why a value is absent: "I don't know" is `asked-unknown`, as screener
-# writes it; `unknown` is its broader parent; `asked-declined` is a question skipped.
-DATA_ABSENT_REASON = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
-DONT_KNOW = ("asked-unknown", "unknown")
-DECLINED = "asked-declined"
 
 _DATE_TIME = re.compile(
     r"\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?)?)?"
@@ -156,24 +138,12 @@ def _link_ids_of(
     )
 
 
-class _Reader:
+class _Reader(ItemReader):
+    """Reads the response around its items: where it is, which bank and version, status,
+    when, about whom, and whose use; then the answers its items gave."""
+
     def __init__(self, filename: str, doc: located.Located, bank: Bank) -> None:
-        self.filename = filename
-        self.doc = doc
-        self.bank = bank
-        self.problems = Problems(filename, doc)
-        self.problems.add_all(doc.problems)
-        self.warnings: list[str] = []
-        self.questions, self.groups, self.intros = _link_ids(bank)
-        self.values: dict[str, Value] = {}
-        self.where: dict[str, Path] = {}  # question id -> the item that answered it
-        self.who: tuple[str, Path] | None = None  # the about-whom answer, and where it is
-        self.who_at: Path | None = None  # the about-whom item
-
-    def error(self, path: Path, message: str, /, **values: object) -> None:
-        self.problems.add(path, message, **values)
-
-    # --- the resource ---------------------------------------------------------------------
+        super().__init__(filename, doc, bank, _link_ids(bank))
 
     def read(self) -> Answers | None:
         found = self.find(self.doc.data)
@@ -240,26 +210,6 @@ class _Reader:
             )
             return None
         return found[0]
-
-    def keys(self, m: Mapping[str, Any], path: Path, known: frozenset[str]) -> None:
-        if known.issuperset(m):  # the usual case: no known key starts with "_"
-            return
-        for key in m:
-            name = key[1:] if isinstance(key, str) and key.startswith("_") else key
-            if name not in known:
-                self.error(
-                    (*path, key),
-                    _("unknown key {key}{hint}"),
-                    key=show_value(key),
-                    hint=Hint(key, known),
-                )
-
-    def modifiers(self, m: Mapping[str, Any], path: Path) -> None:
-        if m.get("modifierExtension"):
-            self.error(
-                (*path, "modifierExtension"),
-                _("screener cannot read a modifierExtension, which may change what this means"),
-            )
 
     def questionnaire(self, value: object, path: Path) -> str:
         """The bank version the answers were given to; the URL must be the bank's."""
@@ -361,53 +311,71 @@ class _Reader:
     def perspective(self, qr: Mapping[str, Any], at: Path) -> str:
         """Whose use the answers are about (see the module's docstring). A response that says
         one thing and holds another is one problem, where it says it."""
-        bank = self.bank
-        related = OTHER in bank.perspectives and _related_source(qr)
+        related = OTHER in self.bank.perspectives and _related_source(qr)
         source = (*at, "source", "reference")
         asked = self.asked_in()
         if self.who is not None:
-            chosen, where = self.who
-            if related and chosen != OTHER:
-                self.error(
-                    source,
-                    _(
-                        "the source is a RelatedPerson, someone answering about another person, "
-                        "but the answer to {who} (line {line}) is {value}"
-                    ),
-                    who=WHO,
-                    line=self.doc.line(where),
-                    value=show_value(chosen),
-                )
-            elif clash := _first_other(asked, chosen):
-                qid, (only, path) = clash
-                self.error(
-                    (*where, "valueCoding", "code"),
-                    _(
-                        "the answer is {value}, but {id} (line {line}) is asked only in "
-                        "perspective {asked}"
-                    ),
-                    value=show_value(chosen),
-                    id=qid,
-                    line=self.doc.line(path),
-                    asked=show_value(only),
-                )
-            return chosen
+            return self.said_perspective(self.who, related, source, asked)
         if related:
-            if clash := _first_other(asked, OTHER):
-                qid, (only, path) = clash
-                self.error(
-                    source,
-                    _(
-                        "the source is a RelatedPerson, someone answering about another person, "
-                        "but {id} (line {line}) is asked only in perspective {asked}"
-                    ),
-                    id=qid,
-                    line=self.doc.line(path),
-                    asked=show_value(only),
-                )
-            return OTHER
+            return self.related_perspective(source, asked)
         if not asked:
-            return next(iter(bank.perspectives), "self")
+            return next(iter(self.bank.perspectives), "self")
+        return self.answered_perspective(asked)
+
+    def said_perspective(
+        self,
+        who: tuple[str, Path],
+        related: bool,
+        source: Path,
+        asked: dict[str, tuple[str, Path]],
+    ) -> str:
+        """The perspective the about-whom answer gives, if nothing else in the response
+        contradicts it."""
+        chosen, where = who
+        if related and chosen != OTHER:
+            self.error(
+                source,
+                _(
+                    "the source is a RelatedPerson, someone answering about another person, "
+                    "but the answer to {who} (line {line}) is {value}"
+                ),
+                who=WHO,
+                line=self.doc.line(where),
+                value=show_value(chosen),
+            )
+        elif clash := _first_other(asked, chosen):
+            qid, (only, path) = clash
+            self.error(
+                (*where, VALUE_CODING, "code"),
+                _(
+                    "the answer is {value}, but {id} (line {line}) is asked only in "
+                    "perspective {asked}"
+                ),
+                value=show_value(chosen),
+                id=qid,
+                line=self.doc.line(path),
+                asked=show_value(only),
+            )
+        return chosen
+
+    def related_perspective(self, source: Path, asked: dict[str, tuple[str, Path]]) -> str:
+        """Someone answering about another person, if no question says otherwise."""
+        if clash := _first_other(asked, OTHER):
+            qid, (only, path) = clash
+            self.error(
+                source,
+                _(
+                    "the source is a RelatedPerson, someone answering about another person, "
+                    "but {id} (line {line}) is asked only in perspective {asked}"
+                ),
+                id=qid,
+                line=self.doc.line(path),
+                asked=show_value(only),
+            )
+        return OTHER
+
+    def answered_perspective(self, asked: dict[str, tuple[str, Path]]) -> str:
+        """The one perspective the questions answered are asked in."""
         first_id, (chosen, first_path) = next(iter(asked.items()))
         if clash := _first_other(asked, chosen):
             qid, (only, path) = clash
@@ -458,319 +426,6 @@ class _Reader:
                     return one_line(clean(name), 60)
         return TEST_DATA_CODE  # test data whose persona is not named
 
-    # --- items ----------------------------------------------------------------------------
-
-    def items(self, value: object, path: Path) -> None:
-        if value is None:
-            return
-        if not isinstance(value, list):
-            self.error(path, _("expected a list of items"))
-            return
-        for i, item in enumerate(value):
-            self.item(item, (*path, i))
-
-    def item(self, item: object, path: Path) -> None:
-        if not isinstance(item, dict):
-            self.error(path, _("expected an item (a mapping)"))
-            return
-        self.keys(item, path, ITEM_KEYS)
-        self.modifiers(item, path)
-        link = item.get("linkId")
-        if not isinstance(link, str):
-            self.error((*path, "linkId"), _("expected the linkId of a question, as text"))
-            return
-        if link == WHO:
-            self.about_whom(item, path)
-            return
-        q = self.questions.get(link)
-        if q is not None:
-            if item.get("item"):
-                self.error((*path, "item"), _("{id} is a question: it holds no items"), id=q.id)
-            self.question(q, item, path)
-        elif link in self.groups or link in self.intros:
-            if item.get("answer") is not None:
-                self.error(
-                    (*path, "answer"), _("{id} is not a question: it takes no answer"), id=link
-                )
-            self.items(item.get("item"), (*path, "item"))
-        else:
-            self.error(
-                (*path, "linkId"),
-                _("{value} is not a question in this bank{hint}"),
-                value=show_value(link),
-                hint=Hint(link, self.questions),
-            )
-
-    def question(self, q: Question, item: Mapping[str, Any], path: Path) -> None:
-        if q.id in self.where:
-            first = self.where[q.id]
-            self.error(
-                (*path, "linkId"),
-                _("{id} is answered twice (first at {path}, line {line})"),
-                id=q.id,
-                path=located.format_path(first),
-                line=self.doc.line(first),
-            )
-            return
-        self.where[q.id] = path
-        ext_path = (*path, "extension")
-        absent = self.absent(q, item.get("extension"), ext_path)
-        if absent is _BAD:
-            return
-        answers = item.get("answer")
-        if answers is None or answers == []:
-            raw: object = absent  # skipped, or "I don't know"
-        elif not isinstance(answers, list):
-            self.error((*path, "answer"), _("expected a list of answers"))
-            return
-        elif absent is not None:
-            self.error(
-                ext_path, _("{id} has an answer and a reason it has none: give one"), id=q.id
-            )
-            return
-        else:
-            read = [self.answer(q, a, (*path, "answer", i)) for i, a in enumerate(answers)]
-            if any(r is _BAD for r in read):
-                return
-            marked = [i for i, r in enumerate(read) if r is _UNKNOWN or r is _DECLINED]
-            if marked and len(read) > 1:
-                self.error(
-                    (*path, "answer", marked[0]),
-                    _("{id} has an answer and a reason it has none: give one"),
-                    id=q.id,
-                )
-                return
-            if marked:
-                raw, ext_path = read[0], (*path, "answer", 0, "extension")
-            elif kind_of(q).repeats:
-                raw = read
-            elif len(read) > 1:
-                self.error(
-                    (*path, "answer", 1),
-                    _("{id} takes one answer, got {n}"),
-                    id=q.id,
-                    n=len(read),
-                )
-                return
-            else:
-                raw = read[0]
-        if q.role is Role.CONSENT:  # asked afresh at every run, never stored
-            return
-        if raw is _DECLINED:
-            raw = None
-        if raw is _UNKNOWN:
-            if not q.unknown:
-                self.error(
-                    ext_path,
-                    _(
-                        '{id} cannot be answered "I don\'t know" (asked-unknown): the bank '
-                        "does not offer it on this question"
-                    ),
-                    id=q.id,
-                )
-                return
-            self.values[q.id] = UNKNOWN
-            return
-        stored, problem = (None, None) if raw is None else kind_of(q).check(q, raw)
-        if problem:
-            self.error((*path, "answer"), "{id}: {problem}", id=q.id, problem=problem)
-            return
-        self.values[q.id] = stored
-
-    def absent(self, q: Question, extensions: object, path: Path) -> object:
-        """Why a value is absent, from HL7's data-absent-reason in `extensions`: _UNKNOWN
-        ("I don't know"), _DECLINED (a skip), None when not said, or _BAD."""
-        if not isinstance(extensions, list):
-            return None  # not a list: FHIR's shape, not screener's to police
-        for i, ext in enumerate(extensions):
-            if not isinstance(ext, dict) or ext.get("url") != DATA_ABSENT_REASON:
-                continue
-            code = ext.get("valueCode")
-            if code in DONT_KNOW:
-                return _UNKNOWN
-            if code == DECLINED:
-                return _DECLINED
-            self.error(
-                (*path, i, "valueCode"),
-                _(
-                    "{id}: screener reads a data-absent-reason of {codes} (I don't know) or "
-                    "{declined} (skipped), got {value}"
-                ),
-                id=q.id,
-                codes="/".join(DONT_KNOW),
-                declined=DECLINED,
-                value=show_value(code),
-            )
-            return _BAD
-        return None
-
-    def about_whom(self, item: Mapping[str, Any], path: Path) -> None:
-        """The answer to "Who is this screening about?": a perspective of the bank."""
-        if self.who_at is not None:
-            self.error(
-                (*path, "linkId"),
-                _("{id} is answered twice (first at {path}, line {line})"),
-                id=WHO,
-                path=located.format_path(self.who_at),
-                line=self.doc.line(self.who_at),
-            )
-            return
-        self.who_at = path
-        if item.get("item"):
-            self.error((*path, "item"), _("{id} is a question: it holds no items"), id=WHO)
-        answers = item.get("answer")
-        if answers is None or answers == []:
-            return  # not said: the source or the questions answered tell
-        if not isinstance(answers, list):
-            self.error((*path, "answer"), _("expected a list of answers"))
-            return
-        if len(answers) > 1:
-            self.error(
-                (*path, "answer", 1), _("{id} takes one answer, got {n}"), id=WHO, n=len(answers)
-            )
-            return
-        at = (*path, "answer", 0)
-        answer = answers[0]
-        if not isinstance(answer, dict):
-            self.error(at, _("expected an answer (a mapping with a value)"))
-            return
-        self.keys(answer, at, ANSWER_OR_VALUE_KEYS)
-        self.modifiers(answer, at)
-        given = [k for k in answer if k in VALUE_KEYS]
-        if given != ["valueCoding"]:
-            self.error(
-                at,
-                _("{id} is a {kind} question: expected {keys}, not {key}"),
-                id=WHO,
-                kind=Kind.CHOICE.value,
-                keys="valueCoding",
-                key="/".join(given) or "-",
-            )
-            return
-        coding = answer["valueCoding"]
-        code = coding.get("code") if isinstance(coding, dict) else None
-        if not isinstance(code, str) or not code:
-            self.error((*at, "valueCoding"), _("expected a Coding with a code"))
-            return
-        if code not in self.bank.perspectives:
-            self.error(
-                (*at, "valueCoding", "code"),
-                _("{value} is not a perspective of this bank ({perspectives})"),
-                value=show_value(code),
-                perspectives=", ".join(self.bank.perspectives),
-            )
-            return
-        self.who = code, at
-
-    def answer(self, q: Question, answer: object, path: Path) -> object:
-        """The value one `answer` gives `q` as an answers file would hold it, or _BAD."""
-        if not isinstance(answer, dict):
-            self.error(path, _("expected an answer (a mapping with a value)"))
-            return _BAD
-        self.keys(answer, path, ANSWER_OR_VALUE_KEYS)
-        self.modifiers(answer, path)
-        if answer.get("item"):
-            self.error((*path, "item"), _("{id} is a question: its answers hold no items"), id=q.id)
-        given = [k for k in answer if k in VALUE_KEYS]
-        takes = _takes(q)
-        absent = self.absent(q, answer.get("extension"), (*path, "extension"))
-        if absent is not None:  # R4 lets an answer say why it has no value, instead of one
-            if absent is not _BAD and given:
-                self.error(
-                    (*path, given[0]),
-                    _("{id} has an answer and a reason it has none: give one"),
-                    id=q.id,
-                )
-                return _BAD
-            return absent
-        if len(given) != 1:
-            self.error(
-                path,
-                _("expected one value ({keys}), got {n}"),
-                keys=_either(takes),
-                n=len(given),
-            )
-            return _BAD
-        (key,) = given
-        value = answer[key]
-        if key not in takes:
-            self.error(
-                (*path, key),
-                _("{id} is a {kind} question: expected {keys}, not {key}"),
-                id=q.id,
-                kind=q.kind.value,
-                keys=_either(takes),
-                key=key,
-            )
-            return _BAD
-        if key == "valueCoding":
-            return self.code(q, value, (*path, key))
-        if key == "valueInteger":
-            if isinstance(value, bool) or not isinstance(value, int):
-                self.error(
-                    (*path, key), _("expected a whole number, got {value}"), value=show_value(value)
-                )
-                return _BAD
-            return self.option(q, value, (*path, key))
-        if key == "valueBoolean" and not isinstance(value, bool):
-            self.error(
-                (*path, key), _("expected true or false, got {value}"), value=show_value(value)
-            )
-            return _BAD
-        if key == "valueString" and not isinstance(value, str):
-            self.error((*path, key), _("expected text, got {value}"), value=show_value(value))
-            return _BAD
-        return value
-
-    def code(self, q: Question, coding: object, path: Path) -> object:
-        """The option a Coding names, by its code; "I don't know" as HL7's asked-unknown
-        (the answer option the Questionnaire offers); yes or no by HL7's Y and N."""
-        code = coding.get("code") if isinstance(coding, dict) else None
-        if not isinstance(code, str) or not code:
-            self.error(path, _("expected a Coding with a code"))
-            return _BAD
-        assert isinstance(coding, dict)
-        if coding.get("system") == ABSENT_SYSTEM and code in DONT_KNOW:
-            return _UNKNOWN
-        if q.kind is Kind.YES_NO:
-            answer = next((v for v, c in YES_NO_CODES.items() if c == code), None)
-            if answer is None:
-                self.error(
-                    (*path, "code"),
-                    _("{value} is not an option of {id} ({codes}){hint}"),
-                    value=show_value(code),
-                    id=q.id,
-                    codes=", ".join(YES_NO_CODES.values()),
-                    hint=Hint(code, list(YES_NO_CODES.values())),
-                )
-                return _BAD
-            return answer
-        if kind_of(q).options == "scale":
-            match = next((o.value for o in q.options if str(o.value) == code), None)
-            if match is None:
-                return self.option(q, code, (*path, "code"))
-            return match
-        return self.option(q, code, (*path, "code"))
-
-    def option(self, q: Question, value: object, path: Path) -> object:
-        if any(o.value == value and type(o.value) is type(value) for o in q.options):
-            return value
-        codes = [str(o.value) for o in q.options]
-        self.error(
-            path,
-            _("{value} is not an option of {id} ({codes}){hint}"),
-            value=show_value(value),
-            id=q.id,
-            codes=", ".join(codes),
-            hint=Hint(str(value), codes),
-        )
-        return _BAD
-
-
-_BAD = object()  # an answer with a problem, already noted
-_UNKNOWN = object()  # "I don't know" (data-absent-reason asked-unknown)
-_DECLINED = object()  # asked and not answered (data-absent-reason asked-declined): a skip
-
 
 def _first_other(
     asked: Mapping[str, tuple[str, Path]], perspective: str
@@ -799,25 +454,6 @@ def _related_source(qr: Mapping[str, Any]) -> bool:
         return found is not None and found.get("resourceType") == "RelatedPerson"
     # Type/id, or an absolute URL ending in one.
     return re.search(r"(^|/)RelatedPerson/[^/]+(/_history/[^/]+)?$", reference) is not None
-
-
-def _takes(q: Question) -> tuple[str, ...]:
-    """The value[x] keys an answer to `q` may use."""
-    match q.kind:
-        case Kind.YES_NO:  # valueCoding when it takes "I don't know" (a choice of three)
-            return ("valueBoolean", "valueCoding") if q.unknown else ("valueBoolean",)
-        case Kind.SCALE:
-            return ("valueCoding", "valueInteger")
-        case Kind.CHOICE | Kind.MULTI:
-            return ("valueCoding",)
-        case Kind.TEXT:
-            return ("valueString",)
-        case _:
-            assert_never(q.kind)
-
-
-def _either(keys: tuple[str, ...]) -> str:
-    return "/".join(keys)  # FHIR's names, not words: no translation
 
 
 def _passed_over(bank: Bank, values: dict[str, Value], perspective: str) -> None:

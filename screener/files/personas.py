@@ -19,7 +19,8 @@ from screener.core.model import Bank, Question, Role, Value
 from screener.core.safetext import close_match, did_you_mean, one_line, show_value
 from screener.errors import AnswersError
 from screener.files import yamlsrc
-from screener.files.answers import check_value, missing
+from screener.files.answered import missing
+from screener.files.answers import check_value
 from screener.files.bank_language import LANGUAGE_CODE
 from screener.files.problems import Problems
 from screener.files.readfile import read_text

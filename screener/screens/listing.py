@@ -16,7 +16,7 @@ from screener.core.kinds import kind_of
 from screener.core.model import Bank, Kind, Question, Role, word
 from screener.core.safetext import clean
 from screener.i18n import _, pgettext
-from screener.screens.render import Items
+from screener.screens.render import IndentedList
 
 
 def bank_text(bank: Bank, plain: bool = False) -> RenderableType:
@@ -38,7 +38,7 @@ def bank_text(bank: Bank, plain: bool = False) -> RenderableType:
         for q in section.questions:
             n += 1
             rows.append((f"{n}.", _question_text(q, section.perspective or who)))
-        parts.append(Items(rows))
+        parts.append(IndentedList(rows))
     return Group(*parts)
 
 
@@ -54,7 +54,7 @@ def _question_text(q: Question, perspective: str) -> Text:
     if q.unknown:
         tags.append(_("takes don't know"))
     out.append(f"\n[{q.id}] " + ", ".join(tags), style="dim")
-    if q.options and kind_of(q).options == "own":
+    if q.options and kind_of(q).own_options:
         labels = "; ".join(f"{o.value} = {clean(o.label)}" for o in q.options)
         out.append("\n" + _("options: {options}").format(options=labels), style="dim")
     if q.show_if:

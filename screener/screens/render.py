@@ -117,7 +117,7 @@ def heading(text: str, plain: bool) -> RenderableType:
     return Text(f"\n{clean(text)}", style="bold cyan")
 
 
-class Items:
+class IndentedList:
     """A list whose wrapped lines stay indented under their item.
 
     A small renderable instead of a `Table.grid`: it is on the welcome screen, and importing
@@ -149,7 +149,7 @@ def bullets(
 
 
 def marked(rows: list[tuple[str, Text]], plain: bool = False) -> RenderableType:
-    """Items each after its own mark ("-", "1.", "[3]"); plain text in plain mode."""
+    """IndentedList each after its own mark ("-", "1.", "[3]"); plain text in plain mode."""
     if plain:
         out = Text()
         for mark, item in rows:
@@ -158,7 +158,7 @@ def marked(rows: list[tuple[str, Text]], plain: bool = False) -> RenderableType:
             out.append("\n")
         out.rstrip()
         return out
-    return Items(rows)
+    return IndentedList(rows)
 
 
 def labelled(label: str, text: str, sep: str = ": ") -> Text:

@@ -31,7 +31,7 @@ from screener.core.wording import Voice
 from screener.errors import ExportError, ScreenerError
 from screener.files.answers import document
 from screener.files.readfile import MAX_FILE_BYTES
-from screener.i18n import N_, _
+from screener.i18n import N_, _, either
 from screener.summaries import fhir, html, markdown, text
 from screener.summaries import notice as notices
 from screener.summaries.notice import Notice
@@ -121,7 +121,7 @@ def format_for(target: str, explicit: str | None) -> str:
         raise ScreenerError(
             _(
                 "cannot tell the format of {target} from its name: use {suffixes}, or --format"
-            ).format(target=repr(target), suffixes=_either(usual))
+            ).format(target=repr(target), suffixes=either(usual))
         )
     return fmt
 
@@ -134,17 +134,9 @@ def _suffixes() -> list[str]:
 def _not_a_format(given: str) -> ScreenerError:
     return ScreenerError(
         _("--format: {given} is not a format; use {formats}").format(
-            given=repr(given), formats=_either(list(WRITERS))
+            given=repr(given), formats=either(list(WRITERS))
         )
     )
-
-
-def _either(choices: list[str]) -> str:
-    """ "md, html, txt, json or fhir"."""
-    *first, last = choices
-    if not first:
-        return last
-    return _("{choices} or {last}").format(choices=", ".join(first), last=last)
 
 
 def render(fmt: str, summary: Summary) -> str:

@@ -10,27 +10,7 @@ and notes of screener's own codes are the program's words, in the language in us
 of HL7's own codes (`survey`, `HTEST`) are HL7's, in English, as HL7 defines them. Bank text is
 the bank's.
 
-Codes. No LOINC or SNOMED code exists for a DSM-5 opioid use disorder checklist or for SOWS, so
-every code comes from code systems named after the bank's canonical URI (`Bank.url`, the
-Questionnaire's `url`), one system per kind of concept:
-
-- `{url}/codes`: what the Observations measure (`criteria-count`, `criteria-count-max`,
-  `severity`, `severity-max`, `sows-total`, `sows-answered`; the scale part is the scale id);
-- `{url}/severity`: the DSM-5 severity bands `none`, `mild`, `moderate`, `severe`;
-- `{url}/criteria`: the 11 DSM-5 criterion keys (the `code` of the question that asks each);
-- `{url}/scale/{scale id}`: a rating scale's options, code = the value (`"0"` to `"4"`);
-- `{url}/options/{question id}`: a choice or multi question's options, code = the value.
-
-The Questionnaire and the QuestionnaireResponse use the same codings, so an answer's coding is
-always one of its question's `answerOption`s.
-
-Conditions. A `show_if` becomes `enableWhen` wherever FHIR can say the same thing (after pushing
-`not` down to the leaves): `equals` and `contains` give `=`, `in` and a scale's `at_least` give
-one `=` per value with `enableBehavior: any`, and `not` of those gives `!=` (FHIR: "no answer
-equals", which is true for an unanswered question, as `not` is in screener). `all`/`any` of such
-parts give `enableBehavior` all/any. Anything else (a mix of all and any, or `at_least` on a
-multi question) becomes the SDC `enableWhenExpression` extension, a FHIRPath expression with the
-same meaning, and no `enableWhen` beside it.
+The bank as a Questionnaire is `fhir_questionnaire`'s; the codes both use are `fhir_codes`'s.
 """
 
 from __future__ import annotations
@@ -41,34 +21,17 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from screener.core import fhirnames, wording
-from screener.core.conditions import applicable, describe
-from screener.core.fhirnames import (
-    ABSENT_SYSTEM,
-    ACT_REASON,
-    ASKED_UNKNOWN,
-    PERSONA_TAG,
-    TEST_DATA_CODE,
-    YES_NO_CODES,
-    YES_NO_SYSTEM,
-    intro_id,
-)
-from screener.core.kinds import fhir_answer, kind_of
+from screener.core import wording
+from screener.core.conditions import applicable
+from screener.core.fhirnames import ACT_REASON, PERSONA_TAG, TEST_DATA_CODE
+from screener.core.kinds import kind_of
 from screener.core.model import (
-    NONE_OPTION,
     OTHER,
     WHO,
     WITHDRAWAL_SCALE,
-    AllOf,
-    AnyOf,
     Bank,
-    Condition,
-    Kind,
-    Leaf,
-    Not,
     Question,
     Role,
-    Section,
     Severity,
     Status,
     Summary,
@@ -77,21 +40,24 @@ from screener.core.model import (
 )
 from screener.core.safetext import clean
 from screener.core.wording import Voice
+from screener.files.answered import missing
 from screener.i18n import N_, _, ngettext
 from screener.summaries import fhirtext
 from screener.summaries import notice as notices
+from screener.summaries.fhir_codes import (
+    codes_system,
+    coding,
+    group_id,
+    perspective_coding,
+    severity_system,
+)
+from screener.summaries.fhir_questionnaire import ENABLE_WHEN_EXPRESSION as ENABLE_WHEN_EXPRESSION
+from screener.summaries.fhir_questionnaire import questionnaire as questionnaire
 from screener.summaries.notice import Notice
 
 DESCRIPTION = N_("a FHIR bundle")  # in "Saved a FHIR bundle to PATH"
 SUFFIXES = (".fhir.json", ".fhir")
 
-ITEM_WEIGHT = "http://hl7.org/fhir/StructureDefinition/itemWeight"
-OPTION_EXCLUSIVE = "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive"
-ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
-ITEM_CONTROL_SYSTEM = "http://hl7.org/fhir/questionnaire-item-control"
-ENABLE_WHEN_EXPRESSION = (
-    "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression"
-)
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 # Marks every resource made from a fictional persona's answers, so no system takes it for a
 # patient's data. The display is HL7's, as its code system gives it.
@@ -103,372 +69,6 @@ OBSERVED_TEXT = N_(
     "not a diagnosis)"
 )
 SEVERITY_TEXT = N_("Provisional DSM-5 opioid use disorder severity (self-screen, not a diagnosis)")
-
-# --- code systems ---------------------------------------------------------------------
-
-
-def codes_system(bank: Bank) -> str:
-    return f"{bank.url}/codes"
-
-
-def severity_system(bank: Bank) -> str:
-    return f"{bank.url}/severity"
-
-
-def criteria_system(bank: Bank) -> str:
-    return f"{bank.url}/criteria"
-
-
-def option_system(bank: Bank, q: Question) -> str:
-    """The code system of `q`'s options: its scale's, or its own."""
-    if kind_of(q).options == "scale" and q.scale is not None:
-        return f"{bank.url}/scale/{q.scale}"
-    return f"{bank.url}/options/{q.id}"
-
-
-def group_id(section: Section | str) -> str:
-    """A section's linkId (`fhirnames.group_id`)."""
-    return fhirnames.group_id(section if isinstance(section, str) else section.id)
-
-
-def coded_yes_no(q: Question) -> bool:
-    """A yes/no question that takes "I don't know": a choice of three in FHIR (yes, no, don't
-    know), since a boolean item cannot offer a third answer."""
-    return q.kind is Kind.YES_NO and q.unknown
-
-
-def dont_know_coding() -> dict[str, Any]:
-    """The answer option "I don't know" (HL7 data-absent-reason asked-unknown)."""
-    return {"system": ABSENT_SYSTEM, "code": ASKED_UNKNOWN, "display": wording.dont_know()}
-
-
-def _coding(bank: Bank, q: Question, value: object) -> dict[str, Any]:
-    if coded_yes_no(q) and isinstance(value, bool):
-        label = _("yes") if value else _("no")
-        return {"system": YES_NO_SYSTEM, "code": YES_NO_CODES[value], "display": label}
-    code = str(value)
-    display = next((o.label for o in q.options if str(o.value) == code), code)
-    return {"system": option_system(bank, q), "code": code, "display": clean(display)}
-
-
-# --- the Questionnaire ----------------------------------------------------------------
-
-
-def questionnaire(bank: Bank) -> dict[str, Any]:
-    """The bank as an R4 Questionnaire: one group per section, the consent question left out.
-
-    A bank with more than one perspective starts with "Who is this screening about?" (linkId
-    `about-whom`, one option per perspective), and each section asked in one perspective is
-    enabled when that option is chosen. Text is in the section's perspective, else the bank's
-    first. Each section's intro is a `display` item.
-    """
-    first = next(iter(bank.perspectives), "self")
-    items = []
-    if len(bank.perspectives) > 1:
-        items.append(
-            {
-                "linkId": WHO,
-                "text": clean(wording.who_text()),
-                "type": "choice",
-                "required": True,
-                "extension": [_item_control("radio-button")],
-                "answerOption": [
-                    {"valueCoding": perspective_coding(bank, p)} for p in bank.perspectives
-                ],
-            }
-        )
-    for section in bank.sections:
-        who = section.perspective or first
-        questions = [_q_item(bank, q, who) for q in section.questions if q.role is not Role.CONSENT]
-        if not questions:
-            continue
-        group: dict[str, Any] = {
-            "linkId": group_id(section),
-            "text": clean(section.title),
-            "type": "group",
-        }
-        group.update(_section_enable(bank, section))
-        intro = clean(word(section.intro, who)) if section.intro else ""
-        if intro:
-            questions.insert(0, {"linkId": intro_id(section.id), "text": intro, "type": "display"})
-        group["item"] = questions
-        items.append(group)
-    form: dict[str, Any] = {
-        "resourceType": "Questionnaire",
-        "language": bank.language,
-        "text": _form_text(bank, first),
-        # How versions compare, which SDC asks beside a `version` (sdc-2): R5's
-        # `versionAlgorithm`, carried into R4 by its cross-version extension.
-        "extension": [{"url": VERSION_ALGORITHM, "valueCoding": _version_algorithm(bank.version)}],
-        "url": bank.url,
-        "version": bank.version,
-        "name": computable_name(bank.id),
-        "title": clean(bank.title),
-        "status": "active",
-        # Whom the answers are about: a patient, whoever gives them.
-        "subjectType": ["Patient"],
-    }
-    if bank.date:
-        form["date"] = bank.date
-    if bank.publisher:
-        form["publisher"] = clean(bank.publisher)
-    form["item"] = items
-    return form
-
-
-VERSION_ALGORITHM = (
-    "http://hl7.org/fhir/5.0/StructureDefinition/extension-Questionnaire.versionAlgorithm[x]"
-)
-VERSION_ALGORITHMS = "http://hl7.org/fhir/version-algorithm"
-_SEMVER = re.compile(
-    r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)"
-    r"(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?"
-)
-
-
-def _version_algorithm(version: str) -> dict[str, str]:
-    """`semver` for a version such as 2.0.0 (the bank format's own); a bank whose version has
-    another shape (`3`, `2026-12`) says that its versions compare as `natural` text."""
-    if _SEMVER.fullmatch(version):
-        return {"system": VERSION_ALGORITHMS, "code": "semver", "display": "SemVer"}
-    return {"system": VERSION_ALGORITHMS, "code": "natural", "display": "Natural"}
-
-
-def _form_text(bank: Bank, first: str) -> dict[str, Any]:
-    """The Questionnaire's narrative: its title, "Who is this screening about?" when asked,
-    then each section's questions in order, each in its section's perspective."""
-    blocks = [fhirtext.heading(bank.title)]
-    if len(bank.perspectives) > 1:
-        blocks.append(fhirtext.para(wording.who_text()))
-        blocks.append(fhirtext.listing(fhirtext.text(p) for p in bank.perspectives.values()))
-    for section in bank.sections:
-        asked = [q for q in section.questions if q.role is not Role.CONSENT]
-        if asked:
-            blocks.append(fhirtext.para(section.title))
-            who = section.perspective or first
-            lines = [fhirtext.text(word(q.text, who)) for q in asked]
-            blocks.append(fhirtext.listing(lines, ordered=True))
-    return fhirtext.narrative(*blocks)
-
-
-def computable_name(bank_id: str) -> str:
-    """`oud-self-screen` -> `OudSelfScreen` (FHIR wants a name usable as an identifier)."""
-    name = "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", bank_id))
-    return name if name[:1].isalpha() else f"Bank{name}"
-
-
-def _q_item(bank: Bank, q: Question, perspective: str) -> dict[str, Any]:
-    item: dict[str, Any] = {"linkId": q.id}
-    if q.criterion is not None:
-        meaning = bank.criteria.get(q.criterion, q.criterion)
-        item["code"] = [
-            {"system": criteria_system(bank), "code": q.criterion, "display": clean(meaning)}
-        ]
-    item["text"] = clean(word(q.text, perspective))
-    kind = kind_of(q)
-    coded = kind.fhir_value == "valueCoding" or coded_yes_no(q)
-    item["type"] = "choice" if coded else kind.fhir_type
-    if q.show_if is not None:
-        item.update(_enable(bank, q.show_if))
-    if q.required:
-        item["required"] = True
-    if kind.repeats:
-        item["repeats"] = True
-    if coded_yes_no(q):
-        item["extension"] = [*item.get("extension", []), _item_control("radio-button")]
-        item["answerOption"] = [
-            {"valueCoding": _coding(bank, q, True)},
-            {"valueCoding": _coding(bank, q, False)},
-            {"valueCoding": dont_know_coding()},
-        ]
-    elif kind.fhir_value == "valueCoding":
-        # Radio buttons or check boxes rather than a drop-down: every option in view, as on
-        # screener's own screen.
-        control = "check-box" if kind.repeats else "radio-button"
-        item["extension"] = [*item.get("extension", []), _item_control(control)]
-        options = []
-        for o in q.options:
-            option: dict[str, Any] = {"valueCoding": _coding(bank, q, o.value)}
-            extensions = []
-            if kind.options == "scale":
-                extensions.append({"url": ITEM_WEIGHT, "valueDecimal": o.value})
-            if kind.repeats and o.value == NONE_OPTION:  # "none of these" goes alone
-                extensions.append({"url": OPTION_EXCLUSIVE, "valueBoolean": True})
-            if extensions:
-                option = {"extension": extensions, **option}
-            options.append(option)
-        if q.unknown:  # "I don't know", as the terminal offers it: alone, like "none of these"
-            unknown: dict[str, Any] = {"valueCoding": dont_know_coding()}
-            if kind.repeats:
-                alone = {"url": OPTION_EXCLUSIVE, "valueBoolean": True}
-                unknown = {"extension": [alone], **unknown}
-            options.append(unknown)
-        item["answerOption"] = options
-    return item
-
-
-def _item_control(code: str) -> dict[str, Any]:
-    """The SDC item-control hint; the display is HL7's, as its code system gives it."""
-    display = {"radio-button": "Radio Button", "check-box": "Check-box"}[code]
-    coding = {"system": ITEM_CONTROL_SYSTEM, "code": code, "display": display}
-    return {"url": ITEM_CONTROL, "valueCodeableConcept": {"coding": [coding]}}
-
-
-def perspectives_system(bank: Bank) -> str:
-    return f"{bank.url}/perspectives"
-
-
-def perspective_coding(bank: Bank, perspective: str) -> dict[str, Any]:
-    label = bank.perspectives.get(perspective, perspective)
-    return {"system": perspectives_system(bank), "code": perspective, "display": clean(label)}
-
-
-# --- show_if as enableWhen ------------------------------------------------------------
-
-
-def _section_enable(bank: Bank, section: Section) -> dict[str, Any]:
-    """A group's enableWhen: its `show_if`, and in a bank with several perspectives the
-    answer to "Who is this screening about?" that it is asked for."""
-    base = _enable(bank, section.show_if) if section.show_if is not None else {}
-    if section.perspective is None or len(bank.perspectives) <= 1:
-        return base
-    who = {
-        "question": WHO,
-        "operator": "=",
-        "answerCoding": perspective_coding(bank, section.perspective),
-    }
-    whens = base.get("enableWhen")
-    if not base:
-        return {"enableWhen": [who]}
-    if whens is not None and (len(whens) == 1 or base.get("enableBehavior") == "all"):
-        return {"enableWhen": [who, *whens], "enableBehavior": "all"}
-    # show_if needs an expression (or is an `any`): say the perspective in it too.
-    assert section.show_if is not None
-    chosen = (
-        f"%resource.repeat(item).where(linkId = {_quote(WHO)}).answer"
-        f".where(value.code = {_quote(section.perspective)}).exists()"
-    )
-    expression = {
-        "description": describe(section.show_if),
-        "language": "text/fhirpath",
-        "expression": f"({chosen}) and ({fhirpath(bank, section.show_if)})",
-    }
-    return {"extension": [{"url": ENABLE_WHEN_EXPRESSION, "valueExpression": expression}]}
-
-
-# (enableBehavior, enableWhen list); the behavior only matters with more than one entry.
-_Parts = tuple[str, list[dict[str, Any]]]
-
-
-def _enable(bank: Bank, cond: Condition) -> dict[str, Any]:
-    """`enableWhen` (and `enableBehavior`) for `cond`, or the SDC expression extension."""
-    parts = _parts(bank, _push_not(cond))
-    if parts is not None:
-        behavior, whens = parts
-        out: dict[str, Any] = {"enableWhen": whens}
-        if len(whens) > 1:
-            out["enableBehavior"] = behavior
-        return out
-    expression = {
-        "description": describe(cond),
-        "language": "text/fhirpath",
-        "expression": fhirpath(bank, cond),
-    }
-    return {"extension": [{"url": ENABLE_WHEN_EXPRESSION, "valueExpression": expression}]}
-
-
-def _push_not(cond: Condition, negate: bool = False) -> Condition:
-    """`cond` with every `not` moved down onto a leaf (De Morgan)."""
-    if isinstance(cond, Not):
-        return _push_not(cond.item, not negate)
-    if isinstance(cond, AllOf | AnyOf):
-        items = tuple(_push_not(c, negate) for c in cond.items)
-        every = isinstance(cond, AllOf) != negate  # not all -> any of the nots, and back
-        return AllOf(items) if every else AnyOf(items)
-    return Not(cond) if negate else cond
-
-
-def _parts(bank: Bank, cond: Condition) -> _Parts | None:
-    """The enableWhen entries for `cond` (`not` on leaves only), or None if FHIR cannot say it."""
-    if isinstance(cond, AllOf | AnyOf):
-        behavior = "all" if isinstance(cond, AllOf) else "any"
-        whens: list[dict[str, Any]] = []
-        for c in cond.items:
-            part = _parts(bank, c)
-            if part is None or (len(part[1]) > 1 and part[0] != behavior):
-                return None
-            whens.extend(part[1])
-        return behavior, whens
-    negated = isinstance(cond, Not)
-    leaf = cond.item if isinstance(cond, Not) else cond
-    if not isinstance(leaf, Leaf) or leaf.subject != "question":
-        return None
-    q = bank.question(leaf.name)
-    values = _leaf_values(q, leaf)
-    if values is None:
-        return None
-    answer_key, make = _answer_of(bank, q)
-    operator = "!=" if negated else "="
-    entries = [{"question": q.id, "operator": operator, answer_key: make(v)} for v in values]
-    # Not one of several values: none of them (all); one of several values: any.
-    return ("all" if negated else "any"), entries
-
-
-def _leaf_values(q: Question, leaf: Leaf) -> list[object] | None:
-    """The values a leaf's answer is tested against (any of them), or None if not a list."""
-    if leaf.op in ("equals", "contains"):
-        return [leaf.value]
-    if leaf.op == "in" and isinstance(leaf.value, list | tuple):
-        return list(leaf.value)
-    if leaf.op == "at_least" and kind_of(q).options == "scale" and isinstance(leaf.value, int):
-        return [o.value for o in q.options if int(o.value) >= leaf.value]
-    return None  # at_least on a multi question counts its answers
-
-
-def _answer_of(bank: Bank, q: Question) -> tuple[str, Callable[[object], object]]:
-    kind = kind_of(q)
-    if coded_yes_no(q):
-        return "answerCoding", lambda v: _coding(bank, q, v)
-    answer = "answer" + kind.fhir_value.removeprefix("value")  # valueBoolean -> answerBoolean
-    if kind.fhir_value == "valueCoding":
-        return answer, lambda v: _coding(bank, q, v)
-    return answer, lambda v: v
-
-
-def fhirpath(bank: Bank, cond: Condition) -> str:
-    """`cond` as a FHIRPath boolean over the QuestionnaireResponse (`%resource`).
-
-    An unanswered question makes a leaf false, as in screener; `exists()` keeps every leaf a
-    boolean, so `not()` of one is true for an unanswered question.
-    """
-    if isinstance(cond, AllOf | AnyOf):
-        joiner = " and " if isinstance(cond, AllOf) else " or "
-        return joiner.join(f"({fhirpath(bank, c)})" for c in cond.items)
-    if isinstance(cond, Not):
-        return f"({fhirpath(bank, cond.item)}).not()"
-    q = bank.question(cond.name)
-    answers = f"%resource.repeat(item).where(linkId = {_quote(q.id)}).answer"
-    values = _leaf_values(q, cond)
-    if values is None:  # at_least on a multi question: how many were chosen
-        # exists(): a skipped question is false even for `at_least: 0`, as in screener.
-        return f"{answers}.exists() and {answers}.count() >= {cond.value}"
-    tests = " or ".join(_value_test(q, v) for v in values)
-    return f"{answers}.where({tests}).exists()"
-
-
-def _value_test(q: Question, value: object) -> str:
-    kind = kind_of(q)
-    if coded_yes_no(q) and isinstance(value, bool):
-        return f"value.code = {_quote(YES_NO_CODES[value])}"
-    if kind.fhir_value == "valueBoolean":
-        return f"value = {str(value).lower()}"
-    if kind.fhir_value == "valueString":
-        return f"value = {_quote(str(value))}"
-    return f"value.code = {_quote(str(value))}"
-
-
-def _quote(text: str) -> str:
-    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 # --- the file -------------------------------------------------------------------------
@@ -558,6 +158,21 @@ def response_bundle(
         notice=notices.of(summary, VOICE) if notice is None else notice,
     )
     qr = _response(made)
+    entries = _entries(made, qr, _observations(made), make_id, kind)
+    bundle: dict[str, Any] = {"resourceType": "Bundle"}
+    meta = _meta(summary.answers.demo)
+    if meta:  # a Bundle has `meta` but no narrative (`text`)
+        bundle["meta"] = meta
+    bundle["identifier"] = _identifier(f"urn:uuid:{bundle_id}")
+    bundle["type"] = kind
+    bundle["timestamp"] = summary.created.isoformat(timespec="seconds")
+    bundle["entry"] = entries
+    return bundle
+
+
+def _observations(made: _Made) -> list[dict[str, Any]]:
+    """The Observations derived from the response, each with its narrative."""
+    summary = made.summary
     if summary.answers.perspective == OTHER:  # no severity for someone who was not asked
         observations = [_count(made)]
     else:
@@ -567,7 +182,18 @@ def response_bundle(
         observations.append(_withdrawal(made))
     for obs in observations:
         obs["text"] = _observation_text(obs, made.notice)
+    return observations
 
+
+def _entries(
+    made: _Made,
+    qr: dict[str, Any],
+    observations: list[dict[str, Any]],
+    make_id: Callable[[], str],
+    kind: str,
+) -> list[dict[str, Any]]:
+    """The Bundle's entries: each resource with its fullUrl and identifier (and, in a
+    transaction, the request that creates it unless it is there already)."""
     made_urls = [made.qr_url] + [f"urn:uuid:{make_id()}" for _ in observations]
     entries = []
     for url, resource in zip(made_urls, [qr, *observations], strict=True):
@@ -585,15 +211,7 @@ def response_bundle(
                 "ifNoneExist": f"identifier={IDENTIFIER_SYSTEM}|{identifier['value']}",
             }
         entries.append(entry)
-    bundle: dict[str, Any] = {"resourceType": "Bundle"}
-    meta = _meta(summary.answers.demo)
-    if meta:  # a Bundle has `meta` but no narrative (`text`)
-        bundle["meta"] = meta
-    bundle["identifier"] = _identifier(f"urn:uuid:{bundle_id}")
-    bundle["type"] = kind
-    bundle["timestamp"] = summary.created.isoformat(timespec="seconds")
-    bundle["entry"] = entries
-    return bundle
+    return entries
 
 
 def _identifier(url: str) -> dict[str, str]:
@@ -661,8 +279,6 @@ def _subject(summary: Summary) -> dict[str, Any]:
 
 
 def _response(made: _Made) -> dict[str, Any]:
-    from screener.files.answers import missing  # its YAML reader is not needed here
-
     bank, answers = made.summary.bank, made.summary.answers
     shown, counted = applicable(bank.about(answers.perspective), answers.values)
     asked = {q.id for q in shown if q.id in counted and q.role is not Role.CONSENT}
@@ -757,9 +373,7 @@ def _answer_item(bank: Bank, q: Question, value: Value, perspective: str) -> dic
 
 def _typed(bank: Bank, q: Question, value: Value) -> list[dict[str, Any]]:
     """The `answer` list for a stored value: empty when skipped."""
-    if coded_yes_no(q) and isinstance(value, bool):
-        return [{"valueCoding": _coding(bank, q, value)}]
-    return fhir_answer(q, value, lambda v: _coding(bank, q, v))
+    return kind_of(q).fhir_answers(q, value, lambda v: coding(bank, q, v))
 
 
 def _observation(made: _Made, code: str, display: str) -> dict[str, Any]:

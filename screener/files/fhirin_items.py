@@ -1,0 +1,377 @@
+"""The items of a FHIR QuestionnaireResponse, read as answers: which question each answers,
+its values (each kind says which value[x] keys it takes and what they hold), "I don't know"
+and skips (HL7's data-absent-reason), and the answer to "Who is this screening about?".
+The envelope around the items (bundle, questionnaire, status, subject, perspective) is
+`fhirin`'s; every problem is noted at its JSON path. Never prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeAlias
+
+from screener.core.fhirnames import ABSENT_SYSTEM
+from screener.core.kinds import VALUE_CODING, QuestionKind, kind_of
+from screener.core.model import UNKNOWN, WHO, Bank, Kind, Question, Role, Value
+from screener.core.safetext import show_value
+from screener.files import located
+from screener.files.problems import Hint, Problems
+from screener.i18n import _
+
+Path = located.Path
+# The bank's questions by linkId, and its sections' group and intro linkIds.
+LinkIds: TypeAlias = tuple[dict[str, Question], frozenset[str], frozenset[str]]
+
+ITEM_KEYS = frozenset(
+    {"id", "extension", "modifierExtension", "linkId", "definition", "text", "answer", "item"}
+)
+ANSWER_KEYS = frozenset({"id", "extension", "modifierExtension", "item"})
+VALUE_KEYS = frozenset(
+    {
+        "valueBoolean", "valueDecimal", "valueInteger", "valueDate", "valueDateTime",
+        "valueTime", "valueString", "valueUri", "valueAttachment", "valueCoding",
+        "valueQuantity", "valueReference",
+    }
+)  # fmt: skip
+ANSWER_OR_VALUE_KEYS = ANSWER_KEYS | VALUE_KEYS
+
+# HL7's extension for why a value is absent: "I don't know" is `asked-unknown`, as screener
+# writes it; `unknown` is its broader parent; `asked-declined` is a question skipped.
+DATA_ABSENT_REASON = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
+DONT_KNOW = ("asked-unknown", "unknown")
+DECLINED = "asked-declined"
+
+
+class ItemReader:
+    """Reads the items of a response, and keeps the problems found in the whole of it."""
+
+    def __init__(self, filename: str, doc: located.Located, bank: Bank, link_ids: LinkIds) -> None:
+        self.filename = filename
+        self.doc = doc
+        self.bank = bank
+        self.problems = Problems(filename, doc)
+        self.problems.add_all(doc.problems)
+        self.warnings: list[str] = []
+        self.questions, self.groups, self.intros = link_ids
+        self.values: dict[str, Value] = {}
+        self.where: dict[str, Path] = {}  # question id -> the item that answered it
+        self.who: tuple[str, Path] | None = None  # the about-whom answer, and where it is
+        self.who_at: Path | None = None  # the about-whom item
+
+    def error(self, path: Path, message: str, /, **values: object) -> None:
+        self.problems.add(path, message, **values)
+
+    def keys(self, m: Mapping[str, Any], path: Path, known: frozenset[str]) -> None:
+        if known.issuperset(m):  # the usual case: no known key starts with "_"
+            return
+        for key in m:
+            name = key[1:] if isinstance(key, str) and key.startswith("_") else key
+            if name not in known:
+                self.error(
+                    (*path, key),
+                    _("unknown key {key}{hint}"),
+                    key=show_value(key),
+                    hint=Hint(key, known),
+                )
+
+    def modifiers(self, m: Mapping[str, Any], path: Path) -> None:
+        if m.get("modifierExtension"):
+            self.error(
+                (*path, "modifierExtension"),
+                _("screener cannot read a modifierExtension, which may change what this means"),
+            )
+
+    def items(self, value: object, path: Path) -> None:
+        if value is None:
+            return
+        if not isinstance(value, list):
+            self.error(path, _("expected a list of items"))
+            return
+        for i, item in enumerate(value):
+            self.item(item, (*path, i))
+
+    def item(self, item: object, path: Path) -> None:
+        if not isinstance(item, dict):
+            self.error(path, _("expected an item (a mapping)"))
+            return
+        self.keys(item, path, ITEM_KEYS)
+        self.modifiers(item, path)
+        link = item.get("linkId")
+        if not isinstance(link, str):
+            self.error((*path, "linkId"), _("expected the linkId of a question, as text"))
+            return
+        if link == WHO:
+            self.about_whom(item, path)
+            return
+        q = self.questions.get(link)
+        if q is not None:
+            if item.get("item"):
+                self.error((*path, "item"), _("{id} is a question: it holds no items"), id=q.id)
+            self.question(q, item, path)
+        elif link in self.groups or link in self.intros:
+            if item.get("answer") is not None:
+                self.error(
+                    (*path, "answer"), _("{id} is not a question: it takes no answer"), id=link
+                )
+            self.items(item.get("item"), (*path, "item"))
+        else:
+            self.error(
+                (*path, "linkId"),
+                _("{value} is not a question in this bank{hint}"),
+                value=show_value(link),
+                hint=Hint(link, self.questions),
+            )
+
+    def question(self, q: Question, item: Mapping[str, Any], path: Path) -> None:
+        if q.id in self.where:
+            first = self.where[q.id]
+            self.error(
+                (*path, "linkId"),
+                _("{id} is answered twice (first at {path}, line {line})"),
+                id=q.id,
+                path=located.format_path(first),
+                line=self.doc.line(first),
+            )
+            return
+        self.where[q.id] = path
+        kind = kind_of(q)  # asked once here, passed on: a bulk file reads thousands of items
+        raw, ext_path = self.given(q, kind, item, path)
+        if raw is _BAD:
+            return
+        if q.role is Role.CONSENT:  # asked afresh at every run, never stored
+            return
+        self.store(q, kind, raw, path, ext_path)
+
+    def given(
+        self, q: Question, kind: QuestionKind, item: Mapping[str, Any], path: Path
+    ) -> tuple[object, Path]:
+        """What an item says of `q`: one value, a list (multi), _UNKNOWN, _DECLINED, None (no
+        answer) or _BAD; and where a reason for no value would be."""
+        ext_path = (*path, "extension")
+        absent = self.absent(q, item.get("extension"), ext_path)
+        if absent is _BAD:
+            return _BAD, ext_path
+        answers = item.get("answer")
+        if answers is None or answers == []:
+            return absent, ext_path  # skipped, or "I don't know"
+        if not isinstance(answers, list):
+            self.error((*path, "answer"), _("expected a list of answers"))
+            return _BAD, ext_path
+        if absent is not None:
+            self.error(
+                ext_path, _("{id} has an answer and a reason it has none: give one"), id=q.id
+            )
+            return _BAD, ext_path
+        read = [self.answer(q, kind, a, (*path, "answer", i)) for i, a in enumerate(answers)]
+        if any(r is _BAD for r in read):
+            return _BAD, ext_path
+        marked = [i for i, r in enumerate(read) if r is _UNKNOWN or r is _DECLINED]
+        if marked and len(read) > 1:
+            self.error(
+                (*path, "answer", marked[0]),
+                _("{id} has an answer and a reason it has none: give one"),
+                id=q.id,
+            )
+            return _BAD, ext_path
+        if marked:
+            return read[0], (*path, "answer", 0, "extension")
+        if kind.repeats:
+            return read, ext_path
+        if len(read) > 1:
+            self.error(
+                (*path, "answer", 1), _("{id} takes one answer, got {n}"), id=q.id, n=len(read)
+            )
+            return _BAD, ext_path
+        return read[0], ext_path
+
+    def store(
+        self, q: Question, kind: QuestionKind, raw: object, path: Path, ext_path: Path
+    ) -> None:
+        """Keep what an item gave `q`, as an answers file would hold it, if `q` takes it."""
+        if raw is _DECLINED:
+            raw = None
+        if raw is _UNKNOWN:
+            if not q.unknown:
+                self.error(
+                    ext_path,
+                    _(
+                        '{id} cannot be answered "I don\'t know" (asked-unknown): the bank '
+                        "does not offer it on this question"
+                    ),
+                    id=q.id,
+                )
+                return
+            self.values[q.id] = UNKNOWN
+            return
+        stored, problem = (None, None) if raw is None else kind.check(q, raw)
+        if problem:
+            self.error((*path, "answer"), "{id}: {problem}", id=q.id, problem=problem)
+            return
+        self.values[q.id] = stored
+
+    def absent(self, q: Question, extensions: object, path: Path) -> object:
+        """Why a value is absent, from HL7's data-absent-reason in `extensions`: _UNKNOWN
+        ("I don't know"), _DECLINED (a skip), None when not said, or _BAD."""
+        if not isinstance(extensions, list):
+            return None  # not a list: FHIR's shape, not screener's to police
+        for i, ext in enumerate(extensions):
+            if not isinstance(ext, dict) or ext.get("url") != DATA_ABSENT_REASON:
+                continue
+            code = ext.get("valueCode")
+            if code in DONT_KNOW:
+                return _UNKNOWN
+            if code == DECLINED:
+                return _DECLINED
+            self.error(
+                (*path, i, "valueCode"),
+                _(
+                    "{id}: screener reads a data-absent-reason of {codes} (I don't know) or "
+                    "{declined} (skipped), got {value}"
+                ),
+                id=q.id,
+                codes="/".join(DONT_KNOW),
+                declined=DECLINED,
+                value=show_value(code),
+            )
+            return _BAD
+        return None
+
+    def about_whom(self, item: Mapping[str, Any], path: Path) -> None:
+        """The answer to "Who is this screening about?": a perspective of the bank."""
+        if self.who_at is not None:
+            self.error(
+                (*path, "linkId"),
+                _("{id} is answered twice (first at {path}, line {line})"),
+                id=WHO,
+                path=located.format_path(self.who_at),
+                line=self.doc.line(self.who_at),
+            )
+            return
+        self.who_at = path
+        if item.get("item"):
+            self.error((*path, "item"), _("{id} is a question: it holds no items"), id=WHO)
+        answers = item.get("answer")
+        if answers is None or answers == []:
+            return  # not said: the source or the questions answered tell
+        if not isinstance(answers, list):
+            self.error((*path, "answer"), _("expected a list of answers"))
+            return
+        if len(answers) > 1:
+            self.error(
+                (*path, "answer", 1), _("{id} takes one answer, got {n}"), id=WHO, n=len(answers)
+            )
+            return
+        at = (*path, "answer", 0)
+        answer = answers[0]
+        if not isinstance(answer, dict):
+            self.error(at, _("expected an answer (a mapping with a value)"))
+            return
+        self.keys(answer, at, ANSWER_OR_VALUE_KEYS)
+        self.modifiers(answer, at)
+        given = [k for k in answer if k in VALUE_KEYS]
+        if given != [VALUE_CODING]:
+            self.error(
+                at,
+                _("{id} is a {kind} question: expected {keys}, not {key}"),
+                id=WHO,
+                kind=Kind.CHOICE.value,
+                keys=VALUE_CODING,
+                key="/".join(given) or "-",
+            )
+            return
+        coding = answer[VALUE_CODING]
+        code = coding.get("code") if isinstance(coding, dict) else None
+        if not isinstance(code, str) or not code:
+            self.error((*at, VALUE_CODING), _("expected a Coding with a code"))
+            return
+        if code not in self.bank.perspectives:
+            self.error(
+                (*at, VALUE_CODING, "code"),
+                _("{value} is not a perspective of this bank ({perspectives})"),
+                value=show_value(code),
+                perspectives=", ".join(self.bank.perspectives),
+            )
+            return
+        self.who = code, at
+
+    def answer(self, q: Question, kind: QuestionKind, answer: object, path: Path) -> object:
+        """The value one `answer` gives `q` as an answers file would hold it, or _BAD."""
+        if not isinstance(answer, dict):
+            self.error(path, _("expected an answer (a mapping with a value)"))
+            return _BAD
+        self.keys(answer, path, ANSWER_OR_VALUE_KEYS)
+        self.modifiers(answer, path)
+        if answer.get("item"):
+            self.error((*path, "item"), _("{id} is a question: its answers hold no items"), id=q.id)
+        given = [k for k in answer if k in VALUE_KEYS]
+        takes = kind.fhir_keys(q)
+        absent = self.absent(q, answer.get("extension"), (*path, "extension"))
+        if absent is not None:  # R4 lets an answer say why it has no value, instead of one
+            if absent is not _BAD and given:
+                self.error(
+                    (*path, given[0]),
+                    _("{id} has an answer and a reason it has none: give one"),
+                    id=q.id,
+                )
+                return _BAD
+            return absent
+        if len(given) != 1:
+            self.error(
+                path,
+                _("expected one value ({keys}), got {n}"),
+                keys=_slashed(takes),
+                n=len(given),
+            )
+            return _BAD
+        (key,) = given
+        value = answer[key]
+        if key not in takes:
+            self.error(
+                (*path, key),
+                _("{id} is a {kind} question: expected {keys}, not {key}"),
+                id=q.id,
+                kind=q.kind.value,
+                keys=_slashed(takes),
+                key=key,
+            )
+            return _BAD
+        if key == VALUE_CODING:  # a Coding, for every kind: its code names the answer
+            return self.code(q, kind, value, (*path, key))
+        stored, problem = kind.fhir_read(q, key, value)
+        if problem is not None:
+            self.error((*path, key), problem)
+            return _BAD
+        return stored
+
+    def code(self, q: Question, kind: QuestionKind, coding: object, path: Path) -> object:
+        """The option a Coding names, by its code; "I don't know" as HL7's asked-unknown
+        (the answer option the Questionnaire offers); yes or no by HL7's Y and N."""
+        code = coding.get("code") if isinstance(coding, dict) else None
+        if not isinstance(code, str) or not code:
+            self.error(path, _("expected a Coding with a code"))
+            return _BAD
+        assert isinstance(coding, dict)
+        if coding.get("system") == ABSENT_SYSTEM and code in DONT_KNOW:
+            return _UNKNOWN
+        answer = kind.fhir_from_code(q, code)
+        if answer is None:
+            codes = kind.fhir_codes(q)
+            self.error(
+                (*path, "code"),
+                _("{value} is not an option of {id} ({codes}){hint}"),
+                value=show_value(code),
+                id=q.id,
+                codes=", ".join(codes),
+                hint=Hint(code, codes),
+            )
+            return _BAD
+        return answer
+
+
+_BAD = object()  # an answer with a problem, already noted
+_UNKNOWN = object()  # "I don't know" (data-absent-reason asked-unknown)
+_DECLINED = object()  # asked and not answered (data-absent-reason asked-declined): a skip
+
+
+def _slashed(keys: tuple[str, ...]) -> str:
+    return "/".join(keys)  # FHIR's names, not words: no translation
