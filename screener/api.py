@@ -31,8 +31,9 @@ from screener.i18n import _, ngettext
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from screener.core.model import Answers, Bank, Result
-    from screener.core.model import Summary as Contents
+    from screener.core.model import Bank
+    from screener.core.results import Answers, Result
+    from screener.core.results import Summary as Contents
     from screener.files.answers import Read
 
 __all__ = [
@@ -254,7 +255,7 @@ def summary(
     one the answers came with."""
     from datetime import datetime
 
-    from screener.core.model import Summary as Contents
+    from screener.core.results import Summary as Contents
 
     if subject is not None:
         answers = answers._replace(subject=subject)

@@ -19,7 +19,8 @@ from screener.i18n import _
 
 if TYPE_CHECKING:
     from screener.api import Banks
-    from screener.core.model import Answers, Bank, Result
+    from screener.core.model import Bank
+    from screener.core.results import Answers, Result
 
 
 # One `--export`: where (`-` for standard output), and in which format.

@@ -23,7 +23,8 @@ from screener.i18n import _, ngettext
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType  # noqa: TID251 (types only: passed in)
 
-    from screener.core.model import Answers, Bank, Result, Value
+    from screener.core.model import Bank, Value
+    from screener.core.results import Answers, Result
     from screener.files.personas import Persona
     from screener.screens.interview import Pager
 
@@ -174,7 +175,7 @@ def run(options: Options, term: Terminal) -> None:
 
 
 def _recorded(bank: Bank, started: Resumed, who: str) -> Answers:
-    from screener.core.model import Answers
+    from screener.core.results import Answers
 
     version = bank.version if started.version is None else started.version
     return Answers(

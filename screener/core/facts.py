@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Literal, NamedTuple
 
-from screener.core.model import Severity, Withdrawal
+from screener.core.model import Severity
+from screener.core.results import Withdrawal
 from screener.i18n import N_, N_plural
 
 # What a fact's values are: a severity label, a whole number, criterion keys, flag ids, a

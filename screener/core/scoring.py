@@ -24,24 +24,20 @@ from screener.core.model import (
     SEVERITY_ORDER,
     SUPERVISION_EXCLUDED,
     WITHDRAWAL_SCALE,
-    Answers,
     Bank,
     Caveat,
     Condition,
-    CriterionResult,
-    Finding,
     Flag,
     Leaf,
     Question,
     Referral,
-    Result,
     Role,
     Severity,
     Status,
     Value,
-    Withdrawal,
     version_key,
 )
+from screener.core.results import Answers, CriterionResult, Finding, Result, Withdrawal
 
 
 def severity_for(count: int) -> Severity:

@@ -18,26 +18,13 @@ translated when used, never at import time. Pure: no Rich, no I/O, and nothing b
 
 from __future__ import annotations
 
-from typing import Literal
-
+from screener.core import seenwords, withdrawalwords
 from screener.core.conditions import question_names
 from screener.core.kinds import kind_of
-from screener.core.model import (
-    OTHER,
-    Bank,
-    CriterionResult,
-    Question,
-    Result,
-    Severity,
-    Status,
-    Urgency,
-    Value,
-    Withdrawal,
-)
+from screener.core.model import OTHER, Bank, Question, Severity, Status, Urgency, Value, Voice
+from screener.core.results import CriterionResult, Result
 from screener.core.safetext import clean
 from screener.i18n import N_, _, ngettext, pgettext
-
-Voice = Literal["screen", "summary", "record", "line"]
 
 # What a severity means, after "6 of 11 criteria: ".
 MEANING = {
@@ -103,40 +90,51 @@ def result_sentence(res: Result, voice: Voice = "screen") -> str:
     - record: as on screen (FHIR says the result with codes and notes of its own instead).
     """
     if res.perspective == OTHER:
-        return seen_sentence(res, voice)
+        return seenwords.seen_sentence(res, voice)
     if voice == "line":
         return _result_line(res)
     if res.screened_out:
         return _(
             "No opioid use in the past 12 months was reported, so the criteria were not asked."
         )
-    count, top, open_ = res.count, res.count_max, res.count_max - res.count
     doubtful = len(res.ids(Status.UNCERTAIN))
     if doubtful:
         return _doubtful_sentence(res, voice, doubtful)
     if voice == "summary":
-        if count == top:
-            return _("{count} of 11 criteria met: {meaning}.").format(
-                count=count, meaning=meaning(res.severity)
-            )
-        if res.severity is res.severity_max:
-            return _(
-                "{count} to {top} of 11 criteria met ({open} not answered): {meaning}, "
-                "whatever the unanswered ones turn out to be."
-            ).format(count=count, top=top, open=open_, meaning=meaning(res.severity))
-        return ngettext(
-            "{count} to {top} of 11 criteria met ({open} not answered): {low} on the answers "
-            "given, up to {high} if it is met.",
-            "{count} to {top} of 11 criteria met ({open} not answered): {low} on the answers "
-            "given, up to {high} if they are met.",
-            open_,
-        ).format(
-            count=count,
-            top=top,
-            open=open_,
-            low=band_name(res.severity),
-            high=band_name(res.severity_max),
+        return _summary_sentence(res)
+    return _screen_sentence(res)
+
+
+def _summary_sentence(res: Result) -> str:
+    """`result_sentence` for a saved summary, about the person, with a full stop."""
+    count, top, open_ = res.count, res.count_max, res.count_max - res.count
+    if count == top:
+        return _("{count} of 11 criteria met: {meaning}.").format(
+            count=count, meaning=meaning(res.severity)
         )
+    if res.severity is res.severity_max:
+        return _(
+            "{count} to {top} of 11 criteria met ({open} not answered): {meaning}, "
+            "whatever the unanswered ones turn out to be."
+        ).format(count=count, top=top, open=open_, meaning=meaning(res.severity))
+    return ngettext(
+        "{count} to {top} of 11 criteria met ({open} not answered): {low} on the answers "
+        "given, up to {high} if it is met.",
+        "{count} to {top} of 11 criteria met ({open} not answered): {low} on the answers "
+        "given, up to {high} if they are met.",
+        open_,
+    ).format(
+        count=count,
+        top=top,
+        open=open_,
+        low=band_name(res.severity),
+        high=band_name(res.severity_max),
+    )
+
+
+def _screen_sentence(res: Result) -> str:
+    """`result_sentence` on screen (and in a record), to the person, with no full stop."""
+    count, top, open_ = res.count, res.count_max, res.count_max - res.count
     if count == top:
         return _("{count} of 11 criteria: {meaning}").format(
             count=count, meaning=meaning(res.severity)
@@ -292,107 +290,6 @@ def save_offer(perspective: str) -> str:
 def who_text() -> str:
     """The question asked first when a bank offers more than one perspective."""
     return _("Who is this screening about?")
-
-
-def whose_account(voice: Voice = "screen") -> str:
-    """Whose answers these are, and about whom: on every screen and summary of an `other` run."""
-    if voice == "summary":
-        return _(
-            "These answers are one person's account of someone else's opioid use. The person "
-            "they are about did not answer them."
-        )
-    if voice == "record":
-        return _(
-            "Answered by someone who knows the person (a family member, partner or friend), "
-            "not by the person themselves."
-        )
-    if voice == "line":
-        return _("someone else's account")
-    return _("Your account of someone else")
-
-
-def seen_sentence(res: Result, voice: Voice = "screen") -> str:
-    """What the person answering has seen, as the 11 signs: "What you have seen matches 3 to
-    7 of the 11 signs clinicians look for". Never a severity: the person it is about was not
-    asked."""
-    count, top = res.count, res.count_max
-    if voice == "line":
-        if res.screened_out:
-            return _("no reason to think they use opioids (someone else's account)")
-        if count == top:
-            return _("seen: {count} of 11 signs (someone else's account)").format(count=count)
-        return _("seen: {count}-{top} of 11 signs (someone else's account)").format(
-            count=count, top=top
-        )
-    if voice == "summary":
-        if res.screened_out:
-            return _(
-                "The person answering said they have no reason to think the other person has "
-                "used opioids in the past 12 months, so the signs were not asked about."
-            )
-        if count == top:
-            return _(
-                "What the person answering has seen matches {count} of the 11 signs clinicians "
-                "look for (the DSM-5 criteria)."
-            ).format(count=count)
-        return _(
-            "What the person answering has seen matches {count} to {top} of the 11 signs "
-            "clinicians look for (the DSM-5 criteria)."
-        ).format(count=count, top=top)
-    if res.screened_out:
-        return _(
-            "You said you have no reason to think they have used opioids in the past 12 months, "
-            "so the signs were not asked about."
-        )
-    if count == top:
-        return _("What you have seen matches {count} of the 11 signs clinicians look for").format(
-            count=count
-        )
-    return _(
-        "What you have seen matches {count} to {top} of the 11 signs clinicians look for"
-    ).format(count=count, top=top)
-
-
-def seen_headline(res: Result) -> str:
-    """The first line of a result about someone else, on screen: what was seen and what could
-    not be told, kept apart ("You have seen 2 of the 11 signs; 9 you could not tell"); the
-    range is in the detail (`seen_sentence`) and the JSON."""
-    if res.screened_out:
-        return seen_sentence(res)
-    seen, open_ = res.count, res.count_max - res.count
-    said = _("You have seen {seen} of the 11 signs.").format(seen=seen)
-    if open_:
-        said = ngettext(
-            "You have seen {seen} of the 11 signs; {n} you could not tell.",
-            "You have seen {seen} of the 11 signs; {n} you could not tell.",
-            open_,
-        ).format(seen=seen, n=open_)
-    return said
-
-
-# How many signs make a pattern worth acting on: the DSM-5 threshold for the mild range.
-PATTERN = 2
-
-
-def seen_meaning(res: Result) -> str:
-    """What the signs seen mean for the person asking, in one sentence, pointing to the first
-    step (the first screen lists it under the sentence)."""
-    if res.screened_out:
-        return ""
-    if res.count >= PATTERN:
-        return _(
-            "That is enough to take seriously, and you do not have to wait for more: start "
-            "with the first step below."
-        )
-    if res.count_max >= PATTERN:
-        return _(
-            "Few signs seen is not the same as none: what you could not tell can go either "
-            "way, so start with the first step below and keep noticing."
-        )
-    return _(
-        "What you have seen is not a pattern so far; the steps below still help, and you "
-        "can come back to this if things change."
-    )
 
 
 def result_heading(perspective: str) -> str:
@@ -612,115 +509,6 @@ def urgency_label(urgency: Urgency, voice: Voice = "screen") -> str:
     return labels[Urgency(urgency)]
 
 
-# --- withdrawal -------------------------------------------------------------------------
-
-
-def translated_scale_note(bank: Bank) -> str:
-    """For a clinician, once: the withdrawal items of a bank in another language than its own
-    are a translation, not a validated version of the scale ("" in the bank's own language)."""
-    if not bank.languages or bank.language == bank.languages[0]:
-        return ""
-    return _(
-        "The withdrawal items were asked in a translation of the scale made for this screening, "
-        "not in a validated version in this language."
-    )
-
-
-def withdrawal_sentence(w: Withdrawal | None, scale: str = "", voice: Voice = "screen") -> str:
-    """The withdrawal rating in a sentence; `scale` is the scale's name (bank text), which
-    the summary and the record name and the person's screen does not (it says the score
-    after "Withdrawal right now:").
-
-    - summary: "3 out of 64 on the Subjective Opiate Withdrawal Scale (SOWS), 16 of 16 items
-      answered." ("At least 3 ..." while items are unanswered);
-    - screen: "3 out of 64, 16 of 16 items answered." ("at least 3 ...");
-    - line: "withdrawal score 3".
-    """
-    summary = voice in ("summary", "record")
-    if w is None:
-        if summary:
-            return _("Not taken (the withdrawal rating was optional).")
-        return _("Not taken (it was optional).")
-    if voice == "line":
-        return _("withdrawal score {score}").format(score=w.score)
-    if w.answered == 0:
-        if summary:
-            return _(
-                "The withdrawal rating was chosen, but every item was skipped, so there is no "
-                "score."
-            )
-        return _("You chose to rate how you feel, but skipped every item, so there is no score.")
-    if not summary:
-        if w.complete:
-            text = ngettext(
-                "{score} out of {max}, {answered} of {items} item answered.",
-                "{score} out of {max}, {answered} of {items} items answered.",
-                w.items,
-            )
-        else:
-            text = ngettext(
-                "at least {score} out of {max}, {answered} of {items} item answered.",
-                "at least {score} out of {max}, {answered} of {items} items answered.",
-                w.items,
-            )
-    elif w.complete:
-        text = ngettext(
-            "{score} out of {max} on the {scale}, {answered} of {items} item answered.",
-            "{score} out of {max} on the {scale}, {answered} of {items} items answered.",
-            w.items,
-        )
-    else:
-        text = ngettext(
-            "At least {score} out of {max} on the {scale}, {answered} of {items} item answered.",
-            "At least {score} out of {max} on the {scale}, {answered} of {items} items answered.",
-            w.items,
-        )
-    return text.format(score=w.score, max=w.max, scale=scale, answered=w.answered, items=w.items)
-
-
-def band_sentence(w: Withdrawal, voice: Voice = "summary") -> str:
-    """The band of a withdrawal with one; the band label is bank text.
-
-    summary: "Band: moderate." ("moderate so far" while items are unanswered); screen: "That
-    is in the moderate range." ("... range so far.").
-    """
-    if voice == "screen":
-        if w.complete:
-            return _("That is in the {band} range.").format(band=w.band)
-        return _("That is in the {band} range so far.").format(band=w.band)
-    if w.complete:
-        return _("Band: {band}.").format(band=w.band)
-    return _("Band: {band} so far.").format(band=w.band)
-
-
-def band_meaning(w: Withdrawal, band: str, low: int, high: int) -> str:
-    """What a withdrawal band means on the person's screen: its place on the rating, and that
-    it is about how they feel now, not about their opioid use."""
-    if w.complete:
-        text = _(
-            "That is in the {band} range ({low} to {high} out of {max}): it says how strongly "
-            "you feel withdrawal right now, not how serious your opioid use is."
-        )
-    else:
-        text = _(
-            "So far that is in the {band} range ({low} to {high} out of {max}): it says how "
-            "strongly you feel withdrawal right now, not how serious your opioid use is."
-        )
-    return text.format(band=band, low=low, high=high, max=w.max)
-
-
-def withdrawal_treatable(helpline: str, contact: str) -> str:
-    """That withdrawal can be treated, and where to get help with it (a helpline of the
-    bank's)."""
-    return _(
-        "Withdrawal can be treated safely, and it need not wait: a clinician can help, and "
-        "so can the {helpline} at {contact}, day or night."
-    ).format(helpline=helpline, contact=contact)
-
-
-# --- safety flags -----------------------------------------------------------------------
-
-
 def flag_questions_answered(bank: Bank, res: Result) -> bool:
     """Whether any question a safety flag reads has an answer: no flag then means "none"."""
     asked = set().union(*(question_names(f.when) for f in bank.flags))
@@ -769,3 +557,17 @@ def month_name(month: int) -> str:
         pgettext("month", "December"),
     )
     return names[month - 1]
+
+
+# The words of a screening about someone else and of a withdrawal rating have modules of their
+# own (screener.core.seenwords, screener.core.withdrawalwords); they stay importable from here,
+# where code written before the split finds them.
+whose_account = seenwords.whose_account
+seen_sentence = seenwords.seen_sentence
+seen_headline = seenwords.seen_headline
+seen_meaning = seenwords.seen_meaning
+withdrawal_sentence = withdrawalwords.withdrawal_sentence
+band_sentence = withdrawalwords.band_sentence
+band_meaning = withdrawalwords.band_meaning
+withdrawal_treatable = withdrawalwords.withdrawal_treatable
+translated_scale_note = withdrawalwords.translated_scale_note

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from screener.core.conditions import applicable
-from screener.core.model import Answers, Bank, Role, Value, version_key
+from screener.core.model import Bank, Role, Value, version_key
+from screener.core.results import Answers
 from screener.i18n import ngettext
 
 

@@ -14,16 +14,8 @@ from typing import Any, NamedTuple, TypeAlias
 
 from screener import i18n
 from screener.core.kinds import kind_of
-from screener.core.model import (
-    NONE_OPTION,
-    UNKNOWN,
-    Answers,
-    Bank,
-    Kind,
-    Question,
-    Role,
-    Value,
-)
+from screener.core.model import NONE_OPTION, UNKNOWN, Bank, Kind, Question, Role, Value
+from screener.core.results import Answers
 from screener.core.safetext import clean, one_line, show_value
 from screener.errors import AnswersError
 from screener.files import located
@@ -296,50 +288,60 @@ class _Checker:
             ):
                 out[qid] = raw  # type: ignore[assignment]
                 continue
-            entry = table.get(str(qid))
-            if entry is None:
-                self.error(
-                    ("answers", qid),
-                    _("{value} is not a question in this bank{hint}"),
-                    value=show_value(qid),
-                    hint=Hint(qid, table),
-                )
-                continue
-            q, asked_in, consent, plain_type, plain, order = entry
-            if consent:  # consent is asked afresh at every run, never stored
-                continue
-            if perspective is not None and asked_in is not None and asked_in != perspective:
-                self.error(
-                    ("answers", qid),
-                    _(
-                        "{value} is asked only in perspective {asked}, and these answers are in "
-                        "perspective {perspective}"
-                    ),
-                    value=show_value(qid),
-                    asked=show_value(asked_in),
-                    perspective=show_value(perspective),
-                )
-                continue
-            if raw is None or (type(raw) is plain_type and raw in plain):
-                out[q.id] = raw  # type: ignore[assignment] # most answers: stored as written
-                continue
-            if order and type(raw) is list and all(type(v) is str for v in raw):
-                # A list of options: stored in the bank's order, as the kind's check stores
-                # it, when each is an option, none twice, and "none" only alone.
-                picked = set(raw)
-                if (
-                    len(picked) == len(raw)
-                    and picked <= plain
-                    and (len(raw) == 1 or NONE_OPTION not in picked)
-                ):
-                    out[q.id] = tuple(v for v in order if v in picked)
-                    continue
-            stored, problem = check_value(q, raw)
-            if problem:
-                self.error(("answers", qid), problem)
-            else:
-                out[q.id] = stored
+            self.check_one(qid, raw, table.get(str(qid)), perspective, out)
         return out
+
+    def check_one(
+        self,
+        qid: Any,  # as the file wrote it: YAML may give a number
+        raw: object,
+        entry: Accepted | None,
+        perspective: str | None,
+        out: dict[str, Value],
+    ) -> None:
+        """One answer the quick look did not take: into `out` as stored, or a problem noted."""
+        if entry is None:
+            self.error(
+                ("answers", qid),
+                _("{value} is not a question in this bank{hint}"),
+                value=show_value(qid),
+                hint=Hint(qid, _accepted(self.bank)),
+            )
+            return
+        q, asked_in, consent, plain_type, plain, order = entry
+        if consent:  # consent is asked afresh at every run, never stored
+            return
+        if perspective is not None and asked_in is not None and asked_in != perspective:
+            self.error(
+                ("answers", qid),
+                _(
+                    "{value} is asked only in perspective {asked}, and these answers are in "
+                    "perspective {perspective}"
+                ),
+                value=show_value(qid),
+                asked=show_value(asked_in),
+                perspective=show_value(perspective),
+            )
+            return
+        if raw is None or (type(raw) is plain_type and raw in plain):
+            out[q.id] = raw  # type: ignore[assignment] # most answers: stored as written
+            return
+        if order and type(raw) is list and all(type(v) is str for v in raw):
+            # A list of options: stored in the bank's order, as the kind's check stores
+            # it, when each is an option, none twice, and "none" only alone.
+            picked = set(raw)
+            if (
+                len(picked) == len(raw)
+                and picked <= plain
+                and (len(raw) == 1 or NONE_OPTION not in picked)
+            ):
+                out[q.id] = tuple(v for v in order if v in picked)
+                return
+        stored, problem = check_value(q, raw)
+        if problem:
+            self.error(("answers", qid), problem)
+        else:
+            out[q.id] = stored
 
 
 # For each question: the question, the one perspective it is asked in (None: every one),

@@ -52,7 +52,8 @@ from screener.core.fhirnames import (
     valid_reference,
 )
 from screener.core.kinds import VALUE_CODING
-from screener.core.model import OTHER, WHO, Answers, Bank, Question, Value
+from screener.core.model import OTHER, WHO, Bank, Question, Value
+from screener.core.results import Answers
 from screener.core.safetext import clean, one_line, show_value
 from screener.errors import AnswersError
 from screener.files import located

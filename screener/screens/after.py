@@ -21,7 +21,8 @@ from rich.text import Text
 from screener import api, i18n
 from screener.core import typed, wording
 from screener.core.kinds import is_no, is_yes, typed_no, typed_yes, yes_or_no_anywhere
-from screener.core.model import Answers, Bank, Result
+from screener.core.model import Bank
+from screener.core.results import Answers, Result
 from screener.core.safetext import clean, one_line
 from screener.errors import ExportError, Interrupted, ScreenerError
 from screener.files import safefile

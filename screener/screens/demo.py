@@ -17,20 +17,10 @@ from typing import Any
 from rich.console import Console, RenderableType
 from rich.text import Text
 
-from screener.core import wording
+from screener.core import seenwords, wording
 from screener.core.kinds import kind_of, typed_yes, unknown_key
-from screener.core.model import (
-    OTHER,
-    WHO,
-    Answers,
-    Bank,
-    Question,
-    Result,
-    Role,
-    Severity,
-    Status,
-    Value,
-)
+from screener.core.model import OTHER, WHO, Bank, Question, Role, Severity, Status, Value
+from screener.core.results import Answers, Result
 from screener.core.safetext import clean, did_you_mean, show_value
 from screener.core.scoring import score
 from screener.errors import AnswersError, Quit, ScreenerError
@@ -264,7 +254,7 @@ def leads_to(res: Result) -> str:
     """A few words for a listing: "moderate (4 to 5 of 11, 1 skipped)"; about someone else,
     the signs seen, never a severity: "seen: 4-10 of 11 signs (someone else's account)"."""
     if res.perspective == OTHER:
-        return wording.seen_sentence(res, "line")
+        return seenwords.seen_sentence(res, "line")
     if res.screened_out:
         return _("no opioid use in the past 12 months")
     words = severity_word(res.severity)

@@ -1,5 +1,6 @@
 """The pieces the explanation is built from: catalog messages composed with styled values,
-sources cited by number, a question as it is asked, and a rule in words and as the bank has it.
+sources cited by number, a question as it is asked, the questions that look at a criterion, a
+rule in words and as the bank has it, and a next step with its rule.
 
 Returns Rich text and never prints; the words are catalog messages (screener.i18n).
 """
@@ -14,10 +15,10 @@ from rich.text import Text
 
 from screener.core.conditions import describe
 from screener.core.conditionwords import said, unless_said
-from screener.core.model import Bank, Condition, Question, Source, word
+from screener.core.model import Bank, Condition, Question, Referral, Source, word
 from screener.core.safetext import clean
 from screener.i18n import _
-from screener.screens.render import bank_text, marked
+from screener.screens.render import bank_text, marked, urgency_label
 
 
 def compose(message: str, style: str = "", **values: Text | str) -> Text:
@@ -111,3 +112,22 @@ def source_item(source: Source) -> Text:
     if detail:
         item.append(f" ({clean(detail)})", style="dim")
     return item
+
+
+def criterion_questions(bank: Bank, key: str) -> list[Question]:
+    return [q for q in bank.questions if q.criterion == key]
+
+
+# --- the explanation --------------------------------------------------------------------
+
+
+def referral_row(bank: Bank, r: Referral, cite: Cites) -> tuple[str, Text]:
+    """One next step as explain lists it: its urgency and title, when it is shown (in words,
+    then as the bank writes it), and its sources."""
+    head = Text()
+    head.append(f"{urgency_label(r.urgency.value)}: ", style="dim")
+    head.append(clean(r.title), style="bold")
+    if r.when is None:
+        return ("-", block(head, _("Always shown."), cite(r.source)))
+    shown = when(_("Shown when {condition}."), _("Shown unless {condition}."), bank, r.when)
+    return ("-", block(head, shown, rule(r.when), cite(r.source)))

@@ -29,18 +29,8 @@ from screener.core.kinds import (
     unknown_words,
     yes_or_no_anywhere,
 )
-from screener.core.model import (
-    UNKNOWN,
-    WHO,
-    Answers,
-    Bank,
-    Kind,
-    Option,
-    Question,
-    Role,
-    Value,
-    version_key,
-)
+from screener.core.model import UNKNOWN, WHO, Bank, Kind, Option, Question, Role, Value, version_key
+from screener.core.results import Answers
 from screener.core.safetext import clean
 from screener.errors import ExportError, Interrupted, Quit
 from screener.i18n import _

@@ -23,7 +23,7 @@ from rich.panel import Panel
 from rich.rule import Rule
 from rich.text import Text
 
-from screener.core import wording
+from screener.core import seenwords, wording
 from screener.core.kinds import command_keys, kind_of, unknown_key
 from screener.core.model import (
     OTHER,
@@ -217,7 +217,7 @@ def question(
         place = _("{section} · {n} of {total}").format(section=section, n=n, total=total)
         if perspective == OTHER:  # every screen says whose account this is
             place = _("{account} · {place}").format(
-                account=wording.whose_account("screen"), place=place
+                account=seenwords.whose_account("screen"), place=place
             )
         parts.append(bank_text(place, "dim"))
     parts.append(bank_text(word(q.text, perspective), "" if plain else "bold"))

@@ -26,7 +26,7 @@ from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
-from screener.core import wording
+from screener.core import seenwords, withdrawalwords, wording
 from screener.core.model import (
     CRITERIA,
     OTHER,
@@ -34,11 +34,11 @@ from screener.core.model import (
     Bank,
     Helpline,
     Referral,
-    Result,
     Status,
     Urgency,
     Value,
 )
+from screener.core.results import Result
 from screener.core.safetext import clean
 from screener.i18n import _, pgettext
 from screener.screens.render import (
@@ -74,7 +74,7 @@ def summary_line(res: Result) -> str:
     """ "5 of 11 criteria: a pattern consistent with moderate opioid use disorder"; about
     someone else, what was seen and what could not be told, apart."""
     if res.perspective == OTHER:
-        return wording.seen_headline(res)
+        return seenwords.seen_headline(res)
     return wording.result_sentence(res)
 
 
@@ -157,7 +157,7 @@ def result_blocks(
     part(_("Helplines (US)"), helplines(bank, plain, only=bank.listed(res)))
     if not res.screened_out and res.perspective == OTHER:
         body: list[RenderableType] = [
-            bank_text(wording.seen_sentence(res) + "."),  # the range, for the record
+            bank_text(seenwords.seen_sentence(res) + "."),  # the range, for the record
             *counting_notes(bank, res),
             signs_table(bank, res, plain),
         ]
@@ -197,10 +197,10 @@ def first_screen(
     if banner is not None:
         parts.append(banner_line(banner, plain))
     if res.perspective == OTHER:
-        parts.append(bank_text(wording.whose_account("screen"), "dim"))
+        parts.append(bank_text(seenwords.whose_account("screen"), "dim"))
     parts.append(bank_text(summary_line(res), "" if plain else "bold"))
     if res.perspective == OTHER and not res.screened_out:
-        parts.append(bank_text(wording.seen_meaning(res)))
+        parts.append(bank_text(seenwords.seen_meaning(res)))
     parts.append(bank_text(wording.not_a_diagnosis("screen", res.perspective)))
     if not res.complete:
         parts.append(bank_text(wording.not_finished(res), "" if plain else "yellow"))
@@ -388,17 +388,19 @@ def withdrawal_text(bank: Bank, res: Result) -> Text:
     ranges; where the ranges come from is for clinicians (explain, the summaries)."""
     w = res.withdrawal
     scale = bank.scales.get(WITHDRAWAL_SCALE)
-    out = Text(wording.withdrawal_sentence(w, voice="screen"))
+    out = Text(withdrawalwords.withdrawal_sentence(w, voice="screen"))
     if w is not None and w.answered and w.band and scale is not None:
         shown = clean(bank.band_text(WITHDRAWAL_SCALE, w.band))
         band = next((b for b in scale.bands if b.label == w.band), None)
         if band is None:
-            out.append(" " + wording.band_sentence(w._replace(band=shown), voice="screen"))
+            out.append(" " + withdrawalwords.band_sentence(w._replace(band=shown), voice="screen"))
         else:
-            out.append(" " + wording.band_meaning(w, shown, band.low, band.high))
+            out.append(" " + withdrawalwords.band_meaning(w, shown, band.low, band.high))
         helpline = next((h for h in bank.helplines if not h.emergency), None)
         if w.score > 0 and helpline is not None:
-            out.append(" " + wording.withdrawal_treatable(clean(helpline.name), helpline.contact))
+            out.append(
+                " " + withdrawalwords.withdrawal_treatable(clean(helpline.name), helpline.contact)
+            )
     return out
 
 

@@ -20,8 +20,9 @@ from functools import partial
 from pathlib import Path
 from typing import IO, NamedTuple, TypeAlias
 
-from screener.core import wording
-from screener.core.model import OTHER, Answers, Bank, Result
+from screener.core import withdrawalwords, wording
+from screener.core.model import OTHER, Bank
+from screener.core.results import Answers, Result
 from screener.core.safetext import LINE_LIMIT, one_line
 from screener.core.scoring import Counted, result_json, score, tally
 from screener.errors import AnswersError
@@ -315,7 +316,7 @@ def line(item: Scored) -> str:
     w = res.withdrawal
     if w is not None and w.answered:
         text = _("{result}; {withdrawal}").format(
-            result=text, withdrawal=wording.withdrawal_sentence(w, voice="line")
+            result=text, withdrawal=withdrawalwords.withdrawal_sentence(w, voice="line")
         )
     if res.flags:
         text = _("{result}; flags: {flags}").format(

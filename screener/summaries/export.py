@@ -25,9 +25,9 @@ from pathlib import PurePath
 from typing import Any, Protocol
 
 from screener import __version__
-from screener.core.model import Summary
+from screener.core.model import Voice
+from screener.core.results import Summary
 from screener.core.scoring import result_json
-from screener.core.wording import Voice
 from screener.errors import ExportError, ScreenerError
 from screener.files.answers import document
 from screener.files.readfile import MAX_FILE_BYTES

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from screener.core import wording
+from screener.core import seenwords, withdrawalwords, wording
 from screener.core.conditions import applicable
 from screener.core.fhirnames import ACT_REASON, PERSONA_TAG, TEST_DATA_CODE
 from screener.core.kinds import kind_of
@@ -34,12 +34,12 @@ from screener.core.model import (
     Role,
     Severity,
     Status,
-    Summary,
     Value,
+    Voice,
     word,
 )
+from screener.core.results import Summary
 from screener.core.safetext import clean
-from screener.core.wording import Voice
 from screener.files.answered import missing
 from screener.i18n import N_, _, ngettext
 from screener.summaries import fhirtext
@@ -288,7 +288,7 @@ def _response(made: _Made) -> dict[str, Any]:
         label = bank.perspectives.get(answers.perspective, answers.perspective)
         blocks.append(fhirtext.listing([fhirtext.pair(wording.who_text(), label)]))
     if answers.perspective == OTHER:
-        blocks.append(fhirtext.para(wording.whose_account("record")))
+        blocks.append(fhirtext.para(seenwords.whose_account("record")))
     for section in bank.sections:
         questions = [q for q in section.questions if q.id in asked]
         if not questions:
@@ -352,7 +352,7 @@ def _about_someone_else(qr: dict[str, Any], subject: str | None) -> None:
     )
     qr["contained"] = contained
     qr["subject"] = about
-    qr["source"] = {"reference": f"#{INFORMANT_ID}", "display": wording.whose_account("record")}
+    qr["source"] = {"reference": f"#{INFORMANT_ID}", "display": seenwords.whose_account("record")}
 
 
 # Marks an answer "I don't know" (kept apart from a skipped question, which has no answer and
@@ -428,7 +428,7 @@ def _notes(made: _Made) -> list[str]:
     r = made.summary.result
     notes = []
     if r.perspective == OTHER:
-        notes.append(wording.whose_account("record"))
+        notes.append(seenwords.whose_account("record"))
     if r.screened_out:
         notes.append(
             _("No opioid use in the past 12 months was reported, so no criterion applies.")
@@ -542,7 +542,7 @@ def _withdrawal(made: _Made) -> dict[str, Any]:
             w.items,
         )
     said = note.format(answered=w.answered, items=w.items, max=w.max)
-    translated = wording.translated_scale_note(bank)
+    translated = withdrawalwords.translated_scale_note(bank)
     obs["note"] = [{"text": f"{said} {translated}" if translated else said}]
     return obs
 

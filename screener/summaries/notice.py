@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from screener.core import wording
-from screener.core.model import Summary
+from screener.core.model import Voice
+from screener.core.results import Summary
 from screener.core.safetext import clean
 from screener.i18n import _
 
@@ -31,7 +32,7 @@ class Notice(NamedTuple):
     demo: Banner | None  # on a demo persona's fictional answers only
 
 
-def of(summary: Summary, voice: wording.Voice = "summary") -> Notice:
+def of(summary: Summary, voice: Voice = "summary") -> Notice:
     """The notice for `summary`, in a writer's `voice` ("summary" for a document a person
     reads, "record" for a machine record's narrative and notes)."""
     answers = summary.answers

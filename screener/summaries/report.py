@@ -12,20 +12,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import NamedTuple, TypeAlias
 
-from screener.core import wording
+from screener.core import seenwords, withdrawalwords, wording
 from screener.core.conditions import true_leaves
-from screener.core.model import (
-    OTHER,
-    WITHDRAWAL_SCALE,
-    Bank,
-    Result,
-    Role,
-    Status,
-    Summary,
-    Urgency,
-    Value,
-    word,
-)
+from screener.core.model import OTHER, WITHDRAWAL_SCALE, Bank, Role, Status, Urgency, Value, word
+from screener.core.results import Result, Summary
 from screener.i18n import _, pgettext
 from screener.summaries import notice as notices
 from screener.summaries.notice import Banner, Notice
@@ -111,7 +101,7 @@ def build(summary: Summary, notice: Notice | None = None) -> Document:
         )
     )
     if answers.perspective == OTHER:
-        blocks.append(Para(wording.whose_account("summary"), "notice"))
+        blocks.append(Para(seenwords.whose_account("summary"), "notice"))
     blocks.append(Para(said.diagnosis, "notice"))
     if not res.complete:
         blocks.append(Para(wording.not_finished(res), "notice"))
@@ -327,19 +317,21 @@ def _criteria(bank: Bank, res: Result) -> Table:
 def _withdrawal(bank: Bank, res: Result) -> str:
     w = res.withdrawal
     scale = bank.scales[WITHDRAWAL_SCALE] if w is not None and w.answered else None
-    text = wording.withdrawal_sentence(w, scale.formal if scale else "", "summary")
+    text = withdrawalwords.withdrawal_sentence(w, scale.formal if scale else "", "summary")
     if w is None or scale is None:
         return text
     if not w.band:
-        translated = wording.translated_scale_note(bank)
+        translated = withdrawalwords.translated_scale_note(bank)
         return f"{text} {translated}" if translated else text
-    text += " " + wording.band_sentence(w._replace(band=bank.band_text(WITHDRAWAL_SCALE, w.band)))
+    text += " " + withdrawalwords.band_sentence(
+        w._replace(band=bank.band_text(WITHDRAWAL_SCALE, w.band))
+    )
     if scale.band_note:
         text += f" {_sentence(scale.band_note)}"
     if scale.band_source:
         titles = "; ".join(_source_title(bank, s) for s in scale.band_source)
         text += " " + _("Band source: {titles}").format(titles=_sentence(titles))
-    translated = wording.translated_scale_note(bank)
+    translated = withdrawalwords.translated_scale_note(bank)
     return f"{text} {translated}" if translated else text
 
 

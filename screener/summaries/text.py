@@ -11,9 +11,9 @@ from __future__ import annotations
 import textwrap
 from typing import assert_never
 
-from screener.core.model import Summary
+from screener.core.model import Voice
+from screener.core.results import Summary
 from screener.core.safetext import clean
-from screener.core.wording import Voice
 from screener.i18n import N_, _
 from screener.summaries.notice import Banner, Notice
 from screener.summaries.report import (
