@@ -6,7 +6,7 @@ from enum import IntEnum
 
 
 class ExitCode(IntEnum):
-    """The documented process exit codes (README: Exit codes)."""
+    """The documented process exit codes (README.md and docs/exit-codes.md)."""
 
     OK = 0
     QUIT = 1  # the person chose to leave before the result

@@ -50,7 +50,7 @@ def same(a: object, b: object) -> bool:
 
 
 def reference(cond: Condition, look: Any, order: dict[str, list[str]]) -> bool:
-    """The README's rules for conditions, as a slow tree walk: the oracle for `check`."""
+    """The rules for conditions in docs/bank.md, as a slow tree walk: the oracle for `check`."""
     if isinstance(cond, AllOf):
         return all(reference(c, look, order) for c in cond.items)
     if isinstance(cond, AnyOf):

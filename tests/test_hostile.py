@@ -428,8 +428,8 @@ class TestNothingRawReachesTheTerminal:
         assert not UNSAFE.search(text(result.stderr))
 
 
-def test_the_limits_the_readme_states_are_the_ones_enforced() -> None:
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+def test_the_limits_the_docs_state_are_the_ones_enforced() -> None:
+    readme = (Path(__file__).parent.parent / "docs" / "files.md").read_text(encoding="utf-8")
     assert f"{MAX_FILE_BYTES // (1 << 20)} MiB" in readme
     assert f"{MAX_DEPTH} levels" in readme
     assert f"{MAX_VALUES:,} values" in readme

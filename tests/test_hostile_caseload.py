@@ -176,10 +176,10 @@ class TestStoppingAndPausing:
         assert scored_files("csv", out) == list(map(str, paths))
 
 
-def test_the_readme_gives_the_bounds_screener_applies() -> None:
+def test_the_docs_give_the_bounds_screener_applies() -> None:
     from screener.summaries import caseload as module
 
-    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).parents[1] / "docs" / "caseload.md").read_text(encoding="utf-8")
     assert f"held to two bounds: {module.FILE_SECONDS:g} seconds," in readme
     assert f"and {module.FILE_MEMORY_MIB} MiB of memory beyond" in readme
 

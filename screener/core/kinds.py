@@ -530,7 +530,7 @@ class TextKind(QuestionKind):
 
 # The longest written answer: a few paragraphs. A summary holds each answer several times
 # (the answer, the FHIR narrative, escaped), and every summary must stay small enough for
-# screener to read back (README: Limits).
+# screener to read back (docs/files.md).
 MAX_TEXT_ANSWER = 2000
 
 

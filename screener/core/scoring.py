@@ -385,7 +385,7 @@ def _orders(bank: Bank) -> dict[str, list[str]]:
 
 
 def result_json(result: Result) -> dict[str, object]:
-    """The stable JSON shape of `screener score --json` (README: JSON output)."""
+    """The stable JSON shape of `screener score --json` (docs/json.md)."""
     w = result.withdrawal
     about_someone_else = result.perspective == OTHER
     return {

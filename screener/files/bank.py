@@ -301,7 +301,7 @@ class _Reader(Checks):
 
     def languages(self, value: object, own: str) -> tuple[str, ...]:
         """The languages the bank has words in, its own first; each other one's words are in
-        a translation file beside the bank (README: "The bank in other languages")."""
+        a translation file beside the bank (docs/bank.md, "The bank in other languages")."""
         if value is None:
             return (own,)
         out = [own]

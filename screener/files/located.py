@@ -2,7 +2,7 @@
 
 Every reader of a file from someone else (banks, answers, FHIR, personas) reports problems as
 `FILE:LINE: path: message` through `Located`. JSON is read here with the json module, bounded as
-YAML is (README: Limits): nesting deeper than MAX_DEPTH, more than MAX_VALUES values, numbers
+YAML is (docs/files.md): nesting deeper than MAX_DEPTH, more than MAX_VALUES values, numbers
 too long to read, NaN and lone surrogates are located errors. `screener.files.yamlsrc` reads
 YAML into the same `Located`; a path that only reads JSON (`score FILE.json`, a caseload)
 never loads PyYAML. Reads and writes no files.

@@ -18,7 +18,7 @@ from screener.core.safetext import one_line
 from screener.errors import AnswersError, ScreenerError
 from screener.i18n import N_, _, pgettext
 
-# The largest bank, answers or personas file read (README: Limits): the default bank is under
+# The largest bank, answers or personas file read (docs/files.md): the default bank is under
 # 50 KiB and an answers file a few KiB, so this leaves room while bounding the work.
 MAX_FILE_BYTES = 2 * 1024 * 1024
 

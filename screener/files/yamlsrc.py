@@ -3,7 +3,7 @@
 Banks and answers files share it so that every problem can be reported as `FILE:LINE: path`.
 It reads and writes nothing itself and knows nothing about what the data means.
 
-The files come from other people, so the work is bounded (README: Limits): nesting deeper than
+The files come from other people, so the work is bounded (docs/files.md): nesting deeper than
 MAX_DEPTH (merges within merges included), or more than MAX_VALUES units of work, is a
 ParseError at the line where it happens. Every value built counts, an alias built again
 counts again (an "alias bomb" of a few hundred bytes would otherwise build billions), and so

@@ -31,7 +31,7 @@ from screener.files.readfile import MAX_FILE_BYTES, STDIN, is_bulk, open_stream
 from screener.i18n import _
 from screener.streams import unicode_ok
 
-# The CSV columns, in order (README: A caseload).
+# The CSV columns, in order (docs/caseload.md).
 COLUMNS = (
     "file",
     "date",
@@ -72,7 +72,7 @@ class Outcome(NamedTuple):
     problems: tuple[str, ...]
 
 
-# Each file is scored in a worker process held to these bounds (README: A caseload), so that
+# Each file is scored in a worker process held to these bounds (docs/caseload.md), so that
 # a file that hangs, crashes its reader or eats memory costs only itself. A real file takes
 # about a millisecond and well under 1 MiB; a worker starts at about 30 MiB and stays near it
 # (measured over 5,000 files).
