@@ -141,7 +141,7 @@ def run(options: Options, term: Terminal) -> None:
     """A whole screening: carry on from the file given, ask what is missing, show the
     result, write the `--export` summaries, and (a person at a terminal) offer to save a
     summary and to delete the answers saved part-way."""
-    from screener.files.answers import missing
+    from screener.files.answered import missing
     from screener.screens import render
 
     bank = options.bank
