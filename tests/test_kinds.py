@@ -29,6 +29,13 @@ def test_every_kind_has_one_object() -> None:
     assert {kind_of(k).kind for k in Kind} == set(Kind)
 
 
+def test_every_kind_names_itself_where_questions_are_listed() -> None:
+    """`screener questions` tags each question with its kind's word, asked of the kind: a new
+    kind without one fails here rather than with a KeyError in the listing."""
+    words = [kind_of(k).word() for k in Kind]
+    assert words == ["yes/no", "scale", "choice", "multi", "text"]
+
+
 def test_the_default_bank_uses_every_kind_but_text(bank: Bank) -> None:
     assert {q.kind for q in bank.questions} == set(Kind) - {Kind.TEXT}
 

@@ -165,6 +165,10 @@ class QuestionKind:
         """How to answer, shown under the question."""
         raise NotImplementedError
 
+    def word(self) -> str:
+        """The kind's name where questions are listed (`screener questions`): "yes/no"."""
+        raise NotImplementedError
+
     def expected(self, q: Question) -> str:
         """What to type, said again after a reply that did not fit."""
         raise NotImplementedError
@@ -343,6 +347,9 @@ class YesNoKind(QuestionKind):
     def choices(self, q: Question) -> list[str]:
         return []
 
+    def word(self) -> str:
+        return pgettext("question kind", "yes/no")
+
     def instruction(self, q: Question) -> str:
         return _("Type {yes} for yes or {no} for no.").format(yes=typed_yes(), no=typed_no())
 
@@ -382,6 +389,9 @@ class ScaleKind(QuestionKind):
 
     def choices(self, q: Question) -> list[str]:
         return [clean("   ".join(f"{o.value} {o.label}" for o in q.options))]
+
+    def word(self) -> str:
+        return pgettext("question kind", "scale")
 
     def instruction(self, q: Question) -> str:
         return self.expected(q)
@@ -425,6 +435,9 @@ class ChoiceKind(QuestionKind):
 
     def keys(self, q: Question, value: Value) -> str:
         return str(_number(q, value))
+
+    def word(self) -> str:
+        return pgettext("question kind", "choice")
 
     def instruction(self, q: Question) -> str:
         return _("Type one number.")
@@ -480,6 +493,9 @@ class MultiKind(QuestionKind):
             return ", ".join(clean(q.label_of(v)) for v in value) if value else _("none of these")
         return clean(q.label_of(value))
 
+    def word(self) -> str:
+        return pgettext("question kind", "multi")
+
     def instruction(self, q: Question) -> str:
         return _("Type the numbers of all that apply, separated by spaces (like 1 3).")
 
@@ -517,6 +533,9 @@ class TextKind(QuestionKind):
 
     def choices(self, q: Question) -> list[str]:
         return []
+
+    def word(self) -> str:
+        return pgettext("question kind", "text")
 
     def instruction(self, q: Question) -> str:
         return _("Type your answer, or {skip} to skip.").format(skip=command_keys()["skip"])

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from screener.core.conditions import describe
 from screener.core.kinds import kind_of
-from screener.core.model import Bank, Kind, Question, Role, word
+from screener.core.model import Bank, Question, Role, word
 from screener.core.safetext import clean
 from screener.i18n import _, pgettext
 from screener.screens.render import IndentedList
@@ -44,7 +44,7 @@ def bank_text(bank: Bank, plain: bool = False) -> RenderableType:
 
 def _question_text(q: Question, perspective: str) -> Text:
     out = Text(clean(word(q.text, perspective)))
-    tags = [_kind_word(q.kind)]
+    tags = [kind_of(q).word()]
     if q.criterion:
         tags.append(_("criterion: {key}").format(key=q.criterion))
     if q.role:
@@ -61,17 +61,6 @@ def _question_text(q: Question, perspective: str) -> Text:
         when = _("asked when {condition}").format(condition=describe(q.show_if))
         out.append("\n" + when, style="dim")
     return out
-
-
-def _kind_word(kind: Kind) -> str:
-    words = {
-        Kind.YES_NO: pgettext("question kind", "yes/no"),
-        Kind.SCALE: pgettext("question kind", "scale"),
-        Kind.CHOICE: pgettext("question kind", "choice"),
-        Kind.MULTI: pgettext("question kind", "multi"),
-        Kind.TEXT: pgettext("question kind", "text"),
-    }
-    return words[kind]
 
 
 def _role_word(role: Role) -> str:
