@@ -100,60 +100,52 @@ def result_sentence(res: Result, voice: Voice = "screen") -> str:
     doubtful = len(res.ids(Status.UNCERTAIN))
     if doubtful:
         return _doubtful_sentence(res, voice, doubtful)
-    if voice == "summary":
-        return _summary_sentence(res)
-    return _screen_sentence(res)
-
-
-def _summary_sentence(res: Result) -> str:
-    """`result_sentence` for a saved summary, about the person, with a full stop."""
-    count, top, open_ = res.count, res.count_max, res.count_max - res.count
-    if count == top:
-        return _("{count} of 11 criteria met: {meaning}.").format(
-            count=count, meaning=meaning(res.severity)
+    open_ = res.count_max - res.count
+    if voice == "summary":  # about the person, with a full stop
+        return _counted(
+            res,
+            _("{count} of 11 criteria met: {meaning}."),
+            _(
+                "{count} to {top} of 11 criteria met ({open} not answered): {meaning}, "
+                "whatever the unanswered ones turn out to be."
+            ),
+            ngettext(
+                "{count} to {top} of 11 criteria met ({open} not answered): {low} on the answers "
+                "given, up to {high} if it is met.",
+                "{count} to {top} of 11 criteria met ({open} not answered): {low} on the answers "
+                "given, up to {high} if they are met.",
+                open_,
+            ),
         )
-    if res.severity is res.severity_max:
-        return _(
-            "{count} to {top} of 11 criteria met ({open} not answered): {meaning}, "
-            "whatever the unanswered ones turn out to be."
-        ).format(count=count, top=top, open=open_, meaning=meaning(res.severity))
-    return ngettext(
-        "{count} to {top} of 11 criteria met ({open} not answered): {low} on the answers "
-        "given, up to {high} if it is met.",
-        "{count} to {top} of 11 criteria met ({open} not answered): {low} on the answers "
-        "given, up to {high} if they are met.",
-        open_,
-    ).format(
-        count=count,
-        top=top,
-        open=open_,
-        low=band_name(res.severity),
-        high=band_name(res.severity_max),
+    return _counted(  # on screen (and in a record): to the person, no full stop
+        res,
+        _("{count} of 11 criteria: {meaning}"),
+        _(
+            "{count} to {top} of 11 criteria ({open} not answered): {meaning}, however the "
+            "unanswered ones turn out"
+        ),
+        ngettext(
+            "{count} to {top} of 11 criteria ({open} not answered): {low} as answered, up to "
+            "{high} if it is a yes",
+            "{count} to {top} of 11 criteria ({open} not answered): {low} as answered, up to "
+            "{high} if they are a yes",
+            open_,
+        ),
     )
 
 
-def _screen_sentence(res: Result) -> str:
-    """`result_sentence` on screen (and in a record), to the person, with no full stop."""
-    count, top, open_ = res.count, res.count_max, res.count_max - res.count
+def _counted(res: Result, exact: str, settled: str, ranged: str) -> str:
+    """The counted result in one of three messages, filled alike: `exact` when nothing is
+    open, `settled` when the open criteria cannot change the severity, `ranged` otherwise."""
+    count, top = res.count, res.count_max
     if count == top:
-        return _("{count} of 11 criteria: {meaning}").format(
-            count=count, meaning=meaning(res.severity)
-        )
+        return exact.format(count=count, meaning=meaning(res.severity))
     if res.severity is res.severity_max:
-        return _(
-            "{count} to {top} of 11 criteria ({open} not answered): {meaning}, however the "
-            "unanswered ones turn out"
-        ).format(count=count, top=top, open=open_, meaning=meaning(res.severity))
-    return ngettext(
-        "{count} to {top} of 11 criteria ({open} not answered): {low} as answered, up to {high} "
-        "if it is a yes",
-        "{count} to {top} of 11 criteria ({open} not answered): {low} as answered, up to {high} "
-        "if they are a yes",
-        open_,
-    ).format(
+        return settled.format(count=count, top=top, open=top - count, meaning=meaning(res.severity))
+    return ranged.format(
         count=count,
         top=top,
-        open=open_,
+        open=top - count,
         low=band_name(res.severity),
         high=band_name(res.severity_max),
     )
