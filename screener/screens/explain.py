@@ -37,6 +37,7 @@ from screener.screens.explaintext import (
     asked_as,
     block,
     compose,
+    criterion_asked,
     criterion_questions,
     referral_row,
     rule,
@@ -162,13 +163,7 @@ def _criteria_part(bank: Bank, cite: Cites, plain: bool) -> list[RenderableType]
 
 
 def _criterion_summary(bank: Bank, key: str, cite: Cites) -> Text:
-    out = Text()
-    out.append(clean(bank.criteria.get(key, key)), style="bold")
-    out.append(f" ({key})", style="dim")
-    questions = criterion_questions(bank, key)
-    for q in questions:
-        out.append("\n")
-        out.append_text(compose(_("Asked as {question}"), question=asked_as(bank, q)))
+    out, questions = criterion_asked(bank, key)
     if not questions:
         out.append("\n" + _("No question in this bank looks at it, so it is never met."))
     elif len(questions) > 1:

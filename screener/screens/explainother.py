@@ -17,7 +17,7 @@ from screener.screens.explaintext import (
     asked_as,
     block,
     compose,
-    criterion_questions,
+    criterion_asked,
     referral_row,
     rule,
     when,
@@ -73,13 +73,7 @@ def _seen_signs(bank: Bank, cite: Cites, plain: bool) -> RenderableType:
     """Each criterion with the questions an observer is asked for it, or why none is."""
     rows = []
     for n, key in enumerate(CRITERIA, 1):
-        out = Text()
-        out.append(clean(bank.criteria.get(key, key)), style="bold")
-        out.append(f" ({key})", style="dim")
-        questions = criterion_questions(bank, key)
-        for q in questions:
-            out.append("\n")
-            out.append_text(compose(_("Asked as {question}"), question=asked_as(bank, q)))
+        out, questions = criterion_asked(bank, key)
         if questions:
             out.append("\n")
             out.append_text(cite(s for q in questions for s in q.source))

@@ -118,6 +118,19 @@ def criterion_questions(bank: Bank, key: str) -> list[Question]:
     return [q for q in bank.questions if q.criterion == key]
 
 
+def criterion_asked(bank: Bank, key: str) -> tuple[Text, list[Question]]:
+    """A criterion's name and key, then each question that asks about it ("Asked as ..."),
+    with those questions: what every part listing the criteria starts a criterion with."""
+    out = Text()
+    out.append(clean(bank.criteria.get(key, key)), style="bold")
+    out.append(f" ({key})", style="dim")
+    questions = criterion_questions(bank, key)
+    for q in questions:
+        out.append("\n")
+        out.append_text(compose(_("Asked as {question}"), question=asked_as(bank, q)))
+    return out, questions
+
+
 # --- the explanation --------------------------------------------------------------------
 
 
