@@ -14,7 +14,7 @@ import pytest
 import yaml
 from conftest import limited_env, run_limited
 from test_cli import WALK, piped
-from test_pseudo_locale import POT, assert_no_english, pseudo, quote
+from test_pseudo_locale import assert_no_english, pseudo, pseudo_po
 
 from screener import i18n
 
@@ -35,23 +35,7 @@ ABOUT_ITSELF = {
 def catalog() -> str:
     """The pseudo language's catalog: every message of the template, bracketed and accented."""
     about = {"\x04".join(key): value for key, value in ABOUT_ITSELF.items()}
-    out = [
-        'msgid ""\nmsgstr ""\n"Language: xx\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
-        '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n'
-    ]
-    for key in i18n.parse_po(POT.read_text(encoding="utf-8")):
-        if not key:
-            continue
-        context, _, msgid = key.rpartition("\x04")
-        lines = [f"msgctxt {quote(context)}"] if context else []
-        if "\0" in msgid:
-            singular, plural = msgid.split("\0")
-            lines += [f"msgid {quote(singular)}", f"msgid_plural {quote(plural)}"]
-            lines += [f"msgstr[0] {quote(pseudo(singular))}", f"msgstr[1] {quote(pseudo(plural))}"]
-        else:
-            lines += [f"msgid {quote(msgid)}", f"msgstr {quote(about.get(key, pseudo(msgid)))}"]
-        out.append("\n".join(lines) + "\n")
-    return "\n".join(out)
+    return pseudo_po(CODE, about)
 
 
 def bracketed(data: Any, key: object = None) -> Any:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 import string
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -43,14 +43,17 @@ def quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-def pseudo_po() -> str:
-    """A whole .po catalog translating every message of the template into the pseudo-locale."""
-    entries = i18n.parse_po(POT.read_text(encoding="utf-8"))
+def pseudo_po(language: str | None = None, fixed: Mapping[str, str] | None = None) -> str:
+    """A whole .po catalog translating every message of the template into the pseudo-locale;
+    `language` goes in its header, and a message keyed in `fixed` (as `parse_po` keys it:
+    context, \\x04, msgid) takes the words given there instead."""
+    fixed = fixed or {}
+    header = f'"Language: {language}\\n"\n' if language else ""
     out = [
-        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+        'msgid ""\nmsgstr ""\n' + header + '"Content-Type: text/plain; charset=UTF-8\\n"\n'
         '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n'
     ]
-    for key in entries:
+    for key in i18n.parse_po(POT.read_text(encoding="utf-8")):
         if not key:
             continue
         context, _, msgid = key.rpartition("\x04")
@@ -60,7 +63,7 @@ def pseudo_po() -> str:
             lines += [f"msgid {quote(singular)}", f"msgid_plural {quote(plural)}"]
             lines += [f"msgstr[0] {quote(pseudo(singular))}", f"msgstr[1] {quote(pseudo(plural))}"]
         else:
-            lines += [f"msgid {quote(msgid)}", f"msgstr {quote(pseudo(msgid))}"]
+            lines += [f"msgid {quote(msgid)}", f"msgstr {quote(fixed.get(key, pseudo(msgid)))}"]
         out.append("\n".join(lines) + "\n")
     return "\n".join(out)
 
