@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
+from screener.core import shapes
 from screener.core.conditions import (
     Check,
-    applicable,
     check,
     passes,
     question_names,
@@ -112,29 +112,50 @@ class Counted(NamedTuple):
 
 def tally(bank: Bank, answers: Answers) -> Counted:
     """The counts, flags and statuses of `answers` (the part of `score` a caseload row
-    shows)."""
+    shows). Which questions apply is found section by section from what was made of answers
+    of the same shape (`screener.core.shapes`): a caseload tallies thousands."""
     bank = bank.about(answers.perspective)
     plan = _plan(bank)
     values = answers.values
-    shown, counted = applicable(bank, values)
+    parts, read, whole = shapes.found(bank, values)
+    keys = values.keys()
+    if whole:  # the usual case: every answer counts
+        counted = dict(values)
+    else:  # the answers to questions that do not apply are dropped
+        counted = {qid: values[qid] for p in parts for qid in p.order if qid in values}
+    # Every condition below reads only answers kept in `read`, just as they count.
     gate = plan.gate
-    screened_out = gate is not None and counted.get(gate.id) is False
+    screened_out = gate is not None and read.get(gate.id) is False
 
-    claimed, overridden_by = _supervision(plan.prescribed, counted)
+    prescribed = plan.prescribed
+    claimed, overridden_by = _supervision(prescribed, read)
     supervised = claimed and not overridden_by
-    uncertain = not screened_out and _supervision_uncertain(plan.prescribed, shown, counted)
+    uncertain = (
+        not screened_out
+        and prescribed is not None
+        and any(p.prescribed for p in parts)
+        and _supervision_uncertain(prescribed, read)
+    )
 
+    feeds = _NO_FEEDS
+    withdrawal: tuple[str, ...] = ()
+    for p in parts:
+        if p.feeds is not None:
+            feeds = p.feeds if feeds is _NO_FEEDS else _joined(feeds, p.feeds)
+        if p.withdrawal:
+            withdrawal += p.withdrawal
     unseen = frozenset() if screened_out else plan.unseen
-    feeding, statuses = _statuses(shown, counted, supervised, uncertain, unseen)
-    met, open_, unknown, doubtful = _by_status(statuses)
+    statuses, met, open_, unknown, doubtful = _statuses(
+        feeds, counted, supervised, uncertain, unseen
+    )
     count, count_max = len(met), len(met) + len(open_) + doubtful + len(unknown)
     physical = not supervised and any(k in met for k in SUPERVISION_EXCLUDED)
-    flags = tuple([f for f, holds in plan.flags if holds(counted, counted, _NO_ORDER)])
+    flags = tuple([f for f, holds in plan.flags if holds(read, read, _NO_ORDER)])
     return Counted(
-        shown=shown,
+        shown=[q for p in parts for q in p.shown],
         counted=counted,
         statuses=statuses,
-        feeding=feeding,
+        feeding=dict(zip(CRITERIA, map(list, feeds), strict=True)),
         tally=Tally(
             count_met=count,
             count_max=count_max,
@@ -145,7 +166,7 @@ def tally(bank: Bank, answers: Answers) -> Counted:
             unknown=unknown,
             flags=tuple(f.id for f in flags),
             overdose_flags=tuple(f.id for f in flags if f.overdose),
-            withdrawal=_withdrawal(bank, shown, counted),
+            withdrawal=_withdrawal(bank, withdrawal, counted),
             screened_out=screened_out,
             supervised=supervised,
             overridden=claimed and bool(overridden_by),
@@ -155,29 +176,159 @@ def tally(bank: Bank, answers: Answers) -> Counted:
         flags=flags,
         claimed=claimed,
         overridden_by=overridden_by,
-        not_reached=tuple([q.id for q in shown if q.id not in values and q.role is not _CONSENT]),
+        not_reached=()
+        if all(keys >= p.asked for p in parts)
+        else tuple([qid for p in parts for qid in p.asked_order if qid not in values]),
     )
 
 
+class Row(NamedTuple):
+    """What a caseload's CSV row says of answers: `row` makes it without the rest of the
+    tally, and `row_of` reads it from a tally; the two agree for any answers."""
+
+    severity: Severity
+    count_met: int
+    count_max: int
+    withdrawal: int | None  # the withdrawal score, when at least one of its items was answered
+    flags: tuple[str, ...]
+    complete: bool  # nothing that applies (consent aside) was left unreached
+
+
+def row_of(counted: Counted) -> Row:
+    """The row a tally makes."""
+    t = counted.tally
+    w = t.withdrawal
+    return Row(
+        severity=t.severity,
+        count_met=t.count_met,
+        count_max=t.count_max,
+        withdrawal=None if w is None or w.answered == 0 else w.score,
+        flags=t.flags,
+        complete=not counted.not_reached,
+    )
+
+
+def row(bank: Bank, answers: Answers) -> Row:
+    """`row_of(tally(bank, answers))`, at a third of the cost: a caseload's CSV makes
+    thousands of rows, and a row needs neither the statuses nor the answers that count."""
+    bank = bank.about(answers.perspective)
+    plan = _plan(bank)
+    values = answers.values
+    parts, read, _whole = shapes.found(bank, values)
+    # The conditions read `read`, as they count; a question that applies reads the same in
+    # the answers as given (where it has no answer, in neither).
+    gate = plan.gate
+    screened_out = gate is not None and read.get(gate.id) is False
+    prescribed = plan.prescribed
+    claimed, overridden_by = _supervision(prescribed, read)
+    supervised = claimed and not overridden_by
+    uncertain = (
+        not screened_out
+        and prescribed is not None
+        and any(p.prescribed for p in parts)
+        and _supervision_uncertain(prescribed, read)
+    )
+    feeds = _NO_FEEDS
+    items: tuple[str, ...] = ()
+    keys = values.keys()
+    complete = True
+    for p in parts:
+        if p.feeds is not None:
+            feeds = p.feeds if feeds is _NO_FEEDS else _joined(feeds, p.feeds)
+        if p.withdrawal:
+            items += p.withdrawal
+        if complete and not keys >= p.asked:
+            complete = False
+    met, open_ = _counts(
+        feeds, values, supervised, uncertain, _NO_CRITERIA if screened_out else plan.unseen
+    )
+    return Row(
+        severity_for(met),
+        met,
+        met + open_,
+        _withdrawal_score(bank, items, values),
+        tuple([f.id for f, holds in plan.flags if holds(read, read, _NO_ORDER)]),
+        complete,
+    )
+
+
+_NO_CRITERIA: frozenset[str] = frozenset()
+
+
+def _counts(
+    feeds: tuple[tuple[Question, ...], ...],
+    values: Mapping[str, Value],
+    supervised: bool,
+    uncertain: bool,
+    unseen: frozenset[str],
+) -> tuple[int, int]:
+    """How many criteria are met, and how many are open (unanswered, uncertain or unknown):
+    what `_status` finds of each, counted, given each criterion's questions that apply."""
+    met = open_ = 0
+    for key, questions in zip(CRITERIA, feeds, strict=True):
+        excludable = key in SUPERVISION_EXCLUDED
+        if supervised and excludable:
+            continue  # excluded
+        if len(questions) == 1:
+            v = values.get(questions[0].id)
+            if v is True:
+                if uncertain and excludable:
+                    open_ += 1  # uncertain
+                else:
+                    met += 1
+            elif v is not False or key in unseen:
+                open_ += 1  # unanswered or unknown
+            continue
+        answered = [values.get(q.id) for q in questions]
+        if any(v is True for v in answered):
+            if uncertain and excludable:
+                open_ += 1
+            else:
+                met += 1
+        elif key in unseen or not all(v is False for v in answered):
+            open_ += 1
+    return met, open_
+
+
+def _withdrawal_score(
+    bank: Bank, items: tuple[str, ...], values: Mapping[str, Value]
+) -> int | None:
+    """The withdrawal score of the scale's `items` that apply, if any was answered."""
+    if not items or WITHDRAWAL_SCALE not in bank.scales:
+        return None
+    scores = [
+        v for qid in items if isinstance(v := values.get(qid), int) and not isinstance(v, bool)
+    ]
+    return sum(scores) if scores else None
+
+
+_NO_FEEDS: tuple[tuple[Question, ...], ...] = tuple(() for _key in CRITERIA)
+
+
+def _joined(
+    a: tuple[tuple[Question, ...], ...], b: tuple[tuple[Question, ...], ...]
+) -> tuple[tuple[Question, ...], ...]:
+    """Each criterion's questions of two sections, in order."""
+    return tuple([x + y for x, y in zip(a, b, strict=True)])
+
+
 def _statuses(
-    shown: list[Question],
+    feeds: tuple[tuple[Question, ...], ...],
     counted: Mapping[str, Value],
     supervised: bool,
     uncertain: bool,
     unseen: frozenset[str],
-) -> tuple[dict[str, list[Question]], tuple[Status, ...]]:
-    """Each criterion's questions that apply, and its status, in CRITERIA order."""
-    feeding: dict[str, list[Question]] = {key: [] for key in CRITERIA}
-    for q in shown:
-        if q.criterion is not None:
-            feeding[q.criterion].append(q)
+) -> tuple[tuple[Status, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], int]:
+    """Each criterion's status, in CRITERIA order, given its questions that apply; and, as
+    `_by_status` gives them, the criteria met, unanswered and unknown and how many are
+    uncertain."""
     statuses = tuple(
         [
-            _status(key, feeding[key], counted, supervised, uncertain, key in unseen)
-            for key in CRITERIA
+            _status(key, questions, counted, supervised, uncertain, key in unseen)
+            for key, questions in zip(CRITERIA, feeds, strict=True)
         ]
     )
-    return feeding, statuses
+    return (statuses, *_by_status(statuses))
 
 
 def _by_status(
@@ -268,14 +419,10 @@ def _changed_since(
     )
 
 
-def _supervision_uncertain(
-    q: Question | None, shown: list[Question], counted: Mapping[str, Value]
-) -> bool:
-    """Whether "all use was prescribed" (`q`) was asked and left unanswered while no answer
+def _supervision_uncertain(q: Question, counted: Mapping[str, Value]) -> bool:
+    """Whether "all use was prescribed" (`q`, asked) was left unanswered while no answer
     rules it out: then tolerance and withdrawal may be expected effects of prescribed
     medicine."""
-    if q is None or q not in shown:
-        return False
     said = counted.get(q.id)
     if said is not None and not q.is_unknown(said):  # "don't know" leaves it open too
         return False
@@ -310,7 +457,7 @@ def _reason(leaf: Leaf, counted: Mapping[str, Value]) -> tuple[str, Value]:
 
 def _status(
     key: str,
-    questions: list[Question],
+    questions: Sequence[Question],
     counted: Mapping[str, Value],
     supervised: bool,
     uncertain: bool,
@@ -354,14 +501,14 @@ def _unseen(bank: Bank) -> frozenset[str]:
 
 
 def _withdrawal(
-    bank: Bank, shown: list[Question], counted: Mapping[str, Value]
+    bank: Bank, items: tuple[str, ...], counted: Mapping[str, Value]
 ) -> Withdrawal | None:
+    """The withdrawal score of the scale's `items` that apply."""
     scale = bank.scales.get(WITHDRAWAL_SCALE)
-    items = [q for q in shown if q.scale == WITHDRAWAL_SCALE]
     if scale is None or not items:
         return None
     values = [
-        v for q in items if isinstance(v := counted.get(q.id), int) and not isinstance(v, bool)
+        v for qid in items if isinstance(v := counted.get(qid), int) and not isinstance(v, bool)
     ]
     total = sum(values)
     band = (

@@ -1,0 +1,296 @@
+"""Which questions apply, section by section, made once per shape of the answers and kept with
+the bank view; with what scoring needs of them. Pure: no I/O.
+
+`screener.core.conditions.applicable` walks every question's conditions for every set of
+answers. Here a section's walk is made once per shape: the truth of the leaves its questions'
+`show_if` test ("is `use_any` yes?", "does `opioids_which` hold heroin?"), each leaf read over
+the answers that count so far for a question of an earlier section, or over the answers as
+given for a question of the section itself. That is enough to tell what the walk through the
+section finds: a leaf on a question of the section reads, in the walk, its answer when the
+question applies and has been reached (and a leaf is false on a question not answered), which
+is the truth over the answers as given when the walk has shown that question before, and
+false otherwise; and what the walk has shown before is itself found from the same leaves.
+
+Answers come in many shapes as a whole (the benchmark's thousand answer sets in several
+hundred), but each section in a few: the walk of a section is made from its shape once, and
+what the whole needs is put together from the sections' parts. The answers the conditions
+read (`show_if`, flags, the gate, "all use was prescribed" and what overrides it) are kept as
+they count, so every condition reads them as the walk would. A section's answers of unusual
+shapes (hostile files) cannot grow memory: past `LIMIT` shapes of one section, a part is made
+and not kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from operator import itemgetter
+from typing import NamedTuple
+
+from screener.core.conditions import Check, applicable, check
+from screener.core.model import (
+    CRITERIA,
+    WITHDRAWAL_SCALE,
+    AllOf,
+    AnyOf,
+    Bank,
+    Condition,
+    Leaf,
+    Not,
+    Question,
+    Role,
+    Section,
+    Value,
+)
+
+# How many shapes of one section a bank view keeps (a section of the default bank comes in a
+# few dozen at most); past it, a section's part is made for the answers at hand and dropped.
+LIMIT = 1024
+
+_NO_ORDER: Mapping[str, Sequence[str]] = {}  # show_if and flags test answers only
+
+
+class Part(NamedTuple):
+    """What applies of one section to answers of one shape, and what scoring needs of it."""
+
+    shown: tuple[Question, ...]  # the questions that apply, in the bank's order
+    order: tuple[str, ...]  # their ids, in order
+    asked: frozenset[str]  # their ids, consent aside: answered all, nothing is left unreached
+    asked_order: tuple[str, ...]  # the same, in order
+    hidden: frozenset[str] | None  # the section's questions that do not apply; None if none
+    reads: tuple[str, ...]  # the ids of those that apply that a condition reads
+    # Each criterion's questions that apply, in CRITERIA order; None when there are none.
+    feeds: tuple[tuple[Question, ...], ...] | None
+    withdrawal: tuple[str, ...]  # the withdrawal scale's items that apply, in order
+    prescribed: bool  # "all use was prescribed" applies
+
+
+class Found(NamedTuple):
+    """What applies to a set of answers."""
+
+    parts: list[Part]  # the parts of the sections that apply, in order
+    # What the conditions read: the answers that count, or at least those a condition reads.
+    read: Mapping[str, Value]
+    whole: bool  # every answer given counts: `read` is the answers as given
+
+
+class _Section:
+    """A section as its shapes are told apart, and its parts made so far."""
+
+    __slots__ = ("at", "check", "ids", "inner", "kept", "outer", "pick", "section")
+
+    def __init__(self, section: Section, checks: dict[str, int]) -> None:
+        self.section = section
+        self.ids = frozenset(q.id for q in section.questions)
+        self.check = None if section.show_if is None else check(section.show_if)
+        # The leaves of its questions' show_if: those on a question of another section (read
+        # over the answers that count so far) and those on one of its own (read as given).
+        # Told apart by their repr, not by equality: `equals: 1` is not `equals: true`.
+        outer: dict[str, Leaf] = {}
+        inner: dict[str, Leaf] = {}
+        for q in section.questions:
+            for leaf in _leaves(q.show_if):
+                (inner if leaf.name in self.ids else outer).setdefault(repr(leaf), leaf)
+        self.outer = tuple(outer.values())
+        self.inner = tuple(inner.values())
+        # Where the checks read at once over the answers as given (`checks`: each distinct
+        # condition by its repr, and its place) hold its show_if and its leaves, outer then
+        # inner, and how its shape is picked from their truths.
+        self.at = None if section.show_if is None else _place(checks, section.show_if)
+        self.pick = _picker(tuple(_place(checks, leaf) for leaf in (*self.outer, *self.inner)))
+        self.kept: dict[tuple[bool, ...], Part] = {}
+
+
+def _place(checks: dict[str, int], cond: Condition) -> int:
+    return checks.setdefault(repr(cond), len(checks))
+
+
+def _picker(at: tuple[int, ...]) -> Callable[[Sequence[bool]], tuple[bool, ...]]:
+    """The truths at `at`, as a tuple."""
+    if len(at) >= 2:
+        return itemgetter(*at)  # a tuple, for two or more
+    if at:
+        (one,) = at
+        return lambda truths: (truths[one],)
+    return lambda truths: ()
+
+
+class _Plan(NamedTuple):
+    sections: tuple[_Section, ...]
+    checks: tuple[Check, ...]  # the sections' show_if and their questions' leaves, built
+    ids: frozenset[str]  # every question of the view
+    reads: frozenset[str]  # every name a condition reads
+    by_section: bool  # False for a bank that asks a question twice: walked whole instead
+    # Every show_if reads only questions of earlier sections (as bank checking requires) or
+    # of its own: then answers that all count can be read as given.
+    quick: bool
+
+
+def _plan(bank: Bank) -> _Plan:
+    return bank.made(_plan_of)  # once per bank view, kept with it
+
+
+def _plan_of(bank: Bank) -> _Plan:
+    reads: set[str] = set()
+    for section in bank.sections:
+        reads |= _names(section.show_if)
+        for q in section.questions:
+            reads |= _names(q.show_if)
+    for flag in bank.flags:
+        reads |= _names(flag.when)
+    for role in (Role.GATE, Role.PRESCRIBED_ONLY):
+        asks = bank.by_role(role)
+        if asks is not None:
+            reads.add(asks.id)
+            reads |= _names(asks.overridden_if)
+    where: dict[str, int] = {}  # question id -> the section that asks it
+    for i, section in enumerate(bank.sections):
+        for q in section.questions:
+            where[q.id] = i
+    places: dict[str, int] = {}
+    built: dict[str, Check] = {}
+    sections = []
+    quick = True
+    for i, section in enumerate(bank.sections):
+        sec = _Section(section, places)
+        sections.append(sec)
+        for cond in (section.show_if, *sec.outer, *sec.inner):
+            if cond is not None:
+                built.setdefault(repr(cond), check(cond))
+        names = _names(section.show_if) | {leaf.name for leaf in sec.outer}
+        quick = quick and all(where.get(name, -1) < i for name in names)
+    # A question asked twice (no bank passes checking with one) would be read by a section's
+    # leaves as its own and another's at once: such a bank is walked whole.
+    asked = [q.id for q in bank.questions]
+    by_section = len(set(asked)) == len(asked)
+    return _Plan(
+        sections=tuple(sections),
+        checks=tuple(built[told] for told in places),  # in the order of their places
+        ids=frozenset(asked),
+        reads=frozenset(reads),
+        by_section=by_section,
+        quick=quick and by_section,
+    )
+
+
+def found(bank: Bank, values: Mapping[str, Value]) -> Found:
+    """What applies of `bank` (a bank view, as `Bank.about` gives it) to `values`: the same
+    questions, in the same order, as `applicable` finds."""
+    plan = _plan(bank)
+    if plan.quick and (parts := _quick(plan, values)) is not None:
+        return Found(parts, values, True)
+    if not plan.by_section:
+        shown, counted = applicable(bank, values)
+        whole = _part_of(shown, plan.ids, plan.reads)
+        read = {qid: counted[qid] for qid in whole.reads if qid in counted}
+        return Found([whole], read, values.keys() <= frozenset(whole.order))
+    return _careful(plan, values)
+
+
+def _quick(plan: _Plan, values: Mapping[str, Value]) -> list[Part] | None:
+    """The parts of the sections that apply, every condition read over the answers as given,
+    when every answer counts; else None (or when a section's shape is new).
+
+    The answers all count when every question answered applies. The walk's conditions read
+    only questions of earlier sections (or of their own, which its shapes tell apart): where
+    these parts hold every question answered, each condition read the same answers as the
+    walk, section by section, so these are the walk's parts."""
+    keys = values.keys()
+    if not keys <= plan.ids:
+        return None
+    truths = [holds(values, values, _NO_ORDER) for holds in plan.checks]
+    parts = []
+    for sec in plan.sections:
+        at = sec.at
+        if at is not None and not truths[at]:
+            if not keys.isdisjoint(sec.ids):
+                return None  # an answer to a question of a section that does not apply
+            continue
+        part = sec.kept.get(sec.pick(truths))
+        if part is None or (part.hidden is not None and not keys.isdisjoint(part.hidden)):
+            return None
+        parts.append(part)
+    return parts
+
+
+def _careful(plan: _Plan, values: Mapping[str, Value]) -> Found:
+    """The parts of the sections that apply, each condition reading the answers that count
+    so far, as the walk does."""
+    read: dict[str, Value] = {}
+    parts: list[Part] = []
+    keys = values.keys()
+    whole = keys <= plan.ids
+    for sec in plan.sections:
+        holds = sec.check
+        if holds is not None and not holds(read, read, _NO_ORDER):
+            whole = whole and keys.isdisjoint(sec.ids)
+            continue
+        key = (
+            *[check(leaf)(read, read, _NO_ORDER) for leaf in sec.outer],
+            *[check(leaf)(values, values, _NO_ORDER) for leaf in sec.inner],
+        )
+        kept = sec.kept
+        part = kept.get(key)
+        if part is None:
+            part = _part(sec, read, values, plan.reads)
+            if len(kept) < LIMIT:
+                kept[key] = part
+        for qid in part.reads:
+            if qid in values:
+                read[qid] = values[qid]
+        whole = whole and (part.hidden is None or keys.isdisjoint(part.hidden))
+        parts.append(part)
+    return Found(parts, read, whole)
+
+
+def _part(
+    sec: _Section, read: Mapping[str, Value], values: Mapping[str, Value], reads: frozenset[str]
+) -> Part:
+    """The walk through one section, as `applicable` makes it, given the answers that count
+    so far (those conditions read)."""
+    counted = dict(read)
+    shown: list[Question] = []
+    for q in sec.section.questions:
+        if q.show_if is not None and not check(q.show_if)(counted, counted, _NO_ORDER):
+            continue
+        shown.append(q)
+        if q.id in values:
+            counted[q.id] = values[q.id]
+    return _part_of(shown, sec.ids, reads)
+
+
+def _part_of(shown: list[Question], ids: frozenset[str], reads: frozenset[str]) -> Part:
+    """What scoring needs of `shown`, the questions that apply of `ids`."""
+    feeding: dict[str, list[Question]] = {key: [] for key in CRITERIA}
+    for q in shown:
+        if q.criterion is not None:
+            feeding[q.criterion].append(q)
+    asked_order = tuple(q.id for q in shown if q.role is not Role.CONSENT)
+    hidden = ids - {q.id for q in shown}
+    return Part(
+        shown=tuple(shown),
+        order=tuple(q.id for q in shown),
+        asked=frozenset(asked_order),
+        asked_order=asked_order,
+        hidden=hidden or None,
+        reads=tuple(dict.fromkeys(q.id for q in shown if q.id in reads)),
+        feeds=tuple(tuple(feeding[key]) for key in CRITERIA) if any(feeding.values()) else None,
+        withdrawal=tuple(q.id for q in shown if q.scale == WITHDRAWAL_SCALE),
+        prescribed=any(q.role is Role.PRESCRIBED_ONLY for q in shown),
+    )
+
+
+def _leaves(cond: Condition | None) -> list[Leaf]:
+    """Every leaf of `cond`, under `not:` too."""
+    if cond is None:
+        return []
+    if isinstance(cond, AllOf | AnyOf):
+        return [leaf for item in cond.items for leaf in _leaves(item)]
+    if isinstance(cond, Not):
+        return _leaves(cond.item)
+    return [cond]
+
+
+def _names(cond: Condition | None) -> set[str]:
+    """Every name a condition's leaves read (of a question or a result fact: a `show_if` and
+    a flag read both from the answers)."""
+    return {leaf.name for leaf in _leaves(cond)}
