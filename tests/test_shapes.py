@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_fhir import SHAPES, conditions_bank  # noqa: F401  (a fixture)
+from test_fhir import conditions_bank  # noqa: F401  (a fixture)
 from test_perspectives import two_perspectives
 
 from screener.core import shapes
-from screener.core.conditions import applicable, check, passes, true_leaves
+from screener.core.conditions import Together, applicable, check, passes, true_leaves
 from screener.core.facts import Tally
 from screener.core.model import (
     CRITERIA,
@@ -279,6 +279,27 @@ def test_banks_with_unusual_conditions_come_to_what_the_walk_comes_to(
 ) -> None:
     bank = unusual[which]
     same_everywhere(bank, data.draw(answers_for(bank)))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_conditions_read_together_read_as_each_alone(
+    bank: Bank,
+    conditions_bank: Bank,  # noqa: F811
+    data: st.DataObject,
+) -> None:
+    """The batch reader gives each condition the truth `check` gives it: every shape of
+    condition, every flag and show_if of the default bank, over answers of any kind (a 1
+    is not yes, "heroin" is not a multi answer that holds heroin)."""
+    conds = [f.when for b in (bank, conditions_bank) for f in b.flags]
+    for b in (bank, conditions_bank):
+        for section in b.sections:
+            conds += [c for c in (section.show_if, *(q.show_if for q in section.questions)) if c]
+    together = Together(conds)
+    values = data.draw(answers_for(data.draw(st.sampled_from([bank, conditions_bank])))).values
+    truths = together(values)
+    for cond in conds:
+        assert truths[together.place(cond)] is check(cond)(values, values, _NO), cond
 
 
 def test_the_shapes_kept_are_bounded(bank: Bank, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,6 +10,8 @@ thousands of conditions a second), and everything else asks it.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from itertools import repeat
+from operator import contains, eq, is_, itemgetter
 from typing import TypeAlias
 
 from screener.core.model import AllOf, AnyOf, Bank, Condition, Leaf, Not, Question, Value
@@ -126,6 +128,107 @@ def _any(parts: tuple[Check, ...]) -> Check:
         a, b, c, d = parts
         return lambda q, r, o: a(q, r, o) or b(q, r, o) or c(q, r, o) or d(q, r, o)
     return lambda q, r, o: any(p(q, r, o) for p in parts)
+
+
+class Together:
+    """Many conditions read at once over one mapping of answers, as `passes` reads each:
+    `together(answers)` gives their truths, `place(cond)` where in them `cond`'s is.
+
+    A caseload reads a bank's show_if and flags for every file, and most leaves are one
+    yes/no answer, one choice, or one option of a multi answer: those are read in C, a batch
+    in one call, with the very comparisons `check` makes of them (`is` a boolean, `==` a str,
+    `in` a list or tuple for a str option); any other leaf through `check`. `all`, `any` and
+    `not` are then read from their leaves' truths: a leaf has no side effect, so reading every
+    one comes to what reading them until the first that decides comes to."""
+
+    __slots__ = ("compounds", "eq_names", "eq_wants", "multi", "names", "others", "places", "wants")
+
+    def __init__(self, conds: Sequence[Condition]) -> None:
+        leaves: dict[str, Leaf] = {}  # each once, told apart by repr (True == 1: not alike)
+        for cond in conds:
+            for leaf in _all_leaves(cond):
+                leaves.setdefault(repr(leaf), leaf)
+        same: list[tuple[str, Leaf]] = []
+        equal: list[tuple[str, Leaf]] = []
+        multi: dict[str, list[tuple[str, Leaf]]] = {}
+        others: list[tuple[str, Leaf]] = []
+        for key, leaf in leaves.items():
+            if leaf.op == "equals" and isinstance(leaf.value, bool):
+                same.append((key, leaf))
+            elif leaf.op == "equals" and type(leaf.value) is str:
+                equal.append((key, leaf))
+            elif leaf.op == "contains" and type(leaf.value) is str:
+                multi.setdefault(leaf.name, []).append((key, leaf))
+            else:
+                others.append((key, leaf))
+        order = [key for key, _l in same] + [key for key, _l in equal]
+        self.names = tuple(leaf.name for _k, leaf in same)
+        self.wants = tuple(leaf.value for _k, leaf in same)
+        self.eq_names = tuple(leaf.name for _k, leaf in equal)
+        self.eq_wants = tuple(leaf.value for _k, leaf in equal)
+        groups = []
+        for name, group in multi.items():
+            order += [key for key, _l in group]
+            wants = tuple(str(leaf.value) for _k, leaf in group)
+            groups.append((name, wants, (False,) * len(wants)))
+        self.multi = tuple(groups)
+        order += [key for key, _l in others]
+        self.others = tuple(check(leaf) for _k, leaf in others)
+        places = {key: i for i, key in enumerate(order)}
+        compounds: list[Callable[[Sequence[bool]], bool]] = []
+        for cond in conds:
+            key = repr(cond)
+            if key not in places:
+                places[key] = len(order) + len(compounds)
+                compounds.append(_from_leaves(cond, places))
+        self.compounds = tuple(compounds)
+        self.places = places
+
+    def place(self, cond: Condition) -> int:
+        """Where the truth of `cond` (one of those given) is."""
+        return self.places[repr(cond)]
+
+    def __call__(self, answers: Mapping[str, object]) -> tuple[bool, ...]:
+        get = answers.get
+        truths = tuple(map(is_, map(get, self.names), self.wants))
+        if self.eq_names:
+            truths += tuple(map(eq, map(get, self.eq_names), self.eq_wants))
+        for name, wants, falses in self.multi:
+            v = get(name)
+            truths += (
+                tuple(map(contains, repeat(v), wants)) if isinstance(v, list | tuple) else falses
+            )
+        if self.others:
+            truths += tuple([holds(answers, answers, _NO_ORDER) for holds in self.others])
+        if self.compounds:
+            truths += tuple([holds(truths) for holds in self.compounds])
+        return truths
+
+
+def _all_leaves(cond: Condition) -> list[Leaf]:
+    if isinstance(cond, AllOf | AnyOf):
+        return [leaf for item in cond.items for leaf in _all_leaves(item)]
+    if isinstance(cond, Not):
+        return _all_leaves(cond.item)
+    return [cond]
+
+
+def _from_leaves(cond: Condition, places: Mapping[str, int]) -> Callable[[Sequence[bool]], bool]:
+    """`cond` read from the truths of its leaves (at their `places`)."""
+    if isinstance(cond, Leaf):
+        return itemgetter(places[repr(cond)])
+    if isinstance(cond, Not):
+        inner = _from_leaves(cond.item, places)
+        return lambda truths: not inner(truths)
+    if all(isinstance(item, Leaf) for item in cond.items) and len(cond.items) >= 2:
+        pick = itemgetter(*(places[repr(item)] for item in cond.items))
+        if isinstance(cond, AnyOf):
+            return lambda truths: True in pick(truths)
+        return lambda truths: False not in pick(truths)
+    parts = tuple(_from_leaves(item, places) for item in cond.items)
+    if isinstance(cond, AnyOf):
+        return lambda truths: any(part(truths) for part in parts)
+    return lambda truths: all(part(truths) for part in parts)
 
 
 def true_leaves(cond: Condition, answers: Mapping[str, object]) -> list[Leaf]:

@@ -22,11 +22,11 @@ and not kept.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from operator import itemgetter
 from typing import NamedTuple
 
-from screener.core.conditions import Check, applicable, check
+from screener.core.conditions import Together, applicable, check
 from screener.core.model import (
     CRITERIA,
     WITHDRAWAL_SCALE,
@@ -60,8 +60,14 @@ class Part(NamedTuple):
     reads: tuple[str, ...]  # the ids of those that apply that a condition reads
     # Each criterion's questions that apply, in CRITERIA order; None when there are none.
     feeds: tuple[tuple[Question, ...], ...] | None
+    # The same, by how many: the questions of the criteria with one each (in CRITERIA
+    # order), the criteria with none, and the others with theirs.
+    single: tuple[str, ...]
+    none: frozenset[str]
+    several: tuple[tuple[str, tuple[Question, ...]], ...]
     withdrawal: tuple[str, ...]  # the withdrawal scale's items that apply, in order
     prescribed: bool  # "all use was prescribed" applies
+    scored: bool  # any of the three above: what a row's counts look at
 
 
 class Found(NamedTuple):
@@ -71,6 +77,8 @@ class Found(NamedTuple):
     # What the conditions read: the answers that count, or at least those a condition reads.
     read: Mapping[str, Value]
     whole: bool  # every answer given counts: `read` is the answers as given
+    flags: tuple[bool, ...]  # whether each of the bank's flags holds, in the bank's order
+    complete: bool  # every question that applies (consent aside) is answered
 
 
 class _Section:
@@ -78,7 +86,7 @@ class _Section:
 
     __slots__ = ("at", "check", "ids", "inner", "kept", "outer", "pick", "section")
 
-    def __init__(self, section: Section, checks: dict[str, int]) -> None:
+    def __init__(self, section: Section) -> None:
         self.section = section
         self.ids = frozenset(q.id for q in section.questions)
         self.check = None if section.show_if is None else check(section.show_if)
@@ -92,19 +100,19 @@ class _Section:
                 (inner if leaf.name in self.ids else outer).setdefault(repr(leaf), leaf)
         self.outer = tuple(outer.values())
         self.inner = tuple(inner.values())
-        # Where the checks read at once over the answers as given (`checks`: each distinct
-        # condition by its repr, and its place) hold its show_if and its leaves, outer then
-        # inner, and how its shape is picked from their truths.
-        self.at = None if section.show_if is None else _place(checks, section.show_if)
-        self.pick = _picker(tuple(_place(checks, leaf) for leaf in (*self.outer, *self.inner)))
         self.kept: dict[tuple[bool, ...], Part] = {}
+        # Where the truths read at once over the answers as given hold its show_if's, and how
+        # its shape is picked from them (its leaves', outer then inner): set by the plan.
+        self.at: int | None = None
+        self.pick: Callable[[Sequence[bool]], tuple[bool, ...]] = picker(())
+
+    def read_from(self, together: Together) -> None:
+        show_if = self.section.show_if
+        self.at = None if show_if is None else together.place(show_if)
+        self.pick = picker(tuple(together.place(leaf) for leaf in (*self.outer, *self.inner)))
 
 
-def _place(checks: dict[str, int], cond: Condition) -> int:
-    return checks.setdefault(repr(cond), len(checks))
-
-
-def _picker(at: tuple[int, ...]) -> Callable[[Sequence[bool]], tuple[bool, ...]]:
+def picker(at: tuple[int, ...]) -> Callable[[Sequence[bool]], tuple[bool, ...]]:
     """The truths at `at`, as a tuple."""
     if len(at) >= 2:
         return itemgetter(*at)  # a tuple, for two or more
@@ -116,7 +124,21 @@ def _picker(at: tuple[int, ...]) -> Callable[[Sequence[bool]], tuple[bool, ...]]
 
 class _Plan(NamedTuple):
     sections: tuple[_Section, ...]
-    checks: tuple[Check, ...]  # the sections' show_if and their questions' leaves, built
+    # Each section that applies when its show_if's truth (at) holds, as (at, how its shape
+    # is picked from the truths, the parts kept by shape, its questions' ids).
+    steps: tuple[
+        tuple[
+            int | None,
+            Callable[[Sequence[bool]], tuple[bool, ...]],
+            dict[tuple[bool, ...], Part],
+            frozenset[str],
+        ],
+        ...,
+    ]
+    # The sections' show_if, their questions' leaves and the flags' `when`, read at once;
+    # the flags' truths picked out in the bank's order.
+    truths: Together
+    flags: Callable[[Sequence[bool]], tuple[bool, ...]]
     ids: frozenset[str]  # every question of the view
     reads: frozenset[str]  # every name a condition reads
     by_section: bool  # False for a bank that asks a question twice: walked whole instead
@@ -146,25 +168,27 @@ def _plan_of(bank: Bank) -> _Plan:
     for i, section in enumerate(bank.sections):
         for q in section.questions:
             where[q.id] = i
-    places: dict[str, int] = {}
-    built: dict[str, Check] = {}
     sections = []
+    conds: list[Condition] = []
     quick = True
     for i, section in enumerate(bank.sections):
-        sec = _Section(section, places)
+        sec = _Section(section)
         sections.append(sec)
-        for cond in (section.show_if, *sec.outer, *sec.inner):
-            if cond is not None:
-                built.setdefault(repr(cond), check(cond))
+        conds += [c for c in (section.show_if, *sec.outer, *sec.inner) if c is not None]
         names = _names(section.show_if) | {leaf.name for leaf in sec.outer}
         quick = quick and all(where.get(name, -1) < i for name in names)
+    truths = Together([*conds, *(f.when for f in bank.flags)])
+    for sec in sections:
+        sec.read_from(truths)
     # A question asked twice (no bank passes checking with one) would be read by a section's
     # leaves as its own and another's at once: such a bank is walked whole.
     asked = [q.id for q in bank.questions]
     by_section = len(set(asked)) == len(asked)
     return _Plan(
         sections=tuple(sections),
-        checks=tuple(built[told] for told in places),  # in the order of their places
+        steps=tuple((sec.at, sec.pick, sec.kept, sec.ids) for sec in sections),
+        truths=truths,
+        flags=picker(tuple(truths.place(f.when) for f in bank.flags)),
         ids=frozenset(asked),
         reads=frozenset(reads),
         by_section=by_section,
@@ -176,17 +200,22 @@ def found(bank: Bank, values: Mapping[str, Value]) -> Found:
     """What applies of `bank` (a bank view, as `Bank.about` gives it) to `values`: the same
     questions, in the same order, as `applicable` finds."""
     plan = _plan(bank)
-    if plan.quick and (parts := _quick(plan, values)) is not None:
-        return Found(parts, values, True)
+    if plan.quick:
+        truths = plan.truths(values)
+        parts = _quick(plan, values, truths)
+        if parts is not None:
+            return Found(parts, values, True, plan.flags(truths), _complete(parts, values.keys()))
     if not plan.by_section:
         shown, counted = applicable(bank, values)
         whole = _part_of(shown, plan.ids, plan.reads)
         read = {qid: counted[qid] for qid in whole.reads if qid in counted}
-        return Found([whole], read, values.keys() <= frozenset(whole.order))
+        flags = plan.flags(plan.truths(read))
+        keys = values.keys()
+        return Found([whole], read, keys <= frozenset(whole.order), flags, keys >= whole.asked)
     return _careful(plan, values)
 
 
-def _quick(plan: _Plan, values: Mapping[str, Value]) -> list[Part] | None:
+def _quick(plan: _Plan, values: Mapping[str, Value], truths: tuple[bool, ...]) -> list[Part] | None:
     """The parts of the sections that apply, every condition read over the answers as given,
     when every answer counts; else None (or when a section's shape is new).
 
@@ -197,19 +226,24 @@ def _quick(plan: _Plan, values: Mapping[str, Value]) -> list[Part] | None:
     keys = values.keys()
     if not keys <= plan.ids:
         return None
-    truths = [holds(values, values, _NO_ORDER) for holds in plan.checks]
     parts = []
-    for sec in plan.sections:
-        at = sec.at
+    for at, pick, kept, ids in plan.steps:
         if at is not None and not truths[at]:
-            if not keys.isdisjoint(sec.ids):
+            if not keys.isdisjoint(ids):
                 return None  # an answer to a question of a section that does not apply
             continue
-        part = sec.kept.get(sec.pick(truths))
-        if part is None or (part.hidden is not None and not keys.isdisjoint(part.hidden)):
+        part = kept.get(pick(truths))
+        if part is None:
+            return None
+        hidden = part.hidden
+        if hidden is not None and not keys.isdisjoint(hidden):
             return None
         parts.append(part)
     return parts
+
+
+def _complete(parts: list[Part], keys: Set[str]) -> bool:
+    return all(keys >= p.asked for p in parts)
 
 
 def _careful(plan: _Plan, values: Mapping[str, Value]) -> Found:
@@ -239,7 +273,7 @@ def _careful(plan: _Plan, values: Mapping[str, Value]) -> Found:
                 read[qid] = values[qid]
         whole = whole and (part.hidden is None or keys.isdisjoint(part.hidden))
         parts.append(part)
-    return Found(parts, read, whole)
+    return Found(parts, read, whole, plan.flags(plan.truths(read)), _complete(parts, keys))
 
 
 def _part(
@@ -266,6 +300,8 @@ def _part_of(shown: list[Question], ids: frozenset[str], reads: frozenset[str]) 
             feeding[q.criterion].append(q)
     asked_order = tuple(q.id for q in shown if q.role is not Role.CONSENT)
     hidden = ids - {q.id for q in shown}
+    withdrawal = tuple(q.id for q in shown if q.scale == WITHDRAWAL_SCALE)
+    prescribed = any(q.role is Role.PRESCRIBED_ONLY for q in shown)
     return Part(
         shown=tuple(shown),
         order=tuple(q.id for q in shown),
@@ -274,8 +310,12 @@ def _part_of(shown: list[Question], ids: frozenset[str], reads: frozenset[str]) 
         hidden=hidden or None,
         reads=tuple(dict.fromkeys(q.id for q in shown if q.id in reads)),
         feeds=tuple(tuple(feeding[key]) for key in CRITERIA) if any(feeding.values()) else None,
-        withdrawal=tuple(q.id for q in shown if q.scale == WITHDRAWAL_SCALE),
-        prescribed=any(q.role is Role.PRESCRIBED_ONLY for q in shown),
+        single=tuple(qs[0].id for qs in feeding.values() if len(qs) == 1),
+        none=frozenset(key for key, qs in feeding.items() if not qs),
+        several=tuple((key, tuple(qs)) for key, qs in feeding.items() if len(qs) > 1),
+        withdrawal=withdrawal,
+        prescribed=prescribed,
+        scored=any(feeding.values()) or bool(withdrawal) or prescribed,
     )
 
 
