@@ -214,7 +214,7 @@ def same_everywhere(bank: Bank, answers: Answers) -> None:
     assert score(bank, answers).not_reached == expected.not_reached
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_the_default_bank_comes_to_what_the_walk_comes_to(bank: Bank, data: st.DataObject) -> None:
     same_everywhere(bank, data.draw(answers_for(bank)))
@@ -281,7 +281,7 @@ def test_banks_with_unusual_conditions_come_to_what_the_walk_comes_to(
     same_everywhere(bank, data.draw(answers_for(bank)))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_conditions_read_together_read_as_each_alone(
     bank: Bank,
