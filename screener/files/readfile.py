@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import BinaryIO, Literal, NamedTuple
 
 from screener.core.safetext import one_line
@@ -75,14 +75,16 @@ BULK_SUFFIXES = (".ndjson", ".jsonl")
 STDIN = "-"
 
 
-def is_bulk(path: Path) -> bool:
+def is_bulk(path: Path | str) -> bool:
     """Whether `path` names a file of one record a line (or standard input)."""
     name = str(path)
     if name == STDIN:
         return True
     # The quick test first (a caseload asks it of every file); `suffix` has the last word,
     # as a name such as `.ndjson` has none.
-    return name[-7:].lower().endswith(BULK_SUFFIXES) and path.suffix.lower() in BULK_SUFFIXES
+    return (
+        name[-7:].lower().endswith(BULK_SUFFIXES) and PurePath(name).suffix.lower() in BULK_SUFFIXES
+    )
 
 
 def read_text(path: Path, what: FileKind, error: Callable[[list[str]], ScreenerError]) -> str:
