@@ -213,6 +213,7 @@ class _Pool(Generic[T, R]):
         self.old_sigcont: Callable[[int, FrameType | None], object] | int | None = None
         with suppress(ValueError):  # not the main thread: pauses are not noticed
             self.old_sigcont = signal.signal(signal.SIGCONT, self._on_continue)
+        _prctl()  # here, once: every worker inherits it
 
     @property
     def taken(self) -> int:
@@ -607,6 +608,22 @@ def _picklable(result: object) -> object:
 _PROTOCOL = pickle.HIGHEST_PROTOCOL
 
 
+_PRCTL: list[Callable[..., int] | None] = []  # the C library's prctl, once looked up
+
+
+def _prctl() -> Callable[..., int] | None:
+    """The C library's prctl (None without ctypes): looked up by the parent, before it forks,
+    so that each worker has it without importing ctypes itself."""
+    if not _PRCTL:
+        try:
+            import ctypes
+
+            _PRCTL.append(ctypes.CDLL(None, use_errno=True).prctl)
+        except (ImportError, OSError, AttributeError):  # pragma: no cover - no ctypes
+            _PRCTL.append(None)
+    return _PRCTL[0]
+
+
 def _settle(parent: int, memory_mib: int) -> bool:
     """Ignore Ctrl-C, write nowhere, die with the parent, cap memory. False: parent gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the workers itself
@@ -616,12 +633,9 @@ def _settle(parent: int, memory_mib: int) -> bool:
     os.dup2(devnull, 1)  # nothing a worker does can reach the terminal or the output
     os.dup2(devnull, 2)
     os.close(devnull)
-    try:  # killed the moment the parent dies, however it dies: no worker outlives a caseload
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (ImportError, OSError, AttributeError):  # pragma: no cover - Python without ctypes
-        pass
+    prctl = _prctl()  # killed the moment the parent dies: no worker outlives a caseload
+    if prctl is not None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # it died before that took hold
         return False
     _cap_memory(memory_mib)
