@@ -257,7 +257,7 @@ def _scored(name: str, answers: Answers, warnings: list[str], bank: Bank, form: 
 
 
 def _row_cells(name: str, answers: Answers, r: Row) -> tuple[str | int, ...]:
-    """`csv_row`, from what a row says alone (`scoring.row`, a third of a tally's cost); the
+    """`csv_row`, from what a row says alone (`scoring.row`, about half a tally's cost); the
     two are the same for any answers (tests/test_shapes.py)."""
     perspective = answers.perspective
     return (
