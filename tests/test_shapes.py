@@ -1,8 +1,8 @@
-"""Scoring finds which questions apply section by section, from shapes of answers it has met
-before (`screener.core.shapes`), and a caseload's row is made without the rest of the tally
-(`scoring.row`). Both must come to exactly what the plain walk comes to, for any answers to
-any bank: this compares them with the tally as it was made before (kept here, as it was),
-over random answers of every kind, including answers to questions that do not apply, to
+"""A caseload's row is made without the rest of the tally (`scoring.row`), from what applies
+found section by section out of shapes of answers met before (`screener.core.shapes`). It
+must come to exactly what the tally comes to, for any answers to any bank: this compares
+them, and the tally with the tally as it was made before shapes (kept here as it was), over
+random answers of every kind, including answers to questions that do not apply, to
 questions of the other perspective, and values no checked file would hold."""
 
 from __future__ import annotations
@@ -208,6 +208,8 @@ def same_everywhere(bank: Bank, answers: Answers) -> None:
     expected = reference_tally(bank, answers)
     got = tally(bank, answers)
     assert got == expected
+    found = shapes.found(bank.about(answers.perspective), answers.values)
+    assert [qid for p in found.parts for qid in p.order] == [q.id for q in expected.shown]
     made = row(bank, answers)
     assert made == row_of(expected)
     assert _row_cells("a.json", answers, made) == csv_row("a.json", answers, expected)

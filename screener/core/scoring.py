@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from itertools import compress, repeat
 from operator import is_
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from screener.core import shapes
 from screener.core.conditions import (
     Check,
+    applicable,
     check,
     passes,
     question_names,
@@ -40,6 +40,9 @@ from screener.core.model import (
     version_key,
 )
 from screener.core.results import Answers, CriterionResult, Finding, Result, Withdrawal
+
+if TYPE_CHECKING:
+    from screener.core.shapes import Part
 
 
 def severity_for(count: int) -> Severity:
@@ -68,7 +71,7 @@ class _Plan(NamedTuple):
     gate: Question | None
     prescribed: Question | None
     unseen: frozenset[str]
-    flags: tuple[Flag, ...]
+    flags: tuple[tuple[Flag, Check], ...]
     flag_ids: tuple[str, ...]
     referrals: tuple[tuple[Referral, Check | None], ...]  # most urgent first
     caveats: tuple[tuple[Caveat, Check | None], ...]
@@ -87,7 +90,7 @@ def _plan_of(bank: Bank) -> _Plan:
         gate=bank.by_role(Role.GATE),
         prescribed=bank.by_role(Role.PRESCRIBED_ONLY),
         unseen=_unseen(bank),
-        flags=bank.flags,
+        flags=tuple((f, check(f.when)) for f in bank.flags),
         flag_ids=tuple(f.id for f in bank.flags),
         # sorted() is stable: among equally urgent referrals the bank's order stands.
         referrals=tuple(
@@ -116,49 +119,29 @@ class Counted(NamedTuple):
 
 def tally(bank: Bank, answers: Answers) -> Counted:
     """The counts, flags and statuses of `answers` (the part of `score` a caseload row
-    shows). Which questions apply is found section by section from what was made of answers
-    of the same shape (`screener.core.shapes`): a caseload tallies thousands."""
+    shows)."""
     bank = bank.about(answers.perspective)
     plan = _plan(bank)
     values = answers.values
-    parts, read, whole, fired, complete = shapes.found(bank, values)
-    if whole:  # the usual case: every answer counts
-        counted = dict(values)
-    else:  # the answers to questions that do not apply are dropped
-        counted = {qid: values[qid] for p in parts for qid in p.order if qid in values}
-    # Every condition below reads only answers kept in `read`, just as they count.
+    shown, counted = applicable(bank, values)
     gate = plan.gate
-    screened_out = gate is not None and read.get(gate.id) is False
+    screened_out = gate is not None and counted.get(gate.id) is False
 
-    prescribed = plan.prescribed
-    claimed, overridden_by = _supervision(prescribed, read)
+    claimed, overridden_by = _supervision(plan.prescribed, counted)
     supervised = claimed and not overridden_by
-    uncertain = (
-        not screened_out
-        and prescribed is not None
-        and any(p.prescribed for p in parts)
-        and _supervision_uncertain(prescribed, read)
-    )
+    uncertain = not screened_out and _supervision_uncertain(plan.prescribed, shown, counted)
 
-    feeds = _NO_FEEDS
-    withdrawal: tuple[str, ...] = ()
-    for p in parts:
-        if p.feeds is not None:
-            feeds = p.feeds if feeds is _NO_FEEDS else _joined(feeds, p.feeds)
-        if p.withdrawal:
-            withdrawal += p.withdrawal
     unseen = frozenset() if screened_out else plan.unseen
-    statuses, met, open_, unknown, doubtful = _statuses(
-        feeds, counted, supervised, uncertain, unseen
-    )
+    feeding, statuses = _statuses(shown, counted, supervised, uncertain, unseen)
+    met, open_, unknown, doubtful = _by_status(statuses)
     count, count_max = len(met), len(met) + len(open_) + doubtful + len(unknown)
     physical = not supervised and any(k in met for k in SUPERVISION_EXCLUDED)
-    flags = tuple(compress(plan.flags, fired))
+    flags = tuple([f for f, holds in plan.flags if holds(counted, counted, _NO_ORDER)])
     return Counted(
-        shown=[q for p in parts for q in p.shown],
+        shown=shown,
         counted=counted,
         statuses=statuses,
-        feeding=dict(zip(CRITERIA, map(list, feeds), strict=True)),
+        feeding=feeding,
         tally=Tally(
             count_met=count,
             count_max=count_max,
@@ -169,7 +152,7 @@ def tally(bank: Bank, answers: Answers) -> Counted:
             unknown=unknown,
             flags=tuple(f.id for f in flags),
             overdose_flags=tuple(f.id for f in flags if f.overdose),
-            withdrawal=_withdrawal(bank, withdrawal, counted),
+            withdrawal=_withdrawal(bank, shown, counted),
             screened_out=screened_out,
             supervised=supervised,
             overridden=claimed and bool(overridden_by),
@@ -179,9 +162,7 @@ def tally(bank: Bank, answers: Answers) -> Counted:
         flags=flags,
         claimed=claimed,
         overridden_by=overridden_by,
-        not_reached=()
-        if complete
-        else tuple([qid for p in parts for qid in p.asked_order if qid not in values]),
+        not_reached=tuple([q.id for q in shown if q.id not in values and q.role is not _CONSENT]),
     )
 
 
@@ -214,10 +195,12 @@ def row_of(counted: Counted) -> Row:
 def row(bank: Bank, answers: Answers) -> Row:
     """`row_of(tally(bank, answers))`, at about half the cost: a caseload's CSV makes
     thousands of rows, and a row needs neither the statuses nor the answers that count."""
+    from screener.core import shapes  # only here: one result's score never needs it
+
     bank = bank.about(answers.perspective)
     plan = _plan(bank)
     values = answers.values
-    parts, read, _whole, fired, complete = shapes.found(bank, values)
+    parts, read, fired, complete = shapes.found(bank, values)
     # The conditions read `read`, as they count; a question that applies reads the same in
     # the answers as given (where it has no answer, in neither).
     gate = plan.gate
@@ -238,12 +221,7 @@ def row(bank: Bank, answers: Answers) -> Row:
     prescribed = plan.prescribed
     claimed, overridden_by = _supervision(prescribed, read)
     supervised = claimed and not overridden_by
-    uncertain = (
-        not screened_out
-        and asked
-        and prescribed is not None
-        and _supervision_uncertain(prescribed, read)
-    )
+    uncertain = not screened_out and asked and prescribed is not None and _unsure(prescribed, read)
     unseen = _NO_CRITERIA if screened_out else plan.unseen
     if supervised or uncertain or merged:
         met, open_ = _counts(feeds, values, supervised, uncertain, unseen)
@@ -298,7 +276,7 @@ def _counts(
 
 
 def _counts_plainly(
-    fed: shapes.Part | None, values: Mapping[str, Value], unseen: frozenset[str]
+    fed: Part | None, values: Mapping[str, Value], unseen: frozenset[str]
 ) -> tuple[int, int]:
     """`_counts` when nothing is excluded or uncertain, the criteria all in one part (or in
     none): those with one question each are counted at once."""
@@ -343,22 +321,24 @@ def _joined(
 
 
 def _statuses(
-    feeds: tuple[tuple[Question, ...], ...],
+    shown: list[Question],
     counted: Mapping[str, Value],
     supervised: bool,
     uncertain: bool,
     unseen: frozenset[str],
-) -> tuple[tuple[Status, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], int]:
-    """Each criterion's status, in CRITERIA order, given its questions that apply; and, as
-    `_by_status` gives them, the criteria met, unanswered and unknown and how many are
-    uncertain."""
+) -> tuple[dict[str, list[Question]], tuple[Status, ...]]:
+    """Each criterion's questions that apply, and its status, in CRITERIA order."""
+    feeding: dict[str, list[Question]] = {key: [] for key in CRITERIA}
+    for q in shown:
+        if q.criterion is not None:
+            feeding[q.criterion].append(q)
     statuses = tuple(
         [
-            _status(key, questions, counted, supervised, uncertain, key in unseen)
-            for key, questions in zip(CRITERIA, feeds, strict=True)
+            _status(key, feeding[key], counted, supervised, uncertain, key in unseen)
+            for key in CRITERIA
         ]
     )
-    return (statuses, *_by_status(statuses))
+    return feeding, statuses
 
 
 def _by_status(
@@ -449,10 +429,17 @@ def _changed_since(
     )
 
 
-def _supervision_uncertain(q: Question, counted: Mapping[str, Value]) -> bool:
-    """Whether "all use was prescribed" (`q`, asked) was left unanswered while no answer
+def _supervision_uncertain(
+    q: Question | None, shown: list[Question], counted: Mapping[str, Value]
+) -> bool:
+    """Whether "all use was prescribed" (`q`) was asked and left unanswered while no answer
     rules it out: then tolerance and withdrawal may be expected effects of prescribed
     medicine."""
+    return q is not None and q in shown and _unsure(q, counted)
+
+
+def _unsure(q: Question, counted: Mapping[str, Value]) -> bool:
+    """`_supervision_uncertain` of a question asked."""
     said = counted.get(q.id)
     if said is not None and not q.is_unknown(said):  # "don't know" leaves it open too
         return False
@@ -487,7 +474,7 @@ def _reason(leaf: Leaf, counted: Mapping[str, Value]) -> tuple[str, Value]:
 
 def _status(
     key: str,
-    questions: Sequence[Question],
+    questions: list[Question],
     counted: Mapping[str, Value],
     supervised: bool,
     uncertain: bool,
@@ -531,14 +518,14 @@ def _unseen(bank: Bank) -> frozenset[str]:
 
 
 def _withdrawal(
-    bank: Bank, items: tuple[str, ...], counted: Mapping[str, Value]
+    bank: Bank, shown: list[Question], counted: Mapping[str, Value]
 ) -> Withdrawal | None:
-    """The withdrawal score of the scale's `items` that apply."""
     scale = bank.scales.get(WITHDRAWAL_SCALE)
+    items = [q for q in shown if q.scale == WITHDRAWAL_SCALE]
     if scale is None or not items:
         return None
     values = [
-        v for qid in items if isinstance(v := counted.get(qid), int) and not isinstance(v, bool)
+        v for q in items if isinstance(v := counted.get(q.id), int) and not isinstance(v, bool)
     ]
     total = sum(values)
     band = (

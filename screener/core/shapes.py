@@ -52,10 +52,8 @@ _NO_ORDER: Mapping[str, Sequence[str]] = {}  # show_if and flags test answers on
 class Part(NamedTuple):
     """What applies of one section to answers of one shape, and what scoring needs of it."""
 
-    shown: tuple[Question, ...]  # the questions that apply, in the bank's order
-    order: tuple[str, ...]  # their ids, in order
-    asked: frozenset[str]  # their ids, consent aside: answered all, nothing is left unreached
-    asked_order: tuple[str, ...]  # the same, in order
+    order: tuple[str, ...]  # the ids of the questions that apply, in the bank's order
+    asked: frozenset[str]  # the same, consent aside: answered all, nothing is left unreached
     hidden: frozenset[str] | None  # the section's questions that do not apply; None if none
     reads: tuple[str, ...]  # the ids of those that apply that a condition reads
     # Each criterion's questions that apply, in CRITERIA order; None when there are none.
@@ -74,9 +72,9 @@ class Found(NamedTuple):
     """What applies to a set of answers."""
 
     parts: list[Part]  # the parts of the sections that apply, in order
-    # What the conditions read: the answers that count, or at least those a condition reads.
+    # What the conditions read: the answers that count, or at least those a condition reads
+    # (the answers as given, when every one counts).
     read: Mapping[str, Value]
-    whole: bool  # every answer given counts: `read` is the answers as given
     flags: tuple[bool, ...]  # whether each of the bank's flags holds, in the bank's order
     complete: bool  # every question that applies (consent aside) is answered
 
@@ -204,14 +202,13 @@ def found(bank: Bank, values: Mapping[str, Value]) -> Found:
         truths = plan.truths(values)
         parts = _quick(plan, values, truths)
         if parts is not None:
-            return Found(parts, values, True, plan.flags(truths), _complete(parts, values.keys()))
+            return Found(parts, values, plan.flags(truths), _complete(parts, values.keys()))
     if not plan.by_section:
         shown, counted = applicable(bank, values)
         whole = _part_of(shown, plan.ids, plan.reads)
         read = {qid: counted[qid] for qid in whole.reads if qid in counted}
         flags = plan.flags(plan.truths(read))
-        keys = values.keys()
-        return Found([whole], read, keys <= frozenset(whole.order), flags, keys >= whole.asked)
+        return Found([whole], read, flags, values.keys() >= whole.asked)
     return _careful(plan, values)
 
 
@@ -251,12 +248,9 @@ def _careful(plan: _Plan, values: Mapping[str, Value]) -> Found:
     so far, as the walk does."""
     read: dict[str, Value] = {}
     parts: list[Part] = []
-    keys = values.keys()
-    whole = keys <= plan.ids
     for sec in plan.sections:
         holds = sec.check
         if holds is not None and not holds(read, read, _NO_ORDER):
-            whole = whole and keys.isdisjoint(sec.ids)
             continue
         key = (
             *[check(leaf)(read, read, _NO_ORDER) for leaf in sec.outer],
@@ -271,9 +265,8 @@ def _careful(plan: _Plan, values: Mapping[str, Value]) -> Found:
         for qid in part.reads:
             if qid in values:
                 read[qid] = values[qid]
-        whole = whole and (part.hidden is None or keys.isdisjoint(part.hidden))
         parts.append(part)
-    return Found(parts, read, whole, plan.flags(plan.truths(read)), _complete(parts, keys))
+    return Found(parts, read, plan.flags(plan.truths(read)), _complete(parts, values.keys()))
 
 
 def _part(
@@ -298,15 +291,12 @@ def _part_of(shown: list[Question], ids: frozenset[str], reads: frozenset[str]) 
     for q in shown:
         if q.criterion is not None:
             feeding[q.criterion].append(q)
-    asked_order = tuple(q.id for q in shown if q.role is not Role.CONSENT)
     hidden = ids - {q.id for q in shown}
     withdrawal = tuple(q.id for q in shown if q.scale == WITHDRAWAL_SCALE)
     prescribed = any(q.role is Role.PRESCRIBED_ONLY for q in shown)
     return Part(
-        shown=tuple(shown),
         order=tuple(q.id for q in shown),
-        asked=frozenset(asked_order),
-        asked_order=asked_order,
+        asked=frozenset(q.id for q in shown if q.role is not Role.CONSENT),
         hidden=hidden or None,
         reads=tuple(dict.fromkeys(q.id for q in shown if q.id in reads)),
         feeds=tuple(tuple(feeding[key]) for key in CRITERIA) if any(feeding.values()) else None,
