@@ -17,7 +17,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from bench import answer_sets, write_files
 
-from screener.core import scoring
 from screener.core.scoring import tally
 from screener.files.answers import prepare, read_answers
 from screener.files.bank import load_bank
@@ -53,7 +52,10 @@ def main() -> None:
             for answers in read:
                 caseload.csv_row("x.json", answers, tally(bank, answers))
 
-        quick = getattr(scoring, "row", None)  # None before the row was made on its own
+        try:  # the row made on its own, where there is one
+            from screener.core.rows import row as quick
+        except ImportError:
+            quick = None
 
         def quick_rows() -> None:
             for answers in read:

@@ -1,4 +1,4 @@
-"""A caseload's row is made without the rest of the tally (`scoring.row`), from what applies
+"""A caseload's row is made without the rest of the tally (`rows.row`), from what applies
 found section by section out of shapes of answers met before (`screener.core.shapes`). It
 must come to exactly what the tally comes to, for any answers to any bank: this compares
 them, and the tally with the tally as it was made before shapes (kept here as it was), over
@@ -33,7 +33,8 @@ from screener.core.model import (
     Value,
 )
 from screener.core.results import Withdrawal
-from screener.core.scoring import Counted, row, row_of, score, severity_for, tally
+from screener.core.rows import row, row_of
+from screener.core.scoring import Counted, score, severity_for, tally
 from screener.summaries.caseload import _row_cells, csv_row
 
 # --- the tally as it was made before shapes (a frozen copy, to compare with) -------------

@@ -23,8 +23,9 @@ from typing import IO, NamedTuple, TypeAlias
 from screener.core import withdrawalwords, wording
 from screener.core.model import OTHER, Bank
 from screener.core.results import Answers, Result
+from screener.core.rows import Row, row
 from screener.core.safetext import LINE_LIMIT, one_line
-from screener.core.scoring import Counted, Row, result_json, row, score
+from screener.core.scoring import Counted, result_json, score
 from screener.errors import AnswersError
 from screener.files.answers import parse_record, prepare, read_answers
 from screener.files.readfile import MAX_FILE_BYTES, STDIN, is_bulk, open_stream
@@ -257,7 +258,7 @@ def _scored(name: str, answers: Answers, warnings: list[str], bank: Bank, form: 
 
 
 def _row_cells(name: str, answers: Answers, r: Row) -> tuple[str | int, ...]:
-    """`csv_row`, from what a row says alone (`scoring.row`, about half a tally's cost); the
+    """`csv_row`, from what a row says alone (`rows.row`, about half a tally's cost); the
     two are the same for any answers (tests/test_shapes.py)."""
     perspective = answers.perspective
     return (
