@@ -10,9 +10,7 @@ thousands of conditions a second), and everything else asks it.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from itertools import repeat
-from operator import contains, eq, is_, itemgetter
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from screener.core.model import AllOf, AnyOf, Bank, Condition, Leaf, Not, Question, Value
 from screener.i18n import N_, _
@@ -134,54 +132,53 @@ class Together:
     """Many conditions read at once over one mapping of answers, as `passes` reads each:
     `together(answers)` gives their truths, `place(cond)` where in them `cond`'s is.
 
-    A caseload reads a bank's show_if and flags for every file, and most leaves are one
-    yes/no answer, one choice, or one option of a multi answer: those are read in C, a batch
-    in one call, with the very comparisons `check` makes of them (`is` a boolean, `==` a str,
-    `in` a list or tuple for a str option); any other leaf through `check`. `all`, `any` and
-    `not` are then read from their leaves' truths: a leaf has no side effect, so reading every
-    one comes to what reading them until the first that decides comes to."""
+    A caseload reads a bank's show_if and flags for every file. Here they are made into one
+    function that reads each answer once and each leaf in line, with the very comparison the
+    built check makes of it (`is` a boolean, `==` a str, `in` a list or tuple for a str
+    option; any other leaf through its check), and `all`, `any` and `not` with Python's own
+    `and`, `or` and `not`. Its text is made from fixed forms and numbers only: the names,
+    values and checks it reads are handed to it in a tuple, none is written into it."""
 
-    __slots__ = ("compounds", "eq_names", "eq_wants", "multi", "names", "others", "places", "wants")
+    __slots__ = ("_read", "places")
 
     def __init__(self, conds: Sequence[Condition]) -> None:
         leaves: dict[str, Leaf] = {}  # each once, told apart by repr (True == 1: not alike)
         for cond in conds:
             for leaf in _all_leaves(cond):
                 leaves.setdefault(repr(leaf), leaf)
-        same: list[tuple[str, Leaf]] = []
-        equal: list[tuple[str, Leaf]] = []
-        multi: dict[str, list[tuple[str, Leaf]]] = {}
-        others: list[tuple[str, Leaf]] = []
+        given: list[object] = []  # what the function reads, as K[i]
+
+        def handed(value: object) -> str:
+            given.append(value)
+            return f"K[{len(given) - 1}]"
+
+        lines = ["def read(answers):", "    get = answers.get"]
+        answer: dict[str, str] = {}  # question id -> the local holding its answer
+        places: dict[str, int] = {}
         for key, leaf in leaves.items():
-            if leaf.op == "equals" and isinstance(leaf.value, bool):
-                same.append((key, leaf))
-            elif leaf.op == "equals" and type(leaf.value) is str:
-                equal.append((key, leaf))
-            elif leaf.op == "contains" and type(leaf.value) is str:
-                multi.setdefault(leaf.name, []).append((key, leaf))
+            if leaf.name not in answer:
+                answer[leaf.name] = f"v{len(answer)}"
+                lines.append(f"    {answer[leaf.name]} = get({handed(leaf.name)})")
+            v, want = answer[leaf.name], leaf.value
+            if leaf.op == "equals" and isinstance(want, bool):
+                test = f"{v} is {handed(want)}"
+            elif leaf.op == "equals" and type(want) is str:
+                test = f"{v} == {handed(want)}"
+            elif leaf.op == "contains" and type(want) is str:
+                test = f"isinstance({v}, LISTS) and {handed(want)} in {v}"
             else:
-                others.append((key, leaf))
-        order = [key for key, _l in same] + [key for key, _l in equal]
-        self.names = tuple(leaf.name for _k, leaf in same)
-        self.wants = tuple(leaf.value for _k, leaf in same)
-        self.eq_names = tuple(leaf.name for _k, leaf in equal)
-        self.eq_wants = tuple(leaf.value for _k, leaf in equal)
-        groups = []
-        for name, group in multi.items():
-            order += [key for key, _l in group]
-            wants = tuple(str(leaf.value) for _k, leaf in group)
-            groups.append((name, wants, (False,) * len(wants)))
-        self.multi = tuple(groups)
-        order += [key for key, _l in others]
-        self.others = tuple(check(leaf) for _k, leaf in others)
-        places = {key: i for i, key in enumerate(order)}
-        compounds: list[Callable[[Sequence[bool]], bool]] = []
+                test = f"{handed(check(leaf))}(answers, answers, NO)"
+            places[key] = len(places)
+            lines.append(f"    t{places[key]} = {test}")
         for cond in conds:
             key = repr(cond)
             if key not in places:
-                places[key] = len(order) + len(compounds)
-                compounds.append(_from_leaves(cond, places))
-        self.compounds = tuple(compounds)
+                places[key] = len(places)
+                lines.append(f"    t{places[key]} = {_in_line(cond, places)}")
+        lines.append("    return (" + "".join(f"t{i}, " for i in range(len(places))) + ")")
+        self._read: Callable[[Mapping[str, object]], tuple[bool, ...]] = function_of(
+            lines, {"K": tuple(given), "LISTS": (list, tuple), "NO": _NO_ORDER}
+        )
         self.places = places
 
     def place(self, cond: Condition) -> int:
@@ -189,20 +186,17 @@ class Together:
         return self.places[repr(cond)]
 
     def __call__(self, answers: Mapping[str, object]) -> tuple[bool, ...]:
-        get = answers.get
-        truths = tuple(map(is_, map(get, self.names), self.wants))
-        if self.eq_names:
-            truths += tuple(map(eq, map(get, self.eq_names), self.eq_wants))
-        for name, wants, falses in self.multi:
-            v = get(name)
-            truths += (
-                tuple(map(contains, repeat(v), wants)) if isinstance(v, list | tuple) else falses
-            )
-        if self.others:
-            truths += tuple([holds(answers, answers, _NO_ORDER) for holds in self.others])
-        if self.compounds:
-            truths += tuple([holds(truths) for holds in self.compounds])
-        return truths
+        return self._read(answers)
+
+
+def function_of(lines: list[str], given: dict[str, Any]) -> Any:
+    """The one function defined by `lines` (made from fixed forms and numbers only), reading
+    `given` as its globals: the values it reads are handed to it there, never written into
+    its text."""
+    made = dict(given)
+    exec(compile("\n".join(lines), "<screener conditions>", "exec"), made)
+    (name,) = [n for n in made if n not in given and n != "__builtins__"]
+    return made[name]
 
 
 def _all_leaves(cond: Condition) -> list[Leaf]:
@@ -213,22 +207,16 @@ def _all_leaves(cond: Condition) -> list[Leaf]:
     return [cond]
 
 
-def _from_leaves(cond: Condition, places: Mapping[str, int]) -> Callable[[Sequence[bool]], bool]:
-    """`cond` read from the truths of its leaves (at their `places`)."""
+def _in_line(cond: Condition, places: Mapping[str, int]) -> str:
+    """`cond` as an expression on its leaves' truths (the locals t0, t1...)."""
     if isinstance(cond, Leaf):
-        return itemgetter(places[repr(cond)])
+        return f"t{places[repr(cond)]}"
     if isinstance(cond, Not):
-        inner = _from_leaves(cond.item, places)
-        return lambda truths: not inner(truths)
-    if all(isinstance(item, Leaf) for item in cond.items) and len(cond.items) >= 2:
-        pick = itemgetter(*(places[repr(item)] for item in cond.items))
-        if isinstance(cond, AnyOf):
-            return lambda truths: True in pick(truths)
-        return lambda truths: False not in pick(truths)
-    parts = tuple(_from_leaves(item, places) for item in cond.items)
-    if isinstance(cond, AnyOf):
-        return lambda truths: any(part(truths) for part in parts)
-    return lambda truths: all(part(truths) for part in parts)
+        return f"(not {_in_line(cond.item, places)})"
+    if not cond.items:  # as `all()` and `any()` of nothing
+        return "True" if isinstance(cond, AllOf) else "False"
+    joined = " and " if isinstance(cond, AllOf) else " or "
+    return "(" + joined.join(_in_line(item, places) for item in cond.items) + ")"
 
 
 def true_leaves(cond: Condition, answers: Mapping[str, object]) -> list[Leaf]:

@@ -24,9 +24,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence, Set
 from operator import itemgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeAlias
 
-from screener.core.conditions import Together, applicable, check
+from screener.core.conditions import Together, applicable, check, function_of
 from screener.core.model import (
     CRITERIA,
     WITHDRAWAL_SCALE,
@@ -53,8 +53,9 @@ class Part(NamedTuple):
     """What applies of one section to answers of one shape, and what scoring needs of it."""
 
     order: tuple[str, ...]  # the ids of the questions that apply, in the bank's order
+    ids: frozenset[str]  # the same
     asked: frozenset[str]  # the same, consent aside: answered all, nothing is left unreached
-    hidden: frozenset[str] | None  # the section's questions that do not apply; None if none
+    consents: tuple[str, ...]  # the same, of the consent questions
     reads: tuple[str, ...]  # the ids of those that apply that a condition reads
     # Each criterion's questions that apply, in CRITERIA order; None when there are none.
     feeds: tuple[tuple[Question, ...], ...] | None
@@ -79,10 +80,15 @@ class Found(NamedTuple):
     complete: bool  # every question that applies (consent aside) is answered
 
 
+# What `_quick`'s walk finds: the parts of the sections that apply, how many questions they
+# ask (consent aside), and their consent questions.
+Walked: TypeAlias = tuple[list[Part], int, tuple[str, ...]]
+
+
 class _Section:
     """A section as its shapes are told apart, and its parts made so far."""
 
-    __slots__ = ("at", "check", "ids", "inner", "kept", "outer", "pick", "section")
+    __slots__ = ("at", "check", "ids", "inner", "kept", "outer", "places", "section")
 
     def __init__(self, section: Section) -> None:
         self.section = section
@@ -99,15 +105,15 @@ class _Section:
         self.outer = tuple(outer.values())
         self.inner = tuple(inner.values())
         self.kept: dict[tuple[bool, ...], Part] = {}
-        # Where the truths read at once over the answers as given hold its show_if's, and how
-        # its shape is picked from them (its leaves', outer then inner): set by the plan.
+        # Where the truths read at once over the answers as given hold its show_if's, and
+        # its leaves' (outer, then inner: its shape): set by the plan.
         self.at: int | None = None
-        self.pick: Callable[[Sequence[bool]], tuple[bool, ...]] = picker(())
+        self.places: tuple[int, ...] = ()
 
     def read_from(self, together: Together) -> None:
         show_if = self.section.show_if
         self.at = None if show_if is None else together.place(show_if)
-        self.pick = picker(tuple(together.place(leaf) for leaf in (*self.outer, *self.inner)))
+        self.places = tuple(together.place(leaf) for leaf in (*self.outer, *self.inner))
 
 
 def picker(at: tuple[int, ...]) -> Callable[[Sequence[bool]], tuple[bool, ...]]:
@@ -122,17 +128,8 @@ def picker(at: tuple[int, ...]) -> Callable[[Sequence[bool]], tuple[bool, ...]]:
 
 class _Plan(NamedTuple):
     sections: tuple[_Section, ...]
-    # Each section that applies when its show_if's truth (at) holds, as (at, how its shape
-    # is picked from the truths, the parts kept by shape, its questions' ids).
-    steps: tuple[
-        tuple[
-            int | None,
-            Callable[[Sequence[bool]], tuple[bool, ...]],
-            dict[tuple[bool, ...], Part],
-            frozenset[str],
-        ],
-        ...,
-    ]
+    # `_quick`'s walk through the sections, given the truths.
+    walk: Callable[[Sequence[bool]], Walked | None]
     # The sections' show_if, their questions' leaves and the flags' `when`, read at once;
     # the flags' truths picked out in the bank's order.
     truths: Together
@@ -184,7 +181,7 @@ def _plan_of(bank: Bank) -> _Plan:
     by_section = len(set(asked)) == len(asked)
     return _Plan(
         sections=tuple(sections),
-        steps=tuple((sec.at, sec.pick, sec.kept, sec.ids) for sec in sections),
+        walk=_walk(sections),
         truths=truths,
         flags=picker(tuple(truths.place(f.when) for f in bank.flags)),
         ids=frozenset(asked),
@@ -194,15 +191,18 @@ def _plan_of(bank: Bank) -> _Plan:
     )
 
 
+_EMPTY: frozenset[str] = frozenset()
+
+
 def found(bank: Bank, values: Mapping[str, Value]) -> Found:
     """What applies of `bank` (a bank view, as `Bank.about` gives it) to `values`: the same
     questions, in the same order, as `applicable` finds."""
     plan = _plan(bank)
     if plan.quick:
         truths = plan.truths(values)
-        parts = _quick(plan, values, truths)
-        if parts is not None:
-            return Found(parts, values, plan.flags(truths), _complete(parts, values.keys()))
+        quick = _quick(plan, values, truths)
+        if quick is not None:
+            return Found(quick[0], values, plan.flags(truths), quick[1])
     if not plan.by_section:
         shown, counted = applicable(bank, values)
         whole = _part_of(shown, plan.ids, plan.reads)
@@ -212,31 +212,56 @@ def found(bank: Bank, values: Mapping[str, Value]) -> Found:
     return _careful(plan, values)
 
 
-def _quick(plan: _Plan, values: Mapping[str, Value], truths: tuple[bool, ...]) -> list[Part] | None:
+def _quick(
+    plan: _Plan, values: Mapping[str, Value], truths: tuple[bool, ...]
+) -> tuple[list[Part], bool] | None:
     """The parts of the sections that apply, every condition read over the answers as given,
-    when every answer counts; else None (or when a section's shape is new).
+    and whether the answers are complete, when every answer counts; else None (or when a
+    section's shape is new).
 
     The answers all count when every question answered applies. The walk's conditions read
     only questions of earlier sections (or of their own, which its shapes tell apart): where
     these parts hold every question answered, each condition read the same answers as the
     walk, section by section, so these are the walk's parts."""
     keys = values.keys()
-    if not keys <= plan.ids:
+    walked = plan.walk(truths)
+    if walked is None:
         return None
-    parts = []
-    for at, pick, kept, ids in plan.steps:
-        if at is not None and not truths[at]:
-            if not keys.isdisjoint(ids):
-                return None  # an answer to a question of a section that does not apply
-            continue
-        part = kept.get(pick(truths))
-        if part is None:
-            return None
-        hidden = part.hidden
-        if hidden is not None and not keys.isdisjoint(hidden):
-            return None
-        parts.append(part)
-    return parts
+    parts, asked, consents = walked
+    if not keys <= _EMPTY.union(*[p.ids for p in parts]):
+        return None  # an answer to a question that does not apply
+    # Every answer is to a question that applies: those (consent aside) are all answered
+    # when there are as many answers, the consent's aside, as questions to answer.
+    return parts, len(keys) - sum(map(keys.__contains__, consents)) == asked
+
+
+def _walk(sections: Sequence[_Section]) -> Callable[[Sequence[bool]], Walked | None]:
+    """`_quick`'s walk through `sections` as one function, each section's step in line: if
+    its show_if holds, its part kept for its shape (None if there is none yet)."""
+    given: dict[str, Any] = {}
+
+    def handed(value: object) -> str:
+        name = f"K{len(given)}"
+        given[name] = value
+        return name
+
+    lines = ["def walk(t):", "    parts = []", "    asked = 0", "    consents = ()"]
+    for sec in sections:
+        indent = "    "
+        if sec.at is not None:
+            lines.append(f"    if t[{sec.at}]:")
+            indent = "        "
+        places = "".join(f"t[{i}], " for i in sec.places)
+        lines += [
+            f"{indent}p = {handed(sec.kept)}.get(({places}))",
+            f"{indent}if p is None:",
+            f"{indent}    return None",
+            f"{indent}parts.append(p)",
+            f"{indent}asked += len(p.asked)",
+            f"{indent}consents += p.consents",
+        ]
+    lines.append("    return parts, asked, consents")
+    return function_of(lines, given)  # type: ignore[no-any-return]
 
 
 def _complete(parts: list[Part], keys: Set[str]) -> bool:
@@ -291,13 +316,13 @@ def _part_of(shown: list[Question], ids: frozenset[str], reads: frozenset[str]) 
     for q in shown:
         if q.criterion is not None:
             feeding[q.criterion].append(q)
-    hidden = ids - {q.id for q in shown}
     withdrawal = tuple(q.id for q in shown if q.scale == WITHDRAWAL_SCALE)
     prescribed = any(q.role is Role.PRESCRIBED_ONLY for q in shown)
     return Part(
         order=tuple(q.id for q in shown),
+        ids=frozenset(q.id for q in shown),
         asked=frozenset(q.id for q in shown if q.role is not Role.CONSENT),
-        hidden=hidden or None,
+        consents=tuple(q.id for q in shown if q.role is Role.CONSENT),
         reads=tuple(dict.fromkeys(q.id for q in shown if q.id in reads)),
         feeds=tuple(tuple(feeding[key]) for key in CRITERIA) if any(feeding.values()) else None,
         single=tuple(qs[0].id for qs in feeding.values() if len(qs) == 1),
