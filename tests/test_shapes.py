@@ -25,8 +25,12 @@ from screener.core.model import (
     SUPERVISION_EXCLUDED,
     UNKNOWN,
     WITHDRAWAL_SCALE,
+    AllOf,
     Answers,
+    AnyOf,
     Bank,
+    Leaf,
+    Not,
     Question,
     Role,
     Status,
@@ -240,8 +244,8 @@ def unusual(make_bank: Callable[..., Bank], conditions_bank: Bank) -> list[Bank]
     perspectives with "I don't know", and the two no checked bank can be: a show_if that
     reads a later question, and a question asked twice."""
     pair = make_bank(two_perspectives)
-    # The first question shown only after a question of a later section: no bank passes
-    # checking with it, and the walk reads it as never answered.
+    # The second question shown only after a question of a later section: no bank passes
+    # checking with it, and the walk reads that one as never answered.
     reads_later = _with_sections(
         conditions_bank,
         (
@@ -250,7 +254,7 @@ def unusual(make_bank: Callable[..., Bank], conditions_bank: Bank) -> list[Bank]
                     conditions_bank.sections[0].questions[0],
                     conditions_bank.sections[0]
                     .questions[1]
-                    ._replace(show_if=shapes_leaf("sows_one", "at_least", 2)),
+                    ._replace(show_if=Leaf("question", "sows_one", "at_least", 2)),
                     *conditions_bank.sections[0].questions[2:],
                 )
             ),
@@ -261,13 +265,10 @@ def unusual(make_bank: Callable[..., Bank], conditions_bank: Bank) -> list[Bank]
         pair,
         (*pair.sections, pair.sections[0]._replace(id="again", show_if=None)),
     )
+    # Both are found the careful way, each condition reading the answers that count so far.
+    assert not shapes._plan(reads_later.about("self")).quick
+    assert not shapes._plan(twice.about("self")).by_section
     return [conditions_bank, pair, reads_later, twice]
-
-
-def shapes_leaf(name: str, op: str, value: object) -> Any:
-    from screener.core.model import Leaf
-
-    return Leaf("question", name, op, value)
 
 
 def _with_sections(bank: Bank, sections: tuple[Any, ...]) -> Bank:
@@ -303,6 +304,25 @@ def test_conditions_read_together_read_as_each_alone(
     truths = together(values)
     for cond in conds:
         assert truths[together.place(cond)] is check(cond)(values, values, _NO), cond
+
+
+def test_names_and_values_never_become_code() -> None:
+    """What a bank names and compares with is handed to the function made of its
+    conditions, never written into it: quotes, newlines and code in them are plain text."""
+    odd = "x'\"\n) or True or ('"
+    conds = [
+        Leaf("question", odd, "equals", True),
+        Leaf("question", odd, "equals", odd),
+        Leaf("question", "q", "contains", odd),
+        Not(AnyOf((Leaf("question", odd, "in", [odd, "b"]), Leaf("question", "q", "at_least", 1)))),
+        AllOf(()),
+        AnyOf(()),
+    ]
+    together = Together(conds)
+    for values in ({}, {odd: odd, "q": (odd,)}, {odd: True, "q": ()}, {odd: "b", "q": ["a"]}):
+        truths = together(values)
+        for cond in conds:
+            assert truths[together.place(cond)] is check(cond)(values, values, _NO), (cond, values)
 
 
 def test_the_shapes_kept_are_bounded(bank: Bank, monkeypatch: pytest.MonkeyPatch) -> None:
