@@ -4,7 +4,9 @@ A leaf on a question that was skipped or not shown is false, so `not:` of it is 
 gate therefore keeps every later section on, which is what a cautious screen wants.
 
 There is one evaluator: `check` builds a condition once into a function (a caseload evaluates
-thousands of conditions a second), and everything else asks it.
+thousands of conditions a second), and everything else asks it; `Together` reads many at once
+for a caseload's rows, each leaf with the comparison its check makes (tests/test_shapes.py
+holds the two to the same truth).
 """
 
 from __future__ import annotations
