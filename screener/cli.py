@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 import typer.core
@@ -54,6 +54,7 @@ from screener.cliwords import (
 from screener.core.safetext import LINE_LIMIT, one_line, show_value
 from screener.errors import ExitCode, Interrupted, Quit, ScreenerError
 from screener.i18n import _, either
+from screener.invocation import started
 
 if TYPE_CHECKING:  # Rich is imported only where a screen is drawn: never on the machine paths
     from rich.console import Console
@@ -240,6 +241,14 @@ def console(plain: bool = False, stderr: bool = False) -> "Console":
     # Rich would exit 1 on a closed pipe, the code for "you chose to quit": raise it instead,
     # for `guarded()` to turn into exit code 6 like any output that cannot be written.
     out.on_broken_pipe = streams.broken_pipe  # type: ignore[method-assign]
+    read = out.input
+
+    def first_read(*args: Any, **kwargs: Any) -> str:
+        """Start-up is over once a person is asked to type (screener.invocation)."""
+        started()
+        return read(*args, **kwargs)
+
+    out.input = first_read  # type: ignore[method-assign]
     return out
 
 
@@ -431,6 +440,7 @@ def _score_caseload(files: list[Path], bank: Path | None, form: str) -> None:
 
     with guarded():
         the_bank = _bank(bank)
+        started()  # start-up is over: the files are read from here on
         failed, total = api.score_caseload(files, the_bank, form, sys.stdout, sys.stderr)
         last = api.caseload_failures(failed, total, any(is_bulk(f) for f in files))
         if last is not None:
