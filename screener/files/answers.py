@@ -23,7 +23,8 @@ from screener.files.answered import missing as missing  # the CLI and tests ask 
 from screener.files.answered import older_version_notes
 from screener.files.problems import Hint, Problems, at
 from screener.files.readfile import read_text
-from screener.i18n import _, pgettext
+from screener.files.safefile import suggest_save_path as suggest_save_path  # tests ask here
+from screener.i18n import _
 
 FORMAT = "screener-answers/1"
 # Keys a summary may carry beside the answers (a JSON export adds the result); ignored here.
@@ -430,14 +431,6 @@ def _plain(value: Value) -> bool | int | str | list[str] | None:
 
 def _show(value: object) -> str:
     return show_value(value)
-
-
-def suggest_save_path(folder: Path, today: date) -> Path:
-    """A file name for answers saved part-way that is not taken yet, in `folder`."""
-    from screener.files.safefile import unused_path
-
-    stem = pgettext("file name", "screener-answers")  # screener-respuestas in Spanish
-    return unused_path(folder, f"{stem}-{today.isoformat()}", ".yaml")
 
 
 def carry_on_command(program: str, path: Path) -> str:
