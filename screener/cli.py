@@ -54,7 +54,7 @@ from screener.cliwords import (
 from screener.core.safetext import LINE_LIMIT, one_line, show_value
 from screener.errors import ExitCode, Interrupted, Quit, ScreenerError
 from screener.i18n import _, either
-from screener.invocation import started
+from screener.invocation import start_up_over
 
 if TYPE_CHECKING:  # Rich is imported only where a screen is drawn: never on the machine paths
     from rich.console import Console
@@ -245,7 +245,7 @@ def console(plain: bool = False, stderr: bool = False) -> "Console":
 
     def first_read(*args: Any, **kwargs: Any) -> str:
         """Start-up is over once a person is asked to type (screener.invocation)."""
-        started()
+        start_up_over()
         return read(*args, **kwargs)
 
     out.input = first_read  # type: ignore[method-assign]
@@ -459,7 +459,7 @@ def _score_caseload(files: list[Path], bank: Path | None, form: str) -> None:
 
     with guarded():
         the_bank = _bank(bank)
-        started()  # start-up is over: the files are read from here on
+        start_up_over()  # the files are read from here on
         failed, total = api.score_caseload(files, the_bank, form, sys.stdout, sys.stderr)
         last = api.caseload_failures(failed, total, any(is_bulk(f) for f in files))
         if last is not None:

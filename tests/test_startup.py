@@ -35,6 +35,7 @@ NOT_ON_THE_FIRST_SCREEN = (
     "screener.files.readfile",
     "screener.files.problems",
     "screener.core.scoring",  # nothing is scored before the first question
+    "shlex",  # the command to start again needs no quotes here (few do)
 )
 
 # Runs screener at a terminal; when it first waits for a line, says on the terminal which of
