@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -35,8 +36,11 @@ NOT_ON_THE_FIRST_SCREEN = (
     "screener.files.readfile",
     "screener.files.problems",
     "screener.core.scoring",  # nothing is scored before the first question
-    "shlex",  # the command to start again needs no quotes here (few do)
 )
+# The first screen names the command to start again (`python -m screener` here): shlex is
+# loaded only to quote a path that needs it, which this interpreter's path does not.
+if shlex.quote(sys.executable) == sys.executable:
+    NOT_ON_THE_FIRST_SCREEN += ("shlex",)
 
 # Runs screener at a terminal; when it first waits for a line, says on the terminal which of
 # the modules named in argv[1] are loaded by then, and whether the collector runs.
