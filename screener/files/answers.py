@@ -23,7 +23,6 @@ from screener.files.answered import missing as missing  # the CLI and tests ask 
 from screener.files.answered import older_version_notes
 from screener.files.problems import Hint, Problems, at
 from screener.files.readfile import read_text
-from screener.files.safefile import suggest_save_path as suggest_save_path  # tests ask here
 from screener.i18n import _
 
 FORMAT = "screener-answers/1"
@@ -431,6 +430,14 @@ def _plain(value: Value) -> bool | int | str | list[str] | None:
 
 def _show(value: object) -> str:
     return show_value(value)
+
+
+def suggest_save_path(folder: Path, today: date) -> Path:
+    """A file name for answers saved part-way that is not taken yet, in `folder`: named by
+    files.safefile, which the first screen loads where it does not load this reader."""
+    from screener.files.safefile import suggest_save_path as suggested
+
+    return suggested(folder, today)
 
 
 def carry_on_command(program: str, path: Path) -> str:
