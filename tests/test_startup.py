@@ -36,6 +36,8 @@ NOT_ON_THE_FIRST_SCREEN = (
     "screener.files.readfile",
     "screener.files.problems",
     "screener.core.scoring",  # nothing is scored before the first question
+    "rich.panel",  # the first screen draws no box: boxes are loaded where one is drawn
+    "rich.box",
 )
 # The first screen names the command to start again (`python -m screener` here): shlex is
 # loaded only to quote a path that needs it, which this interpreter's path does not.
