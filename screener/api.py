@@ -20,7 +20,7 @@ Every problem is raised as a `screener.errors.ScreenerError` subclass with a com
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, NamedTuple
 
@@ -294,7 +294,7 @@ def write(summary: SummaryIn, path: Path, fmt: str | None = None, *, replace: bo
 
 
 def score_caseload(
-    paths: list[Path], bank: Bank, form: str, out: IO[str], err: IO[str]
+    paths: Sequence[Path | str], bank: Bank, form: str, out: IO[str], err: IO[str]
 ) -> tuple[int, int]:
     """Score many answers files (or the records of a .ndjson file) and write a row each to
     `out` as `form` (csv, json or lines), as each comes; a file that cannot be scored is

@@ -429,7 +429,7 @@ def score_cmd(
             raise ScreenerError(_("--json and --export - both write to standard output: pick one"))
         the_bank = _bank(bank)
         banks = _banks(bank, plan)
-        given, warnings, _fhir = api.read_answers(files[0], the_bank)
+        given, warnings, _fhir = api.read_answers(Path(files[0]), the_bank)
         _warn(warnings)
         res = api.score(the_bank, given)
         if as_json:
@@ -452,16 +452,17 @@ def score_cmd(
             exports.write(plan, the_bank, given, res, notes, banks)
 
 
-def _score_caseload(files: list[Path], bank: Path | None, form: str) -> None:
+def _score_caseload(files: list[str], bank: Path | None, form: str) -> None:
     """Many files: a row each; a bad file is reported by name and the rest still scored."""
     from screener import api
     from screener.files.readfile import is_bulk
 
     with guarded():
         the_bank = _bank(bank)
+        bulk = any(is_bulk(f) for f in files)
         start_up_over()  # the files are read from here on
         failed, total = api.score_caseload(files, the_bank, form, sys.stdout, sys.stderr)
-        last = api.caseload_failures(failed, total, any(is_bulk(f) for f in files))
+        last = api.caseload_failures(failed, total, bulk)
         if last is not None:
             sys.stdout.flush()  # the rows scored, before the line that counts the others
             say(last)

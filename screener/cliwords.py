@@ -268,7 +268,7 @@ PerspectiveOption = Annotated[
     ),
 ]
 FilesArgument = Annotated[
-    list[Path],
+    list[str],
     typer.Argument(
         metavar=_("FILES..."),
         help=_(
@@ -277,9 +277,8 @@ FilesArgument = Annotated[
             "input, holds one response a line, each scored as one row of a caseload."
         ),
         show_default=False,
-        # Each name as it is: the reader says what is wrong with a file, so Click need not
-        # stat ten thousand of them first.
-        parser=Path,
+        # Each name as it is, a plain string: the reader says what is wrong with a file, so
+        # Click need not stat ten thousand of them first, nor make a Path of each.
     ),
 ]
 ResultJsonOption = Annotated[bool, typer.Option("--json", help=_("Print the result as JSON."))]

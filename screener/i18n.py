@@ -367,7 +367,7 @@ def from_arguments(args: Sequence[str]) -> str | None:
             wanted = True
         elif arg.startswith(LANG_OPTION + "="):
             given = arg.partition("=")[2]
-        if given in LANGUAGES:
+        if given is not None and given in LANGUAGES:
             found = given
     return found
 

@@ -7,12 +7,16 @@ reasons a `Stopped` gives are in the language in use (`screener.i18n`).
 
 How it works (Linux, where fork is dependable): each worker is forked from this process, so it
 inherits the function and everything it needs, and only items and results cross the pipes.
-A worker caps its own address space at what it had when forked plus `memory_mib`, takes a chunk
-of items at a time, and writes one pickled result per item, in order. So the parent always
-knows which item a worker holds: the first one of its chunks not yet answered. A worker that
-dies, or holds an item past `seconds`, is killed; that item gets a `Stopped` with the reason,
-the rest of its chunks go to a fresh worker, and results still come out in the order given.
-Elsewhere, or if not even one process can be started, the items run in this process, unbounded.
+A worker caps its own address space at what it had when forked plus `memory_mib`, and takes a
+chunk of items at a time. Before each item it writes on its board (a few bytes of memory it
+shares with this process) which chunk and item it is on and when it began; it sends the
+chunk's results back together, at the chunk's end or sooner when a chunk takes a while. So
+the parent always knows which item a worker holds, and since when, without a message per
+item. A worker that dies, or holds an item past `seconds`, is killed; the item its board
+names gets a `Stopped` with the reason, the rest of its chunks (those it had finished but not
+yet sent included) go to a fresh worker, and results still come out in the order given.
+Elsewhere, or if not even one process can be started, the items run in this process,
+unbounded.
 
 Feeding: a worker is sent its next chunk while it still works on the one before (two chunks
 in flight), so it never waits for the parent between chunks. The parent never blocks on a
@@ -33,11 +37,13 @@ import struct
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import suppress
+from itertools import islice
+from mmap import mmap
 from pathlib import Path
 from types import FrameType
-from typing import Generic, NamedTuple, TypeVar
+from typing import Generic, NamedTuple, TypeAlias, TypeVar
 
 from screener.i18n import _
 
@@ -57,12 +63,15 @@ CHUNK = 256
 # Results held back for their turn, at most, before more items are handed out (so behind one
 # slow item the others do not pile up): in chunks per worker.
 AHEAD = 4
-# While items wait for a worker, the parent reads results at most this often (seconds): waking
-# for each result, 10,000 times, took the workers' cores from them (a tenth slower in all).
-NAP = 0.002
+# A worker sends the results it has at the end of each chunk, and at least this often
+# (seconds) while a chunk takes longer: results are written as they come.
+FLUSH = 0.05
 
 _END = object()  # the end of the items
 _FRAME = struct.Struct("<I")  # every message is its length, then that many bytes of pickle
+# A worker's board: the serial number of the chunk it is on, the item's place in that chunk,
+# and when it began the item (time.monotonic, which is the same clock in every process).
+_BOARD = struct.Struct("<QQd")
 _READ_SIZE = 1 << 16
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
@@ -87,10 +96,28 @@ def run(
     instead of a result. Items are taken from `items` as they are handed out. Close the
     iterator (or exhaust it) to stop and reap every worker.
     """
+    batches = run_batches(fn, items, processes=processes, seconds=seconds, memory_mib=memory_mib)
+    try:
+        for batch in batches:
+            yield from batch
+    finally:
+        batches.close()
+
+
+def run_batches(
+    fn: Callable[[T], R],
+    items: Iterable[T],
+    *,
+    processes: int,
+    seconds: float,
+    memory_mib: int,
+) -> Generator[list[R | Stopped], None, None]:
+    """`run`, giving the results in runs, each as soon as it is ready (in a list): a caller
+    that writes thousands of results writes them a run at a time."""
     if not forkable():
         out_of_memory = _("it needed more memory than there was")
         for item in items:
-            yield call(fn, item, out_of_memory)
+            yield [call(fn, item, out_of_memory)]
         return
     pool = _Pool(fn, iter(items), max(processes, 1), seconds, memory_mib)
     try:
@@ -115,19 +142,46 @@ def _failed(exc: BaseException) -> str:
     return _("screener failed on it ({name})").format(name=type(exc).__name__)
 
 
-class _Worker:
+class _Chunk(Generic[T]):
+    """Items handed to a worker together: their places in the order given, and how many of
+    them it has answered."""
+
+    __slots__ = ("answered", "indexes", "items", "serial")
+
+    def __init__(self, serial: int, indexes: list[int], items: list[T]) -> None:
+        self.serial = serial
+        self.indexes = indexes
+        self.items = items
+        self.answered = 0
+
+
+class _Worker(Generic[T]):
     """The parent's view of one worker process."""
 
-    __slots__ = ("buffer", "held", "outbox", "pid", "results", "since", "tasks")
+    __slots__ = ("board", "buffer", "chunks", "outbox", "pid", "results", "since", "tasks")
 
-    def __init__(self, pid: int, tasks: int, results: int, held: deque[int]) -> None:
+    def __init__(self, pid: int, tasks: int, results: int, first: _Chunk[T], board: mmap):
         self.pid = pid
         self.tasks = tasks  # the pipe items go down (non-blocking); -1 once closed
         self.results = results  # the pipe results come up
-        self.held = held  # indexes of the items sent and not yet answered, in order
-        self.since = time.monotonic()  # when the item it holds first was started, roughly
+        self.chunks: deque[_Chunk[T]] = deque([first])  # sent, not yet all answered
+        self.board = board  # where it writes the item it is on (shared memory)
+        self.since = time.monotonic()  # when it was last seen at work: handed or answering
         self.buffer = bytearray()  # results read but not yet whole
         self.outbox = bytearray()  # chunks the tasks pipe has not taken yet
+
+    def started(self) -> float:
+        """When it began the item it holds (roughly, if its board does not say yet)."""
+        serial, _place, began = _BOARD.unpack_from(self.board)
+        return began if serial == self.chunks[0].serial else self.since
+
+    def place(self) -> int:
+        """The place, in its first chunk, of the item it holds."""
+        chunk = self.chunks[0]
+        serial, place, _began = _BOARD.unpack_from(self.board)
+        if serial == chunk.serial and chunk.answered <= place < len(chunk.indexes):
+            return int(place)
+        return chunk.answered  # it had not begun the chunk: the first one it has not answered
 
 
 class _Pool(Generic[T, R]):
@@ -141,39 +195,62 @@ class _Pool(Generic[T, R]):
     ) -> None:
         self.fn = fn
         self.source = source  # the items not taken yet
-        self.taken = 0  # how many items have been taken from `source`
+        self.ahead: list[T] = []  # taken from `source`, not yet in a chunk
+        self.ahead_at = 0  # the index of ahead[0] in the order given
         self.exhausted = False
-        self.items: dict[int, T] = {}  # the items taken and not yet answered, by index
         self.processes = processes
         self.seconds = seconds
         self.memory_mib = memory_mib
-        self.pending: deque[int] = deque()  # items taken back from a worker that was lost
+        self.serial = 0  # of the last chunk made
+        self.pending: deque[tuple[int, T]] = deque()  # taken back from a worker that was lost
         self.done: dict[int, R | Stopped] = {}  # results that came before their turn
-        self.workers: dict[int, _Worker] = {}  # by the results pipe
-        self.feeding: dict[int, _Worker] = {}  # by the tasks pipe, while it has an outbox
+        self.workers: dict[int, _Worker[T]] = {}  # by the results pipe
+        self.feeding: dict[int, _Worker[T]] = {}  # by the tasks pipe, while it has an outbox
         self.poller = select.poll()
         self.stragglers: list[int] = []  # killed, but not yet ended (stuck in the kernel)
         self.resumed = False
+        self.resumed_at = 0.0  # back from a pause then: no item's time counts before it
         self.old_sigcont: Callable[[int, FrameType | None], object] | int | None = None
         with suppress(ValueError):  # not the main thread: pauses are not noticed
             self.old_sigcont = signal.signal(signal.SIGCONT, self._on_continue)
+        _prctl()  # here, once: every worker inherits it
 
-    def results(self) -> Iterator[R | Stopped]:
+    @property
+    def taken(self) -> int:
+        """How many items have been taken from `source`."""
+        return self.ahead_at + len(self.ahead)
+
+    def results(self) -> Iterator[list[R | Stopped]]:
+        """The results in the order given, as runs of those that are ready."""
         turn = 0
+        done = self.done
         while True:
             self._start_workers()
             self._hand_out()  # before the results are passed on: no worker waits for that
-            while turn in self.done:
-                yield self.done.pop(turn)
-                turn += 1
+            if turn in done:
+                ready = []
+                while turn in done:
+                    ready.append(done.pop(turn))
+                    turn += 1
+                yield ready
             if not self._more() and turn >= self.taken:
                 return
             if self.workers:
                 self._wait()
 
     def _more(self) -> bool:
-        """Whether items are still to be handed out (taking one to find out)."""
-        return bool(self.pending) or self._pull()
+        """Whether items are still to be handed out (taking the next few to find out)."""
+        if self.pending or self.ahead:
+            return True
+        self._fill()
+        return bool(self.ahead)
+
+    def _fill(self) -> None:
+        if self.exhausted or self.ahead:
+            return
+        self.ahead = list(islice(self.source, CHUNK))
+        if len(self.ahead) < CHUNK:
+            self.exhausted = True
 
     def close(self) -> None:
         """Kill and reap every worker still there; nothing is left running or as a zombie."""
@@ -197,39 +274,51 @@ class _Pool(Generic[T, R]):
             try:
                 self._fork(chunk)
             except OSError:  # no more processes or memory for one: go on with those there are
-                self.pending.extendleft(reversed(chunk))
+                self._give_back(chunk, 0)
                 self.processes = taking
                 break
             taking += 1
         if not self.processes and self._more():  # not even one: do the rest here, unbounded
             out_of_memory = _("it needed more memory than there was")
             while self._more():
-                index = self.pending.popleft()
-                self.done[index] = call(self.fn, self.items.pop(index), out_of_memory)
+                chunk = self._take()
+                for index, item in zip(chunk.indexes, chunk.items, strict=True):
+                    self.done[index] = call(self.fn, item, out_of_memory)
 
-    def _take(self) -> list[int]:
+    def _take(self) -> _Chunk[T]:
         """The next chunk: items taken back first, then new ones from the source. Near the
-        end of a known number of items, smaller chunks, so that no worker is left last."""
-        while len(self.pending) < CHUNK and self._pull():
-            pass
+        end of the items, smaller chunks, so that no worker is left last."""
+        self._fill()
         size = CHUNK
         if self.processes > 1 and self.exhausted:
-            size = max(1, min(CHUNK, len(self.pending) // (2 * self.processes)))
-        return [self.pending.popleft() for _n in range(min(size, len(self.pending)))]
+            left = len(self.pending) + len(self.ahead)
+            size = max(1, min(CHUNK, left // (2 * self.processes)))
+        indexes: list[int] = []
+        items: list[T] = []
+        while self.pending and len(indexes) < size:
+            index, item = self.pending.popleft()
+            indexes.append(index)
+            items.append(item)
+        if len(indexes) < size and self.ahead and not self.pending:
+            n = min(size - len(indexes), len(self.ahead))
+            indexes += range(self.ahead_at, self.ahead_at + n)
+            items += self.ahead[:n]
+            del self.ahead[:n]
+            self.ahead_at += n
+        self.serial += 1
+        return _Chunk(self.serial, indexes, items)
 
-    def _pull(self) -> bool:
-        if self.exhausted:
-            return False
-        item = next(self.source, _END)
-        if item is _END:
-            self.exhausted = True
-            return False
-        self.items[self.taken] = item  # type: ignore[assignment]
-        self.pending.append(self.taken)
-        self.taken += 1
-        return True
+    def _give_back(self, chunk: _Chunk[T], start: int, skip: int = -1) -> None:
+        """The items of `chunk` from place `start` on (but `skip`), to be handed out again
+        before any other."""
+        back = [
+            (index, item)
+            for place, (index, item) in enumerate(zip(chunk.indexes, chunk.items, strict=True))
+            if place >= start and place != skip
+        ]
+        self.pending.extendleft(reversed(back))
 
-    def _fork(self, chunk: list[int]) -> None:
+    def _fork(self, chunk: _Chunk[T]) -> None:
         tasks_in, tasks_out = os.pipe()
         try:
             results_in, results_out = os.pipe()
@@ -237,6 +326,7 @@ class _Pool(Generic[T, R]):
             os.close(tasks_in)
             os.close(tasks_out)
             raise
+        board = mmap(-1, _BOARD.size)  # shared with the worker: anonymous and not private
         parent = os.getpid()
         # Ctrl-C waits until the worker has set itself to ignore it: the parent handles it.
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
@@ -245,6 +335,7 @@ class _Pool(Generic[T, R]):
         except OSError:
             for fd in (tasks_in, tasks_out, results_in, results_out):
                 os.close(fd)
+            board.close()
             raise
         finally:
             if os.getpid() == parent:
@@ -258,14 +349,14 @@ class _Pool(Generic[T, R]):
                             os.close(fd)
                 os.close(tasks_out)
                 os.close(results_in)
-                first = [self.items[i] for i in chunk]
-                code = _work(self.fn, first, tasks_in, results_out, parent, self.memory_mib)
+                first = (chunk.serial, chunk.items)
+                code = _work(self.fn, first, tasks_in, results_out, parent, self.memory_mib, board)
             finally:
                 os._exit(code)  # no cleanup of the parent's state, no flush of its buffers
         os.close(tasks_in)
         os.close(results_out)
         os.set_blocking(tasks_out, False)
-        self.workers[results_in] = _Worker(pid, tasks_out, results_in, deque(chunk))
+        self.workers[results_in] = _Worker(pid, tasks_out, results_in, chunk, board)
         self.poller.register(results_in, select.POLLIN)
 
     def _hand_out(self) -> None:
@@ -281,24 +372,23 @@ class _Pool(Generic[T, R]):
                 if not worker.outbox:
                     self._close_tasks(worker)  # it reads the end of its input, and exits
                 continue
-            if waiting or len(worker.held) > CHUNK:
+            if waiting or len(worker.chunks) > 1:
                 continue
-            idle = not worker.held
             chunk = self._take()
-            worker.held.extend(chunk)
-            if idle:
+            if not worker.chunks:
                 worker.since = time.monotonic()
-            worker.outbox += _frame([self.items[i] for i in chunk])
+            worker.chunks.append(chunk)
+            worker.outbox += _frame((chunk.serial, chunk.items))
             self._flush(worker)
 
-    def _flush(self, worker: _Worker) -> None:
+    def _flush(self, worker: _Worker[T]) -> None:
         """Write what the worker's tasks pipe takes now, and watch it for the rest."""
         try:
             written = os.write(worker.tasks, worker.outbox)
         except BlockingIOError:
             written = 0
         except OSError:  # it died between items: the end of its results will show it
-            self._take_back(worker)
+            self._close_tasks(worker)
             return
         del worker.outbox[:written]
         if worker.outbox and worker.tasks not in self.feeding:
@@ -308,7 +398,7 @@ class _Pool(Generic[T, R]):
             del self.feeding[worker.tasks]
             self.poller.unregister(worker.tasks)
 
-    def _close_tasks(self, worker: _Worker) -> None:
+    def _close_tasks(self, worker: _Worker[T]) -> None:
         if worker.tasks in self.feeding:
             del self.feeding[worker.tasks]
             self.poller.unregister(worker.tasks)
@@ -316,19 +406,14 @@ class _Pool(Generic[T, R]):
         worker.tasks = -1
         worker.outbox.clear()
 
-    def _take_back(self, worker: _Worker) -> None:
-        """A worker that can take no more: what it held goes back to be handed out again."""
-        self.pending.extendleft(reversed(worker.held))
-        worker.held.clear()
-        self._close_tasks(worker)
-
     # Waiting for results
 
+    def _deadline(self, worker: _Worker[T]) -> float:
+        return max(worker.started(), self.resumed_at) + self.seconds
+
     def _wait(self) -> None:
-        if self.pending or not self.exhausted:  # much to do: let results gather rather than
-            time.sleep(NAP)  # wake for each one
         now = time.monotonic()
-        busy = [w.since + self.seconds for w in self.workers.values() if w.held]
+        busy = [self._deadline(w) for w in self.workers.values() if w.chunks]
         wait = self.seconds if not busy else max(0.0, min(busy) - now)
         events = self.poller.poll(int(wait * 1000) + 1)
         for fd, _mask in events:
@@ -339,18 +424,18 @@ class _Pool(Generic[T, R]):
         now = time.monotonic()  # before the flag: a pause from here on is not in `now`
         if self.resumed:  # back from Ctrl-Z or SIGSTOP: the pause is not the items' fault
             self.resumed = False
-            for worker in self.workers.values():
-                worker.since = now
+            self.resumed_at = now
             return
         for worker in list(self.workers.values()):
-            if worker.held and now - worker.since > self.seconds:
-                if _readable(worker.results):  # results came in meanwhile: read them first
-                    continue
+            if worker.chunks and now > self._deadline(worker):
+                board = bytes(worker.board)
+                if _readable(worker.results) or bytes(worker.board) != board:
+                    continue  # results came in meanwhile, or it began another: not stuck
                 self._end(worker, kill=True)
                 took = _("it took longer than {seconds} s").format(seconds=f"{self.seconds:g}")
                 self._lost(worker, took)
 
-    def _read(self, worker: _Worker) -> None:
+    def _read(self, worker: _Worker[T]) -> None:
         try:
             data = os.read(worker.results, _READ_SIZE)
         except OSError:  # pragma: no cover - a pipe's read end does not fail
@@ -360,24 +445,35 @@ class _Pool(Generic[T, R]):
             return
         buffer = worker.buffer
         buffer += data
-        start, now = 0, time.monotonic()
+        start = 0
         while len(buffer) - start >= _FRAME.size:
             (size,) = _FRAME.unpack_from(buffer, start)
             end = start + _FRAME.size + size
-            if len(buffer) < end or not worker.held:
+            if len(buffer) < end:
                 break
-            try:
-                result = pickle.loads(buffer[start + _FRAME.size : end])
-            except Exception as exc:  # pragma: no cover - a worker only sends what it pickled
-                result = Stopped(_failed(exc))
-            index = worker.held.popleft()
-            self.items.pop(index, None)
-            self.done[index] = result
-            worker.since = now  # it has begun the next one
+            self._answered(worker, buffer[start + _FRAME.size : end])
             start = end
         del buffer[:start]
 
-    def _end(self, worker: _Worker, kill: bool) -> int | None:
+    def _answered(self, worker: _Worker[T], message: bytes | bytearray) -> None:
+        """Results from `worker`: (the chunk's serial, the place of the first, the results)."""
+        worker.since = time.monotonic()
+        if not worker.chunks:  # pragma: no cover - a worker answers only what it was sent
+            return
+        chunk = worker.chunks[0]
+        try:
+            serial, place, results = pickle.loads(message)
+        except Exception as exc:  # pragma: no cover - a worker only sends what it pickled
+            serial, place, results = chunk.serial, chunk.answered, [Stopped(_failed(exc))]
+        if serial != chunk.serial or place != chunk.answered:  # pragma: no cover
+            return
+        end = min(place + len(results), len(chunk.indexes))
+        self.done.update(zip(chunk.indexes[place:end], results, strict=False))
+        chunk.answered = end
+        if end == len(chunk.indexes):
+            worker.chunks.popleft()
+
+    def _end(self, worker: _Worker[T], kill: bool) -> int | None:
         """Make sure `worker` has ended and reap it: its exit status, None if it would not."""
         if kill:
             _kill(worker.pid)
@@ -389,21 +485,25 @@ class _Pool(Generic[T, R]):
             self.stragglers.append(worker.pid)
         return status
 
-    def _lost(self, worker: _Worker, reason: str) -> None:
-        """`worker` is gone (reaped): the item it held gets `reason`, the rest go back."""
+    def _lost(self, worker: _Worker[T], reason: str) -> None:
+        """`worker` is gone (reaped): the item it held gets `reason`; the rest of what it was
+        sent, and what it had done but not sent, go back to be handed out again."""
+        if worker.chunks:
+            place = worker.place()  # read before the board is let go
+            chunk = worker.chunks.popleft()
+            self.done[chunk.indexes[place]] = Stopped(reason)
+            for later in reversed(worker.chunks):
+                self._give_back(later, 0)
+            worker.chunks.clear()
+            self._give_back(chunk, chunk.answered, skip=place)
         self._drop(worker)
-        if worker.held:
-            index = worker.held.popleft()
-            self.items.pop(index, None)
-            self.done[index] = Stopped(reason)
-            self.pending.extendleft(reversed(worker.held))
-            worker.held.clear()
 
-    def _drop(self, worker: _Worker) -> None:
+    def _drop(self, worker: _Worker[T]) -> None:
         self.poller.unregister(worker.results)
         os.close(worker.results)
         if worker.tasks >= 0:
             self._close_tasks(worker)
+        worker.board.close()
         del self.workers[worker.results]
 
     def _on_continue(self, signum: int, frame: FrameType | None) -> None:
@@ -451,25 +551,77 @@ def _why_stopped(status: int | None) -> str:
 # In the worker
 
 
+Message: TypeAlias = tuple[int, list[T]]  # a chunk as sent: its serial, its items
+
+
 def _work(
-    fn: Callable[[T], R], first: list[T], tasks: int, results: int, parent: int, memory_mib: int
+    fn: Callable[[T], R],
+    first: Message[T],
+    tasks: int,
+    results: int,
+    parent: int,
+    memory_mib: int,
+    board: mmap,
 ) -> int:
-    """A worker's life: set itself up, then answer chunks of items until there are no more."""
+    """A worker's life: set itself up, then answer chunks of items until there are no more.
+    Before each item it notes on `board` which it is on; it sends a chunk's results at its
+    end, and any it has whenever FLUSH seconds have passed since it last sent some."""
     if not _settle(parent, memory_mib):
         return 1
     out_of_memory = _("it needed more than {mib} MiB of memory").format(mib=memory_mib)
-    chunk: list[T] | None = first
-    while chunk is not None:
-        for item in chunk:
-            result = call(fn, item, out_of_memory)
-            try:
-                data = pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
-            except Exception as exc:  # pragma: no cover - results are plain data
-                failed = Stopped(_failed(exc))
-                data = pickle.dumps(failed, pickle.HIGHEST_PROTOCOL)
-            _write_all(results, _FRAME.pack(len(data)) + data)
-        chunk = _receive(tasks)
+    note, clock = _BOARD.pack_into, time.monotonic
+    message: Message[T] | None = first
+    while message is not None:
+        serial, chunk = message
+        answered: list[R | Stopped] = []
+        first_place = 0
+        sent = clock()
+        for place, item in enumerate(chunk):
+            now = clock()
+            if answered and now - sent >= FLUSH:
+                _send(results, serial, first_place, answered)
+                answered, first_place, sent = [], place, now
+            note(board, 0, serial, place, now)
+            answered.append(call(fn, item, out_of_memory))
+        _send(results, serial, first_place, answered)
+        message = _receive(tasks)
     return 0
+
+
+def _send(fd: int, serial: int, place: int, answered: Sequence[object]) -> None:
+    """Results for the items of chunk `serial` from `place` on."""
+    try:
+        data = pickle.dumps((serial, place, answered), pickle.HIGHEST_PROTOCOL)
+    except Exception:  # pragma: no cover - results are plain data
+        data = pickle.dumps((serial, place, [_picklable(r) for r in answered]), _PROTOCOL)
+    _write_all(fd, _FRAME.pack(len(data)) + data)
+
+
+def _picklable(result: object) -> object:
+    try:
+        pickle.dumps(result, _PROTOCOL)
+    except Exception as exc:  # pragma: no cover - results are plain data
+        return Stopped(_failed(exc))
+    return result
+
+
+_PROTOCOL = pickle.HIGHEST_PROTOCOL
+
+
+_PRCTL: list[Callable[..., int] | None] = []  # the C library's prctl, once looked up
+
+
+def _prctl() -> Callable[..., int] | None:
+    """The C library's prctl (None without ctypes): looked up by the parent, before it forks,
+    so that each worker has it without importing ctypes itself."""
+    if not _PRCTL:
+        try:
+            import ctypes
+
+            _PRCTL.append(ctypes.CDLL(None, use_errno=True).prctl)
+        except (ImportError, OSError, AttributeError):  # pragma: no cover - no ctypes
+            _PRCTL.append(None)
+    return _PRCTL[0]
 
 
 def _settle(parent: int, memory_mib: int) -> bool:
@@ -481,12 +633,9 @@ def _settle(parent: int, memory_mib: int) -> bool:
     os.dup2(devnull, 1)  # nothing a worker does can reach the terminal or the output
     os.dup2(devnull, 2)
     os.close(devnull)
-    try:  # killed the moment the parent dies, however it dies: no worker outlives a caseload
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (ImportError, OSError, AttributeError):  # pragma: no cover - Python without ctypes
-        pass
+    prctl = _prctl()  # killed the moment the parent dies: no worker outlives a caseload
+    if prctl is not None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # it died before that took hold
         return False
     _cap_memory(memory_mib)
@@ -521,7 +670,7 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def _receive(fd: int) -> list[T] | None:
+def _receive(fd: int) -> Message[T] | None:
     """The next chunk from the parent, or None when it has no more."""
     header = _read_exactly(fd, _FRAME.size)
     if header is None:
@@ -529,8 +678,8 @@ def _receive(fd: int) -> list[T] | None:
     data = _read_exactly(fd, _FRAME.unpack(header)[0])
     if data is None:  # pragma: no cover - the parent writes whole messages
         return None
-    chunk: list[T] = pickle.loads(data)
-    return chunk
+    message: Message[T] = pickle.loads(data)
+    return message
 
 
 def _read_exactly(fd: int, size: int) -> bytes | None:

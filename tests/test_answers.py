@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import json
 
 import pytest
 import yaml
 from conftest import yes_to_values
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from screener.core import wording
-from screener.core.model import CRITERIA
+from screener.core.model import CRITERIA, Bank, Kind, Role
 from screener.core.scoring import result_json, score
 from screener.errors import AnswersError, ExitCode
 from screener.files.answers import (
@@ -20,6 +23,7 @@ from screener.files.answers import (
     parse_answers,
     read_answers,
 )
+from screener.files.bank import load_bank
 
 HEAD = (
     "format: screener-answers/1\n"
@@ -479,3 +483,79 @@ class TestChangedMeaning:
     def test_a_skipped_changed_question_needs_no_note(self, bank):
         answers, _ = parse_answers(self.OLD + "  use_any: true\n  cut_down: null\n", bank)
         assert score(bank, answers).changed_since == ()
+
+
+@functools.cache
+def _default_bank() -> Bank:
+    return load_bank()
+
+
+# Any JSON value an answer could be: what a clinic's script or a hand edit might write.
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-2, 6),
+    st.sampled_from([0.0, 1.0, 2.5]),
+    st.sampled_from(["unknown", "none", "yes", "", "heroin", "inject", "daily", "Heroin"]),
+)
+_RAW = st.one_of(
+    _SCALARS,
+    st.lists(_SCALARS, max_size=4),
+    st.lists(
+        st.sampled_from(["heroin", "fentanyl", "other", "none", "inject", "smoke"]), max_size=4
+    ),
+    st.lists(st.one_of(_SCALARS, st.lists(_SCALARS, max_size=1)), max_size=2),
+    st.dictionaries(st.sampled_from(["a", "b"]), _SCALARS, max_size=1),
+)
+
+
+class TestTheQuickLookAgreesWithEachKind:
+    """Most answers are taken in a quick look (a table of what each question takes as
+    written, lists of options ordered by rank): whatever it takes, it stores as the
+    question's kind would, and whatever the kind refuses, it leaves for the kind to refuse."""
+
+    @settings(max_examples=400, deadline=None)
+    @given(data=st.data())
+    def test_any_answer_to_any_question(self, data) -> None:
+        bank = _default_bank()
+        q = data.draw(st.sampled_from([q for q in bank.questions if q.role is not Role.CONSENT]))
+        raw = data.draw(_RAW)
+        perspective = next(
+            (s.perspective for s in bank.sections if s.perspective and q in s.questions), "self"
+        )
+        text = json.dumps(
+            {
+                "format": FORMAT,
+                "bank": {"id": bank.id, "version": bank.version},
+                "perspective": perspective,
+                "answers": {q.id: raw},
+            }
+        )
+        stored, problem = check_value(q, raw)
+        if problem is None:
+            answers, _warnings = parse_answers(text, bank, "a.json")
+            got = answers.values[q.id]
+            assert got == stored and type(got) is type(stored)
+        else:
+            with pytest.raises(AnswersError):
+                parse_answers(text, bank, "a.json")
+
+    @settings(max_examples=300, deadline=None)
+    @given(data=st.data())
+    def test_any_list_to_a_question_of_options(self, data) -> None:
+        bank = _default_bank()
+        multi = [q for q in bank.questions if q.kind is Kind.MULTI]
+        q = data.draw(st.sampled_from(multi))
+        options = [str(o.value) for o in q.options]
+        raw = data.draw(st.lists(st.sampled_from([*options, "none", "x", 1]), max_size=5))
+        perspective = next(
+            (s.perspective for s in bank.sections if s.perspective and q in s.questions), "self"
+        )
+        doc = {"format": FORMAT, "bank": {"id": bank.id, "version": bank.version}}
+        text = json.dumps({**doc, "perspective": perspective, "answers": {q.id: raw}})
+        stored, problem = check_value(q, raw)
+        if problem is None:
+            assert parse_answers(text, bank, "a.json")[0].values[q.id] == stored
+        else:
+            with pytest.raises(AnswersError):
+                parse_answers(text, bank, "a.json")

@@ -6,7 +6,8 @@ import errno
 import os
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 
 import pytest
 
@@ -16,7 +17,7 @@ from screener.pool import Stopped
 BOUNDS = {"seconds": 20.0, "memory_mib": 64}
 
 
-def run(fn: Callable[[int], object], items: list[int], processes: int = 2) -> list[object]:
+def run(fn: Callable[[int], object], items: Iterable[int], processes: int = 2) -> list[object]:
     return list(pool.run(fn, items, processes=processes, **BOUNDS))
 
 
@@ -78,6 +79,44 @@ class TestInWorkers:
 
         results = pool.run(slow, [0, 5, 0], processes=1, seconds=0.5, memory_mib=64)
         assert list(results) == [0, Stopped("it took longer than 0.5 s"), 0]
+
+    def test_results_come_while_a_chunk_is_still_at_work(self, tmp_path: Path) -> None:
+        # Items 0 to 9 take a while each; item 10 goes on only once results have reached this
+        # process. A worker that kept its results until its chunk was done (all 12 items are
+        # one chunk) would leave item 10 to give up.
+        marker = tmp_path / "first results seen"
+
+        def waits_for_the_first(item: int) -> object:
+            if item < 10:
+                time.sleep(pool.FLUSH / 2)  # the work: a slow file
+            elif item == 10:
+                give_up = time.monotonic() + 20
+                while not marker.exists():
+                    if time.monotonic() > give_up:
+                        return "gave up"
+                    time.sleep(0.01)
+            return item
+
+        results = pool.run(waits_for_the_first, range(12), processes=1, seconds=60, memory_mib=64)
+        assert next(results) == 0
+        marker.touch()
+        assert list(results) == list(range(1, 12))
+
+    def test_a_lost_worker_costs_only_its_item_the_rest_of_its_chunk_is_scored_again(
+        self,
+    ) -> None:
+        # Item 200 kills its worker halfway through a chunk: the 199 before it were done but
+        # not yet sent, and are worked out again by the next worker.
+        def dies_on_200(item: int) -> tuple[int, int]:
+            if item == 200:
+                os._exit(9)
+            return item, os.getpid()
+
+        results = run(dies_on_200, list(range(400)), processes=1)
+        assert results[200] == Stopped("the worker stopped unexpectedly (exit code 9)")
+        done = results[:200] + results[201:]
+        assert [item for item, _pid in done] == [*range(200), *range(201, 400)]  # type: ignore[misc]
+        assert len({pid for _item, pid in done}) == 1  # type: ignore[misc]
 
     def test_no_worker_is_left_behind_not_even_as_a_zombie(self) -> None:
         run(troublesome, list(range(20)))

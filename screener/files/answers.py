@@ -278,16 +278,17 @@ class _Checker:
             return {}
         table = _accepted(self.bank)
         # Most answers are stored just as they are written: those are taken in one look.
-        plain_in = _plain_in(self.bank).get(perspective) if perspective is not None else None
+        plain_in = _plain_in(self.bank).get(perspective, {}) if perspective is not None else {}
+        quick = plain_in.get
         out: dict[str, Value] = {}
         for qid, raw in value.items():
-            if (
-                plain_in is not None
-                and (taken := plain_in.get(qid)) is not None
-                and (raw is None or (type(raw) is taken[0] and raw in taken[1]))
-            ):
-                out[qid] = raw  # type: ignore[assignment]
-                continue
+            if (taken := quick(qid)) is not None:
+                if raw is None or (type(raw) is taken[0] and raw in taken[1]):
+                    out[qid] = raw  # type: ignore[assignment]
+                    continue
+                if taken[2] and (listed := _listed(raw, taken[1], taken[2])) is not None:
+                    out[qid] = listed
+                    continue
             self.check_one(qid, raw, table.get(str(qid)), perspective, out)
         return out
 
@@ -308,7 +309,7 @@ class _Checker:
                 hint=Hint(qid, _accepted(self.bank)),
             )
             return
-        q, asked_in, consent, plain_type, plain, order = entry
+        q, asked_in, consent, plain_type, plain, rank = entry
         if consent:  # consent is asked afresh at every run, never stored
             return
         if perspective is not None and asked_in is not None and asked_in != perspective:
@@ -326,17 +327,9 @@ class _Checker:
         if raw is None or (type(raw) is plain_type and raw in plain):
             out[q.id] = raw  # type: ignore[assignment] # most answers: stored as written
             return
-        if order and type(raw) is list and all(type(v) is str for v in raw):
-            # A list of options: stored in the bank's order, as the kind's check stores
-            # it, when each is an option, none twice, and "none" only alone.
-            picked = set(raw)
-            if (
-                len(picked) == len(raw)
-                and picked <= plain
-                and (len(raw) == 1 or NONE_OPTION not in picked)
-            ):
-                out[q.id] = tuple(v for v in order if v in picked)
-                return
+        if rank and (listed := _listed(raw, plain, rank)) is not None:
+            out[q.id] = listed  # a list of options, in the bank's order
+            return
         stored, problem = check_value(q, raw)
         if problem:
             self.error(("answers", qid), problem)
@@ -347,11 +340,11 @@ class _Checker:
 # For each question: the question, the one perspective it is asked in (None: every one),
 # whether it is the consent question, the type and values of the answers that are stored
 # just as they are written (true/false; an option's id; a number on the scale), and for a
-# multi question its options in order (a list of them is stored as a tuple in that order).
+# multi question each option's place in the bank's order (a list of them is stored as a tuple
+# in that order).
 # Any other answer is checked by its kind, which says what is wrong with it.
-Accepted: TypeAlias = tuple[
-    Question, str | None, bool, type | None, frozenset[object], tuple[str, ...]
-]
+Rank: TypeAlias = dict[str, int]  # an option's place among its question's options
+Accepted: TypeAlias = tuple[Question, str | None, bool, type | None, frozenset[object], Rank]
 
 
 def prepare(bank: Bank) -> None:
@@ -377,7 +370,7 @@ def _accepted_by(bank: Bank) -> dict[str, Accepted]:
     for q in bank.questions:
         plain_type: type | None = None
         plain: frozenset[object] = frozenset()
-        order: tuple[str, ...] = ()
+        rank: Rank = {}
         if q.kind is Kind.YES_NO:
             plain_type, plain = bool, frozenset((True, False))
         elif q.kind is Kind.CHOICE:
@@ -385,32 +378,56 @@ def _accepted_by(bank: Bank) -> dict[str, Accepted]:
         elif q.kind is Kind.SCALE and all(type(o.value) is int for o in q.options):
             plain_type, plain = int, frozenset(o.value for o in q.options)
         elif q.kind is Kind.MULTI and q.options:
-            order = tuple(str(o.value) for o in q.options)
+            order = [str(o.value) for o in q.options]
+            rank = {option: place for place, option in enumerate(order)}
             plain = frozenset(order)
-        entry = (q, where.get(q.id), q.role is Role.CONSENT, plain_type, plain, order)
+        entry = (q, where.get(q.id), q.role is Role.CONSENT, plain_type, plain, rank)
         table.setdefault(q.id, entry)  # the first of an id, as the bank reader keeps it
     return table
 
 
-def _plain_in(bank: Bank) -> dict[str, dict[str, tuple[type | None, frozenset[object]]]]:
+def _plain_in(bank: Bank) -> dict[str, dict[str, Plain]]:
     """For each perspective: question id -> the type and values of the answers stored just as
     they are written, for the questions answers in it may give (not consent); made once per
     bank and kept with it."""
     return bank.made(_plain_by_perspective)
 
 
-def _plain_by_perspective(
-    bank: Bank,
-) -> dict[str, dict[str, tuple[type | None, frozenset[object]]]]:
+def _plain_by_perspective(bank: Bank) -> dict[str, dict[str, Plain]]:
     table = _accepted(bank)
     return {
         perspective: {
-            qid: (plain_type, plain)
-            for qid, (_q, asked_in, consent, plain_type, plain, _order) in table.items()
+            qid: (plain_type, plain, rank)
+            for qid, (_q, asked_in, consent, plain_type, plain, rank) in table.items()
             if not consent and (asked_in is None or asked_in == perspective)
         }
         for perspective in bank.perspectives
     }
+
+
+# What the quick look at one answer needs: the type and values of the answers stored just as
+# they are written, and for a multi question its options' places.
+Plain: TypeAlias = tuple[type | None, frozenset[object], Rank]
+
+
+def _listed(raw: object, options: frozenset[object], rank: Rank) -> Value | None:
+    """A list of options as the kind's check stores it (a tuple in the bank's order, from
+    `rank`), when each is one of `options`, none twice, and "none" only alone; None for any
+    other answer (the kind's check then says what is wrong with it)."""
+    if type(raw) is not list:
+        return None
+    try:
+        picked = set(raw)
+    except TypeError:  # a list or a mapping in it: not an option
+        return None
+    # Only strings are options: a number, true or nothing in the list is not among them.
+    if (
+        len(picked) == len(raw)
+        and picked <= options
+        and (len(raw) == 1 or NONE_OPTION not in picked)
+    ):
+        return tuple(sorted(picked, key=rank.__getitem__))
+    return None
 
 
 def _asked_in(bank: Bank) -> dict[str, str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import BinaryIO, Literal, NamedTuple
 
 from screener.core.safetext import one_line
@@ -68,6 +68,7 @@ _REFUSALS: dict[str, _Refusals] = {
 }
 
 _NO_CTTY = getattr(os, "O_NOCTTY", 0)
+_OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | _NO_CTTY
 
 # A bulk file holds one record a line (FHIR Bulk Data's NDJSON); `-` is standard input, read
 # the same way.
@@ -75,68 +76,76 @@ BULK_SUFFIXES = (".ndjson", ".jsonl")
 STDIN = "-"
 
 
-def is_bulk(path: Path) -> bool:
+def is_bulk(path: Path | str) -> bool:
     """Whether `path` names a file of one record a line (or standard input)."""
     name = str(path)
     if name == STDIN:
         return True
     # The quick test first (a caseload asks it of every file); `suffix` has the last word,
     # as a name such as `.ndjson` has none.
-    return name[-7:].lower().endswith(BULK_SUFFIXES) and path.suffix.lower() in BULK_SUFFIXES
+    return (
+        name[-7:].lower().endswith(BULK_SUFFIXES) and PurePath(name).suffix.lower() in BULK_SUFFIXES
+    )
 
 
 def read_text(path: Path, what: FileKind, error: Callable[[list[str]], ScreenerError]) -> str:
     """The UTF-8 text of a `what` file; anything that is not a readable regular file of at
     most MAX_FILE_BYTES of UTF-8 raises `error` with one line naming it."""
-    says = _REFUSALS[what]
-
-    def refuse(message: str, line: int | None = None) -> ScreenerError:
-        name = one_line(str(path))  # only for a refusal: a caseload reads thousands
-        where = name if line is None else f"{name}:{line}"
-        return error([f"{where}: {message}"])
-
-    def unreadable(reason: str) -> ScreenerError:
-        return refuse(_(says.unreadable).format(reason=reason))
-
-    def too_big() -> ScreenerError:
-        return refuse(_(says.too_big).format(limit=MAX_FILE_BYTES // (1024 * 1024)))
-
-    fd, info = _open_regular(path, what, refuse)
+    fd, info = _open_regular(path, what, error)
     try:
-        if info.st_size > MAX_FILE_BYTES:
-            raise too_big()
-        chunks = []
-        size = 0
-        while size <= MAX_FILE_BYTES:
-            chunk = os.read(fd, MAX_FILE_BYTES + 1 - size)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        if size > MAX_FILE_BYTES:  # it grew while being read
-            raise too_big()
+        # One read takes the whole file as its size says; more comes only from a file that
+        # grew since, or one whose size says nothing (those under /proc say 0).
+        size = info.st_size
+        if size > MAX_FILE_BYTES:
+            raise _too_big(path, what, error)
+        data = os.read(fd, size + 1)
+        if len(data) > size:
+            chunks = [data]
+            size = len(data)
+            while size <= MAX_FILE_BYTES:
+                chunk = os.read(fd, MAX_FILE_BYTES + 1 - size)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+            if size > MAX_FILE_BYTES:  # it grew while being read
+                raise _too_big(path, what, error)
+            data = b"".join(chunks)
     except OSError as exc:
-        raise unreadable(_reason(exc)) from None
+        message = _(_REFUSALS[what].unreadable).format(reason=_reason(exc))
+        raise _refusal(path, error, message) from None
     finally:
         os.close(fd)
     try:
-        return b"".join(chunks).decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = exc.object.count(b"\n", 0, exc.start) + 1
-        message = _(says.unreadable).format(reason=_("not UTF-8 text"))
-        raise refuse(message, line) from None
+        message = _(_REFUSALS[what].unreadable).format(reason=_("not UTF-8 text"))
+        raise _refusal(path, error, message, line) from None
+
+
+def _refusal(
+    path: Path, error: Callable[[list[str]], ScreenerError], message: str, line: int | None = None
+) -> ScreenerError:
+    """`error` with one line: the file as named (on one line), the line if known, `message`.
+    Made only for a refusal: a caseload reads thousands of files."""
+    name = one_line(str(path))
+    where = name if line is None else f"{name}:{line}"
+    return error([f"{where}: {message}"])
+
+
+def _too_big(
+    path: Path, what: FileKind, error: Callable[[list[str]], ScreenerError]
+) -> ScreenerError:
+    limit = MAX_FILE_BYTES // (1024 * 1024)
+    return _refusal(path, error, _(_REFUSALS[what].too_big).format(limit=limit))
 
 
 def open_stream(path: Path, what: FileKind) -> BinaryIO:
     """A `what` file opened to be read bit by bit (a bulk file of one record a line, of any
     length): only a regular file, refused as `read_text` refuses it otherwise (an
     AnswersError with one line naming it). The caller closes it."""
-    name = one_line(str(path))
-
-    def refuse(message: str) -> ScreenerError:
-        return AnswersError([f"{name}: {message}"])
-
-    fd, _info = _open_regular(path, what, refuse)
+    fd, _info = _open_regular(path, what, AnswersError)
     try:
         os.set_blocking(fd, True)
     except BaseException:
@@ -146,27 +155,30 @@ def open_stream(path: Path, what: FileKind) -> BinaryIO:
 
 
 def _open_regular(
-    path: Path, what: FileKind, refuse: Callable[[str], ScreenerError]
+    path: Path, what: FileKind, error: Callable[[list[str]], ScreenerError]
 ) -> tuple[int, os.stat_result]:
     """`path` opened for reading, and its status, once it is known to be a regular file: a
     FIFO opens at once instead of waiting for a writer, and a terminal never becomes the
-    controlling one. Anything else raises `refuse` with the sentence for a `what` file."""
-    says = _REFUSALS[what]
+    controlling one. Anything else raises `error` with the sentence for a `what` file."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | _NO_CTTY)
+        fd = os.open(path, _OPEN_FLAGS)
     except FileNotFoundError:
-        raise refuse(_(says.missing)) from None
+        raise _refusal(path, error, _(_REFUSALS[what].missing)) from None
     except OSError as exc:
-        raise refuse(_(says.unreadable).format(reason=_reason(exc))) from None
+        message = _(_REFUSALS[what].unreadable).format(reason=_reason(exc))
+        raise _refusal(path, error, message) from None
     try:
         info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise refuse(_(says.folder))
         if not stat.S_ISREG(info.st_mode):
-            raise refuse(_(says.special).format(kind=_special_kind(info.st_mode)))
+            says = _REFUSALS[what]
+            if stat.S_ISDIR(info.st_mode):
+                raise _refusal(path, error, _(says.folder))
+            kind = _special_kind(info.st_mode)
+            raise _refusal(path, error, _(says.special).format(kind=kind))
     except OSError as exc:
         os.close(fd)
-        raise refuse(_(says.unreadable).format(reason=_reason(exc))) from None
+        message = _(_REFUSALS[what].unreadable).format(reason=_reason(exc))
+        raise _refusal(path, error, message) from None
     except BaseException:
         os.close(fd)
         raise

@@ -14,7 +14,7 @@ import io
 import json
 import sys
 from collections import deque
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from contextlib import closing
 from functools import partial
 from pathlib import Path
@@ -110,10 +110,10 @@ Item: TypeAlias = str | Record | Refused  # a file name, one record, or a refusa
 
 
 def outcomes(
-    paths: Iterable[Path], bank: Bank, form: str, files: int = 0
-) -> Generator[Outcome, None, None]:
+    paths: Iterable[Path | str], bank: Bank, form: str, files: int = 0
+) -> Generator[list[Outcome], None, None]:
     """Each file's (or record's) piece of output (`form`: csv, json or lines), in the order
-    given; `files` says how many paths there are, when it is known.
+    given, in runs as they are ready; `files` says how many paths there are, when it is known.
 
     Each one is scored on its own, in a worker process with bounded time and memory (on
     Linux; elsewhere in this process, unbounded). One its worker could not finish gets one
@@ -126,35 +126,40 @@ def outcomes(
 
     def items() -> Iterator[Item]:
         for path in paths:
-            if not is_bulk(path):  # most: the file's name, read in a worker
-                name = str(path)  # what crosses to a worker: a str pickles quickest
+            name = str(path)  # what crosses to a worker: a str pickles quickest
+            if not is_bulk(name):  # most: the file's name, read in a worker
                 names.append(name)
                 yield name
                 continue
-            for item in _items(path):
+            for item in _items(name):
                 names.append(_name_of(item))
                 yield item
 
     prepare(bank)  # once, here: every worker inherits it
     bulk = files == 0 or files >= PARALLEL_FROM
-    results = pool.run(
+    results = pool.run_batches(
         partial(_plain_outcome, bank=bank, form=form),
         items(),
         processes=_workers(PARALLEL_FROM if bulk else files),
         seconds=FILE_SECONDS,
         memory_mib=FILE_MEMORY_MIB,
     )
+    stopped = pool.Stopped
     with closing(results):
-        for result in results:
-            name = names.popleft()
-            if isinstance(result, pool.Stopped):
-                shown = one_line(name)  # on one line, nothing unprintable
-                problem = _("{file}: could not be scored: {reason}").format(
-                    file=shown, reason=result.reason
-                )
-                yield Outcome(None, [], (problem,))
-            else:
-                yield Outcome._make(result)
+        for batch in results:
+            run: list[Outcome] = []
+            for result in batch:
+                name = names.popleft()
+                if result.__class__ is stopped:
+                    shown = one_line(name)  # on one line, nothing unprintable
+                    problem = _("{file}: could not be scored: {reason}").format(
+                        file=shown,
+                        reason=result.reason,
+                    )
+                    run.append(Outcome(None, [], (problem,)))
+                else:
+                    run.append(result)  # type: ignore[arg-type]
+            yield run
 
 
 def _name_of(item: Item) -> str:
@@ -165,14 +170,11 @@ def _name_of(item: Item) -> str:
     return item.name
 
 
-def _items(path: Path) -> Iterator[Item]:
-    """A file's name (it is read in a worker), or each line of a bulk file."""
-    if not is_bulk(path):
-        yield str(path)  # what crosses to a worker: a str pickles quickest
-        return
-    name = STDIN_NAME if str(path) == STDIN else str(path)
+def _items(path: str) -> Iterator[Item]:
+    """Each line of a bulk file (`-`: standard input), or a refusal to read it."""
+    name = STDIN_NAME if path == STDIN else path
     try:
-        stream = sys.stdin.buffer if str(path) == STDIN else open_stream(path, "answers")
+        stream = sys.stdin.buffer if path == STDIN else open_stream(Path(path), "answers")
     except AnswersError as exc:
         yield Refused(name, exc.problems[0])
         return
@@ -341,39 +343,42 @@ def write(paths: list[Path], bank: Bank, form: str, out: IO[str], err: IO[str]) 
 
 
 def write_all(
-    paths: list[Path], bank: Bank, form: str, out: IO[str], err: IO[str]
+    paths: Sequence[Path | str], bank: Bank, form: str, out: IO[str], err: IO[str]
 ) -> tuple[int, int]:
     """`write`, returning how many failed and how many there were (a bulk file's records
     are counted one by one). Each row is written as it comes."""
     failed = total = 0
-    writer = csv.writer(out, lineterminator="\n")
     if form == "csv":
-        writer.writerow(COLUMNS)
+        csv.writer(out, lineterminator="\n").writerow(COLUMNS)
     ascii_only = not unicode_ok(out)  # JSON: \uXXXX escapes where `out` cannot take them
     first = True
     if form == "json":
         out.write("[")
     files = 0 if any(is_bulk(p) for p in paths) else len(paths)
     # Closed at once if writing stops early (Ctrl-C, say), which stops the workers.
-    with closing(outcomes(paths, bank, form, files)) as each:
-        for outcome in each:
-            total += 1
-            for problem in outcome.problems:
-                shown = one_line(problem, LINE_LIMIT)
-                err.write(_("Error: {message}").format(message=shown) + "\n")
-            for warning in outcome.warnings:
-                shown = one_line(warning, LINE_LIMIT)
-                err.write(_("Warning: {message}").format(message=shown) + "\n")
-            if outcome.piece is None:
-                failed += 1
-            elif form == "csv":
-                out.write(outcome.piece)  # type: ignore[arg-type]
-            elif form == "json":  # as json.dumps(list, indent=2) writes it, one at a time
-                text = json.dumps(outcome.piece, indent=2, ensure_ascii=ascii_only)
-                out.write(("\n  " if first else ",\n  ") + text.replace("\n", "\n  "))
-                first = False
-            else:
-                out.write(f"{outcome.piece}\n")
+    with closing(outcomes(paths, bank, form, files)) as runs:
+        for run in runs:
+            total += len(run)
+            if form == "csv" and not any(warnings or problems for _p, warnings, problems in run):
+                out.write("".join([piece for piece, _w, _p in run]))  # type: ignore[misc]
+                continue
+            for piece, warnings, problems in run:
+                for problem in problems:
+                    shown = one_line(problem, LINE_LIMIT)
+                    err.write(_("Error: {message}").format(message=shown) + "\n")
+                for warning in warnings:
+                    shown = one_line(warning, LINE_LIMIT)
+                    err.write(_("Warning: {message}").format(message=shown) + "\n")
+                if piece is None:
+                    failed += 1
+                elif form == "csv":
+                    out.write(piece)  # type: ignore[arg-type]
+                elif form == "json":  # as json.dumps(list, indent=2) writes it, one at a time
+                    text = json.dumps(piece, indent=2, ensure_ascii=ascii_only)
+                    out.write(("\n  " if first else ",\n  ") + text.replace("\n", "\n  "))
+                    first = False
+                else:
+                    out.write(f"{piece}\n")
     if form == "json":
         out.write("]\n" if first else "\n]\n")
     return failed, total
