@@ -36,6 +36,7 @@ NOT_ON_THE_FIRST_SCREEN = (
     "screener.files.readfile",
     "screener.files.problems",
     "screener.core.scoring",  # nothing is scored before the first question
+    "screener.core.results",  # nor are answers made: the records are loaded when they are
     "rich.panel",  # the first screen draws no box: boxes are loaded where one is drawn
     "rich.box",
 )
