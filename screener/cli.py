@@ -586,6 +586,7 @@ def demo(
         wait = _step_reader(out) if step else None
         options = flow.Options(the_bank, banks, plain=plain, exports=plan)
         terminal = flow.Terminal(out, out.input, sys.stdin.isatty(), say=say)
+        start_up_over()  # the walk-through plays from here, for as long as it takes
         flow.play(options, terminal, persona, pace, wait)
 
 

@@ -39,10 +39,10 @@ def starting() -> Iterator[None]:
 
 
 def start_up_over() -> None:
-    """Start-up is over: a person is about to type, or a caseload's files are about to be
-    read. What start-up made lives until exit: it is moved out of the collector's way
-    (`gc.freeze`), and the collector runs again as usual. Nothing to do unless `starting`
-    holds the collector."""
+    """Start-up is over: a person is about to type, a caseload's files are about to be read,
+    or a demo is about to play. What start-up made lives until exit: it is moved out of the
+    collector's way (`gc.freeze`), and the collector runs again as usual. Nothing to do
+    unless `starting` holds the collector."""
     global _held
     if _held:
         _held = False
