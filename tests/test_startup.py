@@ -147,8 +147,11 @@ class TestTheCollector:
     def run(self, argv: list[str], capsys: pytest.CaptureFixture[str]) -> int | str | None:
         from screener.launch import main
 
-        with pytest.raises(SystemExit) as done:
-            main(argv)
+        try:
+            with pytest.raises(SystemExit) as done:
+                main(argv)
+        finally:
+            gc.unfreeze()  # a run freezes what it leaves, for its exit: not this test process's
         capsys.readouterr()
         return done.value.code
 
