@@ -6,6 +6,7 @@ The option and command help in `screener.cli` is translated as that module is im
 language must be chosen first: from `--lang` anywhere on the command line, else from the locale
 variables (LANGUAGE, LC_ALL, LC_MESSAGES, LANG). Nothing is imported but `screener.i18n` (and
 `screener.invocation`, which imports only the standard library) before the choice is made.
+The whole run is `invocation.starting()`: the garbage collector waits until start-up is over.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ import os
 import sys
 
 from screener.invocation import program as program  # stdlib only until called; tests ask launch
+from screener.invocation import starting
 
 
 def main(argv: list[str] | None = None) -> None:
-    from screener import i18n
+    with starting():
+        from screener import i18n
 
-    i18n.use(i18n.choose(sys.argv[1:] if argv is None else argv, os.environ))
-    from screener.cli import main as cli_main
+        i18n.use(i18n.choose(sys.argv[1:] if argv is None else argv, os.environ))
+        from screener.cli import main as cli_main
 
-    cli_main(argv)
+        cli_main(argv)

@@ -23,7 +23,7 @@ from screener.files.answered import missing as missing  # the CLI and tests ask 
 from screener.files.answered import older_version_notes
 from screener.files.problems import Hint, Problems, at
 from screener.files.readfile import read_text
-from screener.i18n import _, pgettext
+from screener.i18n import _
 
 FORMAT = "screener-answers/1"
 # Keys a summary may carry beside the answers (a JSON export adds the result); ignored here.
@@ -450,11 +450,11 @@ def _show(value: object) -> str:
 
 
 def suggest_save_path(folder: Path, today: date) -> Path:
-    """A file name for answers saved part-way that is not taken yet, in `folder`."""
-    from screener.files.safefile import unused_path
+    """A file name for answers saved part-way that is not taken yet, in `folder`: named by
+    files.safefile, which the first screen loads where it does not load this reader."""
+    from screener.files.safefile import suggest_save_path as suggested
 
-    stem = pgettext("file name", "screener-answers")  # screener-respuestas in Spanish
-    return unused_path(folder, f"{stem}-{today.isoformat()}", ".yaml")
+    return suggested(folder, today)
 
 
 def carry_on_command(program: str, path: Path) -> str:
