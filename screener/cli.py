@@ -16,15 +16,15 @@ import errno
 import gc
 import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 import typer.core
 
-from screener import i18n, streams
+from screener import guard, i18n, streams
 from screener.cliwords import (
     DEMO_PACE,
     MAX_PACE,
@@ -51,8 +51,8 @@ from screener.cliwords import (
     StepOption,
     VersionOption,
 )
-from screener.core.safetext import LINE_LIMIT, one_line, show_value
-from screener.errors import ExitCode, Interrupted, Quit, ScreenerError
+from screener.core.safetext import one_line, show_value
+from screener.errors import ScreenerError
 from screener.i18n import _, either
 from screener.invocation import start_up_over
 
@@ -252,44 +252,12 @@ def console(plain: bool = False, stderr: bool = False) -> "Console":
     return out
 
 
-def say(text: str, stream: str = "stderr") -> None:
-    """One message on its own line, as it is: no Rich, no wrapping (a command or a file name in
-    it stays whole to copy)."""
-    out = sys.stderr if stream == "stderr" else sys.stdout
-    out.write(f"{text}\n")
-    out.flush()
+say = guard.say
 
 
-@contextmanager
-def guarded() -> Iterator[None]:
+def guarded() -> AbstractContextManager[None]:
     """Turn what the core raises into one line on stderr and a documented exit code."""
-    try:
-        yield
-    except Interrupted as exc:
-        say("")  # the cursor is still after the "> " prompt
-        say(_safe_lines(exc.message))
-        raise typer.Exit(exc.exit_code) from None
-    except Quit as exc:
-        say(_safe_lines(exc.message))
-        raise typer.Exit(exc.exit_code) from None
-    except ScreenerError as exc:
-        for line in exc.message.splitlines():
-            say(_("Error: {message}").format(message=one_line(line, LINE_LIMIT)))
-        raise typer.Exit(exc.exit_code) from None
-    except KeyboardInterrupt:
-        say(_("Stopped. Nothing was saved."))
-        raise typer.Exit(ExitCode.INTERRUPTED) from None
-    except OSError as exc:  # standard output is a closed pipe or a full disk
-        if not streams.is_output_error(exc):
-            raise
-        raise typer.Exit(streams.output_failed(exc)) from None
-
-
-def _safe_lines(message: str) -> str:
-    """The last guard before a terminal: whatever a message quotes from a file or a file name,
-    nothing unprintable and no endless line gets through (names and values were already
-    shortened where the message was made)."""
-    return "\n".join(one_line(line, LINE_LIMIT) for line in message.splitlines())
+    return guard.guarded(typer.Exit)
 
 
 def _terminal(out: "Console", interactive: bool) -> "flow.Terminal":
@@ -353,7 +321,7 @@ def _bank(path: Path | None) -> "Bank":
 
 def _warn(lines: list[str]) -> None:
     for line in lines:
-        say(_("Warning: {message}").format(message=one_line(line, LINE_LIMIT)))
+        guard.warn(line)
 
 
 @app.command(
@@ -454,19 +422,12 @@ def score_cmd(
 
 def _score_caseload(files: list[str], bank: Path | None, form: str) -> None:
     """Many files: a row each; a bad file is reported by name and the rest still scored."""
-    from screener import api
-    from screener.files.readfile import is_bulk
+    from screener import scoremany
 
     with guarded():
-        the_bank = _bank(bank)
-        bulk = any(is_bulk(f) for f in files)
-        start_up_over()  # the files are read from here on
-        failed, total = api.score_caseload(files, the_bank, form, sys.stdout, sys.stderr)
-        last = api.caseload_failures(failed, total, bulk)
-        if last is not None:
-            sys.stdout.flush()  # the rows scored, before the line that counts the others
-            say(last)
-            raise typer.Exit(ExitCode.ANSWERS)
+        code = scoremany.caseload(files, bank, form)
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command(cls=Command, help=_("List the questions in the bank, in the order they are asked."))

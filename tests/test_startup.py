@@ -189,3 +189,18 @@ class TestTheCollector:
         assert gc.isenabled()
         assert self.run(["score", "--csv", str(answers), str(answers)], capsys) == 0
         assert seen == [True]
+
+
+class TestACaseload:
+    """`screener score --csv FILE...`: a caseload's plain command line runs without Typer."""
+
+    def test_loads_no_typer_and_no_rich(self, tmp_path: Path) -> None:
+        answers = answers_file(tmp_path)
+        names = ",".join([*NEVER_AT_START[:2], "typer", "click", "rich"])
+        done = subprocess.run(
+            [sys.executable, "-c", AT_EXIT, names, "score", "--csv", str(answers), str(answers)],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.count("\n") == 3  # the header and two rows
+        assert "LOADED: []" in done.stderr
