@@ -373,9 +373,9 @@ def score_cmd(
     """Score answers files without asking anything."""
     if as_json and as_csv:
         raise typer.BadParameter(_("choose one of --json and --csv"), param_hint="'--csv'")
-    from screener.files.readfile import is_bulk
+    from screener.files.readfile import any_bulk
 
-    if as_csv or len(files) > 1 or any(is_bulk(f) for f in files):
+    if as_csv or len(files) > 1 or any_bulk(files):
         with guarded():
             if export:
                 raise ScreenerError(

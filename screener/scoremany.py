@@ -75,12 +75,12 @@ def caseload(files: list[str], bank: Path | None, form: str) -> int:
     ExitCode.ANSWERS when a file could not be scored. Raises what the guard turns into one
     line and its exit code (a bank that cannot be read, say)."""
     from screener import api
-    from screener.files.readfile import is_bulk
+    from screener.files.readfile import any_bulk
 
     the_bank = api.load_bank(bank)
     for line in api.bank_warnings(the_bank):
         guard.warn(line)
-    bulk = any(is_bulk(f) for f in files)
+    bulk = any_bulk(files)
     start_up_over()  # the files are read from here on
     failed, total = api.score_caseload(files, the_bank, form, sys.stdout, sys.stderr)
     last = api.caseload_failures(failed, total, bulk)

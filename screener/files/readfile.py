@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePath
 from typing import BinaryIO, Literal, NamedTuple
 
@@ -86,6 +86,16 @@ def is_bulk(path: Path | str) -> bool:
     return (
         name[-7:].lower().endswith(BULK_SUFFIXES) and PurePath(name).suffix.lower() in BULK_SUFFIXES
     )
+
+
+def any_bulk(paths: Iterable[Path | str]) -> bool:
+    """Whether any of `paths` is a bulk file (or standard input): one look over all the names
+    at once (a caseload names thousands of files), then `is_bulk` on those that may be."""
+    names = [str(path) for path in paths]
+    joined = "\n".join(names).lower() + "\n"
+    if not (STDIN + "\n" in joined or any(s + "\n" in joined for s in BULK_SUFFIXES)):
+        return False
+    return any(is_bulk(name) for name in names)
 
 
 def read_text(path: Path, what: FileKind, error: Callable[[list[str]], ScreenerError]) -> str:
