@@ -40,7 +40,7 @@ class Read(NamedTuple):
     fhir: bool = False  # a QuestionnaireResponse, not a screener answers file
 
 
-def read_answers(path: Path, bank: Bank) -> tuple[Answers, list[str]]:
+def read_answers(path: Path | str, bank: Bank) -> tuple[Answers, list[str]]:
     """Read and check an answers file against `bank`: (answers, warnings).
 
     Raises AnswersError listing every problem, each as `FILE:LINE: answers.ID: message`.
@@ -49,7 +49,7 @@ def read_answers(path: Path, bank: Bank) -> tuple[Answers, list[str]]:
     return answers, warnings
 
 
-def read_file(path: Path, bank: Bank) -> Read:
+def read_file(path: Path | str, bank: Bank) -> Read:
     """`read_answers`, saying also whether the file was a FHIR QuestionnaireResponse."""
     text = read_text(path, "answers", AnswersError)
     return parse(text, bank, one_line(str(path)))
