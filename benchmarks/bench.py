@@ -114,6 +114,9 @@ class Run(NamedTuple):
 def environment() -> dict[str, str]:
     # An installed screener has its .pyc files: the warm-up run must be able to write them.
     dropped = ("FORCE_COLOR", "PYTHONSTARTUP", "PYTHONDONTWRITEBYTECODE", "LANGUAGE", "LC_ALL")
+    # A person's shell does not make Python's output unbuffered (this machine's does): with it,
+    # every write is a system call of its own.
+    dropped += ("PYTHONUNBUFFERED",)
     dropped += ("LC_MESSAGES", "COLUMNS", "LINES")  # LANG decides the language of each probe
     env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update({"TERM": "dumb", "NO_COLOR": "1", "LANG": "C.UTF-8"})

@@ -16,15 +16,15 @@ import errno
 import gc
 import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 import typer.core
 
-from screener import i18n, streams
+from screener import guard, i18n, streams
 from screener.cliwords import (
     DEMO_PACE,
     MAX_PACE,
@@ -51,9 +51,10 @@ from screener.cliwords import (
     StepOption,
     VersionOption,
 )
-from screener.core.safetext import LINE_LIMIT, one_line, show_value
-from screener.errors import ExitCode, Interrupted, Quit, ScreenerError
+from screener.core.safetext import one_line, show_value
+from screener.errors import ScreenerError
 from screener.i18n import _, either
+from screener.invocation import start_up_over
 
 if TYPE_CHECKING:  # Rich is imported only where a screen is drawn: never on the machine paths
     from rich.console import Console
@@ -240,47 +241,23 @@ def console(plain: bool = False, stderr: bool = False) -> "Console":
     # Rich would exit 1 on a closed pipe, the code for "you chose to quit": raise it instead,
     # for `guarded()` to turn into exit code 6 like any output that cannot be written.
     out.on_broken_pipe = streams.broken_pipe  # type: ignore[method-assign]
+    read = out.input
+
+    def first_read(*args: Any, **kwargs: Any) -> str:
+        """Start-up is over once a person is asked to type (screener.invocation)."""
+        start_up_over()
+        return read(*args, **kwargs)
+
+    out.input = first_read  # type: ignore[method-assign]
     return out
 
 
-def say(text: str, stream: str = "stderr") -> None:
-    """One message on its own line, as it is: no Rich, no wrapping (a command or a file name in
-    it stays whole to copy)."""
-    out = sys.stderr if stream == "stderr" else sys.stdout
-    out.write(f"{text}\n")
-    out.flush()
+say = guard.say
 
 
-@contextmanager
-def guarded() -> Iterator[None]:
+def guarded() -> AbstractContextManager[None]:
     """Turn what the core raises into one line on stderr and a documented exit code."""
-    try:
-        yield
-    except Interrupted as exc:
-        say("")  # the cursor is still after the "> " prompt
-        say(_safe_lines(exc.message))
-        raise typer.Exit(exc.exit_code) from None
-    except Quit as exc:
-        say(_safe_lines(exc.message))
-        raise typer.Exit(exc.exit_code) from None
-    except ScreenerError as exc:
-        for line in exc.message.splitlines():
-            say(_("Error: {message}").format(message=one_line(line, LINE_LIMIT)))
-        raise typer.Exit(exc.exit_code) from None
-    except KeyboardInterrupt:
-        say(_("Stopped. Nothing was saved."))
-        raise typer.Exit(ExitCode.INTERRUPTED) from None
-    except OSError as exc:  # standard output is a closed pipe or a full disk
-        if not streams.is_output_error(exc):
-            raise
-        raise typer.Exit(streams.output_failed(exc)) from None
-
-
-def _safe_lines(message: str) -> str:
-    """The last guard before a terminal: whatever a message quotes from a file or a file name,
-    nothing unprintable and no endless line gets through (names and values were already
-    shortened where the message was made)."""
-    return "\n".join(one_line(line, LINE_LIMIT) for line in message.splitlines())
+    return guard.guarded(typer.Exit)
 
 
 def _terminal(out: "Console", interactive: bool) -> "flow.Terminal":
@@ -297,13 +274,29 @@ def _terminal(out: "Console", interactive: bool) -> "flow.Terminal":
     )
 
 
-def _banks(path: Path | None, plan: "exports.Plan") -> "api.Banks":
+def _plan(
+    export: list[str] | None,
+    fmt: str | None,
+    force: bool,
+    export_lang: str | None,
+    subject: str | None = None,
+) -> "exports.Plan | None":
+    """The `--export` plan, checked before anything is asked; None when no option of it was
+    given (then the plan's module is not even loaded)."""
+    if not export and fmt is None and not force and export_lang is None and subject is None:
+        return None
+    from screener import exports
+
+    return exports.plan(export, fmt, force, export_lang, subject)
+
+
+def _banks(path: Path | None, plan: "exports.Plan | None") -> "api.Banks":
     """The bank in other languages than the run's: with --export-lang, loaded now (nobody
     should answer fifty questions to learn then that the Spanish file is broken)."""
     from screener import api
 
     banks = api.Banks(path)
-    if plan.exports and plan.language is not None:
+    if plan is not None and plan.exports and plan.language is not None:
         _warn(banks.load([plan.language], strict=True))
     return banks
 
@@ -328,7 +321,7 @@ def _bank(path: Path | None) -> "Bank":
 
 def _warn(lines: list[str]) -> None:
     for line in lines:
-        say(_("Warning: {message}").format(message=one_line(line, LINE_LIMIT)))
+        guard.warn(line)
 
 
 @app.command(
@@ -348,13 +341,13 @@ def run(
     lang: LangOption = None,
 ) -> None:
     """Take the screening, one question at a time (the default command)."""
-    from screener import exports, flow
+    from screener import flow
 
     interactive = sys.stdin.isatty()
     with guarded():
-        plan = exports.plan(export, fmt, force, export_lang, subject)
+        plan = _plan(export, fmt, force, export_lang, subject)
         # With `--export -` standard output holds the summary alone: the run goes to stderr.
-        out = console(plain, stderr=plan.to_stdout)
+        out = console(plain, stderr=plan is not None and plan.to_stdout)
         the_bank = _bank(bank)
         banks = _banks(bank, plan)
         if interactive:  # the summary menu after the result offers every language
@@ -380,10 +373,9 @@ def score_cmd(
     """Score answers files without asking anything."""
     if as_json and as_csv:
         raise typer.BadParameter(_("choose one of --json and --csv"), param_hint="'--csv'")
-    from screener import exports
-    from screener.files.readfile import is_bulk
+    from screener.files.readfile import any_bulk
 
-    if as_csv or len(files) > 1 or any(is_bulk(f) for f in files):
+    if as_csv or len(files) > 1 or any_bulk(files):
         with guarded():
             if export:
                 raise ScreenerError(
@@ -393,14 +385,15 @@ def score_cmd(
                     )
                 )
             # --format, --force, --export-lang or --subject alone: say they need --export
-            exports.plan(None, fmt, force, export_lang, subject)
+            _plan(None, fmt, force, export_lang, subject)
         _score_caseload(files, bank, "csv" if as_csv else "json" if as_json else "lines")
         return
     from screener import api
 
     with guarded():
-        plan = exports.plan(export, fmt, force, export_lang, subject)
-        if plan.to_stdout and as_json:
+        plan = _plan(export, fmt, force, export_lang, subject)
+        to_stdout = plan is not None and plan.to_stdout
+        if to_stdout and as_json:
             raise ScreenerError(_("--json and --export - both write to standard output: pick one"))
         the_bank = _bank(bank)
         banks = _banks(bank, plan)
@@ -413,31 +406,28 @@ def score_cmd(
             from screener.core.scoring import result_json
 
             print(json.dumps(result_json(res), indent=2))
-        elif not plan.to_stdout:  # with `--export -` standard output holds the summary alone
+        elif not to_stdout:  # with `--export -` standard output holds the summary alone
             from screener.screens import render
             from screener.screens import result as result_screen
 
             banner = render.demo_banner(given.demo)
             console(plain).print(result_screen.result(the_bank, res, plain, banner))
-        stream = "stderr" if as_json or plan.to_stdout else "stdout"
-        notes = lambda text: say(text, stream)  # noqa: E731
-        exports.write(plan, the_bank, given, res, notes, banks)
+        if plan is not None:
+            from screener import exports
+
+            stream = "stderr" if as_json or to_stdout else "stdout"
+            notes = lambda text: say(text, stream)  # noqa: E731
+            exports.write(plan, the_bank, given, res, notes, banks)
 
 
 def _score_caseload(files: list[str], bank: Path | None, form: str) -> None:
     """Many files: a row each; a bad file is reported by name and the rest still scored."""
-    from screener import api
-    from screener.files.readfile import is_bulk
+    from screener import scoremany
 
     with guarded():
-        the_bank = _bank(bank)
-        bulk = any(is_bulk(f) for f in files)
-        failed, total = api.score_caseload(files, the_bank, form, sys.stdout, sys.stderr)
-        last = api.caseload_failures(failed, total, bulk)
-        if last is not None:
-            sys.stdout.flush()  # the rows scored, before the line that counts the others
-            say(last)
-            raise typer.Exit(ExitCode.ANSWERS)
+        code = scoremany.caseload(files, bank, form)
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command(cls=Command, help=_("List the questions in the bank, in the order they are asked."))
@@ -523,16 +513,16 @@ def demo(
     """Play a fictional persona's walk-through, for a counselor to show; no name lists them."""
     import math
 
-    from screener import exports, flow
+    from screener import flow
     from screener.screens import demo as personas_io
     from screener.screens import reader
 
     with guarded():
-        plan = exports.plan(export, fmt, force, export_lang)
-        if plan.exports and name is None:
+        plan = _plan(export, fmt, force, export_lang)
+        if plan is not None and plan.exports and name is None:
             raise ScreenerError(_("--export saves a played demo: name the persona to play"))
         # With `--export -` standard output holds the summary alone: the demo goes to stderr.
-        out = console(plain, stderr=plan.to_stdout)
+        out = console(plain, stderr=plan is not None and plan.to_stdout)
         if pace is not None and not (math.isfinite(pace) and 0 <= pace <= MAX_PACE):
             raise ScreenerError(
                 _("--pace: expected a number of seconds from 0 to {most}, got {pace}").format(
@@ -557,6 +547,7 @@ def demo(
         wait = _step_reader(out) if step else None
         options = flow.Options(the_bank, banks, plain=plain, exports=plan)
         terminal = flow.Terminal(out, out.input, sys.stdin.isatty(), say=say)
+        start_up_over()  # the walk-through plays from here, for as long as it takes
         flow.play(options, terminal, persona, pace, wait)
 
 

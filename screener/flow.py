@@ -15,7 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, NamedTuple
 
-from screener import api, exports
+from screener import api
 from screener.core.safetext import one_line, show_value
 from screener.errors import AnswersError, ScreenerError
 from screener.i18n import _, ngettext
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from screener.core.model import Bank, Value
     from screener.core.results import Answers, Result
+    from screener.exports import Plan
     from screener.files.personas import Persona
     from screener.screens.interview import Pager
 
@@ -74,14 +75,27 @@ class Terminal(NamedTuple):
 
 class Options(NamedTuple):
     """What a run was asked for: the bank (and the same bank in other languages), a file to
-    carry on from, the perspective, plain output and the `--export` summaries."""
+    carry on from, the perspective, plain output and the `--export` summaries (None: no
+    `--export` option was given)."""
 
     bank: Bank
     banks: api.Banks
     answers: Path | None = None
     perspective: str | None = None
     plain: bool = False
-    exports: exports.Plan = exports.Plan([])
+    exports: Plan | None = None
+
+    def export(
+        self, bank: Bank, answers: Answers, res: Result, notes: Callable[[str], None]
+    ) -> bool:
+        """Write the `--export` summaries of a result, if any were asked for; whether any
+        were (the plan's module is loaded only then)."""
+        if self.exports is None:
+            return False
+        from screener import exports
+
+        exports.write(self.exports, bank, answers, res, notes, self.banks)
+        return bool(self.exports.exports)
 
 
 class Resumed(NamedTuple):
@@ -255,7 +269,7 @@ def _save_offer(
         return None, None, False
     from functools import partial
 
-    from screener.files.answers import suggest_save_path
+    from screener.files.safefile import suggest_save_path
 
     save = partial(save_partial, bank=bank, persona=started.persona, program=term.program)
     # Carrying on from a file: leaving again offers that file (replacing it is asked), not a
@@ -281,9 +295,8 @@ def finish(options: Options, term: Terminal, taken: Answers, banner: str | None)
         out.print(result_screen.result(bank, res, options.plain, banner))
     said: list[str] = []
     notes = said.append if paged else term.note
-    exports.write(options.exports, bank, taken, res, notes, options.banks)
+    saved_before = options.export(bank, taken, res, notes)
     if term.interactive:  # a person is there: offer to keep a summary (never asked of a pipe)
-        saved_before = bool(options.exports.exports)
         after_result(options, term, taken, res, saved_before, banner)
     for line in said:  # under the reader's last page, where they stay on screen
         term.note(line)
@@ -413,8 +426,8 @@ def play(
     said: list[str] = []
     notes = said.append if paged else term.note
     # The summary says DEMO at the top: `taken.demo` names the persona.
-    exports.write(options.exports, options.bank, taken, res, notes, options.banks)
+    saved_before = options.export(options.bank, taken, res, notes)
     if paged:
-        after_result(options, term, taken, res, bool(options.exports.exports), banner)
+        after_result(options, term, taken, res, saved_before, banner)
     for line in said:
         term.note(line)

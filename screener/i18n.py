@@ -227,9 +227,8 @@ def _about_itself(code: str, message: tuple[str, str]) -> str:
     found = _loaded.get((LOCALE_DIR, code))
     if found is not None or code == SOURCE:
         return _translations(code).pgettext(*message)
-    try:
-        text = catalog_path(code).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+    text = _catalog_text(catalog_path(code))
+    if text is None:
         return message[1]
     at = text.find(f"\nmsgctxt {_quoted(message[0])}\nmsgid {_quoted(message[1])}\n")
     if at < 0:  # written another way (on several lines, say): the catalog decides
@@ -238,6 +237,20 @@ def _about_itself(code: str, message: tuple[str, str]) -> str:
     end = text.find("\n\n", at)
     entry = parse_po(text[start : end if end >= 0 else len(text)])
     return entry.get("\x04".join(message)) or message[1]
+
+
+def _catalog_text(path: Path) -> str | None:
+    """A `.po` file's text, read once a run (an English first screen names Spanish twice: in
+    the `--lang` help and in its line to switch); None when it cannot be read."""
+    if path not in _TEXTS:
+        try:
+            _TEXTS[path] = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            _TEXTS[path] = None
+    return _TEXTS[path]
+
+
+_TEXTS: dict[Path, str | None] = {}
 
 
 def _quoted(text: str) -> str:

@@ -69,9 +69,15 @@ FLUSH = 0.05
 
 _END = object()  # the end of the items
 _FRAME = struct.Struct("<I")  # every message is its length, then that many bytes of pickle
-# A worker's board: the serial number of the chunk it is on, the item's place in that chunk,
-# and when it began the item (time.monotonic, which is the same clock in every process).
-_BOARD = struct.Struct("<QQd")
+# A worker's board, two 64-bit words of memory it shares with the parent: when it began the
+# item it is on (time.monotonic_ns, the same clock in every process), then which item that is
+# (its chunk's serial number, shifted by _PLACE_BITS, and its place in the chunk). Each word
+# is written whole by one store, the time first: so the parent, reading the item first, never
+# sees a later item with an earlier item's time (which could kill a worker for nothing).
+_BOARD_WORDS = 2
+_BEGAN, _ITEM = 0, 1
+_PLACE_BITS = 16  # CHUNK < 2**16
+_PLACE_MASK = (1 << _PLACE_BITS) - 1
 _READ_SIZE = 1 << 16
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
@@ -158,7 +164,17 @@ class _Chunk(Generic[T]):
 class _Worker(Generic[T]):
     """The parent's view of one worker process."""
 
-    __slots__ = ("board", "buffer", "chunks", "outbox", "pid", "results", "since", "tasks")
+    __slots__ = (
+        "board",
+        "buffer",
+        "chunks",
+        "outbox",
+        "pid",
+        "results",
+        "since",
+        "tasks",
+        "words",
+    )
 
     def __init__(self, pid: int, tasks: int, results: int, first: _Chunk[T], board: mmap):
         self.pid = pid
@@ -166,21 +182,24 @@ class _Worker(Generic[T]):
         self.results = results  # the pipe results come up
         self.chunks: deque[_Chunk[T]] = deque([first])  # sent, not yet all answered
         self.board = board  # where it writes the item it is on (shared memory)
+        self.words = memoryview(board).cast("q")  # the board's two words
         self.since = time.monotonic()  # when it was last seen at work: handed or answering
         self.buffer = bytearray()  # results read but not yet whole
         self.outbox = bytearray()  # chunks the tasks pipe has not taken yet
 
     def started(self) -> float:
         """When it began the item it holds (roughly, if its board does not say yet)."""
-        serial, _place, began = _BOARD.unpack_from(self.board)
-        return began if serial == self.chunks[0].serial else self.since
+        item = self.words[_ITEM]  # the item first, then its time: never a later item's time
+        began = self.words[_BEGAN] / 1e9
+        return began if item >> _PLACE_BITS == self.chunks[0].serial else self.since
 
     def place(self) -> int:
         """The place, in its first chunk, of the item it holds."""
         chunk = self.chunks[0]
-        serial, place, _began = _BOARD.unpack_from(self.board)
-        if serial == chunk.serial and chunk.answered <= place < len(chunk.indexes):
-            return int(place)
+        item = self.words[_ITEM]
+        place = item & _PLACE_MASK
+        if item >> _PLACE_BITS == chunk.serial and chunk.answered <= place < len(chunk.indexes):
+            return place
         return chunk.answered  # it had not begun the chunk: the first one it has not answered
 
 
@@ -233,6 +252,7 @@ class _Pool(Generic[T, R]):
                     ready.append(done.pop(turn))
                     turn += 1
                 yield ready
+                continue  # hand out again first: the results passed on may have made room
             if not self._more() and turn >= self.taken:
                 return
             if self.workers:
@@ -326,7 +346,7 @@ class _Pool(Generic[T, R]):
             os.close(tasks_in)
             os.close(tasks_out)
             raise
-        board = mmap(-1, _BOARD.size)  # shared with the worker: anonymous and not private
+        board = mmap(-1, 8 * _BOARD_WORDS)  # shared with the worker (anonymous, not private)
         parent = os.getpid()
         # Ctrl-C waits until the worker has set itself to ignore it: the parent handles it.
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
@@ -428,8 +448,7 @@ class _Pool(Generic[T, R]):
             return
         for worker in list(self.workers.values()):
             if worker.chunks and now > self._deadline(worker):
-                board = bytes(worker.board)
-                if _readable(worker.results) or bytes(worker.board) != board:
+                if _readable(worker.results) or now <= self._deadline(worker):
                     continue  # results came in meanwhile, or it began another: not stuck
                 self._end(worker, kill=True)
                 took = _("it took longer than {seconds} s").format(seconds=f"{self.seconds:g}")
@@ -503,6 +522,7 @@ class _Pool(Generic[T, R]):
         os.close(worker.results)
         if worker.tasks >= 0:
             self._close_tasks(worker)
+        worker.words.release()
         worker.board.close()
         del self.workers[worker.results]
 
@@ -569,7 +589,9 @@ def _work(
     if not _settle(parent, memory_mib):
         return 1
     out_of_memory = _("it needed more than {mib} MiB of memory").format(mib=memory_mib)
-    note, clock = _BOARD.pack_into, time.monotonic
+    words = memoryview(board).cast("q")
+    clock = time.monotonic_ns
+    flush = int(FLUSH * 1e9)
     message: Message[T] | None = first
     while message is not None:
         serial, chunk = message
@@ -578,10 +600,11 @@ def _work(
         sent = clock()
         for place, item in enumerate(chunk):
             now = clock()
-            if answered and now - sent >= FLUSH:
+            if answered and now - sent >= flush:
                 _send(results, serial, first_place, answered)
                 answered, first_place, sent = [], place, now
-            note(board, 0, serial, place, now)
+            words[_BEGAN] = now  # the time first (see _BEGAN)
+            words[_ITEM] = serial << _PLACE_BITS | place
             answered.append(call(fn, item, out_of_memory))
         _send(results, serial, first_place, answered)
         message = _receive(tasks)

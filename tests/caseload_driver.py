@@ -30,7 +30,8 @@ from screener.summaries import caseload
 real_read_answers = caseload.read_answers
 
 
-def hostile_read_answers(path: Path, bank: Bank) -> tuple[Answers, list[str]]:
+def hostile_read_answers(given: Path | str, bank: Bank) -> tuple[Answers, list[str]]:
+    path = Path(given)  # a caseload hands the reader each name as it was given
     name = path.name
     if "HANG" in name or "WAIT" in name:
         path.with_name(name + ".pid").write_text(str(os.getpid()))

@@ -32,6 +32,8 @@ TOP = {
     "cliwords": "cli",
     "launch": "cli",
     "invocation": "cli",
+    "guard": "cli",
+    "scoremany": "cli",
     "__main__": "cli",
 }
 # Neutral helpers: usable from any layer, so they sit below each layer that uses them.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -117,6 +118,21 @@ class TestInWorkers:
         done = results[:200] + results[201:]
         assert [item for item, _pid in done] == [*range(200), *range(201, 400)]  # type: ignore[misc]
         assert len({pid for _item, pid in done}) == 1  # type: ignore[misc]
+
+    def test_results_passed_on_make_room_for_more_at_once(self) -> None:
+        # Quick items come back faster than they are passed on, so the results waiting for
+        # their turn reach their bound; once they are passed on, the handing out must go on
+        # at once, not after the workers' time bound (an hour here) with every worker idle.
+        done = threading.Event()
+        got: list[object] = []
+
+        def take_all() -> None:
+            got.extend(pool.run(abs, range(20_000), processes=2, seconds=3600, memory_mib=64))
+            done.set()
+
+        threading.Thread(target=take_all, daemon=True).start()
+        assert done.wait(timeout=120), "the items stopped being handed out"
+        assert got == list(range(20_000))
 
     def test_no_worker_is_left_behind_not_even_as_a_zombie(self) -> None:
         run(troublesome, list(range(20)))

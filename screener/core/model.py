@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from enum import StrEnum
 from functools import cached_property, lru_cache
 from types import MappingProxyType
-from typing import Any, Literal, NamedTuple, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeAlias, TypeVar
 
 # An answer as it is stored: bool (yes/no), int (scale), str (choice, text),
 # tuple of str (multi), or None (skipped on purpose).
@@ -528,11 +528,21 @@ def version_key(version: str) -> tuple[int, ...]:
 
 # What a screening gives and gets lives in screener.core.results; its records stay importable
 # from here, where code written before the split (and tests, and clinics' scripts) finds them.
-from screener.core import results as _results  # noqa: E402  (it needs the names above)
+# That module is loaded when one of them is first asked for: the first screen asks for none.
+_RESULTS = frozenset({"Answers", "CriterionResult", "Finding", "Result", "Summary", "Withdrawal"})
 
-Answers = _results.Answers
-CriterionResult = _results.CriterionResult
-Finding = _results.Finding
-Result = _results.Result
-Summary = _results.Summary
-Withdrawal = _results.Withdrawal
+if TYPE_CHECKING:
+    from screener.core.results import Answers as Answers
+    from screener.core.results import CriterionResult as CriterionResult
+    from screener.core.results import Finding as Finding
+    from screener.core.results import Result as Result
+    from screener.core.results import Summary as Summary
+    from screener.core.results import Withdrawal as Withdrawal
+else:
+
+    def __getattr__(name: str) -> object:
+        if name in _RESULTS:
+            from screener.core import results
+
+            return getattr(results, name)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

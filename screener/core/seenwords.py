@@ -5,9 +5,13 @@ was not asked. Pure: the catalog's words, no I/O.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from screener.core.model import Voice
-from screener.core.results import Result
 from screener.i18n import _, ngettext
+
+if TYPE_CHECKING:  # loaded when a result is made, not for the first screen
+    from screener.core.results import Result
 
 
 def whose_account(voice: Voice = "screen") -> str:

@@ -5,9 +5,13 @@ line, each in its `voice` (see screener.core.wording). Pure: the catalog's words
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from screener.core.model import Bank, Voice
-from screener.core.results import Withdrawal
 from screener.i18n import _, ngettext
+
+if TYPE_CHECKING:  # loaded when a result is made, not for the first screen
+    from screener.core.results import Withdrawal
 
 
 def translated_scale_note(bank: Bank) -> str:

@@ -18,13 +18,17 @@ translated when used, never at import time. Pure: no Rich, no I/O, and nothing b
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from screener.core import seenwords, withdrawalwords
 from screener.core.conditions import question_names
 from screener.core.kinds import kind_of
 from screener.core.model import OTHER, Bank, Question, Severity, Status, Urgency, Value, Voice
-from screener.core.results import CriterionResult, Result
 from screener.core.safetext import clean
 from screener.i18n import N_, _, ngettext, pgettext
+
+if TYPE_CHECKING:  # loaded when a result is made, not for the first screen
+    from screener.core.results import CriterionResult, Result
 
 # What a severity means, after "6 of 11 criteria: ".
 MEANING = {

@@ -6,11 +6,14 @@ FHIR reader, so neither imports the other for it; no reading, no printing.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from screener.core.conditions import applicable
 from screener.core.model import Bank, Role, Value, version_key
-from screener.core.results import Answers
 from screener.i18n import ngettext
+
+if TYPE_CHECKING:  # loaded when answers are made, not for the first screen
+    from screener.core.results import Answers
 
 
 def missing(bank: Bank, values: Mapping[str, Value], perspective: str | None = None) -> list[str]:

@@ -23,7 +23,7 @@ from screener.files.answered import missing as missing  # the CLI and tests ask 
 from screener.files.answered import older_version_notes
 from screener.files.problems import Hint, Problems, at
 from screener.files.readfile import read_text
-from screener.i18n import _, pgettext
+from screener.i18n import _
 
 FORMAT = "screener-answers/1"
 # Keys a summary may carry beside the answers (a JSON export adds the result); ignored here.
@@ -40,7 +40,7 @@ class Read(NamedTuple):
     fhir: bool = False  # a QuestionnaireResponse, not a screener answers file
 
 
-def read_answers(path: Path, bank: Bank) -> tuple[Answers, list[str]]:
+def read_answers(path: Path | str, bank: Bank) -> tuple[Answers, list[str]]:
     """Read and check an answers file against `bank`: (answers, warnings).
 
     Raises AnswersError listing every problem, each as `FILE:LINE: answers.ID: message`.
@@ -49,7 +49,7 @@ def read_answers(path: Path, bank: Bank) -> tuple[Answers, list[str]]:
     return answers, warnings
 
 
-def read_file(path: Path, bank: Bank) -> Read:
+def read_file(path: Path | str, bank: Bank) -> Read:
     """`read_answers`, saying also whether the file was a FHIR QuestionnaireResponse."""
     text = read_text(path, "answers", AnswersError)
     return parse(text, bank, one_line(str(path)))
@@ -163,7 +163,8 @@ class _Checker:
 
     def check(self) -> tuple[Answers, list[str]]:
         data = self.doc.data
-        self.problems.add_all(self.doc.problems)
+        if self.doc.problems:
+            self.problems.add_all(self.doc.problems)
         if not isinstance(data, dict):
             self.error(
                 (),
@@ -171,7 +172,7 @@ class _Checker:
                 format=FORMAT,
             )
             raise AnswersError(self.problems.lines())
-        for key in data:
+        for key in () if KNOWN_KEYS.issuperset(data) else data:  # most: every key known
             if key not in KNOWN_KEYS:
                 self.error(
                     (key,),
@@ -450,11 +451,11 @@ def _show(value: object) -> str:
 
 
 def suggest_save_path(folder: Path, today: date) -> Path:
-    """A file name for answers saved part-way that is not taken yet, in `folder`."""
-    from screener.files.safefile import unused_path
+    """A file name for answers saved part-way that is not taken yet, in `folder`: named by
+    files.safefile, which the first screen loads where it does not load this reader."""
+    from screener.files.safefile import suggest_save_path as suggested
 
-    stem = pgettext("file name", "screener-answers")  # screener-respuestas in Spanish
-    return unused_path(folder, f"{stem}-{today.isoformat()}", ".yaml")
+    return suggested(folder, today)
 
 
 def carry_on_command(program: str, path: Path) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePath
 from typing import BinaryIO, Literal, NamedTuple
 
@@ -88,7 +88,17 @@ def is_bulk(path: Path | str) -> bool:
     )
 
 
-def read_text(path: Path, what: FileKind, error: Callable[[list[str]], ScreenerError]) -> str:
+def any_bulk(paths: Iterable[Path | str]) -> bool:
+    """Whether any of `paths` is a bulk file (or standard input): one look over all the names
+    at once (a caseload names thousands of files), then `is_bulk` on those that may be."""
+    names = [str(path) for path in paths]
+    joined = "\n".join(names).lower() + "\n"
+    if not (STDIN + "\n" in joined or any(s + "\n" in joined for s in BULK_SUFFIXES)):
+        return False
+    return any(is_bulk(name) for name in names)
+
+
+def read_text(path: Path | str, what: FileKind, error: Callable[[list[str]], ScreenerError]) -> str:
     """The UTF-8 text of a `what` file; anything that is not a readable regular file of at
     most MAX_FILE_BYTES of UTF-8 raises `error` with one line naming it."""
     fd, info = _open_regular(path, what, error)
@@ -125,7 +135,10 @@ def read_text(path: Path, what: FileKind, error: Callable[[list[str]], ScreenerE
 
 
 def _refusal(
-    path: Path, error: Callable[[list[str]], ScreenerError], message: str, line: int | None = None
+    path: Path | str,
+    error: Callable[[list[str]], ScreenerError],
+    message: str,
+    line: int | None = None,
 ) -> ScreenerError:
     """`error` with one line: the file as named (on one line), the line if known, `message`.
     Made only for a refusal: a caseload reads thousands of files."""
@@ -135,7 +148,7 @@ def _refusal(
 
 
 def _too_big(
-    path: Path, what: FileKind, error: Callable[[list[str]], ScreenerError]
+    path: Path | str, what: FileKind, error: Callable[[list[str]], ScreenerError]
 ) -> ScreenerError:
     limit = MAX_FILE_BYTES // (1024 * 1024)
     return _refusal(path, error, _(_REFUSALS[what].too_big).format(limit=limit))
@@ -155,7 +168,7 @@ def open_stream(path: Path, what: FileKind) -> BinaryIO:
 
 
 def _open_regular(
-    path: Path, what: FileKind, error: Callable[[list[str]], ScreenerError]
+    path: Path | str, what: FileKind, error: Callable[[list[str]], ScreenerError]
 ) -> tuple[int, os.stat_result]:
     """`path` opened for reading, and its status, once it is known to be a regular file: a
     FIFO opens at once instead of waiting for a writer, and a terminal never becomes the

@@ -12,12 +12,12 @@ import contextlib
 import errno
 import os
 import stat
-import tempfile
+from datetime import date
 from pathlib import Path
 
 from screener.core.safetext import one_line
 from screener.errors import ExportError
-from screener.i18n import N_, _
+from screener.i18n import N_, _, pgettext
 
 MODE = 0o600  # the answers are health information: readable by their owner only
 
@@ -34,6 +34,13 @@ def unused_path(folder: Path, stem: str, suffix: str) -> Path:
         path = folder / f"{stem}-{n}{suffix}"
         n += 1
     return path
+
+
+def suggest_save_path(folder: Path, today: date) -> Path:
+    """A file name for answers saved part-way that is not taken yet, in `folder` (offered
+    before the first question: this module is light to load, the answers reader is not)."""
+    stem = pgettext("file name", "screener-answers")  # screener-respuestas in Spanish
+    return unused_path(folder, f"{stem}-{today.isoformat()}", ".yaml")
 
 
 def _exists(path: Path) -> ExportError:
@@ -261,6 +268,8 @@ def write_private(path: Path, text: str, force: bool = False) -> None:
     opened, so a FIFO cannot make this wait. The temporary file is always removed.
     Raises ExportError with one line naming the path.
     """
+    import tempfile  # loaded only when a file is written
+
     try:
         fd, tmp_name = tempfile.mkstemp(
             prefix=_temp_prefix(path.name), suffix=".tmp", dir=path.parent

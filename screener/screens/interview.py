@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich.console import RenderableType
 
@@ -30,17 +30,19 @@ from screener.core.kinds import (
     yes_or_no_anywhere,
 )
 from screener.core.model import UNKNOWN, WHO, Bank, Kind, Option, Question, Role, Value, version_key
-from screener.core.results import Answers
 from screener.core.safetext import clean
 from screener.errors import ExportError, Interrupted, Quit
 from screener.i18n import _
 from screener.screens import render
 
+if TYPE_CHECKING:  # made when the interview ends: not loaded for the first screen
+    from screener.core.results import Answers
+
 Ask = Callable[[str], str]
 Show = Callable[[RenderableType], None]
 # Writes the answers so far to a path, replacing a file there only when told to; raises
 # ExportError with a one-line reason when it cannot.
-Save = Callable[[Path, Answers, bool], None]
+Save = Callable[[Path, "Answers", bool], None]
 # Shows a screen page by page when it does not fit the terminal, reading Enter with the reader
 # given, the last page's menu saying what Enter does then; False when it fits (nothing shown).
 Pager = Callable[[RenderableType, Callable[[], str], str], bool]
@@ -216,6 +218,8 @@ class Interview:
                     self.alert_after(q)
             i = nxt + 1
         _shown, counted = applicable(self.bank, self.values)
+        from screener.core.results import Answers
+
         return Answers(self.bank.id, self.version(), self.about, counted)
 
     def version(self) -> str:
@@ -459,6 +463,7 @@ class Interview:
         replaces it without asking again. A typed name that cannot be a file is refused with
         a sentence, and the question comes again with the answers still kept."""
         assert self.save is not None and self.save_to is not None
+        from screener.core.results import Answers
         from screener.files.safefile import taken, typed_path
 
         answers = Answers(self.bank.id, self.version(), self.about, self.so_far())

@@ -16,10 +16,8 @@ import re
 from collections.abc import Iterable
 from typing import Literal
 
-from rich import box
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
-from rich.panel import Panel
 from rich.rule import Rule
 from rich.text import Text
 
@@ -306,6 +304,9 @@ def why(bank: Bank, q: Question, plain: bool) -> RenderableType:
         parts = Group(body)
     if plain:
         return parts
+    from rich import box  # boxes are loaded where one is drawn, not for the first screen
+    from rich.panel import Panel
+
     return Panel(parts, title=_("Why this question"), box=box.ROUNDED, border_style="cyan")
 
 
@@ -354,6 +355,9 @@ def emergency(bank: Bank, plain: bool, form: EmergencyForm = "help") -> Renderab
     if plain:
         title = _("EMERGENCY: {title}").format(title=clean(e.title))
         return Group(Text("\n" + title), *parts)
+    from rich import box
+    from rich.panel import Panel
+
     return Panel(
         Group(*parts), title=bank_text(e.title, "bold red"), box=box.HEAVY, border_style="red"
     )
@@ -395,6 +399,9 @@ def alert(bank: Bank, flag: Flag, plain: bool = False) -> RenderableType:
     ]
     if plain:
         return Group(Text("\n" + clean(flag.label), style="bold"), *parts)
+    from rich import box
+    from rich.panel import Panel
+
     return Panel(
         Group(*parts), title=bank_text(flag.label, "bold red"), box=box.HEAVY, border_style="red"
     )

@@ -28,7 +28,7 @@ from screener.core.safetext import LINE_LIMIT, one_line
 from screener.core.scoring import Counted, result_json, score
 from screener.errors import AnswersError
 from screener.files.answers import parse_record, prepare, read_answers
-from screener.files.readfile import MAX_FILE_BYTES, STDIN, is_bulk, open_stream
+from screener.files.readfile import MAX_FILE_BYTES, STDIN, any_bulk, is_bulk, open_stream
 from screener.i18n import _
 from screener.streams import unicode_ok
 
@@ -63,6 +63,11 @@ class Scored(NamedTuple):
 class Failed(NamedTuple):
     path: Path
     problems: tuple[str, ...]
+
+
+# What one file adds to the output, as it crosses back from a worker: a plain tuple, which
+# pickles several times quicker than the named one below.
+Piece: TypeAlias = tuple[object, list[str], tuple[str, ...]]
 
 
 class Outcome(NamedTuple):
@@ -112,9 +117,10 @@ Item: TypeAlias = str | Record | Refused  # a file name, one record, or a refusa
 
 def outcomes(
     paths: Iterable[Path | str], bank: Bank, form: str, files: int = 0
-) -> Generator[list[Outcome], None, None]:
-    """Each file's (or record's) piece of output (`form`: csv, json or lines), in the order
-    given, in runs as they are ready; `files` says how many paths there are, when it is known.
+) -> Generator[list[Piece], None, None]:
+    """Each file's (or record's) piece of output (`form`: csv, json or lines) with its
+    warnings and problems, in the order given, in runs as they are ready; `files` says how
+    many paths there are when none of them is a bulk file (0 otherwise).
 
     Each one is scored on its own, in a worker process with bounded time and memory (on
     Linux; elsewhere in this process, unbounded). One its worker could not finish gets one
@@ -123,24 +129,33 @@ def outcomes(
     """
     from screener import pool
 
-    names: deque[str] = deque()  # of the items handed out and not yet given back
+    names: _Names
+    source: Iterable[Item]
+    if files:  # no bulk file: each item is a file's name, as the output names it
+        listed = [str(path) for path in paths]  # a str pickles quickest
+        names = _Names(listed)
+        source = listed
+    else:
+        names = _Names()
 
-    def items() -> Iterator[Item]:
-        for path in paths:
-            name = str(path)  # what crosses to a worker: a str pickles quickest
-            if not is_bulk(name):  # most: the file's name, read in a worker
-                names.append(name)
-                yield name
-                continue
-            for item in _items(name):
-                names.append(_name_of(item))
-                yield item
+        def items() -> Iterator[Item]:
+            for path in paths:
+                name = str(path)
+                if not is_bulk(name):  # a file's name, read in a worker
+                    names.add(name)
+                    yield name
+                    continue
+                for item in _items(name):
+                    names.add(_name_of(item))
+                    yield item
+
+        source = items()
 
     prepare(bank)  # once, here: every worker inherits it
     bulk = files == 0 or files >= PARALLEL_FROM
     results = pool.run_batches(
         partial(_plain_outcome, bank=bank, form=form),
-        items(),
+        source,
         processes=_workers(PARALLEL_FROM if bulk else files),
         seconds=FILE_SECONDS,
         memory_mib=FILE_MEMORY_MIB,
@@ -148,19 +163,42 @@ def outcomes(
     stopped = pool.Stopped
     with closing(results):
         for batch in results:
-            run: list[Outcome] = []
-            for result in batch:
-                name = names.popleft()
-                if result.__class__ is stopped:
+            given = names.take(len(batch))
+            if stopped not in map(type, batch):
+                yield batch  # type: ignore[misc] # no Stopped in it: every one a Piece
+                continue
+            run: list[Piece] = []
+            for result, name in zip(batch, given, strict=True):
+                if isinstance(result, stopped):
                     shown = one_line(name)  # on one line, nothing unprintable
                     problem = _("{file}: could not be scored: {reason}").format(
-                        file=shown,
-                        reason=result.reason,
+                        file=shown, reason=result.reason
                     )
                     run.append(Outcome(None, [], (problem,)))
                 else:
-                    run.append(result)  # type: ignore[arg-type]
+                    run.append(result)
             yield run
+
+
+class _Names:
+    """The names of the items handed out, in order, as the output names them: a list of them
+    all when they are known at the start (file names), else a queue of those not yet given
+    back (a bulk file's records, read as the workers take them: memory stays bounded)."""
+
+    def __init__(self, listed: list[str] | None = None) -> None:
+        self.listed = listed
+        self.given = 0
+        self.queue: deque[str] = deque()
+
+    def add(self, name: str) -> None:
+        self.queue.append(name)
+
+    def take(self, n: int) -> list[str]:
+        """The names of the next `n` results."""
+        if self.listed is not None:
+            self.given += n
+            return self.listed[self.given - n : self.given]
+        return [self.queue.popleft() for _n in range(n)]
 
 
 def _name_of(item: Item) -> str:
@@ -215,6 +253,12 @@ def _items(path: str) -> Iterator[Item]:
 def _plain_outcome(item: Item, bank: Bank, form: str) -> tuple[object, list[str], tuple[str, ...]]:
     """`_score_item` as a plain tuple: what crosses back from a worker, a tuple pickles and
     unpickles several times quicker than the named one."""
+    if form == "csv" and item.__class__ is str:  # most: a file's row, in as few steps as can be
+        try:
+            answers, warnings = read_answers(item, bank)
+        except AnswersError as exc:
+            return None, [], exc.problems
+        return _csv_line(_row_cells(item, answers, row(bank, answers))), warnings, ()
     piece, warnings, problems = _score_item(item, bank, form)
     return piece, warnings, problems
 
@@ -243,9 +287,8 @@ def _workers(files: int) -> int:
 
 def _score_file(name: str, bank: Bank, form: str) -> Outcome:
     """One file's outcome: its piece of output, or the problems that kept it from scoring."""
-    path = Path(name)
     try:
-        answers, warnings = read_answers(path, bank)
+        answers, warnings = read_answers(name, bank)
     except AnswersError as exc:
         return Outcome(None, [], exc.problems)
     return _scored(name, answers, warnings, bank, form)
@@ -374,7 +417,7 @@ def write_all(
     first = True
     if form == "json":
         out.write("[")
-    files = 0 if any(is_bulk(p) for p in paths) else len(paths)
+    files = 0 if any_bulk(paths) else len(paths)
     # Closed at once if writing stops early (Ctrl-C, say), which stops the workers.
     with closing(outcomes(paths, bank, form, files)) as runs:
         for run in runs:
