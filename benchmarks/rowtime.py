@@ -66,6 +66,9 @@ def main() -> None:
                 caseload._plain_outcome(name, bank, "csv")
 
         n = len(names)
+        if quick is not None:  # once, with nothing kept yet: each section's shapes made
+            cold = load_bank(language="en")
+            print(f"row, first pass  {best(lambda: [quick(cold, a) for a in read], n, 1):7.1f}")
         print(f"files: {n}  (best of 5, µs per file)")
         print(f"tally            {best(tallies, n):7.1f}")
         print(f"tally + csv_row  {best(rows, n):7.1f}")
