@@ -4,13 +4,15 @@ A leaf on a question that was skipped or not shown is false, so `not:` of it is 
 gate therefore keeps every later section on, which is what a cautious screen wants.
 
 There is one evaluator: `check` builds a condition once into a function (a caseload evaluates
-thousands of conditions a second), and everything else asks it.
+thousands of conditions a second), and everything else asks it; `Together` reads many at once
+for a caseload's rows, each leaf with the comparison its check makes (tests/test_shapes.py
+holds the two to the same truth).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from screener.core.model import AllOf, AnyOf, Bank, Condition, Leaf, Not, Question, Value
 from screener.i18n import N_, _
@@ -126,6 +128,97 @@ def _any(parts: tuple[Check, ...]) -> Check:
         a, b, c, d = parts
         return lambda q, r, o: a(q, r, o) or b(q, r, o) or c(q, r, o) or d(q, r, o)
     return lambda q, r, o: any(p(q, r, o) for p in parts)
+
+
+class Together:
+    """Many conditions read at once over one mapping of answers, as `passes` reads each:
+    `together(answers)` gives their truths, `place(cond)` where in them `cond`'s is.
+
+    A caseload reads a bank's show_if and flags for every file. Here they are made into one
+    function that reads each answer once and each leaf in line, with the very comparison the
+    built check makes of it (`is` a boolean, `==` a str, `in` a list or tuple for a str
+    option; any other leaf through its check), and `all`, `any` and `not` with Python's own
+    `and`, `or` and `not`. Its text is made from fixed forms and numbers only: the names,
+    values and checks it reads are handed to it in a tuple, none is written into it."""
+
+    __slots__ = ("_read", "places")
+
+    def __init__(self, conds: Sequence[Condition]) -> None:
+        leaves: dict[str, Leaf] = {}  # each once, told apart by repr (True == 1: not alike)
+        for cond in conds:
+            for leaf in _all_leaves(cond):
+                leaves.setdefault(repr(leaf), leaf)
+        given: list[object] = []  # what the function reads, as K[i]
+
+        def handed(value: object) -> str:
+            given.append(value)
+            return f"K[{len(given) - 1}]"
+
+        lines = ["def read(answers):", "    get = answers.get"]
+        answer: dict[str, str] = {}  # question id -> the local holding its answer
+        places: dict[str, int] = {}
+        for key, leaf in leaves.items():
+            if leaf.name not in answer:
+                answer[leaf.name] = f"v{len(answer)}"
+                lines.append(f"    {answer[leaf.name]} = get({handed(leaf.name)})")
+            v, want = answer[leaf.name], leaf.value
+            if leaf.op == "equals" and isinstance(want, bool):
+                test = f"{v} is {handed(want)}"
+            elif leaf.op == "equals" and type(want) is str:
+                test = f"{v} == {handed(want)}"
+            elif leaf.op == "contains" and type(want) is str:
+                test = f"isinstance({v}, LISTS) and {handed(want)} in {v}"
+            else:
+                test = f"{handed(check(leaf))}(answers, answers, NO)"
+            places[key] = len(places)
+            lines.append(f"    t{places[key]} = {test}")
+        for cond in conds:
+            key = repr(cond)
+            if key not in places:
+                places[key] = len(places)
+                lines.append(f"    t{places[key]} = {_in_line(cond, places)}")
+        lines.append("    return (" + "".join(f"t{i}, " for i in range(len(places))) + ")")
+        self._read: Callable[[Mapping[str, object]], tuple[bool, ...]] = function_of(
+            lines, {"K": tuple(given), "LISTS": (list, tuple), "NO": _NO_ORDER}
+        )
+        self.places = places
+
+    def place(self, cond: Condition) -> int:
+        """Where the truth of `cond` (one of those given) is."""
+        return self.places[repr(cond)]
+
+    def __call__(self, answers: Mapping[str, object]) -> tuple[bool, ...]:
+        return self._read(answers)
+
+
+def function_of(lines: list[str], given: dict[str, Any]) -> Any:
+    """The one function defined by `lines` (made from fixed forms and numbers only), reading
+    `given` as its globals: the values it reads are handed to it there, never written into
+    its text."""
+    made = dict(given)
+    exec(compile("\n".join(lines), "<screener conditions>", "exec"), made)
+    (name,) = [n for n in made if n not in given and n != "__builtins__"]
+    return made[name]
+
+
+def _all_leaves(cond: Condition) -> list[Leaf]:
+    if isinstance(cond, AllOf | AnyOf):
+        return [leaf for item in cond.items for leaf in _all_leaves(item)]
+    if isinstance(cond, Not):
+        return _all_leaves(cond.item)
+    return [cond]
+
+
+def _in_line(cond: Condition, places: Mapping[str, int]) -> str:
+    """`cond` as an expression on its leaves' truths (the locals t0, t1...)."""
+    if isinstance(cond, Leaf):
+        return f"t{places[repr(cond)]}"
+    if isinstance(cond, Not):
+        return f"(not {_in_line(cond.item, places)})"
+    if not cond.items:  # as `all()` and `any()` of nothing
+        return "True" if isinstance(cond, AllOf) else "False"
+    joined = " and " if isinstance(cond, AllOf) else " or "
+    return "(" + joined.join(_in_line(item, places) for item in cond.items) + ")"
 
 
 def true_leaves(cond: Condition, answers: Mapping[str, object]) -> list[Leaf]:

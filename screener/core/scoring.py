@@ -67,6 +67,7 @@ class _Plan(NamedTuple):
     prescribed: Question | None
     unseen: frozenset[str]
     flags: tuple[tuple[Flag, Check], ...]
+    flag_ids: tuple[str, ...]
     referrals: tuple[tuple[Referral, Check | None], ...]  # most urgent first
     caveats: tuple[tuple[Caveat, Check | None], ...]
     order: dict[str, list[str]]
@@ -85,6 +86,7 @@ def _plan_of(bank: Bank) -> _Plan:
         prescribed=bank.by_role(Role.PRESCRIBED_ONLY),
         unseen=_unseen(bank),
         flags=tuple((f, check(f.when)) for f in bank.flags),
+        flag_ids=tuple(f.id for f in bank.flags),
         # sorted() is stable: among equally urgent referrals the bank's order stands.
         referrals=tuple(
             (r, built(r.when)) for r in sorted(bank.referrals, key=lambda r: r.urgency.rank)
@@ -274,8 +276,11 @@ def _supervision_uncertain(
     """Whether "all use was prescribed" (`q`) was asked and left unanswered while no answer
     rules it out: then tolerance and withdrawal may be expected effects of prescribed
     medicine."""
-    if q is None or q not in shown:
-        return False
+    return q is not None and q in shown and _unsure(q, counted)
+
+
+def _unsure(q: Question, counted: Mapping[str, Value]) -> bool:
+    """`_supervision_uncertain` of a question asked."""
     said = counted.get(q.id)
     if said is not None and not q.is_unknown(said):  # "don't know" leaves it open too
         return False
