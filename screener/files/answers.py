@@ -352,11 +352,14 @@ def prepare(bank: Bank) -> None:
     """Make now what checking answers needs of `bank` (kept with it), and what scoring them
     needs of each perspective's view: a caseload does so before its workers are forked, so
     that each inherits it rather than making its own."""
-    from screener.core.scoring import tally  # only here: reading answers needs no scoring
+    from screener.core.rows import row  # only here: reading answers needs no scoring
+    from screener.core.scoring import tally
 
     _plain_in(bank)
     for perspective in bank.perspectives:
-        tally(bank, Answers(bank.id, bank.version, perspective, {}))
+        nothing = Answers(bank.id, bank.version, perspective, {})
+        tally(bank, nothing)
+        row(bank, nothing)  # a caseload row's plans (core/shapes.py)
 
 
 def _accepted(bank: Bank) -> dict[str, Accepted]:
