@@ -3,12 +3,17 @@ says, for any answers."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_fhir import values_for
 
-from screener.core.model import OTHER, Answers, Bank, Status
+from screener.core.model import OTHER, Answers, Bank, Severity, Status
+from screener.core.rows import Row
 from screener.core.scoring import score, tally
+from screener.summaries import caseload
 from screener.summaries.caseload import _cell, csv_row
 
 
@@ -45,3 +50,39 @@ def test_a_row_from_the_counts_is_the_row_of_the_whole_result(
     whole = score(bank, answers)
     assert counted.tally.met == tuple(whole.ids(Status.MET))
     assert counted.not_reached == whole.not_reached
+
+
+_CELL = st.text(alphabet=st.sampled_from(list("ab ,\"\r\n\t=+-@\u00e9\u202e;'\x1b")), max_size=6)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    name=_CELL,
+    created=st.one_of(st.none(), _CELL),
+    version=_CELL,
+    demo=st.one_of(st.none(), _CELL),
+    perspective=st.one_of(st.sampled_from(["self", OTHER]), _CELL),
+    severity=st.sampled_from(list(Severity)),
+    counts=st.tuples(st.integers(0, 11), st.integers(0, 11)),
+    withdrawal=st.one_of(st.none(), st.integers(0, 64)),
+    flags=st.lists(st.sampled_from(["no_naloxone", "recent_release", "x,y", 'q"']), max_size=3),
+    complete=st.booleans(),
+)
+def test_a_row_line_is_what_the_csv_module_writes_of_its_cells(
+    name: str,
+    created: str | None,
+    version: str,
+    demo: str | None,
+    perspective: str,
+    severity: Severity,
+    counts: tuple[int, int],
+    withdrawal: int | None,
+    flags: list[str],
+    complete: bool,
+) -> None:
+    answers = Answers("oud-self-screen", version, perspective, {}, created, demo)
+    r = Row(severity, *counts, withdrawal, tuple(flags), complete)
+    cells = caseload._row_cells(name, answers, r)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(cells)
+    assert caseload._row_line(name, answers, r) == out.getvalue()

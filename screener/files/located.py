@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any, TypeAlias
 
 from screener.core.safetext import one_line, show_value
@@ -99,10 +100,30 @@ def load_json(text: str) -> Located:
 
 
 def _decode(text: str, decoder: json.JSONDecoder) -> Any:
-    """`json.loads(text)` with `decoder`'s hooks (made once, not at every call)."""
+    """`json.loads(text)` with `decoder`'s hooks (made once, not at every call): what
+    `decoder.decode` does, without its two wrappers, and with no whitespace to look past
+    where the text starts with its value."""
     if text.startswith("\ufeff"):  # as json.loads says it
         raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
-    return decoder.decode(text)
+    start = 0 if text.startswith(("{", "[")) else _past_whitespace(text, 0)
+    scan: Callable[[str, int], tuple[Any, int]] = decoder.scan_once  # type: ignore[attr-defined]
+    try:
+        data, end = scan(text, start)
+    except StopIteration as err:
+        raise json.JSONDecodeError("Expecting value", text, err.value) from None
+    if end != len(text):
+        end = _past_whitespace(text, end)
+        if end != len(text):
+            raise json.JSONDecodeError("Extra data", text, end)
+    return data
+
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")  # what json.loads looks past around the value
+
+
+def _past_whitespace(text: str, at: int) -> int:
+    found = _WHITESPACE.match(text, at)
+    return found.end() if found else at
 
 
 class _Duplicate(Exception):
