@@ -355,6 +355,8 @@ def from_arguments(args: Sequence[str]) -> str | None:
     """The language a `--lang LANG` (or `--lang=LANG`) on the command line asks for, the last
     one given that screener speaks; None without one (a `--lang` naming no language screener
     speaks is said wrong by the command line, in the language of an earlier one if any)."""
+    if LANG_OPTION not in "\n".join(args):  # most command lines, however long: one look
+        return None
     found: str | None = None
     wanted = False
     for arg in args:

@@ -33,10 +33,11 @@ def plan(args: list[str]) -> Plan | None:
     that simple; None for anything Typer should read."""
     if not args or args[0] != COMMAND:
         return None
+    head, tail = _options_first(args[1:])
     files: list[str] = []
     forms: set[str] = set()
     bank: Path | None = None
-    rest = iter(args[1:])
+    rest = iter(head)
     for arg in rest:
         if arg in ("--csv", "--json"):
             forms.add(arg[2:])
@@ -58,6 +59,7 @@ def plan(args: list[str]) -> Plan | None:
             return None
         else:
             files.append(arg)
+    files += tail
     if not files or len(forms) > 1:
         return None
     form = forms.pop() if forms else "lines"
@@ -67,6 +69,19 @@ def plan(args: list[str]) -> Plan | None:
         if not is_bulk(files[0]):  # one file's whole result, or its summary: Typer's
             return None
     return Plan(files, form, bank)
+
+
+def _options_first(given: list[str]) -> tuple[list[str], list[str]]:
+    """`given` cut after its last argument that begins with `-` (and that option's value):
+    options come first on most command lines, and the names after the last one are taken at
+    once, with one look over all of them, not one by one."""
+    joined = "\n" + "\n".join(given)
+    last = joined.rfind("\n-")  # where the last argument that begins with - starts
+    # Up to it; a line break inside a name only moves the cut later, which is safe.
+    cut = 0 if last < 0 else min(joined.count("\n", 0, last + 1), len(given))
+    if cut and given[cut - 1] in (i18n.LANG_OPTION, "--bank"):
+        cut += 1  # and its value
+    return given[:cut], given[cut:]
 
 
 def caseload(files: list[str], bank: Path | None, form: str) -> int:

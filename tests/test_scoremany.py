@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from screener.scoremany import Plan, plan
 
@@ -141,3 +143,53 @@ def test_in_spanish_by_the_locale_too(caseload: Path) -> None:
     assert quick == screener(args, caseload, typer=True, lang="es_MX.UTF-8")
     assert "Error: missing.json: no existe ese archivo de respuestas" in quick[2]
     assert quick[0] == 4
+
+
+def one_by_one(args: list[str]) -> Plan | None:
+    """`plan` as it reads: each argument in turn (the options need not come first)."""
+    if not args or args[0] != "score":
+        return None
+    files: list[str] = []
+    forms: set[str] = set()
+    bank: Path | None = None
+    rest = iter(args[1:])
+    for arg in rest:
+        if arg in ("--csv", "--json"):
+            forms.add(arg[2:])
+        elif arg in ("--lang", "--bank"):
+            value = next(rest, "")
+            if not value or value.startswith("-"):
+                return None
+            if arg == "--bank":
+                bank = Path(value)
+            elif value not in ("en", "es"):
+                return None
+        elif arg.startswith(("--lang=", "--bank=")):
+            option, _eq, value = arg.partition("=")
+            if option == "--bank" and value:
+                bank = Path(value)
+            elif option == "--bank" or value not in ("en", "es"):
+                return None
+        elif arg.startswith("-"):
+            return None
+        else:
+            files.append(arg)
+    if not files or len(forms) > 1:
+        return None
+    form = forms.pop() if forms else "lines"
+    if form != "csv" and len(files) == 1 and not files[0].endswith(".ndjson"):
+        return None
+    return Plan(files, form, bank)
+
+
+WORDS = [
+    "--csv", "--json", "--lang", "--lang=es", "--lang=xx", "es", "xx", "--bank", "--bank=b.yaml",
+    "--bank=", "b.yaml", "-", "--", "-x", "a.json", "b.json", "r.ndjson", "a\n-b", "a\nb", "",
+]  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=8))
+def test_the_names_after_the_options_are_taken_as_one_by_one(words: list[str]) -> None:
+    args = ["score", *words]
+    assert plan(args) == one_by_one(args)
