@@ -47,3 +47,36 @@ def test_deep_nesting_is_found_behind_many_brackets_in_strings(wrapped: int) -> 
             load_json(text)
     else:
         assert load_json(text).data["deep"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=values, at=st.integers(1, 6), ascii_only=st.booleans())
+def test_the_quick_look_reads_past_escapes_and_characters_beyond_ascii(
+    value: Any, at: int, ascii_only: bool
+) -> None:
+    text = json.dumps({'é\\"[': value, "ü": ['\\"]}', "ß]"]}, ensure_ascii=ascii_only)
+    assert _nests(text, at) == (max(depth(value) + 1, 2) >= at)
+
+
+def nested(levels: int, inner: str) -> str:
+    """JSON text nesting lists and objects `levels` deep around `inner`, with brackets, quotes
+    and backslashes in the strings between them."""
+    text = inner
+    for i in range(levels):
+        text = (
+            f'{{"k{i}]\\\\": "\\"}}]\\\\\\"[", "v": {text}}}'
+            if i % 2
+            else f'["\\\\", "{{[\\"", {text}, "]]é"]'
+        )
+    return text
+
+
+@pytest.mark.parametrize("inner", ["1", '"[[[{{{"', '"\\\\\\"]}]}"', '"\\u005b\\\\"'])
+def test_64_levels_are_read_and_65_refused_whatever_the_strings_hold(inner: str) -> None:
+    assert _nests(nested(MAX_DEPTH, inner), MAX_DEPTH)
+    assert not _nests(nested(MAX_DEPTH - 1, inner), MAX_DEPTH)
+    assert depth(load_json(nested(MAX_DEPTH, inner)).data) == MAX_DEPTH
+    with pytest.raises(ParseError, match=f"nested more than {MAX_DEPTH} levels deep"):
+        load_json(nested(MAX_DEPTH + 1, inner))
+    text = nested(MAX_DEPTH + 1, inner)
+    assert text.count("[") + text.count("{") > 2 * MAX_DEPTH  # the quick count does not decide

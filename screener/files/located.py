@@ -166,29 +166,35 @@ def _constant(name: str) -> float:
 _DECODER = json.JSONDecoder(object_pairs_hook=_unique, parse_int=_number, parse_constant=_constant)
 
 
-# For `_nests`: every byte but a bracket or a quote (deleted), and each bracket as the step
-# in depth it makes, as a signed byte (+1 opening, -1 closing).
+# For `_nests`: every byte but a bracket or a quote (deleted); an escape (a backslash and the
+# one ASCII character it escapes: a \u escape leaves its hex digits, which are neither); and
+# each bracket as the same one of a pair, whichever kind it is.
 _NOT_BRACKET_OR_QUOTE = bytes(c for c in range(256) if c not in b'[]{}"')
-_DEPTH_STEP = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
+_ESCAPE = re.compile(rb"\\.", re.DOTALL)
+_AS_PAIR = bytes.maketrans(b"[{]}", b"(())")
 
 
 def _nests(text: str, depth: int) -> bool:
     """Whether brackets nest `depth` deep in JSON text (already parsed, so valid), outside
-    its strings: the deepest point of the running sum of +1 per opening bracket and -1 per
-    closing one. Done on the UTF-8 bytes, where the work is in C: no byte of a character
+    its strings. Done on the UTF-8 bytes, where the work is in C: no byte of a character
     beyond ASCII is a quote, a backslash or a bracket."""
-    from array import array
-    from itertools import accumulate
-
     data = text.encode("utf-8", "surrogatepass")
-    # Without escaped backslashes, then escaped quotes, every quote left opens or closes a
-    # string: what is outside the strings is every other piece between quotes.
-    if b"\\" in data:
-        data = data.replace(b"\\\\", b"").replace(b'\\"', b"")
-    quoted = data.translate(None, _NOT_BRACKET_OR_QUOTE)  # brackets and quotes: much shorter
-    brackets = b"".join(quoted.split(b'"')[::2])
-    steps = array("b", brackets.translate(_DEPTH_STEP))
-    return max(accumulate(steps), default=0) >= depth
+    if b"\\" in data:  # without its escapes, every quote left opens or closes a string
+        data = _ESCAPE.sub(b"", data)
+    # Brackets and quotes only: a few hundred bytes for a FHIR response. Two quotes side by
+    # side are a string holding no bracket, or the gap between two strings that holds none:
+    # either way, dropping them leaves every bracket in or out of a string as it was, and
+    # most texts with no quote at all. Otherwise what is outside the strings is every other
+    # piece between quotes.
+    quoted = data.translate(None, _NOT_BRACKET_OR_QUOTE).replace(b'""', b"")
+    brackets = b"".join(quoted.split(b'"')[::2]) if b'"' in quoted else quoted
+    # Each pass drops every pair that holds nothing: one level of the deepest nesting.
+    pairs = brackets.translate(_AS_PAIR)
+    for _level in range(depth - 1):
+        if not pairs:
+            return False
+        pairs = pairs.replace(b"()", b"")
+    return bool(pairs)
 
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
