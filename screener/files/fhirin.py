@@ -47,12 +47,10 @@ from screener.core.fhirnames import (
     ACT_REASON,
     PERSONA_TAG,
     TEST_DATA_CODE,
-    group_id,
-    intro_id,
     valid_reference,
 )
 from screener.core.kinds import VALUE_CODING
-from screener.core.model import OTHER, WHO, Bank, Question, Value
+from screener.core.model import OTHER, WHO, Bank, Value
 from screener.core.results import Answers
 from screener.core.safetext import clean, one_line, show_value
 from screener.errors import AnswersError
@@ -120,31 +118,12 @@ def read_response(doc: located.Located, bank: Bank, filename: str) -> tuple[Answ
     return answers, reader.warnings
 
 
-def _link_ids(
-    bank: Bank,
-) -> tuple[dict[str, Question], frozenset[str], frozenset[str]]:
-    """The bank's questions by linkId, and its sections' group and intro linkIds: made once
-    per bank and kept with it, as a bulk file reads thousands of responses against it. Only
-    read."""
-    return bank.made(_link_ids_of)
-
-
-def _link_ids_of(
-    bank: Bank,
-) -> tuple[dict[str, Question], frozenset[str], frozenset[str]]:
-    return (
-        {q.id: q for q in bank.questions},
-        frozenset(group_id(s.id) for s in bank.sections),
-        frozenset(intro_id(s.id) for s in bank.sections),
-    )
-
-
 class _Reader(ItemReader):
     """Reads the response around its items: where it is, which bank and version, status,
     when, about whom, and whose use; then the answers its items gave."""
 
     def __init__(self, filename: str, doc: located.Located, bank: Bank) -> None:
-        super().__init__(filename, doc, bank, _link_ids(bank))
+        super().__init__(filename, doc, bank)
 
     def read(self) -> Answers | None:
         found = self.find(self.doc.data)
@@ -399,12 +378,8 @@ class _Reader(ItemReader):
     def asked_in(self) -> dict[str, tuple[str, Path]]:
         """The questions in the response asked in one perspective only, in the file's order:
         id -> (that perspective, the item)."""
-        out = {}
-        for qid, path in self.where.items():
-            only = self.bank.perspective_of(qid)
-            if only is not None:
-                out[qid] = (only, path)
-        return out
+        only = self.only_in
+        return {qid: (only[qid], path) for qid, path in self.where.items() if qid in only}
 
     def demo(self, meta: object) -> str | None:
         """The persona's name when the response is marked as a demo's test data."""
