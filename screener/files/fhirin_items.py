@@ -160,33 +160,30 @@ class ItemReader:
         if not isinstance(value, list):
             self.error(path, _("expected a list of items"))
             return
-        plans = self.plans
-        where = self.where
         for i, item in enumerate(value):
             at = (*path, i)
-            # An ordinary item is read here, in as few steps as can be; any other, or one
-            # with a problem, is read again by `item`, with every check.
-            if item.__class__ is dict:
-                link = item.get("linkId")
-                if link.__class__ is str:
-                    plan = plans.get(link)
-                    if plan is not None:
-                        if (
-                            PLAIN_QUESTION_KEYS.issuperset(item)
-                            and plan.question.id not in where
-                            and self.plain(plan, item.get("answer"), at)
-                        ):
-                            continue
-                    elif (
-                        link in self.groups or link in self.intros
-                    ) and PLAIN_GROUP_KEYS.issuperset(item):
-                        self.items(item.get("item"), (*at, "item"))
-                        continue
-            self.item(item, at)
+            if not self.quick(item, at):
+                self.item(item, at)
 
-    def plain(self, plan: Plan, answers: object, path: Path) -> bool:
-        """Keep what an item's answers give `plan`'s question, as `item` would, when they are
-        ordinary ones; else keep nothing and say so."""
+    def quick(self, item: object, path: Path) -> bool:
+        """Read an ordinary item, as `item` would, in as few steps as can be; else read
+        nothing and say so, for `item` to read it with every check. Only `item` notes
+        problems: an item that has one is never ordinary."""
+        if item.__class__ is not dict:
+            return False
+        link = item.get("linkId")
+        if link.__class__ is not str:
+            return False
+        plan = self.plans.get(link)
+        if plan is None:  # a group or a section's intro, holding no answer
+            if (link in self.groups or link in self.intros) and PLAIN_GROUP_KEYS.issuperset(item):
+                self.items(item.get("item"), (*path, "item"))
+                return True
+            return False
+        q = plan.question
+        if not PLAIN_QUESTION_KEYS.issuperset(item) or q.id in self.where:
+            return False
+        answers = item.get("answer")
         value: object = None
         if answers is None or answers == []:
             pass  # skipped
@@ -196,7 +193,7 @@ class ItemReader:
             read = [_plain_answer(plan, answer) for answer in answers]
             if _BAD in read:
                 return False
-            value, problem = plan.kind.check(plan.question, read)
+            value, problem = plan.kind.check(q, read)
             if problem is not None:
                 return False
         elif len(answers) == 1:
@@ -205,9 +202,9 @@ class ItemReader:
                 return False
         else:
             return False
-        self.where[plan.question.id] = path
+        self.where[q.id] = path
         if plan.kept:
-            self.values[plan.question.id] = value  # type: ignore[assignment]
+            self.values[q.id] = value  # type: ignore[assignment]
         return True
 
     def item(self, item: object, path: Path) -> None:
