@@ -86,11 +86,15 @@ def load_json(text: str) -> Located:
         raise ParseError(1, too_deep()) from None
     # The tree is walked only when the text could break a bound: an escaped surrogate, room
     # for more values than allowed, or brackets nested deeper than allowed (a FHIR response
-    # has hundreds of brackets, nested a dozen deep: counting them beats walking its values).
+    # has hundreds of brackets, nested a dozen deep: looking at them beats walking its values;
+    # a short text's brackets are counted first, as most have too few to nest so deep).
     if (
         ("\\" in text and _SURROGATE_ESCAPE.search(text))
         or len(text) > 2 * MAX_VALUES  # a value and its comma take two characters at least
-        or (text.count("[") + text.count("{") >= MAX_DEPTH and _nests(text, MAX_DEPTH))
+        or (
+            (len(text) > _COUNTED_UP_TO or text.count("[") + text.count("{") >= MAX_DEPTH)
+            and _nests(text, MAX_DEPTH)
+        )
     ):
         try:
             _check_tree(data)
@@ -172,6 +176,10 @@ _DECODER = json.JSONDecoder(object_pairs_hook=_unique, parse_int=_number, parse_
 _NOT_BRACKET_OR_QUOTE = bytes(c for c in range(256) if c not in b'[]{}"')
 _ESCAPE = re.compile(rb"\\.", re.DOTALL)
 _AS_PAIR = bytes.maketrans(b"[{]}", b"(())")
+# A longer text is looked at without counting its brackets first: nearly every one holds
+# enough to nest so deep, and counting costs half as much as the look.
+_COUNTED_UP_TO = 8192
+_FOUND_ESCAPES = 32  # escapes dropped one by one; past them, the rest in one pass
 
 
 def _nests(text: str, depth: int) -> bool:
@@ -180,7 +188,7 @@ def _nests(text: str, depth: int) -> bool:
     beyond ASCII is a quote, a backslash or a bracket."""
     data = text.encode("utf-8", "surrogatepass")
     if b"\\" in data:  # without its escapes, every quote left opens or closes a string
-        data = _ESCAPE.sub(b"", data)
+        data = _unescaped(data)
     # Brackets and quotes only: a few hundred bytes for a FHIR response. Two quotes side by
     # side are a string holding no bracket, or the gap between two strings that holds none:
     # either way, dropping them leaves every bracket in or out of a string as it was, and
@@ -195,6 +203,21 @@ def _nests(text: str, depth: int) -> bool:
             return False
         pairs = pairs.replace(b"()", b"")
     return bool(pairs)
+
+
+def _unescaped(data: bytes) -> bytes:
+    """`data` without its escapes, each a backslash and the character after it. A few are
+    found one by one (a search for one byte is the quickest there is), then the rest of a
+    text full of them in one pass."""
+    pieces: list[bytes] = []
+    start = 0
+    at = data.find(b"\\")
+    while at >= 0 and len(pieces) < _FOUND_ESCAPES:
+        pieces.append(data[start:at])
+        start = at + 2
+        at = data.find(b"\\", start)
+    pieces.append(data[start:] if at < 0 else _ESCAPE.sub(b"", data[start:]))
+    return b"".join(pieces)
 
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
