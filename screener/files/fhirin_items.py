@@ -49,8 +49,10 @@ class Plan(NamedTuple):
     for each valueBoolean, valueCoding code (for a kind that repeats, the value read) and
     whether a valueString is read, where the question takes them and nothing is wrong."""
 
+    id: str
     question: Question
     kind: QuestionKind
+    repeats: bool
     kept: bool  # not the consent question, which is asked afresh at every run
     booleans: dict[object, Value]
     codes: dict[object, Value]
@@ -112,7 +114,8 @@ def _plan(q: Question) -> Plan:
             # "I don't know" in HL7's code system is read apart, as are the problems.
             if code and code not in DONT_KNOW and raw is not None:
                 keep(code, raw)
-    return Plan(q, kind, q.role is not Role.CONSENT, booleans, table, VALUE_STRING in takes)
+    consent = q.role is Role.CONSENT
+    return Plan(q.id, q, kind, kind.repeats, not consent, booleans, table, VALUE_STRING in takes)
 
 
 class ItemReader:
@@ -180,31 +183,29 @@ class ItemReader:
                 self.items(item.get("item"), (*path, "item"))
                 return True
             return False
-        q = plan.question
-        if not PLAIN_QUESTION_KEYS.issuperset(item) or q.id in self.where:
+        qid, _question, _kind, repeats, kept, booleans, codes, _strings = plan
+        if qid in self.where or not PLAIN_QUESTION_KEYS.issuperset(item):
             return False
         answers = item.get("answer")
-        value: object = None
-        if answers is None or answers == []:
-            pass  # skipped
-        elif answers.__class__ is not list:
-            return False
-        elif plan.kind.repeats:
-            read = [_plain_answer(plan, answer) for answer in answers]
-            if _BAD in read:
+        if answers.__class__ is list and len(answers) == 1 and not repeats:  # the usual
+            answer = answers[0]
+            if answer.__class__ is not dict or len(answer) != 1:
                 return False
-            value, problem = plan.kind.check(q, read)
-            if problem is not None:
-                return False
-        elif len(answers) == 1:
-            value = _plain_answer(plan, answers[0])
-            if value is _BAD:
-                return False
+            coding = answer.get(VALUE_CODING)
+            if coding.__class__ is dict:
+                code = coding.get("code")
+                value = codes.get(code, _BAD) if code.__class__ is str else _BAD
+            elif (given := answer.get(VALUE_BOOLEAN)).__class__ is bool:
+                value = booleans.get(given, _BAD)
+            else:
+                value = _plain_answer(plan, answer)
         else:
+            value = _plain_answers(plan, answers)
+        if value is _BAD:
             return False
-        self.where[q.id] = path
-        if plan.kept:
-            self.values[q.id] = value  # type: ignore[assignment]
+        self.where[qid] = path
+        if kept:
+            self.values[qid] = value  # type: ignore[assignment]
         return True
 
     def item(self, item: object, path: Path) -> None:
@@ -488,6 +489,20 @@ class ItemReader:
 _BAD = object()  # an answer with a problem, already noted (or, read plainly, not ordinary)
 _UNKNOWN = object()  # "I don't know" (data-absent-reason asked-unknown)
 _DECLINED = object()  # asked and not answered (data-absent-reason asked-declined): a skip
+
+
+def _plain_answers(plan: Plan, answers: object) -> object:
+    """What ordinary `answers` give, but for one answer to a question that does not repeat:
+    as `store` keeps it, or _BAD."""
+    if answers is None or answers == []:
+        return None  # skipped
+    if answers.__class__ is not list or not plan.repeats:
+        return _BAD
+    read = [_plain_answer(plan, answer) for answer in answers]
+    if any(r is _BAD for r in read):
+        return _BAD
+    value, problem = plan.kind.check(plan.question, read)
+    return _BAD if problem is not None else value
 
 
 def _plain_answer(plan: Plan, answer: object) -> object:
