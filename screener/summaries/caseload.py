@@ -33,7 +33,9 @@ from screener.files.readfile import MAX_FILE_BYTES, STDIN, any_bulk, is_bulk, op
 from screener.i18n import _
 from screener.streams import unicode_ok
 
-# The CSV columns, in order (docs/caseload.md).
+# The CSV columns, in order (docs/caseload.md). A column added here is added to `csv_row` (from
+# a tally), `_row_cells` (from a row: tests/test_shapes.py holds the two alike) and `_row_line`
+# (the same cells as one line: a row it has not caught up with goes through the csv module).
 COLUMNS = (
     "file",
     "date",
