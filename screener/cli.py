@@ -376,16 +376,7 @@ def score_cmd(
     from screener.files.readfile import any_bulk
 
     if as_csv or len(files) > 1 or any_bulk(files):
-        with guarded():
-            if export:
-                raise ScreenerError(
-                    _(
-                        "--export writes the summary of one answers file; give one file, "
-                        "or leave out --export for a caseload"
-                    )
-                )
-            # --format, --force, --export-lang or --subject alone: say they need --export
-            _plan(None, fmt, force, export_lang, subject)
+        _no_export(export, fmt, force, export_lang, subject)
         _score_caseload(files, bank, "csv" if as_csv else "json" if as_json else "lines")
         return
     from screener import api
@@ -418,6 +409,21 @@ def score_cmd(
             stream = "stderr" if as_json or to_stdout else "stdout"
             notes = lambda text: say(text, stream)  # noqa: E731
             exports.write(plan, the_bank, given, res, notes, banks)
+
+
+def _no_export(
+    export: list[str] | None, fmt: str | None, force: bool, lang: str | None, subject: str | None
+) -> None:
+    """A caseload writes rows: --export is refused; --format and the like alone need it."""
+    with guarded():
+        if export:
+            raise ScreenerError(
+                _(
+                    "--export writes the summary of one answers file; give one file, "
+                    "or leave out --export for a caseload"
+                )
+            )
+        _plan(None, fmt, force, lang, subject)
 
 
 def _score_caseload(files: list[str], bank: Path | None, form: str) -> None:

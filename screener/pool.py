@@ -1,9 +1,10 @@
 """Run one function over many items in worker processes, each item held to a time and a
 memory bound, so that an item that hangs, crashes its worker or eats memory costs only itself.
 
-This module owns the workers' whole life: forking them, their limits, the pipes to them, the
-deadline of the item each one holds, and killing and reaping them. Nothing here prints; the
-reasons a `Stopped` gives are in the language in use (`screener.i18n`).
+This module owns the workers' whole life from the parent's side: forking them, the pipes to
+them, the deadline of the item each one holds, and killing and reaping them; what a worker
+runs once forked (its limits, its loop, its board) is `screener.poolworker`. Nothing here
+prints; the reasons a `Stopped` gives are in the language in use (`screener.i18n`).
 
 How it works (Linux, where fork is dependable): each worker is forked from this process, so it
 inherits the function and everything it needs, and only items and results cross the pipes.
@@ -33,28 +34,37 @@ import os
 import pickle
 import select
 import signal
-import struct
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import suppress
 from itertools import islice
 from mmap import mmap
-from pathlib import Path
 from types import FrameType
-from typing import Generic, NamedTuple, TypeAlias, TypeVar
+from typing import Generic, TypeVar
 
 from screener.i18n import _
+from screener.poolworker import (
+    BEGAN,
+    BOARD_WORDS,
+    FLUSH,
+    FRAME,
+    ITEM,
+    PLACE_BITS,
+    PLACE_MASK,
+    Stopped,
+    call,
+    failed,
+    frame,
+    prctl_function,
+    work,
+)
+
+__all__ = ["AHEAD", "CHUNK", "FLUSH", "Stopped", "call", "forkable", "run", "run_batches"]
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-
-class Stopped(NamedTuple):
-    """An item that has no result, and why, in plain words: "it took longer than 10 s"."""
-
-    reason: str
 
 
 # Items sent to a worker at a time (fewer near the end, so that the workers finish together);
@@ -63,23 +73,9 @@ CHUNK = 256
 # Results held back for their turn, at most, before more items are handed out (so behind one
 # slow item the others do not pile up): in chunks per worker.
 AHEAD = 4
-# A worker sends the results it has at the end of each chunk, and at least this often
-# (seconds) while a chunk takes longer: results are written as they come.
-FLUSH = 0.05
 
 _END = object()  # the end of the items
-_FRAME = struct.Struct("<I")  # every message is its length, then that many bytes of pickle
-# A worker's board, two 64-bit words of memory it shares with the parent: when it began the
-# item it is on (time.monotonic_ns, the same clock in every process), then which item that is
-# (its chunk's serial number, shifted by _PLACE_BITS, and its place in the chunk). Each word
-# is written whole by one store, the time first: so the parent, reading the item first, never
-# sees a later item with an earlier item's time (which could kill a worker for nothing).
-_BOARD_WORDS = 2
-_BEGAN, _ITEM = 0, 1
-_PLACE_BITS = 16  # CHUNK < 2**16
-_PLACE_MASK = (1 << _PLACE_BITS) - 1
 _READ_SIZE = 1 << 16
-_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 def forkable() -> bool:
@@ -132,22 +128,6 @@ def run_batches(
         pool.close()
 
 
-def call(fn: Callable[[T], R], item: T, out_of_memory: str) -> R | Stopped:
-    """`fn(item)`, or a `Stopped` if it ran out of memory or raised."""
-    try:
-        return fn(item)
-    except MemoryError:
-        reason = out_of_memory  # the Stopped is made below, once what `fn` held is freed
-    except Exception as exc:
-        reason = _failed(exc)
-    return Stopped(reason)
-
-
-def _failed(exc: BaseException) -> str:
-    """Why an item has no result when `fn` raised: the exception's name, for a bug report."""
-    return _("screener failed on it ({name})").format(name=type(exc).__name__)
-
-
 class _Chunk(Generic[T]):
     """Items handed to a worker together: their places in the order given, and how many of
     them it has answered."""
@@ -189,16 +169,16 @@ class _Worker(Generic[T]):
 
     def started(self) -> float:
         """When it began the item it holds (roughly, if its board does not say yet)."""
-        item = self.words[_ITEM]  # the item first, then its time: never a later item's time
-        began = self.words[_BEGAN] / 1e9
-        return began if item >> _PLACE_BITS == self.chunks[0].serial else self.since
+        item = self.words[ITEM]  # the item first, then its time: never a later item's time
+        began = self.words[BEGAN] / 1e9
+        return began if item >> PLACE_BITS == self.chunks[0].serial else self.since
 
     def place(self) -> int:
         """The place, in its first chunk, of the item it holds."""
         chunk = self.chunks[0]
-        item = self.words[_ITEM]
-        place = item & _PLACE_MASK
-        if item >> _PLACE_BITS == chunk.serial and chunk.answered <= place < len(chunk.indexes):
+        item = self.words[ITEM]
+        place = item & PLACE_MASK
+        if item >> PLACE_BITS == chunk.serial and chunk.answered <= place < len(chunk.indexes):
             return place
         return chunk.answered  # it had not begun the chunk: the first one it has not answered
 
@@ -232,7 +212,7 @@ class _Pool(Generic[T, R]):
         self.old_sigcont: Callable[[int, FrameType | None], object] | int | None = None
         with suppress(ValueError):  # not the main thread: pauses are not noticed
             self.old_sigcont = signal.signal(signal.SIGCONT, self._on_continue)
-        _prctl()  # here, once: every worker inherits it
+        prctl_function()  # here, once: every worker inherits it
 
     @property
     def taken(self) -> int:
@@ -346,7 +326,7 @@ class _Pool(Generic[T, R]):
             os.close(tasks_in)
             os.close(tasks_out)
             raise
-        board = mmap(-1, 8 * _BOARD_WORDS)  # shared with the worker (anonymous, not private)
+        board = mmap(-1, 8 * BOARD_WORDS)  # shared with the worker (anonymous, not private)
         parent = os.getpid()
         # Ctrl-C waits until the worker has set itself to ignore it: the parent handles it.
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
@@ -370,7 +350,7 @@ class _Pool(Generic[T, R]):
                 os.close(tasks_out)
                 os.close(results_in)
                 first = (chunk.serial, chunk.items)
-                code = _work(self.fn, first, tasks_in, results_out, parent, self.memory_mib, board)
+                code = work(self.fn, first, tasks_in, results_out, parent, self.memory_mib, board)
             finally:
                 os._exit(code)  # no cleanup of the parent's state, no flush of its buffers
         os.close(tasks_in)
@@ -398,7 +378,7 @@ class _Pool(Generic[T, R]):
             if not worker.chunks:
                 worker.since = time.monotonic()
             worker.chunks.append(chunk)
-            worker.outbox += _frame((chunk.serial, chunk.items))
+            worker.outbox += frame((chunk.serial, chunk.items))
             self._flush(worker)
 
     def _flush(self, worker: _Worker[T]) -> None:
@@ -465,12 +445,12 @@ class _Pool(Generic[T, R]):
         buffer = worker.buffer
         buffer += data
         start = 0
-        while len(buffer) - start >= _FRAME.size:
-            (size,) = _FRAME.unpack_from(buffer, start)
-            end = start + _FRAME.size + size
+        while len(buffer) - start >= FRAME.size:
+            (size,) = FRAME.unpack_from(buffer, start)
+            end = start + FRAME.size + size
             if len(buffer) < end:
                 break
-            self._answered(worker, buffer[start + _FRAME.size : end])
+            self._answered(worker, buffer[start + FRAME.size : end])
             start = end
         del buffer[:start]
 
@@ -483,7 +463,7 @@ class _Pool(Generic[T, R]):
         try:
             serial, place, results = pickle.loads(message)
         except Exception as exc:  # pragma: no cover - a worker only sends what it pickled
-            serial, place, results = chunk.serial, chunk.answered, [Stopped(_failed(exc))]
+            serial, place, results = chunk.serial, chunk.answered, [Stopped(failed(exc))]
         if serial != chunk.serial or place != chunk.answered:  # pragma: no cover
             return
         end = min(place + len(results), len(chunk.indexes))
@@ -566,151 +546,3 @@ def _why_stopped(status: int | None) -> str:
     return _("the worker stopped unexpectedly (exit code {code})").format(
         code=os.waitstatus_to_exitcode(status)
     )
-
-
-# In the worker
-
-
-Message: TypeAlias = tuple[int, list[T]]  # a chunk as sent: its serial, its items
-
-
-def _work(
-    fn: Callable[[T], R],
-    first: Message[T],
-    tasks: int,
-    results: int,
-    parent: int,
-    memory_mib: int,
-    board: mmap,
-) -> int:
-    """A worker's life: set itself up, then answer chunks of items until there are no more.
-    Before each item it notes on `board` which it is on; it sends a chunk's results at its
-    end, and any it has whenever FLUSH seconds have passed since it last sent some."""
-    if not _settle(parent, memory_mib):
-        return 1
-    out_of_memory = _("it needed more than {mib} MiB of memory").format(mib=memory_mib)
-    words = memoryview(board).cast("q")
-    clock = time.monotonic_ns
-    flush = int(FLUSH * 1e9)
-    message: Message[T] | None = first
-    while message is not None:
-        serial, chunk = message
-        answered: list[R | Stopped] = []
-        first_place = 0
-        sent = clock()
-        for place, item in enumerate(chunk):
-            now = clock()
-            if answered and now - sent >= flush:
-                _send(results, serial, first_place, answered)
-                answered, first_place, sent = [], place, now
-            words[_BEGAN] = now  # the time first (see _BEGAN)
-            words[_ITEM] = serial << _PLACE_BITS | place
-            answered.append(call(fn, item, out_of_memory))
-        _send(results, serial, first_place, answered)
-        message = _receive(tasks)
-    return 0
-
-
-def _send(fd: int, serial: int, place: int, answered: Sequence[object]) -> None:
-    """Results for the items of chunk `serial` from `place` on."""
-    try:
-        data = pickle.dumps((serial, place, answered), pickle.HIGHEST_PROTOCOL)
-    except Exception:  # pragma: no cover - results are plain data
-        data = pickle.dumps((serial, place, [_picklable(r) for r in answered]), _PROTOCOL)
-    _write_all(fd, _FRAME.pack(len(data)) + data)
-
-
-def _picklable(result: object) -> object:
-    try:
-        pickle.dumps(result, _PROTOCOL)
-    except Exception as exc:  # pragma: no cover - results are plain data
-        return Stopped(_failed(exc))
-    return result
-
-
-_PROTOCOL = pickle.HIGHEST_PROTOCOL
-
-
-_PRCTL: list[Callable[..., int] | None] = []  # the C library's prctl, once looked up
-
-
-def _prctl() -> Callable[..., int] | None:
-    """The C library's prctl (None without ctypes): looked up by the parent, before it forks,
-    so that each worker has it without importing ctypes itself."""
-    if not _PRCTL:
-        try:
-            import ctypes
-
-            _PRCTL.append(ctypes.CDLL(None, use_errno=True).prctl)
-        except (ImportError, OSError, AttributeError):  # pragma: no cover - no ctypes
-            _PRCTL.append(None)
-    return _PRCTL[0]
-
-
-def _settle(parent: int, memory_mib: int) -> bool:
-    """Ignore Ctrl-C, write nowhere, die with the parent, cap memory. False: parent gone."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the workers itself
-    signal.signal(signal.SIGCONT, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)  # nothing a worker does can reach the terminal or the output
-    os.dup2(devnull, 2)
-    os.close(devnull)
-    prctl = _prctl()  # killed the moment the parent dies: no worker outlives a caseload
-    if prctl is not None:
-        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # it died before that took hold
-        return False
-    _cap_memory(memory_mib)
-    return True
-
-
-def _cap_memory(memory_mib: int) -> None:
-    """Cap the address space at its size now plus `memory_mib` MiB (never raising a cap)."""
-    import resource
-
-    try:
-        size = int(Path("/proc/self/statm").read_bytes().split()[0]) * resource.getpagesize()
-    except (OSError, ValueError, IndexError):  # pragma: no cover - /proc is not mounted
-        return
-    cap = size + (memory_mib << 20)
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    for limit in (soft, hard):
-        if limit != resource.RLIM_INFINITY:
-            cap = min(cap, limit)
-    with suppress(OSError, ValueError):
-        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
-
-
-def _frame(value: object) -> bytes:
-    data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
-    return _FRAME.pack(len(data)) + data
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
-
-
-def _receive(fd: int) -> Message[T] | None:
-    """The next chunk from the parent, or None when it has no more."""
-    header = _read_exactly(fd, _FRAME.size)
-    if header is None:
-        return None
-    data = _read_exactly(fd, _FRAME.unpack(header)[0])
-    if data is None:  # pragma: no cover - the parent writes whole messages
-        return None
-    message: Message[T] = pickle.loads(data)
-    return message
-
-
-def _read_exactly(fd: int, size: int) -> bytes | None:
-    parts: list[bytes] = []
-    while size:
-        part = os.read(fd, min(size, _READ_SIZE))
-        if not part:
-            return None
-        parts.append(part)
-        size -= len(part)
-    return b"".join(parts)

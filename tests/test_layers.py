@@ -37,7 +37,7 @@ TOP = {
     "__main__": "cli",
 }
 # Neutral helpers: usable from any layer, so they sit below each layer that uses them.
-NEUTRAL = frozenset({"errors", "i18n", "streams", "pool"})
+NEUTRAL = frozenset({"errors", "i18n", "streams", "pool", "poolworker"})
 
 
 def module_name(path: Path) -> str:

@@ -33,7 +33,9 @@ from screener.files.readfile import MAX_FILE_BYTES, STDIN, any_bulk, is_bulk, op
 from screener.i18n import _
 from screener.streams import unicode_ok
 
-# The CSV columns, in order (docs/caseload.md).
+# The CSV columns, in order (docs/caseload.md). A column added here is added to `csv_row` (from
+# a tally), `_row_cells` (from a row: tests/test_shapes.py holds the two alike) and `_row_line`
+# (the same cells as one line: a row it has not caught up with goes through the csv module).
 COLUMNS = (
     "file",
     "date",
@@ -130,28 +132,7 @@ def outcomes(
     """
     from screener import pool
 
-    names: _Names
-    source: Iterable[Item]
-    if files:  # no bulk file: each item is a file's name, as the output names it
-        listed = [str(path) for path in paths]  # a str pickles quickest
-        names = _Names(listed)
-        source = listed
-    else:
-        names = _Names()
-
-        def items() -> Iterator[Item]:
-            for path in paths:
-                name = str(path)
-                if not is_bulk(name):  # a file's name, read in a worker
-                    names.add(name)
-                    yield name
-                    continue
-                for item in _items(name):
-                    names.add(_name_of(item))
-                    yield item
-
-        source = items()
-
+    names, source = _source(paths, files)
     prepare(bank)  # once, here: every worker inherits it
     bulk = files == 0 or files >= PARALLEL_FROM
     results = pool.run_batches(
@@ -179,6 +160,28 @@ def outcomes(
                 else:
                     run.append(result)
             yield run
+
+
+def _source(paths: Iterable[Path | str], files: int) -> tuple[_Names, Iterable[Item]]:
+    """What the workers are handed, and the names the output gives them: with no bulk file
+    (`files` > 0), the names themselves; else each bulk file's lines as they are read."""
+    if files:  # no bulk file: each item is a file's name, as the output names it
+        listed = [str(path) for path in paths]  # a str pickles quickest
+        return _Names(listed), listed
+    names = _Names()
+
+    def items() -> Iterator[Item]:
+        for path in paths:
+            name = str(path)
+            if not is_bulk(name):  # a file's name, read in a worker
+                names.add(name)
+                yield name
+                continue
+            for item in _items(name):
+                names.add(_name_of(item))
+                yield item
+
+    return names, items()
 
 
 class _Names:
