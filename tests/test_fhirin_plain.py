@@ -18,6 +18,7 @@ from test_fhirin import LHC_FORMS, LHC_FORMS_OTHER, exported, response_of
 from screener.core.fhirnames import ABSENT_SYSTEM
 from screener.core.model import NONE_OPTION, WHO, Bank
 from screener.errors import AnswersError
+from screener.files import fhirin
 from screener.files.answers import parse_answers, parse_record
 from screener.files.fhirin_items import DATA_ABSENT_REASON, ItemReader
 
@@ -157,3 +158,35 @@ def test_every_item_of_an_ordinary_response_is_read_the_quick_way(
         parse_record(json.dumps(qr).encode(), bank, "r.ndjson", 1)
         assert read.pop(WHO) is False
         assert read and all(read.values())
+
+
+@pytest.mark.parametrize("who", ["self", "other", None])
+@pytest.mark.parametrize("source", [None, "RelatedPerson/7", "Patient/7"])
+def test_whom_the_answers_are_about_reads_the_same_either_way(
+    bank: Bank, responses: list[dict[str, Any]], who: str | None, source: str | None
+) -> None:
+    """The perspective said, beside the source and the questions answered: taken at once when
+    nothing says otherwise, else checked as before."""
+    for qr in responses[1:]:
+        changed = copy.deepcopy(qr)
+        about = next(it for it in items_of(changed["item"]) if it["linkId"] == WHO)
+        if who is None:
+            about.pop("answer", None)
+        else:
+            about["answer"] = [{"valueCoding": {"code": who}}]
+        if source is not None:
+            changed["source"] = {"reference": source}
+        text = json.dumps(changed)
+        with pytest.MonkeyPatch.context() as m:
+            m.setattr(fhirin, "_asked_elsewhere", lambda _bank: {})  # never at once
+            before = outcome(text, bank)
+        assert outcome(text, bank) == before
+
+
+def test_a_related_person_beside_about_whom_saying_myself_is_a_problem(bank: Bank) -> None:
+    """Even when every question answered is asked about oneself."""
+    qr = response_of(exported(bank, {"use_any": False}))
+    qr["source"] = {"reference": "RelatedPerson/7"}
+    (problem,) = outcome(json.dumps(qr), bank)[1:]
+    assert "source.reference: the source is a RelatedPerson, someone answering about " in problem
+    assert problem.endswith("is 'self'")

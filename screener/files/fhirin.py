@@ -56,7 +56,7 @@ from screener.core.safetext import clean, one_line, show_value
 from screener.errors import AnswersError
 from screener.files import located
 from screener.files.answered import missing, older_version_notes
-from screener.files.fhirin_items import ItemReader
+from screener.files.fhirin_items import ItemReader, link_ids
 from screener.files.problems import Hint
 from screener.i18n import _
 
@@ -292,6 +292,10 @@ class _Reader(ItemReader):
         """Whose use the answers are about (see the module's docstring). A response that says
         one thing and holds another is one problem, where it says it."""
         related = OTHER in self.bank.perspectives and _related_source(qr)
+        if self.who is not None and (not related or self.who[0] == OTHER):
+            elsewhere = self.bank.made(_asked_elsewhere).get(self.who[0])
+            if elsewhere is not None and elsewhere.isdisjoint(self.where):
+                return self.who[0]  # the usual: said, and no question answered says otherwise
         source = (*at, "source", "reference")
         asked = self.asked_in()
         if self.who is not None:
@@ -430,6 +434,13 @@ def _related_source(qr: Mapping[str, Any]) -> bool:
         return found is not None and found.get("resourceType") == "RelatedPerson"
     # Type/id, or an absolute URL ending in one.
     return re.search(r"(^|/)RelatedPerson/[^/]+(/_history/[^/]+)?$", reference) is not None
+
+
+def _asked_elsewhere(bank: Bank) -> dict[str, frozenset[str]]:
+    """For each perspective of `bank`, the questions asked only in another: made once per
+    bank and kept with it. Only read."""
+    only_in = link_ids(bank).only_in
+    return {p: frozenset(q for q, only in only_in.items() if only != p) for p in bank.perspectives}
 
 
 def _passed_over(bank: Bank, values: dict[str, Value], perspective: str) -> None:
