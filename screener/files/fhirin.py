@@ -47,18 +47,16 @@ from screener.core.fhirnames import (
     ACT_REASON,
     PERSONA_TAG,
     TEST_DATA_CODE,
-    group_id,
-    intro_id,
     valid_reference,
 )
 from screener.core.kinds import VALUE_CODING
-from screener.core.model import OTHER, WHO, Bank, Question, Value
+from screener.core.model import OTHER, WHO, Bank, Value
 from screener.core.results import Answers
 from screener.core.safetext import clean, one_line, show_value
 from screener.errors import AnswersError
 from screener.files import located
 from screener.files.answered import missing, older_version_notes
-from screener.files.fhirin_items import ItemReader
+from screener.files.fhirin_items import ItemReader, link_ids
 from screener.files.problems import Hint
 from screener.i18n import _
 
@@ -120,31 +118,12 @@ def read_response(doc: located.Located, bank: Bank, filename: str) -> tuple[Answ
     return answers, reader.warnings
 
 
-def _link_ids(
-    bank: Bank,
-) -> tuple[dict[str, Question], frozenset[str], frozenset[str]]:
-    """The bank's questions by linkId, and its sections' group and intro linkIds: made once
-    per bank and kept with it, as a bulk file reads thousands of responses against it. Only
-    read."""
-    return bank.made(_link_ids_of)
-
-
-def _link_ids_of(
-    bank: Bank,
-) -> tuple[dict[str, Question], frozenset[str], frozenset[str]]:
-    return (
-        {q.id: q for q in bank.questions},
-        frozenset(group_id(s.id) for s in bank.sections),
-        frozenset(intro_id(s.id) for s in bank.sections),
-    )
-
-
 class _Reader(ItemReader):
     """Reads the response around its items: where it is, which bank and version, status,
     when, about whom, and whose use; then the answers its items gave."""
 
     def __init__(self, filename: str, doc: located.Located, bank: Bank) -> None:
-        super().__init__(filename, doc, bank, _link_ids(bank))
+        super().__init__(filename, doc, bank)
 
     def read(self) -> Answers | None:
         found = self.find(self.doc.data)
@@ -313,6 +292,10 @@ class _Reader(ItemReader):
         """Whose use the answers are about (see the module's docstring). A response that says
         one thing and holds another is one problem, where it says it."""
         related = OTHER in self.bank.perspectives and _related_source(qr)
+        if self.who is not None and (not related or self.who[0] == OTHER):
+            elsewhere = self.bank.made(_asked_elsewhere).get(self.who[0])
+            if elsewhere is not None and elsewhere.isdisjoint(self.where):
+                return self.who[0]  # the usual: said, and no question answered says otherwise
         source = (*at, "source", "reference")
         asked = self.asked_in()
         if self.who is not None:
@@ -399,12 +382,8 @@ class _Reader(ItemReader):
     def asked_in(self) -> dict[str, tuple[str, Path]]:
         """The questions in the response asked in one perspective only, in the file's order:
         id -> (that perspective, the item)."""
-        out = {}
-        for qid, path in self.where.items():
-            only = self.bank.perspective_of(qid)
-            if only is not None:
-                out[qid] = (only, path)
-        return out
+        only = self.only_in
+        return {qid: (only[qid], path) for qid, path in self.where.items() if qid in only}
 
     def demo(self, meta: object) -> str | None:
         """The persona's name when the response is marked as a demo's test data."""
@@ -455,6 +434,13 @@ def _related_source(qr: Mapping[str, Any]) -> bool:
         return found is not None and found.get("resourceType") == "RelatedPerson"
     # Type/id, or an absolute URL ending in one.
     return re.search(r"(^|/)RelatedPerson/[^/]+(/_history/[^/]+)?$", reference) is not None
+
+
+def _asked_elsewhere(bank: Bank) -> dict[str, frozenset[str]]:
+    """For each perspective of `bank`, the questions asked only in another: made once per
+    bank and kept with it. Only read."""
+    only_in = link_ids(bank).only_in
+    return {p: frozenset(q for q, only in only_in.items() if only != p) for p in bank.perspectives}
 
 
 def _passed_over(bank: Bank, values: dict[str, Value], perspective: str) -> None:

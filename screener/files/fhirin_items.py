@@ -8,10 +8,10 @@ The envelope around the items (bundle, questionnaire, status, subject, perspecti
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeAlias
+from typing import Any, NamedTuple
 
-from screener.core.fhirnames import ABSENT_SYSTEM
-from screener.core.kinds import VALUE_CODING, QuestionKind, kind_of
+from screener.core.fhirnames import ABSENT_SYSTEM, group_id, intro_id
+from screener.core.kinds import VALUE_BOOLEAN, VALUE_CODING, VALUE_STRING, QuestionKind, kind_of
 from screener.core.model import UNKNOWN, WHO, Bank, Kind, Question, Role, Value
 from screener.core.safetext import show_value
 from screener.files import located
@@ -19,8 +19,6 @@ from screener.files.problems import Hint, Problems
 from screener.i18n import _
 
 Path = located.Path
-# The bank's questions by linkId, and its sections' group and intro linkIds.
-LinkIds: TypeAlias = tuple[dict[str, Question], frozenset[str], frozenset[str]]
 
 ITEM_KEYS = frozenset(
     {"id", "extension", "modifierExtension", "linkId", "definition", "text", "answer", "item"}
@@ -34,6 +32,10 @@ VALUE_KEYS = frozenset(
     }
 )  # fmt: skip
 ANSWER_OR_VALUE_KEYS = ANSWER_KEYS | VALUE_KEYS
+# The keys of an item that needs none of the rarer checks: a question's (no extension, no
+# modifierExtension, no items) and a group's (no extension, no modifierExtension, no answer).
+PLAIN_QUESTION_KEYS = frozenset({"id", "linkId", "definition", "text", "answer"})
+PLAIN_GROUP_KEYS = frozenset({"id", "linkId", "definition", "text", "item"})
 
 # HL7's extension for why a value is absent: "I don't know" is `asked-unknown`, as screener
 # writes it; `unknown` is its broader parent; `asked-declined` is a question skipped.
@@ -42,17 +44,91 @@ DONT_KNOW = ("asked-unknown", "unknown")
 DECLINED = "asked-declined"
 
 
+class Plan(NamedTuple):
+    """What an ordinary answer to a question gives, worked out once per bank: the value kept
+    for each valueBoolean, valueCoding code (for a kind that repeats, the value read) and
+    whether a valueString is read, where the question takes them and nothing is wrong."""
+
+    id: str
+    question: Question
+    kind: QuestionKind
+    repeats: bool
+    kept: bool  # not the consent question, which is asked afresh at every run
+    booleans: dict[object, Value]
+    codes: dict[object, Value]
+    strings: bool
+
+
+class LinkIds(NamedTuple):
+    """The bank's questions by linkId, its sections' group and intro linkIds, each question's
+    plan, and the one perspective of each question asked in only one: made once per bank and
+    kept with it (`link_ids`), as a bulk file reads thousands of responses against it. Only
+    read."""
+
+    questions: dict[str, Question]
+    groups: frozenset[str]
+    intros: frozenset[str]
+    plans: dict[str, Plan]
+    only_in: dict[str, str]
+
+
+def link_ids(bank: Bank) -> LinkIds:
+    return bank.made(_link_ids_of)
+
+
+def _link_ids_of(bank: Bank) -> LinkIds:
+    questions = {q.id: q for q in bank.questions}
+    plans = {link: _plan(q) for link, q in questions.items() if link != WHO}
+    only_in = {q: only for q in questions if (only := bank.perspective_of(q)) is not None}
+    return LinkIds(
+        questions,
+        frozenset(group_id(s.id) for s in bank.sections),
+        frozenset(intro_id(s.id) for s in bank.sections),
+        plans,
+        only_in,
+    )
+
+
+def _plan(q: Question) -> Plan:
+    kind = kind_of(q)
+    takes = kind.fhir_keys(q)
+    table: dict[object, Value] = {}
+
+    def keep(given: object, raw: Value) -> None:
+        """What `store` keeps of `raw`, the value read from `given`, if it keeps it: a kind
+        that repeats checks the list of values read, at every response."""
+        if kind.repeats:
+            table[given] = raw
+            return
+        stored, problem = kind.check(q, raw)
+        if problem is None:
+            table[given] = stored
+
+    if VALUE_BOOLEAN in takes:
+        for b in (True, False):
+            keep(b, b)
+    booleans, table = table, {}
+    if VALUE_CODING in takes:
+        for code in kind.fhir_codes(q):
+            raw = kind.fhir_from_code(q, code)
+            # "I don't know" in HL7's code system is read apart, as are the problems.
+            if code and code not in DONT_KNOW and raw is not None:
+                keep(code, raw)
+    consent = q.role is Role.CONSENT
+    return Plan(q.id, q, kind, kind.repeats, not consent, booleans, table, VALUE_STRING in takes)
+
+
 class ItemReader:
     """Reads the items of a response, and keeps the problems found in the whole of it."""
 
-    def __init__(self, filename: str, doc: located.Located, bank: Bank, link_ids: LinkIds) -> None:
+    def __init__(self, filename: str, doc: located.Located, bank: Bank) -> None:
         self.filename = filename
         self.doc = doc
         self.bank = bank
         self.problems = Problems(filename, doc)
         self.problems.add_all(doc.problems)
         self.warnings: list[str] = []
-        self.questions, self.groups, self.intros = link_ids
+        self.questions, self.groups, self.intros, self.plans, self.only_in = link_ids(bank)
         self.values: dict[str, Value] = {}
         self.where: dict[str, Path] = {}  # question id -> the item that answered it
         self.who: tuple[str, Path] | None = None  # the about-whom answer, and where it is
@@ -88,7 +164,49 @@ class ItemReader:
             self.error(path, _("expected a list of items"))
             return
         for i, item in enumerate(value):
-            self.item(item, (*path, i))
+            at = (*path, i)
+            if not self.quick(item, at):
+                self.item(item, at)
+
+    def quick(self, item: object, path: Path) -> bool:
+        """Read an ordinary item, as `item` would, in as few steps as can be; else read
+        nothing and say so, for `item` to read it with every check. Only `item` notes
+        problems: an item that has one is never ordinary."""
+        if item.__class__ is not dict:
+            return False
+        link = item.get("linkId")
+        if link.__class__ is not str:
+            return False
+        plan = self.plans.get(link)
+        if plan is None:  # a group or a section's intro, holding no answer
+            if (link in self.groups or link in self.intros) and PLAIN_GROUP_KEYS.issuperset(item):
+                self.items(item.get("item"), (*path, "item"))
+                return True
+            return False
+        qid, _question, _kind, repeats, kept, booleans, codes, _strings = plan
+        if qid in self.where or not PLAIN_QUESTION_KEYS.issuperset(item):
+            return False
+        answers = item.get("answer")
+        if answers.__class__ is list and len(answers) == 1 and not repeats:  # the usual
+            answer = answers[0]
+            if answer.__class__ is not dict or len(answer) != 1:
+                return False
+            coding = answer.get(VALUE_CODING)
+            if coding.__class__ is dict:
+                code = coding.get("code")
+                value = codes.get(code, _BAD) if code.__class__ is str else _BAD
+            elif (given := answer.get(VALUE_BOOLEAN)).__class__ is bool:
+                value = booleans.get(given, _BAD)
+            else:
+                value = _plain_answer(plan, answer)
+        else:
+            value = _plain_answers(plan, answers)
+        if value is _BAD:
+            return False
+        self.where[qid] = path
+        if kept:
+            self.values[qid] = value  # type: ignore[assignment]
+        return True
 
     def item(self, item: object, path: Path) -> None:
         if not isinstance(item, dict):
@@ -368,9 +486,42 @@ class ItemReader:
         return answer
 
 
-_BAD = object()  # an answer with a problem, already noted
+_BAD = object()  # an answer with a problem, already noted (or, read plainly, not ordinary)
 _UNKNOWN = object()  # "I don't know" (data-absent-reason asked-unknown)
 _DECLINED = object()  # asked and not answered (data-absent-reason asked-declined): a skip
+
+
+def _plain_answers(plan: Plan, answers: object) -> object:
+    """What ordinary `answers` give, but for one answer to a question that does not repeat:
+    as `store` keeps it, or _BAD."""
+    if answers is None or answers == []:
+        return None  # skipped
+    if answers.__class__ is not list or not plan.repeats:
+        return _BAD
+    read = [_plain_answer(plan, answer) for answer in answers]
+    if any(r is _BAD for r in read):
+        return _BAD
+    value, problem = plan.kind.check(plan.question, read)
+    return _BAD if problem is not None else value
+
+
+def _plain_answer(plan: Plan, answer: object) -> object:
+    """What an ordinary answer (one value and nothing else) gives, as `store` keeps it (for a
+    kind that repeats, as it is read), or _BAD."""
+    if answer.__class__ is not dict or len(answer) != 1:
+        return _BAD
+    ((key, value),) = answer.items()
+    if key == VALUE_CODING:
+        code = value.get("code") if value.__class__ is dict else None
+        return plan.codes.get(code, _BAD) if code.__class__ is str else _BAD
+    if key == VALUE_BOOLEAN:
+        return plan.booleans.get(value, _BAD) if value.__class__ is bool else _BAD
+    if key == VALUE_STRING and plan.strings and value.__class__ is str:
+        if plan.kind.repeats:
+            return value
+        stored, problem = plan.kind.check(plan.question, value)
+        return _BAD if problem is not None else stored
+    return _BAD
 
 
 def _slashed(keys: tuple[str, ...]) -> str:

@@ -86,11 +86,15 @@ def load_json(text: str) -> Located:
         raise ParseError(1, too_deep()) from None
     # The tree is walked only when the text could break a bound: an escaped surrogate, room
     # for more values than allowed, or brackets nested deeper than allowed (a FHIR response
-    # has hundreds of brackets, nested a dozen deep: counting them beats walking its values).
+    # has hundreds of brackets, nested a dozen deep: looking at them beats walking its values;
+    # a short text's brackets are counted first, as most have too few to nest so deep).
     if (
         ("\\" in text and _SURROGATE_ESCAPE.search(text))
         or len(text) > 2 * MAX_VALUES  # a value and its comma take two characters at least
-        or (text.count("[") + text.count("{") >= MAX_DEPTH and _nests(text, MAX_DEPTH))
+        or (
+            (len(text) > _COUNTED_UP_TO or text.count("[") + text.count("{") >= MAX_DEPTH)
+            and _nests(text, MAX_DEPTH)
+        )
     ):
         try:
             _check_tree(data)
@@ -166,29 +170,54 @@ def _constant(name: str) -> float:
 _DECODER = json.JSONDecoder(object_pairs_hook=_unique, parse_int=_number, parse_constant=_constant)
 
 
-# For `_nests`: every byte but a bracket or a quote (deleted), and each bracket as the step
-# in depth it makes, as a signed byte (+1 opening, -1 closing).
+# For `_nests`: every byte but a bracket or a quote (deleted); an escape (a backslash and the
+# one ASCII character it escapes: a \u escape leaves its hex digits, which are neither); and
+# each bracket as the same one of a pair, whichever kind it is.
 _NOT_BRACKET_OR_QUOTE = bytes(c for c in range(256) if c not in b'[]{}"')
-_DEPTH_STEP = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
+_ESCAPE = re.compile(rb"\\.", re.DOTALL)
+_AS_PAIR = bytes.maketrans(b"[{]}", b"(())")
+# A longer text is looked at without counting its brackets first: nearly every one holds
+# enough to nest so deep, and counting costs half as much as the look.
+_COUNTED_UP_TO = 8192
+_FOUND_ESCAPES = 32  # escapes dropped one by one; past them, the rest in one pass
 
 
 def _nests(text: str, depth: int) -> bool:
     """Whether brackets nest `depth` deep in JSON text (already parsed, so valid), outside
-    its strings: the deepest point of the running sum of +1 per opening bracket and -1 per
-    closing one. Done on the UTF-8 bytes, where the work is in C: no byte of a character
+    its strings. Done on the UTF-8 bytes, where the work is in C: no byte of a character
     beyond ASCII is a quote, a backslash or a bracket."""
-    from array import array
-    from itertools import accumulate
-
     data = text.encode("utf-8", "surrogatepass")
-    # Without escaped backslashes, then escaped quotes, every quote left opens or closes a
-    # string: what is outside the strings is every other piece between quotes.
-    if b"\\" in data:
-        data = data.replace(b"\\\\", b"").replace(b'\\"', b"")
-    quoted = data.translate(None, _NOT_BRACKET_OR_QUOTE)  # brackets and quotes: much shorter
-    brackets = b"".join(quoted.split(b'"')[::2])
-    steps = array("b", brackets.translate(_DEPTH_STEP))
-    return max(accumulate(steps), default=0) >= depth
+    if b"\\" in data:  # without its escapes, every quote left opens or closes a string
+        data = _unescaped(data)
+    # Brackets and quotes only: a few hundred bytes for a FHIR response. Two quotes side by
+    # side are a string holding no bracket, or the gap between two strings that holds none:
+    # either way, dropping them leaves every bracket in or out of a string as it was, and
+    # most texts with no quote at all. Otherwise what is outside the strings is every other
+    # piece between quotes.
+    quoted = data.translate(None, _NOT_BRACKET_OR_QUOTE).replace(b'""', b"")
+    brackets = b"".join(quoted.split(b'"')[::2]) if b'"' in quoted else quoted
+    # Each pass drops every pair that holds nothing: one level of the deepest nesting.
+    pairs = brackets.translate(_AS_PAIR)
+    for _level in range(depth - 1):
+        if not pairs:
+            return False
+        pairs = pairs.replace(b"()", b"")
+    return bool(pairs)
+
+
+def _unescaped(data: bytes) -> bytes:
+    """`data` without its escapes, each a backslash and the character after it. A few are
+    found one by one (a search for one byte is the quickest there is), then the rest of a
+    text full of them in one pass."""
+    pieces: list[bytes] = []
+    start = 0
+    at = data.find(b"\\")
+    while at >= 0 and len(pieces) < _FOUND_ESCAPES:
+        pieces.append(data[start:at])
+        start = at + 2
+        at = data.find(b"\\", start)
+    pieces.append(data[start:] if at < 0 else _ESCAPE.sub(b"", data[start:]))
+    return b"".join(pieces)
 
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
