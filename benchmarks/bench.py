@@ -15,7 +15,8 @@ A caseload, against the parse floor: one Python process that opens, reads and js
 same files (or, for NDJSON, each line of the same file):
   caseload N        screener score --csv FILE... with N answers files (JSON)
   ndjson N          screener score FILE.ndjson --csv, one FHIR QuestionnaireResponse
-                    a line, N lines; its peak memory is shown for N/10 lines too
+                    a line, N lines; its peak memory is shown for N/10 lines too (bulk
+                    input is measured, with no target: the issue asks for its figures)
 
 `screener` is the command a person runs: the script pip installed beside this Python (as the
 quick start installs it), else `python -m screener`; `--module` measures `python -m screener`
@@ -385,10 +386,13 @@ def report(measured: dict[str, Pairs], pairs: int) -> dict[str, Any]:
     rows = []
     for name, one in measured.items():
         startup_probe = name in TARGETS
-        cpu_target = TARGETS.get(name, CASELOAD_CPU)
-        wall_target = None if startup_probe else CASELOAD_WALL
+        bulk_probe = name.startswith(("ndjson_", "stdin_"))  # the issue asks only to measure
+        cpu_target = None if bulk_probe else TARGETS.get(name, CASELOAD_CPU)
+        wall_target = None if startup_probe or bulk_probe else CASELOAD_WALL
         cpu, wall = one.ratio("cpu"), one.ratio("wall")
-        over = cpu > cpu_target or (wall_target is not None and wall > wall_target)
+        over = (cpu_target is not None and cpu > cpu_target) or (
+            wall_target is not None and wall > wall_target
+        )
         rows.append(
             {
                 "name": name,
@@ -426,7 +430,7 @@ def table(data: dict[str, Any]) -> str:
         f"{'measure':<44} {'pairs':>5} {'CPU ms':>9} {'floor':>8} {'CPU':>6} {'wall':>6}  target",
     ]
     for row in data["measures"]:
-        target = f"CPU <= {row['cpu_target']:.1f}x"
+        target = "measured" if row["cpu_target"] is None else f"CPU <= {row['cpu_target']:.1f}x"
         if row["wall_target"] is not None:
             target += f", wall <= {row['wall_target']:.1f}x"
         if row["max_rss_mib"]:
