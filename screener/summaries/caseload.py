@@ -24,7 +24,7 @@ from typing import IO, NamedTuple, TypeAlias
 from screener.core import withdrawalwords, wording
 from screener.core.model import OTHER, Bank
 from screener.core.results import Answers, Result
-from screener.core.rows import Row, row
+from screener.core.rows import Row, row, row_of
 from screener.core.safetext import LINE_LIMIT, one_line
 from screener.core.scoring import Counted, result_json, score
 from screener.errors import AnswersError
@@ -33,9 +33,9 @@ from screener.files.readfile import MAX_FILE_BYTES, STDIN, any_bulk, is_bulk, op
 from screener.i18n import _
 from screener.streams import unicode_ok
 
-# The CSV columns, in order (docs/caseload.md). A column added here is added to `csv_row` (from
-# a tally), `_row_cells` (from a row: tests/test_shapes.py holds the two alike) and `_row_line`
-# (the same cells as one line: a row it has not caught up with goes through the csv module).
+# The CSV columns, in order (docs/caseload.md). A column added here is added to `_row_cells`
+# (the cells, from a row: `csv_row` makes one from a tally) and `_row_line` (the same cells as
+# one line: a row it has not caught up with goes through the csv module).
 COLUMNS = (
     "file",
     "date",
@@ -305,14 +305,15 @@ def _scored(name: str, answers: Answers, warnings: list[str], bank: Bank, form: 
 
 
 def _row_cells(name: str, answers: Answers, r: Row) -> tuple[str | int, ...]:
-    """`csv_row`, from what a row says alone (`rows.row`, about half a tally's cost); the
-    two are the same for any answers (tests/test_shapes.py)."""
+    """One CSV row (COLUMNS), from what a row says: `rows.row` (about half a tally's cost) or
+    `rows.row_of` a tally, which agree for any answers (tests/test_shapes.py). `date` is when
+    the answers were saved, if the file says."""
     perspective = answers.perspective
     return (
         _cell(one_line(name, None)),
         answers.created or "",
         _cell(answers.bank_version),
-        "" if perspective == OTHER else r.severity.value,
+        "" if perspective == OTHER else r.severity.value,  # no label for someone not asked
         r.count_met,
         r.count_max,
         "" if r.withdrawal is None else r.withdrawal,
@@ -343,23 +344,9 @@ _QUOTED = re.compile('["\r\n]')  # what makes the csv module quote a cell, with 
 
 
 def csv_row(name: str, answers: Answers, counted: Counted) -> tuple[str | int, ...]:
-    """One CSV row (COLUMNS); `date` is when the answers were saved, if the file says."""
-    t = counted.tally
-    w = t.withdrawal
-    perspective = answers.perspective
-    return (
-        _cell(one_line(name, None)),
-        answers.created or "",
-        _cell(answers.bank_version),
-        "" if perspective == OTHER else t.severity.value,  # no label for someone not asked
-        t.count_met,
-        t.count_max,
-        "" if w is None or w.answered == 0 else w.score,
-        ";".join(t.flags),
-        "false" if counted.not_reached else "true",
-        _cell(one_line(answers.demo or "", None)),
-        _cell(one_line(perspective, None)),
-    )
+    """One CSV row (COLUMNS) from a tally; `date` is when the answers were saved, if the file
+    says."""
+    return _row_cells(name, answers, row_of(counted))
 
 
 class _Line:
