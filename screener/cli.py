@@ -319,9 +319,7 @@ def _bank(path: Path | None) -> "Bank":
     return the_bank
 
 
-def _warn(lines: list[str]) -> None:
-    for line in lines:
-        guard.warn(line)
+_warn = guard.warn
 
 
 @app.command(

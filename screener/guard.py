@@ -6,7 +6,7 @@ caseload started without Typer (screener.scoremany); imports no Typer and no Ric
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 from screener import streams
@@ -23,9 +23,10 @@ def say(text: str, stream: str = "stderr") -> None:
     out.flush()
 
 
-def warn(line: str) -> None:
-    """A warning on its own line (a bank that speaks only part of the language, say)."""
-    say(_("Warning: {message}").format(message=one_line(line, LINE_LIMIT)))
+def warn(lines: Iterable[str]) -> None:
+    """Each warning on its own line (a bank that speaks only part of the language, say)."""
+    for line in lines:
+        say(_("Warning: {message}").format(message=one_line(line, LINE_LIMIT)))
 
 
 @contextmanager

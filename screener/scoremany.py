@@ -93,8 +93,7 @@ def caseload(files: list[str], bank: Path | None, form: str) -> int:
     from screener.files.readfile import any_bulk
 
     the_bank = api.load_bank(bank)
-    for line in api.bank_warnings(the_bank):
-        guard.warn(line)
+    guard.warn(api.bank_warnings(the_bank))
     bulk = any_bulk(files)
     start_up_over()  # the files are read from here on
     failed, total = api.score_caseload(files, the_bank, form, sys.stdout, sys.stderr)
