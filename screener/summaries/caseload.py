@@ -262,8 +262,9 @@ def _plain_outcome(item: Item, bank: Bank, form: str) -> tuple[object, list[str]
             answers, warnings = read_answers(item, bank)
         except AnswersError as exc:
             return None, [], exc.problems
-        return _row_line(item, answers, row(bank, answers)), warnings, ()
-    piece, warnings, problems = _score_item(item, bank, form)
+        piece, warnings, problems = _scored(item, answers, warnings, bank, form)
+    else:
+        piece, warnings, problems = _score_item(item, bank, form)
     return piece, warnings, problems
 
 
@@ -300,7 +301,7 @@ def _score_file(name: str, bank: Bank, form: str) -> Outcome:
 
 def _scored(name: str, answers: Answers, warnings: list[str], bank: Bank, form: str) -> Outcome:
     if form == "csv":  # a row needs the counts and flags, not the statuses or next steps
-        return Outcome(_csv_line(_row_cells(name, answers, row(bank, answers))), warnings, ())
+        return Outcome(_row_line(name, answers, row(bank, answers)), warnings, ())
     return _outcome(Scored(Path(name), answers, score(bank, answers), warnings, name), form)
 
 
